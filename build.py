@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Yuzhong Plans: build, check or serve the bilingual policy portal.
+
+    python build.py build            render content/ into site/
+    python build.py check            validate everything, write nothing
+    python build.py serve            build, then preview with live reload on 127.0.0.1:8000
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from portal.errors import ContentErrors
+from portal.pipeline import Project, build, generate
+
+ROOT = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the Yuzhong Plans portal.")
+    parser.add_argument("--project", type=Path, default=ROOT, help="folder with content/, templates/, static/, i18n/")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_cmd = commands.add_parser("build", help="render the site into --out (default site/)")
+    build_cmd.add_argument("--out", type=Path, default=None)
+    commands.add_parser("check", help="validate content, templates and catalogs; write nothing")
+    serve_cmd = commands.add_parser("serve", help="build, then serve with live reload")
+    serve_cmd.add_argument("--out", type=Path, default=None)
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    args = parser.parse_args(argv)
+    project = Project(args.project.resolve())
+    out = (args.out or project.root / "site").resolve() if args.command != "check" else None
+    try:
+        if args.command == "check":
+            generated = generate(project)
+            print(f"ok: {generated.summary().replace('built', 'checked', 1)}")
+        elif args.command == "build":
+            print(build(project, out).summary())
+        else:
+            from portal.serve import serve
+            return serve(project, out, args.host, args.port)
+    except ContentErrors as errors:
+        print(errors, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

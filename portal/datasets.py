@@ -1,0 +1,81 @@
+"""The published data: portal.json, the CSV downloads, the sitemap."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from .model import Site, Value
+from .routing import url_for
+
+CSV_COLUMNS = ("id", "indicator", "indicator_name", "unit", "document", "document_title", "layer", "kind",
+               "period", "text", "number", "comparator", "anchor", "quote", "url")
+
+
+def _number(number: Decimal | None):
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def portal_json(site: Site) -> bytes:
+    """site/data/portal.json: documents, indicators, values — stable order and formatting."""
+    categories = {c.id: c for c in site.categories}
+    data = {
+        "documents": [{"id": d.id, "source_file": d.source_file, "layer": d.layer,
+                       "title": {"zh": d.title.zh, "en": d.title.en}, "date": d.date} for d in site.documents],
+        "indicators": [{"id": i.id, "name": {"zh": i.name.zh, "en": i.name.en},
+                        "unit": {"zh": i.unit.zh, "en": i.unit.en},
+                        "category": {"zh": categories[i.category].name.zh, "en": categories[i.category].name.en},
+                        "attribute": i.attribute, "predecessor": i.predecessor, "successor": i.successor,
+                        "conflicts": [{"values": list(c.values), "note": {"zh": c.note.zh, "en": c.note.en}}
+                                      for c in site.conflicts if c.indicator == i.id]}
+                       for i in site.indicators],
+        "values": [_value_json(v) for v in site.values],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _value_json(value: Value) -> dict:
+    return {"id": value.id, "indicator": value.indicator, "document": value.document, "kind": value.kind,
+            "period": value.period, "text": {"zh": value.text.zh, "en": value.text.en},
+            "number": _number(value.number), "comparator": value.comparator,
+            "source": {"anchor": value.source.anchor, "quote": value.source.quote}}
+
+
+def values_csv(site: Site, lang: str, base_url: str) -> bytes:
+    """All values as CSV in one language, UTF-8 with BOM so spreadsheet programs read the Chinese."""
+    indicators = {i.id: i for i in site.indicators}
+    documents = {d.id: d for d in site.documents}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for value in site.values:
+        indicator, document = indicators[value.indicator], documents[value.document]
+        link = base_url + url_for("document", lang, document.id) + "#" + value.source.anchor
+        number = _number(value.number)
+        writer.writerow((value.id, value.indicator, indicator.name[lang], indicator.unit[lang], value.document,
+                         document.title[lang], document.layer, value.kind, value.period, value.text[lang],
+                         "" if number is None else number, value.comparator or "", value.source.anchor,
+                         value.source.quote, link))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def sitemap(urls: list[str], base_url: str) -> bytes:
+    """sitemap.xml with the zh/en alternates of every page."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for url in urls:
+        if not url.startswith("/zh/"):
+            continue
+        twin = "/en/" + url[len("/zh/"):]
+        for own in (url, twin):
+            lines.append(f"  <url><loc>{base_url}{own}</loc>")
+            for lang, target in (("zh-Hans", url), ("en", twin)):
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="{lang}" href="{base_url}{target}"/>')
+            lines.append(f'    <xhtml:link rel="alternate" hreflang="x-default" href="{base_url}/"/>')
+            lines.append("  </url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+

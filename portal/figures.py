@@ -1,0 +1,343 @@
+"""Chinese figures as written (突破2000亿元, 6左右, ＞13.7) parsed into numbers and rendered in English.
+
+Everything here works on Decimal so that 6594.8万元 becomes exactly CNY 65.948 million.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+MAGNITUDES = {"万亿": Decimal("1e12"), "亿": Decimal("1e8"), "万": Decimal("1e4"), "千": Decimal("1e3")}
+
+# zh prefix -> (comparator, English words placed before the amount)
+PREFIXES: dict[str, tuple[str, str]] = {
+    "不低于": ("≥", "at least"),
+    "不少于": ("≥", "at least"),
+    "不超过": ("≤", "at most"),
+    "突破": (">", "over"),
+    "超过": (">", "more than"),
+    "超": (">", "over"),
+    "逾": (">", "over"),
+    "高于": (">", "above"),
+    "低于": ("<", "below"),
+    "迈上": ("≥", "reaching"),
+    "达到": ("=", ""),
+    "达": ("=", ""),
+    "近": ("≈", "nearly"),
+    "约": ("≈", "about"),
+    "第": ("=", ""),
+    "＞": (">", "more than"),
+    ">": (">", "more than"),
+    "≥": ("≥", "at least"),
+    "＜": ("<", "less than"),
+    "<": ("<", "less than"),
+    "≤": ("≤", "at most"),
+}
+# zh words naming what the figure measures, kept in English as words, no comparator
+LEADS: dict[str, str] = {
+    "年均增长": "average annual growth of",
+    "增长": "growth of",
+    "下降": "a fall of",
+    "提高到": "raised to",
+    "降低": "a reduction of",
+}
+# zh suffix -> (comparator, English words before the amount, English words after it)
+SUFFIXES: dict[str, tuple[str, str, str]] = {
+    "以上": ("≥", "over", ""),
+    "以内": ("≤", "within", ""),
+    "以下": ("≤", "", " or less"),
+    "左右": ("≈", "about", ""),
+    "台阶": ("≥", "", ""),
+}
+# between number and unit: 20余项 -> more than 20
+INFIXES: dict[str, tuple[str, str]] = {"余": (">", "more than"), "多": (">", "more than")}
+
+# zh unit -> (English, style); style: currency (prefix code), symbol (no plural), noun (plural form)
+UNITS: dict[str, tuple[str, str]] = {
+    "元": ("CNY", "currency"),
+    "美元": ("USD", "currency"),
+    "元/平方米": ("CNY", "currency/m²"),
+    "元/人": ("CNY", "currency/worker"),
+    "人/亿元": ("per CNY 100 million of GDP", "symbol"),
+    "%": ("%", "percent"),
+    "个百分点": ("percentage points", "noun"),
+    "人次": ("visits", "noun"),
+    "人": ("people", "noun"),
+    "户": ("entities", "noun"),
+    "家": ("", "bare"),
+    "个": ("", "bare"),
+    "项": ("", "bare"),
+    "件": ("", "bare"),
+    "张": ("", "bare"),
+    "处": ("", "bare"),
+    "台": ("", "bare"),
+    "栋": ("buildings", "noun"),
+    "套": ("units", "noun"),
+    "场": ("events", "noun"),
+    "场次": ("sessions", "noun"),
+    "次": ("times", "noun"),
+    "公里": ("km", "symbol"),
+    "米": ("m", "symbol"),
+    "平方米": ("m²", "symbol"),
+    "平方公里": ("km²", "symbol"),
+    "天": ("days", "noun"),
+    "岁": ("years", "noun"),
+    "年": ("years", "noun"),
+    "倍": ("times", "noun"),
+    "标箱": ("TEU", "symbol"),
+    "吨": ("tonnes", "noun"),
+    "名": ("people", "noun"),
+    "辆": ("vehicles", "noun"),
+    "类": ("categories", "noun"),
+    "批": ("batches", "noun"),
+    "小时": ("hours", "noun"),
+    "分钟": ("minutes", "noun"),
+    "公顷": ("ha", "symbol"),
+    "亩": ("mu", "symbol"),
+    "千米": ("km", "symbol"),
+    **{word: ("", "bare") for word in ("份", "条", "所", "位", "株", "座", "间", "宗", "期", "强", "艘", "起", "款",
+                                        "部", "本", "首", "支", "块", "片", "层", "幢", "对", "家次", "床", "届")},
+}
+SINGULAR = {"hours": "hour", "minutes": "minute", "vehicles": "vehicle", "categories": "category",
+            "batches": "batch", "people": "person", "visits": "visit", "days": "day", "years": "year", "times": "time",
+            "buildings": "building", "units": "unit", "events": "event", "sessions": "session",
+            "tonnes": "tonne", "entities": "entity", "percentage points": "percentage point"}
+
+QUALITATIVE: dict[str, str] = {
+    "保持全市前列": "stay among the city's leaders",
+    "高于全市平均水平": "above the city average",
+    "市计划": "per the municipal plan",
+    "预计完成": "expected to be met",
+    "口径调整": "definition changed",
+    "保持与经济发展同步": "in step with economic growth",
+    "保持Ⅱ类": "maintain Class II",
+    "保持全市第一": "remain 1st in the city",
+}
+
+_NUMBER = r"\d+(?:\.\d+)?(?:/\d+)?"
+
+
+class FigureError(ValueError):
+    """A text that is not a figure this module can read."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as written: the digits, their magnitude, unit and qualifiers."""
+
+    number: Decimal | None
+    magnitude: Decimal
+    unit: str
+    comparator: str | None
+    before: str
+    after: str
+    lead: str
+    fraction: str | None = None
+    qualitative: str | None = None
+    ordinal: bool = False
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The number in base units (元, 人, 平方米 …): 2000亿 -> 200000000000."""
+        return None if self.number is None else self.number * self.magnitude
+
+
+def _longest(text: str, table, at_start: bool = True) -> str | None:
+    keys = sorted(table, key=len, reverse=True)
+    for key in keys:
+        if (text.startswith(key) if at_start else text.endswith(key)):
+            return key
+    return None
+
+
+def parse_figure(text: str) -> Figure:
+    """Read a zh figure such as 突破2000亿元, 6左右, 33万元左右, ＞13.7 or 预计完成."""
+    raw = text.strip()
+    if raw in QUALITATIVE:
+        return Figure(None, Decimal(1), "", None, "", "", "", qualitative=raw)
+    rest, comparators, before, after, lead = raw, [], [], [], ""
+    ordinal_form = raw.startswith("第")
+    while True:
+        key = _longest(rest, LEADS)
+        if key:
+            lead, rest = LEADS[key], rest[len(key):]
+            continue
+        key = _longest(rest, PREFIXES)
+        if key:
+            comparator, words = PREFIXES[key]
+            comparators.append(comparator)
+            before.append(words)
+            rest = rest[len(key):]
+            continue
+        break
+    match = re.match(_NUMBER, rest)
+    if not match:
+        raise FigureError(f"no number in {raw!r}")
+    digits, rest = match.group(0), rest[match.end():]
+    fraction = digits if "/" in digits else None
+    number = Decimal(digits.split("/")[0]) / Decimal(digits.split("/")[1]) if fraction else Decimal(digits)
+    key = _longest(rest, INFIXES)
+    if key:
+        comparators.append(INFIXES[key][0])
+        before.append(INFIXES[key][1])
+        rest = rest[len(key):]
+    magnitude = Decimal(1)
+    key = _longest(rest, MAGNITUDES)
+    if key:
+        magnitude, rest = MAGNITUDES[key], rest[len(key):]
+    suffix = _longest(rest, SUFFIXES, at_start=False)
+    while suffix:
+        comparator, pre, post = SUFFIXES[suffix]
+        comparators.append(comparator)
+        before.append(pre)
+        after.append(post)
+        rest = rest[: -len(suffix)]
+        suffix = _longest(rest, SUFFIXES, at_start=False)
+    unit = rest
+    if unit and unit not in UNITS:
+        raise FigureError(f"unknown unit {unit!r} in {raw!r}")
+    strong = [c for c in comparators if c != "="]
+    if len(set(strong)) > 1:
+        raise FigureError(f"conflicting qualifiers in {raw!r}")
+    comparator = strong[0] if strong else "="
+    return Figure(number, magnitude, unit, comparator, " ".join(w for w in before if w),
+                  "".join(after), lead, fraction, ordinal=ordinal_form)
+
+
+def ordinal(number: Decimal) -> str:
+    """1 -> 1st, 12 -> 12th, 23 -> 23rd."""
+    n = int(number)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def unit_scale(unit: str) -> tuple[str, Decimal]:
+    """Split a zh unit into its base and magnitude: 亿元 -> (元, 1e8); 万人次 -> (人次, 1e4)."""
+    if unit in UNITS:
+        return unit, Decimal(1)
+    key = _longest(unit, MAGNITUDES)
+    if key and unit[len(key):] in UNITS:
+        return unit[len(key):], MAGNITUDES[key]
+    return unit, Decimal(1)
+
+
+def number_in_unit(figure: Figure, unit: str) -> Decimal | None:
+    """The figure's number expressed in an indicator's unit (2000亿元 in 亿元 -> 2000)."""
+    if figure.number is None:
+        return None
+    if not figure.unit:
+        return figure.number
+    base, scale = unit_scale(unit)
+    if base != figure.unit:
+        return figure.number * figure.magnitude
+    return figure.number * figure.magnitude / scale
+
+
+def plain(number: Decimal) -> str:
+    """A Decimal without exponent or trailing zeros, with thousands separators: 330000 -> 330,000."""
+    whole, _, frac = format(number.normalize(), "f").partition(".")
+    return f"{int(whole):,}" + (f".{frac}" if frac else "")
+
+
+def english_amount(amount: Decimal) -> str:
+    """CNY-style scale words: 200000000000 -> '200 billion', 66000 -> '66,000'."""
+    for scale, word in ((Decimal("1e12"), "trillion"), (Decimal("1e9"), "billion"), (Decimal("1e6"), "million")):
+        if abs(amount) >= scale:
+            return f"{plain(amount / scale)} {word}"
+    return plain(amount)
+
+
+def english(text: str, unit: str = "", unit_en: str = "") -> str:
+    """Render a zh figure in idiomatic English: 2000亿元 -> CNY 200 billion; 6左右 with unit % -> about 6%."""
+    figure = parse_figure(text)
+    if figure.qualitative:
+        return QUALITATIVE[figure.qualitative]
+    zh_unit = figure.unit
+    magnitude = figure.magnitude
+    english_unit, style = UNITS.get(zh_unit, ("", "bare"))
+    if not zh_unit and unit not in ("", "-"):
+        zh_unit, scale = unit_scale(unit)
+        magnitude = magnitude * scale
+        english_unit, style = UNITS.get(zh_unit, (unit_en, "symbol"))
+        if style in ("noun", "bare") and unit_en:
+            english_unit, style = unit_en, "symbol"
+    if figure.ordinal:
+        return " ".join(w for w in (figure.lead, figure.before, ordinal(figure.number)) if w) + figure.after
+    if figure.fraction:
+        amount_text = figure.fraction
+    elif magnitude == 1:
+        amount_text = plain(figure.number)
+    else:
+        amount_text = english_amount(figure.number * magnitude)
+    if style.startswith("currency"):
+        per = style.partition("/")[2]
+        core = f"{english_unit} {amount_text}" + (f" per {per}" if per else "")
+    elif style == "percent":
+        core = f"{amount_text}%"
+    elif style == "noun":
+        noun = SINGULAR.get(english_unit, english_unit) if amount_text == "1" else english_unit
+        core = f"{amount_text} {noun}"
+    elif style == "symbol" and english_unit:
+        core = f"{amount_text} {english_unit}"
+    else:
+        core = amount_text
+    words = [w for w in (figure.lead, figure.before, core) if w]
+    return " ".join(words) + figure.after
+
+
+# ---- numbers in running text, for the zh/en consistency check -----------------------------
+
+_ZH_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:余|多)?(万亿|亿|万)?")
+_EN_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s*(trillion|billion|million|thousand))?",
+                        re.IGNORECASE)
+_EN_SCALE = {"trillion": Decimal("1e12"), "billion": Decimal("1e9"), "million": Decimal("1e6"),
+             "thousand": Decimal("1e3")}
+_EN_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+             "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "first": 1, "second": 2, "third": 3,
+             "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+             "half": 2, "once": 1, "twice": 2, "single": 1, "double": 2, "dozen": 12,
+             "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+             "august": 8, "september": 9, "october": 10, "november": 11, "december": 12}
+
+
+def numbers_zh(text: str) -> list[tuple[str, set[Decimal]]]:
+    """Each Arabic number in zh text with the values it may appear as in English."""
+    found = []
+    for match in _ZH_NUMBER.finditer(text):
+        value = Decimal(match.group(1))
+        options = {value}
+        if match.group(2):
+            options.add(value * MAGNITUDES[match.group(2)])
+        found.append((match.group(0), options))
+    return found
+
+
+def numbers_en(text: str) -> set[Decimal]:
+    """Every number an English text states, in digits or as a small number word."""
+    values: set[Decimal] = set()
+    for match in _EN_NUMBER.finditer(text):
+        whole = match.group(1).replace(",", "")
+        value = Decimal(f"{whole}.{match.group(2)}" if match.group(2) else whole)
+        values.add(value)
+        if match.group(3):
+            values.add(value * _EN_SCALE[match.group(3).lower()])
+    for word in re.findall(r"[A-Za-z]+", text):
+        if word.lower() in _EN_WORDS:
+            values.add(Decimal(_EN_WORDS[word.lower()]))
+    return values
+
+
+def missing_numbers(zh: str, en: str) -> list[str]:
+    """The zh numbers (as written) that the English text does not state in any form."""
+    available = numbers_en(en)
+    missing = []
+    for written, options in numbers_zh(zh):
+        if options & available:
+            continue
+        # "1.2024年" in a numbered list is 1 and 2024, not a decimal
+        parts = re.findall(r"\d+", written)
+        if len(parts) == 2 and all(Decimal(p) in available for p in parts):
+            continue
+        missing.append(written)
+    return missing

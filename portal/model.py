@@ -1,0 +1,169 @@
+"""The portal's content as frozen, validated objects; no I/O here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .errors import SourceRef
+
+LANGS = ("zh", "en")
+LAYERS = ("fyp14", "congress", "plenary", "plan2025")
+KINDS = ("target", "outcome")
+COMPARATORS = (">", "≥", "<", "≤", "≈", "=")
+ATTRIBUTES = {"预期性": "expected", "约束性": "binding"}
+
+
+@dataclass(frozen=True, slots=True)
+class Localized:
+    """One text in both languages."""
+
+    zh: str
+    en: str
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One anchored block of a rendered document body (heading, paragraph, item, row, footnote)."""
+
+    anchor: str
+    kind: str
+    text: str
+    line: int | None = None
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Body:
+    """A document body in one language: rendered HTML, its table of contents and its blocks."""
+
+    html: str
+    toc: tuple[dict, ...]
+    blocks: tuple[Block, ...]
+    footnotes: int
+
+    def block(self, anchor: str) -> Block | None:
+        for block in self.blocks:
+            if block.anchor == anchor:
+                return block
+        return None
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    source_file: str
+    layer: str
+    title: Localized
+    date: str | None
+    date_note: Localized | None
+    issuer: Localized
+    number: str | None
+    published: Localized
+    kind: Localized
+    translated: str
+    summary: Localized
+    order: int
+    src: SourceRef
+    bodies: dict[str, Body] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: Localized
+    order: int
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: Localized
+    unit: Localized
+    category: str
+    attribute: str | None
+    definition: Localized | None
+    predecessor: str | None
+    successor: str | None
+    order: int
+    src: SourceRef
+
+
+@dataclass(frozen=True)
+class Source:
+    anchor: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Value:
+    id: str
+    indicator: str
+    document: str
+    kind: str
+    period: str
+    text: Localized
+    number: Decimal | None
+    comparator: str | None
+    source: Source
+    note: Localized | None
+    src: SourceRef
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: str
+    indicator: str
+    values: tuple[str, ...]
+    note: Localized
+    src: SourceRef
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    term: Localized
+    definition: Localized
+    document: str
+    anchor: str
+    src: SourceRef
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    document: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    name: Localized
+    summary: Localized
+    sections: tuple[ThemeSection, ...]
+    indicators: tuple[str, ...]
+    order: int
+    src: SourceRef
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the build knows, validated and cross-referenced."""
+
+    title: Localized
+    tagline: Localized
+    documents: tuple[Document, ...]
+    categories: tuple[Category, ...]
+    indicators: tuple[Indicator, ...]
+    values: tuple[Value, ...]
+    conflicts: tuple[Conflict, ...]
+    terms: tuple[Term, ...]
+    themes: tuple[Theme, ...]
+
+    def document(self, doc_id: str) -> Document:
+        return next(d for d in self.documents if d.id == doc_id)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return next(i for i in self.indicators if i.id == indicator_id)

@@ -1,0 +1,57 @@
+"""Writing the site: a whole build goes to a fresh folder swapped in on success; single files atomically."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file and os.replace, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def replace_site(files: dict[str, bytes], site: Path) -> None:
+    """Render into a fresh sibling folder, then swap it in for `site`; the old site stays until then."""
+    site = site.resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}-new-"))
+    try:
+        for relative in sorted(files):
+            target = fresh / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(files[relative])
+        os.chmod(fresh, 0o755)
+        old = site.parent / f".{site.name}-old"
+        if old.exists():
+            shutil.rmtree(old)
+        if site.exists():
+            os.replace(site, old)
+        os.replace(fresh, site)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+
+
+def update_site(files: dict[str, bytes], site: Path, previous: dict[str, bytes]) -> list[str]:
+    """Write only the files whose bytes changed, remove the ones that went away; returns what changed."""
+    changed = []
+    for relative, data in sorted(files.items()):
+        if previous.get(relative) != data:
+            write_atomic(site / relative, data)
+            changed.append(relative)
+    for relative in sorted(set(previous) - set(files)):
+        (site / relative).unlink(missing_ok=True)
+        changed.append(relative)
+    return changed

@@ -1,0 +1,56 @@
+"""One Jinja environment per language; a Page -> HTML."""
+from __future__ import annotations
+
+import gettext
+import traceback
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from . import compare, figures
+from .errors import ContentError, SourceRef
+from .i18n import HTML_LANG, format_date, format_number
+from .model import LANGS, Site
+from .pages import Page
+from .routing import other_lang, url_for
+
+
+def make_environments(templates: Path, translations: dict[str, gettext.NullTranslations], site: Site,
+                      assets: dict[str, str], base_url: str) -> dict[str, Environment]:
+    """A Jinja environment for each language, with its catalog and formatting filters."""
+    environments = {}
+    for lang in LANGS:
+        env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined, autoescape=True,
+                          extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+        env.install_gettext_translations(translations[lang], newstyle=True)
+        env.globals.update(
+            lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang], site=site, base_url=base_url,
+            url=lambda kind, key="", _lang=lang: url_for(kind, _lang, key),
+            asset=lambda name: assets[name], columns=compare.COLUMNS, html_langs=HTML_LANG,
+        )
+        env.filters.update(
+            date=lambda iso, _lang=lang: format_date(iso, _lang) if iso else "",
+            number=lambda n, _lang=lang: format_number(n, _lang),
+            plain=figures.plain,
+        )
+        environments[lang] = env
+    return environments
+
+
+def render_page(environments: dict[str, Environment], page: Page) -> str:
+    """The page's HTML; a template error becomes a ContentError naming the template line."""
+    env = environments[page.lang]
+    try:
+        template = env.get_template(page.template)
+        return template.render(page=page, alternate=url_for(page.kind, other_lang(page.lang), page.key),
+                               **page.context)
+    except TemplateError as error:
+        line = getattr(error, "lineno", None)
+        name = getattr(error, "filename", None) or getattr(error, "name", None) or page.template
+        raise ContentError(SourceRef(Path("templates") / Path(name).name, line),
+                           f"template error while rendering {page.url}: {error.message or error}") from None
+    except Exception as error:  # a failing filter or format inside a template: name the template line
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".html")]
+        where = SourceRef(Path("templates") / Path(frames[-1].filename).name, frames[-1].lineno) if frames \
+            else SourceRef(Path("templates") / page.template)
+        raise ContentError(where, f"error while rendering {page.url}: {type(error).__name__}: {error}") from None

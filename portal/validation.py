@@ -1,0 +1,368 @@
+"""Raw records -> the validated Site; every error of a run is collected, then raised once."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from .errors import Collector, ContentError, SourceRef
+from .fields import ID, Fields
+from .figures import FigureError, english, missing_numbers, number_in_unit, parse_figure
+from .loading import RawContent, Record
+from .markup import Renderer, TermLinks
+from .model import (ATTRIBUTES, KINDS, LANGS, LAYERS, Body, Category, Conflict, Document, Indicator, Localized,
+                    Site, Source, Term, Theme, ThemeSection, Value)
+
+PERIOD = r"\d{4}(?:-\d{4})?"
+DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
+DOCUMENT_FIELDS = ("id", "source_file", "layer", "order", "title", "kind", "date", "date_note", "issuer", "number",
+                   "published", "translated", "summary")
+VALUE_FIELDS = ("id", "indicator", "document", "kind", "period", "text", "number", "comparator", "source", "note")
+INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition", "predecessor", "successor")
+
+
+def squeeze(text: str) -> str:
+    """Text for verbatim comparison: no whitespace, no Markdown emphasis."""
+    return re.sub(r"\s+", "", text.replace("**", ""))
+
+
+def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Callable[[str], str],
+             term_title: dict[str, str], render_body=None) -> Site:
+    """Turn raw content into a Site, or raise ContentErrors with every problem found."""
+    errors = Collector()
+    errors.extend(raw.errors)
+    title, tagline = _site(raw, errors)
+    terms_raw = [_term(record, errors) for record in raw.terms]
+    terms = [t for t in terms_raw if t]
+    links = {lang: TermLinks.build({t.term[lang]: t.id for t in terms}, glossary_href(lang), term_title[lang])
+             for lang in LANGS}
+    render = render_body or (lambda lang, text, shown: renderers[lang].render(text, shown, links[lang]))
+    documents = [d for d in (_document(meta, bodies, render, errors) for meta, bodies in raw.documents) if d]
+    for document in documents:
+        _check_translation(document, terms, errors)
+    categories, indicators = _indicators(raw, errors)
+    docs = {d.id: d for d in documents}
+    inds = {i.id: i for i in indicators}
+    values = [v for v in (_value(record, docs, inds, errors) for record in raw.values) if v]
+    conflicts = [c for c in (_conflict(record, inds, {v.id: v for v in values}, errors) for record in raw.conflicts) if c]
+    themes = [t for t in (_theme(record, n, docs, inds, errors) for n, record in enumerate(raw.themes)) if t]
+    for term in terms:
+        _check_source(term.src, f"term '{term.id}'", term.document, term.anchor, docs, errors)
+    _check_links(indicators, inds, errors)
+    for kind, items in (("document", documents), ("indicator", indicators), ("value", values),
+                        ("conflict", conflicts), ("term", terms), ("theme", themes), ("category", categories)):
+        _check_unique(kind, items, errors)
+    errors.raise_if_any()
+    return Site(title, tagline, tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
+                tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes))
+
+
+def _site(raw: RawContent, errors: Collector) -> tuple[Localized, Localized]:
+    if raw.site is None:
+        return Localized("", ""), Localized("", "")
+    fields = Fields(raw.site, errors, "site")
+    fields.no_unknown(("title", "tagline"))
+    return fields.localized("title") or Localized("", ""), fields.localized("tagline") or Localized("", "")
+
+
+def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document | None:
+    fields = Fields(meta, errors, f"document '{meta.get('id', '?')}'")
+    fields.no_unknown(DOCUMENT_FIELDS)
+    doc_id = fields.ident("id")
+    folder = meta.path.parent.name
+    if doc_id and doc_id != folder:
+        fields.fail("id", f"id '{doc_id}' differs from its folder name '{folder}'", f"rename one to match")
+    order = fields.number("order", required=True)
+    document = Document(
+        id=doc_id or "", source_file=fields.text("source_file", pattern=r"\d{3}_[0-9a-f]{16}\.txt",
+                                                 hint="the seed's file name, e.g. 002_19206d79a4b63e5c.txt") or "",
+        layer=fields.choice("layer", LAYERS) or "", title=fields.localized("title"), date=fields.text(
+            "date", required=not fields.present("date_note"), pattern=DATE,
+            hint="write YYYY-MM-DD (YYYY-MM or YYYY when the day is not known; date_note when undated)"),
+        date_note=fields.localized("date_note", required=False),
+        issuer=fields.localized("issuer"), number=fields.text("number", required=False),
+        published=fields.localized("published"), kind=fields.localized("kind"),
+        translated=fields.text("translated", pattern=DATE, hint="write YYYY-MM-DD") or "",
+        summary=fields.localized("summary"), order=int(order or 0), src=meta.ref())
+    for lang in LANGS:
+        if lang not in bodies:
+            continue
+        text, shown = bodies[lang]
+        body, problems = render(lang, text, shown)
+        errors.extend(problems)
+        if body is not None:
+            document.bodies[lang] = body
+    if not fields.ok or len(document.bodies) != 2:
+        return None
+    return document
+
+
+def _check_translation(document: Document, terms: list[Term], errors: Collector) -> None:
+    """zh and en bodies: same anchors in the same order, numbers carried over, glossary terms used."""
+    zh, en = document.bodies["zh"], document.bodies["en"]
+    zh_shown = str(document.src.path.parent / "zh.md")
+    en_shown = document.src.path.parent / "en.md"
+    en_blocks = [b for b in en.blocks if not b.anchor.startswith("fn-tn-")]
+    zh_anchors = [b.anchor for b in zh.blocks]
+    en_anchors = [b.anchor for b in en_blocks]
+    if zh_anchors != en_anchors:
+        _report_misalignment(zh, en_blocks, zh_shown, en_shown, errors)
+        return
+    zh_terms = _term_pattern([t.term.zh for t in terms])
+    by_zh = {t.term.zh: t for t in terms}
+    for zh_block, en_block in zip(zh.blocks, en_blocks):
+        missing = missing_numbers(zh_block.text, en_block.text)
+        if missing:
+            errors.add(SourceRef(en_shown, en_block.line),
+                       f"block '{en_block.anchor}' lacks numbers of its zh text: {', '.join(missing)}",
+                       "carry every figure over (magnitudes may be converted: 2000亿 -> 200 billion)")
+        if zh_terms is None:
+            continue
+        english_text = en_block.text.lower()
+        for found in sorted(set(zh_terms.findall(zh_block.text))):
+            term = by_zh[found]
+            if term.term.en.lower() not in english_text:
+                errors.add(SourceRef(en_shown, en_block.line),
+                           f"block '{en_block.anchor}' translates glossary term {term.term.zh} without "
+                           f"its English '{term.term.en}'", "use the glossary's rendering")
+
+
+def _term_pattern(texts: list[str]) -> re.Pattern | None:
+    if not texts:
+        return None
+    return re.compile("|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)))
+
+
+def _report_misalignment(zh: Body, en_blocks, zh_shown: str, en_shown, errors: Collector) -> None:
+    en_set = {b.anchor for b in en_blocks}
+    zh_set = {b.anchor for b in zh.blocks}
+    for block in zh.blocks:
+        if block.anchor not in en_set:
+            errors.add(SourceRef(en_shown), f"missing translation: anchor '{block.anchor}' "
+                       f"({zh_shown}:{block.line}) has no English block", "translate the block with the same anchor")
+    for block in en_blocks:
+        if block.anchor not in zh_set:
+            errors.add(SourceRef(en_shown, block.line), f"anchor '{block.anchor}' is not in {zh_shown}",
+                       "zh and en must have the same anchors")
+    common_zh = [b.anchor for b in zh.blocks if b.anchor in en_set]
+    common_en = [b for b in en_blocks if b.anchor in zh_set]
+    for expected, block in zip(common_zh, common_en):
+        if expected != block.anchor:
+            errors.add(SourceRef(en_shown, block.line), f"anchors misaligned: '{block.anchor}' stands where "
+                       f"zh has '{expected}'", "keep the blocks in the same order in both languages")
+            break
+
+
+def _indicators(raw: RawContent, errors: Collector) -> tuple[list[Category], list[Indicator]]:
+    categories = []
+    for order, record in enumerate(raw.categories):
+        fields = Fields(record, errors, f"category '{record.get('id', '?')}'")
+        fields.no_unknown(("id", "name"))
+        category = Category(fields.ident("id") or "", fields.localized("name"), order)
+        if fields.ok:
+            categories.append(category)
+    known = {c.id for c in categories}
+    indicators = [i for i in (_indicator(r, known, n, errors) for n, r in enumerate(raw.indicators)) if i]
+    return categories, indicators
+
+
+def _indicator(record: Record, categories: set[str], order: int, errors: Collector) -> Indicator | None:
+    fields = Fields(record, errors, f"indicator '{record.get('id', '?')}'")
+    fields.no_unknown(INDICATOR_FIELDS)
+    category = fields.ident("category")
+    if category and category not in categories:
+        fields.fail("category", f"unknown category '{category}'", "categories are listed in content/categories.yaml")
+    attribute = fields.choice("attribute", tuple(ATTRIBUTES), required=False)
+    indicator = Indicator(
+        id=fields.ident("id") or "", name=fields.localized("name"), unit=fields.localized("unit"),
+        category=category, attribute=ATTRIBUTES.get(attribute) if attribute else None,
+        definition=fields.localized("definition", required=False), predecessor=fields.ident("predecessor", False),
+        successor=fields.ident("successor", False), order=order, src=record.ref())
+    return indicator if fields.ok else None
+
+
+def _check_links(indicators: list[Indicator], by_id: dict[str, Indicator], errors: Collector) -> None:
+    for indicator in indicators:
+        for field, back in (("predecessor", "successor"), ("successor", "predecessor")):
+            other_id = getattr(indicator, field)
+            if other_id is None:
+                continue
+            other = by_id.get(other_id)
+            if other is None:
+                errors.add(indicator.src, f"indicator '{indicator.id}': unknown {field} '{other_id}'")
+            elif getattr(other, back) != indicator.id:
+                errors.add(indicator.src, f"indicator '{indicator.id}': {field} '{other_id}' does not name it "
+                           f"as its {back}", f"add '{back}: {indicator.id}' to '{other_id}'")
+
+
+def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator],
+           errors: Collector) -> Value | None:
+    fields = Fields(record, errors, f"value '{record.get('id', '?')}'")
+    fields.no_unknown(VALUE_FIELDS)
+    value_id = fields.ident("id")
+    indicator_id = fields.ident("indicator")
+    document_id = fields.ident("document")
+    kind = fields.choice("kind", KINDS)
+    period = fields.text("period", pattern=PERIOD, hint="a year (2025) or a span of years (2021-2025)")
+    if period and "-" in period and period[:4] >= period[5:]:
+        fields.fail("period", f"period {period!r} ends before it starts")
+    text = fields.mapping("text")
+    zh = en = None
+    if text is not None:
+        tfields = Fields(text, errors, fields.what)
+        tfields.no_unknown(("zh", "en"))
+        zh = tfields.text("zh", hint="the value exactly as the document writes it, e.g. '突破2000亿元'")
+        en = tfields.text("en", required=False)
+        fields.ok = fields.ok and tfields.ok
+    number = fields.number("number")
+    comparator = fields.text("comparator", required=False)
+    source_record = fields.mapping("source")
+    note = fields.localized("note", required=False)
+    indicator = inds.get(indicator_id) if indicator_id else None
+    if indicator_id and indicator is None:
+        fields.fail("indicator", f"unknown indicator '{indicator_id}'", "define it under content/indicators/")
+    document = docs.get(document_id) if document_id else None
+    if document_id and document is None:
+        fields.fail("document", f"unknown document '{document_id}'", f"one of: {', '.join(sorted(docs))}")
+    source = None
+    if source_record is not None:
+        sfields = Fields(source_record, errors, fields.what)
+        sfields.no_unknown(("anchor", "quote"))
+        anchor, quote = sfields.text("anchor"), sfields.text("quote")
+        fields.ok = fields.ok and sfields.ok
+        if anchor and quote:
+            source = Source(anchor, quote)
+            if document:
+                block = document.bodies["zh"].block(anchor)
+                if block is None:
+                    errors.add(source_record.ref("anchor"), f"{fields.what}: anchor '{anchor}' not found in "
+                               f"document '{document.id}'", "use an anchor from the document's zh.md")
+                    fields.ok = False
+                elif squeeze(quote) not in squeeze(block.text):
+                    errors.add(source_record.ref("quote"), f"{fields.what}: quote not found in paragraph "
+                               f"'{anchor}' of '{document.id}'", "copy the words verbatim from zh.md")
+                    fields.ok = False
+            if zh and squeeze(zh) not in squeeze(quote):
+                errors.add(text.ref("zh"), f"{fields.what}: text '{zh}' is not in its quote",
+                           "the value text must be words of the quote")
+                fields.ok = False
+    if zh and indicator:
+        en = _check_figure(fields, text, zh, en, number, comparator, indicator)
+    if not fields.ok or source is None or zh is None or en is None:
+        return None
+    return Value(value_id, indicator_id, document_id, kind, period, Localized(zh, en), number, comparator,
+                 source, note, record.ref())
+
+
+def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number, comparator, indicator) -> str | None:
+    """The number and comparator must be what the zh text says; English is generated when not given."""
+    try:
+        figure = parse_figure(zh)
+    except FigureError as error:
+        figure = None
+        if number is not None or comparator is not None:
+            fields.fail("number", f"cannot read the figure in '{zh}': {error}",
+                        "write the figure as the document does, e.g. '突破2000亿元', or drop number/comparator")
+    if figure is not None and figure.number is not None:
+        expected = number_in_unit(figure, indicator.unit.zh)
+        if number is None or comparator is None:
+            fields.fail(None, f"'{zh}' states a figure: give number: {expected.normalize():f} and "
+                        f"comparator: '{figure.comparator}'")
+        else:
+            if number.normalize() != expected.normalize():
+                fields.fail("number", f"number {number} does not match '{zh}' (expected "
+                            f"{expected.normalize():f} {indicator.unit.zh})")
+            if comparator != figure.comparator:
+                fields.fail("comparator", f"comparator '{comparator}' does not match '{zh}' "
+                            f"(expected '{figure.comparator}')")
+    elif number is not None or comparator is not None:
+        fields.fail("number", f"'{zh}' states no figure, so number and comparator must be left out")
+    if en is None:
+        try:
+            return english(zh, indicator.unit.zh, indicator.unit.en)
+        except FigureError:
+            errors_hint = "add 'en: …' under text"
+            fields.fail(None, f"missing translation 'text.en' ('{zh}' cannot be rendered automatically)",
+                        errors_hint)
+            return None
+    return en
+
+
+def _conflict(record: Record, inds, values, errors: Collector) -> Conflict | None:
+    fields = Fields(record, errors, f"conflict '{record.get('id', '?')}'")
+    fields.no_unknown(("id", "indicator", "values", "note"))
+    conflict_id, indicator = fields.ident("id"), fields.ident("indicator")
+    if indicator and indicator not in inds:
+        fields.fail("indicator", f"unknown indicator '{indicator}'")
+    members = fields.items("values", required=True)
+    for member in members:
+        if member not in values:
+            fields.fail("values", f"unknown value '{member}'")
+    if len(members) < 2:
+        fields.fail("values", "a conflict needs at least two values")
+    note = fields.localized("note")
+    return Conflict(conflict_id, indicator, tuple(members), note, record.ref()) if fields.ok else None
+
+
+def _term(record: Record, errors: Collector) -> Term | None:
+    fields = Fields(record, errors, f"term '{record.get('id', '?')}'")
+    fields.no_unknown(("id", "term", "definition", "source"))
+    term_id, term, definition = fields.ident("id"), fields.localized("term"), fields.localized("definition")
+    source = fields.mapping("source")
+    document = anchor = None
+    if source is not None:
+        sfields = Fields(source, errors, fields.what)
+        sfields.no_unknown(("document", "anchor"))
+        document, anchor = sfields.ident("document"), sfields.text("anchor")
+        fields.ok = fields.ok and sfields.ok
+    if not fields.ok:
+        return None
+    return Term(term_id, term, definition, document, anchor, source.ref())
+
+
+def _theme(record: Record, order: int, docs, inds, errors: Collector) -> Theme | None:
+    fields = Fields(record, errors, f"theme '{record.get('id', '?')}'")
+    fields.no_unknown(("id", "name", "summary", "sections", "indicators"))
+    theme_id, name, summary = fields.ident("id"), fields.localized("name"), fields.localized("summary")
+    sections = []
+    for item in fields.items("sections", required=True):
+        if not isinstance(item, Record):
+            fields.fail("sections", "each section is a mapping {document, anchor}")
+            continue
+        sfields = Fields(item, errors, fields.what)
+        sfields.no_unknown(("document", "anchor"))
+        document, anchor = sfields.ident("document"), sfields.text("anchor")
+        if document and anchor and _check_source(item.ref("anchor"), fields.what, document, anchor, docs, errors):
+            sections.append(ThemeSection(document, anchor))
+        else:
+            fields.ok = False
+    indicators = fields.items("indicators")
+    for indicator in indicators:
+        if indicator not in inds:
+            fields.fail("indicators", f"unknown indicator '{indicator}'")
+    if not fields.ok:
+        return None
+    return Theme(theme_id, name, summary, tuple(sections), tuple(indicators), order, record.ref())
+
+
+def _check_source(src: SourceRef, what: str, document: str, anchor: str, docs, errors: Collector) -> bool:
+    if document not in docs:
+        errors.add(src, f"{what}: unknown document '{document}'", f"one of: {', '.join(sorted(docs))}")
+        return False
+    if docs[document].bodies["zh"].block(anchor) is None:
+        errors.add(src, f"{what}: anchor '{anchor}' not found in document '{document}'",
+                   "use an anchor from the document's zh.md")
+        return False
+    return True
+
+
+def _check_unique(kind: str, items, errors: Collector) -> None:
+    counts = Counter(item.id for item in items)
+    first: dict[str, object] = {}
+    for item in items:
+        if counts[item.id] > 1:
+            if item.id in first:
+                errors.add(getattr(item, "src", SourceRef("content")), f"duplicate {kind} id '{item.id}' "
+                           f"(first at {first[item.id]})", "ids must be unique")
+            else:
+                first[item.id] = getattr(item, "src", "?")
