@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the Yuzhong Plans portal.")
-    parser.add_argument("--project", type=Path, default=ROOT, help="folder with content/, templates/, static/, i18n/")
+    parser.add_argument("--project", type=Path, default=ROOT, help="folder with templates/, static/, i18n/")
+    parser.add_argument("--content", type=Path, default=None, help="content folder (default <project>/content)")
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="render the site into --out (default site/)")
     build_cmd.add_argument("--out", type=Path, default=None)
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     args = parser.parse_args(argv)
-    project = Project(args.project.resolve())
+    project = Project(args.project.resolve(), args.content.resolve() if args.content else None)
     out = (args.out or project.root / "site").resolve() if args.command != "check" else None
     try:
         if args.command == "check":

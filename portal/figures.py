@@ -153,7 +153,7 @@ def _longest(text: str, table, at_start: bool = True) -> str | None:
 
 def parse_figure(text: str) -> Figure:
     """Read a zh figure such as 突破2000亿元, 6左右, 33万元左右, ＞13.7 or 预计完成."""
-    raw = text.strip()
+    raw = re.sub(r"\s+", "", text)
     if raw in QUALITATIVE:
         return Figure(None, Decimal(1), "", None, "", "", "", qualitative=raw)
     rest, comparators, before, after, lead = raw, [], [], [], ""
@@ -260,7 +260,7 @@ def english(text: str, unit: str = "", unit_en: str = "") -> str:
         zh_unit, scale = unit_scale(unit)
         magnitude = magnitude * scale
         english_unit, style = UNITS.get(zh_unit, (unit_en, "symbol"))
-        if style in ("noun", "bare") and unit_en:
+        if not style.startswith(("currency", "percent")) and unit_en and unit_en != "-":
             english_unit, style = unit_en, "symbol"
     if figure.ordinal:
         return " ".join(w for w in (figure.lead, figure.before, ordinal(figure.number)) if w) + figure.after

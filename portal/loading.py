@@ -103,7 +103,7 @@ class RawContent:
         self.themes: list[Record] = []
 
     def shown(self, path: Path) -> Path:
-        return display_path(path, self.root.parent)
+        return Path("content") / path.relative_to(self.root)
 
     def read_yaml(self, path: Path, expect: type):
         """One YAML file whose top level must be `expect` (dict or list); None after an error."""

@@ -252,7 +252,7 @@ class Renderer:
                 errors.append(ContentError(SourceRef(shown, line), f"Chinese characters in English block '{anchor}'",
                                            'mark Chinese as *…*{: lang="zh-Hans" }'))
         for _tag, plain in self.state["unanchored"]:
-            if plain.startswith("wzxhzdk"):
+            if not plain or plain.startswith("wzxhzdk"):
                 continue  # a raw-HTML placeholder, reported above
             errors.append(ContentError(SourceRef(shown, _line_of(lines, None, plain)),
                                        f"paragraph has no anchor: '{plain[:30]}…'",
@@ -277,7 +277,7 @@ def _line_of(lines: list[str], anchor: str | None, plain: str) -> int | None:
         marker = re.compile(r"\{:?\s*#" + re.escape(anchor) + r"(?![\w-])")
         for number, line in enumerate(lines, 1):
             if marker.search(line):
-                return number
+                return _block_start(lines, number)
         row = re.match(r".*-r(\d+)$", anchor)
         if row:
             cell = re.compile(r"^\|?\s*" + row.group(1) + r"\s*\|")
@@ -294,6 +294,18 @@ def _line_of(lines: list[str], anchor: str | None, plain: str) -> int | None:
         if probe and probe in line.replace("**", ""):
             return number
     return None
+
+
+def _block_start(lines: list[str], number: int) -> int:
+    """For an attribute list on its own line, the first line of the block it belongs to."""
+    if not lines[number - 1].lstrip().startswith("{:"):
+        return number
+    start = number
+    while start > 1 and lines[start - 2].strip():
+        start -= 1
+        if re.match(r"\s*([-*+]|\d+\.)\s", lines[start - 1]):
+            break
+    return start
 
 
 def _raw_html_errors(text: str, shown: Path) -> list[ContentError]:

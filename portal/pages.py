@@ -9,6 +9,14 @@ from .model import LANGS, Site
 from .routing import url_for
 
 
+# Inputs a page depends on besides the global ones (templates, static, catalogs, site.yaml), as path
+# prefixes; the builder re-renders a page only when one of these files changed.
+META = "content/documents/*/meta.yaml"
+GLOSSARY = "content/glossary.yaml"
+THEMES = "content/themes.yaml"
+DATA = ("content/values/", "content/indicators/", "content/categories.yaml", "content/conflicts.yaml", META)
+
+
 @dataclass(frozen=True)
 class Page:
     kind: str
@@ -35,21 +43,21 @@ def assemble(site: Site, content: Path) -> list[Page]:
         def add(kind, template, key="", origin=content, depends=(), **context):
             pages.append(Page(kind, key, lang, template, origin, context, depends))
 
-        add("home", "home.html", groups=groups)
-        add("documents", "documents.html")
+        add("home", "home.html", depends=DATA, groups=groups)
+        add("documents", "documents.html", depends=(META,))
         for document in site.documents:
             add("document", "document.html", document.id, document.src.path.parent,
-                depends=(f"document:{document.id}",), document=document, body=document.bodies[lang],
-                values=[v for v in site.values if v.document == document.id])
-        add("indicators", "indicators.html", groups=groups)
+                depends=(f"content/documents/{document.id}/", GLOSSARY), document=document,
+                body=document.bodies[lang])
+        add("indicators", "indicators.html", depends=DATA, groups=groups)
         for indicator in site.indicators:
-            add("indicator", "indicator.html", indicator.id, indicator.src.path, indicator=indicator,
+            add("indicator", "indicator.html", indicator.id, indicator.src.path, depends=DATA, indicator=indicator,
                 values=values_by_indicator.get(indicator.id, []),
                 conflicts=[c for c in site.conflicts if c.indicator == indicator.id])
-        add("themes", "themes.html")
+        add("themes", "themes.html", depends=(THEMES,))
         for theme in site.themes:
-            add("theme", "theme.html", theme.id, theme.src.path, theme=theme)
-        add("glossary", "glossary.html")
-        add("data", "data.html")
+            add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/"), theme=theme)
+        add("glossary", "glossary.html", depends=(GLOSSARY, META))
+        add("data", "data.html", depends=(META,))
         add("not-found", "404.html")
     return pages

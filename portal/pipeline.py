@@ -1,9 +1,10 @@
-"""build(): load -> validate -> route -> assemble -> render -> write."""
+"""build(): load -> validate -> route -> assemble -> render -> write, with caches for quick rebuilds."""
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import datasets, i18n, loading, output, pages, rendering, routing, validation
@@ -13,17 +14,20 @@ from .model import LANGS, Site
 
 BASE_URL = "https://yuzhong-plans.netlify.app"
 STATIC_PLAIN = {"robots.txt", "favicon.svg"}
+# What every page depends on: a change here re-renders everything.
+GLOBAL_INPUTS = ("templates/", "static/", "i18n/", "content/site.yaml")
 
 
 @dataclass(frozen=True)
 class Project:
-    """Where a site's inputs are: content/, templates/, static/, i18n/ below one folder."""
+    """Where a site's inputs are: templates/, static/, i18n/ below root; content/ there or elsewhere."""
 
     root: Path
+    content_dir: Path | None = None
 
     @property
     def content(self) -> Path:
-        return self.root / "content"
+        return self.content_dir or self.root / "content"
 
     @property
     def templates(self) -> Path:
@@ -41,18 +45,36 @@ class Generated:
     pages: dict[str, int]
     records: int
     seconds: float
+    rendered: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         per_lang = ", ".join(f"{count} {lang}" for lang, count in self.pages.items())
         return f"built {per_lang} pages, {self.records} records, {len(self.files)} files in {self.seconds:.2f} s"
 
 
-def load_site(project: Project, translations: dict) -> Site:
-    """Read and validate all content; raises ContentErrors with every problem."""
-    raw = loading.load_content(project.content)
-    renderers = {lang: Renderer(lang, translations[lang].gettext("Link to this paragraph")) for lang in LANGS}
-    titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
-    return validation.validate(raw, renderers, lambda lang: routing.url_for("glossary", lang), titles)
+def hash_inputs(project: Project) -> dict[str, str]:
+    """sha1 of every input file, keyed 'content/…', 'templates/…' etc. as if all were below one root."""
+    hashes = {}
+    folders = {"content": project.content, "templates": project.templates, "static": project.static,
+               "i18n": project.root / "i18n", "portal": project.root / "portal"}
+    for name, base in folders.items():
+        if not base.exists():
+            continue
+        for path in sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            key = f"{name}/{path.relative_to(base).as_posix()}"
+            hashes[key] = hashlib.sha1(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def fingerprint(hashes: dict[str, str], prefixes) -> str:
+    """One hash over the files whose paths start with any of the prefixes (or match it, for globs)."""
+    digest = hashlib.sha1()
+    plain = tuple(p for p in prefixes if "*" not in p)
+    globs = [p for p in prefixes if "*" in p]
+    for path, value in hashes.items():
+        if path.startswith(plain) or any(fnmatch.fnmatch(path, g) for g in globs):
+            digest.update(f"{path}\0{value}\n".encode())
+    return digest.hexdigest()
 
 
 def collect_assets(static: Path) -> tuple[dict[str, str], dict[str, bytes]]:
@@ -71,36 +93,80 @@ def collect_assets(static: Path) -> tuple[dict[str, str], dict[str, bytes]]:
     return names, files
 
 
-def generate(project: Project) -> Generated:
-    """Everything the site consists of, in memory; raises ContentErrors before anything is written."""
-    started = time.perf_counter()
-    translations = i18n.load_catalogs(project.root)
-    site = load_site(project, translations)
-    assets, files = collect_assets(project.static)
-    all_pages = pages.assemble(site, project.content)
-    collisions = routing.check_collisions(all_pages)
-    if collisions:
-        raise ContentErrors(collisions)
-    environments = rendering.make_environments(project.templates, translations, site, assets, BASE_URL)
-    errors: list[ContentError] = []
-    for page in all_pages:
-        try:
-            files[routing.output_path(page.url)] = rendering.render_page(environments, page).encode("utf-8")
-        except ContentError as error:
-            errors.append(error)
-    if errors:
-        raise ContentErrors(errors)
-    root_env = environments["en"]
-    for name in ("index.html", "404.html"):
-        files[name] = root_env.get_template(f"root-{name}").render(assets=assets).encode("utf-8")
-    files["data/portal.json"] = datasets.portal_json(site)
-    for lang in LANGS:
-        files[f"data/values.{lang}.csv"] = datasets.values_csv(site, lang, BASE_URL)
-    files["sitemap.xml"] = datasets.sitemap([p.url for p in all_pages if p.kind != "not-found"], BASE_URL)
-    check_alternates(all_pages, files)
-    counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
-    records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
-    return Generated(site, files, counts, records, time.perf_counter() - started)
+class Builder:
+    """Builds the site in memory; keeps rendered bodies and pages to redo only what an edit touched."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._bodies: dict[tuple, tuple] = {}
+        self._pages: dict[str, tuple[str, bytes]] = {}
+        self._catalogs: tuple[str, dict] | None = None
+
+    def catalogs(self, hashes: dict[str, str]) -> dict:
+        key = fingerprint(hashes, ("i18n/", "templates/", "portal/"))
+        if self._catalogs is None or self._catalogs[0] != key:
+            self._catalogs = (key, i18n.load_catalogs(self.project.root))
+        return self._catalogs[1]
+
+    def load_site(self, translations: dict) -> Site:
+        """Read and validate all content; raises ContentErrors with every problem."""
+        raw = loading.load_content(self.project.content)
+        renderers = {lang: Renderer(lang, translations[lang].gettext("Link to this paragraph")) for lang in LANGS}
+        titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
+        bodies = self._bodies
+
+        def render(lang: str, text: str, shown: Path, links):
+            key = (lang, hashlib.sha1(text.encode()).hexdigest(), str(shown),
+                   links.pattern.pattern if links.pattern else "", links.href)
+            if key not in bodies:
+                bodies[key] = renderers[lang].render(text, shown, links)
+            return bodies[key]
+
+        return validation.validate(raw, renderers, lambda lang: routing.url_for("glossary", lang), titles,
+                                   render_body=render)
+
+    def generate(self) -> Generated:
+        """Everything the site consists of, in memory; raises ContentErrors before anything is written."""
+        started = time.perf_counter()
+        hashes = hash_inputs(self.project)
+        translations = self.catalogs(hashes)
+        site = self.load_site(translations)
+        assets, files = collect_assets(self.project.static)
+        all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
+        collisions = routing.check_collisions(all_pages)
+        if collisions:
+            raise ContentErrors(collisions)
+        environments = rendering.make_environments(self.project.templates, translations, site, assets, BASE_URL)
+        global_print = fingerprint(hashes, GLOBAL_INPUTS)
+        errors: list[ContentError] = []
+        rendered = []
+        for page in all_pages:
+            path = routing.output_path(page.url)
+            key = global_print + fingerprint(hashes, page.depends)
+            cached = self._pages.get(path)
+            if cached and cached[0] == key:
+                files[path] = cached[1]
+                continue
+            try:
+                files[path] = rendering.render_page(environments, page).encode("utf-8")
+            except ContentError as error:
+                errors.append(error)
+                continue
+            self._pages[path] = (key, files[path])
+            rendered.append(page.url)
+        if errors:
+            raise ContentErrors(errors)
+        root_env = environments["en"]
+        for name in ("index.html", "404.html"):
+            files[name] = root_env.get_template(f"root-{name}").render(assets=assets).encode("utf-8")
+        files["data/portal.json"] = datasets.portal_json(site)
+        for lang in LANGS:
+            files[f"data/values.{lang}.csv"] = datasets.values_csv(site, lang, BASE_URL)
+        files["sitemap.xml"] = datasets.sitemap([p.url for p in all_pages if p.kind != "not-found"], BASE_URL)
+        check_alternates(all_pages, files)
+        counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
+        records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
+        return Generated(site, files, counts, records, time.perf_counter() - started, rendered)
 
 
 def check_alternates(all_pages, files: dict[str, bytes]) -> None:
@@ -109,13 +175,21 @@ def check_alternates(all_pages, files: dict[str, bytes]) -> None:
     for page in all_pages:
         twin = routing.url_for(page.kind, routing.other_lang(page.lang), page.key)
         if routing.output_path(twin) not in files:
-            errors.append(ContentError(SourceRef(page.origin), f"{page.url} switches language to {twin}, which is not built"))
+            errors.append(ContentError(SourceRef(page.origin), f"{page.url} switches language to {twin}, "
+                                       "which is not built"))
+            continue
         html = files[routing.output_path(page.url)].decode("utf-8")
-        for target in (twin, page.url):
-            if f'href="{target}"' not in html and f'href="{BASE_URL}{target}"' not in html:
-                errors.append(ContentError(SourceRef(page.origin), f"{page.url} has no link to {target}"))
+        if f'href="{twin}" hreflang=' not in html:
+            errors.append(ContentError(SourceRef(page.origin), f"{page.url} has no language switch to {twin}"))
+        for lang, target in ((page.lang, page.url), (routing.other_lang(page.lang), twin)):
+            if f'hreflang="{i18n.HTML_LANG[lang]}" href="{BASE_URL}{target}"' not in html:
+                errors.append(ContentError(SourceRef(page.origin), f"{page.url} has no alternate link to {target}"))
     if errors:
         raise ContentErrors(errors)
+
+
+def generate(project: Project) -> Generated:
+    return Builder(project).generate()
 
 
 def build(project: Project, site_dir: Path) -> Generated:

@@ -36,16 +36,23 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     terms = [t for t in terms_raw if t]
     links = {lang: TermLinks.build({t.term[lang]: t.id for t in terms}, glossary_href(lang), term_title[lang])
              for lang in LANGS}
-    render = render_body or (lambda lang, text, shown: renderers[lang].render(text, shown, links[lang]))
+    render_with = render_body or (lambda lang, text, shown, lk: renderers[lang].render(text, shown, lk))
+
+    def render(lang: str, text: str, shown):
+        return render_with(lang, text, shown, links[lang])
+
     documents = [d for d in (_document(meta, bodies, render, errors) for meta, bodies in raw.documents) if d]
     for document in documents:
         _check_translation(document, terms, errors)
     categories, indicators = _indicators(raw, errors)
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
-    values = [v for v in (_value(record, docs, inds, errors) for record in raw.values) if v]
-    conflicts = [c for c in (_conflict(record, inds, {v.id: v for v in values}, errors) for record in raw.conflicts) if c]
-    themes = [t for t in (_theme(record, n, docs, inds, errors) for n, record in enumerate(raw.themes)) if t]
+    declared = {str(r.get("id")) for r in raw.indicators} | {str(m.get("id")) for m, _ in raw.documents} | \
+        {str(r.get("id")) for r in raw.values}
+    values = [v for v in (_value(record, docs, inds, declared, errors) for record in raw.values) if v]
+    conflicts = [c for c in (_conflict(record, inds, {v.id: v for v in values}, declared, errors)
+                             for record in raw.conflicts) if c]
+    themes = [t for t in (_theme(record, n, docs, inds, declared, errors) for n, record in enumerate(raw.themes)) if t]
     for term in terms:
         _check_source(term.src, f"term '{term.id}'", term.document, term.anchor, docs, errors)
     _check_links(indicators, inds, errors)
@@ -195,7 +202,7 @@ def _check_links(indicators: list[Indicator], by_id: dict[str, Indicator], error
                            f"as its {back}", f"add '{back}: {indicator.id}' to '{other_id}'")
 
 
-def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator],
+def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator], declared: set[str],
            errors: Collector) -> Value | None:
     fields = Fields(record, errors, f"value '{record.get('id', '?')}'")
     fields.no_unknown(VALUE_FIELDS)
@@ -219,11 +226,11 @@ def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator]
     source_record = fields.mapping("source")
     note = fields.localized("note", required=False)
     indicator = inds.get(indicator_id) if indicator_id else None
-    if indicator_id and indicator is None:
-        fields.fail("indicator", f"unknown indicator '{indicator_id}'", "define it under content/indicators/")
+    if indicator_id:
+        _require(fields, "indicator", "indicator", indicator_id, inds, declared, "define it under content/indicators/")
     document = docs.get(document_id) if document_id else None
-    if document_id and document is None:
-        fields.fail("document", f"unknown document '{document_id}'", f"one of: {', '.join(sorted(docs))}")
+    if document_id:
+        _require(fields, "document", "document", document_id, docs, declared, f"one of: {', '.join(sorted(docs))}")
     source = None
     if source_record is not None:
         sfields = Fields(source_record, errors, fields.what)
@@ -265,9 +272,12 @@ def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number,
                         "write the figure as the document does, e.g. '突破2000亿元', or drop number/comparator")
     if figure is not None and figure.number is not None:
         expected = number_in_unit(figure, indicator.unit.zh)
-        if number is None or comparator is None:
+        if (number is None and not fields.present("number")) or (comparator is None and
+                                                                  not fields.present("comparator")):
             fields.fail(None, f"'{zh}' states a figure: give number: {expected.normalize():f} and "
                         f"comparator: '{figure.comparator}'")
+        elif number is None or comparator is None:
+            pass  # already reported as mistyped
         else:
             if number.normalize() != expected.normalize():
                 fields.fail("number", f"number {number} does not match '{zh}' (expected "
@@ -288,16 +298,15 @@ def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number,
     return en
 
 
-def _conflict(record: Record, inds, values, errors: Collector) -> Conflict | None:
+def _conflict(record: Record, inds, values, declared, errors: Collector) -> Conflict | None:
     fields = Fields(record, errors, f"conflict '{record.get('id', '?')}'")
     fields.no_unknown(("id", "indicator", "values", "note"))
     conflict_id, indicator = fields.ident("id"), fields.ident("indicator")
-    if indicator and indicator not in inds:
-        fields.fail("indicator", f"unknown indicator '{indicator}'")
+    if indicator:
+        _require(fields, "indicator", "indicator", indicator, inds, declared)
     members = fields.items("values", required=True)
     for member in members:
-        if member not in values:
-            fields.fail("values", f"unknown value '{member}'")
+        _require(fields, "values", "value", member, values, declared)
     if len(members) < 2:
         fields.fail("values", "a conflict needs at least two values")
     note = fields.localized("note")
@@ -320,7 +329,7 @@ def _term(record: Record, errors: Collector) -> Term | None:
     return Term(term_id, term, definition, document, anchor, source.ref())
 
 
-def _theme(record: Record, order: int, docs, inds, errors: Collector) -> Theme | None:
+def _theme(record: Record, order: int, docs, inds, declared, errors: Collector) -> Theme | None:
     fields = Fields(record, errors, f"theme '{record.get('id', '?')}'")
     fields.no_unknown(("id", "name", "summary", "sections", "indicators"))
     theme_id, name, summary = fields.ident("id"), fields.localized("name"), fields.localized("summary")
@@ -338,11 +347,21 @@ def _theme(record: Record, order: int, docs, inds, errors: Collector) -> Theme |
             fields.ok = False
     indicators = fields.items("indicators")
     for indicator in indicators:
-        if indicator not in inds:
-            fields.fail("indicators", f"unknown indicator '{indicator}'")
+        _require(fields, "indicators", "indicator", indicator, inds, declared)
     if not fields.ok:
         return None
     return Theme(theme_id, name, summary, tuple(sections), tuple(indicators), order, record.ref())
+
+
+def _require(fields: Fields, key: str, kind: str, ident: str, known, declared: set[str],
+             hint: str | None = None) -> bool:
+    """A reference must name a known item; one whose target is itself invalid is not reported twice."""
+    if ident in known:
+        return True
+    if ident not in declared:
+        fields.fail(key, f"unknown {kind} '{ident}'", hint)
+    fields.ok = False
+    return False
 
 
 def _check_source(src: SourceRef, what: str, document: str, anchor: str, docs, errors: Collector) -> bool:

@@ -1,0 +1,126 @@
+"""Preview server: build, serve site/ with live reload, rebuild what an edit touched, show errors in the page."""
+from __future__ import annotations
+
+import html
+import mimetypes
+import sys
+import time
+from pathlib import Path
+
+from . import output
+from .errors import ContentErrors
+from .pipeline import Builder, Project
+
+WATCHED = ("content", "templates", "static", "i18n")
+TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+         ".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8", ".svg": "image/svg+xml",
+         ".xml": "application/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf",
+         ".wasm": "application/wasm", ".png": "image/png"}
+OVERLAY = """<div id="build-error" role="alert" style="position:fixed;inset:0 0 auto 0;max-height:70vh;overflow:auto;
+z-index:99999;background:#2b0b0b;color:#fff;font:14px/1.5 'Noto Sans Mono CJK SC','DejaVu Sans Mono',monospace;
+padding:1rem 1.5rem;border-bottom:4px solid #e53935"><strong>Build failed — the page below is the last good build.</strong>
+<pre style="white-space:pre-wrap;margin:.5rem 0 0">{errors}</pre></div>"""
+
+
+def content_type(path: Path) -> str:
+    return TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+class SiteApp:
+    """A WSGI app serving only files below the site folder, with the current build error overlaid."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir.resolve()
+        self.error: str | None = None
+
+    def resolve(self, url_path: str) -> Path | None:
+        """The file for a request path, or None if it is missing or outside the site folder."""
+        if "\x00" in url_path or "\\" in url_path:
+            return None
+        parts = [p for p in url_path.split("/") if p]
+        if any(p in ("..", ".") for p in parts):
+            return None
+        target = self.site_dir.joinpath(*parts).resolve() if parts else self.site_dir
+        if target != self.site_dir and self.site_dir not in target.parents:
+            return None
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+    def not_found_page(self, url_path: str) -> Path | None:
+        lang = url_path.strip("/").split("/")[0]
+        for candidate in (self.site_dir / lang / "404.html", self.site_dir / "404.html"):
+            if lang in ("zh", "en") or candidate.parent == self.site_dir:
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    def __call__(self, environ, start_response):
+        url_path = environ.get("PATH_INFO", "/")
+        target = self.resolve(url_path)
+        status = "200 OK"
+        if target is None:
+            status = "404 Not Found"
+            target = self.not_found_page(url_path)
+        body = target.read_bytes() if target else b"<!doctype html><title>404</title><h1>404</h1>"
+        kind = content_type(target) if target else "text/html; charset=utf-8"
+        if self.error and kind.startswith("text/html"):
+            overlay = OVERLAY.format(errors=html.escape(self.error)).encode("utf-8")
+            marker = body.find(b">", body.find(b"<body")) + 1 if b"<body" in body else 0
+            body = body[:marker] + overlay + body[marker:]
+        start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
+                                ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")])
+        return [body]
+
+
+class Preview:
+    """Keeps the builder, the last good files and the current error between rebuilds."""
+
+    def __init__(self, project: Project, site_dir: Path, app: SiteApp, say=print) -> None:
+        self.builder = Builder(project)
+        self.site_dir = site_dir
+        self.app = app
+        self.files: dict[str, bytes] = {}
+        self.say = say
+
+    def rebuild(self) -> bool:
+        started = time.perf_counter()
+        try:
+            generated = self.builder.generate()
+        except ContentErrors as errors:
+            self.app.error = str(errors)
+            self.say(str(errors))
+            self.say("build failed: still serving the last good site")
+            return False
+        if self.files:
+            changed = output.update_site(generated.files, self.site_dir, self.files)
+        else:
+            output.replace_site(generated.files, self.site_dir)
+            changed = sorted(generated.files)
+        self.files = generated.files
+        self.app.error = None
+        took = (time.perf_counter() - started) * 1000
+        shown = ", ".join(generated.rendered[:4]) + (" …" if len(generated.rendered) > 4 else "")
+        self.say(f"rebuilt {len(generated.rendered)} page(s) [{shown}], wrote {len(changed)} file(s) "
+                 f"in {took:.0f} ms")
+        return True
+
+
+def serve(project: Project, site_dir: Path, host: str, port: int) -> int:
+    """Build, then serve site_dir on host:port with live reload until interrupted."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload drops reloads within 3 s of the last one otherwise
+    app = SiteApp(site_dir)
+    preview = Preview(project, site_dir, app, say=lambda text: print(text, flush=True))
+    preview.rebuild()
+    if not site_dir.exists():
+        site_dir.mkdir(parents=True)
+    server = Server(app=app)
+    for folder in WATCHED:
+        server.watch(str(project.root / folder), preview.rebuild)
+    print(f"serving {site_dir} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    sys.stdout.flush()
+    server.serve(host=host, port=port, debug=False, restart_delay=0)
+    return 0

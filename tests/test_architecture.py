@@ -1,0 +1,44 @@
+"""Imports point one way down the pipeline (see ../shared/STYLE.md)."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PORTAL = Path(__file__).resolve().parent.parent / "portal"
+# module -> the portal modules it may import
+ALLOWED = {
+    "errors": set(), "model": {"errors"}, "figures": set(), "loading": {"errors"},
+    "fields": {"errors", "loading", "model"}, "i18n": {"errors", "loading"},
+    "markup": {"errors", "model"}, "routing": {"errors"}, "compare": {"model"},
+    "validation": {"errors", "fields", "figures", "loading", "markup", "model"},
+    "pages": {"compare", "model", "routing"}, "datasets": {"model", "routing"},
+    "rendering": {"compare", "errors", "figures", "i18n", "model", "pages", "routing"},
+    "output": set(),
+    "pipeline": {"datasets", "errors", "i18n", "loading", "markup", "model", "output", "pages", "rendering",
+                 "routing", "validation"},
+    "serve": {"errors", "output", "pipeline"},
+}
+
+
+def portal_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("portal"):
+            found.add(node.module.split(".")[1] if "." in node.module else "")
+    return found
+
+
+def test_imports_point_one_way():
+    modules = {p.stem for p in PORTAL.glob("*.py")} - {"__init__"}
+    assert modules <= set(ALLOWED), f"new module(s) need a place in ALLOWED: {modules - set(ALLOWED)}"
+    for module in modules:
+        extra = portal_imports(PORTAL / f"{module}.py") - ALLOWED[module]
+        assert not extra, f"portal/{module}.py imports {extra}"
+
+
+def test_only_the_command_line_and_the_server_import_the_pipeline():
+    for path in PORTAL.glob("*.py"):
+        if path.stem not in ("serve", "pipeline"):
+            assert "pipeline" not in portal_imports(path), path

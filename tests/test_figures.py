@@ -1,0 +1,119 @@
+"""Chinese figures -> numbers, comparators and idiomatic English: tables of real cases from the documents."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from portal.figures import FigureError, english, missing_numbers, number_in_unit, parse_figure
+
+# (zh as written, indicator unit zh, indicator unit en, expected English) — every row is from a seed.
+ENGLISH = [
+    ("突破2000亿元", "亿元", "CNY 100 million", "over CNY 200 billion"),               # 000, 003: GDP by 2026
+    ("迈上2100亿元台阶", "亿元", "CNY 100 million", "reaching CNY 210 billion"),        # 001: GDP goal
+    ("突破1400亿元", "亿元", "CNY 100 million", "over CNY 140 billion"),               # 000: GDP 2021
+    ("突破 1300亿元", "亿元", "CNY 100 million", "over CNY 130 billion"),              # 000: retail sales
+    ("近1.3万亿元", "亿元", "CNY 100 million", "nearly CNY 1.3 trillion"),            # 001: deposits and loans
+    ("超1.35万亿元", "亿元", "CNY 100 million", "over CNY 1.35 trillion"),            # 002: deposits and loans
+    ("8900万人次", "万人次", "10,000 visits", "89 million visits"),                    # 002: visitors
+    ("5600万人次", "万人次", "10,000 visits", "56 million visits"),                    # 000: visitors a year
+    ("800亿元", "亿元", "CNY 100 million", "CNY 80 billion"),                          # 002: tourist spending
+    ("33万元左右", "万元", "CNY 10,000", "about CNY 330,000"),                         # 001: GDP per capita
+    ("5.8万元左右", "万元", "CNY 10,000", "about CNY 58,000"),                         # 002: urban income
+    ("75%以上", "%", "%", "over 75%"),                                                # 000, 001: modern services
+    ("305天以上", "天", "days", "over 305 days"),                                       # 001: good air days
+    ("4万人以上", "万人", "10,000 people", "over 40,000 people"),                      # 001: new jobs a year
+    ("6.6万人", "万人", "10,000 people", "66,000 people"),                             # 001: new jobs
+    ("27.5万人", "万人", "10,000 people", "275,000 people"),                           # 000: jobs over five years
+    ("5.07万人", "万人", "10,000 people", "50,700 people"),                            # 002: new urban jobs
+    ("356万平方米", "万平方米", "10,000 m²", "3.56 million m²"),                       # 001: housing renovated
+    ("190万平方米", "万平方米", "10,000 m²", "1.9 million m²"),                        # 000: housing renovated
+    ("11.6万平方米", "万平方米", "10,000 m²", "116,000 m²"),                           # 001: slopes greened
+    ("115公里", "公里", "km", "115 km"),                                               # 000, 001: walkways
+    ("19.4公里", "公里", "km", "19.4 km"),                                             # 001, 003: riverbank
+    ("6左右", "%", "%", "about 6%"),                                                  # 002 annex: GDP growth
+    ("5.3以内", "%", "%", "within 5.3%"),                                             # 002 annex: unemployment
+    ("＞13.2", "人", "physicians", "more than 13.2 physicians"),                       # 002 annex: physicians
+    ("＞28.2", "万元", "CNY 10,000", "more than CNY 282,000"),                         # 002 annex: GDP per capita
+    ("＜0.01", "人/亿元", "deaths per CNY 100 million", "less than 0.01 deaths per CNY 100 million"),
+    ("0.0055", "人/亿元", "deaths per CNY 100 million", "0.0055 deaths per CNY 100 million"),
+    ("0.7左右", "%", "%", "about 0.7%"),                                              # 002 annex: R&D intensity
+    ("38.9左右", "%", "%", "about 38.9%"),                                            # 002 annex: green coverage
+    ("303", "天", "days", "303 days"),                                                 # 002 annex: good air days
+    ("6000", "万美元", "USD 10,000", "USD 60 million"),                                # 002 annex: FDI 2025
+    ("650", "亿元", "CNY 100 million", "CNY 65 billion"),                              # 002 annex: private economy
+    ("240", "家", "enterprises", "240 enterprises"),                                   # 002 annex: high-tech firms
+    ("预计完成", "%", "%", "expected to be met"),                                      # 002 annex
+    ("保持全市前列", "万元/人", "CNY 10,000 per worker", "stay among the city's leaders"),
+    ("高于全市平均水平", "岁", "years", "above the city average"),
+    ("市计划", "%", "%", "per the municipal plan"),
+    ("口径调整", "万美元", "USD 10,000", "definition changed"),
+    ("保持Ⅱ类", "-", "-", "maintain Class II"),
+    ("年均增长15%以上", "%", "%", "average annual growth of over 15%"),               # 001: R&D spending
+    ("4013万元", "", "", "CNY 40.13 million"),                                         # 002: paired assistance
+    ("6594.8万元", "", "", "CNY 65.948 million"),                                      # 002: wage arrears
+    ("1.2万元/平方米", "", "", "CNY 12,000 per m²"),                                   # 002: output per building
+    ("20余项", "", "", "more than 20"),                                                # 001: reform pilots
+    ("近1/2", "-", "-", "nearly 1/2"),                                                 # 001: Fortune 500 share
+    ("2.1万标箱", "", "", "21,000 TEU"),                                               # 002: containers
+    ("41倍", "", "", "41 times"),                                                      # 002: FDI growth
+    ("第1", "", "", "1st"),                                                            # 002: ranked 1st
+    ("第12强", "", "", "12th"),                                                        # 002: building economy
+    ("近300场", "", "", "nearly 300 events"),                                          # 002: cultural events
+    ("超95%", "", "", "over 95%"),                                                     # 001: satisfaction
+]
+
+
+@pytest.mark.parametrize(("zh", "unit", "unit_en", "expected"), ENGLISH)
+def test_english_rendering(zh, unit, unit_en, expected):
+    assert english(zh, unit, unit_en) == expected
+
+
+def test_the_table_has_at_least_forty_real_cases():
+    assert len(ENGLISH) >= 40
+
+
+# (zh, indicator unit, number in that unit, comparator)
+PARSED = [
+    ("突破2000亿元", "亿元", "2000", ">"), ("近1.3万亿元", "亿元", "13000", "≈"), ("6.6万人", "万人", "6.6", "="),
+    ("3099人", "人", "3099", "="), ("75%以上", "%", "75", "≥"), ("5.3以内", "%", "5.3", "≤"), ("6左右", "%", "6", "≈"),
+    ("＞13.7", "人", "13.7", ">"), ("＜0.01", "人/亿元", "0.01", "<"), ("迈上2100亿元台阶", "亿元", "2100", "≥"),
+    ("20余项", "项", "20", ">"), ("8900万人次", "万人次", "8900", "="), ("8900万人次", "人次", "89000000", "="),
+    ("近1/2", "-", "0.5", "≈"), ("第1", "", "1", "="), ("年均增长15%以上", "%", "15", "≥"),
+]
+
+
+@pytest.mark.parametrize(("zh", "unit", "number", "comparator"), PARSED)
+def test_numbers_and_comparators_parse_in_the_indicator_unit(zh, unit, number, comparator):
+    figure = parse_figure(zh)
+    assert figure.comparator == comparator
+    assert number_in_unit(figure, unit) == Decimal(number)
+
+
+@pytest.mark.parametrize("text", ["保持全市前列", "预计完成", "口径调整", "市计划"])
+def test_qualitative_cells_have_no_number(text):
+    figure = parse_figure(text)
+    assert figure.number is None and figure.comparator is None
+
+
+@pytest.mark.parametrize("text", ["大幅增长", "12份合同", "5以内以上"])
+def test_unreadable_figures_are_errors(text):
+    with pytest.raises(FigureError):
+        parse_figure(text)
+
+
+NUMBER_CHECK = [
+    ("地区生产总值突破2000亿元", "GDP will exceed CNY 200 billion", []),
+    ("接待游客8900万人次", "received 89 million tourist visits", []),
+    ("新增就业6.6万人", "66,000 new jobs", []),
+    ("2020年12月11日通过", "adopted on 11 December 2020", []),
+    ("居全市第1", "ranked 1st in the city", []),
+    ("附件：1.2024年经济社会发展主要目标完成情况表", "Annexes: 1. Table of the main 2024 targets", []),
+    ("增长15%以上", "growth of over 10%", ["15"]),
+    ("突破2000亿元", "over CNY 20 billion", ["2000亿"]),
+]
+
+
+@pytest.mark.parametrize(("zh", "en", "missing"), NUMBER_CHECK)
+def test_numbers_carried_into_english(zh, en, missing):
+    assert missing_numbers(zh, en) == missing
