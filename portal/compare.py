@@ -50,6 +50,18 @@ def column_of(value: Value, layer: str) -> str | None:
     return None
 
 
+def _primary_first(values: list[Value]) -> list[Value]:
+    """Annex-table values first (they are the plan's own indicator system), one value per distinct text."""
+    ordered = sorted(values, key=lambda v: (not v.source.anchor.startswith("annex-1"),
+                                             not v.source.anchor.startswith("annex-"), v.period))
+    seen, distinct = set(), []
+    for value in ordered:
+        if (value.text.zh, value.period) not in seen:
+            seen.add((value.text.zh, value.period))
+            distinct.append(value)
+    return distinct
+
+
 @dataclass(frozen=True)
 class Row:
     indicator: object
@@ -72,6 +84,8 @@ def matrix(site: Site) -> list[tuple[object, list[Row]]]:
                 column = column_of(value, layers[value.document])
                 if column:
                     cells[column].append(value)
+            for column in COLUMNS:
+                cells[column] = _primary_first(cells[column])
             target = cells["target-2024"][0] if cells["target-2024"] else None
             outcome = cells["outcome-2024"][0] if cells["outcome-2024"] else None
             rows.append(Row(indicator, cells, status(target, outcome)))

@@ -71,6 +71,9 @@ class Fields:
             self.fail(key, f"field '{key}' must be a number, not {_type_name(value)}")
             return None
         try:
+            if isinstance(value, str) and re.fullmatch(r"\d+/\d+", value.strip()):
+                top, bottom = value.strip().split("/")
+                return Decimal(top) / Decimal(bottom)
             return Decimal(str(value))
         except InvalidOperation:
             self.fail(key, f"field '{key}' must be a number, not {value!r}")
@@ -112,6 +115,10 @@ class Fields:
                 self.ok = False
             elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 self.errors.add(pair.ref(lang), f"{self.what}: '{key}.{lang}' must be text, not {_type_name(value)}")
+                self.ok = False
+            elif lang == "en" and re.search(r"[\u3400-\u9fff]", str(value)):
+                self.errors.add(pair.ref(lang), f"{self.what}: Chinese characters in '{key}.en'",
+                                "write the English only; the Chinese is shown from 'zh'")
                 self.ok = False
             else:
                 sides[lang] = str(value).strip()

@@ -267,7 +267,7 @@ class Renderer:
 
 
 def _toc(tokens: list[dict]) -> list[dict]:
-    return [{"id": t["id"], "name": t["name"], "level": t["level"], "children": _toc(t["children"])}
+    return [{"id": t["id"], "name": t["name"], "html": t["html"], "level": t["level"], "children": _toc(t["children"])}
             for t in tokens]
 
 

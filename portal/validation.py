@@ -220,6 +220,8 @@ def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator]
         tfields.no_unknown(("zh", "en"))
         zh = tfields.text("zh", hint="the value exactly as the document writes it, e.g. '突破2000亿元'")
         en = tfields.text("en", required=False)
+        if en and re.search(r"[\u3400-\u9fff]", en):
+            tfields.fail("en", "Chinese characters in 'text.en'", "write the English only")
         fields.ok = fields.ok and tfields.ok
     number = fields.number("number")
     comparator = fields.text("comparator", required=False)
