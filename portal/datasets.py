@@ -44,18 +44,20 @@ def _value_json(value: Value) -> dict:
             "source": {"anchor": value.source.anchor, "quote": value.source.quote}}
 
 
-def values_csv(site: Site, lang: str, base_url: str) -> bytes:
-    """All values as CSV in one language, UTF-8 with BOM so spreadsheet programs read the Chinese."""
+def values_csv(site: Site, lang: str, base_url: str, indicator: str | None = None) -> bytes:
+    """Values (all, or one indicator's) as CSV in one language, UTF-8 with BOM so spreadsheets read Chinese."""
     indicators = {i.id: i for i in site.indicators}
     documents = {d.id: d for d in site.documents}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for value in site.values:
-        indicator, document = indicators[value.indicator], documents[value.document]
+        if indicator is not None and value.indicator != indicator:
+            continue
+        measure, document = indicators[value.indicator], documents[value.document]
         link = base_url + url_for("document", lang, document.id) + "#" + value.source.anchor
         number = _number(value.number)
-        writer.writerow((value.id, value.indicator, indicator.name[lang], indicator.unit[lang], value.document,
+        writer.writerow((value.id, value.indicator, measure.name[lang], measure.unit[lang], value.document,
                          document.title[lang], document.layer, value.kind, value.period, value.text[lang],
                          "" if number is None else number, value.comparator or "", value.source.anchor,
                          value.source.quote, link))

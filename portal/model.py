@@ -149,11 +149,29 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Layer:
+    id: str
+    name: Localized
+    summary: Localized
+
+
+@dataclass(frozen=True)
+class Event:
+    date: str
+    label: Localized
+    document: str
+    anchor: str
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the build knows, validated and cross-referenced."""
 
     title: Localized
     tagline: Localized
+    layers: tuple[Layer, ...]
+    timeline: tuple[Event, ...]
+    horizons: tuple[int, ...]
     documents: tuple[Document, ...]
     categories: tuple[Category, ...]
     indicators: tuple[Indicator, ...]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compare
+from . import charts, compare
 from .model import LANGS, Site
 from .routing import url_for
 
@@ -32,6 +32,33 @@ class Page:
         return url_for(self.kind, self.lang, self.key)
 
 
+CHART_WORDS = {
+    "zh": ("{name}：各文件数值", "{period}年{kind}（{document}）：{text}", {"target": "目标", "outcome": "完成"}, "；"),
+    "en": ("{name}: values by year", "{period} {kind} ({document}): {text}", {"target": "target", "outcome": "outcome"},
+           "; "),
+}
+
+
+def _chart(site: Site, indicator, values, lang: str) -> str:
+    """The indicator's numeric values as an inline SVG with a title and a text description."""
+    title, item, kinds, joiner = CHART_WORDS[lang]
+    documents = {d.id: d for d in site.documents}
+    points = [{"period": v.period, "number": v.number, "kind": v.kind, "layer": documents[v.document].layer,
+               "label": item.format(period=v.period, kind=kinds[v.kind], document=documents[v.document].kind[lang],
+                                    text=v.text[lang])}
+              for v in values]
+    numeric = [p for p in points if p["number"] is not None]
+    description = joiner.join(p["label"] for p in numeric)
+    return charts.value_chart(f"chart-{indicator.id}", title.format(name=indicator.name[lang]), description,
+                              points, indicator.unit[lang])
+
+
+def _related_terms(site: Site, indicator, values) -> list:
+    """Glossary terms named in the indicator's name or in the quotes its values come from."""
+    text = indicator.name.zh + " ".join(v.source.quote for v in values)
+    return [t for t in site.terms if t.term.zh in text]
+
+
 def assemble(site: Site, content: Path) -> list[Page]:
     """Every page of the site, each language in turn, in a stable order."""
     groups = compare.matrix(site)
@@ -51,9 +78,12 @@ def assemble(site: Site, content: Path) -> list[Page]:
                 body=document.bodies[lang])
         add("indicators", "indicators.html", depends=DATA, groups=groups)
         for indicator in site.indicators:
-            add("indicator", "indicator.html", indicator.id, indicator.src.path, depends=DATA, indicator=indicator,
-                values=values_by_indicator.get(indicator.id, []),
-                conflicts=[c for c in site.conflicts if c.indicator == indicator.id])
+            values = values_by_indicator.get(indicator.id, [])
+            add("indicator", "indicator.html", indicator.id, indicator.src.path, depends=DATA + (THEMES, GLOSSARY),
+                indicator=indicator, values=values, chart=_chart(site, indicator, values, lang),
+                conflicts=[c for c in site.conflicts if c.indicator == indicator.id],
+                themes=[t for t in site.themes if indicator.id in t.indicators],
+                terms=_related_terms(site, indicator, values))
         add("themes", "themes.html", depends=(THEMES,))
         for theme in site.themes:
             add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/"), theme=theme)

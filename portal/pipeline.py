@@ -162,6 +162,9 @@ class Builder:
         files["data/portal.json"] = datasets.portal_json(site)
         for lang in LANGS:
             files[f"data/values.{lang}.csv"] = datasets.values_csv(site, lang, BASE_URL)
+            for indicator in site.indicators:
+                files[f"data/indicators/{indicator.id}.{lang}.csv"] = datasets.values_csv(
+                    site, lang, BASE_URL, indicator.id)
         files["sitemap.xml"] = datasets.sitemap([p.url for p in all_pages if p.kind != "not-found"], BASE_URL)
         check_alternates(all_pages, files)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}

@@ -10,8 +10,8 @@ from .fields import ID, Fields
 from .figures import FigureError, english, missing_numbers, number_in_unit, parse_figure
 from .loading import RawContent, Record
 from .markup import Renderer, TermLinks
-from .model import (ATTRIBUTES, KINDS, LANGS, LAYERS, Body, Category, Conflict, Document, Indicator, Localized,
-                    Site, Source, Term, Theme, ThemeSection, Value)
+from .model import (ATTRIBUTES, KINDS, LANGS, LAYERS, Body, Category, Conflict, Document, Event, Indicator, Layer,
+                    Localized, Site, Source, Term, Theme, ThemeSection, Value)
 
 PERIOD = r"\d{4}(?:-\d{4})?"
 DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
@@ -31,7 +31,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     """Turn raw content into a Site, or raise ContentErrors with every problem found."""
     errors = Collector()
     errors.extend(raw.errors)
-    title, tagline = _site(raw, errors)
+    title, tagline, site_record = _site(raw, errors)
     terms_raw = [_term(record, errors) for record in raw.terms]
     terms = [t for t in terms_raw if t]
     links = {lang: TermLinks.build({t.term[lang]: t.id for t in terms}, glossary_href(lang), term_title[lang])
@@ -59,17 +59,50 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     for kind, items in (("document", documents), ("indicator", indicators), ("value", values),
                         ("conflict", conflicts), ("term", terms), ("theme", themes), ("category", categories)):
         _check_unique(kind, items, errors)
+    layers, timeline, horizons = _overview(site_record, docs, errors)
     errors.raise_if_any()
-    return Site(title, tagline, tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
+    return Site(title, tagline, layers, timeline, horizons,
+                tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
                 tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes))
 
 
-def _site(raw: RawContent, errors: Collector) -> tuple[Localized, Localized]:
+def _site(raw: RawContent, errors: Collector) -> tuple[Localized, Localized, Record | None]:
     if raw.site is None:
-        return Localized("", ""), Localized("", "")
+        return Localized("", ""), Localized("", ""), None
     fields = Fields(raw.site, errors, "site")
-    fields.no_unknown(("title", "tagline"))
-    return fields.localized("title") or Localized("", ""), fields.localized("tagline") or Localized("", "")
+    fields.no_unknown(("title", "tagline", "layers", "timeline", "horizons"))
+    return (fields.localized("title") or Localized("", ""), fields.localized("tagline") or Localized("", ""),
+            raw.site)
+
+
+def _overview(record: Record | None, docs, errors: Collector) -> tuple[tuple, tuple, tuple]:
+    """The home page's layers, timeline and horizons from site.yaml."""
+    if record is None:
+        return (), (), ()
+    fields = Fields(record, errors, "site")
+    layers, events = [], []
+    for item in fields.items("layers"):
+        lfields = Fields(item, errors, "site layer")
+        lfields.no_unknown(("id", "name", "summary"))
+        layer = Layer(lfields.choice("id", LAYERS + ("congress",)) or "", lfields.localized("name"),
+                      lfields.localized("summary"))
+        if lfields.ok:
+            layers.append(layer)
+    for item in fields.items("timeline"):
+        efields = Fields(item, errors, "timeline event")
+        efields.no_unknown(("date", "label", "document", "anchor"))
+        event = Event(efields.text("date", pattern=DATE) or "", efields.localized("label"),
+                      efields.ident("document") or "", efields.text("anchor") or "")
+        if efields.ok and _check_source(item.ref("anchor"), "timeline event", event.document, event.anchor,
+                                        docs, errors):
+            events.append(event)
+    horizons = []
+    for year in fields.items("horizons"):
+        if isinstance(year, int) and 2000 < year < 2100:
+            horizons.append(year)
+        else:
+            fields.fail("horizons", f"horizon {year!r} is not a year")
+    return tuple(layers), tuple(events), tuple(horizons)
 
 
 def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document | None:

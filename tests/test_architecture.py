@@ -11,7 +11,7 @@ ALLOWED = {
     "fields": {"errors", "loading", "model"}, "i18n": {"errors", "loading"},
     "markup": {"errors", "model"}, "routing": {"errors"}, "compare": {"model"},
     "validation": {"errors", "fields", "figures", "loading", "markup", "model"},
-    "pages": {"compare", "model", "routing"}, "datasets": {"model", "routing"},
+    "charts": {"figures"}, "pages": {"charts", "compare", "model", "routing"}, "datasets": {"model", "routing"},
     "rendering": {"compare", "errors", "figures", "i18n", "model", "pages", "routing"},
     "output": set(),
     "pipeline": {"datasets", "errors", "i18n", "loading", "markup", "model", "output", "pages", "rendering",
