@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from portal.errors import ContentErrors
+from portal.pdf import pdf_available
 from portal.pipeline import Project, build, generate
 
 ROOT = Path(__file__).resolve().parent
@@ -24,11 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="render the site into --out (default site/)")
     build_cmd.add_argument("--out", type=Path, default=None)
+    build_cmd.add_argument("--pdf", action="store_true", help="also render the PDFs (needs WeasyPrint and CJK fonts)")
     commands.add_parser("check", help="validate content, templates and catalogs; write nothing")
     serve_cmd = commands.add_parser("serve", help="build, then serve with live reload")
     serve_cmd.add_argument("--out", type=Path, default=None)
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve_cmd.add_argument("--pdf", action="store_true", help="also render the PDFs on every rebuild (slow)")
     args = parser.parse_args(argv)
     project = Project(args.project.resolve(), args.content.resolve() if args.content else None)
     out = (args.out or project.root / "site").resolve() if args.command != "check" else None
@@ -37,10 +40,13 @@ def main(argv: list[str] | None = None) -> int:
             generated = generate(project)
             print(f"ok: {generated.summary().replace('built', 'checked', 1)}")
         elif args.command == "build":
-            print(build(project, out).summary())
+            if args.pdf and not pdf_available():
+                print("build.py: --pdf needs WeasyPrint: run 'bash scripts/setup.sh --pdf' (see README)", file=sys.stderr)
+                return 2
+            print(build(project, out, args.pdf).summary())
         else:
             from portal.serve import serve
-            return serve(project, out, args.host, args.port)
+            return serve(project, out, args.host, args.port, args.pdf)
     except ContentErrors as errors:
         print(errors, file=sys.stderr)
         return 1

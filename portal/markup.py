@@ -266,6 +266,16 @@ class Renderer:
         return body, errors
 
 
+def block_html(body_html: str, anchor: str) -> str:
+    """The inner HTML of one anchored paragraph, item or heading, for quoting it elsewhere:
+    without its permalink and footnote markers, whose targets live on the document page."""
+    match = re.search(rf'<(p|li|h[1-6])\b[^>]*\bid="{re.escape(anchor)}"[^>]*>(.*?)</\1>', body_html, re.S)
+    if not match:
+        return ""
+    inner = re.sub(r'<a [^>]*class="permalink"[^>]*>.*?</a>', "", match.group(2))
+    return re.sub(r'<sup id="fnref-[^"]+">.*?</sup>', "", inner).strip()
+
+
 def _toc(tokens: list[dict]) -> list[dict]:
     return [{"id": t["id"], "name": t["name"], "html": t["html"], "level": t["level"], "children": _toc(t["children"])}
             for t in tokens]

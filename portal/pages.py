@@ -88,6 +88,9 @@ def assemble(site: Site, content: Path) -> list[Page]:
         for theme in site.themes:
             add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/"), theme=theme)
         add("glossary", "glossary.html", depends=(GLOSSARY, META))
+        add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES), groups=groups,
+            indicators=[(i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), lang))
+                        for i in site.indicators])
         add("data", "data.html", depends=(META,))
         add("not-found", "404.html")
     return pages

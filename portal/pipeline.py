@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datasets, i18n, loading, output, pages, rendering, routing, validation
+from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, validation
 from .errors import ContentError, ContentErrors, SourceRef
 from .markup import Renderer
 from .model import LANGS, Site
@@ -96,8 +96,9 @@ def collect_assets(static: Path) -> tuple[dict[str, str], dict[str, bytes]]:
 class Builder:
     """Builds the site in memory; keeps rendered bodies and pages to redo only what an edit touched."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, pdfs: bool = False) -> None:
         self.project = project
+        self.pdfs = pdfs
         self._bodies: dict[tuple, tuple] = {}
         self._pages: dict[str, tuple[str, bytes]] = {}
         self._catalogs: tuple[str, dict] | None = None
@@ -136,8 +137,9 @@ class Builder:
         collisions = routing.check_collisions(all_pages)
         if collisions:
             raise ContentErrors(collisions)
-        environments = rendering.make_environments(self.project.templates, translations, site, assets, BASE_URL)
-        global_print = fingerprint(hashes, GLOBAL_INPUTS)
+        environments = rendering.make_environments(self.project.templates, translations, site, assets, BASE_URL,
+                                                   self.pdfs)
+        global_print = fingerprint(hashes, GLOBAL_INPUTS) + ("pdf" if self.pdfs else "")
         errors: list[ContentError] = []
         rendered = []
         for page in all_pages:
@@ -167,6 +169,11 @@ class Builder:
                     site, lang, BASE_URL, indicator.id)
         files["sitemap.xml"] = datasets.sitemap([p.url for p in all_pages if p.kind != "not-found"], BASE_URL)
         check_alternates(all_pages, files)
+        if self.pdfs:
+            jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
+            jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
+                         for lang in LANGS for d in site.documents})
+            files.update(pdf.render_pdfs(jobs, files, self.project.root / ".cache" / "pdf"))
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
         return Generated(site, files, counts, records, time.perf_counter() - started, rendered)
@@ -191,12 +198,12 @@ def check_alternates(all_pages, files: dict[str, bytes]) -> None:
         raise ContentErrors(errors)
 
 
-def generate(project: Project) -> Generated:
-    return Builder(project).generate()
+def generate(project: Project, pdfs: bool = False) -> Generated:
+    return Builder(project, pdfs).generate()
 
 
-def build(project: Project, site_dir: Path) -> Generated:
+def build(project: Project, site_dir: Path, pdfs: bool = False) -> Generated:
     """Generate the whole site and swap it into site_dir; on any error site_dir is left untouched."""
-    generated = generate(project)
+    generated = generate(project, pdfs)
     output.replace_site(generated.files, site_dir)
     return generated

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gettext
+import re
 import traceback
 from pathlib import Path
 
@@ -10,13 +11,20 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from . import compare, figures
 from .errors import ContentError, SourceRef
 from .i18n import HTML_LANG, format_date, format_number
+from .markup import block_html
 from .model import LANGS, Site
 from .pages import Page
-from .routing import other_lang, url_for
+from .routing import other_lang, pdf_path, url_for
+
+
+def book_ids(html: str, prefix: str) -> str:
+    """A document body inside the briefing book: its ids and #links prefixed, so documents do not collide."""
+    html = re.sub(r' id="([^"]+)"', lambda m: f' id="{prefix}-{m.group(1)}"', html)
+    return re.sub(r' href="#([^"]+)"', lambda m: f' href="#{prefix}-{m.group(1)}"', html)
 
 
 def make_environments(templates: Path, translations: dict[str, gettext.NullTranslations], site: Site,
-                      assets: dict[str, str], base_url: str) -> dict[str, Environment]:
+                      assets: dict[str, str], base_url: str, pdfs: bool = False) -> dict[str, Environment]:
     """A Jinja environment for each language, with its catalog and formatting filters."""
     environments = {}
     for lang in LANGS:
@@ -27,11 +35,12 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
             lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang], site=site, base_url=base_url,
             url=lambda kind, key="", _lang=lang: url_for(kind, _lang, key),
             asset=lambda name: assets[name], columns=compare.COLUMNS, html_langs=HTML_LANG,
+            pdf_links={"book": pdf_path(lang), **{d.id: pdf_path(lang, d.id) for d in site.documents}} if pdfs else {},
         )
         env.filters.update(
             date=lambda iso, _lang=lang: format_date(iso, _lang) if iso else "",
             number=lambda n, _lang=lang: format_number(n, _lang),
-            plain=figures.plain,
+            plain=figures.plain, book_ids=book_ids, block_html=block_html,
         )
         environments[lang] = env
     return environments

@@ -15,6 +15,7 @@ PATTERNS = {
     "glossary": "glossary/",
     "data": "data/",
     "search": "search/",
+    "print": "print/",
     "not-found": "404.html",
 }
 
@@ -28,6 +29,11 @@ def output_path(url: str) -> str:
     """The file a URL is served from, relative to the site folder."""
     path = url.lstrip("/")
     return path + "index.html" if path.endswith("/") or not path else path
+
+
+def pdf_path(lang: str, document: str | None = None) -> str:
+    """Where a PDF is published: the briefing book per language, or one document in one language."""
+    return f"pdf/{document}.{lang}.pdf" if document else f"pdf/yuzhong-plans-briefing.{lang}.pdf"
 
 
 def other_lang(lang: str) -> str:

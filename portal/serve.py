@@ -11,7 +11,6 @@ from . import output
 from .errors import ContentErrors
 from .pipeline import Builder, Project
 
-WATCHED = ("content", "templates", "static", "i18n")
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8", ".svg": "image/svg+xml",
          ".xml": "application/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf",
@@ -76,8 +75,8 @@ class SiteApp:
 class Preview:
     """Keeps the builder, the last good files and the current error between rebuilds."""
 
-    def __init__(self, project: Project, site_dir: Path, app: SiteApp, say=print) -> None:
-        self.builder = Builder(project)
+    def __init__(self, project: Project, site_dir: Path, app: SiteApp, say=print, pdfs: bool = False) -> None:
+        self.builder = Builder(project, pdfs)
         self.site_dir = site_dir
         self.app = app
         self.files: dict[str, bytes] = {}
@@ -106,20 +105,20 @@ class Preview:
         return True
 
 
-def serve(project: Project, site_dir: Path, host: str, port: int) -> int:
+def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = False) -> int:
     """Build, then serve site_dir on host:port with live reload until interrupted."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload drops reloads within 3 s of the last one otherwise
     app = SiteApp(site_dir)
-    preview = Preview(project, site_dir, app, say=lambda text: print(text, flush=True))
+    preview = Preview(project, site_dir, app, say=lambda text: print(text, flush=True), pdfs=pdfs)
     preview.rebuild()
     if not site_dir.exists():
         site_dir.mkdir(parents=True)
     server = Server(app=app)
-    for folder in WATCHED:
-        server.watch(str(project.root / folder), preview.rebuild)
+    for folder in (project.content, project.templates, project.static, project.root / "i18n"):
+        server.watch(str(folder), preview.rebuild)
     print(f"serving {site_dir} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     sys.stdout.flush()
     server.serve(host=host, port=port, debug=False, restart_delay=0)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# One command for the tests: set up everything they need, then run them (extra arguments go to pytest).
+# One command for the tests: set up everything they need (Debian packages, .venv), then run them.
+# Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh
 bash scripts/setup.sh --dev
 .venv/bin/python -m pytest -q "$@"

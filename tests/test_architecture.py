@@ -12,9 +12,10 @@ ALLOWED = {
     "markup": {"errors", "model"}, "routing": {"errors"}, "compare": {"model"},
     "validation": {"errors", "fields", "figures", "loading", "markup", "model"},
     "charts": {"figures"}, "pages": {"charts", "compare", "model", "routing"}, "datasets": {"model", "routing"},
-    "rendering": {"compare", "errors", "figures", "i18n", "model", "pages", "routing"},
+    "rendering": {"compare", "errors", "figures", "i18n", "markup", "model", "pages", "routing"},
     "output": set(),
-    "pipeline": {"datasets", "errors", "i18n", "loading", "markup", "model", "output", "pages", "rendering",
+    "pdf": {"errors"},
+    "pipeline": {"datasets", "errors", "i18n", "loading", "markup", "model", "output", "pages", "pdf", "rendering",
                  "routing", "validation"},
     "serve": {"errors", "output", "pipeline"},
 }

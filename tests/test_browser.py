@@ -1,0 +1,134 @@
+"""The site as a person uses it, in headless Chromium: language switch, print view, PDFs, live reload."""
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import FIXTURE, ROOT, edit
+
+PAGES = ["", "documents/", "documents/plan2025-report/", "indicators/", "indicators/gdp/", "themes/",
+         "glossary/", "data/", "print/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_language_switch_lands_on_the_same_page_both_ways(browser, served, path):
+    page = browser.new_page()
+    page.goto(f"{served}/zh/{path}")
+    page.click("a.lang-switch")
+    page.wait_for_url(f"{served}/en/{path}")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.click("a.lang-switch")
+    page.wait_for_url(f"{served}/zh/{path}")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    page.close()
+
+
+def test_print_emulation_hides_navigation(browser, served):
+    page = browser.new_page()
+    page.goto(f"{served}/en/documents/plenary2-interpretation/")
+    assert page.locator(".masthead").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".masthead").is_visible()
+    assert not page.locator(".lang-switch").is_visible()
+    assert not page.locator(".toc").is_visible()
+    assert page.locator("h1").is_visible()
+    page.close()
+
+
+def test_pdf_links_resolve(browser, served):
+    page = browser.new_page()
+    for url in ("/zh/documents/plan2025-report/", "/en/print/"):
+        page.goto(served + url)
+        links = page.locator('a[href$=".pdf"]')
+        assert links.count() >= 1
+        for index in range(links.count()):
+            response = page.request.get(served + links.nth(index).get_attribute("href"))
+            assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+            assert response.body().startswith(b"%PDF-")
+    page.close()
+
+
+def test_matrix_filter_works_with_the_keyboard(browser, served):
+    page = browser.new_page()
+    page.goto(f"{served}/en/indicators/")
+    rows = page.locator("tr[data-indicator]")
+    total = rows.count()
+    page.locator("#matrix-filter").focus()
+    page.keyboard.type("air quality")
+    visible = page.locator("tr[data-indicator]:not([hidden])")
+    assert 0 < visible.count() < total
+    assert "good-air-days" in [visible.nth(i).get_attribute("data-indicator") for i in range(visible.count())]
+    page.select_option("#matrix-status", "missed")
+    assert all(visible.nth(i).locator("[data-status]").get_attribute("data-status") == "missed"
+               for i in range(visible.count()))
+    page.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def preview(tmp_path):
+    """`build.py serve` on a copy of the fixture content, as an editor runs it."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(content), "serve",
+                                "--out", str(tmp_path / "site"), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield content, base, process
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_an_edit_reloads_the_open_page_and_errors_show_in_the_page(browser, preview):
+    content, base, process = preview
+    page = browser.new_page()
+    page.goto(f"{base}/zh/documents/plenary-demo/")
+    page.wait_for_function("() => window.LiveReload !== undefined", timeout=10000)
+    zh = content / "documents/plenary-demo/zh.md"
+    edit(zh, "经济实力显著提升", "经济实力大幅提升")
+    page.wait_for_function("() => document.body.innerText.includes('经济实力大幅提升')", timeout=15000)
+    edit(zh, "{: #g1-p1 }", "{: #g1-p1 }\n\n<script>x</script>")
+    page.wait_for_selector("#build-error", timeout=15000)
+    assert "content/documents/plenary-demo/zh.md:16: raw HTML is not allowed" in page.inner_text("#build-error")
+    assert "经济实力大幅提升" in page.inner_text("main")  # the last good build is still shown
+    edit(zh, "\n\n<script>x</script>", "")
+    page.wait_for_selector("#build-error", state="detached", timeout=15000)
+    page.close()
+
+
+def test_preview_serves_only_the_site_folder(preview):
+    _content, base, _process = preview
+    import urllib.error
+    import urllib.request
+    for path in ("/../build.py", "/%2e%2e/build.py", "/zh/%2e%2e/%2e%2e/build.py", "/..%2fbuild.py",
+                 "/%2e%2e%2f%2e%2e%2fportal/serve.py"):
+        request = urllib.request.Request(base + path)
+        try:
+            status = urllib.request.urlopen(request, timeout=5).status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        assert status == 404, path
+    response = urllib.request.urlopen(base + "/data/portal.json", timeout=5)
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    response = urllib.request.urlopen(base + "/zh/", timeout=5)
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert re.search(rb"livereload\.js", response.read())
