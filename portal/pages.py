@@ -92,5 +92,6 @@ def assemble(site: Site, content: Path) -> list[Page]:
             indicators=[(i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), lang))
                         for i in site.indicators])
         add("data", "data.html", depends=(META,))
+        add("search", "search.html")
         add("not-found", "404.html")
     return pages

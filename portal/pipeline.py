@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, validation
+from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
 from .errors import ContentError, ContentErrors, SourceRef
 from .markup import Renderer
 from .model import LANGS, Site
@@ -96,9 +96,12 @@ def collect_assets(static: Path) -> tuple[dict[str, str], dict[str, bytes]]:
 class Builder:
     """Builds the site in memory; keeps rendered bodies and pages to redo only what an edit touched."""
 
-    def __init__(self, project: Project, pdfs: bool = False) -> None:
+    def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True) -> None:
         self.project = project
         self.pdfs = pdfs
+        self.search_index = search_index
+        self.refresh_search = True  # the preview turns this off after its first build: Pagefind takes seconds
+        self._search: tuple[str, dict[str, bytes]] | None = None
         self._bodies: dict[tuple, tuple] = {}
         self._pages: dict[str, tuple[str, bytes]] = {}
         self._catalogs: tuple[str, dict] | None = None
@@ -169,6 +172,8 @@ class Builder:
                     site, lang, BASE_URL, indicator.id)
         files["sitemap.xml"] = datasets.sitemap([p.url for p in all_pages if p.kind != "not-found"], BASE_URL)
         check_alternates(all_pages, files)
+        if self.search_index:
+            files.update(self.search_files(site))
         if self.pdfs:
             jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
             jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
@@ -177,6 +182,15 @@ class Builder:
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
         return Generated(site, files, counts, records, time.perf_counter() - started, rendered)
+
+
+    def search_files(self, site: Site) -> dict[str, bytes]:
+        """The Pagefind bundle, rebuilt when the searchable text changed (and refreshing is on)."""
+        records = search.search_records(site)
+        digest = search.records_digest(records)
+        if self._search is None or (self._search[0] != digest and self.refresh_search):
+            self._search = (digest, search.build_index(records))
+        return self._search[1]
 
 
 def check_alternates(all_pages, files: dict[str, bytes]) -> None:

@@ -98,6 +98,7 @@ class Preview:
             changed = sorted(generated.files)
         self.files = generated.files
         self.app.error = None
+        self.builder.refresh_search = False  # keep edits instant; `build.py build` refreshes the search index
         took = (time.perf_counter() - started) * 1000
         shown = ", ".join(generated.rendered[:4]) + (" …" if len(generated.rendered) > 4 else "")
         self.say(f"rebuilt {len(generated.rendered)} page(s) [{shown}], wrote {len(changed)} file(s) "

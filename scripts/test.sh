@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh
 bash scripts/setup.sh --dev
+(cd node && npm ci --no-audit --no-fund --loglevel=error)   # axe-core and vnu.jar, from package-lock.json
 .venv/bin/python -m pytest -q "$@"

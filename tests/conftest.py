@@ -82,7 +82,17 @@ def served(real_site):
     class Threaded(ThreadingMixIn, WSGIServer):
         daemon_threads = True
 
-    server = make_server("127.0.0.1", 0, SiteApp(real_site[0]), server_class=Threaded, handler_class=Quiet)
+    import tomllib
+    config = tomllib.loads((ROOT / "netlify.toml").read_text())
+    headers = [(k, v) for k, v in next(h for h in config["headers"] if h["for"] == "/*")["values"].items()
+               if k != "Strict-Transport-Security"]
+    files = SiteApp(real_site[0])
+
+    def with_site_headers(environ, start_response):
+        """Serve as Netlify does, with the site's headers (CSP included)."""
+        return files(environ, lambda status, response: start_response(status, response + headers))
+
+    server = make_server("127.0.0.1", 0, with_site_headers, server_class=Threaded, handler_class=Quiet)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

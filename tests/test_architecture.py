@@ -14,9 +14,9 @@ ALLOWED = {
     "charts": {"figures"}, "pages": {"charts", "compare", "model", "routing"}, "datasets": {"model", "routing"},
     "rendering": {"compare", "errors", "figures", "i18n", "markup", "model", "pages", "routing"},
     "output": set(),
-    "pdf": {"errors"},
+    "pdf": {"errors"}, "search": {"model", "routing"},
     "pipeline": {"datasets", "errors", "i18n", "loading", "markup", "model", "output", "pages", "pdf", "rendering",
-                 "routing", "validation"},
+                 "routing", "search", "validation"},
     "serve": {"errors", "output", "pipeline"},
 }
 
