@@ -70,5 +70,10 @@ def build_index(records: list[dict]) -> dict[str, bytes]:
                                  str(output), "--quiet"], capture_output=True, text=True)
         if result.returncode != 0 or "non-extended" in result.stdout + result.stderr:
             raise RuntimeError(f"pagefind failed: {result.stdout}{result.stderr}")
-        return {f"pagefind/{p.relative_to(output).as_posix()}": p.read_bytes()
-                for p in sorted(output.rglob("*")) if p.is_file()}
+        bundle = {f"pagefind/{p.relative_to(output).as_posix()}": p.read_bytes()
+                  for p in sorted(output.rglob("*")) if p.is_file()}
+    # Pagefind writes its languages in a varying order; sorted, two builds are byte-identical.
+    entry = json.loads(bundle["pagefind/pagefind-entry.json"])
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    bundle["pagefind/pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+    return bundle
