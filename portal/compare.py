@@ -20,18 +20,20 @@ def status(target: Value | None, outcome: Value | None) -> str:
         return "no-data"
     if target.number is None or outcome.number is None:
         return "qualitative"
-    return "met" if meets(outcome.number, target.comparator or "=", target.number) else "missed"
+    met = meets(outcome.number, outcome.comparator or "=", target.comparator or "=", target.number)
+    return "met" if met else "missed"
 
 
-def meets(outcome: Decimal, comparator: str, target: Decimal) -> bool:
+def meets(outcome: Decimal, stated: str, comparator: str, target: Decimal) -> bool:
+    """Whether an outcome stated as `stated outcome` (＞29 is "more than 29") satisfies `comparator target`."""
     if comparator == "≥":
         return outcome >= target
     if comparator == ">":
-        return outcome > target
+        return outcome > target or (stated in (">", "≥") and outcome >= target)
     if comparator == "≤":
         return outcome <= target
     if comparator == "<":
-        return outcome < target
+        return outcome < target or (stated in ("<", "≤") and outcome <= target)
     if comparator == "≈":
         return outcome >= target - abs(target) * ABOUT_TOLERANCE
     return outcome >= target
