@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd = commands.add_parser("build", help="render the site into --out (default site/)")
     build_cmd.add_argument("--out", type=Path, default=None)
     build_cmd.add_argument("--pdf", action="store_true", help="also render the PDFs (needs WeasyPrint and CJK fonts)")
+    build_cmd.add_argument("--no-search", action="store_true", help="skip the search index")
+    build_cmd.add_argument("--cache", type=Path, default=None, help="cache folder (default .cache/build)")
+    build_cmd.add_argument("--no-cache", action="store_true", help="build from scratch, keep no cache")
     commands.add_parser("check", help="validate content, templates and catalogs; write nothing")
     serve_cmd = commands.add_parser("serve", help="build, then serve with live reload")
     serve_cmd.add_argument("--out", type=Path, default=None)
@@ -43,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.pdf and not pdf_available():
                 print("build.py: --pdf needs WeasyPrint: run 'bash scripts/setup.sh --pdf' (see README)", file=sys.stderr)
                 return 2
-            print(build(project, out, args.pdf).summary())
+            cache = None if args.no_cache else (args.cache or project.root / ".cache" / "build")
+            print(build(project, out, args.pdf, not args.no_search, cache).summary())
         else:
             from portal.serve import serve
             return serve(project, out, args.host, args.port, args.pdf)

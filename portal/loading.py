@@ -87,11 +87,27 @@ def load_yaml(path: Path, shown: Path):
 
 
 
+class SourceText:
+    """A Markdown file read only when its text is needed (a cached render needs just its digest)."""
+
+    def __init__(self, path: Path, shown: Path, digest: str | None) -> None:
+        self.path, self.shown, self.digest = path, shown, digest
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = read_text(self.path, self.shown)
+        return self._text
+
+
 class RawContent:
     """Every content file read and parsed, not yet validated; errors collected on the way."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, hashes: dict[str, str] | None = None, parsed: dict | None = None) -> None:
         self.root = root
+        self.hashes = hashes or {}
+        self.parsed = parsed if parsed is not None else {}  # YAML already parsed, by file digest
         self.errors: list[ContentError] = []
         self.site: Record | None = None
         self.documents: list[tuple[Record, dict[str, tuple[str, Path]]]] = []
@@ -108,8 +124,14 @@ class RawContent:
     def read_yaml(self, path: Path, expect: type):
         """One YAML file whose top level must be `expect` (dict or list); None after an error."""
         shown = self.shown(path)
+        digest = self.hashes.get(shown.as_posix())
         try:
-            data = load_yaml(path, shown)
+            if digest and digest in self.parsed:
+                data = self.parsed[digest]
+            else:
+                data = load_yaml(path, shown)
+                if digest:
+                    self.parsed[digest] = data
         except ContentError as error:
             self.errors.append(error)
             return None
@@ -132,19 +154,24 @@ class RawContent:
         return good
 
 
-def load_content(content: Path) -> RawContent:
-    """Read every content file under `content/`; nothing is validated yet beyond YAML syntax."""
-    raw = RawContent(content)
+def load_content(content: Path, hashes: dict[str, str] | None = None, parsed: dict | None = None) -> RawContent:
+    """Read every content file under `content/`; nothing is validated yet beyond YAML syntax.
+
+    With `hashes` (file digests by shown path) YAML parsed before is reused from `parsed`, and
+    Markdown is read only when it has to be rendered."""
+    raw = RawContent(content, hashes, parsed)
     raw.site = raw.read_yaml(content / "site.yaml", dict)
     for folder in sorted(p for p in (content / "documents").iterdir() if p.is_dir()):
         meta = raw.read_yaml(folder / "meta.yaml", dict)
         bodies = {}
         for lang in ("zh", "en"):
             path = folder / f"{lang}.md"
-            try:
-                bodies[lang] = (read_text(path, raw.shown(path)), raw.shown(path))
-            except ContentError as error:
-                raw.errors.append(error)
+            shown = raw.shown(path)
+            if not path.is_file():
+                raw.errors.append(ContentError(SourceRef(shown), "file not found",
+                                               f"every document needs zh.md and en.md"))
+                continue
+            bodies[lang] = SourceText(path, shown, raw.hashes.get(shown.as_posix()))
         if meta is not None:
             raw.documents.append((meta, bodies))
     for path in sorted((content / "indicators").glob("*.yaml")):

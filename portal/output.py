@@ -1,6 +1,7 @@
 """Writing the site: a whole build goes to a fresh folder swapped in on success; single files atomically."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -44,14 +45,20 @@ def replace_site(files: dict[str, bytes], site: Path) -> None:
         raise
 
 
-def update_site(files: dict[str, bytes], site: Path, previous: dict[str, bytes]) -> list[str]:
-    """Write only the files whose bytes changed, remove the ones that went away; returns what changed."""
+def update_site(files: dict[str, bytes], site: Path, previous: dict[str, str]) -> list[str]:
+    """Write only the files whose bytes changed since `previous` (their sha1 digests) or that went
+    missing, each atomically; remove the ones no longer built. Returns what changed."""
     changed = []
     for relative, data in sorted(files.items()):
-        if previous.get(relative) != data:
-            write_atomic(site / relative, data)
+        target = site / relative
+        if previous.get(relative) != hashlib.sha1(data).hexdigest() or not target.exists():
+            write_atomic(target, data)
             changed.append(relative)
     for relative in sorted(set(previous) - set(files)):
         (site / relative).unlink(missing_ok=True)
         changed.append(relative)
     return changed
+
+
+def digests(files: dict[str, bytes]) -> dict[str, str]:
+    return {name: hashlib.sha1(data).hexdigest() for name, data in files.items()}

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import multiprocessing
+import os
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
-from .errors import ContentError, ContentErrors, SourceRef
+from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .markup import Renderer
 from .model import LANGS, Site
 
@@ -52,18 +55,98 @@ class Generated:
         return f"built {per_lang} pages, {self.records} records, {len(self.files)} files in {self.seconds:.2f} s"
 
 
-def hash_inputs(project: Project) -> dict[str, str]:
-    """sha1 of every input file, keyed 'content/…', 'templates/…' etc. as if all were below one root."""
+def hash_inputs(project: Project, stats: dict | None = None) -> dict[str, str]:
+    """sha1 of every input file, keyed 'content/…', 'templates/…' etc. as if all were below one root.
+
+    `stats` remembers (mtime, size, digest) per file, so an unchanged file is not read again."""
+    stats = {} if stats is None else stats
     hashes = {}
     folders = {"content": project.content, "templates": project.templates, "static": project.static,
-               "i18n": project.root / "i18n", "portal": project.root / "portal"}
+               "i18n": project.root / "i18n"}
     for name, base in folders.items():
         if not base.exists():
             continue
-        for path in sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        for path in sorted(_files_below(base)):
             key = f"{name}/{path.relative_to(base).as_posix()}"
-            hashes[key] = hashlib.sha1(path.read_bytes()).hexdigest()
+            info = path.stat()
+            known = stats.get(key)
+            if known and known[0] == info.st_mtime_ns and known[1] == info.st_size:
+                hashes[key] = known[2]
+            else:
+                hashes[key] = hashlib.sha1(path.read_bytes()).hexdigest()
+                stats[key] = (info.st_mtime_ns, info.st_size, hashes[key])
     return hashes
+
+
+def _files_below(base: Path):
+    for folder, dirs, names in os.walk(base):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in names:
+            yield Path(folder) / name
+
+
+def engine_digest() -> str:
+    """A cache is only valid for the engine code that wrote it."""
+    digest = hashlib.sha1()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class BuildCache:
+    """What a build can reuse: file digests, parsed YAML, rendered bodies and pages, checks, data files."""
+
+    FILE = "build-cache.pickle"
+
+    def __init__(self) -> None:
+        self.stats: dict = {}
+        self.parsed: dict = {}
+        self.bodies: dict = {}
+        self.checks: dict = {}
+        self.pages: dict = {}
+        self.data: dict = {}
+        self.catalogs: dict = {}
+        self.search: tuple | None = None
+        self.written: dict | None = None  # what the last build wrote: {"site": folder, "files": {name: sha1}}
+
+    @classmethod
+    def load(cls, folder: Path, engine: str) -> "BuildCache":
+        try:
+            with (folder / cls.FILE).open("rb") as handle:
+                stored_engine, cache = pickle.load(handle)
+            if stored_engine == engine and isinstance(cache, cls):
+                cache.catalogs = {}
+                return cache
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+            pass  # no cache, or one from another engine version: build from scratch
+        return cls()
+
+    def save(self, folder: Path, engine: str) -> None:
+        catalogs, self.catalogs = self.catalogs, {}  # compiled catalogs are cheap and not picklable
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            output.write_atomic(folder / self.FILE, pickle.dumps((engine, self), protocol=pickle.HIGHEST_PROTOCOL))
+        finally:
+            self.catalogs = catalogs
+
+
+def _render_chunk(args):
+    """Worker: render a chunk of bodies (one Renderer per language per process)."""
+    items, links, labels = args
+    renderers = {lang: Renderer(lang, labels[lang]) for lang in LANGS}
+    return [(key, renderers[lang].render(text, shown, links[lang])) for lang, text, shown, key in items]
+
+
+def render_in_parallel(items, bodies: dict, links: dict, labels: dict, workers: int = 2, minimum: int = 200) -> None:
+    """Render the bodies not yet in `bodies` on `workers` processes when there are many of them."""
+    pending = [(lang, source.text, source.shown, key) for lang, source, key in items if key not in bodies]
+    if not pending or len(pending) < minimum or workers < 2:
+        return
+    chunks = [pending[i::workers * 4] for i in range(workers * 4)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        for results in pool.imap_unordered(_render_chunk, [(c, links, labels) for c in chunks if c]):
+            bodies.update(results)
 
 
 def fingerprint(hashes: dict[str, str], prefixes) -> str:
@@ -94,47 +177,74 @@ def collect_assets(static: Path) -> tuple[dict[str, str], dict[str, bytes]]:
 
 
 class Builder:
-    """Builds the site in memory; keeps rendered bodies and pages to redo only what an edit touched."""
+    """Builds the site in memory; keeps what it rendered (in memory, and on disk with a cache folder)
+    to redo only what an edit touched."""
 
-    def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True) -> None:
+    def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True,
+                 cache_dir: Path | None = None, parallel_min: int = 200) -> None:
         self.project = project
+        self.parallel_min = parallel_min  # render Markdown on 2 processes when this many bodies are new
         self.pdfs = pdfs
         self.search_index = search_index
         self.refresh_search = True  # the preview turns this off after its first build: Pagefind takes seconds
-        self._search: tuple[str, dict[str, bytes]] | None = None
-        self._bodies: dict[tuple, tuple] = {}
-        self._pages: dict[str, tuple[str, bytes]] = {}
-        self._catalogs: tuple[str, dict] | None = None
+        self.cache_dir = cache_dir
+        self.cache = BuildCache.load(cache_dir, engine_digest()) if cache_dir else BuildCache()
+
+    def save_cache(self) -> None:
+        if self.cache_dir:
+            self.cache.save(self.cache_dir, engine_digest())
 
     def catalogs(self, hashes: dict[str, str]) -> dict:
-        key = fingerprint(hashes, ("i18n/", "templates/", "portal/"))
-        if self._catalogs is None or self._catalogs[0] != key:
-            self._catalogs = (key, i18n.load_catalogs(self.project.root))
-        return self._catalogs[1]
+        key = fingerprint(hashes, ("i18n/", "templates/"))
+        if key not in self.cache.catalogs:
+            self.cache.catalogs = {key: i18n.load_catalogs(self.project.root)}
+        return self.cache.catalogs[key]
 
-    def load_site(self, translations: dict) -> Site:
+    def load_site(self, translations: dict, hashes: dict[str, str]) -> Site:
         """Read and validate all content; raises ContentErrors with every problem."""
-        raw = loading.load_content(self.project.content)
-        renderers = {lang: Renderer(lang, translations[lang].gettext("Link to this paragraph")) for lang in LANGS}
+        cache = self.cache
+        raw = loading.load_content(self.project.content, hashes, cache.parsed)
+        labels = {lang: translations[lang].gettext("Link to this paragraph") for lang in LANGS}
+        renderers = {lang: Renderer(lang, labels[lang]) for lang in LANGS}
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
-        bodies = self._bodies
+        glossary_href = lambda lang: routing.url_for("glossary", lang)  # noqa: E731
+        links = validation.term_links(validation.glossary_terms(raw, Collector()), glossary_href, titles)
+        link_keys = {lang: hashlib.sha1(repr((links[lang].pattern.pattern if links[lang].pattern else "",
+                                              links[lang].href, links[lang].title, labels[lang])).encode()).hexdigest()
+                     for lang in LANGS}
 
-        def render(lang: str, text: str, shown: Path, links):
-            key = (lang, hashlib.sha1(text.encode()).hexdigest(), str(shown),
-                   links.pattern.pattern if links.pattern else "", links.href)
-            if key not in bodies:
-                bodies[key] = renderers[lang].render(text, shown, links)
-            return bodies[key]
+        def key_of(lang: str, source) -> tuple:
+            return (lang, source.digest or hashlib.sha1(source.text.encode()).hexdigest(), str(source.shown),
+                    link_keys[lang])
 
-        return validation.validate(raw, renderers, lambda lang: routing.url_for("glossary", lang), titles,
-                                   render_body=render)
+        render_in_parallel([(lang, source, key_of(lang, source)) for _, bodies in raw.documents
+                            for lang, source in bodies.items()], cache.bodies, links, labels,
+                           minimum=self.parallel_min)
+
+        def render(lang: str, source, lk):
+            key = key_of(lang, source)
+            if key not in cache.bodies:
+                cache.bodies[key] = renderers[lang].render(source.text, source.shown, lk)
+            return cache.bodies[key]
+
+        terms_key = hashes.get("content/glossary.yaml", "")
+
+        def check(document, terms):
+            key = (document.id, document.bodies["zh"].html, document.bodies["en"].html, terms_key)
+            digest = hashlib.sha1(repr(key).encode()).hexdigest()
+            if digest not in cache.checks:
+                cache.checks[digest] = validation.translation_errors(document, terms)
+            return cache.checks[digest]
+
+        return validation.validate(raw, renderers, glossary_href, titles, render_body=render, check_translation=check)
 
     def generate(self) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written."""
         started = time.perf_counter()
-        hashes = hash_inputs(self.project)
+        cache = self.cache
+        hashes = hash_inputs(self.project, cache.stats)
         translations = self.catalogs(hashes)
-        site = self.load_site(translations)
+        site = self.load_site(translations, hashes)
         assets, files = collect_assets(self.project.static)
         all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
         collisions = routing.check_collisions(all_pages)
@@ -148,7 +258,7 @@ class Builder:
         for page in all_pages:
             path = routing.output_path(page.url)
             key = global_print + fingerprint(hashes, page.depends)
-            cached = self._pages.get(path)
+            cached = cache.pages.get(path)
             if cached and cached[0] == key:
                 files[path] = cached[1]
                 continue
@@ -157,21 +267,15 @@ class Builder:
             except ContentError as error:
                 errors.append(error)
                 continue
-            self._pages[path] = (key, files[path])
-            rendered.append(page.url)
+            cache.pages[path] = (key, files[path])
+            rendered.append(page)
         if errors:
             raise ContentErrors(errors)
         root_env = environments["en"]
         for name in ("index.html", "404.html"):
             files[name] = root_env.get_template(f"root-{name}").render(assets=assets).encode("utf-8")
-        files["data/portal.json"] = datasets.portal_json(site)
-        for lang in LANGS:
-            files[f"data/values.{lang}.csv"] = datasets.values_csv(site, lang, BASE_URL)
-            for indicator in site.indicators:
-                files[f"data/indicators/{indicator.id}.{lang}.csv"] = datasets.values_csv(
-                    site, lang, BASE_URL, indicator.id)
-        files["sitemap.xml"] = datasets.sitemap([p.url for p in all_pages if p.kind != "not-found"], BASE_URL)
-        check_alternates(all_pages, files)
+        files.update(self.data_files(site, all_pages, fingerprint(hashes, pages.DATA)))
+        check_alternates(rendered, files)
         if self.search_index:
             files.update(self.search_files(site))
         if self.pdfs:
@@ -181,16 +285,29 @@ class Builder:
             files.update(pdf.render_pdfs(jobs, files, self.project.root / ".cache" / "pdf"))
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
-        return Generated(site, files, counts, records, time.perf_counter() - started, rendered)
+        return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered])
 
+    def data_files(self, site: Site, all_pages, key: str) -> dict[str, bytes]:
+        """portal.json, the CSVs and the sitemap, rebuilt only when data or documents changed."""
+        if key not in self.cache.data:
+            files = {"data/portal.json": datasets.portal_json(site)}
+            for lang in LANGS:
+                files[f"data/values.{lang}.csv"] = datasets.values_csv(site, lang, BASE_URL)
+                for indicator in site.indicators:
+                    files[f"data/indicators/{indicator.id}.{lang}.csv"] = datasets.values_csv(
+                        site, lang, BASE_URL, indicator.id)
+            files["sitemap.xml"] = datasets.sitemap([p.url for p in all_pages if p.kind != "not-found"], BASE_URL)
+            self.cache.data = {key: files}
+        return self.cache.data[key]
 
     def search_files(self, site: Site) -> dict[str, bytes]:
         """The Pagefind bundle, rebuilt when the searchable text changed (and refreshing is on)."""
         records = search.search_records(site)
         digest = search.records_digest(records)
-        if self._search is None or (self._search[0] != digest and self.refresh_search):
-            self._search = (digest, search.build_index(records))
-        return self._search[1]
+        previous = self.cache.search
+        if previous is None or (previous[0] != digest and self.refresh_search):
+            self.cache.search = (digest, search.build_index(records))
+        return self.cache.search[1]
 
 
 def check_alternates(all_pages, files: dict[str, bytes]) -> None:
@@ -212,12 +329,24 @@ def check_alternates(all_pages, files: dict[str, bytes]) -> None:
         raise ContentErrors(errors)
 
 
-def generate(project: Project, pdfs: bool = False) -> Generated:
-    return Builder(project, pdfs).generate()
+def generate(project: Project, pdfs: bool = False, search_index: bool = True) -> Generated:
+    return Builder(project, pdfs, search_index).generate()
 
 
-def build(project: Project, site_dir: Path, pdfs: bool = False) -> Generated:
-    """Generate the whole site and swap it into site_dir; on any error site_dir is left untouched."""
-    generated = generate(project, pdfs)
-    output.replace_site(generated.files, site_dir)
+def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bool = True,
+          cache_dir: Path | None = None) -> Generated:
+    """Generate the whole site and write it to site_dir; on any error site_dir is left untouched.
+
+    With a cache folder, a rebuild reuses what the last build rendered and rewrites only the files
+    whose bytes changed (each atomically); without one, the site goes to a fresh folder swapped in."""
+    builder = Builder(project, pdfs, search_index, cache_dir)
+    generated = builder.generate()
+    written = builder.cache.written if cache_dir else None
+    if written and written["site"] == str(site_dir.resolve()) and site_dir.is_dir():
+        output.update_site(generated.files, site_dir, written["files"])
+    else:
+        output.replace_site(generated.files, site_dir)
+    if cache_dir:
+        builder.cache.written = {"site": str(site_dir.resolve()), "files": output.digests(generated.files)}
+        builder.save_cache()
     return generated

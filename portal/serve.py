@@ -79,7 +79,7 @@ class Preview:
         self.builder = Builder(project, pdfs)
         self.site_dir = site_dir
         self.app = app
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, str] = {}  # what is on disk: name -> sha1
         self.say = say
 
     def rebuild(self) -> bool:
@@ -96,7 +96,7 @@ class Preview:
         else:
             output.replace_site(generated.files, self.site_dir)
             changed = sorted(generated.files)
-        self.files = generated.files
+        self.files = output.digests(generated.files)
         self.app.error = None
         self.builder.refresh_search = False  # keep edits instant; `build.py build` refreshes the search index
         took = (time.perf_counter() - started) * 1000

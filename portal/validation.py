@@ -27,23 +27,22 @@ def squeeze(text: str) -> str:
 
 
 def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Callable[[str], str],
-             term_title: dict[str, str], render_body=None) -> Site:
+             term_title: dict[str, str], render_body=None, check_translation=None) -> Site:
     """Turn raw content into a Site, or raise ContentErrors with every problem found."""
     errors = Collector()
     errors.extend(raw.errors)
     title, tagline, site_record = _site(raw, errors)
-    terms_raw = [_term(record, errors) for record in raw.terms]
-    terms = [t for t in terms_raw if t]
-    links = {lang: TermLinks.build({t.term[lang]: t.id for t in terms}, glossary_href(lang), term_title[lang])
-             for lang in LANGS}
-    render_with = render_body or (lambda lang, text, shown, lk: renderers[lang].render(text, shown, lk))
+    terms = glossary_terms(raw, errors)
+    links = term_links(terms, glossary_href, term_title)
+    render_with = render_body or (lambda lang, source, lk: renderers[lang].render(source.text, source.shown, lk))
 
-    def render(lang: str, text: str, shown):
-        return render_with(lang, text, shown, links[lang])
+    def render(lang: str, source):
+        return render_with(lang, source, links[lang])
 
     documents = [d for d in (_document(meta, bodies, render, errors) for meta, bodies in raw.documents) if d]
+    check = check_translation or translation_errors
     for document in documents:
-        _check_translation(document, terms, errors)
+        errors.extend(check(document, terms))
     categories, indicators = _indicators(raw, errors)
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
@@ -64,6 +63,16 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     return Site(title, tagline, layers, timeline, horizons,
                 tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
                 tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes))
+
+
+def glossary_terms(raw: RawContent, errors: Collector) -> list[Term]:
+    return [t for t in (_term(record, errors) for record in raw.terms) if t]
+
+
+def term_links(terms: list[Term], glossary_href: Callable[[str], str], term_title: dict[str, str]) -> dict:
+    """The glossary as linking patterns per language (documents link a term's first use per section)."""
+    return {lang: TermLinks.build({t.term[lang]: t.id for t in terms}, glossary_href(lang), term_title[lang])
+            for lang in LANGS}
 
 
 def _site(raw: RawContent, errors: Collector) -> tuple[Localized, Localized, Record | None]:
@@ -127,8 +136,7 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
     for lang in LANGS:
         if lang not in bodies:
             continue
-        text, shown = bodies[lang]
-        body, problems = render(lang, text, shown)
+        body, problems = render(lang, bodies[lang])
         errors.extend(problems)
         if body is not None:
             document.bodies[lang] = body
@@ -137,8 +145,14 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
     return document
 
 
-def _check_translation(document: Document, terms: list[Term], errors: Collector) -> None:
+def translation_errors(document: Document, terms: list[Term]) -> list[ContentError]:
     """zh and en bodies: same anchors in the same order, numbers carried over, glossary terms used."""
+    errors = Collector()
+    _check_translation(document, terms, errors)
+    return errors.errors
+
+
+def _check_translation(document: Document, terms: list[Term], errors: Collector) -> None:
     zh, en = document.bodies["zh"], document.bodies["en"]
     zh_shown = str(document.src.path.parent / "zh.md")
     en_shown = document.src.path.parent / "en.md"

@@ -1,0 +1,70 @@
+"""Caches and parallel rendering: the same bytes as a clean single-process build, and never stale."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import FIXTURE, ROOT, edit
+from portal.pipeline import Builder, Project, build
+
+
+def tree(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of everything a build reads, so templates and catalogs can be edited too."""
+    for folder in ("templates", "static", "i18n", "portal"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(FIXTURE, tmp_path / "content")
+    return Project(tmp_path)
+
+
+def test_parallel_and_cached_builds_equal_a_clean_serial_build(project, tmp_path):
+    serial = Builder(project, search_index=False, parallel_min=10**9).generate().files
+    parallel = Builder(project, search_index=False, parallel_min=0).generate().files
+    assert parallel == serial
+    build(project, tmp_path / "a", search_index=False, cache_dir=tmp_path / "cache")
+    warm = build(project, tmp_path / "a", search_index=False, cache_dir=tmp_path / "cache")
+    assert warm.rendered == []  # nothing changed, nothing re-rendered
+    assert warm.files == serial
+    assert tree(tmp_path / "a") == serial
+
+
+def test_warm_build_writes_only_what_changed(project, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(project, site, search_index=False, cache_dir=cache)
+    untouched = (site / "en/glossary/index.html").stat().st_mtime_ns
+    edit(project.content / "documents/plenary-demo/en.md", "Economic strength", "Economic power")
+    result = build(project, site, search_index=False, cache_dir=cache)
+    assert sorted(result.rendered) == ["/en/documents/plenary-demo/", "/en/print/", "/en/themes/economy/",
+                                       "/zh/documents/plenary-demo/", "/zh/print/", "/zh/themes/economy/"]
+    assert "Economic power" in (site / "en/documents/plenary-demo/index.html").read_text()
+    assert (site / "en/glossary/index.html").stat().st_mtime_ns == untouched
+
+
+@pytest.mark.parametrize("change", ["content", "template", "catalog", "stylesheet"])
+def test_cache_is_never_stale(project, tmp_path, change):
+    cache = tmp_path / "cache"
+    build(project, tmp_path / "site", search_index=False, cache_dir=cache)
+    root = project.root
+    if change == "content":
+        edit(root / "content/documents/plenary-demo/zh.md", "经济实力显著提升", "经济实力稳步提升")
+        probe, text = "zh/documents/plenary-demo/index.html", "经济实力稳步提升"
+    elif change == "template":
+        edit(root / "templates/base.html", '<main id="main" tabindex="-1">', '<main id="main" tabindex="-1" class="x">')
+        probe, text = "en/glossary/index.html", 'class="x"'
+    elif change == "catalog":
+        edit(root / "i18n/zh/LC_MESSAGES/messages.po", 'msgstr "术语表"', 'msgstr "词汇表"')
+        probe, text = "zh/glossary/index.html", "词汇表"
+    else:
+        edit(root / "static/style.css", "--ink: #1d232b;", "--ink: #1d232c;")
+        probe, text = "en/index.html", None
+    fresh = Builder(Project(root), search_index=False).generate().files
+    cached = build(project, tmp_path / "site", search_index=False, cache_dir=cache)
+    assert cached.files == fresh
+    assert tree(tmp_path / "site") == fresh
+    if text:
+        assert text in fresh[probe].decode()
