@@ -1,6 +1,7 @@
 """build(): load -> validate -> route -> assemble -> render -> write, with caches for quick rebuilds."""
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import hashlib
 import multiprocessing
@@ -151,13 +152,31 @@ def render_in_parallel(items, bodies: dict, links: dict, labels: dict, workers: 
 
 def fingerprint(hashes: dict[str, str], prefixes) -> str:
     """One hash over the files whose paths start with any of the prefixes (or match it, for globs)."""
-    digest = hashlib.sha1()
-    plain = tuple(p for p in prefixes if "*" not in p)
-    globs = [p for p in prefixes if "*" in p]
-    for path, value in hashes.items():
-        if path.startswith(plain) or any(fnmatch.fnmatch(path, g) for g in globs):
-            digest.update(f"{path}\0{value}\n".encode())
-    return digest.hexdigest()
+    return Fingerprints(hashes)(tuple(prefixes))
+
+
+class Fingerprints:
+    """fingerprint() for many pages of one build: prefixes found by bisection, results memoized."""
+
+    def __init__(self, hashes: dict[str, str]) -> None:
+        self.hashes = hashes
+        self.keys = sorted(hashes)
+        self.memo: dict[tuple, str] = {}
+
+    def matching(self, prefix: str) -> list[str]:
+        if "*" in prefix:
+            return [k for k in self.keys if fnmatch.fnmatch(k, prefix)]
+        start = bisect.bisect_left(self.keys, prefix)
+        end = bisect.bisect_left(self.keys, prefix + "\U0010ffff")
+        return self.keys[start:end]
+
+    def __call__(self, prefixes: tuple[str, ...]) -> str:
+        if prefixes not in self.memo:
+            digest = hashlib.sha1()
+            for key in sorted({k for prefix in prefixes for k in self.matching(prefix)}):
+                digest.update(f"{key}\0{self.hashes[key]}\n".encode())
+            self.memo[prefixes] = digest.hexdigest()
+        return self.memo[prefixes]
 
 
 def collect_assets(static: Path) -> tuple[dict[str, str], dict[str, bytes]]:
@@ -189,6 +208,7 @@ class Builder:
         self.refresh_search = True  # the preview turns this off after its first build: Pagefind takes seconds
         self.cache_dir = cache_dir
         self.cache = BuildCache.load(cache_dir, engine_digest()) if cache_dir else BuildCache()
+        self._environments: tuple[str, dict] | None = None
 
     def save_cache(self) -> None:
         if self.cache_dir:
@@ -250,14 +270,14 @@ class Builder:
         collisions = routing.check_collisions(all_pages)
         if collisions:
             raise ContentErrors(collisions)
-        environments = rendering.make_environments(self.project.templates, translations, site, assets, BASE_URL,
-                                                   self.pdfs)
-        global_print = fingerprint(hashes, GLOBAL_INPUTS) + ("pdf" if self.pdfs else "")
+        environments = self.environments(hashes, translations, site, assets)
+        prints = Fingerprints(hashes)
+        global_print = prints(GLOBAL_INPUTS) + ("pdf" if self.pdfs else "")
         errors: list[ContentError] = []
         rendered = []
         for page in all_pages:
             path = routing.output_path(page.url)
-            key = global_print + fingerprint(hashes, page.depends)
+            key = global_print + prints(page.depends)
             cached = cache.pages.get(path)
             if cached and cached[0] == key:
                 files[path] = cached[1]
@@ -274,7 +294,7 @@ class Builder:
         root_env = environments["en"]
         for name in ("index.html", "404.html"):
             files[name] = root_env.get_template(f"root-{name}").render(assets=assets).encode("utf-8")
-        files.update(self.data_files(site, all_pages, fingerprint(hashes, pages.DATA)))
+        files.update(self.data_files(site, all_pages, prints(pages.DATA)))
         check_alternates(rendered, files)
         if self.search_index:
             files.update(self.search_files(site))
@@ -286,6 +306,17 @@ class Builder:
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
         return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered])
+
+    def environments(self, hashes: dict[str, str], translations: dict, site: Site, assets: dict) -> dict:
+        """Jinja environments, kept while templates and catalogs stay the same (compiled templates are
+        reused); the site and asset names are refreshed on every build."""
+        key = fingerprint(hashes, ("templates/", "i18n/")) + ("pdf" if self.pdfs else "")
+        if self._environments is None or self._environments[0] != key:
+            made = rendering.make_environments(self.project.templates, translations, site, assets, BASE_URL, self.pdfs)
+            self._environments = (key, made)
+        environments = self._environments[1]
+        rendering.refresh_environments(environments, site, assets)
+        return environments
 
     def data_files(self, site: Site, all_pages, key: str) -> dict[str, bytes]:
         """portal.json, the CSVs and the sitemap, rebuilt only when data or documents changed."""

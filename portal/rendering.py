@@ -46,6 +46,15 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
     return environments
 
 
+def refresh_environments(environments: dict, site: Site, assets: dict[str, str]) -> None:
+    """Point kept environments at this build's site and fingerprinted assets."""
+    for lang, env in environments.items():
+        env.globals["site"] = site
+        env.globals["asset"] = lambda name: assets[name]
+        if env.globals["pdf_links"]:
+            env.globals["pdf_links"] = {"book": pdf_path(lang), **{d.id: pdf_path(lang, d.id) for d in site.documents}}
+
+
 def render_page(environments: dict[str, Environment], page: Page) -> str:
     """The page's HTML; a template error becomes a ContentError naming the template line."""
     env = environments[page.lang]
