@@ -10,11 +10,16 @@ from pathlib import Path
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file and os.replace, so readers never see half a file."""
+    write_atomic_with(path, lambda handle: handle.write(data))
+
+
+def write_atomic_with(path: Path, write) -> None:
+    """Like write_atomic, with `write(handle)` producing the bytes (streamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
         os.chmod(temp, 0o644)
         os.replace(temp, path)
     except BaseException:
@@ -45,18 +50,22 @@ def replace_site(files: dict[str, bytes], site: Path) -> None:
         raise
 
 
-def update_site(files: dict[str, bytes], site: Path, previous: dict[str, str]) -> list[str]:
+def update_site(files: dict[str, bytes], site: Path, previous: dict[str, str],
+                only: set[str] | None = None) -> list[str]:
     """Write only the files whose bytes changed since `previous` (their sha1 digests) or that went
-    missing, each atomically; remove the ones no longer built. Returns what changed."""
+    missing, each atomically; remove the ones no longer built. `only` limits the comparison to the
+    files a quick update may have touched. Returns what changed."""
     changed = []
-    for relative, data in sorted(files.items()):
+    for relative in sorted(only if only is not None else files):
+        data = files[relative]
         target = site / relative
         if previous.get(relative) != hashlib.sha1(data).hexdigest() or not target.exists():
             write_atomic(target, data)
             changed.append(relative)
-    for relative in sorted(set(previous) - set(files)):
-        (site / relative).unlink(missing_ok=True)
-        changed.append(relative)
+    if only is None:
+        for relative in sorted(set(previous) - set(files)):
+            (site / relative).unlink(missing_ok=True)
+            changed.append(relative)
     return changed
 
 

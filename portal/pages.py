@@ -1,6 +1,8 @@
 """The validated Site -> the list of pages to render, in both languages; pure."""
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,12 +26,17 @@ class Page:
     lang: str
     template: str
     origin: Path
-    context: dict = field(default_factory=dict, compare=False)
+    make_context: Callable[[], dict] = field(default=dict, compare=False)
     depends: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
         return url_for(self.kind, self.lang, self.key)
+
+    @property
+    def context(self) -> dict:
+        """What the template gets; computed only when the page is rendered (charts are not free)."""
+        return self.make_context()
 
 
 CHART_WORDS = {
@@ -60,38 +67,43 @@ def _related_terms(site: Site, indicator, values) -> list:
 
 
 def assemble(site: Site, content: Path) -> list[Page]:
-    """Every page of the site, each language in turn, in a stable order."""
-    groups = compare.matrix(site)
+    """Every page of the site, each language in turn, in a stable order (contexts computed lazily)."""
+    groups = functools.cache(lambda: compare.matrix(site))
     values_by_indicator: dict[str, list] = {}
     for value in site.values:
         values_by_indicator.setdefault(value.indicator, []).append(value)
     pages: list[Page] = []
     for lang in LANGS:
-        def add(kind, template, key="", origin=content, depends=(), **context):
+        def add(kind, template, key="", origin=content, depends=(), context=dict):
             pages.append(Page(kind, key, lang, template, origin, context, depends))
 
-        add("home", "home.html", depends=DATA, groups=groups)
+        add("home", "home.html", depends=DATA, context=lambda: {"groups": groups()})
         add("documents", "documents.html", depends=(META,))
         for document in site.documents:
             add("document", "document.html", document.id, document.src.path.parent,
-                depends=(f"content/documents/{document.id}/", GLOSSARY), document=document,
-                body=document.bodies[lang])
-        add("indicators", "indicators.html", depends=DATA, groups=groups)
+                depends=(f"content/documents/{document.id}/", GLOSSARY),
+                context=lambda d=document, l=lang: {"document": d, "body": d.bodies[l]})
+        add("indicators", "indicators.html", depends=DATA, context=lambda: {"groups": groups()})
         for indicator in site.indicators:
-            values = values_by_indicator.get(indicator.id, [])
             add("indicator", "indicator.html", indicator.id, indicator.src.path, depends=DATA + (THEMES, GLOSSARY),
-                indicator=indicator, values=values, chart=_chart(site, indicator, values, lang),
-                conflicts=[c for c in site.conflicts if c.indicator == indicator.id],
-                themes=[t for t in site.themes if indicator.id in t.indicators],
-                terms=_related_terms(site, indicator, values))
+                context=lambda i=indicator, l=lang: _indicator_context(site, i, values_by_indicator.get(i.id, []), l))
         add("themes", "themes.html", depends=(THEMES,))
         for theme in site.themes:
-            add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/"), theme=theme)
+            add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/"),
+                context=lambda t=theme: {"theme": t})
         add("glossary", "glossary.html", depends=(GLOSSARY, META))
-        add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES), groups=groups,
-            indicators=[(i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), lang))
-                        for i in site.indicators])
+        add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES),
+            context=lambda l=lang: {"groups": groups(), "indicators": [
+                (i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), l))
+                for i in site.indicators]})
         add("data", "data.html", depends=(META,))
         add("search", "search.html")
         add("not-found", "404.html")
     return pages
+
+
+def _indicator_context(site: Site, indicator, values, lang: str) -> dict:
+    return {"indicator": indicator, "values": values, "chart": _chart(site, indicator, values, lang),
+            "conflicts": [c for c in site.conflicts if c.indicator == indicator.id],
+            "themes": [t for t in site.themes if indicator.id in t.indicators],
+            "terms": _related_terms(site, indicator, values)}

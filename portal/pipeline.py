@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import fnmatch
+import gc
 import hashlib
 import multiprocessing
 import os
 import pickle
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +53,8 @@ class Generated:
     records: int
     seconds: float
     rendered: list[str] = field(default_factory=list)
+    deferred: list = field(default_factory=list)
+    touched: set[str] | None = None  # after a quick update: the only files that may differ; None: any
 
     def summary(self) -> str:
         per_lang = ", ".join(f"{count} {lang}" for lang, count in self.pages.items())
@@ -61,29 +66,33 @@ def hash_inputs(project: Project, stats: dict | None = None) -> dict[str, str]:
 
     `stats` remembers (mtime, size, digest) per file, so an unchanged file is not read again."""
     stats = {} if stats is None else stats
-    hashes = {}
+    hashes: dict[str, str] = {}
     folders = {"content": project.content, "templates": project.templates, "static": project.static,
                "i18n": project.root / "i18n"}
     for name, base in folders.items():
-        if not base.exists():
+        _hash_folder(str(base), name, stats, hashes)
+    return dict(sorted(hashes.items()))
+
+
+def _hash_folder(folder: str, key: str, stats: dict, hashes: dict) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        name = f"{key}/{entry.name}"
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _hash_folder(entry.path, name, stats, hashes)
             continue
-        for path in sorted(_files_below(base)):
-            key = f"{name}/{path.relative_to(base).as_posix()}"
-            info = path.stat()
-            known = stats.get(key)
-            if known and known[0] == info.st_mtime_ns and known[1] == info.st_size:
-                hashes[key] = known[2]
-            else:
-                hashes[key] = hashlib.sha1(path.read_bytes()).hexdigest()
-                stats[key] = (info.st_mtime_ns, info.st_size, hashes[key])
-    return hashes
-
-
-def _files_below(base: Path):
-    for folder, dirs, names in os.walk(base):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        for name in names:
-            yield Path(folder) / name
+        info = entry.stat()
+        known = stats.get(name)
+        if known and known[0] == info.st_mtime_ns and known[1] == info.st_size:
+            hashes[name] = known[2]
+        else:
+            with open(entry.path, "rb") as handle:
+                hashes[name] = hashlib.sha1(handle.read()).hexdigest()
+            stats[name] = (info.st_mtime_ns, info.st_size, hashes[name])
 
 
 def engine_digest() -> str:
@@ -126,7 +135,9 @@ class BuildCache:
         catalogs, self.catalogs = self.catalogs, {}  # compiled catalogs are cheap and not picklable
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            output.write_atomic(folder / self.FILE, pickle.dumps((engine, self), protocol=pickle.HIGHEST_PROTOCOL))
+            # streamed, not pickle.dumps: the cache of a large site would double the build's peak memory
+            output.write_atomic_with(folder / self.FILE,
+                                     lambda handle: pickle.dump((engine, self), handle, pickle.HIGHEST_PROTOCOL))
         finally:
             self.catalogs = catalogs
 
@@ -209,6 +220,7 @@ class Builder:
         self.cache_dir = cache_dir
         self.cache = BuildCache.load(cache_dir, engine_digest()) if cache_dir else BuildCache()
         self._environments: tuple[str, dict] | None = None
+        self._last: dict | None = None  # the last successful build, for quick document updates
 
     def save_cache(self) -> None:
         if self.cache_dir:
@@ -247,6 +259,8 @@ class Builder:
                 cache.bodies[key] = renderers[lang].render(source.text, source.shown, lk)
             return cache.bodies[key]
 
+        self._render = lambda lang, source: render(lang, source, links[lang])  # for quick document updates
+
         terms_key = hashes.get("content/glossary.yaml", "")
 
         def check(document, terms):
@@ -256,45 +270,52 @@ class Builder:
                 cache.checks[digest] = validation.translation_errors(document, terms)
             return cache.checks[digest]
 
+        self._check = check
+
         return validation.validate(raw, renderers, glossary_href, titles, render_body=render, check_translation=check)
 
-    def generate(self) -> Generated:
-        """Everything the site consists of, in memory; raises ContentErrors before anything is written."""
+    def generate(self, defer: tuple[str, ...] = ()) -> Generated:
+        """Everything the site consists of, in memory; raises ContentErrors before anything is written.
+
+        Pages of the kinds in `defer` (the preview defers the print edition) are not re-rendered now but
+        listed in Generated.deferred for render_deferred()."""
+        # The cyclic garbage collector would walk the whole cache each time a build allocates a few
+        # thousand objects; a build makes no garbage cycles worth collecting midway.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._generate(defer)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _generate(self, defer: tuple[str, ...]) -> Generated:
         started = time.perf_counter()
-        cache = self.cache
-        hashes = hash_inputs(self.project, cache.stats)
-        translations = self.catalogs(hashes)
-        site = self.load_site(translations, hashes)
-        assets, files = collect_assets(self.project.static)
+        hashes = hash_inputs(self.project, self.cache.stats)
+        quick = self._quick_update(hashes)
+        if quick is not None:
+            site, files, changed = quick
+            translations, assets = self._last["translations"], self._last["assets"]
+        else:
+            translations = self.catalogs(hashes)
+            site = self.load_site(translations, hashes)
+            assets, files = collect_assets(self.project.static)
+            changed = None
         all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
-        collisions = routing.check_collisions(all_pages)
-        if collisions:
-            raise ContentErrors(collisions)
+        if quick is None:
+            collisions = routing.check_collisions(all_pages)
+            if collisions:
+                raise ContentErrors(collisions)
         environments = self.environments(hashes, translations, site, assets)
         prints = Fingerprints(hashes)
         global_print = prints(GLOBAL_INPUTS) + ("pdf" if self.pdfs else "")
-        errors: list[ContentError] = []
-        rendered = []
-        for page in all_pages:
-            path = routing.output_path(page.url)
-            key = global_print + prints(page.depends)
-            cached = cache.pages.get(path)
-            if cached and cached[0] == key:
-                files[path] = cached[1]
-                continue
-            try:
-                files[path] = rendering.render_page(environments, page).encode("utf-8")
-            except ContentError as error:
-                errors.append(error)
-                continue
-            cache.pages[path] = (key, files[path])
-            rendered.append(page)
-        if errors:
-            raise ContentErrors(errors)
-        root_env = environments["en"]
-        for name in ("index.html", "404.html"):
-            files[name] = root_env.get_template(f"root-{name}").render(assets=assets).encode("utf-8")
-        files.update(self.data_files(site, all_pages, prints(pages.DATA)))
+        candidates = all_pages if changed is None else [p for p in all_pages if _touches(p.depends, changed)]
+        rendered, deferred = self._render_pages(candidates, environments, prints, global_print, files, defer)
+        if quick is None:
+            root_env = environments["en"]
+            for name in ("index.html", "404.html"):
+                files[name] = root_env.get_template(f"root-{name}").render(assets=assets).encode("utf-8")
+            files.update(self.data_files(site, all_pages, prints(pages.DATA)))
         check_alternates(rendered, files)
         if self.search_index:
             files.update(self.search_files(site))
@@ -303,9 +324,77 @@ class Builder:
             jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
                          for lang in LANGS for d in site.documents})
             files.update(pdf.render_pdfs(jobs, files, self.project.root / ".cache" / "pdf"))
+        self._last = {"site": site, "files": files, "hashes": hashes, "translations": translations, "assets": assets,
+                      "environments": environments, "prints": prints, "global": global_print}
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
-        return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered])
+        touched = None if quick is None else {routing.output_path(p.url) for p in rendered}
+        return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered],
+                         deferred, touched)
+
+    def _render_pages(self, candidates, environments, prints, global_print, files, defer):
+        """Render the pages whose inputs changed since they were cached; defer the kinds asked to."""
+        errors: list[ContentError] = []
+        rendered, deferred = [], []
+        for page in candidates:
+            path = routing.output_path(page.url)
+            key = global_print + prints(page.depends)
+            cached = self.cache.pages.get(path)
+            if cached and cached[0] == key:
+                files[path] = cached[1]
+                continue
+            if page.kind in defer:
+                deferred.append(page)
+                if cached:
+                    files[path] = cached[1]  # the last version, until render_deferred() replaces it
+                continue
+            try:
+                files[path] = rendering.render_page(environments, page).encode("utf-8")
+            except ContentError as error:
+                errors.append(error)
+                continue
+            self.cache.pages[path] = (key, files[path])
+            rendered.append(page)
+        if errors:
+            raise ContentErrors(errors)
+        return rendered, deferred
+
+    def render_deferred(self, generated: "Generated") -> dict[str, bytes]:
+        """Render the pages a generate() deferred; returns the files they change."""
+        last = self._last
+        done, _ = self._render_pages(generated.deferred, last["environments"], last["prints"], last["global"],
+                                     last["files"], ())
+        return {routing.output_path(p.url): last["files"][routing.output_path(p.url)] for p in done}
+
+    def _quick_update(self, hashes: dict[str, str]):
+        """When only document texts (zh.md/en.md) changed since the last build: re-render just those,
+        re-check the documents and what cites them, and keep everything else. None otherwise."""
+        last = self._last
+        if last is None or set(hashes) != set(last["hashes"]) or self.pdfs:
+            return None
+        changed = [k for k, v in hashes.items() if last["hashes"][k] != v]
+        if not changed or not all(_DOCUMENT_TEXT.fullmatch(k) for k in changed):
+            return None
+        site = last["site"]
+        by_id = {d.id: d for d in site.documents}
+        updated, errors = {}, []
+        for key in changed:
+            doc_id, lang = _DOCUMENT_TEXT.fullmatch(key).groups()
+            document = updated.get(doc_id, by_id.get(doc_id))
+            if document is None:
+                return None
+            path = self.project.content / "documents" / doc_id / f"{lang}.md"
+            source = loading.SourceText(path, Path(key), hashes[key])
+            body, problems = self._render(lang, source)
+            errors.extend(problems)
+            updated[doc_id] = dataclasses.replace(document, bodies={**document.bodies, lang: body})
+        new_site = dataclasses.replace(site, documents=tuple(updated.get(d.id, d) for d in site.documents))
+        for document in updated.values():
+            errors.extend(self._check(document, new_site.terms))
+            errors.extend(validation.reference_errors(new_site, document))
+        if errors:
+            raise ContentErrors(errors)
+        return new_site, dict(last["files"]), changed
 
     def environments(self, hashes: dict[str, str], translations: dict, site: Site, assets: dict) -> dict:
         """Jinja environments, kept while templates and catalogs stay the same (compiled templates are
@@ -333,12 +422,22 @@ class Builder:
 
     def search_files(self, site: Site) -> dict[str, bytes]:
         """The Pagefind bundle, rebuilt when the searchable text changed (and refreshing is on)."""
+        previous = self.cache.search
+        if previous is not None and not self.refresh_search:
+            return previous[1]
         records = search.search_records(site)
         digest = search.records_digest(records)
-        previous = self.cache.search
         if previous is None or (previous[0] != digest and self.refresh_search):
             self.cache.search = (digest, search.build_index(records))
         return self.cache.search[1]
+
+
+_DOCUMENT_TEXT = re.compile(r"content/documents/([^/]+)/(zh|en)\.md")
+
+
+def _touches(depends: tuple[str, ...], changed: list[str]) -> bool:
+    """Whether a page depending on these path prefixes (or globs) is affected by the changed files."""
+    return any(key.startswith(p) if "*" not in p else fnmatch.fnmatch(key, p) for p in depends for key in changed)
 
 
 def check_alternates(all_pages, files: dict[str, bytes]) -> None:

@@ -75,8 +75,10 @@ class SiteApp:
 class Preview:
     """Keeps the builder, the last good files and the current error between rebuilds."""
 
-    def __init__(self, project: Project, site_dir: Path, app: SiteApp, say=print, pdfs: bool = False) -> None:
+    def __init__(self, project: Project, site_dir: Path, app: SiteApp, say=print, pdfs: bool = False,
+                 later=None) -> None:
         self.builder = Builder(project, pdfs)
+        self.later = later or (lambda task: task())  # the server runs deferred work after the reload
         self.site_dir = site_dir
         self.app = app
         self.files: dict[str, str] = {}  # what is on disk: name -> sha1
@@ -85,25 +87,40 @@ class Preview:
     def rebuild(self) -> bool:
         started = time.perf_counter()
         try:
-            generated = self.builder.generate()
+            generated = self.builder.generate(defer=("print",) if self.files else ())
         except ContentErrors as errors:
             self.app.error = str(errors)
             self.say(str(errors))
             self.say("build failed: still serving the last good site")
             return False
         if self.files:
-            changed = output.update_site(generated.files, self.site_dir, self.files)
+            changed = output.update_site(generated.files, self.site_dir, self.files, generated.touched)
         else:
             output.replace_site(generated.files, self.site_dir)
             changed = sorted(generated.files)
-        self.files = output.digests(generated.files)
+        if generated.touched is None:
+            self.files = output.digests(generated.files)
+        else:
+            self.files.update(output.digests({name: generated.files[name] for name in generated.touched}))
         self.app.error = None
         self.builder.refresh_search = False  # keep edits instant; `build.py build` refreshes the search index
         took = (time.perf_counter() - started) * 1000
         shown = ", ".join(generated.rendered[:4]) + (" …" if len(generated.rendered) > 4 else "")
         self.say(f"rebuilt {len(generated.rendered)} page(s) [{shown}], wrote {len(changed)} file(s) "
                  f"in {took:.0f} ms")
+        if generated.deferred:
+            self.later(lambda: self.finish(generated))
         return True
+
+    def finish(self, generated) -> None:
+        """Render what the quick rebuild deferred (the print edition, which holds every document)."""
+        started = time.perf_counter()
+        files = self.builder.render_deferred(generated)
+        previous = {name: digest for name, digest in self.files.items() if name in files}
+        output.update_site(files, self.site_dir, previous)
+        self.files.update(output.digests(files))
+        took = (time.perf_counter() - started) * 1000
+        self.say(f"refreshed the print edition ({len(files)} page(s)) in {took:.0f} ms")
 
 
 def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = False) -> int:
@@ -113,7 +130,10 @@ def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = F
 
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload drops reloads within 3 s of the last one otherwise
     app = SiteApp(site_dir)
-    preview = Preview(project, site_dir, app, say=lambda text: print(text, flush=True), pdfs=pdfs)
+    from tornado.ioloop import IOLoop
+
+    preview = Preview(project, site_dir, app, say=lambda text: print(text, flush=True), pdfs=pdfs,
+                      later=lambda task: IOLoop.current().add_callback(task))
     preview.rebuild()
     if not site_dir.exists():
         site_dir.mkdir(parents=True)

@@ -65,6 +65,31 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
                 tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes))
 
 
+def reference_errors(site: Site, document: Document) -> list[ContentError]:
+    """After one document's text changed: every value, term, theme and timeline entry citing it must
+    still find its anchor (and a value its quote) in the new text."""
+    errors = Collector()
+    zh = document.bodies["zh"]
+    for value in site.values:
+        if value.document == document.id:
+            block = zh.block(value.source.anchor)
+            if block is None:
+                errors.add(value.src, f"value '{value.id}': anchor '{value.source.anchor}' not found in document "
+                           f"'{document.id}'", "use an anchor from the document's zh.md")
+            elif squeeze(value.source.quote) not in squeeze(block.text):
+                errors.add(value.src, f"value '{value.id}': quote not found in paragraph '{value.source.anchor}' "
+                           f"of '{document.id}'", "copy the words verbatim from zh.md")
+    cited = [(t.src, f"term '{t.id}'", t.anchor) for t in site.terms if t.document == document.id]
+    cited += [(th.src, f"theme '{th.id}'", sec.anchor) for th in site.themes for sec in th.sections
+              if sec.document == document.id]
+    cited += [(document.src, "timeline event", e.anchor) for e in site.timeline if e.document == document.id]
+    for src, what, anchor in cited:
+        if zh.block(anchor) is None:
+            errors.add(src, f"{what}: anchor '{anchor}' not found in document '{document.id}'",
+                       "use an anchor from the document's zh.md")
+    return errors.errors
+
+
 def glossary_terms(raw: RawContent, errors: Collector) -> list[Term]:
     return [t for t in (_term(record, errors) for record in raw.terms) if t]
 

@@ -68,3 +68,30 @@ def test_cache_is_never_stale(project, tmp_path, change):
     assert tree(tmp_path / "site") == fresh
     if text:
         assert text in fresh[probe].decode()
+
+
+def test_quick_document_update_equals_a_full_build(project):
+    """The preview's quick path (only a document text changed) gives the same site as a full build."""
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    edit(project.content / "documents/plenary-demo/zh.md", "经济实力显著提升", "经济实力稳步提升")
+    quick = builder.generate(defer=("print",))
+    assert sorted(quick.rendered) == ["/en/documents/plenary-demo/", "/en/themes/economy/",
+                                      "/zh/documents/plenary-demo/", "/zh/themes/economy/"]
+    assert sorted(p.url for p in quick.deferred) == ["/en/print/", "/zh/print/"]
+    builder.render_deferred(quick)
+    full = Builder(project, search_index=False).generate()
+    assert builder._last["files"] == full.files
+
+
+def test_quick_update_still_checks_quotes(project):
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    edit(project.content / "documents/plenary-demo/zh.md", "迈上**2100亿元**台阶", "迈上**2200亿元**台阶")
+    from portal.errors import ContentErrors
+    with pytest.raises(ContentErrors) as caught:
+        builder.generate()
+    assert [str(e).split("\n")[0] for e in caught.value.errors] == [
+        "content/documents/plenary-demo/en.md:13: block 'g1-p1' lacks numbers of its zh text: 2200亿",
+        "content/values/plenary-demo.yaml:1: value 'demo.gdp.2027.target': quote not found in paragraph 'g1-p1' "
+        "of 'plenary-demo'"]
