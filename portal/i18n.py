@@ -19,8 +19,8 @@ from .loading import display_path
 
 LOCALES = {"zh": Locale.parse("zh_Hans_CN"), "en": Locale.parse("en_GB")}
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
-METHOD_MAP = [("templates/**.html", "jinja2"), ("portal/**.py", "python")]
-OPTIONS_MAP = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+# Where UI strings live: (folder, pattern, extraction method, options). Only these folders are walked.
+SOURCES = [("templates", "**.html", "jinja2", {"extensions": "jinja2.ext.i18n"}), ("portal", "**.py", "python", {})]
 
 
 def catalog_path(i18n_dir: Path, lang: str) -> Path:
@@ -30,11 +30,12 @@ def catalog_path(i18n_dir: Path, lang: str) -> Path:
 def extract_messages(project: Path) -> dict[str, SourceRef]:
     """Every translatable string in the templates and the engine, with where it is first used."""
     found: dict[str, SourceRef] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(project), METHOD_MAP, OPTIONS_MAP,
-            keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}):
-        msgid = message if isinstance(message, str) else message[0]
-        found.setdefault(msgid, SourceRef(Path(filename), lineno))
+    for folder, pattern, method, options in SOURCES:
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+                str(project / folder), [(pattern, method)], {pattern: options},
+                keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}):
+            msgid = message if isinstance(message, str) else message[0]
+            found.setdefault(msgid, SourceRef(Path(folder) / filename, lineno))
     return found
 
 
