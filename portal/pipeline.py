@@ -161,6 +161,36 @@ def render_in_parallel(items, bodies: dict, links: dict, labels: dict, workers: 
             bodies.update(results)
 
 
+_PAGES_TO_RENDER: tuple = ()  # set before forking workers; children inherit it instead of unpickling pages
+
+
+def _render_slice(bounds: tuple[int, int]) -> list:
+    environments, pages = _PAGES_TO_RENDER
+    return [_render_one(environments, page) for page in pages[bounds[0]:bounds[1]]]
+
+
+def _render_one(environments, page):
+    try:
+        return rendering.render_page(environments, page).encode("utf-8")
+    except ContentError as error:
+        return error
+
+
+def render_all(environments, todo: list, minimum: int, workers: int = 2) -> list:
+    """Each page's bytes (or its ContentError), in order; on forked processes when there are many."""
+    global _PAGES_TO_RENDER
+    if len(todo) < minimum or workers < 2:
+        return [_render_one(environments, page) for page in todo]
+    _PAGES_TO_RENDER = (environments, todo)
+    step = -(-len(todo) // (workers * 4))
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_render_slice, [(i, i + step) for i in range(0, len(todo), step)])
+    finally:
+        _PAGES_TO_RENDER = ()
+    return [result for part in parts for result in part]
+
+
 def fingerprint(hashes: dict[str, str], prefixes) -> str:
     """One hash over the files whose paths start with any of the prefixes (or match it, for globs)."""
     return Fingerprints(hashes)(tuple(prefixes))
@@ -335,25 +365,26 @@ class Builder:
     def _render_pages(self, candidates, environments, prints, global_print, files, defer):
         """Render the pages whose inputs changed since they were cached; defer the kinds asked to."""
         errors: list[ContentError] = []
-        rendered, deferred = [], []
+        todo, deferred = [], []
         for page in candidates:
             path = routing.output_path(page.url)
             key = global_print + prints(page.depends)
             cached = self.cache.pages.get(path)
             if cached and cached[0] == key:
                 files[path] = cached[1]
-                continue
-            if page.kind in defer:
+            elif page.kind in defer:
                 deferred.append(page)
                 if cached:
                     files[path] = cached[1]  # the last version, until render_deferred() replaces it
+            else:
+                todo.append((page, path, key))
+        rendered = []
+        for (page, path, key), result in zip(todo, render_all(environments, [t[0] for t in todo], self.parallel_min)):
+            if isinstance(result, ContentError):
+                errors.append(result)
                 continue
-            try:
-                files[path] = rendering.render_page(environments, page).encode("utf-8")
-            except ContentError as error:
-                errors.append(error)
-                continue
-            self.cache.pages[path] = (key, files[path])
+            files[path] = result
+            self.cache.pages[path] = (key, result)
             rendered.append(page)
         if errors:
             raise ContentErrors(errors)
