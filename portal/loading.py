@@ -169,7 +169,7 @@ def load_content(content: Path, hashes: dict[str, str] | None = None, parsed: di
             shown = raw.shown(path)
             if not path.is_file():
                 raw.errors.append(ContentError(SourceRef(shown), "file not found",
-                                               f"every document needs zh.md and en.md"))
+                                               "every document needs zh.md and en.md"))
                 continue
             bodies[lang] = SourceText(path, shown, raw.hashes.get(shown.as_posix()))
         if meta is not None:

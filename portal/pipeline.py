@@ -1,20 +1,18 @@
 """build(): load -> validate -> route -> assemble -> render -> write, with caches for quick rebuilds."""
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import fnmatch
 import gc
 import hashlib
-import multiprocessing
-import os
-import pickle
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
+from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, search, translation, validation
+from .cache import BuildCache, Fingerprints, engine_digest, fingerprint, hash_inputs
+from .parallel import render_all, render_in_parallel
 from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .markup import Renderer
 from .model import LANGS, Site
@@ -44,6 +42,11 @@ class Project:
     def static(self) -> Path:
         return self.root / "static"
 
+    def folders(self) -> dict[str, Path]:
+        """The input folders by the names their files are fingerprinted under."""
+        return {"content": self.content, "templates": self.templates, "static": self.static,
+                "i18n": self.root / "i18n"}
+
 
 @dataclass(frozen=True)
 class Generated:
@@ -59,165 +62,6 @@ class Generated:
     def summary(self) -> str:
         per_lang = ", ".join(f"{count} {lang}" for lang, count in self.pages.items())
         return f"built {per_lang} pages, {self.records} records, {len(self.files)} files in {self.seconds:.2f} s"
-
-
-def hash_inputs(project: Project, stats: dict | None = None) -> dict[str, str]:
-    """sha1 of every input file, keyed 'content/…', 'templates/…' etc. as if all were below one root.
-
-    `stats` remembers (mtime, size, digest) per file, so an unchanged file is not read again."""
-    stats = {} if stats is None else stats
-    hashes: dict[str, str] = {}
-    folders = {"content": project.content, "templates": project.templates, "static": project.static,
-               "i18n": project.root / "i18n"}
-    for name, base in folders.items():
-        _hash_folder(str(base), name, stats, hashes)
-    return dict(sorted(hashes.items()))
-
-
-def _hash_folder(folder: str, key: str, stats: dict, hashes: dict) -> None:
-    try:
-        entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        return
-    for entry in entries:
-        name = f"{key}/{entry.name}"
-        if entry.is_dir():
-            if entry.name != "__pycache__":
-                _hash_folder(entry.path, name, stats, hashes)
-            continue
-        info = entry.stat()
-        known = stats.get(name)
-        if known and known[0] == info.st_mtime_ns and known[1] == info.st_size:
-            hashes[name] = known[2]
-        else:
-            with open(entry.path, "rb") as handle:
-                hashes[name] = hashlib.sha1(handle.read()).hexdigest()
-            stats[name] = (info.st_mtime_ns, info.st_size, hashes[name])
-
-
-def engine_digest() -> str:
-    """A cache is only valid for the engine code that wrote it."""
-    digest = hashlib.sha1()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-class BuildCache:
-    """What a build can reuse: file digests, parsed YAML, rendered bodies and pages, checks, data files."""
-
-    FILE = "build-cache.pickle"
-
-    def __init__(self) -> None:
-        self.stats: dict = {}
-        self.parsed: dict = {}
-        self.bodies: dict = {}
-        self.checks: dict = {}
-        self.pages: dict = {}
-        self.data: dict = {}
-        self.catalogs: dict = {}
-        self.search: tuple | None = None
-        self.written: dict | None = None  # what the last build wrote: {"site": folder, "files": {name: sha1}}
-
-    @classmethod
-    def load(cls, folder: Path, engine: str) -> "BuildCache":
-        try:
-            with (folder / cls.FILE).open("rb") as handle:
-                stored_engine, cache = pickle.load(handle)
-            if stored_engine == engine and isinstance(cache, cls):
-                cache.catalogs = {}
-                return cache
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
-            pass  # no cache, or one from another engine version: build from scratch
-        return cls()
-
-    def save(self, folder: Path, engine: str) -> None:
-        catalogs, self.catalogs = self.catalogs, {}  # compiled catalogs are cheap and not picklable
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            # streamed, not pickle.dumps: the cache of a large site would double the build's peak memory
-            output.write_atomic_with(folder / self.FILE,
-                                     lambda handle: pickle.dump((engine, self), handle, pickle.HIGHEST_PROTOCOL))
-        finally:
-            self.catalogs = catalogs
-
-
-def _render_chunk(args):
-    """Worker: render a chunk of bodies (one Renderer per language per process)."""
-    items, links, labels = args
-    renderers = {lang: Renderer(lang, labels[lang]) for lang in LANGS}
-    return [(key, renderers[lang].render(text, shown, links[lang])) for lang, text, shown, key in items]
-
-
-def render_in_parallel(items, bodies: dict, links: dict, labels: dict, workers: int = 2, minimum: int = 200) -> None:
-    """Render the bodies not yet in `bodies` on `workers` processes when there are many of them."""
-    pending = [(lang, source.text, source.shown, key) for lang, source, key in items if key not in bodies]
-    if not pending or len(pending) < minimum or workers < 2:
-        return
-    chunks = [pending[i::workers * 4] for i in range(workers * 4)]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        for results in pool.imap_unordered(_render_chunk, [(c, links, labels) for c in chunks if c]):
-            bodies.update(results)
-
-
-_PAGES_TO_RENDER: tuple = ()  # set before forking workers; children inherit it instead of unpickling pages
-
-
-def _render_slice(bounds: tuple[int, int]) -> list:
-    environments, pages = _PAGES_TO_RENDER
-    return [_render_one(environments, page) for page in pages[bounds[0]:bounds[1]]]
-
-
-def _render_one(environments, page):
-    try:
-        return rendering.render_page(environments, page).encode("utf-8")
-    except ContentError as error:
-        return error
-
-
-def render_all(environments, todo: list, minimum: int, workers: int = 2) -> list:
-    """Each page's bytes (or its ContentError), in order; on forked processes when there are many."""
-    global _PAGES_TO_RENDER
-    if len(todo) < minimum or workers < 2:
-        return [_render_one(environments, page) for page in todo]
-    _PAGES_TO_RENDER = (environments, todo)
-    step = -(-len(todo) // (workers * 4))
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_render_slice, [(i, i + step) for i in range(0, len(todo), step)])
-    finally:
-        _PAGES_TO_RENDER = ()
-    return [result for part in parts for result in part]
-
-
-def fingerprint(hashes: dict[str, str], prefixes) -> str:
-    """One hash over the files whose paths start with any of the prefixes (or match it, for globs)."""
-    return Fingerprints(hashes)(tuple(prefixes))
-
-
-class Fingerprints:
-    """fingerprint() for many pages of one build: prefixes found by bisection, results memoized."""
-
-    def __init__(self, hashes: dict[str, str]) -> None:
-        self.hashes = hashes
-        self.keys = sorted(hashes)
-        self.memo: dict[tuple, str] = {}
-
-    def matching(self, prefix: str) -> list[str]:
-        if "*" in prefix:
-            return [k for k in self.keys if fnmatch.fnmatch(k, prefix)]
-        start = bisect.bisect_left(self.keys, prefix)
-        end = bisect.bisect_left(self.keys, prefix + "\U0010ffff")
-        return self.keys[start:end]
-
-    def __call__(self, prefixes: tuple[str, ...]) -> str:
-        if prefixes not in self.memo:
-            digest = hashlib.sha1()
-            for key in sorted({k for prefix in prefixes for k in self.matching(prefix)}):
-                digest.update(f"{key}\0{self.hashes[key]}\n".encode())
-            self.memo[prefixes] = digest.hexdigest()
-        return self.memo[prefixes]
 
 
 def collect_assets(static: Path) -> tuple[dict[str, str], dict[str, bytes]]:
@@ -297,7 +141,7 @@ class Builder:
             key = (document.id, document.bodies["zh"].html, document.bodies["en"].html, terms_key)
             digest = hashlib.sha1(repr(key).encode()).hexdigest()
             if digest not in cache.checks:
-                cache.checks[digest] = validation.translation_errors(document, terms)
+                cache.checks[digest] = translation.translation_errors(document, terms)
             return cache.checks[digest]
 
         self._check = check
@@ -321,7 +165,7 @@ class Builder:
 
     def _generate(self, defer: tuple[str, ...]) -> Generated:
         started = time.perf_counter()
-        hashes = hash_inputs(self.project, self.cache.stats)
+        hashes = hash_inputs(self.project.folders(), self.cache.stats)
         quick = self._quick_update(hashes)
         if quick is not None:
             site, files, changed = quick
@@ -422,7 +266,7 @@ class Builder:
         new_site = dataclasses.replace(site, documents=tuple(updated.get(d.id, d) for d in site.documents))
         for document in updated.values():
             errors.extend(self._check(document, new_site.terms))
-            errors.extend(validation.reference_errors(new_site, document))
+            errors.extend(translation.reference_errors(new_site, document))
         if errors:
             raise ContentErrors(errors)
         return new_site, dict(last["files"]), changed

@@ -5,12 +5,13 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from .errors import Collector, ContentError, SourceRef
-from .fields import ID, Fields
-from .figures import FigureError, english, missing_numbers, number_in_unit, parse_figure
+from .errors import Collector, SourceRef
+from .fields import Fields
+from .figures import FigureError, english, number_in_unit, parse_figure
 from .loading import RawContent, Record
 from .markup import Renderer, TermLinks
-from .model import (ATTRIBUTES, KINDS, LANGS, LAYERS, Body, Category, Conflict, Document, Event, Indicator, Layer,
+from .translation import squeeze, translation_errors
+from .model import (ATTRIBUTES, KINDS, LANGS, LAYERS, Category, Conflict, Document, Event, Indicator, Layer,
                     Localized, Site, Source, Term, Theme, ThemeSection, Value)
 
 PERIOD = r"\d{4}(?:-\d{4})?"
@@ -19,11 +20,6 @@ DOCUMENT_FIELDS = ("id", "source_file", "layer", "order", "title", "kind", "date
                    "published", "translated", "summary")
 VALUE_FIELDS = ("id", "indicator", "document", "kind", "period", "text", "number", "comparator", "source", "note")
 INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition", "predecessor", "successor")
-
-
-def squeeze(text: str) -> str:
-    """Text for verbatim comparison: no whitespace, no Markdown emphasis."""
-    return re.sub(r"\s+", "", text.replace("**", ""))
 
 
 def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Callable[[str], str],
@@ -63,31 +59,6 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     return Site(title, tagline, layers, timeline, horizons,
                 tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
                 tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes))
-
-
-def reference_errors(site: Site, document: Document) -> list[ContentError]:
-    """After one document's text changed: every value, term, theme and timeline entry citing it must
-    still find its anchor (and a value its quote) in the new text."""
-    errors = Collector()
-    zh = document.bodies["zh"]
-    for value in site.values:
-        if value.document == document.id:
-            block = zh.block(value.source.anchor)
-            if block is None:
-                errors.add(value.src, f"value '{value.id}': anchor '{value.source.anchor}' not found in document "
-                           f"'{document.id}'", "use an anchor from the document's zh.md")
-            elif squeeze(value.source.quote) not in squeeze(block.text):
-                errors.add(value.src, f"value '{value.id}': quote not found in paragraph '{value.source.anchor}' "
-                           f"of '{document.id}'", "copy the words verbatim from zh.md")
-    cited = [(t.src, f"term '{t.id}'", t.anchor) for t in site.terms if t.document == document.id]
-    cited += [(th.src, f"theme '{th.id}'", sec.anchor) for th in site.themes for sec in th.sections
-              if sec.document == document.id]
-    cited += [(document.src, "timeline event", e.anchor) for e in site.timeline if e.document == document.id]
-    for src, what, anchor in cited:
-        if zh.block(anchor) is None:
-            errors.add(src, f"{what}: anchor '{anchor}' not found in document '{document.id}'",
-                       "use an anchor from the document's zh.md")
-    return errors.errors
 
 
 def glossary_terms(raw: RawContent, errors: Collector) -> list[Term]:
@@ -145,7 +116,7 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
     doc_id = fields.ident("id")
     folder = meta.path.parent.name
     if doc_id and doc_id != folder:
-        fields.fail("id", f"id '{doc_id}' differs from its folder name '{folder}'", f"rename one to match")
+        fields.fail("id", f"id '{doc_id}' differs from its folder name '{folder}'", "rename one to match")
     order = fields.number("order", required=True)
     document = Document(
         id=doc_id or "", source_file=fields.text("source_file", pattern=r"\d{3}_[0-9a-f]{16}\.txt",
@@ -168,68 +139,6 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
     if not fields.ok or len(document.bodies) != 2:
         return None
     return document
-
-
-def translation_errors(document: Document, terms: list[Term]) -> list[ContentError]:
-    """zh and en bodies: same anchors in the same order, numbers carried over, glossary terms used."""
-    errors = Collector()
-    _check_translation(document, terms, errors)
-    return errors.errors
-
-
-def _check_translation(document: Document, terms: list[Term], errors: Collector) -> None:
-    zh, en = document.bodies["zh"], document.bodies["en"]
-    zh_shown = str(document.src.path.parent / "zh.md")
-    en_shown = document.src.path.parent / "en.md"
-    en_blocks = [b for b in en.blocks if not b.anchor.startswith("fn-tn-")]
-    zh_anchors = [b.anchor for b in zh.blocks]
-    en_anchors = [b.anchor for b in en_blocks]
-    if zh_anchors != en_anchors:
-        _report_misalignment(zh, en_blocks, zh_shown, en_shown, errors)
-        return
-    zh_terms = _term_pattern([t.term.zh for t in terms])
-    by_zh = {t.term.zh: t for t in terms}
-    for zh_block, en_block in zip(zh.blocks, en_blocks):
-        missing = missing_numbers(zh_block.text, en_block.text)
-        if missing:
-            errors.add(SourceRef(en_shown, en_block.line),
-                       f"block '{en_block.anchor}' lacks numbers of its zh text: {', '.join(missing)}",
-                       "carry every figure over (magnitudes may be converted: 2000亿 -> 200 billion)")
-        if zh_terms is None:
-            continue
-        english_text = en_block.text.lower()
-        for found in sorted(set(zh_terms.findall(zh_block.text))):
-            term = by_zh[found]
-            if term.term.en.lower() not in english_text:
-                errors.add(SourceRef(en_shown, en_block.line),
-                           f"block '{en_block.anchor}' translates glossary term {term.term.zh} without "
-                           f"its English '{term.term.en}'", "use the glossary's rendering")
-
-
-def _term_pattern(texts: list[str]) -> re.Pattern | None:
-    if not texts:
-        return None
-    return re.compile("|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)))
-
-
-def _report_misalignment(zh: Body, en_blocks, zh_shown: str, en_shown, errors: Collector) -> None:
-    en_set = {b.anchor for b in en_blocks}
-    zh_set = {b.anchor for b in zh.blocks}
-    for block in zh.blocks:
-        if block.anchor not in en_set:
-            errors.add(SourceRef(en_shown), f"missing translation: anchor '{block.anchor}' "
-                       f"({zh_shown}:{block.line}) has no English block", "translate the block with the same anchor")
-    for block in en_blocks:
-        if block.anchor not in zh_set:
-            errors.add(SourceRef(en_shown, block.line), f"anchor '{block.anchor}' is not in {zh_shown}",
-                       "zh and en must have the same anchors")
-    common_zh = [b.anchor for b in zh.blocks if b.anchor in en_set]
-    common_en = [b for b in en_blocks if b.anchor in zh_set]
-    for expected, block in zip(common_zh, common_en):
-        if expected != block.anchor:
-            errors.add(SourceRef(en_shown, block.line), f"anchors misaligned: '{block.anchor}' stands where "
-                       f"zh has '{expected}'", "keep the blocks in the same order in both languages")
-            break
 
 
 def _indicators(raw: RawContent, errors: Collector) -> tuple[list[Category], list[Indicator]]:

@@ -1,7 +1,6 @@
 """The 2024 status rule, table-tested; and the statuses the real annex gives."""
 from __future__ import annotations
 
-from decimal import Decimal
 
 import pytest
 

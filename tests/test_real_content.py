@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from decimal import Decimal
 from functools import lru_cache
 
 import pytest

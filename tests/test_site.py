@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE, ROOT, edit, generate, project_for, run_cli
+from conftest import FIXTURE, edit, generate, project_for, run_cli
 from portal.pipeline import build
 
 EXPECTED = Path(__file__).resolve().parent / "fixture" / "expected"
