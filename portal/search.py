@@ -26,7 +26,9 @@ def search_records(site: Site) -> list[dict]:
                     section = block.text
                 records.append({"url": f"{url_for('document', lang, document.id)}#{block.anchor}",
                                 "content": block.text, "language": PAGEFIND_LANG[lang],
-                                "meta": {"title": document.title[lang], "section": section}})
+                                # footnotes are printed after the last heading but belong to no section
+                                "meta": {"title": document.title[lang],
+                                         "section": "" if block.kind == "footnote" else section}})
         for indicator in site.indicators:
             texts = " ".join(v.text[lang] for v in site.values if v.indicator == indicator.id)
             records.append({"url": url_for("indicator", lang, indicator.id),
