@@ -278,9 +278,9 @@ class Builder:
         if self._environments is None or self._environments[0] != key:
             made = rendering.make_environments(self.project.templates, translations, site, assets, BASE_URL, self.pdfs)
             self._environments = (key, made)
-        environments = self._environments[1]
-        rendering.refresh_environments(environments, site, assets)
-        return environments
+        else:
+            rendering.refresh_environments(self._environments[1], site, assets)
+        return self._environments[1]
 
     def data_files(self, site: Site, all_pages, key: str) -> dict[str, bytes]:
         """portal.json, the CSVs and the sitemap, rebuilt only when data or documents changed."""

@@ -25,17 +25,17 @@ def book_ids(html: str, prefix: str) -> str:
 
 def make_environments(templates: Path, translations: dict[str, gettext.NullTranslations], site: Site,
                       assets: dict[str, str], base_url: str, pdfs: bool = False) -> dict[str, Environment]:
-    """A Jinja environment for each language, with its catalog and formatting filters."""
+    """A Jinja environment for each language, with its catalog and formatting filters; the site and the
+    asset names are set by refresh_environments (also when the environments are kept for a rebuild)."""
     environments = {}
     for lang in LANGS:
         env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined, autoescape=True,
                           extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
         env.install_gettext_translations(translations[lang], newstyle=True)
         env.globals.update(
-            lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang], site=site, base_url=base_url,
+            lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang], base_url=base_url,
             url=lambda kind, key="", _lang=lang: url_for(kind, _lang, key),
-            asset=lambda name: assets[name], columns=compare.COLUMNS, html_langs=HTML_LANG,
-            pdf_links={"book": pdf_path(lang), **{d.id: pdf_path(lang, d.id) for d in site.documents}} if pdfs else {},
+            columns=compare.COLUMNS, html_langs=HTML_LANG, pdfs=pdfs,
         )
         env.filters.update(
             date=lambda iso, _lang=lang: format_date(iso, _lang) if iso else "",
@@ -43,6 +43,7 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
             plain=figures.plain, book_ids=book_ids, block_html=block_html,
         )
         environments[lang] = env
+    refresh_environments(environments, site, assets)
     return environments
 
 
@@ -51,8 +52,8 @@ def refresh_environments(environments: dict, site: Site, assets: dict[str, str])
     for lang, env in environments.items():
         env.globals["site"] = site
         env.globals["asset"] = lambda name: assets[name]
-        if env.globals["pdf_links"]:
-            env.globals["pdf_links"] = {"book": pdf_path(lang), **{d.id: pdf_path(lang, d.id) for d in site.documents}}
+        env.globals["pdf_links"] = ({"book": pdf_path(lang), **{d.id: pdf_path(lang, d.id) for d in site.documents}}
+                                    if env.globals["pdfs"] else {})
 
 
 def render_page(environments: dict[str, Environment], page: Page) -> str:

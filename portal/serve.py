@@ -47,12 +47,10 @@ class SiteApp:
         return target if target.is_file() else None
 
     def not_found_page(self, url_path: str) -> Path | None:
+        """The 404 page of the request's language, else the bilingual root one."""
         lang = url_path.strip("/").split("/")[0]
-        for candidate in (self.site_dir / lang / "404.html", self.site_dir / "404.html"):
-            if lang in ("zh", "en") or candidate.parent == self.site_dir:
-                if candidate.is_file():
-                    return candidate
-        return None
+        candidates = ([self.site_dir / lang / "404.html"] if lang in ("zh", "en") else []) + [self.site_dir / "404.html"]
+        return next((c for c in candidates if c.is_file()), None)
 
     def __call__(self, environ, start_response):
         url_path = environ.get("PATH_INFO", "/")

@@ -127,6 +127,12 @@ def test_preview_serves_only_the_site_folder(preview):
         except urllib.error.HTTPError as error:
             status = error.code
         assert status == 404, path
+    for path, text in (("/zh/no-such-page/", "页面未找到"), ("/en/no-such-page/", "Page not found"),
+                       ("/elsewhere", "Page not found")):
+        try:
+            urllib.request.urlopen(base + path, timeout=5)
+        except urllib.error.HTTPError as error:
+            assert error.code == 404 and text in error.read().decode(), path
     response = urllib.request.urlopen(base + "/data/portal.json", timeout=5)
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
     response = urllib.request.urlopen(base + "/zh/", timeout=5)
