@@ -129,10 +129,9 @@ def test_preview_serves_only_the_site_folder(preview):
         assert status == 404, path
     for path, text in (("/zh/no-such-page/", "页面未找到"), ("/en/no-such-page/", "Page not found"),
                        ("/elsewhere", "Page not found")):
-        try:
+        with pytest.raises(urllib.error.HTTPError) as caught:
             urllib.request.urlopen(base + path, timeout=5)
-        except urllib.error.HTTPError as error:
-            assert error.code == 404 and text in error.read().decode(), path
+        assert caught.value.code == 404 and text in caught.value.read().decode(), path
     response = urllib.request.urlopen(base + "/data/portal.json", timeout=5)
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
     response = urllib.request.urlopen(base + "/zh/", timeout=5)
