@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -10,10 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE, edit, generate, project_for, run_cli
+from conftest import FIXTURE, ROOT, edit, generate, project_for, run_cli
 from portal.pipeline import build
 
 EXPECTED = Path(__file__).resolve().parent / "fixture" / "expected"
+
+
+# Copied assets and Pagefind's bundle are recorded by digest, not as second copies of the files.
+BY_DIGEST = ("static/", "pagefind/")
+DIGESTS = EXPECTED / "DIGESTS.sha1"
 
 
 def test_golden_output():
@@ -22,13 +28,30 @@ def test_golden_output():
     if os.environ.get("UPDATE_GOLDEN"):
         import shutil
         shutil.rmtree(EXPECTED, ignore_errors=True)
+        EXPECTED.mkdir(parents=True)
         for name, data in files.items():
-            (EXPECTED / name).parent.mkdir(parents=True, exist_ok=True)
-            (EXPECTED / name).write_bytes(data)
-    expected = {p.relative_to(EXPECTED).as_posix(): p.read_bytes() for p in EXPECTED.rglob("*") if p.is_file()}
-    assert sorted(files) == sorted(expected)
+            if not name.startswith(BY_DIGEST):
+                (EXPECTED / name).parent.mkdir(parents=True, exist_ok=True)
+                (EXPECTED / name).write_bytes(data)
+        DIGESTS.write_text("".join(f"{hashlib.sha1(files[n]).hexdigest()}  {n}\n"
+                                   for n in sorted(files) if n.startswith(BY_DIGEST)))
+    expected = {p.relative_to(EXPECTED).as_posix(): p.read_bytes() for p in EXPECTED.rglob("*")
+                if p.is_file() and p != DIGESTS}
+    digests = dict(reversed(line.split("  ", 1)) for line in DIGESTS.read_text().splitlines())
+    assert sorted(files) == sorted(list(expected) + list(digests))
     for name in files:
-        assert files[name] == expected[name], f"{name} differs from tests/fixture/expected/{name}"
+        if name in digests:
+            assert hashlib.sha1(files[name]).hexdigest() == digests[name], f"{name} differs from {DIGESTS.name}"
+        else:
+            assert files[name] == expected[name], f"{name} differs from tests/fixture/expected/{name}"
+
+
+def test_static_files_are_copied_byte_for_byte():
+    files = generate(FIXTURE).files
+    for source in (ROOT / "static").iterdir():
+        stem, _, suffix = source.name.rpartition(".")
+        copies = [n for n in files if n == source.name or re.fullmatch(rf"static/{re.escape(stem)}\.[0-9a-f]{{10}}\.{suffix}", n)]
+        assert len(copies) == 1 and files[copies[0]] == source.read_bytes(), source.name
 
 
 def test_two_builds_are_byte_identical(tmp_path):
