@@ -20,7 +20,7 @@ def _number(number: Decimal | None):
 
 
 def portal_json(site: Site) -> bytes:
-    """site/data/portal.json: documents, indicators, values — stable order and formatting."""
+    """site/data/portal.json: documents, indicators, values, goals — stable order and formatting."""
     categories = {c.id: c for c in site.categories}
     data = {
         "documents": [{"id": d.id, "source_file": d.source_file, "layer": d.layer,
@@ -33,6 +33,8 @@ def portal_json(site: Site) -> bytes:
                                       for c in site.conflicts if c.indicator == i.id]}
                        for i in site.indicators],
         "values": [_value_json(v) for v in site.values],
+        "goals": [{"id": g.id, "document": g.document, "anchor": g.source.anchor, "horizon": g.horizon,
+                   "text": {"zh": g.text.zh, "en": g.text.en}, "indicators": list(g.indicators)} for g in site.goals],
     }
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 

@@ -117,6 +117,7 @@ class RawContent:
         self.conflicts: list[Record] = []
         self.terms: list[Record] = []
         self.themes: list[Record] = []
+        self.goals: list[Record] = []
 
     def shown(self, path: Path) -> Path:
         return Path("content") / path.relative_to(self.root)
@@ -178,7 +179,8 @@ def load_content(content: Path, hashes: dict[str, str] | None = None, parsed: di
         raw.indicators.extend(raw.read_list(path))
     for path in sorted((content / "values").glob("*.yaml")):
         raw.values.extend(raw.read_list(path))
-    for name, target in (("categories.yaml", raw.categories), ("conflicts.yaml", raw.conflicts), ("glossary.yaml", raw.terms), ("themes.yaml", raw.themes)):
+    for name, target in (("categories.yaml", raw.categories), ("conflicts.yaml", raw.conflicts), ("glossary.yaml", raw.terms), ("themes.yaml", raw.themes),
+                         ("goals.yaml", raw.goals)):
         if (content / name).exists():
             target.extend(raw.read_list(content / name))
     return raw

@@ -122,6 +122,22 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class Goal:
+    """A goal a document states, in words or figures; `parent` is the earlier-layer goal it takes up."""
+
+    id: str
+    document: str
+    source: Source
+    horizon: int
+    text: Localized
+    indicators: tuple[str, ...]
+    themes: tuple[str, ...]
+    parent: str | None
+    order: int
+    src: SourceRef
+
+
+@dataclass(frozen=True)
 class Term:
     id: str
     term: Localized
@@ -179,9 +195,13 @@ class Site:
     conflicts: tuple[Conflict, ...]
     terms: tuple[Term, ...]
     themes: tuple[Theme, ...]
+    goals: tuple[Goal, ...] = ()
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)
 
     def indicator(self, indicator_id: str) -> Indicator:
         return next(i for i in self.indicators if i.id == indicator_id)
+
+    def goal(self, goal_id: str) -> Goal:
+        return next(g for g in self.goals if g.id == goal_id)

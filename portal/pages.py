@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts, compare
+from . import charts, chains, compare
 from .model import LANGS, Site
 from .routing import url_for
 
@@ -16,6 +16,7 @@ from .routing import url_for
 META = "content/documents/*/meta.yaml"
 GLOSSARY = "content/glossary.yaml"
 THEMES = "content/themes.yaml"
+GOALS = "content/goals.yaml"
 DATA = ("content/values/", "content/indicators/", "content/categories.yaml", "content/conflicts.yaml", META)
 
 
@@ -69,6 +70,7 @@ def _related_terms(site: Site, indicator, values) -> list:
 def assemble(site: Site, content: Path) -> list[Page]:
     """Every page of the site, each language in turn, in a stable order (contexts computed lazily)."""
     groups = functools.cache(lambda: compare.matrix(site))
+    goal_chains = chains.Chains(site)
     values_by_indicator: dict[str, list] = {}
     for value in site.values:
         values_by_indicator.setdefault(value.indicator, []).append(value)
@@ -85,15 +87,24 @@ def assemble(site: Site, content: Path) -> list[Page]:
                 context=lambda d=document, l=lang: {"document": d, "body": d.bodies[l]})
         add("indicators", "indicators.html", depends=DATA, context=lambda: {"groups": groups()})
         for indicator in site.indicators:
-            add("indicator", "indicator.html", indicator.id, indicator.src.path, depends=DATA + (THEMES, GLOSSARY),
-                context=lambda i=indicator, l=lang: _indicator_context(site, i, values_by_indicator.get(i.id, []), l))
+            add("indicator", "indicator.html", indicator.id, indicator.src.path,
+                depends=DATA + (THEMES, GLOSSARY, GOALS),
+                context=lambda i=indicator, l=lang: {
+                    **_indicator_context(site, i, values_by_indicator.get(i.id, []), l),
+                    "goals": goal_chains.about(g for g in site.goals if i.id in g.indicators), "chains": goal_chains})
         add("themes", "themes.html", depends=(THEMES,))
         for theme in site.themes:
-            add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/"),
-                context=lambda t=theme: {"theme": t})
+            add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/", GOALS, META),
+                context=lambda t=theme: {"theme": t, "chains": goal_chains,
+                                         "goals": goal_chains.about(g for g in site.goals if t.id in g.themes)})
+        add("goals", "goals.html", depends=DATA + (GOALS,), context=lambda: {"chains": goal_chains})
+        for root in goal_chains.roots():
+            add("goal", "goal.html", root.id, root.src.path, depends=DATA + (GOALS,),
+                context=lambda r=root: {"chain": goal_chains.step(r), "chains": goal_chains})
         add("glossary", "glossary.html", depends=(GLOSSARY, META))
-        add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES),
-            context=lambda l=lang: {"groups": groups(), "indicators": [
+        add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES, GOALS),
+            context=lambda l=lang: {"groups": groups(), "chains": goal_chains,
+                                    "goal_steps": [goal_chains.step(r) for r in goal_chains.roots()], "indicators": [
                 (i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), l))
                 for i in site.indicators]})
         add("data", "data.html", depends=(META,))

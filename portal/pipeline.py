@@ -201,7 +201,8 @@ class Builder:
         self._last = {"site": site, "files": files, "hashes": hashes, "translations": translations, "assets": assets,
                       "environments": environments, "prints": prints, "global": global_print}
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
-        records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
+        records = (len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
+                   + len(site.goals))
         touched = None if quick is None else {routing.output_path(p.url) for p in rendered}
         return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered],
                          deferred, touched)

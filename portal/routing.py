@@ -12,6 +12,8 @@ PATTERNS = {
     "indicator": "indicators/{key}/",
     "themes": "themes/",
     "theme": "themes/{key}/",
+    "goals": "goals/",
+    "goal": "goals/{key}/",
     "glossary": "glossary/",
     "data": "data/",
     "search": "search/",

@@ -14,18 +14,19 @@ def squeeze(text: str) -> str:
 
 
 def reference_errors(site: Site, document: Document) -> list[ContentError]:
-    """After one document's text changed: every value, term, theme and timeline entry citing it must
+    """After one document's text changed: every value, goal, term, theme and timeline entry citing it must
     still find its anchor (and a value its quote) in the new text."""
     errors = Collector()
     zh = document.bodies["zh"]
-    for value in site.values:
-        if value.document == document.id:
-            block = zh.block(value.source.anchor)
+    quoting = [("value", v) for v in site.values] + [("goal", g) for g in site.goals]
+    for kind, item in quoting:
+        if item.document == document.id:
+            block = zh.block(item.source.anchor)
             if block is None:
-                errors.add(value.src, f"value '{value.id}': anchor '{value.source.anchor}' not found in document "
+                errors.add(item.src, f"{kind} '{item.id}': anchor '{item.source.anchor}' not found in document "
                            f"'{document.id}'", "use an anchor from the document's zh.md")
-            elif squeeze(value.source.quote) not in squeeze(block.text):
-                errors.add(value.src, f"value '{value.id}': quote not found in paragraph '{value.source.anchor}' "
+            elif squeeze(item.source.quote) not in squeeze(block.text):
+                errors.add(item.src, f"{kind} '{item.id}': quote not found in paragraph '{item.source.anchor}' "
                            f"of '{document.id}'", "copy the words verbatim from zh.md")
     cited = [(t.src, f"term '{t.id}'", t.anchor) for t in site.terms if t.document == document.id]
     cited += [(th.src, f"theme '{th.id}'", sec.anchor) for th in site.themes for sec in th.sections
@@ -55,29 +56,33 @@ def _check_translation(document: Document, terms: list[Term], errors: Collector)
     if zh_anchors != en_anchors:
         _report_misalignment(zh, en_blocks, zh_shown, en_shown, errors)
         return
-    zh_terms = _term_pattern([t.term.zh for t in terms])
-    by_zh = {t.term.zh: t for t in terms}
+    glossary = Glossary(terms)
     for zh_block, en_block in zip(zh.blocks, en_blocks):
         missing = missing_numbers(zh_block.text, en_block.text)
         if missing:
             errors.add(SourceRef(en_shown, en_block.line),
                        f"block '{en_block.anchor}' lacks numbers of its zh text: {', '.join(missing)}",
                        "carry every figure over (magnitudes may be converted: 2000亿 -> 200 billion)")
-        if zh_terms is None:
-            continue
-        english_text = en_block.text.lower()
-        for found in sorted(set(zh_terms.findall(zh_block.text))):
-            term = by_zh[found]
-            if term.term.en.lower() not in english_text:
-                errors.add(SourceRef(en_shown, en_block.line),
-                           f"block '{en_block.anchor}' translates glossary term {term.term.zh} without "
-                           f"its English '{term.term.en}'", "use the glossary's rendering")
+        for term in glossary.untranslated(zh_block.text, en_block.text):
+            errors.add(SourceRef(en_shown, en_block.line),
+                       f"block '{en_block.anchor}' translates glossary term {term.term.zh} without "
+                       f"its English '{term.term.en}'", "use the glossary's rendering")
 
 
-def _term_pattern(texts: list[str]) -> re.Pattern | None:
-    if not texts:
-        return None
-    return re.compile("|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)))
+class Glossary:
+    """Finds the glossary terms a Chinese text uses (longest first) whose English a translation lacks."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        self.by_zh = {t.term.zh: t for t in terms}
+        texts = sorted(self.by_zh, key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(t) for t in texts)) if texts else None
+
+    def untranslated(self, zh: str, en: str) -> list[Term]:
+        if self.pattern is None:
+            return []
+        english = en.lower()
+        return [self.by_zh[found] for found in sorted(set(self.pattern.findall(zh)))
+                if self.by_zh[found].term.en.lower() not in english]
 
 
 def _report_misalignment(zh: Body, en_blocks, zh_shown: str, en_shown, errors: Collector) -> None:

@@ -7,18 +7,19 @@ from collections.abc import Callable
 
 from .errors import Collector, SourceRef
 from .fields import Fields
-from .figures import FigureError, english, number_in_unit, parse_figure
+from .figures import FigureError, english, missing_numbers, number_in_unit, parse_figure
 from .loading import RawContent, Record
 from .markup import Renderer, TermLinks
-from .translation import squeeze, translation_errors
-from .model import (ATTRIBUTES, KINDS, LANGS, LAYERS, Category, Conflict, Document, Event, Indicator, Layer,
-                    Localized, Site, Source, Term, Theme, ThemeSection, Value)
+from .translation import Glossary, squeeze, translation_errors
+from .model import (ATTRIBUTES, KINDS, LANGS, LAYERS, Category, Conflict, Document, Event, Goal, Indicator,
+                    Layer, Localized, Site, Source, Term, Theme, ThemeSection, Value)
 
 PERIOD = r"\d{4}(?:-\d{4})?"
 DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 DOCUMENT_FIELDS = ("id", "source_file", "layer", "order", "title", "kind", "date", "date_note", "issuer", "number",
                    "published", "translated", "summary")
 VALUE_FIELDS = ("id", "indicator", "document", "kind", "period", "text", "number", "comparator", "source", "note")
+GOAL_FIELDS = ("id", "document", "source", "horizon", "text", "indicators", "themes", "parent")
 INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition", "predecessor", "successor")
 
 
@@ -48,17 +49,23 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     conflicts = [c for c in (_conflict(record, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]
     themes = [t for t in (_theme(record, n, docs, inds, declared, errors) for n, record in enumerate(raw.themes)) if t]
+    theme_ids = {t.id for t in themes} | {str(r.get("id")) for r in raw.themes}
+    glossary = Glossary(terms)
+    goals = [g for g in (_goal(record, n, docs, inds, theme_ids, declared, glossary, errors)
+                         for n, record in enumerate(raw.goals)) if g]
+    _check_parents(goals, docs, {str(r.get("id")) for r in raw.goals}, errors)
     for term in terms:
         _check_source(term.src, f"term '{term.id}'", term.document, term.anchor, docs, errors)
     _check_links(indicators, inds, errors)
     for kind, items in (("document", documents), ("indicator", indicators), ("value", values),
-                        ("conflict", conflicts), ("term", terms), ("theme", themes), ("category", categories)):
+                        ("conflict", conflicts), ("term", terms), ("theme", themes), ("category", categories),
+                        ("goal", goals)):
         _check_unique(kind, items, errors)
     layers, timeline, horizons = _overview(site_record, docs, errors)
     errors.raise_if_any()
     return Site(title, tagline, layers, timeline, horizons,
                 tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
-                tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes))
+                tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes), tuple(goals))
 
 
 def glossary_terms(raw: RawContent, errors: Collector) -> list[Term]:
@@ -206,7 +213,6 @@ def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator]
         fields.ok = fields.ok and tfields.ok
     number = fields.number("number")
     comparator = fields.text("comparator", required=False)
-    source_record = fields.mapping("source")
     note = fields.localized("note", required=False)
     indicator = inds.get(indicator_id) if indicator_id else None
     if indicator_id:
@@ -214,34 +220,47 @@ def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator]
     document = docs.get(document_id) if document_id else None
     if document_id:
         _require(fields, "document", "document", document_id, docs, declared, f"one of: {', '.join(sorted(docs))}")
-    source = None
-    if source_record is not None:
-        sfields = Fields(source_record, errors, fields.what)
-        sfields.no_unknown(("anchor", "quote"))
-        anchor, quote = sfields.text("anchor"), sfields.text("quote")
-        fields.ok = fields.ok and sfields.ok
-        if anchor and quote:
-            source = Source(anchor, quote)
-            if document:
-                block = document.bodies["zh"].block(anchor)
-                if block is None:
-                    errors.add(source_record.ref("anchor"), f"{fields.what}: anchor '{anchor}' not found in "
-                               f"document '{document.id}'", "use an anchor from the document's zh.md")
-                    fields.ok = False
-                elif squeeze(quote) not in squeeze(block.text):
-                    errors.add(source_record.ref("quote"), f"{fields.what}: quote not found in paragraph "
-                               f"'{anchor}' of '{document.id}'", "copy the words verbatim from zh.md")
-                    fields.ok = False
-            if zh and squeeze(zh) not in squeeze(quote):
-                errors.add(text.ref("zh"), f"{fields.what}: text '{zh}' is not in its quote",
-                           "the value text must be words of the quote")
-                fields.ok = False
+    source = _source(fields, document)
+    if source and zh and squeeze(zh) not in squeeze(source.quote):
+        errors.add(text.ref("zh"), f"{fields.what}: text '{zh}' is not in its quote",
+                   "the value text must be words of the quote")
+        fields.ok = False
     if zh and indicator:
         en = _check_figure(fields, text, zh, en, number, comparator, indicator)
     if not fields.ok or source is None or zh is None or en is None:
         return None
     return Value(value_id, indicator_id, document_id, kind, period, Localized(zh, en), number, comparator,
                  source, note, record.ref())
+
+
+def _source(fields: Fields, document: Document | None) -> Source | None:
+    """A record's `source: {anchor, quote}`, the quote checked against the cited zh paragraph."""
+    record = fields.mapping("source")
+    if record is None:
+        return None
+    sfields = Fields(record, fields.errors, fields.what)
+    sfields.no_unknown(("anchor", "quote"))
+    anchor, quote = sfields.text("anchor"), sfields.text("quote")
+    fields.ok = fields.ok and sfields.ok
+    if not (anchor and quote):
+        return None
+    source = Source(anchor, quote)
+    if document:
+        _check_quote(fields, record, document, source)
+    return source
+
+
+def _check_quote(fields: Fields, record: Record, document: Document, source: Source) -> None:
+    """The quote must be words of the cited paragraph of the document's zh text."""
+    block = document.bodies["zh"].block(source.anchor)
+    if block is None:
+        fields.errors.add(record.ref("anchor"), f"{fields.what}: anchor '{source.anchor}' not found in "
+                          f"document '{document.id}'", "use an anchor from the document's zh.md")
+        fields.ok = False
+    elif squeeze(source.quote) not in squeeze(block.text):
+        fields.errors.add(record.ref("quote"), f"{fields.what}: quote not found in paragraph "
+                          f"'{source.anchor}' of '{document.id}'", "copy the words verbatim from zh.md")
+        fields.ok = False
 
 
 def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number, comparator, indicator) -> str | None:
@@ -294,6 +313,78 @@ def _conflict(record: Record, inds, values, declared, errors: Collector) -> Conf
         fields.fail("values", "a conflict needs at least two values")
     note = fields.localized("note")
     return Conflict(conflict_id, indicator, tuple(members), note, record.ref()) if fields.ok else None
+
+
+def _goal(record: Record, order: int, docs, inds, themes: set[str], declared: set[str], glossary: Glossary,
+          errors: Collector) -> Goal | None:
+    fields = Fields(record, errors, f"goal '{record.get('id', '?')}'")
+    fields.no_unknown(GOAL_FIELDS)
+    goal_id, document_id = fields.ident("id"), fields.ident("document")
+    document = docs.get(document_id) if document_id else None
+    if document_id:
+        _require(fields, "document", "document", document_id, docs, declared, f"one of: {', '.join(sorted(docs))}")
+    source = _source(fields, document)
+    horizon = fields.number("horizon", required=True)
+    if horizon is not None and not (horizon == int(horizon) and 2000 < horizon < 2100):
+        fields.fail("horizon", f"horizon {horizon} is not a year", "the year the goal is set for, e.g. 2025")
+    text = fields.localized("text")
+    if text and source:
+        _check_goal_text(fields, text, source, glossary)
+    indicators = tuple(fields.items("indicators"))
+    for indicator in indicators:
+        _require(fields, "indicators", "indicator", indicator, inds, declared, "define it under content/indicators/")
+    goal_themes = tuple(fields.items("themes"))
+    for theme in goal_themes:
+        _require(fields, "themes", "theme", theme, themes, themes, "themes are listed in content/themes.yaml")
+    parent = fields.ident("parent", required=False)
+    if not fields.ok or source is None:
+        return None
+    return Goal(goal_id, document_id, source, int(horizon), text, indicators, goal_themes, parent, order,
+                record.ref())
+
+
+def _check_goal_text(fields: Fields, text: Localized, source: Source, glossary: Glossary) -> None:
+    """A goal's figures are the quote's; its English carries every one of them and the glossary's renderings."""
+    quoted = squeeze(source.quote)
+    for number in re.findall(r"\d+(?:\.\d+)?", text.zh):
+        if number not in quoted:
+            fields.fail("text", f"figure {number} of 'text.zh' is not in its quote",
+                        "a goal states only figures its quote states")
+    missing = missing_numbers(text.zh, text.en)
+    if missing:
+        fields.fail("text", f"'text.en' lacks numbers of 'text.zh': {', '.join(missing)}",
+                    "carry every figure over (magnitudes may be converted: 2000亿 -> 200 billion)")
+    for term in glossary.untranslated(text.zh, text.en):
+        fields.fail("text", f"'text.en' translates glossary term {term.term.zh} without its English "
+                    f"'{term.term.en}'", "use the glossary's rendering")
+
+
+def _check_parents(goals: list[Goal], docs, declared: set[str], errors: Collector) -> None:
+    """A parent is a known goal of an earlier or the same layer (14th FYP -> congress -> plenary -> 2025 plan),
+    and following parents never comes back to where it started."""
+    by_id = {g.id: g for g in goals}
+    rank = {d.id: LAYERS.index(d.layer) for d in docs.values()}
+    for goal in goals:
+        if goal.parent is None:
+            continue
+        parent = by_id.get(goal.parent)
+        if parent is None:
+            if goal.parent not in declared:
+                errors.add(goal.src, f"goal '{goal.id}': unknown parent '{goal.parent}'",
+                           "a parent is the id of the earlier-layer goal this one takes up")
+            continue
+        if rank[parent.document] > rank[goal.document]:
+            errors.add(goal.src, f"goal '{goal.id}': parent '{parent.id}' is in a later layer "
+                       f"({docs[parent.document].layer} after {docs[goal.document].layer})",
+                       "layers run fyp14 -> congress -> plenary -> plan2025; the parent is the earlier goal")
+        seen, step = {goal.id}, parent
+        while step is not None and step.parent is not None:
+            if step.parent in seen:
+                errors.add(goal.src, f"goal '{goal.id}': its parents form a cycle back to '{step.parent}'",
+                           "a chain runs from an earlier goal to later ones, never back")
+                break
+            seen.add(step.id)
+            step = by_id.get(step.parent)
 
 
 def _term(record: Record, errors: Collector) -> Term | None:

@@ -120,7 +120,7 @@ def test_cli_build_prints_one_summary_line(tmp_path):
 
 def test_portal_json_schema():
     data = json.loads(generate(FIXTURE).files["data/portal.json"])
-    assert list(data) == ["documents", "indicators", "values"]
+    assert list(data) == ["documents", "indicators", "values", "goals"]
     assert list(data["documents"][0]) == ["id", "source_file", "layer", "title", "date"]
     assert data["documents"][0]["date"] is None  # undated in the source
     indicator = next(i for i in data["indicators"] if i["id"] == "rd-intensity")
