@@ -1,6 +1,7 @@
 """Goal chains: how later layers take up a goal, down to the latest outcome of the figures that measure it."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import compare
@@ -103,11 +104,15 @@ def _latest(values: list[Value]) -> Value | None:
 
 
 def section_of(body: Body, anchor: str) -> str:
-    """The heading a paragraph stands under, in words (for print, where a bare anchor means nothing)."""
+    """The heading a paragraph stands under, in words (for print, where a bare anchor means nothing);
+    empty before the first heading. An English heading loses its Chinese glosses: "Title (标题)" -> "Title"."""
     heading = ""
     for block in body.blocks:
         if block.anchor == anchor:
-            return block.text if block.kind == "heading" else heading
+            heading = block.text if block.kind == "heading" else heading
+            break
         if block.kind == "heading":
             heading = block.text
+    if re.search(r"[A-Za-z]", heading):
+        heading = re.sub(r"\s*\((?=[^)]*[\u3400-\u9fff])[^)]*\)", "", heading)
     return heading

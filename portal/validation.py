@@ -53,7 +53,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     glossary = Glossary(terms)
     goals = [g for g in (_goal(record, n, docs, inds, theme_ids, declared, glossary, errors)
                          for n, record in enumerate(raw.goals)) if g]
-    _check_parents(goals, docs, {str(r.get("id")) for r in raw.goals}, errors)
+    _check_parents(goals, docs, {str(r.get("id")): r.ref("parent") for r in raw.goals}, errors)
     for term in terms:
         _check_source(term.src, f"term '{term.id}'", term.document, term.anchor, docs, errors)
     _check_links(indicators, inds, errors)
@@ -359,9 +359,9 @@ def _check_goal_text(fields: Fields, text: Localized, source: Source, glossary: 
                     f"'{term.term.en}'", "use the glossary's rendering")
 
 
-def _check_parents(goals: list[Goal], docs, declared: set[str], errors: Collector) -> None:
+def _check_parents(goals: list[Goal], docs, refs: dict, errors: Collector) -> None:
     """A parent is a known goal of an earlier or the same layer (14th FYP -> congress -> plenary -> 2025 plan),
-    and following parents never comes back to where it started."""
+    and following parents never comes back to where it started. `refs`: where each goal id's parent is written."""
     by_id = {g.id: g for g in goals}
     rank = {d.id: LAYERS.index(d.layer) for d in docs.values()}
     for goal in goals:
@@ -369,18 +369,18 @@ def _check_parents(goals: list[Goal], docs, declared: set[str], errors: Collecto
             continue
         parent = by_id.get(goal.parent)
         if parent is None:
-            if goal.parent not in declared:
-                errors.add(goal.src, f"goal '{goal.id}': unknown parent '{goal.parent}'",
+            if goal.parent not in refs:
+                errors.add(refs[goal.id], f"goal '{goal.id}': unknown parent '{goal.parent}'",
                            "a parent is the id of the earlier-layer goal this one takes up")
             continue
         if rank[parent.document] > rank[goal.document]:
-            errors.add(goal.src, f"goal '{goal.id}': parent '{parent.id}' is in a later layer "
+            errors.add(refs[goal.id], f"goal '{goal.id}': parent '{parent.id}' is in a later layer "
                        f"({docs[parent.document].layer} after {docs[goal.document].layer})",
                        "layers run fyp14 -> congress -> plenary -> plan2025; the parent is the earlier goal")
         seen, step = {goal.id}, parent
         while step is not None and step.parent is not None:
             if step.parent in seen:
-                errors.add(goal.src, f"goal '{goal.id}': its parents form a cycle back to '{step.parent}'",
+                errors.add(refs[goal.id], f"goal '{goal.id}': its parents form a cycle back to '{step.parent}'",
                            "a chain runs from an earlier goal to later ones, never back")
                 break
             seen.add(step.id)
