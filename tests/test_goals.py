@@ -9,19 +9,13 @@ from functools import lru_cache
 import pytest
 
 from conftest import FIXTURE, ROOT, edit, generate
+from test_errors import errors_of
 from portal.chains import Chains, section_of
-from portal.errors import ContentErrors
 from portal.model import LAYERS
 from portal.pipeline import Builder, Project
 from portal.translation import squeeze
 
 GOALS = "goals.yaml"
-
-
-def errors_of(content) -> list[str]:
-    with pytest.raises(ContentErrors) as caught:
-        generate(content)
-    return [str(e) for e in caught.value.errors]
 
 
 def test_a_quote_not_in_its_paragraph(content):
