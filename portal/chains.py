@@ -34,7 +34,6 @@ class Chains:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.layers = {d.id: d.layer for d in site.documents}
-        self.by_id = {g.id: g for g in site.goals}
         self.children: dict[str, list[Goal]] = {}
         for goal in site.goals:
             if goal.parent:
@@ -48,19 +47,7 @@ class Chains:
         return sorted((g for g in self.site.goals if not g.parent), key=self._order)
 
     def root_of(self, goal: Goal) -> Goal:
-        seen = {goal.id}
-        while goal.parent and goal.parent not in seen:
-            goal = self.by_id[goal.parent]
-            seen.add(goal.id)
-        return goal
-
-    def ancestors(self, goal: Goal) -> list[Goal]:
-        """The goals this one takes up, the earliest first."""
-        found = []
-        while goal.parent:
-            goal = self.by_id[goal.parent]
-            found.insert(0, goal)
-        return found
+        return self.site.chain_root(goal)
 
     def members(self, goal: Goal) -> list[Goal]:
         """The goal and every later goal that takes it up, directly or through others."""

@@ -205,3 +205,9 @@ class Site:
 
     def goal(self, goal_id: str) -> Goal:
         return next(g for g in self.goals if g.id == goal_id)
+
+    def chain_root(self, goal: Goal) -> Goal:
+        """The earliest goal of the chain a goal belongs to (validation rules out cycles)."""
+        while goal.parent:
+            goal = self.goal(goal.parent)
+        return goal

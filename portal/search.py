@@ -16,7 +16,8 @@ PAGEFIND_LANG = {"zh": "zh-hans", "en": "en"}
 
 
 def search_records(site: Site) -> list[dict]:
-    """What is findable: every block of every document (linking to the paragraph), indicators, terms, themes."""
+    """What is findable: every block of every document (linking to the paragraph), indicators, terms, goals
+    (linking to their place in their chain), themes."""
     records = []
     for lang in LANGS:
         for document in site.documents:
@@ -38,6 +39,10 @@ def search_records(site: Site) -> list[dict]:
             records.append({"url": f"{url_for('glossary', lang)}#{term.id}",
                             "content": f"{term.term[lang]} {term.term.zh} {term.definition[lang]}",
                             "language": PAGEFIND_LANG[lang], "meta": {"title": term.term[lang], "section": ""}})
+        for goal in site.goals:
+            records.append({"url": f"{url_for('goal', lang, site.chain_root(goal).id)}#goal-{goal.id}",
+                            "content": f"{goal.text[lang]} {goal.text.zh}", "language": PAGEFIND_LANG[lang],
+                            "meta": {"title": goal.text[lang], "section": site.document(goal.document).title[lang]}})
         for theme in site.themes:
             records.append({"url": url_for("theme", lang, theme.id), "content": f"{theme.name[lang]} {theme.summary[lang]}",
                             "language": PAGEFIND_LANG[lang], "meta": {"title": theme.name[lang], "section": ""}})

@@ -53,6 +53,16 @@ def real_site(tmp_path_factory):
     return site_dir, generated
 
 
+def search_hrefs(page, served: str, lang: str, query: str) -> list[str]:
+    """Search the site as a reader does; the result links, in order."""
+    page.goto(f"{served}/{lang}/search/")
+    page.fill("#search-input", query)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results li a", timeout=15000)
+    links = page.locator("#search-results li a")
+    return [links.nth(i).get_attribute("href") for i in range(links.count())]
+
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 

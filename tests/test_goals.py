@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pytest
 
-from conftest import FIXTURE, ROOT, edit, generate
+from conftest import FIXTURE, ROOT, edit, generate, search_hrefs
 from test_errors import errors_of
 from portal.chains import Chains, section_of
 from portal.model import LAYERS
@@ -157,4 +157,16 @@ def test_chain_page_shows_a_14th_fyp_goal_then_later_goals_and_figures(browser, 
     assert box_later["y"] > box_root["y"] and box_later["x"] > box_root["x"]
     page.click("#goal-plenary\\.science .goal-source a")
     page.wait_for_url("**/plenary2-interpretation/#g2-p1")
+    page.close()
+
+
+@pytest.mark.parametrize(("lang", "query"), [("en", "digital economy forefront"), ("zh", "数字经济发展走在全市前列")])
+def test_search_finds_a_goal_in_its_chain(browser, served, lang, query):
+    page = browser.new_page()
+    hrefs = search_hrefs(page, served, lang, query)
+    target = f"/{lang}/goals/fyp14.high-quality-development/#goal-fyp14.digital-economy"
+    assert target in hrefs, hrefs
+    page.click(f'#search-results a[href="{target}"]')
+    page.wait_for_url(f"{served}{target}")
+    assert page.locator('[id="goal-fyp14.digital-economy"]').is_visible()
     page.close()
