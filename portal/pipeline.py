@@ -10,12 +10,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, search, translation, validation
+from . import datasets, freshness, i18n, loading, output, pages, pdf, rendering, routing, search, translation, validation
 from .cache import BuildCache, Fingerprints, engine_digest, fingerprint, hash_inputs
 from .parallel import render_all, render_in_parallel
 from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .markup import Renderer
-from .model import LANGS, Site
+from .model import LANGS, Site, TranslationState
 
 BASE_URL = "https://yuzhong-plans.netlify.app"
 STATIC_PLAIN = {"robots.txt", "favicon.svg"}
@@ -58,6 +58,7 @@ class Generated:
     rendered: list[str] = field(default_factory=list)
     deferred: list = field(default_factory=list)
     touched: set[str] | None = None  # after a quick update: the only files that may differ; None: any
+    translations: dict[str, TranslationState] = field(default_factory=dict)  # by document id
 
     def summary(self) -> str:
         per_lang = ", ".join(f"{count} {lang}" for lang, count in self.pages.items())
@@ -95,6 +96,7 @@ class Builder:
         self.cache = BuildCache.load(cache_dir, engine_digest()) if cache_dir else BuildCache()
         self._environments: tuple[str, dict] | None = None
         self._last: dict | None = None  # the last successful build, for quick document updates
+        self._states: dict[str, tuple] = {}  # translation states by document id, with their input digests
 
     def save_cache(self) -> None:
         if self.cache_dir:
@@ -175,7 +177,8 @@ class Builder:
             site = self.load_site(translations, hashes)
             assets, files = collect_assets(self.project.static)
             changed = None
-        all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
+        states = self.translation_states(site, hashes)
+        all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root), states)
         if quick is None:
             collisions = routing.check_collisions(all_pages)
             if collisions:
@@ -204,7 +207,7 @@ class Builder:
         records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
         touched = None if quick is None else {routing.output_path(p.url) for p in rendered}
         return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered],
-                         deferred, touched)
+                         deferred, touched, states)
 
     def _render_pages(self, candidates, environments, prints, global_print, files, defer):
         """Render the pages whose inputs changed since they were cached; defer the kinds asked to."""
@@ -270,6 +273,22 @@ class Builder:
         if errors:
             raise ContentErrors(errors)
         return new_site, dict(last["files"]), changed
+
+    def translation_states(self, site: Site, hashes: dict[str, str]) -> dict[str, TranslationState]:
+        """Each document's translation state (current, outdated, missing blocks), kept while its zh.md,
+        en.md and en.sources.yaml stay the same."""
+        states = {}
+        for document in site.documents:
+            prefix = f"content/documents/{document.id}/"
+            key = tuple(hashes.get(prefix + name) for name in ("zh.md", "en.md", freshness.SOURCES))
+            cached = self._states.get(document.id)
+            if cached is None or cached[0] != key:
+                cached = (key, freshness.translation_state(document.id, document.bodies["zh"], document.bodies["en"],
+                                                           self.project.content / "documents" / document.id,
+                                                           document.src.path.parent))
+                self._states[document.id] = cached
+            states[document.id] = cached[1]
+        return states
 
     def environments(self, hashes: dict[str, str], translations: dict, site: Site, assets: dict) -> dict:
         """Jinja environments, kept while templates and catalogs stay the same (compiled templates are
