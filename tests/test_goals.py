@@ -19,38 +19,38 @@ GOALS = "goals.yaml"
 
 
 def test_a_quote_not_in_its_paragraph(content):
-    edit(content / GOALS, "quote: 经济实力显著提升}", "quote: 经济实力大幅提升}")
+    edit(content / GOALS, "quote: 地区生产总值迈上2100亿元台阶}", "quote: 地区生产总值达到2100亿元}")
     assert errors_of(content) == [
-        "content/goals.yaml:3: goal 'demo.economy': quote not found in paragraph 'g1-p1' of 'plenary-demo'\n"
+        "content/goals.yaml:3: goal 'demo.gdp': quote not found in paragraph 'g1-p1' of 'plenary-demo'\n"
         "    hint: copy the words verbatim from zh.md"]
 
 
 def test_an_unknown_indicator(content):
     edit(content / GOALS, "indicators: [gdp]", "indicators: [gpd]")
-    assert errors_of(content) == ["content/goals.yaml:12: goal 'demo.gdp': unknown indicator 'gpd'\n"
+    assert errors_of(content) == ["content/goals.yaml:6: goal 'demo.gdp': unknown indicator 'gpd'\n"
                                   "    hint: define it under content/indicators/"]
 
 
 def test_a_dangling_parent(content):
-    edit(content / GOALS, "parent: demo.economy", "parent: demo.econmy")
+    edit(content / GOALS, "parent: demo.gdp", "parent: demo.gpd")
     assert errors_of(content) == [
-        "content/goals.yaml:14: goal 'demo.gdp': unknown parent 'demo.econmy'\n"
+        "content/goals.yaml:15: goal 'demo.services': unknown parent 'demo.gpd'\n"
         "    hint: a parent is the id of the earlier-layer goal this one takes up"]
 
 
 def test_parents_in_a_cycle(content):
-    edit(content / GOALS, "  themes: [economy]\n- id: demo.gdp", "  themes: [economy]\n  parent: demo.gdp\n- id: demo.gdp")
+    edit(content / GOALS, "  themes: [economy]\n- id: demo.services", "  themes: [economy]\n  parent: demo.services\n- id: demo.services")
     assert errors_of(content) == [
-        "content/goals.yaml:7: goal 'demo.economy': its parents form a cycle back to 'demo.economy'\n"
+        "content/goals.yaml:8: goal 'demo.gdp': its parents form a cycle back to 'demo.gdp'\n"
         "    hint: a chain runs from an earlier goal to later ones, never back",
-        "content/goals.yaml:15: goal 'demo.gdp': its parents form a cycle back to 'demo.gdp'\n"
+        "content/goals.yaml:16: goal 'demo.services': its parents form a cycle back to 'demo.services'\n"
         "    hint: a chain runs from an earlier goal to later ones, never back"]
 
 
 def test_a_missing_english_text(content):
-    edit(content / GOALS, "  text: {zh: 经济实力显著提升, en: Economic strength will rise markedly}",
-         "  text: {zh: 经济实力显著提升}")
-    assert errors_of(content) == ["content/goals.yaml:5: goal 'demo.economy': missing translation 'text.en'\n"
+    edit(content / GOALS, "  text: {zh: 现代服务业增加值占GDP比重提高到75%以上, en: Modern services value added will rise to 75% or more of GDP}",
+         "  text: {zh: 现代服务业增加值占GDP比重提高到75%以上}")
+    assert errors_of(content) == ["content/goals.yaml:12: goal 'demo.services': missing translation 'text.en'\n"
                                   "    hint: add the English: 'en: …'"]
 
 
@@ -58,18 +58,18 @@ def test_english_must_carry_the_figures_and_unknown_fields_are_named(content):
     edit(content / GOALS, "en: GDP will reach the CNY 210 billion mark}", "en: GDP will reach a new mark}")
     edit(content / GOALS, "  horizon: 2027\n  text: {zh: 地区", "  horizon: 2027\n  parnet: x\n  text: {zh: 地区")
     assert errors_of(content) == [
-        "content/goals.yaml:11: goal 'demo.gdp': unknown field 'parnet'\n    hint: did you mean 'parent'?",
-        "content/goals.yaml:12: goal 'demo.gdp': 'text.en' lacks numbers of 'text.zh': 2100亿\n"
+        "content/goals.yaml:5: goal 'demo.gdp': unknown field 'parnet'\n    hint: did you mean 'parent'?",
+        "content/goals.yaml:6: goal 'demo.gdp': 'text.en' lacks numbers of 'text.zh': 2100亿\n"
         "    hint: carry every figure over (magnitudes may be converted: 2000亿 -> 200 billion)"]
 
 
 def test_fixture_chain_page_links_each_step_to_its_paragraph():
-    html = generate(FIXTURE).files["en/goals/demo.economy/index.html"].decode()
-    root = html.index('id="goal-demo.economy"')
-    child = html.index('id="goal-demo.gdp"')
+    html = generate(FIXTURE).files["en/goals/demo.gdp/index.html"].decode()
+    root = html.index('id="goal-demo.gdp"')
+    child = html.index('id="goal-demo.services"')
     assert root < child
     assert html.count('href="/en/documents/plenary-demo/#g1-p1"') == 2
-    assert 'data-indicator="gdp"' in html[child:]
+    assert 'data-indicator="gdp"' in html[root:child] and 'data-indicator="gdp"' in html[child:]
 
 
 # ---- the real goals
