@@ -45,6 +45,8 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     inds = {i.id: i for i in indicators}
     declared = {str(r.get("id")) for r in raw.indicators} | {str(m.get("id")) for m, _ in raw.documents} | \
         {str(r.get("id")) for r in raw.values}
+    if raw.errors:  # a file that could not be read may declare any id: report its error, not its absence
+        declared = _AnyId()
     values = [v for v in (_value(record, docs, inds, declared, errors) for record in raw.values) if v]
     conflicts = [c for c in (_conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]
@@ -301,7 +303,7 @@ def _conflict(record: Record, docs, inds, values, declared, errors: Collector) -
     for member in members:
         _require(fields, "values", "value", member, values, declared)
     raw_sides = fields.items("sides")
-    sides = [s for s in (_side(item, fields, docs, errors) for item in raw_sides) if s]
+    sides = [s for s in (_side(item, fields, docs, declared, errors) for item in raw_sides) if s]
     if len(members) + len(raw_sides) < 2:
         fields.fail(None, "a conflict needs at least two values or sides",
                     "list value ids under 'values' and statements under 'sides'")
@@ -314,7 +316,7 @@ def _conflict(record: Record, docs, inds, values, declared, errors: Collector) -
                     tuple(dict.fromkeys(concerned)), record.ref())
 
 
-def _side(item, fields: Fields, docs, errors: Collector) -> Side | None:
+def _side(item, fields: Fields, docs, declared, errors: Collector) -> Side | None:
     """One statement of a conflict: {document, anchor, quote, text {zh, en}}, its quote found verbatim."""
     if not isinstance(item, Record):
         fields.fail("sides", "each side is a mapping {document, anchor, quote, text}")
@@ -323,9 +325,9 @@ def _side(item, fields: Fields, docs, errors: Collector) -> Side | None:
     sfields.no_unknown(("document", "anchor", "quote", "text"))
     document_id, anchor, quote = sfields.ident("document"), sfields.text("anchor"), sfields.text("quote")
     text = sfields.localized("text")
-    if document_id and document_id not in docs:
-        sfields.fail("document", f"unknown document '{document_id}'", f"one of: {', '.join(sorted(docs))}")
-    elif document_id and anchor and quote:
+    known = document_id is not None and _require(sfields, "document", "document", document_id, docs, declared,
+                                                 f"one of: {', '.join(sorted(docs))}")
+    if known and anchor and quote:
         sfields.ok = _check_quote(item, fields.what, docs[document_id], anchor, quote, errors) and sfields.ok
     fields.ok = fields.ok and sfields.ok
     return Side(document_id, anchor, quote, text) if sfields.ok else None
@@ -369,6 +371,13 @@ def _theme(record: Record, order: int, docs, inds, declared, errors: Collector) 
     if not fields.ok:
         return None
     return Theme(theme_id, name, summary, tuple(sections), tuple(indicators), order, record.ref())
+
+
+class _AnyId:
+    """Stands for the declared ids when some file could not be read: every id may be one of them."""
+
+    def __contains__(self, ident) -> bool:
+        return True
 
 
 def _require(fields: Fields, key: str, kind: str, ident: str, known, declared: set[str],
