@@ -16,6 +16,7 @@ PATTERNS = {
     "goals": "goals/",
     "goal": "goals/{key}/",
     "glossary": "glossary/",
+    "conflicts": "conflicts/",
     "data": "data/",
     "search": "search/",
     "print": "print/",
