@@ -11,6 +11,9 @@ LAYERS = ("fyp14", "congress", "plenary", "plan2025")
 KINDS = ("target", "outcome")
 COMPARATORS = (">", "≥", "<", "≤", "≈", "=")
 ATTRIBUTES = {"预期性": "expected", "约束性": "binding"}
+# How two documents disagree: a different level, year, scope, a five-year total against a yearly figure,
+# a different unit, or names and lists that change between layers.
+CONFLICT_KINDS = ("level", "horizon", "scope", "cumulative-vs-annual", "unit", "framing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +146,26 @@ class Value:
 
 
 @dataclass(frozen=True)
+class Side:
+    """One document's wording in a conflict when it is not a value record (a goal stated in words)."""
+
+    document: str
+    anchor: str
+    quote: str
+    text: Localized
+
+
+@dataclass(frozen=True)
 class Conflict:
     id: str
-    indicator: str
+    kind: str
+    comparable: bool
+    title: Localized
+    indicator: str | None
     values: tuple[str, ...]
+    sides: tuple[Side, ...]
     note: Localized
+    indicators: tuple[str, ...]  # every indicator it concerns: its own, then its values' in order
     src: SourceRef
 
 

@@ -234,6 +234,8 @@ class Builder:
                 for indicator in site.indicators:
                     files[f"data/indicators/{indicator.id}.{lang}.csv"] = datasets.values_csv(
                         site, lang, BASE_URL, indicator.id)
+            for indicator in site.indicators:
+                files[f"data/indicators/{indicator.id}.json"] = datasets.indicator_json(site, indicator)
             files["sitemap.xml"] = datasets.sitemap([p.url for p in all_pages if p.kind != "not-found"], BASE_URL)
             self.cache.data = {key: files}
         return self.cache.data[key]

@@ -14,6 +14,7 @@ PATTERNS = {
     "themes": "themes/",
     "theme": "themes/{key}/",
     "glossary": "glossary/",
+    "conflicts": "conflicts/",
     "data": "data/",
     "search": "search/",
     "print": "print/",
