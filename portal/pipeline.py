@@ -210,7 +210,7 @@ class Builder:
             if cached is None or cached[0] != key:
                 cached = (key, freshness.translation_state(document.id, document.bodies["zh"], document.bodies["en"],
                                                            self.project.content / "documents" / document.id,
-                                                           document.src.path.parent))
+                                                           document.src.path.parent, self.cache.parsed, key[2]))
                 self._states[document.id] = cached
             states[document.id] = cached[1]
         return states
