@@ -41,7 +41,8 @@ def test_warm_build_writes_only_what_changed(project, tmp_path):
     result = build(project, site, search_index=False, cache_dir=cache)
     # the disagreements page names each side's paragraph by its section heading, so it follows the documents
     assert sorted(result.rendered) == sorted(f"/{lang}/{path}" for lang in ("zh", "en") for path in (
-        "conflicts/", "documents/plenary-demo/", "documents/plenary-demo/parallel/", "print/", "themes/economy/", "translation/"))
+        "conflicts/", "documents/plenary-demo/", "documents/plenary-demo/parallel/", "print/", "themes/economy/",
+        "translation/"))
     assert "Economic power" in (site / "en/documents/plenary-demo/index.html").read_text()
     assert (site / "en/glossary/index.html").stat().st_mtime_ns == untouched
 
