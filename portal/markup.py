@@ -199,7 +199,7 @@ def _add_permalinks(root: etree.Element, label: str) -> None:
         if elem.get("id") and (elem.tag == "p" or elem.tag in HEADINGS or
                                (elem.tag == "li" and not elem.get("id", "").startswith("fn-"))):
             link = etree.SubElement(elem, "a", {"class": "permalink", "href": f"#{elem.get('id')}",
-                                                "aria-label": label})
+                                                "aria-label": label, "title": label})
             link.text = "¶"
 
 

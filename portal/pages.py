@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts, compare
+from . import charts, compare, glossary, references
 from .model import LANGS, Site
 from .routing import url_for
 
@@ -91,11 +91,10 @@ def assemble(site: Site, content: Path) -> list[Page]:
         for theme in site.themes:
             add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/"),
                 context=lambda t=theme: {"theme": t})
-        add("glossary", "glossary.html", depends=(GLOSSARY, META))
+        add("glossary", "glossary.html", depends=(GLOSSARY, META),
+            context=lambda l=lang: {"index": glossary.index_groups(site.terms, l)})
         add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES),
-            context=lambda l=lang: {"groups": groups(), "indicators": [
-                (i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), l))
-                for i in site.indicators]})
+            context=lambda l=lang: _book_context(site, values_by_indicator, groups(), l))
         add("data", "data.html", depends=(META,))
         add("search", "search.html")
         add("not-found", "404.html")
@@ -107,3 +106,16 @@ def _indicator_context(site: Site, indicator, values, lang: str) -> dict:
             "conflicts": [c for c in site.conflicts if c.indicator == indicator.id],
             "themes": [t for t in site.themes if indicator.id in t.indicators],
             "terms": _related_terms(site, indicator, values)}
+
+
+def _book_context(site: Site, values_by_indicator: dict, groups, lang: str) -> dict:
+    """The print edition: the matrix, the indicators by category (with their charts) and readers'
+    references ('(IV) ¶4') for every anchored block of every document."""
+    by_category = []
+    for category in site.categories:
+        items = [(i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), lang))
+                 for i in site.indicators if i.category == category.id]
+        if items:
+            by_category.append((category, items))
+    labels = {d.id: references.block_labels(d.bodies[lang], lang) for d in site.documents}
+    return {"groups": groups, "categories": by_category, "references": labels}

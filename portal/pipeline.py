@@ -192,7 +192,7 @@ class Builder:
             files.update(self.data_files(site, all_pages, prints(pages.DATA)))
         check_alternates(rendered, files)
         if self.search_index:
-            files.update(self.search_files(site))
+            files.update(self.search_files(site, translations))
         if self.pdfs:
             jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
             jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
@@ -295,12 +295,12 @@ class Builder:
             self.cache.data = {key: files}
         return self.cache.data[key]
 
-    def search_files(self, site: Site) -> dict[str, bytes]:
+    def search_files(self, site: Site, translations: dict) -> dict[str, bytes]:
         """The Pagefind bundle, rebuilt when the searchable text changed (and refreshing is on)."""
         previous = self.cache.search
         if previous is not None and not self.refresh_search:
             return previous[1]
-        records = search.search_records(site)
+        records = search.search_records(site, {lang: translations[lang].gettext for lang in LANGS})
         digest = search.records_digest(records)
         if previous is None or (previous[0] != digest and self.refresh_search):
             self.cache.search = (digest, search.build_index(records))
