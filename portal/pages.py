@@ -46,6 +46,10 @@ CHART_WORDS = {
 }
 
 
+CHART_FONTS = {"zh": "Noto Sans CJK SC, Noto Sans S Chinese, DejaVu Sans, sans-serif",
+               "en": "DejaVu Sans, Noto Sans CJK SC, Noto Sans S Chinese, sans-serif"}
+
+
 def _chart(site: Site, indicator, values, lang: str) -> str:
     """The indicator's numeric values as an inline SVG with a title and a text description."""
     title, item, kinds, joiner = CHART_WORDS[lang]
@@ -56,8 +60,11 @@ def _chart(site: Site, indicator, values, lang: str) -> str:
               for v in values]
     numeric = [p for p in points if p["number"] is not None]
     description = joiner.join(p["label"] for p in numeric)
-    return charts.value_chart(f"chart-{indicator.id}", title.format(name=indicator.name[lang]), description,
-                              points, indicator.unit[lang])
+    svg = charts.value_chart(f"chart-{indicator.id}", title.format(name=indicator.name[lang]), description,
+                             points, indicator.unit[lang])
+    # An SVG's text does not inherit the page's fonts in WeasyPrint: without a family it falls back to
+    # whatever face fontconfig finds first for a Chinese unit (Noto Sans CJK JP), so name the language's.
+    return svg.replace("<svg ", f'<svg font-family="{CHART_FONTS[lang]}" ', 1)
 
 
 def _related_terms(site: Site, indicator, values) -> list:

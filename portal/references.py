@@ -15,14 +15,18 @@ PLACES = {
     "zh": {"paragraph": "第{n}段", "item": "第{n}项", "row": "第{n}行", "footnote": "注{n}"},
     "en": {"paragraph": " ¶{n}", "item": ", item {n}", "row": ", row {n}", "footnote": "note {n}"},
 }
-SHORT = {"zh": 12, "en": 32}  # characters of an unnumbered heading kept in a reference
+PART = {"zh": "第{}部分", "en": "Part {}"}
+SHORT = {"zh": 12, "en": 40}  # characters of an unnumbered heading kept in a reference
 
 
 def heading_label(text: str, lang: str) -> str:
     """A heading as a reference: its number, or its first words when it has none."""
     match = HEADING_NUMBER[lang].match(text)
     if match:
-        return match.group(1).rstrip(".、").replace("附件 ", "附件")
+        number = match.group(1).rstrip(".、").replace("附件 ", "附件")
+        if number[0].isalnum() and not number.startswith(("附件", "Annex")):  # 一、 / III. / 1: a part
+            return PART[lang].format(number)
+        return number
     if len(text) <= SHORT[lang]:
         return text
     cut = text[:SHORT[lang]]

@@ -8,13 +8,16 @@ let pagefind;
 
 const normalize = (text) => text.toLowerCase().replace(/[\s\p{P}]+/gu, "");
 
-// Pagefind's excerpt (escaped text with <mark> around the matches) without a leading repeat of the
-// result's title or leading punctuation; the characters are removed across the text and <mark> nodes.
-function excerptNodes(html, title) {
+// Pagefind's excerpt (escaped text with <mark> around the matches) without what it may repeat of the
+// record's heading (the title; the window can start inside it) or leading punctuation. The characters
+// are removed across the text and <mark> nodes.
+function excerptNodes(data) {
   const box = document.createElement("span");
-  box.innerHTML = html;
+  box.innerHTML = data.excerpt;
   const text = box.textContent;
-  let cut = title && text.startsWith(title) ? title.length : 0;
+  const title = data.meta.title;
+  const start = data.content.indexOf(text.slice(0, 16));
+  let cut = title && data.content.startsWith(title) && start >= 0 && start < title.length ? title.length - start : 0;
   cut += (text.slice(cut).match(LEADING) || [""])[0].length;
   const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
   while (cut > 0 && walker.nextNode()) {
@@ -27,12 +30,18 @@ function excerptNodes(html, title) {
   return box.childNodes;
 }
 
-// A glossary entry whose term is exactly the query comes first, whatever its score.
-function exactTermFirst(results, query) {
+// What is named exactly as the query comes first, whatever its score: a glossary term before an
+// indicator, theme or page of that name; then the rest in Pagefind's order.
+function exactFirst(results, query) {
   const wanted = normalize(query);
-  const exact = results.findIndex((data) => data.meta.kind === "term"
-    && (normalize(data.meta.title) === wanted || normalize(data.content.split(" ")[0]) === wanted));
-  return exact > 0 ? [results[exact], ...results.slice(0, exact), ...results.slice(exact + 1)] : results;
+  const rank = (data) => {
+    const gloss = data.content.slice(data.meta.title.length).replace(LEADING, "").split(" ")[0];  // 一区两群 in English
+    const names = [data.meta.title, gloss].map(normalize);
+    if (data.meta.kind === "document" || !names.includes(wanted)) return 2;
+    return data.meta.kind === "term" ? 0 : 1;
+  };
+  return results.map((data, index) => [rank(data), index, data]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .map((entry) => entry[2]);
 }
 
 // A paragraph's address with the searched words, which the document page marks (?hl=…#anchor).
@@ -47,7 +56,7 @@ async function run(query) {
   pagefind = pagefind || await import("/pagefind/pagefind.js");
   const search = await pagefind.search(query);
   const found = search ? await Promise.all(search.results.slice(0, 30).map((r) => r.data())) : [];
-  const results = exactTermFirst(found, query);
+  const results = exactFirst(found, query);
   list.replaceChildren(...results.map((data) => {
     const item = document.createElement("li");
     const link = document.createElement("a");
@@ -63,7 +72,7 @@ async function run(query) {
       link.append(" · ", section);
     }
     const excerpt = document.createElement("p");
-    excerpt.append(...excerptNodes(data.excerpt, data.meta.title));
+    excerpt.append(...excerptNodes(data));
     item.append(link, excerpt);
     return item;
   }));
