@@ -51,10 +51,10 @@ def search_records(site: Site, gettext: dict[str, Callable[[str], str]]) -> list
                                        document.short_title(lang), "" if block.kind == "footnote" else section,
                                        "document"))
         for indicator in site.indicators:
-            texts = " ".join(v.text[lang] for v in site.values if v.indicator == indicator.id)
-            zh = f" {indicator.name.zh}" if lang == "en" else ""
+            texts = ("；" if lang == "zh" else "; ").join(dict.fromkeys(v.text[lang] for v in site.values if v.indicator == indicator.id))
+            zh = f"{indicator.name.zh} · " if lang == "en" else ""
             records.append(_record(url_for("indicator", lang, indicator.id), lang,
-                                   f"{indicator.unit[lang]}{zh} {texts}", indicator.name[lang], kind="indicator",
+                                   f"{zh}{indicator.unit[lang]} · {texts}", indicator.name[lang], kind="indicator",
                                    heading=indicator.name[lang]))
         for term in site.terms:
             zh = f"{term.term.zh} " if lang == "en" else ""
