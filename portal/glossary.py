@@ -4,8 +4,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import lazy_pinyin
-
 from .model import Term
 
 DIGITS = "0–9"
@@ -17,6 +15,9 @@ def sort_key(text: str, lang: str) -> str:
     """How a term sorts: its Latin spelling (Chinese read as toneless pinyin), lower case, no leading signs."""
     text = LEADING.sub("", text)
     if lang == "zh":
+        # imported here: its phrase dictionary takes a few tenths of a second to load, and only the
+        # Chinese glossary page (re-rendered when the glossary changes) needs it
+        from pypinyin import lazy_pinyin
         text = " ".join(lazy_pinyin(text))
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return plain.casefold()

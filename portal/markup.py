@@ -53,6 +53,7 @@ class _Collect(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         state = self.state
         _number_table_rows(root)
+        _focusable_tables(root)
         state["blocks"] = _collect_blocks(root, state["lang"])
         state["unanchored"] = [(el.tag, _text(el)) for el in root if el.tag == "p" and not el.get("id")]
         state["bad_attrs"] = _bad_attributes(root)
@@ -82,6 +83,12 @@ def _text(elem: etree.Element, lang: str = "zh", exclude_zh: bool = False) -> st
     walk(elem)
     joined = re.sub(r"\x02[^\x03]*\x03", "", "".join(parts))
     return re.sub(r"\s+", " ", joined).strip()
+
+
+def _focusable_tables(root: etree.Element) -> None:
+    """Tables scroll sideways when wider than the screen: a keyboard user must be able to reach them."""
+    for table in root.iter("table"):
+        table.set("tabindex", "0")
 
 
 def _number_table_rows(root: etree.Element) -> None:
