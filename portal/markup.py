@@ -44,7 +44,8 @@ class TermLinks:
 
 
 class _Collect(Treeprocessor):
-    """Runs last: numbers table rows, gathers anchored blocks, links glossary terms, adds permalinks."""
+    """Runs last: numbers table rows, gathers anchored blocks, links glossary terms, adds permalinks,
+    makes tables focusable."""
 
     def __init__(self, md: markdown.Markdown, state: dict) -> None:
         super().__init__(md)
@@ -53,7 +54,6 @@ class _Collect(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         state = self.state
         _number_table_rows(root)
-        _focusable_tables(root)
         state["blocks"] = _collect_blocks(root, state["lang"])
         state["unanchored"] = [(el.tag, _text(el)) for el in root if el.tag == "p" and not el.get("id")]
         state["bad_attrs"] = _bad_attributes(root)
@@ -61,6 +61,7 @@ class _Collect(Treeprocessor):
         if links and links.pattern:
             _link_terms(root, links, state["lang"])
         _add_permalinks(root, state["permalink"])
+        _focusable_tables(root)  # after the attribute check: tabindex is ours, not the content's
 
 
 def _text(elem: etree.Element, lang: str = "zh", exclude_zh: bool = False) -> str:
