@@ -45,7 +45,8 @@ class TermLinks:
 
 
 class _Collect(Treeprocessor):
-    """Runs last: numbers table rows, gathers anchored blocks, links glossary terms, adds permalinks."""
+    """Runs last: numbers table rows, gathers anchored blocks, links glossary terms, adds permalinks,
+    makes tables focusable."""
 
     def __init__(self, md: markdown.Markdown, state: dict) -> None:
         super().__init__(md)
@@ -61,6 +62,7 @@ class _Collect(Treeprocessor):
         if links and links.pattern:
             _link_terms(root, links, state["lang"])
         _add_permalinks(root, state["permalink"])
+        _focusable_tables(root)  # after the attribute check: tabindex is ours, not the content's
 
 
 def _text(elem: etree.Element, lang: str = "zh", exclude_zh: bool = False) -> str:
@@ -83,6 +85,12 @@ def _text(elem: etree.Element, lang: str = "zh", exclude_zh: bool = False) -> st
     walk(elem)
     joined = re.sub(r"\x02[^\x03]*\x03", "", "".join(parts))
     return re.sub(r"\s+", " ", joined).strip()
+
+
+def _focusable_tables(root: etree.Element) -> None:
+    """Tables scroll sideways when wider than the screen: a keyboard user must be able to reach them."""
+    for table in root.iter("table"):
+        table.set("tabindex", "0")
 
 
 def _number_table_rows(root: etree.Element) -> None:
@@ -200,7 +208,7 @@ def _add_permalinks(root: etree.Element, label: str) -> None:
         if elem.get("id") and (elem.tag == "p" or elem.tag in HEADINGS or
                                (elem.tag == "li" and not elem.get("id", "").startswith("fn-"))):
             link = etree.SubElement(elem, "a", {"class": "permalink", "href": f"#{elem.get('id')}",
-                                                "aria-label": label})
+                                                "aria-label": label, "title": label})
             link.text = "¶"
 
 

@@ -102,6 +102,12 @@ class Document:
     src: SourceRef
     bodies: dict[str, Body] = field(default_factory=dict, compare=False)
 
+    def short_title(self, lang: str) -> str:
+        """The kind and year, for references and search results: 'Annual plan report (2025)'."""
+        if not self.date:
+            return self.kind[lang]
+        return f"{self.kind[lang]}（{self.date[:4]}）" if lang == "zh" else f"{self.kind[lang]} ({self.date[:4]})"
+
 
 @dataclass(frozen=True)
 class Category:

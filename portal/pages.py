@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts, chains, compare
+from . import chains, charts, compare, glossary, references
 from .model import CONFLICT_KINDS, LANGS, Site, TranslationState
 from .routing import url_for
 
@@ -48,6 +48,10 @@ CHART_WORDS = {
 }
 
 
+CHART_FONTS = {"zh": "Noto Sans CJK SC, Noto Sans S Chinese, DejaVu Sans, sans-serif",
+               "en": "DejaVu Sans, Noto Sans CJK SC, Noto Sans S Chinese, sans-serif"}
+
+
 def _chart(site: Site, indicator, values, lang: str) -> str:
     """The indicator's numeric values as an inline SVG with a title and a text description."""
     title, item, kinds, joiner = CHART_WORDS[lang]
@@ -58,8 +62,11 @@ def _chart(site: Site, indicator, values, lang: str) -> str:
               for v in values]
     numeric = [p for p in points if p["number"] is not None]
     description = joiner.join(p["label"] for p in numeric)
-    return charts.value_chart(f"chart-{indicator.id}", title.format(name=indicator.name[lang]), description,
-                              points, indicator.unit[lang])
+    svg = charts.value_chart(f"chart-{indicator.id}", title.format(name=indicator.name[lang]), description,
+                             points, indicator.unit[lang])
+    # An SVG's text does not inherit the page's fonts in WeasyPrint: without a family it falls back to
+    # whatever face fontconfig finds first for a Chinese unit (Noto Sans CJK JP), so name the language's.
+    return svg.replace("<svg ", f'<svg font-family="{CHART_FONTS[lang]}" ', 1)
 
 
 def _related_terms(site: Site, indicator, values) -> list:
@@ -106,14 +113,14 @@ def assemble(site: Site, content: Path, translations: dict[str, TranslationState
         for root in goal_chains.roots():
             add("goal", "goal.html", root.id, root.src.path, depends=DATA + (GOALS,),
                 context=lambda r=root: {"chain": goal_chains.step(r), "chains": goal_chains})
-        add("glossary", "glossary.html", depends=(GLOSSARY, META))
+        add("glossary", "glossary.html", depends=(GLOSSARY, META),
+            context=lambda l=lang: {"index": glossary.index_groups(site.terms, l)})
         add("conflicts", "conflicts.html", depends=DATA + ("content/documents/",),
             context=lambda l=lang: {"kinds": conflicts_by_kind(site, l)})
         add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES, GOALS),
-            context=lambda l=lang: {"groups": groups(), "kinds": conflicts_by_kind(site, l), "chains": goal_chains,
-                                    "goal_steps": [goal_chains.step(r) for r in goal_chains.roots()], "indicators": [
-                (i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), l))
-                for i in site.indicators]})
+            context=lambda l=lang: {"kinds": conflicts_by_kind(site, l), "chains": goal_chains,
+                                    "goal_steps": [goal_chains.step(r) for r in goal_chains.roots()],
+                                    **_book_context(site, values_by_indicator, groups(), l)})
         add("data", "data.html", depends=DATA, context=lambda: {"groups": indicators_by_category(site), "counts": {
             i.id: len(values_by_indicator.get(i.id, [])) for i in site.indicators}})
         add("translation", "translation.html", depends=("content/documents/",),
@@ -128,6 +135,19 @@ def _indicator_context(site: Site, indicator, values, lang: str) -> dict:
             "conflicts": [c for c in site.conflicts if indicator.id in c.indicators],
             "themes": [t for t in site.themes if indicator.id in t.indicators],
             "terms": _related_terms(site, indicator, values)}
+
+
+def _book_context(site: Site, values_by_indicator: dict, groups, lang: str) -> dict:
+    """The print edition: the matrix, the indicators by category (with their charts) and readers'
+    references ('(IV) ¶4') for every anchored block of every document."""
+    by_category = []
+    for category in site.categories:
+        items = [(i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), lang))
+                 for i in site.indicators if i.category == category.id]
+        if items:
+            by_category.append((category, items))
+    labels = {d.id: references.block_labels(d.bodies[lang], lang) for d in site.documents}
+    return {"groups": groups, "categories": by_category, "references": labels}
 
 
 def indicators_by_category(site: Site) -> list[tuple]:

@@ -135,7 +135,7 @@ class Builder:
             files.update(self.data_files(site, all_pages, page_key.prints(pages.DATA)))
         check_alternates(rendered, files)
         if self.search_index:
-            files.update(self.search_files(site))
+            files.update(self.search_files(site, translations))
         if self.pdfs:
             files.update(self.pdf_files(site, files))
         self.incremental.last = LastBuild(site, files, hashes, environments, page_key)
@@ -241,12 +241,12 @@ class Builder:
             self.cache.data = {key: files}
         return self.cache.data[key]
 
-    def search_files(self, site: Site) -> dict[str, bytes]:
+    def search_files(self, site: Site, translations: dict) -> dict[str, bytes]:
         """The Pagefind bundle, rebuilt when the searchable text changed (and refreshing is on)."""
         previous = self.cache.search
         if previous is not None and not self.refresh_search:
             return previous[1]
-        records = search.search_records(site)
+        records = search.search_records(site, {lang: translations[lang].gettext for lang in LANGS})
         digest = search.records_digest(records)
         if previous is None or (previous[0] != digest and self.refresh_search):
             self.cache.search = (digest, search.build_index(records))

@@ -155,6 +155,7 @@ def test_glossary_terms_link_on_first_use_in_each_language():
 def test_document_page_has_toc_footnotes_permalinks_and_provenance():
     html = generate(FIXTURE).files["en/documents/plenary-demo/index.html"].decode()
     assert '<nav class="toc"' in html and 'href="#goals"' in html
-    assert '<a aria-label="Link to this paragraph" class="permalink" href="#g1-p1">¶</a>' in html
+    assert ('<a aria-label="Link to this paragraph" class="permalink" href="#g1-p1" title="Link to this paragraph">¶</a>'
+            in html)
     assert "Original title" in html and 'lang="zh-Hans">区委十三届二次全会精神解读（节选）' in html
     assert "the Chinese text is authoritative" in html
