@@ -128,6 +128,8 @@ class Builder:
                            minimum=self.parallel_min)
 
         def render(lang: str, source, lk):
+            if source.text == "" and source.error:  # unreadable: its error, and nothing to cache
+                return None, [source.error]
             key = key_of(lang, source)
             if key not in cache.bodies:
                 cache.bodies[key] = renderers[lang].render(source.text, source.shown, lk)
@@ -262,6 +264,8 @@ class Builder:
             source = loading.SourceText(path, Path(key), hashes[key])
             body, problems = self._render(lang, source)
             errors.extend(problems)
+            if body is None:
+                continue
             updated[doc_id] = dataclasses.replace(document, bodies={**document.bodies, lang: body})
         new_site = dataclasses.replace(site, documents=tuple(updated.get(d.id, d) for d in site.documents))
         for document in updated.values():

@@ -91,11 +91,11 @@ def test_number_must_match_its_text(content):
 def test_anchors_misaligned_between_languages(content):
     edit(content / EN, "{: #g1-p1 }", "{: #g1-p2 }")
     assert errors_of(content) == [
-        "content/documents/plenary-demo/en.md: missing translation: anchor 'g1-p1' "
-        "(content/documents/plenary-demo/zh.md:13) has no English block\n"
-        "    hint: translate the block with the same anchor",
         "content/documents/plenary-demo/en.md:13: anchor 'g1-p2' is not in content/documents/plenary-demo/zh.md\n"
-        "    hint: zh and en must have the same anchors"]
+        "    hint: zh and en must have the same anchors",
+        "content/documents/plenary-demo/en.md:13: missing translation: anchor 'g1-p1' "
+        "(content/documents/plenary-demo/zh.md:13) has no English block\n"
+        "    hint: translate the block with the same anchor"]
 
 
 def test_missing_translation_of_a_field(content):
