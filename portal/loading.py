@@ -13,7 +13,7 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Limits checked before a file reaches a parser: the content is far below them (largest file 130 KB,
 # longest line 7,600 characters, deepest YAML 6 levels); an input beyond them is a mistake or an attack
 # (libyaml's composer overflows the C stack on ~30,000 nested lists).
-MAX_BYTES = 4_000_000
+MAX_BYTES = 1_000_000
 MAX_LINE = 20_000
 MAX_DEPTH = 40
 # C0 and C1 control characters other than tab and newline; the Unicode noncharacters U+FFFE and U+FFFF
@@ -206,6 +206,10 @@ def load_yaml(path: Path, shown: Path):
     except _Refused as refused:
         raise ContentError(SourceRef(shown, line_of(refused.mark)), refused.message, refused.hint,
                            blocking=True) from None
+    except yaml.constructor.ConstructorError as error:  # well-formed, but not a value the content can hold
+        problem = _unescape_reprs(error.problem or error.context or "unreadable")
+        raise ContentError(SourceRef(shown, line_of(error.problem_mark or error.context_mark)), problem,
+                           blocking=True) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = _unescape_reprs(error.problem or error.context or "unreadable")
@@ -249,7 +253,7 @@ class RawContent:
     def __init__(self, root: Path, hashes: dict[str, str] | None = None, parsed: dict | None = None) -> None:
         self.root = root
         self.hashes = hashes or {}
-        self.parsed = parsed if parsed is not None else {}  # YAML already parsed, by file digest
+        self.parsed = parsed if parsed is not None else {}  # YAML already parsed, by (file, digest)
         self.errors: list[ContentError] = []
         self.site: Record | None = None
         self.documents: list[tuple[Record, dict[str, tuple[str, Path]]]] = []
@@ -270,13 +274,14 @@ class RawContent:
         `kind` is then remembered as incomplete (references into it are not reported)."""
         shown = self.shown(path)
         digest = self.hashes.get(shown.as_posix())
+        key = (shown.as_posix(), digest)  # records remember their file: the same bytes elsewhere are other records
         try:
-            if digest and digest in self.parsed:
-                data = self.parsed[digest]
+            if digest and key in self.parsed:
+                data = self.parsed[key]
             else:
                 data = load_yaml(path, shown)
                 if digest:
-                    self.parsed[digest] = data
+                    self.parsed[key] = data
         except ContentError as error:
             self.errors.append(error)
             self.failed.add(kind)

@@ -78,7 +78,7 @@ class _Collect(Treeprocessor):
         _number_table_rows(root)
         state["blocks"] = _collect_blocks(root, state["lang"])
         state["unanchored"] = [(el.tag, _text(el)) for el in root if el.tag == "p" and not el.get("id")]
-        state["bad_attrs"] = _bad_attributes(root)
+        state["bad_attrs"] = _bad_attributes(root, self.md.htmlStash)
         links: TermLinks | None = state.get("links")
         if links and links.pattern:
             _link_terms(root, links, state["lang"])
@@ -153,15 +153,25 @@ def _cell_text(row: etree.Element) -> str:
     return " | ".join(_text(cell) for cell in row)
 
 
-def _bad_attributes(root: etree.Element) -> list[tuple[str, str]]:
-    """(name, value) of every attribute a document may not set, links included."""
+def _bad_attributes(root: etree.Element, stash) -> list[tuple[str, str]]:
+    """(name, value) of every attribute a document may not set, links included; judged on the value
+    as it will be written out (Python-Markdown keeps character references aside until then)."""
     bad = []
     for elem in root.iter():
         for name, value in elem.attrib.items():
+            if value is not None:
+                value = _STASHED.sub(lambda m: _stashed(stash, int(m.group(1))), value)
             if name not in ALLOWED_ATTRS or value is None or (name == "style" and not _TABLE_STYLE.match(value)) or \
                     (name == "href" and not link_allowed(value)):
                 bad.append((name, value))
     return bad
+
+
+_STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
+
+
+def _stashed(stash, index: int) -> str:
+    return str(stash.rawHtmlBlocks[index]) if index < len(stash.rawHtmlBlocks) else ""
 
 
 def _link_terms(root: etree.Element, links: TermLinks, lang: str) -> None:

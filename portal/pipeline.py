@@ -85,8 +85,9 @@ class Builder:
     to redo only what an edit touched."""
 
     def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True,
-                 cache_dir: Path | None = None, parallel_min: int = 200) -> None:
+                 cache_dir: Path | None = None, parallel_min: int = 200, pdf_cache_dir: Path | None = None) -> None:
         self.project = project
+        self.pdf_cache_dir = pdf_cache_dir or project.root / ".cache" / "pdf"  # tests pass a temporary one
         self.parallel_min = parallel_min  # render Markdown on 2 processes when this many bodies are new
         self.pdfs = pdfs
         self.search_index = search_index
@@ -199,7 +200,7 @@ class Builder:
             jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
             jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
                          for lang in LANGS for d in site.documents})
-            files.update(pdf.render_pdfs(jobs, files, self.project.root / ".cache" / "pdf"))
+            files.update(pdf.render_pdfs(jobs, files, self.pdf_cache_dir))
         self._last = {"site": site, "files": files, "hashes": hashes, "translations": translations, "assets": assets,
                       "environments": environments, "prints": prints, "global": global_print}
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}

@@ -239,7 +239,8 @@ def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator]
         _require(fields, "indicator", "indicator", indicator_id, inds, declared, "define it under content/indicators/")
     document = docs.get(document_id) if document_id else None
     if document_id:
-        _require(fields, "document", "document", document_id, docs, declared, f"one of: {', '.join(sorted(docs))}")
+        _require(fields, "document", "document", document_id, docs, declared,
+                 f"one of: {', '.join(sorted(docs))}" if docs else None)
     source = None
     if source_record is not None:
         sfields = Fields(source_record, errors, fields.what)
@@ -316,7 +317,7 @@ def _conflict(record: Record, inds, values, declared: Declared, errors: Collecto
     members = fields.idents("values", required=True)
     for member in members:
         _require(fields, "values", "value", member, values, declared)
-    if len(members) < 2:
+    if fields.ok and len(members) < 2:
         fields.fail("values", "a conflict needs at least two values")
     note = fields.localized("note")
     return Conflict(conflict_id, indicator, tuple(members), note, record.ref()) if fields.ok else None
@@ -380,7 +381,8 @@ def _check_source(src: SourceRef, what: str, document: str, anchor: str, docs, e
         if declared.explains("document", document):
             errors.suppress()
         else:
-            errors.add(src, f"{what}: unknown document '{document}'", f"one of: {', '.join(sorted(docs))}")
+            errors.add(src, f"{what}: unknown document '{document}'",
+                       f"one of: {', '.join(sorted(docs))}" if docs else None)
         return False
     if docs[document].bodies["zh"].block(anchor) is None:
         errors.add(src, f"{what}: anchor '{anchor}' not found in document '{document}'",

@@ -1,4 +1,4 @@
-"""Run seeded mutations of the fixture, each in a forked child with a time and memory limit.
+"""Run seeded mutations of the fixture, each built by a worker process with a time and memory limit.
 
 Outcomes: clean-error (every message `path:line: message` inside the file, no Python repr), built
 (and its output holds no unsafe link and no CSV formula), and the bugs: bad-message, unsafe-output,
@@ -12,11 +12,12 @@ import os
 import random
 import re
 import resource
+import select
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
-import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -128,68 +129,89 @@ def output_problems(files: dict[str, bytes]) -> list[str]:
     return problems
 
 
-def _child(builder: Builder, path: Path, data: bytes, result: Path, memory: int, seconds: int) -> None:
-    """In the forked child: limits, the mutated file, one build; the verdict as JSON."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
-    path.write_bytes(data)
+def verdict_of(builder: Builder) -> dict:
+    """Build once (in the worker); what happened, as JSON-ready data."""
     try:
         generated = builder.generate()
         from portal import search
         search.search_records(generated.site)
         problems = output_problems(generated.files)
-        verdict = {"outcome": "unsafe-output", "detail": "\n".join(problems[:5])} if problems else \
-            {"outcome": "built"}
+        return {"outcome": "unsafe-output", "detail": "\n".join(problems[:5])} if problems else {"outcome": "built"}
     except ContentErrors as errors:
-        verdict = {"outcome": "error", "detail": str(errors), "count": len(errors.errors)}
+        return {"outcome": "error", "detail": str(errors), "count": len(errors.errors)}
     except ContentError as error:
-        verdict = {"outcome": "error", "detail": str(ContentErrors([error])), "count": 1}
+        return {"outcome": "error", "detail": str(ContentErrors([error])), "count": 1}
     except MemoryError:
-        verdict = {"outcome": "memory", "detail": ""}
+        return {"outcome": "memory", "detail": ""}
     except BaseException:  # noqa: BLE001 (what the fuzzer is looking for)
-        verdict = {"outcome": "traceback", "detail": traceback.format_exc()}
-    result.write_text(json.dumps(verdict))
+        return {"outcome": "traceback", "detail": traceback.format_exc()}
 
 
-def run_one(builder: Builder, content: Path, path: Path, data: bytes, timeout: float, memory: int) -> dict:
-    """Fork, build the mutated content in the child, restore the file; the verdict."""
-    original = path.read_bytes()
-    result = content.parent / "result.json"
-    result.unlink(missing_ok=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        code = 0
+def serve_builds(content: Path) -> None:
+    """The worker's loop: one build of `content` per line read, one JSON verdict per line written.
+    It lives as long as the preview server does: caches warm, state kept between builds."""
+    protocol = os.fdopen(os.dup(1), "w")
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # nothing the build prints may garble the verdicts
+    builder = Builder(Project(ROOT, content), search_index=False)
+    for _ in sys.stdin:
+        protocol.write(json.dumps(verdict_of(builder)) + "\n")
+        protocol.flush()
+
+
+class Worker:
+    """A build process with a memory limit; an input that takes longer than `timeout` is a hang, and
+    the worker is replaced after a hang, a crash or a memory error."""
+
+    def __init__(self, content: Path, memory: int) -> None:
+        self.content, self.memory = content, memory
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        def limits() -> None:
+            resource.setrlimit(resource.RLIMIT_AS, (self.memory, self.memory))
+        self.process = subprocess.Popen([sys.executable, "-m", "tests.fuzz.worker", str(self.content)], cwd=ROOT,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        preexec_fn=limits, text=True)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def build(self, timeout: float) -> dict:
+        if self.process is None:
+            self.start()
+        process = self.process
         try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            _child(builder, path, data, result, memory, int(timeout) + 1)
-        except BaseException:  # noqa: BLE001
-            code = 3
-        finally:
-            os._exit(code)
-    deadline = time.monotonic() + timeout
-    status = None
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        time.sleep(0.005)
-    else:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+            process.stdin.write("build\n")
+            process.stdin.flush()
+        except BrokenPipeError:
+            pass
+        ready = select.select([process.stdout], [], [], timeout)[0]
+        line = process.stdout.readline() if ready else ""
+        if line:
+            verdict = json.loads(line)
+            if verdict["outcome"] == "memory":
+                self.stop()
+            return verdict
+        if not ready:
+            self.stop()
+            return {"outcome": "hang", "detail": f"no result within {timeout} s"}
+        code = process.wait()
+        self.process = None
+        name = signal.Signals(-code).name if code < 0 else f"exit status {code}"
+        return {"outcome": "crash", "detail": f"the build process ended: {name}"}
+
+
+def run_one(worker: Worker, path: Path, data: bytes, timeout: float) -> dict:
+    """Build with one file mutated, then put the file back."""
+    original = path.read_bytes()
+    path.write_bytes(data)
+    try:
+        return worker.build(timeout)
+    finally:
         path.write_bytes(original)
-        return {"outcome": "hang", "detail": f"no result within {timeout} s"}
-    path.write_bytes(original)
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        outcome = "hang" if sig == signal.SIGXCPU else "crash"
-        return {"outcome": outcome, "detail": f"killed by signal {signal.Signals(sig).name}"}
-    if not result.exists():
-        return {"outcome": "crash", "detail": f"exit status {os.WEXITSTATUS(status)}, no verdict"}
-    return json.loads(result.read_text())
 
 
 def fuzz(iterations: int, seed: int, timeout: float = 20.0, memory: int = 2 << 30, say=None,
@@ -199,21 +221,29 @@ def fuzz(iterations: int, seed: int, timeout: float = 20.0, memory: int = 2 << 3
     with tempfile.TemporaryDirectory(prefix="fuzz-") as folder:
         content = Path(folder) / "content"
         shutil.copytree(FIXTURE, content)
-        builder = Builder(Project(ROOT, content), search_index=False)
-        builder.generate()  # warm: templates compiled, unchanged files parsed once
-        for iteration in range(start, start + iterations):
-            rng = random.Random(f"{seed}:{iteration}")
-            description, path, data = mutate(content, rng)
-            verdict = run_one(builder, content, path, data, timeout, memory)
-            outcome, detail = verdict["outcome"], verdict.get("detail", "")
-            if outcome == "error":
-                problems = message_problems(detail, content, {path: data})
-                outcome = "bad-message" if problems else "clean-error"
-                if problems:
-                    detail = "\n".join(problems[:5])
-                if verdict["count"] > report.largest[0]:
-                    report.largest = (verdict["count"], description, "\n".join(detail.split("\n")[:6]))
-            report.add(outcome, iteration, description, detail)
-            if say and (iteration - start + 1) % 500 == 0:
-                say(f"{iteration - start + 1} done: {dict(report.outcomes)}")
+        worker = Worker(content, memory)
+        try:
+            worker.build(timeout * 3)  # warm: templates compiled, unchanged files parsed once
+            for iteration in range(start, start + iterations):
+                rng = random.Random(f"{seed}:{iteration}")
+                description, path, data = mutate(content, rng)
+                verdict = run_one(worker, path, data, timeout)
+                _record(report, iteration, description, verdict, content, path, data)
+                if say and (iteration - start + 1) % 500 == 0:
+                    say(f"{iteration - start + 1} done: {dict(report.outcomes)}")
+        finally:
+            worker.stop()
     return report
+
+
+def _record(report: Report, iteration: int, description: str, verdict: dict, content: Path, path: Path,
+            data: bytes) -> None:
+    outcome, detail = verdict["outcome"], verdict.get("detail", "")
+    if outcome == "error":
+        problems = message_problems(detail, content, {path: data})
+        outcome = "bad-message" if problems else "clean-error"
+        if problems:
+            detail = "\n".join(problems[:5])
+        if verdict["count"] > report.largest[0]:
+            report.largest = (verdict["count"], description, "\n".join(detail.split("\n")[:6]))
+    report.add(outcome, iteration, description, detail)
