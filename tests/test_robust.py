@@ -358,6 +358,22 @@ def test_a_replaced_translation_is_one_error_per_kind(content):
         "    hint: translate the block with the same anchor"]
 
 
+def test_identical_files_keep_their_own_paths_between_builds(content):
+    """The parsed-YAML cache is keyed by file too: the same bytes in another file are other records."""
+    from conftest import project_for
+    from portal.pipeline import Builder
+    builder = Builder(project_for(content), search_index=False)
+    site = (content / "site.yaml").read_bytes()
+    (content / "site.yaml").write_text("{}")
+    with pytest.raises(ContentErrors):
+        builder.generate()
+    (content / "site.yaml").write_bytes(site)
+    (content / "documents/plenary-demo/meta.yaml").write_text("{}")
+    with pytest.raises(ContentErrors) as caught:
+        builder.generate()
+    assert {str(e.src.path) for e in caught.value.errors} == {"content/documents/plenary-demo/meta.yaml"}
+
+
 # ---- the last resort -------------------------------------------------------------------------
 
 def test_build_py_turns_an_unexpected_failure_into_one_line(monkeypatch, capsys):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from .runner import fuzz
@@ -15,6 +16,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per input before it counts as a hang")
     parser.add_argument("--memory-mb", type=int, default=2048, help="address-space limit per input")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the worker, remove the temporary copy
     report = fuzz(args.iterations, args.seed, args.timeout, args.memory_mb << 20,
                   say=lambda text: print(text, flush=True), start=args.start)
     print(report.summary())
