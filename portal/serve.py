@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import output
 from .errors import ContentErrors, unexpected
 from .pipeline import Builder, Project
 
@@ -127,7 +126,7 @@ def guard_live_reload(hosts: set[str]) -> None:
 
 
 class Preview:
-    """Keeps the builder, the last good files and the current error between rebuilds."""
+    """Keeps the builder and the current error between rebuilds."""
 
     def __init__(self, project: Project, site_dir: Path, app: SiteApp, say=print, pdfs: bool = False,
                  later=None) -> None:
@@ -135,13 +134,13 @@ class Preview:
         self.later = later or (lambda task: task())  # the server runs deferred work after the reload
         self.site_dir = site_dir
         self.app = app
-        self.files: dict[str, str] = {}  # what is on disk: name -> sha1
+        self.built = False
         self.say = say
 
     def rebuild(self) -> bool:
         started = time.perf_counter()
         try:
-            generated = self.builder.generate(defer=("print",) if self.files else ())
+            generated = self.builder.generate(defer=("print",) if self.built else ())
         except ContentErrors as errors:
             self.app.error = str(errors)
             self.say(str(errors))
@@ -152,15 +151,8 @@ class Preview:
             self.say(self.app.error)
             self.say("build failed: still serving the last good site")
             return False
-        if self.files:
-            changed = output.update_site(generated.files, self.site_dir, self.files, generated.touched)
-        else:
-            output.replace_site(generated.files, self.site_dir)
-            changed = sorted(generated.files)
-        if generated.touched is None:
-            self.files = output.digests(generated.files)
-        else:
-            self.files.update(output.digests({name: generated.files[name] for name in generated.touched}))
+        changed = self.builder.write(generated.files, self.site_dir, generated.touched)
+        self.built = True
         self.app.error = None
         self.builder.refresh_search = False  # keep edits instant; `build.py build` refreshes the search index
         took = (time.perf_counter() - started) * 1000
@@ -180,13 +172,11 @@ class Preview:
             self.app.error = str(errors)
             self.say(self.app.error)
             return
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 (the last resort, as in rebuild())
             self.app.error = unexpected(error)
             self.say(self.app.error)
             return
-        previous = {name: digest for name, digest in self.files.items() if name in files}
-        output.update_site(files, self.site_dir, previous)
-        self.files.update(output.digests(files))
+        self.builder.write(files, self.site_dir, set(files))
         took = (time.perf_counter() - started) * 1000
         self.say(f"refreshed the print edition ({len(files)} page(s)) in {took:.0f} ms")
 
