@@ -123,14 +123,14 @@ def read_text(path: Path, shown: Path) -> str:
     """A UTF-8 text file within the size limits and free of control characters, or a ContentError naming
     the line; line ends are read as \\n."""
     try:
+        if path.stat().st_size > MAX_BYTES:  # not even read: a huge file must not fill the memory
+            raise ContentError(SourceRef(shown, 1), f"file is larger than {MAX_BYTES // 1_000_000} MB",
+                               "split it into several files", blocking=True)
         data = path.read_bytes()
     except FileNotFoundError:
         raise ContentError(SourceRef(shown, 1), "file not found", blocking=True) from None
     except OSError as error:
         raise ContentError(SourceRef(shown, 1), f"cannot be read: {error.strerror or error}", blocking=True) from None
-    if len(data) > MAX_BYTES:
-        raise ContentError(SourceRef(shown, 1), f"file is larger than {MAX_BYTES // 1_000_000} MB",
-                           "split it into several files", blocking=True)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
