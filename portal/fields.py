@@ -70,6 +70,14 @@ class Fields:
         self.errors.add(self.record.ref(key), f"{self.what}: {message}", hint)
         self.ok = False
 
+    def missing(self, key: str, hint: str | None = None) -> None:
+        """A required field is absent; an empty record is one error, not one per field."""
+        if self.record:
+            self.fail(None, f"missing field '{key}'", hint)
+        elif self.ok:
+            self.fail(None, "the record is empty", "fill in its fields (see the content schema in README.md)")
+        self.ok = False
+
     def present(self, key: str) -> bool:
         return self.record.get(key) not in (None, "")
 
@@ -78,7 +86,7 @@ class Fields:
         """A text field; numbers are accepted as text (period: 2024)."""
         if not self.present(key):
             if required:
-                self.fail(None, f"missing field '{key}'", hint)
+                self.missing(key, hint)
             return None
         value = self.record[key]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -104,7 +112,7 @@ class Fields:
     def number(self, key: str, required: bool = False) -> Decimal | None:
         if not self.present(key):
             if required:
-                self.fail(None, f"missing field '{key}'")
+                self.missing(key)
             return None
         value = self.record[key]
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -136,7 +144,7 @@ class Fields:
     def mapping(self, key: str, required: bool = True) -> Record | None:
         if not self.present(key):
             if required:
-                self.fail(None, f"missing field '{key}'")
+                self.missing(key)
             return None
         value = self.record[key]
         if not isinstance(value, Record):
@@ -147,7 +155,7 @@ class Fields:
     def items(self, key: str, required: bool = False) -> list:
         if not self.present(key):
             if required:
-                self.fail(None, f"missing field '{key}'")
+                self.missing(key)
             return []
         value = self.record[key]
         if not isinstance(value, list):

@@ -88,8 +88,9 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Items:
     return items
 
 
-def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> str:
-    """Keep dates as the ISO text the editor wrote, not datetime objects."""
+def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    """Keep dates as the ISO text the editor wrote, not datetime objects; a plain `=` (YAML 1.1's
+    "value" key) as the text "=", as in `comparator: =`."""
     return loader.construct_scalar(node)
 
 
@@ -105,10 +106,9 @@ def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 _LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-# a plain `=` (YAML 1.1's "value" key) is just the text "=", as in `comparator: =`
-_LineLoader.add_constructor("tag:yaml.org,2002:value", _construct_timestamp)
+_LineLoader.add_constructor("tag:yaml.org,2002:value", _construct_text)
 
 
 def display_path(path: Path, root: Path) -> Path:
@@ -150,7 +150,7 @@ def read_text(path: Path, shown: Path) -> str:
     return text
 
 
-def _screen(text: str, line_of) -> None:
+def _screen(text: str) -> None:
     """Walk the parser's events (libyaml reads them one at a time, so this stops at the first problem)
     and reject what the content never uses and what makes the composer crash or blow up: tags,
     anchors and aliases (the billion-laughs bomb), collections as keys, nesting beyond MAX_DEPTH."""
@@ -199,7 +199,7 @@ def load_yaml(path: Path, shown: Path):
     line_of = LineMap(text)
     loader = None
     try:
-        _screen(text, line_of)
+        _screen(text)
         loader = _LineLoader(text)
         loader.path, loader.line_of = shown, line_of
         return loader.get_single_data()

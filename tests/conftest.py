@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+TEST_PDF_CACHE = Path(tempfile.gettempdir()) / "yuzhong-plans-tests" / "pdf"
 FIXTURE = Path(__file__).resolve().parent / "fixture" / "content"
 sys.path.insert(0, str(ROOT))
 
@@ -64,10 +65,11 @@ def working_copy_caches_untouched():
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory):
-    """The real portal built once per test session, PDFs included (their cache in a temporary folder)."""
+    """The real portal built once per test session, PDFs included. Their cache (keyed by the exact HTML and
+    stylesheets, so never stale) lives in the system's temporary folder, not in the working copy."""
     from portal.output import replace_site
     site_dir = tmp_path_factory.mktemp("real") / "site"
-    generated = Builder(Project(ROOT), pdfs=True, pdf_cache_dir=tmp_path_factory.mktemp("pdf-cache")).generate()
+    generated = Builder(Project(ROOT), pdfs=True, pdf_cache_dir=TEST_PDF_CACHE).generate()
     replace_site(generated.files, site_dir)
     return site_dir, generated
 

@@ -337,6 +337,17 @@ def test_records_without_an_id_are_named_so(content):
     assert not [e for e in errors if "None" in e]
 
 
+def test_an_empty_record_is_one_error(content):
+    (content / "documents/plenary-demo/meta.yaml").write_text("{}\n")
+    edit(content / INDICATORS, "- id: rd-intensity\n  category: quality-development\n", "- {}\n- id: rd-intensity\n"
+         "  category: quality-development\n")
+    assert errors_of(content) == [
+        "content/documents/plenary-demo/meta.yaml:1: document (no id): the record is empty\n"
+        "    hint: fill in its fields (see the content schema in README.md)",
+        "content/indicators/main.yaml:9: indicator (no id): the record is empty\n"
+        "    hint: fill in its fields (see the content schema in README.md)"]
+
+
 def test_invisible_characters_are_named_not_escaped(content):
     edit(content / VALUES, 'period: "2027"', 'period: "2027\u2028"')
     assert errors_of(content) == [
