@@ -2,8 +2,9 @@
 # The Debian packages the two commands need, installed when missing (as root), else a stop with the
 # exact line to run. `serve` needs only Python's venv; `test` (the default) also needs Node/npm (axe,
 # vnu), a Java 17 runtime (vnu), Chromium (browser tests), Noto CJK fonts and HarfBuzz subsetting
-# (WeasyPrint PDFs) and poppler-utils (checking PDFs). Each need is tested by what it provides, so
-# equivalents installed another way (Node from another source, another JDK) count.
+# (WeasyPrint PDFs), poppler-utils (checking PDFs) and gettext (msgfmt checks exported translation
+# PO files). Each need is tested by what it provides, so equivalents installed another way (Node
+# from another source, another JDK) count.
 set -euo pipefail
 purpose="${1:-test}"
 
@@ -25,6 +26,7 @@ if [ "$purpose" = test ]; then
   need fonts-noto-cjk sh -c "fc-list | grep -q 'Noto Sans CJK'"
   need libharfbuzz-subset0 sh -c "ldconfig -p | grep -q libharfbuzz-subset.so.0"
   need poppler-utils command -v pdftotext
+  need gettext command -v msgfmt
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
