@@ -54,7 +54,7 @@ class ContentErrors(Exception):
 
     def __init__(self, errors: list[ContentError], suppressed: int = 0) -> None:
         self.errors = sorted(errors, key=ContentError.sort_key)
-        self.suppressed = suppressed  # problems not reported because they follow from a file that failed
+        self.suppressed = suppressed  # problems not reported: they follow from one of the errors
         super().__init__(f"{len(self.errors)} error(s)")
 
     def __str__(self) -> str:
@@ -63,8 +63,7 @@ class ContentErrors(Exception):
         if len(self.errors) > SHOWN_ERRORS:
             summary += f" ({len(self.errors) - SHOWN_ERRORS} not shown)"
         if self.suppressed:
-            summary += (f"; {self.suppressed} further problem(s) suppressed: they refer to files that failed to "
-                        "load, fix those first")
+            summary += f"; {self.suppressed} further problem(s) not reported: they follow from the errors above"
         lines.append(f"{summary}; nothing was written.")
         return "\n".join(lines)
 
@@ -83,7 +82,8 @@ class Collector:
         self.errors.extend(errors)
 
     def suppress(self) -> None:
-        """Count a problem left unreported because it follows from a file that failed to load."""
+        """Count a problem left unreported because it follows from another error (a file that failed to
+        load, a record that is invalid itself)."""
         self.suppressed += 1
 
     def raise_if_any(self) -> None:

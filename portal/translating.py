@@ -79,7 +79,7 @@ def open_document(content: Path, root: Path, doc_id: str) -> Texts:
 def load_terms(content: Path) -> list[Term]:
     raw = RawContent(content)
     if (content / "glossary.yaml").is_file():
-        raw.terms = raw.read_list(content / "glossary.yaml")
+        raw.terms = raw.read_list(content / "glossary.yaml", "terms")
     errors = Collector()
     errors.extend(raw.errors)
     terms = glossary_terms(raw, errors)

@@ -160,5 +160,7 @@ def test_cli_reports_errors_without_traceback_and_fails(content, tmp_path):
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stderr.startswith("content/values/plenary-demo.yaml:2: value 'demo.gdp.2027.target': "
                                     "unknown indicator 'gpd'")
-    assert result.stderr.rstrip().endswith("1 error(s); nothing was written.")
+    # the conflict citing the value is not reported again
+    assert result.stderr.rstrip().endswith("1 error(s); 1 further problem(s) not reported: they follow from the "
+                                           "errors above; nothing was written.")
     assert not (tmp_path / "site").exists()

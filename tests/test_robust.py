@@ -175,13 +175,13 @@ def test_division_by_zero_in_a_figure(content):
 
 def test_a_list_of_lists_where_ids_are_expected(content):
     edit(content / "themes.yaml", "indicators: [gdp]", "indicators: [[gdp]]")
-    edit(content / "conflicts.yaml", "[]", "- id: c\n  indicator: gdp\n  values:\n    - [a, b]\n    - {x: 1}\n"
-                                           "  note: {zh: 说明, en: Note}")
+    edit(content / "conflicts.yaml", "  values: [demo.gdp.2027.target]\n",
+         "  values:\n    - [a, b]\n    - {x: 1}\n")
     assert errors_of(content) == [
-        "content/conflicts.yaml:4: conflict 'c': item 1 of 'values' must be an id, not a list\n"
-        "    hint: list ids: '- some-id' or [a-id, b-id]",
-        "content/conflicts.yaml:5: conflict 'c': item 2 of 'values' must be an id, not a mapping\n"
-        "    hint: list ids: '- some-id' or [a-id, b-id]",
+        "content/conflicts.yaml:8: conflict 'gdp-goal-and-services-share': item 1 of 'values' must be an id, "
+        "not a list\n    hint: list ids: '- some-id' or [a-id, b-id]",
+        "content/conflicts.yaml:9: conflict 'gdp-goal-and-services-share': item 2 of 'values' must be an id, "
+        "not a mapping\n    hint: list ids: '- some-id' or [a-id, b-id]",
         "content/themes.yaml:6: theme 'economy': item 1 of 'indicators' must be an id, not a list\n"
         "    hint: list ids: '- some-id' or [a-id, b-id]"]
 
@@ -300,8 +300,8 @@ def test_one_yaml_typo_in_indicators_is_one_error(content):
         "content/indicators/main.yaml:3: YAML syntax: did not find expected node content\n"
         "    hint: check indentation, colons and quotes on this line and the one above"]
     assert caught.suppressed > 0
-    assert str(caught).endswith(f"1 error(s); {caught.suppressed} further problem(s) suppressed: they refer to files "
-                                "that failed to load, fix those first; nothing was written.")
+    assert str(caught).endswith(f"1 error(s); {caught.suppressed} further problem(s) not reported: they follow from "
+                                "the errors above; nothing was written.")
 
 
 @pytest.mark.parametrize("name", ["categories.yaml", VALUES, "documents/plenary-demo/meta.yaml", "glossary.yaml"])
