@@ -117,7 +117,7 @@ class Fields:
             return None
         value = self.record[key]
         if not isinstance(value, bool):
-            self.fail(key, f"field '{key}' must be true/false, not {_type_name(value)}")
+            self.fail(key, f"field '{key}' must be true/false, not {type_name(value)}")
             return None
         return value
 

@@ -72,7 +72,9 @@ def open_document(content: Path, root: Path, doc_id: str) -> Texts:
     texts, bodies = {}, {}
     for lang in ("zh", "en"):
         texts[lang] = read_text(folder / f"{lang}.md", shown / f"{lang}.md")
-        bodies[lang], _ = Renderer(lang, "").render(texts[lang], shown / f"{lang}.md")
+        bodies[lang], problems = Renderer(lang, "").render(texts[lang], shown / f"{lang}.md")
+        if bodies[lang] is None:  # empty, or nested beyond the limits
+            raise ContentErrors(problems)
     return Texts(doc_id, folder, shown, texts["zh"], texts["en"], bodies["zh"], bodies["en"])
 
 
