@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from portal import freshness, translating
-from portal.errors import ContentError, ContentErrors
+from portal.errors import ContentError, ContentErrors, unexpected
 from portal.pdf import pdf_available
 from portal.pipeline import Project, build, generate
 
@@ -65,9 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     except ContentErrors as errors:
         print(errors, file=sys.stderr)
         return 1
-    except ContentError as error:  # one file that cannot be read at all
+    except ContentError as error:
         print(ContentErrors([error]), file=sys.stderr)
         return 1
+    except Exception as error:  # noqa: BLE001 (the last resort: one line, never a traceback)
+        print(unexpected(error), file=sys.stderr)
+        return 70
     return 0
 
 

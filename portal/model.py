@@ -114,6 +114,7 @@ class Category:
     id: str
     name: Localized
     order: int
+    src: SourceRef | None = None
 
 
 @dataclass(frozen=True)

@@ -81,8 +81,9 @@ class Builder:
     lets it redo only what an edit touched (see incremental.py)."""
 
     def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True,
-                 cache_dir: Path | None = None, parallel_min: int = 200) -> None:
+                 cache_dir: Path | None = None, parallel_min: int = 200, pdf_cache_dir: Path | None = None) -> None:
         self.project = project
+        self.pdf_cache_dir = pdf_cache_dir or project.root / ".cache" / "pdf"  # tests pass a temporary one
         self.pdfs = pdfs
         self.search_index = search_index
         self.refresh_search = True  # the preview turns this off after its first build: Pagefind takes seconds
@@ -257,7 +258,7 @@ class Builder:
         jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
         jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
                      for lang in LANGS for d in site.documents})
-        return pdf.render_pdfs(jobs, files, self.project.root / ".cache" / "pdf")
+        return pdf.render_pdfs(jobs, files, self.pdf_cache_dir)
 
 
 def check_alternates(all_pages, files: dict[str, bytes]) -> None:

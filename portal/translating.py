@@ -72,14 +72,16 @@ def open_document(content: Path, root: Path, doc_id: str) -> Texts:
     texts, bodies = {}, {}
     for lang in ("zh", "en"):
         texts[lang] = read_text(folder / f"{lang}.md", shown / f"{lang}.md")
-        bodies[lang], _ = Renderer(lang, "").render(texts[lang], shown / f"{lang}.md")
+        bodies[lang], problems = Renderer(lang, "").render(texts[lang], shown / f"{lang}.md")
+        if bodies[lang] is None:  # empty, or nested beyond the limits
+            raise ContentErrors(problems)
     return Texts(doc_id, folder, shown, texts["zh"], texts["en"], bodies["zh"], bodies["en"])
 
 
 def load_terms(content: Path) -> list[Term]:
     raw = RawContent(content)
     if (content / "glossary.yaml").is_file():
-        raw.terms = raw.read_list(content / "glossary.yaml")
+        raw.terms = raw.read_list(content / "glossary.yaml", "terms")
     errors = Collector()
     errors.extend(raw.errors)
     terms = glossary_terms(raw, errors)

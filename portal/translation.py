@@ -87,15 +87,33 @@ class Glossary:
                 if self.by_zh[found].term.en.lower() not in english]
 
 
+MANY = 3  # beyond this many anchors of one kind, one message lists them (a whole file replaced is one mistake)
+
+
 def _report_misalignment(zh: Body, en_blocks, zh_shown: str, en_shown, errors: Collector) -> None:
     en_set = {b.anchor for b in en_blocks}
     zh_set = {b.anchor for b in zh.blocks}
-    for block in zh.blocks:
+    en_lines = {b.anchor: b.line for b in en_blocks}
+    untranslated = []
+    for index, block in enumerate(zh.blocks):
         if block.anchor not in en_set:
-            errors.add(SourceRef(en_shown), f"missing translation: anchor '{block.anchor}' "
+            # where the English block belongs: before the next block both languages have
+            following = (en_lines[b.anchor] for b in zh.blocks[index + 1:] if b.anchor in en_lines)
+            untranslated.append((next(following, en_blocks[-1].line if en_blocks else 1), block))
+    if len(untranslated) > MANY:
+        errors.add(SourceRef(en_shown, untranslated[0][0]), f"missing translation: {len(untranslated)} anchors of "
+                   f"{zh_shown} have no English block: {_listed(b.anchor for _, b in untranslated)}",
+                   "translate each block with the same anchor")
+    else:
+        for line, block in untranslated:
+            errors.add(SourceRef(en_shown, line), f"missing translation: anchor '{block.anchor}' "
                        f"({zh_shown}:{block.line}) has no English block", "translate the block with the same anchor")
-    for block in en_blocks:
-        if block.anchor not in zh_set:
+    strays = [b for b in en_blocks if b.anchor not in zh_set]
+    if len(strays) > MANY:
+        errors.add(SourceRef(en_shown, strays[0].line), f"{len(strays)} anchors are not in {zh_shown}: "
+                   f"{_listed(b.anchor for b in strays)}", "zh and en must have the same anchors")
+    else:
+        for block in strays:
             errors.add(SourceRef(en_shown, block.line), f"anchor '{block.anchor}' is not in {zh_shown}",
                        "zh and en must have the same anchors")
     common_zh = [b.anchor for b in zh.blocks if b.anchor in en_set]
@@ -105,3 +123,8 @@ def _report_misalignment(zh: Body, en_blocks, zh_shown: str, en_shown, errors: C
             errors.add(SourceRef(en_shown, block.line), f"anchors misaligned: '{block.anchor}' stands where "
                        f"zh has '{expected}'", "keep the blocks in the same order in both languages")
             break
+
+
+def _listed(anchors) -> str:
+    names = [f"'{a}'" for a in anchors]
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
