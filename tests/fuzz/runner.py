@@ -134,7 +134,7 @@ def verdict_of(builder: Builder) -> dict:
     try:
         generated = builder.generate()
         from portal import search
-        search.search_records(generated.site)
+        search.search_records(generated.site, {lang: (lambda text: text) for lang in ("zh", "en")})
         problems = output_problems(generated.files)
         return {"outcome": "unsafe-output", "detail": "\n".join(problems[:5])} if problems else {"outcome": "built"}
     except ContentErrors as errors:
