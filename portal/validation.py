@@ -10,7 +10,7 @@ from .fields import Fields
 from .figures import FigureError, english, number_in_unit, parse_figure
 from .loading import RawContent, Record
 from .markup import Renderer, TermLinks
-from .translation import squeeze, translation_errors
+from .translation import indicator_name_errors, squeeze, translation_errors
 from .model import (ATTRIBUTES, KINDS, LANGS, LAYERS, Category, Conflict, Document, Event, Indicator, Layer,
                     Localized, Site, Source, Term, Theme, ThemeSection, Value)
 
@@ -40,6 +40,8 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     for document in documents:
         errors.extend(check(document, terms))
     categories, indicators = _indicators(raw, errors)
+    for document in documents:
+        errors.extend(indicator_name_errors(document, indicators))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = {str(r.get("id")) for r in raw.indicators} | {str(m.get("id")) for m, _ in raw.documents} | \

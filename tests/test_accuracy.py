@@ -1,0 +1,56 @@
+"""The accuracy apparatus: proper names held to one English form, indicator names used as named,
+figures in Chinese numerals recorded, editorial marks that leave no silent change to a source."""
+from __future__ import annotations
+
+from conftest import edit, generate
+from test_errors import EN, ZH, errors_of
+
+
+# ---- 1. names: one English form per glossary name; indicators called by their names --------------
+
+def test_a_second_english_form_of_a_glossary_name_fails(content):
+    edit(content / "glossary.yaml", "- id: seven-renewals", """- id: laogulou-yamen-site
+  term: {zh: 老鼓楼衙署, en: Laogulou Yamen Site}
+  definition: {zh: 衙署遗址。, en: The site of a yamen.}
+  source: {document: plenary-demo, anchor: r1-1}
+- id: seven-renewals""")
+    edit(content / ZH, "渝中纳入国家区块链", "老鼓楼衙署遗址公园开园，渝中纳入国家区块链")
+    edit(content / EN, "and Yuzhong was put", "the Old Drum Tower government office site opened, and Yuzhong was put")
+    assert errors_of(content) == [
+        "content/documents/plenary-demo/en.md:8: block 'r1-1' translates glossary term 老鼓楼衙署 without its "
+        "English 'Laogulou Yamen Site'\n    hint: use the glossary's rendering"]
+    edit(content / EN, "the Old Drum Tower government office site", "the Laogulou Yamen Site Park")
+    generate(content)
+
+
+def test_an_indicator_named_in_quotation_marks_uses_its_english_name(content):
+    edit(content / ZH, "台阶，", "台阶，“研发经费投入强度”稳步提高，")
+    edit(content / EN, "mark, and", "mark, “research and development spending intensity” will rise steadily, and")
+    assert errors_of(content) == [
+        "content/documents/plenary-demo/en.md:13: block 'g1-p1' names indicator 研发经费投入强度 without its "
+        "English name 'R&D intensity'\n    hint: use the name of indicator 'rd-intensity' (or change the "
+        "indicator's name.en)"]
+    edit(content / EN, "research and development spending intensity", "R&D intensity")
+    generate(content)
+
+
+def test_an_indicator_named_in_a_table_cell_uses_its_english_name(content):
+    table_zh = "\n### 附表 {#annex}\n\n| 序号 | 指标 | 目标 |\n|---|---|---|\n| 1 | 研发经费投入强度 | 0.7 |\n"
+    table_en = "\n### Annex {#annex}\n\n| No. | Indicator | Target |\n|---|---|---|\n| 1 | R&D spending ratio | 0.7 |\n"
+    (content / ZH).write_text((content / ZH).read_text(encoding="utf-8") + table_zh, encoding="utf-8")
+    (content / EN).write_text((content / EN).read_text(encoding="utf-8") + table_en, encoding="utf-8")
+    assert errors_of(content) == [
+        "content/documents/plenary-demo/en.md:20: block 'annex-r1' names indicator 研发经费投入强度 without its "
+        "English name 'R&D intensity'\n    hint: use the name of indicator 'rd-intensity' (or change the "
+        "indicator's name.en)"]
+
+
+def test_the_names_found_in_review_have_one_glossary_rendering():
+    from test_real_content import site
+    terms = {t.term.zh: t.term.en for t in site().terms}
+    assert {name: terms.get(name) for name in ("老鼓楼衙署", "谯楼", "西部金融中心主承载区", "全国示范步行街",
+                                                "世界知名商圈", "西部陆海新通道")} == {
+        "老鼓楼衙署": "Laogulou Yamen Site", "谯楼": "drum tower",
+        "西部金融中心主承载区": "main hub area of the Western Financial Center",
+        "全国示范步行街": "National Model Pedestrian Street", "世界知名商圈": "world-famous business district",
+        "西部陆海新通道": "New Western Land-Sea Corridor"}
