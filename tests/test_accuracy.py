@@ -54,3 +54,27 @@ def test_the_names_found_in_review_have_one_glossary_rendering():
         "西部金融中心主承载区": "main hub area of the Western Financial Center",
         "全国示范步行街": "National Model Pedestrian Street", "世界知名商圈": "world-famous business district",
         "西部陆海新通道": "New Western Land-Sea Corridor"}
+
+
+# ---- 2. figures in Chinese numerals are figures ------------------------------------------------------
+
+def test_a_figure_in_chinese_numerals_needs_its_number(content):
+    edit(content / ZH, "迈上**2100亿元**台阶", "迈上**2100亿元**台阶，五年前已突破千亿")
+    edit(content / EN, "**CNY 210 billion** mark", "**CNY 210 billion** mark (it passed CNY 100 billion five years ago)")
+    (content / "values/plenary-demo.yaml").write_text((content / "values/plenary-demo.yaml").read_text(
+        encoding="utf-8") + """- id: demo.gdp.2022.outcome
+  indicator: gdp
+  document: plenary-demo
+  kind: outcome
+  period: "2022"
+  text: {zh: 突破千亿}
+  source: {anchor: g1-p1, quote: 五年前已突破千亿}
+""", encoding="utf-8")
+    assert errors_of(content) == [
+        "content/values/plenary-demo.yaml:23: value 'demo.gdp.2022.outcome': '突破千亿' states a figure: give "
+        "number: 1000 and comparator: '>'"]
+    edit(content / "values/plenary-demo.yaml", "  text: {zh: 突破千亿}\n", "  text: {zh: 突破千亿}\n  number: 100\n"
+         "  comparator: '>'\n")
+    assert errors_of(content) == [
+        "content/values/plenary-demo.yaml:29: value 'demo.gdp.2022.outcome': number 100 does not match '突破千亿' "
+        "(expected 1000 亿元)"]
