@@ -265,12 +265,19 @@ def number_in_unit(figure: Figure, unit: str) -> Decimal | None:
     """The figure's number expressed in an indicator's unit (2000亿元 in 亿元 -> 2000)."""
     if figure.number is None:
         return None
-    base, scale = unit_scale(unit)
+    base, scale = unit_scale(_per_unit_dropped(unit, figure.unit))
     if not figure.unit:  # 6左右 in % is 6; 突破千亿 in 亿元 is 1000 (its own magnitude, the indicator's unit)
         return figure.number if figure.magnitude == 1 else figure.number * figure.magnitude / scale
     if base != figure.unit:
         return figure.number * figure.magnitude
     return figure.number * figure.magnitude / scale
+
+
+def _per_unit_dropped(unit: str, written: str) -> str:
+    """亿元/平方公里 read as 亿元 when the text writes only 元: 地均生产总值突破100亿元 leaves the
+    indicator's "per km²" unsaid, as the source does."""
+    head, slash, _ = unit.partition("/")
+    return head if slash and written and head.endswith(written) and "/" not in written else unit
 
 
 def plain(number: Decimal) -> str:

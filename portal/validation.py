@@ -168,7 +168,26 @@ def _indicator(record: Record, categories: set[str], order: int, errors: Collect
         category=category, attribute=ATTRIBUTES.get(attribute) if attribute else None,
         definition=fields.localized("definition", required=False), predecessor=fields.ident("predecessor", False),
         successor=fields.ident("successor", False), order=order, src=record.ref())
+    if indicator.name:
+        _check_complete_name(fields, indicator.name)
     return indicator if fields.ok else None
+
+
+# Words a name cannot end in: it was cut off ("… as a share of the city's"). Not "in", "on", "with":
+# they end phrasal verbs ("firms brought in", "gangs dealt with").
+_DANGLING_EN = re.compile(r"(?:\b(?:of|the|a|an|to|for|by|at|from|as|and|or|per|than|into)|['’]s|s['’])\W*$",
+                          re.IGNORECASE)
+_DANGLING_ZH = re.compile(r"[的占和及与或对按]$")
+
+
+def _check_complete_name(fields: Fields, name: Localized) -> None:
+    """An indicator's name must not end in a preposition, article, conjunction or possessive."""
+    for lang, pattern in (("en", _DANGLING_EN), ("zh", _DANGLING_ZH)):
+        text = name[lang].strip()
+        if pattern.search(text):
+            last = text.split()[-1] if lang == "en" else text[-1]
+            fields.fail("name", f"name.{lang} '{text}' ends in '{last}': it looks cut off",
+                        "complete the name, e.g. '… as a share of the city's total'")
 
 
 def _check_links(indicators: list[Indicator], by_id: dict[str, Indicator], errors: Collector) -> None:

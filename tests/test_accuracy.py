@@ -2,6 +2,8 @@
 figures in Chinese numerals recorded, editorial marks that leave no silent change to a source."""
 from __future__ import annotations
 
+import pytest
+
 from conftest import edit, generate
 from test_errors import EN, ZH, errors_of
 
@@ -78,3 +80,34 @@ def test_a_figure_in_chinese_numerals_needs_its_number(content):
     assert errors_of(content) == [
         "content/values/plenary-demo.yaml:29: value 'demo.gdp.2022.outcome': number 100 does not match '突破千亿' "
         "(expected 1000 亿元)"]
+
+
+# ---- 3. records: names complete, units right ---------------------------------------------------------
+
+def test_an_indicator_name_cut_off_after_a_possessive_fails(content):
+    edit(content / "indicators/main.yaml", "en: Number of software enterprises}", "en: Software enterprises as a share of the city's}")
+    assert errors_of(content) == [
+        "content/indicators/main.yaml:7: indicator 'software-enterprises': name.en 'Software enterprises as a share "
+        "of the city's' ends in 'city's': it looks cut off\n    hint: complete the name, e.g. '… as a share of the "
+        "city's total'"]
+
+
+@pytest.mark.parametrize("name", ["Share of the", "GDP per", "Growth of", "Value added and"])
+def test_an_indicator_name_ending_in_a_preposition_or_article_fails(content, name):
+    edit(content / "indicators/main.yaml", "en: Number of software enterprises}", f"en: {name}}}")
+    assert len(errors_of(content)) == 1
+
+
+def test_phrasal_verbs_end_names_legitimately(content):
+    edit(content / "indicators/main.yaml", "en: Number of software enterprises}", "en: Software enterprises brought in}")
+    generate(content)
+
+
+def test_the_records_found_in_review_are_corrected():
+    from test_real_content import site
+    real = site()
+    assert real.indicator("gdp-per-land-area").unit.zh == "亿元/平方公里"
+    grant = next(v for v in real.values if v.indicator == "gef-mercury-free-grant")
+    assert (grant.kind, grant.period) == ("outcome", "2025") and "31 May 2027" in grant.note.en
+    walkway = next(c for c in real.conflicts if c.indicator == "walkway-length")
+    assert not any(v.endswith("outcome-2") for v in walkway.values)  # the 114.5 km caption is no evidence
