@@ -2,9 +2,13 @@
 figures in Chinese numerals recorded, editorial marks that leave no silent change to a source."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from conftest import edit, generate
+from conftest import ROOT, edit, generate
+from portal.markup import apply_edit_marks, undo_edit_marks
 from test_errors import EN, ZH, errors_of
 
 
@@ -111,3 +115,110 @@ def test_the_records_found_in_review_are_corrected():
     assert (grant.kind, grant.period) == ("outcome", "2025") and "31 May 2027" in grant.note.en
     walkway = next(c for c in real.conflicts if c.indicator == "walkway-length")
     assert not any(v.endswith("outcome-2") for v in walkway.values)  # the 114.5 km caption is no evidence
+
+
+# ---- 4. editorial marks: no silent change to a source ----------------------------------------------
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+DOCUMENT_SEEDS = {"fyp14-proposal": "004_c0d7b07a42471a60.txt", "congress13-news": "000_3fa1c2c032567360.txt",
+                  "congress13-article": "003_0d803af9f4425cb7.txt",
+                  "plenary2-interpretation": "001_d73406c9189b929d.txt", "plan2025-report": "002_19206d79a4b63e5c.txt"}
+# Sentences end at 。！？；; a full-width space separates items the editors set side by side (000 page-info).
+SENTENCE_END = re.compile(r"(?<=[。！？；])|\u3000")
+# The one normalisation applied to all editions without marks (docs/editorial/notes-accuracy.md):
+# ASCII punctuation in Chinese text written full-width.
+FULL_WIDTH = str.maketrans({",": "，", ":": "：", "?": "？", "!": "！", ";": "；", "(": "（", ")": "）"})
+
+
+def squeezed(text: str) -> str:
+    """No whitespace, punctuation full-width."""
+    return re.sub(r"\s+", "", text).translate(FULL_WIDTH)
+
+
+def simplified(doc_id: str, text: str) -> str:
+    """003 as compared: Simplified characters (OpenCC t2s), so that a mark may give the source's reading
+    in its own Traditional characters."""
+    if doc_id != "congress13-article":
+        return text
+    import opencc
+    return opencc.OpenCC("t2s").convert(text)
+
+
+def seed_text(doc_id: str) -> str:
+    """A seed as the editions are compared with it: 002's inline footnote markers and 001's bold markers
+    dropped (both are Markdown in the editions), 003 converted
+    to Simplified characters with OpenCC t2s (as its edition was; docs/editorial/notes-001-003.md), and
+    no whitespace (line breaks of the newspaper columns, layout spaces)."""
+    text = (SEEDS / DOCUMENT_SEEDS[doc_id]).read_text(encoding="utf-8")
+    text = re.sub(r"\[\[footnoteRef:\d+\]\]", "", text).replace("**", "")
+    return squeezed(simplified(doc_id, text))
+
+
+def edition_lines(doc_id: str, zh: Path | None = None) -> list[tuple[int, str]]:
+    """The zh edition as the source reads it: editorial marks undone, Markdown stripped (anchors, headings,
+    list markers, bold, footnote labels, table rules and pipes), one (line number, text) per source line."""
+    lines = []
+    zh = zh or ROOT / "content/documents" / doc_id / "zh.md"
+    for number, line in enumerate(zh.read_text(encoding="utf-8").splitlines(), 1):
+        line = simplified(doc_id, undo_edit_marks(line))
+        line = re.sub(r"^\s*\{:[^}]*\}\s*$", "", line)                  # {: #anchor } lines
+        line = re.sub(r"\s*\{#[^}]*\}\s*$", "", line)                   # heading anchors
+        line = re.sub(r"^#+\s*|^\s*[-*]\s+|\*\*|\[\^[^\]]+\](?::\s*)?", "", line)
+        if re.fullmatch(r"\|?[\s|:-]+\|?", line):                       # table rule
+            continue
+        line = line.replace("|", " ")
+        if line.strip():
+            lines.append((number, line))
+    return lines
+
+
+def unsilenced_sentences(doc_id: str, zh: Path | None = None) -> list[tuple[int, str]]:
+    """Every sentence of the edition, marks undone, that its seed does not contain."""
+    seed = seed_text(doc_id)
+    return [(number, sentence) for number, line in edition_lines(doc_id, zh)
+            for sentence in SENTENCE_END.split(line) if squeezed(sentence) and squeezed(sentence) not in seed]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds live beside the repository")
+@pytest.mark.parametrize("doc_id", sorted(DOCUMENT_SEEDS))
+def test_every_sentence_of_an_edition_is_its_seeds_or_marked(doc_id):
+    assert [f"content/documents/{doc_id}/zh.md:{n}: {s}" for n, s in unsilenced_sentences(doc_id)] == []
+
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds live beside the repository")
+def test_an_unmarked_repair_is_found(tmp_path):
+    zh = tmp_path / "zh.md"
+    real = (ROOT / "content/documents/plenary2-interpretation/zh.md").read_text(encoding="utf-8")
+    zh.write_text(real.replace("八大{~~人人生~>人生~~}关怀", "八大人生关怀"), encoding="utf-8")
+    assert [n for n, _ in unsilenced_sentences("plenary2-interpretation", zh)] == [54]
+    assert unsilenced_sentences("plenary2-interpretation") == []
+
+
+@pytest.mark.parametrize(("marked", "source", "edition"), [
+    ("八大{~~人人生~>人生~~}关怀", "八大人人生关怀", "八大人生关怀"),
+    ("发展{++动++}力", "发展力", "发展动力"),
+    ("{--●--}经济发展", "●经济发展", "经济发展"),
+    ("a {++b++} c {~~d~>e~~}", "a  c d", "a b c e"),
+])
+def test_marks_undone_and_applied(marked, source, edition):
+    assert (undo_edit_marks(marked), apply_edit_marks(marked)) == (source, edition)
+
+
+def test_a_mark_renders_the_source_reading_a_marker_and_a_note(content):
+    edit(content / ZH, "渝中纳入国家区块链", "渝中纳入{~~國家~>国家~~}区块链")
+    page = generate(content).files["zh/documents/plenary-demo/index.html"].decode()
+    assert ('<span class="edit" data-source-reading="國家">国家<sup class="edit-mark"><a href="#edit-1" '
+            'id="edit-ref-1">†1</a></sup></span>') in page
+    assert re.search(r'<li id="edit-1"><a href="#r1-1">r1-1</a> <span class="edit-edition">“国家”</span> '
+                     r'原文作“<span>國家</span>” <a aria-label="[^"]+" class="edit-back" href="#edit-ref-1">↩</a></li>',
+                     page)
+    site = generate(content).site
+    assert site.document("plenary-demo").bodies["zh"].block("r1-1").text.startswith("软件企业突破2500家，渝中纳入国家区块链")
+
+
+def test_an_unclosed_mark_is_an_error(content):
+    edit(content / ZH, "渝中纳入国家区块链", "渝中纳入{~~國家>国家~~}区块链")
+    assert errors_of(content) == [
+        "content/documents/plenary-demo/zh.md:8: editorial mark not closed: '{~~國家>国家~~}区块链创新应用试点'\n"
+        "    hint: write {++added++}, {--left out--} or {~~source~>edition~~} on one line"]
