@@ -72,7 +72,7 @@ class _Collect(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         state = self.state
         _number_table_rows(root)
-        _list_edits(root, state["labels"], state["lang"])
+        state["edits"] = _list_edits(root, state["labels"], state["lang"])
         state["blocks"] = _collect_blocks(root, state["lang"])
         state["unanchored"] = [(el.tag, _text(el)) for el in root if el.tag == "p" and not el.get("id")]
         state["bad_attrs"] = _bad_attributes(root)
@@ -285,7 +285,7 @@ class Renderer:
             errors.append(ContentError(SourceRef(shown, line), f"attribute {attribute} is not allowed",
                                        "only id, class and lang may be set with {: … }"))
         footnotes = sum(1 for b in blocks if b.kind == "footnote")
-        body = Body(html, tuple(_toc(self.md.toc_tokens)), tuple(blocks), footnotes)
+        body = Body(html, tuple(_toc(self.md.toc_tokens)), tuple(blocks), footnotes, tuple(self.state["edits"]))
         return body, errors
 
 
@@ -386,11 +386,13 @@ class _EditMark(InlineProcessor):
         return span, m.start(0), m.end(0)
 
 
-def _list_edits(root: etree.Element, labels: BodyLabels, lang: str) -> None:
-    """Number the marks in document order: each gets a marker linking to its note in a list at the end."""
+def _list_edits(root: etree.Element, labels: BodyLabels, lang: str) -> list[tuple[str, str, str]]:
+    """Number the marks in document order: each gets a marker linking to its note in a list at the end.
+    Returns (anchor, edition's text, source's reading) for each."""
     edits = [e for e in root.iter("span") if "edit" in (e.get("class") or "").split()]
     if not edits:
-        return
+        return []
+    found = []
     parents = {child: parent for parent in root.iter() for child in parent}
     section = etree.Element("section", {"class": "edits"})
     heading = etree.SubElement(section, "h2")
@@ -403,6 +405,7 @@ def _list_edits(root: etree.Element, labels: BodyLabels, lang: str) -> None:
         link.text = f"†{number}"
         note = etree.SubElement(notes, "li", {"id": f"edit-{number}"})
         block = _enclosing_anchor(span, parents)
+        found.append((block or "", span.text or "", span.get("data-source-reading") or ""))
         if block:
             where = etree.SubElement(note, "a", {"href": f"#{block}"})
             where.text, where.tail = block, " "
@@ -420,6 +423,7 @@ def _list_edits(root: etree.Element, labels: BodyLabels, lang: str) -> None:
                                             "aria-label": labels.back})
         back.text = "↩"
     root.append(section)
+    return found
 
 
 def _enclosing_anchor(elem: etree.Element, parents: dict) -> str | None:

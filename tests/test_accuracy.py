@@ -222,3 +222,15 @@ def test_an_unclosed_mark_is_an_error(content):
     assert errors_of(content) == [
         "content/documents/plenary-demo/zh.md:8: editorial mark not closed: '{~~國家>国家~~}区块链创新应用试点'\n"
         "    hint: write {++added++}, {--left out--} or {~~source~>edition~~} on one line"]
+
+
+def test_the_english_page_lists_the_chinese_editions_marks(content):
+    edit(content / ZH, "渝中纳入国家区块链", "渝中纳入{~~國家~>国家~~}区块链")
+    generated = generate(content)
+    assert generated.site.document("plenary-demo").bodies["zh"].edits == (("r1-1", "国家", "國家"),)
+    page = generated.files["en/documents/plenary-demo/index.html"].decode()
+    assert re.search(r'<li><a href="#r1-1">r1-1</a> <span lang="zh-Hans">“国家”</span>\s+source reads '
+                     r'<span lang="zh-Hans">“國家”</span></li>', page)
+    edit(content / ZH, "渝中纳入{~~國家~>国家~~}区块链", "渝中纳入国家区块链")
+    page = generate(content).files["en/documents/plenary-demo/index.html"].decode()
+    assert "Editorial marks in the Chinese edition" not in page
