@@ -53,6 +53,36 @@ class Body:
 
 
 @dataclass(frozen=True)
+class BlockState:
+    """How one English block stands against the Chinese text it translates."""
+
+    anchor: str
+    kind: str
+    state: str  # current | outdated (the zh text changed since the translation was confirmed) | missing
+    zh_line: int | None
+    en_line: int | None
+    changed: str | None = None  # when outdated: the ISO date the zh text became what it is
+
+
+@dataclass(frozen=True)
+class TranslationState:
+    """Every block of one document's English translation, in zh order."""
+
+    document: str
+    blocks: tuple[BlockState, ...]
+
+    def count(self, state: str) -> int:
+        return sum(1 for b in self.blocks if b.state == state)
+
+    @property
+    def outdated(self) -> tuple[BlockState, ...]:
+        return tuple(b for b in self.blocks if b.state == "outdated")
+
+    def of(self, anchor: str) -> BlockState | None:
+        return next((b for b in self.blocks if b.anchor == anchor), None)
+
+
+@dataclass(frozen=True)
 class Document:
     id: str
     source_file: str

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import charts, compare
-from .model import LANGS, Site
+from .model import LANGS, Site, TranslationState
 from .routing import url_for
 
 
@@ -66,8 +66,9 @@ def _related_terms(site: Site, indicator, values) -> list:
     return [t for t in site.terms if t.term.zh in text]
 
 
-def assemble(site: Site, content: Path) -> list[Page]:
-    """Every page of the site, each language in turn, in a stable order (contexts computed lazily)."""
+def assemble(site: Site, content: Path, translations: dict[str, TranslationState]) -> list[Page]:
+    """Every page of the site, each language in turn, in a stable order (contexts computed lazily);
+    `translations` is each document's translation state."""
     groups = functools.cache(lambda: compare.matrix(site))
     values_by_indicator: dict[str, list] = {}
     for value in site.values:
@@ -82,7 +83,10 @@ def assemble(site: Site, content: Path) -> list[Page]:
         for document in site.documents:
             add("document", "document.html", document.id, document.src.path.parent,
                 depends=(f"content/documents/{document.id}/", GLOSSARY),
-                context=lambda d=document, l=lang: {"document": d, "body": d.bodies[l]})
+                context=lambda d=document, l=lang: {"document": d, "body": d.bodies[l], "state": translations[d.id]})
+            add("parallel", "parallel.html", document.id, document.src.path.parent,
+                depends=(f"content/documents/{document.id}/", GLOSSARY),
+                context=lambda d=document: {"document": d, "state": translations[d.id]})
         add("indicators", "indicators.html", depends=DATA, context=lambda: {"groups": groups()})
         for indicator in site.indicators:
             add("indicator", "indicator.html", indicator.id, indicator.src.path, depends=DATA + (THEMES, GLOSSARY),
@@ -97,6 +101,8 @@ def assemble(site: Site, content: Path) -> list[Page]:
                 (i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), l))
                 for i in site.indicators]})
         add("data", "data.html", depends=(META,))
+        add("translation", "translation.html", depends=("content/documents/",),
+            context=lambda: {"states": translations})
         add("search", "search.html")
         add("not-found", "404.html")
     return pages

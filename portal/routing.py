@@ -8,6 +8,7 @@ PATTERNS = {
     "home": "",
     "documents": "documents/",
     "document": "documents/{key}/",
+    "parallel": "documents/{key}/parallel/",
     "indicators": "indicators/",
     "indicator": "indicators/{key}/",
     "themes": "themes/",
@@ -16,6 +17,7 @@ PATTERNS = {
     "data": "data/",
     "search": "search/",
     "print": "print/",
+    "translation": "translation/",
     "not-found": "404.html",
 }
 
