@@ -310,6 +310,9 @@ def block_map(body_html: str) -> dict[str, str]:
     found = {}
     for match in _ANCHORED.finditer(body_html):
         inner = re.sub(r'<a [^>]*class="(?:permalink|footnote-backref)"[^>]*>.*?</a>', "", match.group(3))
+        inner = re.sub(r'<sup class="edit-mark">.*?</sup>', "", inner)  # its note is on the document page
+        # a translator's note has no Chinese twin, so no pair to link to beside its translation
+        inner = re.sub(r'<sup id="fnref-tn-[^"]+"><a [^>]*>(.*?)</a></sup>', r"<sup>\1</sup>", inner)
         inner = re.sub(r'<sup id="fnref-[^"]+">', "<sup>", inner).replace("&#160;</p>", "</p>")
         inner = re.sub(r"<t[dh]\b[^>]*>", '<span class="cell">', inner)
         found[match.group(2)] = re.sub(r"</t[dh]>", "</span>", inner).strip()

@@ -234,3 +234,13 @@ def test_the_english_page_lists_the_chinese_editions_marks(content):
     edit(content / ZH, "渝中纳入{~~國家~>国家~~}区块链", "渝中纳入国家区块链")
     page = generate(content).files["en/documents/plenary-demo/index.html"].decode()
     assert "Editorial marks in the Chinese edition" not in page
+
+
+def test_quoted_blocks_leave_the_markers_whose_notes_are_on_the_document_page():
+    from portal.markup import block_html, block_map
+    html = ('<p id="p1">八大<span class="edit" data-source-reading="人人生">人生<sup class="edit-mark"><a href="#edit-1" '
+            'id="edit-ref-1">†1</a></sup></span>关怀<sup id="fnref-tn-1"><a class="footnote-ref" href="#fn-tn-1">1</a>'
+            '</sup></p>')
+    expected = '八大<span class="edit" data-source-reading="人人生">人生</span>关怀'
+    assert block_map(html)["p1"] == expected + "<sup>1</sup>"
+    assert block_html(html, "p1") == expected
