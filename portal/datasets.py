@@ -4,13 +4,30 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
-from .model import Site, Value
+from .model import Conflict, Indicator, Site, Value
 from .routing import url_for
 
 CSV_COLUMNS = ("id", "indicator", "indicator_name", "unit", "document", "document_title", "layer", "kind",
                "period", "text", "number", "comparator", "anchor", "quote", "url")
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…) phones home)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+# The CSVs write "=" as the full-width "＝" so that no legitimate cell starts a formula
+CSV_COMPARATORS = {"=": "＝"}
+
+
+def csv_cell(value) -> str:
+    """A cell as OWASP recommends against CSV injection: text that a spreadsheet would run as a
+    formula gets a leading apostrophe; numbers stay numbers."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _number(number: Decimal | None):
@@ -20,21 +37,46 @@ def _number(number: Decimal | None):
 
 
 def portal_json(site: Site) -> bytes:
-    """site/data/portal.json: documents, indicators, values — stable order and formatting."""
-    categories = {c.id: c for c in site.categories}
+    """site/data/portal.json: documents, indicators, values, goals — stable order and formatting."""
     data = {
         "documents": [{"id": d.id, "source_file": d.source_file, "layer": d.layer,
                        "title": {"zh": d.title.zh, "en": d.title.en}, "date": d.date} for d in site.documents],
-        "indicators": [{"id": i.id, "name": {"zh": i.name.zh, "en": i.name.en},
-                        "unit": {"zh": i.unit.zh, "en": i.unit.en},
-                        "category": {"zh": categories[i.category].name.zh, "en": categories[i.category].name.en},
-                        "attribute": i.attribute, "predecessor": i.predecessor, "successor": i.successor,
-                        "conflicts": [{"values": list(c.values), "note": {"zh": c.note.zh, "en": c.note.en}}
-                                      for c in site.conflicts if c.indicator == i.id]}
-                       for i in site.indicators],
+        "indicators": [_indicator_json(site, i) for i in site.indicators],
         "values": [_value_json(v) for v in site.values],
+        "goals": [{"id": g.id, "document": g.document, "anchor": g.source.anchor, "horizon": g.horizon,
+                   "text": {"zh": g.text.zh, "en": g.text.en}, "indicators": list(g.indicators)} for g in site.goals],
     }
+    return _json_bytes(data)
+
+
+def indicator_json(site: Site, indicator: Indicator) -> bytes:
+    """site/data/indicators/<id>.json: one indicator and its values, with portal.json's fields."""
+    return _json_bytes({"indicator": _indicator_json(site, indicator),
+                        "values": [_value_json(v) for v in site.values if v.indicator == indicator.id]})
+
+
+def _json_bytes(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _indicator_json(site: Site, indicator: Indicator) -> dict:
+    category = next(c for c in site.categories if c.id == indicator.category)
+    return {"id": indicator.id, "name": _pair(indicator.name), "unit": _pair(indicator.unit),
+            "category": _pair(category.name), "attribute": indicator.attribute,
+            "predecessor": indicator.predecessor, "successor": indicator.successor,
+            "conflicts": [_conflict_json(c) for c in site.conflicts if indicator.id in c.indicators]}
+
+
+def _conflict_json(conflict: Conflict) -> dict:
+    return {"id": conflict.id, "kind": conflict.kind, "comparable": conflict.comparable,
+            "title": _pair(conflict.title), "values": list(conflict.values),
+            "sides": [{"document": s.document, "anchor": s.anchor, "quote": s.quote, "text": _pair(s.text)}
+                      for s in conflict.sides],
+            "note": _pair(conflict.note)}
+
+
+def _pair(text) -> dict:
+    return {"zh": text.zh, "en": text.en}
 
 
 def _value_json(value: Value) -> dict:
@@ -57,10 +99,11 @@ def values_csv(site: Site, lang: str, base_url: str, indicator: str | None = Non
         measure, document = indicators[value.indicator], documents[value.document]
         link = base_url + url_for("document", lang, document.id) + "#" + value.source.anchor
         number = _number(value.number)
-        writer.writerow((value.id, value.indicator, measure.name[lang], measure.unit[lang], value.document,
-                         document.title[lang], document.layer, value.kind, value.period, value.text[lang],
-                         "" if number is None else number, value.comparator or "", value.source.anchor,
-                         value.source.quote, link))
+        comparator = CSV_COMPARATORS.get(value.comparator or "", value.comparator or "")
+        writer.writerow([csv_cell(cell) for cell in (
+            value.id, value.indicator, measure.name[lang], measure.unit[lang], value.document,
+            document.title[lang], document.layer, value.kind, value.period, value.text[lang],
+            "" if number is None else number, comparator, value.source.anchor, value.source.quote, link)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -11,6 +11,9 @@ LAYERS = ("fyp14", "congress", "plenary", "plan2025")
 KINDS = ("target", "outcome")
 COMPARATORS = (">", "≥", "<", "≤", "≈", "=")
 ATTRIBUTES = {"预期性": "expected", "约束性": "binding"}
+# How two documents disagree: a different level, year, scope, a five-year total against a yearly figure,
+# a different unit, or names and lists that change between layers.
+CONFLICT_KINDS = ("level", "horizon", "scope", "cumulative-vs-annual", "unit", "framing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +103,19 @@ class Document:
     src: SourceRef
     bodies: dict[str, Body] = field(default_factory=dict, compare=False)
 
+    def short_title(self, lang: str) -> str:
+        """The kind and year, for references and search results: 'Annual plan report (2025)'."""
+        if not self.date:
+            return self.kind[lang]
+        return f"{self.kind[lang]}（{self.date[:4]}）" if lang == "zh" else f"{self.kind[lang]} ({self.date[:4]})"
+
 
 @dataclass(frozen=True)
 class Category:
     id: str
     name: Localized
     order: int
+    src: SourceRef | None = None
 
 
 @dataclass(frozen=True)
@@ -144,11 +154,42 @@ class Value:
 
 
 @dataclass(frozen=True)
+class Side:
+    """One document's wording in a conflict when it is not a value record (a goal stated in words)."""
+
+    document: str
+    anchor: str
+    quote: str
+    text: Localized
+
+
+@dataclass(frozen=True)
 class Conflict:
     id: str
-    indicator: str
+    kind: str
+    comparable: bool
+    title: Localized
+    indicator: str | None
     values: tuple[str, ...]
+    sides: tuple[Side, ...]
     note: Localized
+    indicators: tuple[str, ...]  # every indicator it concerns: its own, then its values' in order
+    src: SourceRef
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A goal a document states, in words or figures; `parent` is the earlier-layer goal it takes up."""
+
+    id: str
+    document: str
+    source: Source
+    horizon: int
+    text: Localized
+    indicators: tuple[str, ...]
+    themes: tuple[str, ...]
+    parent: str | None
+    order: int
     src: SourceRef
 
 
@@ -210,9 +251,19 @@ class Site:
     conflicts: tuple[Conflict, ...]
     terms: tuple[Term, ...]
     themes: tuple[Theme, ...]
+    goals: tuple[Goal, ...] = ()
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)
 
     def indicator(self, indicator_id: str) -> Indicator:
         return next(i for i in self.indicators if i.id == indicator_id)
+
+    def goal(self, goal_id: str) -> Goal:
+        return next(g for g in self.goals if g.id == goal_id)
+
+    def chain_root(self, goal: Goal) -> Goal:
+        """The earliest goal of the chain a goal belongs to (validation rules out cycles)."""
+        while goal.parent:
+            goal = self.goal(goal.parent)
+        return goal

@@ -81,8 +81,9 @@ class Builder:
     lets it redo only what an edit touched (see incremental.py)."""
 
     def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True,
-                 cache_dir: Path | None = None, parallel_min: int = 200) -> None:
+                 cache_dir: Path | None = None, parallel_min: int = 200, pdf_cache_dir: Path | None = None) -> None:
         self.project = project
+        self.pdf_cache_dir = pdf_cache_dir or project.root / ".cache" / "pdf"  # tests pass a temporary one
         self.pdfs = pdfs
         self.search_index = search_index
         self.refresh_search = True  # the preview turns this off after its first build: Pagefind takes seconds
@@ -135,12 +136,13 @@ class Builder:
             files.update(self.data_files(site, all_pages, page_key.prints(pages.DATA)))
         check_alternates(rendered, files)
         if self.search_index:
-            files.update(self.search_files(site))
+            files.update(self.search_files(site, translations))
         if self.pdfs:
             files.update(self.pdf_files(site, files))
         self.incremental.last = LastBuild(site, files, hashes, environments, page_key)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
-        records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
+        records = (len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
+                   + len(site.goals))
         touched = {routing.output_path(p.url) for p in rendered} if quick else None
         return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered],
                          deferred, touched, states)
@@ -209,7 +211,7 @@ class Builder:
             if cached is None or cached[0] != key:
                 cached = (key, freshness.translation_state(document.id, document.bodies["zh"], document.bodies["en"],
                                                            self.project.content / "documents" / document.id,
-                                                           document.src.path.parent))
+                                                           document.src.path.parent, self.cache.parsed, key[2]))
                 self._states[document.id] = cached
             states[document.id] = cached[1]
         return states
@@ -234,16 +236,18 @@ class Builder:
                 for indicator in site.indicators:
                     files[f"data/indicators/{indicator.id}.{lang}.csv"] = datasets.values_csv(
                         site, lang, BASE_URL, indicator.id)
+            for indicator in site.indicators:
+                files[f"data/indicators/{indicator.id}.json"] = datasets.indicator_json(site, indicator)
             files["sitemap.xml"] = datasets.sitemap([p.url for p in all_pages if p.kind != "not-found"], BASE_URL)
             self.cache.data = {key: files}
         return self.cache.data[key]
 
-    def search_files(self, site: Site) -> dict[str, bytes]:
+    def search_files(self, site: Site, translations: dict) -> dict[str, bytes]:
         """The Pagefind bundle, rebuilt when the searchable text changed (and refreshing is on)."""
         previous = self.cache.search
         if previous is not None and not self.refresh_search:
             return previous[1]
-        records = search.search_records(site)
+        records = search.search_records(site, {lang: translations[lang].gettext for lang in LANGS})
         digest = search.records_digest(records)
         if previous is None or (previous[0] != digest and self.refresh_search):
             self.cache.search = (digest, search.build_index(records))
@@ -254,7 +258,7 @@ class Builder:
         jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
         jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
                      for lang in LANGS for d in site.documents})
-        return pdf.render_pdfs(jobs, files, self.project.root / ".cache" / "pdf")
+        return pdf.render_pdfs(jobs, files, self.pdf_cache_dir)
 
 
 def check_alternates(all_pages, files: dict[str, bytes]) -> None:

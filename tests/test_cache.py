@@ -39,8 +39,10 @@ def test_warm_build_writes_only_what_changed(project, tmp_path):
     untouched = (site / "en/glossary/index.html").stat().st_mtime_ns
     edit(project.content / "documents/plenary-demo/en.md", "Economic strength", "Economic power")
     result = build(project, site, search_index=False, cache_dir=cache)
+    # the disagreements page names each side's paragraph by its section heading, so it follows the documents
     assert sorted(result.rendered) == sorted(f"/{lang}/{path}" for lang in ("zh", "en") for path in (
-        "documents/plenary-demo/", "documents/plenary-demo/parallel/", "print/", "themes/economy/", "translation/"))
+        "conflicts/", "documents/plenary-demo/", "documents/plenary-demo/parallel/", "print/", "themes/economy/",
+        "translation/"))
     assert "Economic power" in (site / "en/documents/plenary-demo/index.html").read_text()
     assert (site / "en/glossary/index.html").stat().st_mtime_ns == untouched
 
@@ -77,7 +79,7 @@ def test_quick_document_update_equals_a_full_build(project):
     edit(project.content / "documents/plenary-demo/zh.md", "经济实力显著提升", "经济实力稳步提升")
     quick = builder.generate(defer=("print",))
     assert sorted(quick.rendered) == sorted(f"/{lang}/{path}" for lang in ("zh", "en") for path in (
-        "documents/plenary-demo/", "documents/plenary-demo/parallel/", "themes/economy/", "translation/"))
+        "conflicts/", "documents/plenary-demo/", "documents/plenary-demo/parallel/", "themes/economy/", "translation/"))
     assert sorted(p.url for p in quick.deferred) == ["/en/print/", "/zh/print/"]
     builder.render_deferred(quick)
     full = Builder(project, search_index=False).generate()
@@ -93,5 +95,6 @@ def test_quick_update_still_checks_quotes(project):
         builder.generate()
     assert [str(e).split("\n")[0] for e in caught.value.errors] == [
         "content/documents/plenary-demo/en.md:13: block 'g1-p1' lacks numbers of its zh text: 2200亿",
+        "content/goals.yaml:1: goal 'demo.gdp': quote not found in paragraph 'g1-p1' of 'plenary-demo'",
         "content/values/plenary-demo.yaml:1: value 'demo.gdp.2027.target': quote not found in paragraph 'g1-p1' "
         "of 'plenary-demo'"]
