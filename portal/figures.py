@@ -43,6 +43,7 @@ LEADS: dict[str, str] = {
     "下降": "a fall of",
     "提高到": "raised to",
     "降低": "a reduction of",
+    "连续": "for",
 }
 # zh suffix -> (comparator, English words before the amount, English words after it)
 SUFFIXES: dict[str, tuple[str, str, str]] = {
@@ -51,6 +52,7 @@ SUFFIXES: dict[str, tuple[str, str, str]] = {
     "以下": ("≤", "", " or less"),
     "左右": ("≈", "about", ""),
     "台阶": ("≥", "", ""),
+    "级": ("≥", "at the", " level"),
 }
 # between number and unit: 20余项 -> more than 20
 INFIXES: dict[str, tuple[str, str]] = {"余": (">", "more than"), "多": (">", "more than")}
@@ -98,13 +100,15 @@ UNITS: dict[str, tuple[str, str]] = {
     "公顷": ("ha", "symbol"),
     "亩": ("mu", "symbol"),
     "千米": ("km", "symbol"),
+    "连冠": ("consecutive titles", "noun"),
+    "大": ("major", "symbol"),
     **{word: ("", "bare") for word in ("份", "条", "所", "位", "株", "座", "间", "宗", "期", "强", "艘", "起", "款",
                                         "部", "本", "首", "支", "块", "片", "层", "幢", "对", "家次", "床", "届")},
 }
 SINGULAR = {"hours": "hour", "minutes": "minute", "vehicles": "vehicle", "categories": "category",
             "batches": "batch", "people": "person", "visits": "visit", "days": "day", "years": "year", "times": "time",
             "buildings": "building", "units": "unit", "events": "event", "sessions": "session",
-            "tonnes": "tonne", "entities": "entity", "percentage points": "percentage point"}
+            "tonnes": "tonne", "entities": "entity", "consecutive titles": "consecutive title", "percentage points": "percentage point"}
 
 QUALITATIVE: dict[str, str] = {
     "保持全市前列": "stay among the city's leaders",
@@ -173,6 +177,7 @@ def parse_figure(text: str) -> Figure:
             rest = rest[len(key):]
             continue
         break
+    rest = spell_out_chinese_numeral(rest)
     match = re.match(_NUMBER, rest)
     if not match:
         raise FigureError(f"no number in {quote(raw)}")
@@ -211,6 +216,40 @@ def parse_figure(text: str) -> Figure:
                   "".join(after), lead, fraction, ordinal=ordinal_form)
 
 
+# ---- numbers written in Chinese numerals: 千亿, 百家, 两千, 六连冠, 连续五年, 十大 ------------------
+
+CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                  "八": 8, "九": 9}
+CHINESE_TENS = {"十": 10, "百": 100, "千": 1000}
+_CHINESE_RUN = re.compile(f"[{''.join(CHINESE_DIGITS)}{''.join(CHINESE_TENS)}]+")
+
+
+def chinese_numeral(text: str) -> tuple[int, int] | None:
+    """The number stated by the Chinese numerals text starts with, and how many characters they take:
+    两千 -> 2000; 千 (as in 千亿) -> 1000; 十二 -> 12; 三千五百 -> 3500; 二〇三五 -> 2035 (digit by digit).
+    万 and 亿 are left to the caller as magnitudes. None when text does not start with a numeral."""
+    match = _CHINESE_RUN.match(text)
+    if not match:
+        return None
+    run = match.group(0)
+    if not any(c in CHINESE_TENS for c in run):
+        return int("".join(str(CHINESE_DIGITS[c]) for c in run)), len(run)
+    total = current = 0
+    for char in run:
+        if char in CHINESE_DIGITS:
+            current = CHINESE_DIGITS[char]
+        else:
+            total += (current or 1) * CHINESE_TENS[char]
+            current = 0
+    return total + current, len(run)
+
+
+def spell_out_chinese_numeral(text: str) -> str:
+    """text with the Chinese numeral it starts with written in digits: 千亿 -> 1000亿; other text as is."""
+    read = chinese_numeral(text)
+    return text if read is None else f"{read[0]}{text[read[1]:]}"
+
+
 def ordinal(number: Decimal) -> str:
     """1 -> 1st, 12 -> 12th, 23 -> 23rd."""
     n = int(number)
@@ -232,12 +271,19 @@ def number_in_unit(figure: Figure, unit: str) -> Decimal | None:
     """The figure's number expressed in an indicator's unit (2000亿元 in 亿元 -> 2000)."""
     if figure.number is None:
         return None
-    if not figure.unit:
-        return figure.number
-    base, scale = unit_scale(unit)
+    base, scale = unit_scale(_per_unit_dropped(unit, figure.unit))
+    if not figure.unit:  # 6左右 in % is 6; 突破千亿 in 亿元 is 1000 (its own magnitude, the indicator's unit)
+        return figure.number if figure.magnitude == 1 else figure.number * figure.magnitude / scale
     if base != figure.unit:
         return figure.number * figure.magnitude
     return figure.number * figure.magnitude / scale
+
+
+def _per_unit_dropped(unit: str, written: str) -> str:
+    """亿元/平方公里 read as 亿元 when the text writes only 元: 地均生产总值突破100亿元 leaves the
+    indicator's "per km²" unsaid, as the source does."""
+    head, slash, _ = unit.partition("/")
+    return head if slash and written and head.endswith(written) and "/" not in written else unit
 
 
 def plain(number: Decimal) -> str:
@@ -264,7 +310,7 @@ def english(text: str, unit: str = "", unit_en: str = "") -> str:
     english_unit, style = UNITS.get(zh_unit, ("", "bare"))
     if not zh_unit and unit not in ("", "-"):
         zh_unit, scale = unit_scale(unit)
-        magnitude = magnitude * scale
+        magnitude = magnitude * scale if magnitude == 1 else magnitude  # 突破千亿 states its own magnitude
         english_unit, style = UNITS.get(zh_unit, (unit_en, "symbol"))
         if not style.startswith(("currency", "percent")) and unit_en and unit_en != "-":
             english_unit, style = unit_en, "symbol"

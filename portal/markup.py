@@ -11,6 +11,7 @@ from pathlib import Path
 
 import markdown
 from markdown.extensions.toc import slugify_unicode
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import ContentError, SourceRef, quote
@@ -18,7 +19,8 @@ from .model import Block, Body
 
 ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-ALLOWED_ATTRS = {"id", "class", "lang", "href", "title", "colspan", "rowspan", "align", "style", "aria-label"}
+ALLOWED_ATTRS = {"id", "class", "lang", "href", "title", "colspan", "rowspan", "align", "style", "aria-label",
+                 "data-source-reading"}
 # The `style` above is only the one Python-Markdown's tables write (text-align); checked below.
 _TABLE_STYLE = re.compile(r"^text-align: (left|right|center);$")
 _HTML_TAG = re.compile(r"<\s*[A-Za-z!/?][^>]*>?")
@@ -67,6 +69,23 @@ class TermLinks:
         return cls(pattern, {t.lower(): i for t, i in terms.items()}, href, title)
 
 
+@dataclass(frozen=True)
+class BodyLabels:
+    """The interface words a rendered body carries, in its language (from the gettext catalogs)."""
+
+    permalink: str
+    edits: str = "Editorial marks"
+    source_reads: str = "source reads “%(reading)s”"
+    not_in_source: str = "not in the source"
+    back: str = "Back to the text"
+
+    @classmethod
+    def translated(cls, gettext) -> "BodyLabels":
+        """The labels in a catalog's language (gettext: the catalog's gettext function)."""
+        return cls(gettext("Link to this paragraph"), gettext("Editorial marks"),
+                   gettext("source reads “%(reading)s”"), gettext("not in the source"), gettext("Back to the text"))
+
+
 class _Collect(Treeprocessor):
     """Runs last: numbers table rows, gathers anchored blocks, links glossary terms, adds permalinks,
     makes tables focusable."""
@@ -78,6 +97,7 @@ class _Collect(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         state = self.state
         _number_table_rows(root)
+        state["edits"] = _list_edits(root, state["labels"], state["lang"])
         state["blocks"] = _collect_blocks(root, state["lang"])
         state["unanchored"] = [(el.tag, _text(el)) for el in root if el.tag == "p" and not el.get("id")]
         state["bad_attrs"] = _bad_attributes(root, self.md.htmlStash)
@@ -95,7 +115,7 @@ def _text(elem: etree.Element, lang: str = "zh", exclude_zh: bool = False) -> st
     def walk(node: etree.Element) -> None:
         classes = node.get("class", "")
         skip = (node.tag == "sup" and (node.get("id") or "").startswith("fnref")) or \
-            "footnote-backref" in classes or "permalink" in classes
+            "footnote-backref" in classes or "permalink" in classes or "edit-mark" in classes
         skip = skip or (exclude_zh and (node.get("lang") or "").startswith("zh"))
         if not skip:
             if node.text:
@@ -238,7 +258,7 @@ def _split_terms(text: str, links: TermLinks, seen: set[str]) -> tuple[str, list
 def _add_permalinks(root: etree.Element, label: str) -> None:
     for elem in root.iter():
         if elem.get("id") and (elem.tag == "p" or elem.tag in HEADINGS or
-                               (elem.tag == "li" and not elem.get("id", "").startswith("fn-"))):
+                               (elem.tag == "li" and not elem.get("id", "").startswith(("fn-", "edit-")))):
             link = etree.SubElement(elem, "a", {"class": "permalink", "href": f"#{elem.get('id')}",
                                                 "aria-label": label, "title": label})
             link.text = "¶"
@@ -251,13 +271,15 @@ class _Extension(markdown.Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
         md.treeprocessors.register(_Collect(md, self.state), "portal-collect", 0)
+        md.inlinePatterns.register(_EditMark(EDIT_MARK.pattern, md), "portal-edit-mark", 185)
 
 
 class Renderer:
     """One reusable Markdown instance per language: render(text) -> Body, or ContentErrors."""
 
-    def __init__(self, lang: str, permalink_label: str) -> None:
-        self.state: dict = {"lang": lang, "permalink": permalink_label}
+    def __init__(self, lang: str, labels: BodyLabels | str) -> None:
+        labels = labels if isinstance(labels, BodyLabels) else BodyLabels(labels)
+        self.state: dict = {"lang": lang, "permalink": labels.permalink, "labels": labels}
         self.md = markdown.Markdown(
             extensions=["footnotes", "tables", "attr_list", "toc", "sane_lists", _Extension(self.state)],
             extension_configs={
@@ -304,6 +326,7 @@ class Renderer:
             if self.state["lang"] == "en" and re.search(r"[\u3400-\u9fff]", english_only):
                 errors.append(ContentError(SourceRef(shown, line), f"Chinese characters in English block '{anchor}'",
                                            'mark Chinese as *…*{: lang="zh-Hans" }'))
+        errors.extend(_broken_edit_marks(lines, shown))
         for _tag, plain in self.state["unanchored"]:
             if not plain or plain.startswith("wzxhzdk"):
                 continue  # a raw-HTML placeholder, reported above
@@ -320,7 +343,7 @@ class Renderer:
                 errors.append(ContentError(SourceRef(shown, line), f"attribute {shown_attribute} is not allowed",
                                            "only id, class and lang may be set with {: … }"))
         footnotes = sum(1 for b in blocks if b.kind == "footnote")
-        body = Body(html, tuple(_toc(self.md.toc_tokens)), tuple(blocks), footnotes)
+        body = Body(html, tuple(_toc(self.md.toc_tokens)), tuple(blocks), footnotes, tuple(self.state["edits"]))
         return body, errors
 
 
@@ -331,6 +354,7 @@ def block_html(body_html: str, anchor: str) -> str:
     if not match:
         return ""
     inner = re.sub(r'<a [^>]*class="permalink"[^>]*>.*?</a>', "", match.group(2))
+    inner = re.sub(r'<sup class="edit-mark">.*?</sup>', "", inner)
     return re.sub(r'<sup id="fnref-[^"]+">.*?</sup>', "", inner).strip()
 
 
@@ -378,6 +402,9 @@ def block_map(body_html: str) -> dict[str, str]:
     found = {}
     for match in _ANCHORED.finditer(body_html):
         inner = re.sub(r'<a [^>]*class="(?:permalink|footnote-backref)"[^>]*>.*?</a>', "", match.group(3))
+        inner = re.sub(r'<sup class="edit-mark">.*?</sup>', "", inner)  # its note is on the document page
+        # a translator's note has no Chinese twin, so no pair to link to beside its translation
+        inner = re.sub(r'<sup id="fnref-tn-[^"]+"><a [^>]*>(.*?)</a></sup>', r"<sup>\1</sup>", inner)
         inner = re.sub(r'<sup id="fnref-[^"]+">', "<sup>", inner).replace("&#160;</p>", "</p>")
         inner = re.sub(r"<t[dh]\b[^>]*>", '<span class="cell">', inner)
         found[match.group(2)] = re.sub(r"</t[dh]>", "</span>", inner).strip()
@@ -452,4 +479,94 @@ def _raw_html_errors(text: str, shown: Path) -> list[ContentError]:
         if match:
             errors.append(ContentError(SourceRef(shown, number), f"raw HTML is not allowed: {match.group(0)[:40]}",
                                        "write it in Markdown; attributes go in {: … } lists"))
+    return errors
+
+
+# ---- editorial marks: every departure from the source, with the source's reading ---------------------
+# A subset of CriticMarkup: {++text++} added by the editors, {--text--} in the source but left out,
+# {~~source~>edition~~} the source's reading replaced. Rendered as <span class="edit"
+# data-source-reading="…"> with a numbered marker linking to a list of notes ("source reads …").
+
+EDIT_MARK = re.compile(r"\{\+\+(?P<added>.+?)\+\+\}|\{--(?P<dropped>.+?)--\}|\{~~(?P<source>.*?)~>(?P<edition>.*?)~~\}")
+
+
+def undo_edit_marks(text: str) -> str:
+    """Markdown text as the source reads it: each editorial mark replaced by the source's reading."""
+    return EDIT_MARK.sub(lambda m: m.group("dropped") or m.group("source") or "", text)
+
+
+def apply_edit_marks(text: str) -> str:
+    """Markdown text as the edition reads it, marks removed (what the reader sees)."""
+    return EDIT_MARK.sub(lambda m: m.group("added") or m.group("edition") or "", text)
+
+
+class _EditMark(InlineProcessor):
+    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API name)
+        edition = m.group("added") or m.group("edition") or ""
+        reading = m.group("dropped") or m.group("source") or ""
+        span = etree.Element("span", {"class": "edit" if edition else "edit edit-dropped",
+                                      "data-source-reading": reading})
+        span.text = edition
+        return span, m.start(0), m.end(0)
+
+
+def _list_edits(root: etree.Element, labels: BodyLabels, lang: str) -> list[tuple[str, str, str]]:
+    """Number the marks in document order: each gets a marker linking to its note in a list at the end.
+    Returns (anchor, edition's text, source's reading) for each."""
+    edits = [e for e in root.iter("span") if "edit" in (e.get("class") or "").split()]
+    if not edits:
+        return []
+    found = []
+    parents = {child: parent for parent in root.iter() for child in parent}
+    section = etree.Element("section", {"class": "edits"})
+    heading = etree.SubElement(section, "h2")
+    heading.text = labels.edits
+    notes = etree.SubElement(section, "ol")
+    chinese = {} if lang == "zh" else {"lang": "zh-Hans"}
+    for number, span in enumerate(edits, 1):
+        mark = etree.SubElement(span, "sup", {"class": "edit-mark"})
+        link = etree.SubElement(mark, "a", {"href": f"#edit-{number}", "id": f"edit-ref-{number}"})
+        link.text = f"†{number}"
+        note = etree.SubElement(notes, "li", {"id": f"edit-{number}"})
+        block = _enclosing_anchor(span, parents)
+        found.append((block or "", span.text or "", span.get("data-source-reading") or ""))
+        if block:
+            where = etree.SubElement(note, "a", {"href": f"#{block}"})
+            where.text, where.tail = block, " "
+        edition = etree.SubElement(note, "span", {"class": "edit-edition", **chinese})
+        edition.text = f"“{span.text}”" if span.text else "—"
+        reading = span.get("data-source-reading") or ""
+        if reading:
+            before, _, after = labels.source_reads.partition("%(reading)s")
+            edition.tail = f" {before}"
+            quoted = etree.SubElement(note, "span", chinese)
+            quoted.text, quoted.tail = reading, f"{after} "
+        else:
+            edition.tail = f" {labels.not_in_source} "
+        back = etree.SubElement(note, "a", {"href": f"#edit-ref-{number}", "class": "edit-back",
+                                            "aria-label": labels.back})
+        back.text = "↩"
+    root.append(section)
+    return found
+
+
+def _enclosing_anchor(elem: etree.Element, parents: dict) -> str | None:
+    node = parents.get(elem)
+    while node is not None:
+        if node.get("id"):
+            return node.get("id")
+        node = parents.get(node)
+    return None
+
+
+def _broken_edit_marks(lines: list[str], shown: Path) -> list[ContentError]:
+    """An editorial mark left open or without its ~> would print as text: report it."""
+    errors = []
+    for number, line in enumerate(lines, 1):
+        rest = EDIT_MARK.sub("", line)
+        opener = re.search(r"\{(\+\+|--|~~)", rest)
+        if opener:
+            errors.append(ContentError(SourceRef(shown, number), f"editorial mark not closed: "
+                                       f"'{rest[opener.start():opener.start() + 20]}'",
+                                       "write {++added++}, {--left out--} or {~~source~>edition~~} on one line"))
     return errors

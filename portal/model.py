@@ -46,6 +46,7 @@ class Body:
     toc: tuple[dict, ...]
     blocks: tuple[Block, ...]
     footnotes: int
+    edits: tuple[tuple[str, str, str], ...] = ()  # editorial marks: (anchor, edition's text, source's reading)
 
     def block(self, anchor: str) -> Block | None:
         for block in self.blocks:

@@ -11,7 +11,7 @@ from . import datasets, freshness, i18n, loading, output, pages, pdf, rendering,
 from .cache import BuildCache, engine_digest, fingerprint, hash_inputs
 from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .incremental import Incremental, LastBuild, PageKeys, touches
-from .markup import Renderer
+from .markup import BodyLabels, Renderer
 from .model import LANGS, Site, TranslationState
 
 BASE_URL = "https://yuzhong-plans.netlify.app"
@@ -182,7 +182,7 @@ class Builder:
     def load_site(self, translations: dict, hashes: dict[str, str]) -> Site:
         """Read and validate all content; raises ContentErrors with every problem."""
         raw = loading.load_content(self.project.content, hashes, self.cache.parsed)
-        labels = {lang: translations[lang].gettext("Link to this paragraph") for lang in LANGS}
+        labels = {lang: BodyLabels.translated(translations[lang].gettext) for lang in LANGS}
         renderers = {lang: Renderer(lang, labels[lang]) for lang in LANGS}
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
         glossary_href = lambda lang: routing.url_for("glossary", lang)  # noqa: E731

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .errors import Collector, ContentError, SourceRef
 from .figures import missing_numbers
-from .model import Body, Document, Site, Term
+from .model import Body, Document, Indicator, Site, Term
 
 
 def squeeze(text: str) -> str:
@@ -123,6 +123,38 @@ def _report_misalignment(zh: Body, en_blocks, zh_shown: str, en_shown, errors: C
             errors.add(SourceRef(en_shown, block.line), f"anchors misaligned: '{block.anchor}' stands where "
                        f"zh has '{expected}'", "keep the blocks in the same order in both languages")
             break
+
+
+def indicator_name_errors(document: Document, indicators: list[Indicator]) -> list[ContentError]:
+    """Where a zh block names an indicator — in quotation marks (“长江干流水质”) or as a cell of a table
+    row — its en block must use that indicator's English name, so the text, the matrix and the
+    charts call one measure by one name."""
+    errors = Collector()
+    by_zh = {i.name.zh: i for i in indicators}
+    en_shown = document.src.path.parent / "en.md"
+    en_blocks = {b.anchor: b for b in document.bodies["en"].blocks}
+    for zh_block in document.bodies["zh"].blocks:
+        en_block = en_blocks.get(zh_block.anchor)
+        if en_block is None:
+            continue  # reported as a missing translation
+        named = _quoted(zh_block.text) | (_cells(zh_block.text) if zh_block.kind == "row" else set())
+        english_text = en_block.text.lower()
+        for name in sorted(named & by_zh.keys()):
+            indicator = by_zh[name]
+            if indicator.name.en.lower() not in english_text:
+                errors.add(SourceRef(en_shown, en_block.line),
+                           f"block '{en_block.anchor}' names indicator {name} without its English name "
+                           f"'{indicator.name.en}'", f"use the name of indicator '{indicator.id}' "
+                           "(or change the indicator's name.en)")
+    return errors.errors
+
+
+def _quoted(text: str) -> set[str]:
+    return set(re.findall(r"“([^“”]+)”", text))
+
+
+def _cells(row_text: str) -> set[str]:
+    return {cell.strip() for cell in row_text.split("|")}
 
 
 def _listed(anchors) -> str:

@@ -10,7 +10,7 @@ from .fields import Fields, describe
 from .figures import FigureError, english, missing_numbers, number_in_unit, parse_figure
 from .loading import RawContent, Record
 from .markup import Renderer, TermLinks
-from .translation import Glossary, squeeze, translation_errors
+from .translation import Glossary, indicator_name_errors, squeeze, translation_errors
 from .model import (ATTRIBUTES, CONFLICT_KINDS, KINDS, LANGS, LAYERS, Category, Conflict, Document, Event, Goal,
                     Indicator, Layer, Localized, Side, Site, Source, Term, Theme, ThemeSection, Value)
 
@@ -42,6 +42,8 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     for document in documents:
         errors.extend(check(document, terms))
     categories, indicators = _indicators(raw, errors)
+    for document in documents:
+        errors.extend(indicator_name_errors(document, indicators))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = _declared(raw)
@@ -200,7 +202,26 @@ def _indicator(record: Record, categories: set[str] | None, order: int, errors: 
         category=category, attribute=ATTRIBUTES.get(attribute) if attribute else None,
         definition=fields.localized("definition", required=False), predecessor=fields.ident("predecessor", False),
         successor=fields.ident("successor", False), order=order, src=record.ref())
+    if indicator.name:
+        _check_complete_name(fields, indicator.name)
     return indicator if fields.ok else None
+
+
+# Words a name cannot end in: it was cut off ("… as a share of the city's"). Not "in", "on", "with":
+# they end phrasal verbs ("firms brought in", "gangs dealt with").
+_DANGLING_EN = re.compile(r"(?:\b(?:of|the|a|an|to|for|by|at|from|as|and|or|per|than|into)|['’]s|s['’])\W*$",
+                          re.IGNORECASE)
+_DANGLING_ZH = re.compile(r"[的占和及与或对按]$")
+
+
+def _check_complete_name(fields: Fields, name: Localized) -> None:
+    """An indicator's name must not end in a preposition, article, conjunction or possessive."""
+    for lang, pattern in (("en", _DANGLING_EN), ("zh", _DANGLING_ZH)):
+        text = name[lang].strip()
+        if pattern.search(text):
+            last = text.split()[-1] if lang == "en" else text[-1]
+            fields.fail("name", f"name.{lang} '{text}' ends in '{last}': it looks cut off",
+                        "complete the name, e.g. '… as a share of the city's total'")
 
 
 def _check_links(indicators: list[Indicator], by_id: dict[str, Indicator], errors: Collector) -> None:

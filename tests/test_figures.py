@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.figures import FigureError, english, missing_numbers, number_in_unit, parse_figure
+from portal.figures import FigureError, chinese_numeral, english, missing_numbers, number_in_unit, parse_figure
 
 # (zh as written, indicator unit zh, indicator unit en, expected English) — every row is from a seed.
 ENGLISH = [
@@ -117,3 +117,37 @@ NUMBER_CHECK = [
 @pytest.mark.parametrize(("zh", "en", "missing"), NUMBER_CHECK)
 def test_numbers_carried_into_english(zh, en, missing):
     assert missing_numbers(zh, en) == missing
+
+
+# Chinese numerals: (text, the number its leading numeral states, characters taken) — None: no numeral.
+CHINESE_NUMERALS = [
+    ("千亿", 1000, 1), ("两千", 2000, 2), ("百家", 100, 1), ("六连冠", 6, 1), ("五年", 5, 1), ("十大", 10, 1),
+    ("十二条", 12, 2), ("二十三局", 23, 3), ("三千五百万", 3500, 4), ("一百年", 100, 2), ("二〇三五年", 2035, 4),
+    ("两万", 2, 1), ("连续五年", None, 0), ("万人", None, 0), ("2000亿", None, 0),
+]
+
+
+@pytest.mark.parametrize(("text", "number", "length"), CHINESE_NUMERALS)
+def test_chinese_numerals_read(text, number, length):
+    assert chinese_numeral(text) == (None if number is None else (number, length))
+
+
+# Figures written in Chinese numerals, as the documents write them:
+# (zh, indicator unit zh, unit en, number in the indicator's unit, comparator, English)
+CHINESE_FIGURES = [
+    ("突破千亿", "亿元", "CNY 100 million", "1000", ">", "over CNY 100 billion"),            # 004 p1: GDP, retail
+    ("千亿级", "亿元", "CNY 100 million", "1000", "≥", "at the CNY 100 billion level"),     # 000 s4-p5, 003 s1-p3
+    ("百家", "家", "enterprises", "100", "=", "100"),                                        # 000 s4-p5, 003 s1-p3
+    ("六连冠", "连冠", "consecutive titles", "6", "=", "6 consecutive titles"),             # 000 s3-6-p2
+    ("连续五年", "年", "years", "5", "=", "for 5 years"),                                    # 001 r7-2
+    ("两千", "家", "enterprises", "2000", "=", "2,000 enterprises"),
+    ("十大", "", "", "10", "=", "10 major"),
+    ("突破千亿", "万元", "CNY 10,000", "10000000", ">", "over CNY 100 billion"),            # magnitude kept
+]
+
+
+@pytest.mark.parametrize(("zh", "unit", "unit_en", "number", "comparator", "expected"), CHINESE_FIGURES)
+def test_figures_in_chinese_numerals(zh, unit, unit_en, number, comparator, expected):
+    figure = parse_figure(zh)
+    assert (number_in_unit(figure, unit), figure.comparator) == (Decimal(number), comparator)
+    assert english(zh, unit, unit_en) == expected
