@@ -101,7 +101,7 @@ for round in range({rounds}):
     on_disk.update(output.digests({{k: generated.files[k] for k in generated.touched}}))
     times.append(time.perf_counter() - started)
     started = time.perf_counter()
-    files = builder.render_deferred(generated)          # the print edition, after the browser reloaded
+    files = builder.render_deferred()                   # the print edition, after the browser reloaded
     output.update_site(files, site, {{k: on_disk[k] for k in files}})
     later.append(time.perf_counter() - started)
 zh.write_text(original, encoding="utf-8")

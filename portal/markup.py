@@ -235,7 +235,7 @@ class Renderer:
         if self.md.htmlStash.html_counter and not errors:
             errors.append(ContentError(SourceRef(shown), "raw HTML is not allowed in Markdown",
                                        "write it in Markdown; attributes go in {: … } lists"))
-        lines = text.splitlines()
+        lines = _Lines(text)
         blocks = []
         seen: dict[str, int | None] = {}
         for anchor, kind, plain, level, english_only in self.state["blocks"]:
@@ -281,21 +281,46 @@ def _toc(tokens: list[dict]) -> list[dict]:
             for t in tokens]
 
 
-def _line_of(lines: list[str], anchor: str | None, plain: str) -> int | None:
+class _Lines(list):
+    """A body's source lines, with where each {: #anchor }, table row number and footnote stands (found in
+    one pass: looking each block up line by line made long documents quadratic)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text.splitlines())
+        self.anchors: dict[str, int] = {}
+        self.rows: dict[str, int] = {}
+        self.footnotes: dict[str, int] = {}
+        for number, line in enumerate(self, 1):
+            if "{" in line:
+                for match in _ATTR_ANCHOR.finditer(line):
+                    self.anchors.setdefault(match.group(1), number)
+            if "|" in line and (match := _ROW_NUMBER.match(line)):
+                self.rows.setdefault(match.group(1), number)
+            if line.startswith("[^") and (match := _FOOTNOTE.match(line)):
+                self.footnotes.setdefault(match.group(1), number)
+
+
+_ATTR_ANCHOR = re.compile(r"\{:?\s*#([\w-]+)")
+_ROW_NUMBER = re.compile(r"^\|?\s*(\d+)\s*\|")
+_FOOTNOTE = re.compile(r"\[\^([^\]]+)\]:")
+
+
+def _line_of(lines: _Lines, anchor: str | None, plain: str) -> int | None:
     """Best guess at the source line of a block: its anchor, else its first words."""
     if anchor:
+        if anchor in lines.anchors:
+            return _block_start(lines, lines.anchors[anchor])
         marker = re.compile(r"\{:?\s*#" + re.escape(anchor) + r"(?![\w-])")
         for number, line in enumerate(lines, 1):
             if marker.search(line):
                 return _block_start(lines, number)
         row = re.match(r".*-r(\d+)$", anchor)
-        if row:
-            cell = re.compile(r"^\|?\s*" + row.group(1) + r"\s*\|")
-            for number, line in enumerate(lines, 1):
-                if cell.match(line):
-                    return number
+        if row and row.group(1) in lines.rows:
+            return lines.rows[row.group(1)]
         footnote = re.match(r"fn-(.+)$", anchor)
         if footnote:
+            if footnote.group(1) in lines.footnotes:
+                return lines.footnotes[footnote.group(1)]
             for number, line in enumerate(lines, 1):
                 if line.startswith(f"[^{footnote.group(1)}]:"):
                     return number

@@ -91,22 +91,23 @@ class Builder:
         self._environments: tuple[str, dict] | None = None
         self._assets: tuple[str, dict, dict] | None = None
 
-    def generate(self, defer: tuple[str, ...] = ()) -> Generated:
+    def generate(self, defer: tuple[str, ...] = (), first: set[str] | None = None) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
 
-        Pages of the kinds in `defer` (the preview defers the print edition) are not re-rendered now but
-        listed in Generated.deferred for render_deferred()."""
+        Stale pages of the kinds in `defer` (the print edition, which holds every document) or, when
+        `first` is given, all but the pages at these output paths (those open in a browser) keep their
+        last version for now; they are listed in Generated.deferred and rendered by render_deferred()."""
         # The cyclic garbage collector would walk the whole cache each time a build allocates a few
         # thousand objects; a build makes no garbage cycles worth collecting midway.
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._generate(defer)
+            return self._generate(defer, first)
         finally:
             if enabled:
                 gc.enable()
 
-    def _generate(self, defer: tuple[str, ...]) -> Generated:
+    def _generate(self, defer: tuple[str, ...], first: set[str] | None) -> Generated:
         started = time.perf_counter()
         hashes = hash_inputs(self.project.folders(), self.cache.stats)
         translations = self.catalogs(hashes)
@@ -124,8 +125,11 @@ class Builder:
         assets = self.assets(hashes, files)
         environments = self.environments(hashes, translations, site, assets)
         page_key = PageKeys(hashes, "pdf" if self.pdfs else "")
-        candidates = all_pages if changed is None else [p for p in all_pages if touches(p.depends, changed)]
-        rendered, deferred = self.incremental.render_pages(candidates, environments, page_key, files, defer)
+        candidates = all_pages if changed is None else [p for p in all_pages if touches(p.depends, changed)
+                                                        or p.url in self.incremental.deferred]
+        rendered, deferred = self.incremental.render_pages(
+            candidates, environments, page_key, files,
+            lambda page: page.kind in defer if first is None else routing.output_path(page.url) not in first)
         if not quick:
             for name in ("index.html", "404.html"):
                 files[name] = environments["en"].get_template(f"root-{name}").render(assets=assets).encode("utf-8")
@@ -135,16 +139,17 @@ class Builder:
             files.update(self.search_files(site))
         if self.pdfs:
             files.update(self.pdf_files(site, files))
-        self.incremental.last = LastBuild(site, files, hashes, environments, page_key)
+        self.incremental.remember(LastBuild(site, files, hashes, environments, page_key), deferred)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
         touched = {routing.output_path(p.url) for p in rendered} if quick else None
         return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered],
                          deferred, touched)
 
-    def render_deferred(self, generated: Generated) -> dict[str, bytes]:
-        """Render the pages generate() deferred into generated.files; returns the files they change."""
-        return self.incremental.render_deferred(generated.deferred)
+    def render_deferred(self, stop=lambda: False) -> dict[str, bytes]:
+        """Render the pages the last generate() deferred into its files, until done or stop() is true;
+        returns the files they change."""
+        return self.incremental.render_deferred(stop)
 
     def write(self, files: dict[str, bytes], site_dir: Path, only: set[str] | None = None) -> list[str]:
         """Write the files to site_dir; returns the names written or removed. When the last write went to
@@ -183,7 +188,7 @@ class Builder:
         glossary_href = lambda lang: routing.url_for("glossary", lang)  # noqa: E731
         links = validation.term_links(validation.glossary_terms(raw, Collector()), glossary_href, titles)
         render = self.incremental.body_renderer(raw, renderers, links, labels)
-        check = self.incremental.translation_checker(hashes.get("content/glossary.yaml", ""))
+        check = self.incremental.translation_checker()
         return validation.validate(raw, renderers, glossary_href, titles, render_body=render, check_translation=check)
 
     def assets(self, hashes: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:

@@ -20,7 +20,7 @@ ALLOWED = {
     "incremental": {"cache", "errors", "loading", "model", "parallel", "routing", "translation"},
     "pipeline": {"cache", "datasets", "errors", "i18n", "incremental", "loading", "markup", "model", "output", "pages",
                  "pdf", "rendering", "routing", "search", "validation"},
-    "serve": {"errors", "pipeline"},
+    "serve": {"errors", "pipeline", "watch"}, "watch": set(),
 }
 
 

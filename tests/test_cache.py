@@ -79,7 +79,7 @@ def test_quick_document_update_equals_a_full_build(project):
     assert sorted(quick.rendered) == ["/en/documents/plenary-demo/", "/en/themes/economy/",
                                       "/zh/documents/plenary-demo/", "/zh/themes/economy/"]
     assert sorted(p.url for p in quick.deferred) == ["/en/print/", "/zh/print/"]
-    builder.render_deferred(quick)
+    builder.render_deferred()
     full = Builder(project, search_index=False).generate()
     assert quick.files == full.files
 
