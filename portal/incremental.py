@@ -14,6 +14,7 @@ from .cache import BuildCache, Fingerprints
 from .errors import ContentError, ContentErrors
 from .model import LANGS, Site
 from .parallel import render_all, render_in_parallel
+from .progress import Progress, Quiet
 
 # What every page depends on: a change here re-renders everything.
 GLOBAL_INPUTS = ("templates/", "static/", "i18n/", "content/site.yaml")
@@ -45,8 +46,9 @@ class PageKeys:
 class Incremental:
     """The memory of a Builder between builds: the cache, how bodies and checks were made, the last build."""
 
-    def __init__(self, cache: BuildCache, parallel_min: int) -> None:
+    def __init__(self, cache: BuildCache, parallel_min: int, progress: Progress | None = None) -> None:
         self.cache = cache
+        self.progress = progress or Quiet()
         self.parallel_min = parallel_min  # render on several processes when this many items are new
         self.last: LastBuild | None = None
         self.deferred: dict[str, object] = {}  # url -> page left stale by the last build, to render later
@@ -65,8 +67,11 @@ class Incremental:
             return (lang, source.digest or hashlib.sha1(source.text.encode()).hexdigest(), str(source.shown),
                     link_keys[lang])
 
-        render_in_parallel([(lang, source, key_of(lang, source)) for _, texts in raw.documents
-                            for lang, source in texts.items()], bodies, links, labels, minimum=self.parallel_min)
+        new = [(lang, source, key) for _, texts in raw.documents for lang, source in texts.items()
+               if (key := key_of(lang, source)) not in bodies]
+        if len(new) >= self.parallel_min:
+            with self.progress.stage("Markdown", len(new), "body") as stage:
+                render_in_parallel(new, bodies, links, labels, minimum=self.parallel_min, advance=stage.advance)
 
         def render(lang: str, source, lang_links):
             key = key_of(lang, source)
@@ -140,7 +145,9 @@ class Incremental:
             else:
                 todo.append((page, path, key))
         rendered = []
-        for (page, path, key), result in zip(todo, render_all(environments, [t[0] for t in todo], self.parallel_min)):
+        with self.progress.stage("pages", len(todo)) as stage:
+            results = render_all(environments, [t[0] for t in todo], self.parallel_min, advance=stage.advance)
+        for (page, path, key), result in zip(todo, results):
             if isinstance(result, ContentError):
                 errors.append(result)
                 continue

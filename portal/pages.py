@@ -46,10 +46,9 @@ CHART_WORDS = {
 }
 
 
-def _chart(site: Site, indicator, values, lang: str) -> str:
+def _chart(documents: dict, indicator, values, lang: str) -> str:
     """The indicator's numeric values as an inline SVG with a title and a text description."""
     title, item, kinds, joiner = CHART_WORDS[lang]
-    documents = {d.id: d for d in site.documents}
     points = [{"period": v.period, "number": v.number, "kind": v.kind, "layer": documents[v.document].layer,
                "label": item.format(period=v.period, kind=kinds[v.kind], document=documents[v.document].kind[lang],
                                     text=v.text[lang])}
@@ -69,6 +68,7 @@ def _related_terms(site: Site, indicator, values) -> list:
 def assemble(site: Site, content: Path) -> list[Page]:
     """Every page of the site, each language in turn, in a stable order (contexts computed lazily)."""
     groups = functools.cache(lambda: compare.matrix(site))
+    documents = {d.id: d for d in site.documents}  # once: a chart per indicator and language looks values' up
     values_by_indicator: dict[str, list] = {}
     for value in site.values:
         values_by_indicator.setdefault(value.indicator, []).append(value)
@@ -86,7 +86,8 @@ def assemble(site: Site, content: Path) -> list[Page]:
         add("indicators", "indicators.html", depends=DATA, context=lambda: {"groups": groups()})
         for indicator in site.indicators:
             add("indicator", "indicator.html", indicator.id, indicator.src.path, depends=DATA + (THEMES, GLOSSARY),
-                context=lambda i=indicator, l=lang: _indicator_context(site, i, values_by_indicator.get(i.id, []), l))
+                context=lambda i=indicator, l=lang: _indicator_context(site, documents, i,
+                                                                       values_by_indicator.get(i.id, []), l))
         add("themes", "themes.html", depends=(THEMES,))
         for theme in site.themes:
             add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/"),
@@ -94,7 +95,7 @@ def assemble(site: Site, content: Path) -> list[Page]:
         add("glossary", "glossary.html", depends=(GLOSSARY, META))
         add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES),
             context=lambda l=lang: {"groups": groups(), "indicators": [
-                (i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), l))
+                (i, values_by_indicator.get(i.id, []), _chart(documents, i, values_by_indicator.get(i.id, []), l))
                 for i in site.indicators]})
         add("data", "data.html", depends=(META,))
         add("search", "search.html")
@@ -102,8 +103,8 @@ def assemble(site: Site, content: Path) -> list[Page]:
     return pages
 
 
-def _indicator_context(site: Site, indicator, values, lang: str) -> dict:
-    return {"indicator": indicator, "values": values, "chart": _chart(site, indicator, values, lang),
+def _indicator_context(site: Site, documents: dict, indicator, values, lang: str) -> dict:
+    return {"indicator": indicator, "values": values, "chart": _chart(documents, indicator, values, lang),
             "conflicts": [c for c in site.conflicts if c.indicator == indicator.id],
             "themes": [t for t in site.themes if indicator.id in t.indicators],
             "terms": _related_terms(site, indicator, values)}

@@ -13,6 +13,7 @@ from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .incremental import Incremental, LastBuild, PageKeys, touches
 from .markup import Renderer
 from .model import LANGS, Site
+from .progress import Progress, Quiet
 
 BASE_URL = "https://yuzhong-plans.netlify.app"
 STATIC_PLAIN = {"robots.txt", "favicon.svg"}
@@ -80,14 +81,15 @@ class Builder:
     lets it redo only what an edit touched (see incremental.py)."""
 
     def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True,
-                 cache_dir: Path | None = None, parallel_min: int = 200) -> None:
+                 cache_dir: Path | None = None, parallel_min: int = 200, progress: Progress | None = None) -> None:
         self.project = project
         self.pdfs = pdfs
         self.search_index = search_index
         self.refresh_search = True  # the preview turns this off after its first build: Pagefind takes seconds
         self.cache_dir = cache_dir
         self.cache = BuildCache.load(cache_dir, engine_digest()) if cache_dir else BuildCache()
-        self.incremental = Incremental(self.cache, parallel_min)
+        self.progress = progress or Quiet()  # `build.py build` reports the stages of a long build
+        self.incremental = Incremental(self.cache, parallel_min, self.progress)
         self._environments: tuple[str, dict] | None = None
         self._assets: tuple[str, dict, dict] | None = None
 
@@ -232,7 +234,9 @@ class Builder:
         records = search.search_records(site)
         digest = search.records_digest(records)
         if previous is None or (previous[0] != digest and self.refresh_search):
-            self.cache.search = (digest, search.build_index(records))
+            with self.progress.stage("search index", len(records), "record") as stage:
+                self.cache.search = (digest, search.build_index(records))
+                stage.advance(len(records))
         return self.cache.search[1]
 
     def pdf_files(self, site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
@@ -240,7 +244,8 @@ class Builder:
         jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
         jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
                      for lang in LANGS for d in site.documents})
-        return pdf.render_pdfs(jobs, files, self.project.root / ".cache" / "pdf")
+        with self.progress.stage("PDFs", len(jobs), "PDF") as stage:
+            return pdf.render_pdfs(jobs, files, self.project.root / ".cache" / "pdf", advance=stage.advance)
 
 
 def check_alternates(all_pages, files: dict[str, bytes]) -> None:
@@ -267,13 +272,14 @@ def generate(project: Project, pdfs: bool = False, search_index: bool = True) ->
 
 
 def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bool = True,
-          cache_dir: Path | None = None) -> Generated:
+          cache_dir: Path | None = None, progress: Progress | None = None) -> Generated:
     """Generate the whole site and write it to site_dir; on any error site_dir is left untouched.
 
     With a cache folder, a rebuild reuses what the last build rendered and rewrites only the files
     whose bytes changed (each atomically); without one, the site goes to a fresh folder swapped in."""
-    builder = Builder(project, pdfs, search_index, cache_dir)
+    builder = Builder(project, pdfs, search_index, cache_dir, progress=progress)
     generated = builder.generate()
-    builder.write(generated.files, site_dir)
+    with builder.progress.stage("write"):
+        builder.write(generated.files, site_dir)
     builder.save_cache()
     return generated

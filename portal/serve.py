@@ -33,15 +33,13 @@ class SiteApp:
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = site_dir.resolve()
         self.error: str | None = None
-        self.recent: dict[str, None] = {}  # the HTML pages served last (output paths), oldest first
+        self.recent: tuple[str, ...] = ()  # the HTML pages served last (output paths), oldest first
 
     def remember(self, target: Path) -> None:
         """Note a page served: the pages open in browsers are re-rendered first after an edit."""
         name = target.relative_to(self.site_dir).as_posix()
-        self.recent.pop(name, None)
-        self.recent[name] = None
-        while len(self.recent) > RECENT_PAGES:
-            del self.recent[next(iter(self.recent))]
+        # a new tuple, not a changed one: the rebuild thread reads it while this one serves
+        self.recent = (*(r for r in self.recent if r != name), name)[-RECENT_PAGES:]
 
     def resolve(self, url_path: str) -> Path | None:
         """The file for a request path, or None if it is missing or outside the site folder."""

@@ -17,9 +17,10 @@ ALLOWED = {
     "output": set(),
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
     "parallel": {"errors", "markup", "model", "rendering"},
-    "incremental": {"cache", "errors", "loading", "model", "parallel", "routing", "translation"},
+    "incremental": {"cache", "errors", "loading", "model", "parallel", "progress", "routing", "translation"},
+    "progress": set(),
     "pipeline": {"cache", "datasets", "errors", "i18n", "incremental", "loading", "markup", "model", "output", "pages",
-                 "pdf", "rendering", "routing", "search", "validation"},
+                 "pdf", "progress", "rendering", "routing", "search", "validation"},
     "serve": {"errors", "pipeline", "watch"}, "watch": set(),
 }
 
