@@ -25,5 +25,5 @@ def test_the_build_command_reports_its_stages_to_a_log(tmp_path):
     result = run_cli("--content", str(FIXTURE), "build", "--no-search", "--out", str(tmp_path / "site"),
                      "--cache", str(tmp_path / "cache"))
     assert result.returncode == 0, result.stderr
-    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["pages", "write"]
+    assert [re.match(r"(.+?)(?::| in )", line).group(1) for line in result.stderr.splitlines()] == ["pages", "write"]
     assert result.stdout.startswith("built ")
