@@ -11,6 +11,10 @@ ALLOWED = {
     "fields": {"errors", "loading", "model"}, "i18n": {"errors", "loading"},
     "markup": {"errors", "model"}, "routing": {"errors"}, "compare": {"model"},
     "translation": {"errors", "figures", "model"},
+    "segments": set(),
+    "freshness": {"errors", "loading", "markup", "model", "output"},
+    "translating": {"errors", "figures", "freshness", "loading", "markup", "model", "output", "segments",
+                    "translation", "validation"},
     "validation": {"errors", "fields", "figures", "loading", "markup", "model", "translation"},
     "charts": {"figures"}, "pages": {"charts", "compare", "model", "routing"}, "datasets": {"model", "routing"},
     "rendering": {"compare", "errors", "figures", "i18n", "markup", "model", "pages", "routing"},
@@ -19,8 +23,8 @@ ALLOWED = {
     "parallel": {"errors", "markup", "model", "rendering"},
     "incremental": {"cache", "errors", "loading", "model", "parallel", "progress", "routing", "translation"},
     "progress": set(),
-    "pipeline": {"cache", "datasets", "errors", "i18n", "incremental", "loading", "markup", "model", "output", "pages",
-                 "pdf", "progress", "rendering", "routing", "search", "validation"},
+    "pipeline": {"cache", "datasets", "errors", "freshness", "i18n", "incremental", "loading", "markup", "model", "output",
+                 "pages", "pdf", "progress", "rendering", "routing", "search", "validation"},
     "serve": {"errors", "pipeline", "watch"}, "watch": set(),
 }
 
