@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from portal import freshness, translating
-from portal.errors import ContentErrors
+from portal.errors import ContentError, ContentErrors, unexpected
 from portal.pdf import pdf_available
 from portal.pipeline import Project, build, generate
 from portal.progress import Progress
@@ -66,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     except ContentErrors as errors:
         print(errors, file=sys.stderr)
         return 1
+    except ContentError as error:
+        print(ContentErrors([error]), file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 (the last resort: one line, never a traceback)
+        print(unexpected(error), file=sys.stderr)
+        return 70
     return 0
 
 
@@ -95,7 +101,11 @@ def translations(args, project: Project) -> int:
         po = translating.export_po(translating.open_document(content, root, args.document),
                                    translating.load_terms(content))
         if args.output:
-            args.output.write_text(po, encoding="utf-8")
+            try:
+                args.output.write_text(po, encoding="utf-8")
+            except OSError as error:
+                print(f"build.py: cannot write {args.output}: {error.strerror}", file=sys.stderr)
+                return 1
             print(f"wrote {args.output}", file=sys.stderr)
         else:
             sys.stdout.write(po)

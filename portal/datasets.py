@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 from .model import Conflict, Indicator, Site, Value
@@ -13,6 +14,22 @@ CSV_COLUMNS = ("id", "indicator", "indicator_name", "unit", "document", "documen
                "period", "text", "number", "comparator", "anchor", "quote", "url")
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…) phones home)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+# The CSVs write "=" as the full-width "＝" so that no legitimate cell starts a formula
+CSV_COMPARATORS = {"=": "＝"}
+
+
+def csv_cell(value) -> str:
+    """A cell as OWASP recommends against CSV injection: text that a spreadsheet would run as a
+    formula gets a leading apostrophe; numbers stay numbers."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def _number(number: Decimal | None):
     if number is None:
         return None
@@ -20,12 +37,14 @@ def _number(number: Decimal | None):
 
 
 def portal_json(site: Site) -> bytes:
-    """site/data/portal.json: documents, indicators, values — stable order and formatting."""
+    """site/data/portal.json: documents, indicators, values, goals — stable order and formatting."""
     data = {
         "documents": [{"id": d.id, "source_file": d.source_file, "layer": d.layer,
                        "title": {"zh": d.title.zh, "en": d.title.en}, "date": d.date} for d in site.documents],
         "indicators": [_indicator_json(site, i) for i in site.indicators],
         "values": [_value_json(v) for v in site.values],
+        "goals": [{"id": g.id, "document": g.document, "anchor": g.source.anchor, "horizon": g.horizon,
+                   "text": {"zh": g.text.zh, "en": g.text.en}, "indicators": list(g.indicators)} for g in site.goals],
     }
     return _json_bytes(data)
 
@@ -80,10 +99,11 @@ def values_csv(site: Site, lang: str, base_url: str, indicator: str | None = Non
         measure, document = indicators[value.indicator], documents[value.document]
         link = base_url + url_for("document", lang, document.id) + "#" + value.source.anchor
         number = _number(value.number)
-        writer.writerow((value.id, value.indicator, measure.name[lang], measure.unit[lang], value.document,
-                         document.title[lang], document.layer, value.kind, value.period, value.text[lang],
-                         "" if number is None else number, value.comparator or "", value.source.anchor,
-                         value.source.quote, link))
+        comparator = CSV_COMPARATORS.get(value.comparator or "", value.comparator or "")
+        writer.writerow([csv_cell(cell) for cell in (
+            value.id, value.indicator, measure.name[lang], measure.unit[lang], value.document,
+            document.title[lang], document.layer, value.kind, value.period, value.text[lang],
+            "" if number is None else number, comparator, value.source.anchor, value.source.quote, link)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

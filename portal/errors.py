@@ -1,8 +1,11 @@
 """Errors that point at a place in the content: `path:line: message`."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+SHOWN_ERRORS = 50  # a longer report buries the first problem; the summary line gives the rest's count
 
 
 @dataclass(frozen=True)
@@ -16,33 +19,52 @@ class SourceRef:
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 
 
-class ContentError(Exception):
-    """One problem in the content, with where it is and how to fix it."""
+def quote(value, limit: int = 60) -> str:
+    """A value as an editor wrote it, in quotes, for a message: no Python escapes, invisible
+    characters named (U+2028), long text cut."""
+    text = str(value)
+    shown = "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+                    else ch for ch in text[:limit])
+    return f"'{shown}…'" if len(text) > limit else f"'{shown}'"
 
-    def __init__(self, src: SourceRef, message: str, hint: str | None = None) -> None:
+
+class ContentError(Exception):
+    """One problem in the content, with where it is and how to fix it.
+
+    `blocking` marks a file that could not be read or parsed at all: such errors are printed first,
+    since every other problem may follow from them."""
+
+    def __init__(self, src: SourceRef, message: str, hint: str | None = None, blocking: bool = False) -> None:
         super().__init__(message)
         self.src = src
         self.message = message
         self.hint = hint
+        self.blocking = blocking
 
     def __str__(self) -> str:
         text = f"{self.src}: {self.message}"
         return f"{text}\n    hint: {self.hint}" if self.hint else text
 
-    def sort_key(self) -> tuple[str, int, str]:
-        return (str(self.src.path), self.src.line or 0, self.message)
+    def sort_key(self) -> tuple[bool, str, int, str]:
+        return (not self.blocking, str(self.src.path), self.src.line or 0, self.message)
 
 
 class ContentErrors(Exception):
-    """Every problem found in one run, reported together."""
+    """Every problem found in one run, reported together: unreadable files first."""
 
-    def __init__(self, errors: list[ContentError]) -> None:
+    def __init__(self, errors: list[ContentError], suppressed: int = 0) -> None:
         self.errors = sorted(errors, key=ContentError.sort_key)
+        self.suppressed = suppressed  # problems not reported: they follow from one of the errors
         super().__init__(f"{len(self.errors)} error(s)")
 
     def __str__(self) -> str:
-        lines = [str(error) for error in self.errors]
-        lines.append(f"{len(self.errors)} error(s); nothing was written.")
+        lines = [str(error) for error in self.errors[:SHOWN_ERRORS]]
+        summary = f"{len(self.errors)} error(s)"
+        if len(self.errors) > SHOWN_ERRORS:
+            summary += f" ({len(self.errors) - SHOWN_ERRORS} not shown)"
+        if self.suppressed:
+            summary += f"; {self.suppressed} further problem(s) not reported: they follow from the errors above"
+        lines.append(f"{summary}; nothing was written.")
         return "\n".join(lines)
 
 
@@ -51,6 +73,7 @@ class Collector:
 
     def __init__(self) -> None:
         self.errors: list[ContentError] = []
+        self.suppressed = 0
 
     def add(self, src: SourceRef, message: str, hint: str | None = None) -> None:
         self.errors.append(ContentError(src, message, hint))
@@ -58,6 +81,18 @@ class Collector:
     def extend(self, errors: list[ContentError]) -> None:
         self.errors.extend(errors)
 
+    def suppress(self) -> None:
+        """Count a problem left unreported because it follows from another error (a file that failed to
+        load, a record that is invalid itself)."""
+        self.suppressed += 1
+
     def raise_if_any(self) -> None:
         if self.errors:
-            raise ContentErrors(self.errors)
+            raise ContentErrors(self.errors, self.suppressed)
+
+
+def unexpected(error: BaseException) -> str:
+    """The one line shown for a failure no check anticipated (the site is left as it was)."""
+    detail = " ".join(str(error).split())[:200]
+    return (f"internal error: {type(error).__name__}{': ' + detail if detail else ''} — this is a bug: please "
+            "report it with the change that caused it; nothing was written.")

@@ -5,16 +5,56 @@ import difflib
 import re
 from decimal import Decimal, InvalidOperation
 
-from .errors import Collector
+from .errors import Collector, SourceRef, quote
 from .loading import Record
 from .model import Localized
 
 ID = r"[a-z0-9]+(?:[-.][a-z0-9]+)*"
 
 
-def _type_name(value) -> str:
-    return {dict: "a mapping", Record: "a mapping", list: "a list", bool: "true/false",
-            int: "a number", float: "a number", str: "text"}.get(type(value), type(value).__name__)
+# A figure in the content is at most trillions with a few decimals; beyond that it is a typo (and a
+# number like 1e999999 would take minutes to print digit by digit).
+MAX_EXPONENT = 18
+
+
+def type_name(value) -> str:
+    """What a YAML value is, in an editor's words."""
+    for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (int, "a number"),
+                       (float, "a number"), (str, "text")):
+        if isinstance(value, kind):
+            return name
+    return "nothing" if value is None else "an unknown kind of value"
+
+
+def decimal_of(value) -> Decimal | None:
+    """A finite number of sensible size from YAML (int, float, or text such as '2100' or '1/3'), else None."""
+    text = str(value).strip()
+    try:
+        if re.fullmatch(r"\d+/\d+", text):
+            top, bottom = text.split("/")
+            if int(bottom) == 0:
+                return None
+            number = Decimal(top) / Decimal(bottom)
+        else:
+            number = Decimal(text)
+    except (InvalidOperation, ValueError, ArithmeticError):
+        return None
+    if not number.is_finite() or (number and abs(number.adjusted()) > MAX_EXPONENT):
+        return None
+    return number
+
+
+def key_name(key) -> str:
+    """A mapping key as the editor wrote it (YAML reads an empty key or `~` as null)."""
+    return "null" if key is None else str(key)
+
+
+def describe(kind: str, record: Record) -> str:
+    """How messages name a record: value 'plan2025.gdp', or value (no id)."""
+    ident = record.get("id")
+    if isinstance(ident, (str, int)) and not isinstance(ident, bool) and str(ident).strip():
+        return f"{kind} {quote(ident)}"
+    return f"{kind} (no id)"
 
 
 class Fields:
@@ -30,6 +70,14 @@ class Fields:
         self.errors.add(self.record.ref(key), f"{self.what}: {message}", hint)
         self.ok = False
 
+    def missing(self, key: str, hint: str | None = None) -> None:
+        """A required field is absent; an empty record is one error, not one per field."""
+        if self.record:
+            self.fail(None, f"missing field '{key}'", hint)
+        elif self.ok:
+            self.fail(None, "the record is empty", "fill in its fields (see the content schema in README.md)")
+        self.ok = False
+
     def present(self, key: str) -> bool:
         return self.record.get(key) not in (None, "")
 
@@ -38,16 +86,16 @@ class Fields:
         """A text field; numbers are accepted as text (period: 2024)."""
         if not self.present(key):
             if required:
-                self.fail(None, f"missing field '{key}'", hint)
+                self.missing(key, hint)
             return None
         value = self.record[key]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            self.fail(key, f"field '{key}' must be text, not {_type_name(value)}", hint)
+            self.fail(key, f"field '{key}' must be text, not {type_name(value)}", hint)
             return None
         if pattern and not re.fullmatch(pattern, value):
-            self.fail(key, f"field '{key}' has the malformed value {value!r}", hint)
+            self.fail(key, f"field '{key}' has the malformed value {quote(value)}", hint)
             return None
         return value
 
@@ -57,7 +105,7 @@ class Fields:
     def choice(self, key: str, options, required: bool = True) -> str | None:
         value = self.text(key, required)
         if value is not None and value not in options:
-            self.fail(key, f"field '{key}' is {value!r}, not one of {', '.join(map(str, options))}")
+            self.fail(key, f"field '{key}' is {quote(value)}, not one of {', '.join(map(str, options))}")
             return None
         return value
 
@@ -69,49 +117,77 @@ class Fields:
             return None
         value = self.record[key]
         if not isinstance(value, bool):
-            self.fail(key, f"field '{key}' must be true/false, not {_type_name(value)}")
+            self.fail(key, f"field '{key}' must be true/false, not {type_name(value)}")
             return None
         return value
 
     def number(self, key: str, required: bool = False) -> Decimal | None:
         if not self.present(key):
             if required:
-                self.fail(None, f"missing field '{key}'")
+                self.missing(key)
             return None
         value = self.record[key]
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            self.fail(key, f"field '{key}' must be a number, not {_type_name(value)}")
+            self.fail(key, f"field '{key}' must be a number, not {type_name(value)}")
             return None
-        try:
-            if isinstance(value, str) and re.fullmatch(r"\d+/\d+", value.strip()):
-                top, bottom = value.strip().split("/")
-                return Decimal(top) / Decimal(bottom)
-            return Decimal(str(value))
-        except InvalidOperation:
-            self.fail(key, f"field '{key}' must be a number, not {value!r}")
-            return None
+        number = decimal_of(value)
+        if number is None:
+            self.fail(key, f"field '{key}' must be a number, not {quote(value)}",
+                      "write digits, e.g. 2100 or 6.5 (no .inf, .nan or division by zero)")
+        return number
+
+    def idents(self, key: str, required: bool = False) -> list[str]:
+        """A list of ids (references); each item must be an id, reported at its own line."""
+        good = []
+        items = self.items(key, required)
+        for index, item in enumerate(items):
+            line = items.lines[index] if hasattr(items, "lines") else None
+            if isinstance(item, str) and re.fullmatch(ID, item):
+                good.append(item)
+                continue
+            problem = f"must be an id, not {type_name(item)}" if not isinstance(item, str) else \
+                f"{quote(item)} is not an id"
+            src = SourceRef(self.record.path, line) if line else self.record.ref(key)
+            self.errors.add(src, f"{self.what}: item {index + 1} of '{key}' {problem}",
+                            "list ids: '- some-id' or [a-id, b-id]")
+            self.ok = False
+        return good
 
     def mapping(self, key: str, required: bool = True) -> Record | None:
         if not self.present(key):
             if required:
-                self.fail(None, f"missing field '{key}'")
+                self.missing(key)
             return None
         value = self.record[key]
         if not isinstance(value, Record):
-            self.fail(key, f"field '{key}' must be a mapping, not {_type_name(value)}")
+            self.fail(key, f"field '{key}' must be a mapping, not {type_name(value)}")
             return None
         return value
 
     def items(self, key: str, required: bool = False) -> list:
         if not self.present(key):
             if required:
-                self.fail(None, f"missing field '{key}'")
+                self.missing(key)
             return []
         value = self.record[key]
         if not isinstance(value, list):
-            self.fail(key, f"field '{key}' must be a list, not {_type_name(value)}")
+            self.fail(key, f"field '{key}' must be a list, not {type_name(value)}")
             return []
         return value
+
+    def records(self, key: str, required: bool = False) -> list[Record]:
+        """A list of mappings; other items are reported at their own line."""
+        good = []
+        items = self.items(key, required)
+        for index, item in enumerate(items):
+            if isinstance(item, Record):
+                good.append(item)
+            else:
+                line = items.lines[index] if hasattr(items, "lines") else None
+                self.errors.add(SourceRef(self.record.path, line) if line else self.record.ref(key),
+                                f"{self.what}: item {index + 1} of '{key}' must be a mapping, not {type_name(item)}")
+                self.ok = False
+        return good
 
     def localized(self, key: str, required: bool = True) -> Localized | None:
         """A {zh, en} pair; a missing side is a missing translation."""
@@ -126,7 +202,7 @@ class Fields:
                                 f"add the {'Chinese' if lang == 'zh' else 'English'}: '{lang}: …'")
                 self.ok = False
             elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
-                self.errors.add(pair.ref(lang), f"{self.what}: '{key}.{lang}' must be text, not {_type_name(value)}")
+                self.errors.add(pair.ref(lang), f"{self.what}: '{key}.{lang}' must be text, not {type_name(value)}")
                 self.ok = False
             elif lang == "en" and re.search(r"[\u3400-\u9fff]", str(value)):
                 self.errors.add(pair.ref(lang), f"{self.what}: Chinese characters in '{key}.en'",
@@ -135,13 +211,14 @@ class Fields:
             else:
                 sides[lang] = str(value).strip()
         for extra in set(pair) - {"zh", "en"}:
-            self.errors.add(pair.ref(extra), f"{self.what}: unknown language '{key}.{extra}'", "use zh and en")
+            self.errors.add(pair.ref(extra), f"{self.what}: unknown language '{key}.{key_name(extra)}'",
+                            "use zh and en")
             self.ok = False
         return Localized(sides["zh"], sides["en"]) if len(sides) == 2 else None
 
     def no_unknown(self, allowed) -> None:
         for key in self.record:
             if key not in allowed:
-                close = difflib.get_close_matches(str(key), list(allowed), n=1)
-                self.fail(key, f"unknown field '{key}'", f"did you mean '{close[0]}'?" if close else
+                close = difflib.get_close_matches(key_name(key), list(allowed), n=1)
+                self.fail(key, f"unknown field {quote(key_name(key))}", f"did you mean '{close[0]}'?" if close else
                           f"allowed fields: {', '.join(allowed)}")

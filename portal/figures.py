@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .errors import quote
+
 MAGNITUDES = {"万亿": Decimal("1e12"), "亿": Decimal("1e8"), "万": Decimal("1e4"), "千": Decimal("1e3")}
 
 # zh prefix -> (comparator, English words placed before the amount)
@@ -173,9 +175,13 @@ def parse_figure(text: str) -> Figure:
         break
     match = re.match(_NUMBER, rest)
     if not match:
-        raise FigureError(f"no number in {raw!r}")
+        raise FigureError(f"no number in {quote(raw)}")
     digits, rest = match.group(0), rest[match.end():]
+    if len(digits) > 20:
+        raise FigureError(f"the number in {quote(raw)} has too many digits")
     fraction = digits if "/" in digits else None
+    if fraction and not int(digits.split("/")[1]):
+        raise FigureError(f"division by zero in {quote(raw)}")
     number = Decimal(digits.split("/")[0]) / Decimal(digits.split("/")[1]) if fraction else Decimal(digits)
     key = _longest(rest, INFIXES)
     if key:
@@ -196,10 +202,10 @@ def parse_figure(text: str) -> Figure:
         suffix = _longest(rest, SUFFIXES, at_start=False)
     unit = rest
     if unit and unit not in UNITS:
-        raise FigureError(f"unknown unit {unit!r} in {raw!r}")
+        raise FigureError(f"unknown unit {quote(unit)} in {quote(raw)}")
     strong = [c for c in comparators if c != "="]
     if len(set(strong)) > 1:
-        raise FigureError(f"conflicting qualifiers in {raw!r}")
+        raise FigureError(f"conflicting qualifiers in {quote(raw)}")
     comparator = strong[0] if strong else "="
     return Figure(number, magnitude, unit, comparator, " ".join(w for w in before if w),
                   "".join(after), lead, fraction, ordinal=ordinal_form)

@@ -47,10 +47,21 @@ def block_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
 
 
-def read_confirmed(path: Path, shown: Path, doc_id: str) -> dict[str, Confirmed]:
-    """en.sources.yaml as anchor -> Confirmed; an absent file confirms nothing."""
+def read_confirmed(path: Path, shown: Path, doc_id: str, parsed: dict | None = None,
+                   digest: str | None = None) -> dict[str, Confirmed]:
+    """en.sources.yaml as anchor -> Confirmed; an absent file confirms nothing. With a `parsed` cache
+    and the file's digest, a file read before is not parsed again (YAML parsing is the slow part)."""
     if not path.is_file():
         return {}
+    if parsed is not None and digest and ("sources", digest) in parsed:
+        return parsed[("sources", digest)]
+    entries = _parse_confirmed(path, shown, doc_id)
+    if parsed is not None and digest:
+        parsed[("sources", digest)] = entries
+    return entries
+
+
+def _parse_confirmed(path: Path, shown: Path, doc_id: str) -> dict[str, Confirmed]:
     data = load_yaml(path, shown)
     if data is None:
         return {}
@@ -97,9 +108,11 @@ def block_states(zh: Body, en: Body, confirmed: dict[str, Confirmed],
     return states
 
 
-def translation_state(doc_id: str, zh: Body, en: Body, folder: Path, shown: Path) -> TranslationState:
-    """The state of every block of a document; `folder` is its content folder, `shown` how errors name it."""
-    confirmed = read_confirmed(folder / SOURCES, shown / SOURCES, doc_id)
+def translation_state(doc_id: str, zh: Body, en: Body, folder: Path, shown: Path, parsed: dict | None = None,
+                      digest: str | None = None) -> TranslationState:
+    """The state of every block of a document; `folder` is its content folder, `shown` how errors name it
+    (`parsed` and `digest` as for read_confirmed)."""
+    confirmed = read_confirmed(folder / SOURCES, shown / SOURCES, doc_id, parsed, digest)
     return TranslationState(doc_id, tuple(block_states(zh, en, confirmed, ChangeDates(folder / "zh.md"))))
 
 

@@ -74,6 +74,8 @@ class Incremental:
                 render_in_parallel(new, bodies, links, labels, minimum=self.parallel_min, advance=stage.advance)
 
         def render(lang: str, source, lang_links):
+            if source.text == "" and source.error:  # unreadable: its error, and nothing to cache
+                return None, [source.error]
             key = key_of(lang, source)
             if key not in bodies:
                 bodies[key] = renderers[lang].render(source.text, source.shown, lang_links)
@@ -117,6 +119,8 @@ class Incremental:
             source = loading.SourceText(content / "documents" / doc_id / f"{lang}.md", Path(key), hashes[key])
             body, problems = self._render_body(lang, source)
             errors.extend(problems)
+            if body is None:
+                continue
             updated[doc_id] = dataclasses.replace(document, bodies={**document.bodies, lang: body})
         site = dataclasses.replace(last.site, documents=tuple(updated.get(d.id, d) for d in last.site.documents))
         for document in updated.values():

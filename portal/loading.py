@@ -1,13 +1,26 @@
 """Content files -> raw records that remember their line numbers."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
-from .errors import ContentError, SourceRef
+from .errors import ContentError, SourceRef, quote
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Limits checked before a file reaches a parser: the content is far below them (largest file 130 KB,
+# longest line 7,600 characters, deepest YAML 6 levels); an input beyond them is a mistake or an attack
+# (libyaml's composer overflows the C stack on ~30,000 nested lists).
+MAX_BYTES = 1_000_000
+MAX_LINE = 20_000
+MAX_DEPTH = 40
+# C0 and C1 control characters other than tab and newline; the Unicode noncharacters U+FFFE and U+FFFF
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# What PyYAML counts as a line break besides \n (after \r\n and \r are read as \n)
+_YAML_BREAKS = re.compile(r"[\n\x85\u2028\u2029]")
+_REPR_ESCAPE = re.compile(r"'(\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[0tnr]))'")
 
 
 class Record(dict):
@@ -19,34 +32,83 @@ class Record(dict):
 
     def ref(self, key: str | None = None) -> SourceRef:
         """Where this record, or one of its keys, is written."""
-        return SourceRef(self.path, self.lines.get(key, self.line) if key else self.line)
+        return SourceRef(self.path, self.lines.get(key, self.line) if key is not None else self.line)
+
+
+class LineMap:
+    """PyYAML's line numbers -> the file's lines: PyYAML also breaks lines at U+0085, U+2028 and
+    U+2029, and marks the end of a file one line past its last."""
+
+    def __init__(self, text: str) -> None:
+        self.last = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+        odd = any(ch in text for ch in "\x85\u2028\u2029")
+        # real[n]: the file's line on which PyYAML's line n begins
+        self.real = None
+        if odd:
+            self.real, line = [1], 1
+            for match in _YAML_BREAKS.finditer(text):
+                line += match.group(0) == "\n"
+                self.real.append(line)
+
+    def __call__(self, mark) -> int:
+        if mark is None:
+            return 1
+        line = mark.line + 1 if self.real is None else self.real[min(mark.line, len(self.real) - 1)]
+        return max(1, min(line, self.last))
 
 
 class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     path = Path("?")
+    line_of = staticmethod(lambda mark: mark.line + 1)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Record:
     loader.flatten_mapping(node)
     record = Record()
-    record.path, record.line, record.lines = loader.path, node.start_mark.line + 1, {}
+    record.path, record.line, record.lines = loader.path, loader.line_of(node.start_mark), {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in record:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {record.lines[key]})", key_node.start_mark)
+                None, None, f"duplicate key {quote(key)} (first on line {record.lines[key]})", key_node.start_mark)
         record[key] = loader.construct_object(value_node, deep=True)
-        record.lines[key] = key_node.start_mark.line + 1
+        record.lines[key] = loader.line_of(key_node.start_mark)
     return record
 
 
-def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> str:
-    """Keep dates as the ISO text the editor wrote, not datetime objects."""
+class Items(list):
+    """A YAML list that knows the line of each item."""
+
+    lines: list[int]
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Items:
+    items = Items(loader.construct_object(child, deep=True) for child in node.value)
+    items.lines = [loader.line_of(child.start_mark) for child in node.value]
+    return items
+
+
+def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    """Keep dates as the ISO text the editor wrote, not datetime objects; a plain `=` (YAML 1.1's
+    "value" key) as the text "=", as in `comparator: =`."""
     return loader.construct_scalar(node)
 
 
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
+    try:
+        number = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:  # over Python's 4,300-digit limit for int()
+        number = None
+    if number is None or number.bit_length() > 200:  # 0xfff… is read without a limit, and printed with one
+        raise yaml.constructor.ConstructorError(None, None, "the number has too many digits", node.start_mark)
+    return number
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_LineLoader.add_constructor("tag:yaml.org,2002:value", _construct_text)
 
 
 def display_path(path: Path, root: Path) -> Path:
@@ -58,46 +120,130 @@ def display_path(path: Path, root: Path) -> Path:
 
 
 def read_text(path: Path, shown: Path) -> str:
-    """A UTF-8 text file, or a ContentError naming it."""
+    """A UTF-8 text file within the size limits and free of control characters, or a ContentError naming
+    the line; line ends are read as \\n."""
     try:
-        return path.read_text(encoding="utf-8")
+        if path.stat().st_size > MAX_BYTES:  # not even read: a huge file must not fill the memory
+            raise ContentError(SourceRef(shown, 1), f"file is larger than {MAX_BYTES // 1_000_000} MB",
+                               "split it into several files", blocking=True)
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise ContentError(SourceRef(shown), "file not found") from None
+        raise ContentError(SourceRef(shown, 1), "file not found", blocking=True) from None
+    except OSError as error:
+        raise ContentError(SourceRef(shown, 1), f"cannot be read: {error.strerror or error}", blocking=True) from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise ContentError(SourceRef(shown, line), "not valid UTF-8", "save the file as UTF-8") from None
+        line = data[: error.start].count(b"\n") + 1
+        raise ContentError(SourceRef(shown, line), "not valid UTF-8", "save the file as UTF-8",
+                           blocking=True) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control:
+        raise ContentError(SourceRef(shown, text.count("\n", 0, control.start()) + 1),
+                           f"control character U+{ord(control.group(0)):04X} is not allowed",
+                           "delete it (most editors do not show it)", blocking=True)
+    for number, line in enumerate(text.split("\n"), 1):
+        if len(line) > MAX_LINE:
+            raise ContentError(SourceRef(shown, number), f"line is longer than {MAX_LINE:,} characters",
+                               "break it into several lines", blocking=True)
+    return text
+
+
+def _screen(text: str) -> None:
+    """Walk the parser's events (libyaml reads them one at a time, so this stops at the first problem)
+    and reject what the content never uses and what makes the composer crash or blow up: tags,
+    anchors and aliases (the billion-laughs bomb), collections as keys, nesting beyond MAX_DEPTH."""
+    stack: list[list] = []  # per open collection: [is a mapping, children so far]
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        is_key = bool(stack) and stack[-1][0] and stack[-1][1] % 2 == 0
+        if stack:
+            stack[-1][1] += 1
+        where = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused("aliases (*name) are not allowed", where, "write the value out in full")
+        if event.anchor is not None:
+            raise _Refused("anchors (&name) are not allowed", where, "remove '&" + event.anchor[:40] + "'")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown_tag = tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(f"tags ({shown_tag[:40]}) are not allowed", where,
+                           "remove the tag; quote text that looks like a number or true/false")
+        if isinstance(event, yaml.CollectionStartEvent):
+            if is_key:
+                raise _Refused("a key must be text, not a list or mapping", where, "write 'key: value'")
+            stack.append([isinstance(event, yaml.MappingStartEvent), 0])
+            if len(stack) > MAX_DEPTH:
+                raise _Refused(f"nested more than {MAX_DEPTH} levels deep", where, "the content needs a few levels")
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.mark, self.hint = message, mark, hint
+
+
+def _unescape_reprs(problem: str) -> str:
+    """PyYAML writes characters as Python reprs ('\\t'); name them as the other messages do."""
+    return _REPR_ESCAPE.sub(lambda m: quote(m.group(1).encode("ascii").decode("unicode_escape")), problem)
 
 
 def load_yaml(path: Path, shown: Path):
-    """Parse one YAML file into Records; syntax errors carry their line."""
+    """Parse one YAML file into Records; every failure is a ContentError with its line."""
     text = read_text(path, shown)
-    loader = _LineLoader(text)
-    loader.path = shown
+    line_of = LineMap(text)
+    loader = None
     try:
+        _screen(text)
+        loader = _LineLoader(text)
+        loader.path, loader.line_of = shown, line_of
         return loader.get_single_data()
+    except _Refused as refused:
+        raise ContentError(SourceRef(shown, line_of(refused.mark)), refused.message, refused.hint,
+                           blocking=True) from None
+    except yaml.constructor.ConstructorError as error:  # well-formed, but not a value the content can hold
+        problem = _unescape_reprs(error.problem or error.context or "unreadable")
+        raise ContentError(SourceRef(shown, line_of(error.problem_mark or error.context_mark)), problem,
+                           blocking=True) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        problem = error.problem or str(error)
-        raise ContentError(SourceRef(shown, line), f"YAML syntax: {problem}",
-                           "check indentation, colons and quotes on this line and the one above") from None
+        problem = _unescape_reprs(error.problem or error.context or "unreadable")
+        raise ContentError(SourceRef(shown, line_of(mark)), f"YAML syntax: {problem}",
+                           "check indentation, colons and quotes on this line and the one above",
+                           blocking=True) from None
+    except yaml.YAMLError as error:  # ReaderError and the like: a position, no mark
+        position = getattr(error, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+        reason = _unescape_reprs(getattr(error, "reason", "") or "unreadable")
+        raise ContentError(SourceRef(shown, min(line, line_of.last)), f"YAML syntax: {reason}",
+                           blocking=True) from None
     finally:
-        loader.dispose()
-
-
+        if loader is not None:
+            loader.dispose()
 
 
 class SourceText:
-    """A Markdown file read only when its text is needed (a cached render needs just its digest)."""
+    """A Markdown file read only when its text is needed (a cached render needs just its digest).
+
+    A file that cannot be read reads as empty text and keeps its ContentError in `error`."""
 
     def __init__(self, path: Path, shown: Path, digest: str | None) -> None:
         self.path, self.shown, self.digest = path, shown, digest
         self._text: str | None = None
+        self.error: ContentError | None = None
 
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = read_text(self.path, self.shown)
+            try:
+                self._text = read_text(self.path, self.shown)
+            except ContentError as error:
+                self.error, self._text = error, ""
         return self._text
 
 
@@ -107,7 +253,7 @@ class RawContent:
     def __init__(self, root: Path, hashes: dict[str, str] | None = None, parsed: dict | None = None) -> None:
         self.root = root
         self.hashes = hashes or {}
-        self.parsed = parsed if parsed is not None else {}  # YAML already parsed, by file digest
+        self.parsed = parsed if parsed is not None else {}  # YAML already parsed, by (file, digest)
         self.errors: list[ContentError] = []
         self.site: Record | None = None
         self.documents: list[tuple[Record, dict[str, tuple[str, Path]]]] = []
@@ -117,40 +263,49 @@ class RawContent:
         self.conflicts: list[Record] = []
         self.terms: list[Record] = []
         self.themes: list[Record] = []
+        self.goals: list[Record] = []
+        self.failed: set[str] = set()  # the kinds of record a file failed to load for ("values", …)
+        self.failed_documents: set[str] = set()  # document folders whose meta.yaml failed to load
 
     def shown(self, path: Path) -> Path:
         return Path("content") / path.relative_to(self.root)
 
-    def read_yaml(self, path: Path, expect: type):
-        """One YAML file whose top level must be `expect` (dict or list); None after an error."""
+    def read_yaml(self, path: Path, expect: type, kind: str):
+        """One YAML file whose top level must be `expect` (dict or list); None after an error, and
+        `kind` is then remembered as incomplete (references into it are not reported)."""
         shown = self.shown(path)
         digest = self.hashes.get(shown.as_posix())
+        key = (shown.as_posix(), digest)  # records remember their file: the same bytes elsewhere are other records
         try:
-            if digest and digest in self.parsed:
-                data = self.parsed[digest]
+            if digest and key in self.parsed:
+                data = self.parsed[key]
             else:
                 data = load_yaml(path, shown)
                 if digest:
-                    self.parsed[digest] = data
+                    self.parsed[key] = data
         except ContentError as error:
             self.errors.append(error)
+            self.failed.add(kind)
             return None
         if not isinstance(data, expect):
             what = "a mapping (key: value)" if expect is dict else "a list (- items)"
-            self.errors.append(ContentError(SourceRef(shown, 1), f"the file must hold {what}"))
+            self.errors.append(ContentError(SourceRef(shown, 1), f"the file must hold {what}", blocking=True))
+            self.failed.add(kind)
             return None
         return data
 
-    def read_list(self, path: Path) -> list[Record]:
-        """Items of a YAML list file; non-mapping items are reported."""
-        items = self.read_yaml(path, list) or []
+    def read_list(self, path: Path, kind: str) -> list[Record]:
+        """Items of a YAML list file; non-mapping items are reported (and make the kind incomplete)."""
+        items = self.read_yaml(path, list, kind) or []
         good = []
         for index, item in enumerate(items):
             if isinstance(item, Record):
                 good.append(item)
             else:
-                self.errors.append(ContentError(SourceRef(self.shown(path)),
+                line = items.lines[index] if isinstance(items, Items) else 1
+                self.errors.append(ContentError(SourceRef(self.shown(path), line),
                                                 f"item {index + 1} is not a mapping", "start it with '- id: …'"))
+                self.failed.add(kind)
         return good
 
 
@@ -160,25 +315,31 @@ def load_content(content: Path, hashes: dict[str, str] | None = None, parsed: di
     With `hashes` (file digests by shown path) YAML parsed before is reused from `parsed`, and
     Markdown is read only when it has to be rendered."""
     raw = RawContent(content, hashes, parsed)
-    raw.site = raw.read_yaml(content / "site.yaml", dict)
-    for folder in sorted(p for p in (content / "documents").iterdir() if p.is_dir()):
-        meta = raw.read_yaml(folder / "meta.yaml", dict)
+    raw.site = raw.read_yaml(content / "site.yaml", dict, "site")
+    folders = (content / "documents").iterdir() if (content / "documents").is_dir() else ()
+    for folder in sorted(p for p in folders if p.is_dir()):
+        meta = raw.read_yaml(folder / "meta.yaml", dict, "documents")
         bodies = {}
         for lang in ("zh", "en"):
             path = folder / f"{lang}.md"
             shown = raw.shown(path)
             if not path.is_file():
-                raw.errors.append(ContentError(SourceRef(shown), "file not found",
-                                               "every document needs zh.md and en.md"))
+                raw.errors.append(ContentError(SourceRef(raw.shown(folder / "meta.yaml"), 1),
+                                               f"document '{folder.name}' has no {lang}.md",
+                                               "every document needs zh.md and en.md", blocking=True))
                 continue
             bodies[lang] = SourceText(path, shown, raw.hashes.get(shown.as_posix()))
         if meta is not None:
             raw.documents.append((meta, bodies))
+        else:
+            raw.failed_documents.add(folder.name)
     for path in sorted((content / "indicators").glob("*.yaml")):
-        raw.indicators.extend(raw.read_list(path))
+        raw.indicators.extend(raw.read_list(path, "indicators"))
     for path in sorted((content / "values").glob("*.yaml")):
-        raw.values.extend(raw.read_list(path))
-    for name, target in (("categories.yaml", raw.categories), ("conflicts.yaml", raw.conflicts), ("glossary.yaml", raw.terms), ("themes.yaml", raw.themes)):
+        raw.values.extend(raw.read_list(path, "values"))
+    for name, kind, target in (("categories.yaml", "categories", raw.categories),
+                               ("conflicts.yaml", "conflicts", raw.conflicts), ("glossary.yaml", "terms", raw.terms),
+                               ("themes.yaml", "themes", raw.themes), ("goals.yaml", "goals", raw.goals)):
         if (content / name).exists():
-            target.extend(raw.read_list(content / name))
+            target.extend(raw.read_list(content / name, kind))
     return raw

@@ -1,9 +1,11 @@
 """Markdown -> HTML for document bodies, with anchored blocks, footnotes and glossary links."""
 from __future__ import annotations
 
+import html
 import re
-from html import escape
+import unicodedata
 import xml.etree.ElementTree as etree
+from html import escape
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from .errors import ContentError, SourceRef
+from .errors import ContentError, SourceRef, quote
 from .model import Block, Body
 
 ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -22,6 +24,27 @@ _TABLE_STYLE = re.compile(r"^text-align: (left|right|center);$")
 _HTML_TAG = re.compile(r"<\s*[A-Za-z!/?][^>]*>?")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _SKIP_LINKING = {"a", "code", "sup", "h1", "h2", "h3", "h4", "h5", "h6", "th"}
+# Limits on a document's shape, far above what the content uses (indentation 2, five '[' in a
+# paragraph): Python-Markdown recurses once per nesting level (lists 400 deep overflow the stack) and
+# scans forward from every unclosed '[' (5,000 of them take 14 s).
+MAX_INDENT = 40  # columns, tabs counted as 4: ten levels of list
+MAX_QUOTES = 10
+MAX_BRACKETS = 100  # '[' in one block (between blank lines)
+LINK_HINT = "links may be https:, http:, mailto:, a path on this site or a #fragment"
+
+
+def link_allowed(href: str) -> bool:
+    """Whether a link may appear on the site: https:, http:, mailto:, a relative path or a #fragment,
+    judged as a browser reads it (character references decoded, control characters and whitespace
+    removed, any case); protocol-relative //host links are refused."""
+    decoded, previous = href, None
+    while decoded != previous:  # &amp;#106; and the like, however deep
+        previous, decoded = decoded, html.unescape(decoded)
+    cleaned = "".join(ch for ch in decoded if not (ch.isspace() or unicodedata.category(ch)[0] in "CZ")).lower()
+    if cleaned.replace("\\", "/").startswith("//"):
+        return False
+    scheme = re.split(r"[/?#]", cleaned, maxsplit=1)[0]
+    return ":" not in scheme or re.match(r"(https?|mailto):", cleaned) is not None
 
 
 @dataclass(frozen=True)
@@ -45,7 +68,8 @@ class TermLinks:
 
 
 class _Collect(Treeprocessor):
-    """Runs last: numbers table rows, gathers anchored blocks, links glossary terms, adds permalinks."""
+    """Runs last: numbers table rows, gathers anchored blocks, links glossary terms, adds permalinks,
+    makes tables focusable."""
 
     def __init__(self, md: markdown.Markdown, state: dict) -> None:
         super().__init__(md)
@@ -56,11 +80,12 @@ class _Collect(Treeprocessor):
         _number_table_rows(root)
         state["blocks"] = _collect_blocks(root, state["lang"])
         state["unanchored"] = [(el.tag, _text(el)) for el in root if el.tag == "p" and not el.get("id")]
-        state["bad_attrs"] = _bad_attributes(root)
+        state["bad_attrs"] = _bad_attributes(root, self.md.htmlStash)
         links: TermLinks | None = state.get("links")
         if links and links.pattern:
             _link_terms(root, links, state["lang"])
         _add_permalinks(root, state["permalink"])
+        _focusable_tables(root)  # after the attribute check: tabindex is ours, not the content's
 
 
 def _text(elem: etree.Element, lang: str = "zh", exclude_zh: bool = False) -> str:
@@ -83,6 +108,12 @@ def _text(elem: etree.Element, lang: str = "zh", exclude_zh: bool = False) -> st
     walk(elem)
     joined = re.sub(r"\x02[^\x03]*\x03", "", "".join(parts))
     return re.sub(r"\s+", " ", joined).strip()
+
+
+def _focusable_tables(root: etree.Element) -> None:
+    """Tables scroll sideways when wider than the screen: a keyboard user must be able to reach them."""
+    for table in root.iter("table"):
+        table.set("tabindex", "0")
 
 
 def _number_table_rows(root: etree.Element) -> None:
@@ -131,16 +162,25 @@ def _cell_text(row: etree.Element) -> str:
     return " | ".join(_text(cell) for cell in row)
 
 
-def _bad_attributes(root: etree.Element) -> list[str]:
+def _bad_attributes(root: etree.Element, stash) -> list[tuple[str, str]]:
+    """(name, value) of every attribute a document may not set, links included; judged on the value
+    as it will be written out (Python-Markdown keeps character references aside until then)."""
     bad = []
     for elem in root.iter():
         for name, value in elem.attrib.items():
-            if name not in ALLOWED_ATTRS or (name == "style" and not _TABLE_STYLE.match(value)):
-                bad.append(f'{name}="{value}"')
-            elif name == "href" and re.match(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:", value) \
-                    and not re.match(r"^(https?|mailto):", value):
-                bad.append(f'href="{value}"')
+            if value is not None:
+                value = _STASHED.sub(lambda m: _stashed(stash, int(m.group(1))), value)
+            if name not in ALLOWED_ATTRS or value is None or (name == "style" and not _TABLE_STYLE.match(value)) or \
+                    (name == "href" and not link_allowed(value)):
+                bad.append((name, value))
     return bad
+
+
+_STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
+
+
+def _stashed(stash, index: int) -> str:
+    return str(stash.rawHtmlBlocks[index]) if index < len(stash.rawHtmlBlocks) else ""
 
 
 def _link_terms(root: etree.Element, links: TermLinks, lang: str) -> None:
@@ -200,7 +240,7 @@ def _add_permalinks(root: etree.Element, label: str) -> None:
         if elem.get("id") and (elem.tag == "p" or elem.tag in HEADINGS or
                                (elem.tag == "li" and not elem.get("id", "").startswith("fn-"))):
             link = etree.SubElement(elem, "a", {"class": "permalink", "href": f"#{elem.get('id')}",
-                                                "aria-label": label})
+                                                "aria-label": label, "title": label})
             link.text = "¶"
 
 
@@ -228,17 +268,29 @@ class Renderer:
         )
 
     def render(self, text: str, shown: Path, links: TermLinks | None = None) -> tuple[Body | None, list[ContentError]]:
-        """Render one body; returns the Body and every problem found in it."""
+        """Render one body; returns the Body (None when it cannot be rendered) and every problem in it."""
+        shape = _shape_errors(text, shown)
+        if shape:
+            return None, shape
         errors = _raw_html_errors(text, shown)
+        for key in ("blocks", "unanchored", "bad_attrs"):
+            self.state.pop(key, None)  # nothing of the previous document may survive
         self.state["links"] = links
         self.md.reset()
-        html = self.md.convert(text)
+        try:
+            html = self.md.convert(text)
+        except RecursionError:
+            return None, [ContentError(SourceRef(shown, 1), "the Markdown nests too deeply to render",
+                                       "flatten nested lists and quotes", blocking=True)]
         if self.md.htmlStash.html_counter and not errors:
-            errors.append(ContentError(SourceRef(shown), "raw HTML is not allowed in Markdown",
+            errors.append(ContentError(SourceRef(shown, 1), "raw HTML is not allowed in Markdown",
                                        "write it in Markdown; attributes go in {: … } lists"))
-        lines = _Lines(text)
+        if "blocks" not in self.state:
+            return None, [ContentError(SourceRef(shown, 1), "the document has no text",
+                                       "write its text, in anchored blocks as in the other documents")]
+        lines = text.split("\n")
         blocks = []
-        seen: dict[str, int | None] = {}
+        seen: dict[str, int] = {}
         for anchor, kind, plain, level, english_only in self.state["blocks"]:
             line = _line_of(lines, anchor, plain)
             if not ANCHOR.match(anchor) and not anchor.startswith(("fn-", "fnref-")):
@@ -258,10 +310,15 @@ class Renderer:
             errors.append(ContentError(SourceRef(shown, _line_of(lines, None, plain)),
                                        f"paragraph has no anchor: '{plain[:30]}…'",
                                        "add a line '{: #some-anchor }' directly under the paragraph"))
-        for attribute in self.state["bad_attrs"]:
-            line = next((n for n, l in enumerate(lines, 1) if attribute.split("=")[0] in l), None)
-            errors.append(ContentError(SourceRef(shown, line), f"attribute {attribute} is not allowed",
-                                       "only id, class and lang may be set with {: … }"))
+        for name, value in self.state["bad_attrs"]:
+            if name == "href":
+                line = _line_with(lines, value, value[:8], html_text=True)
+                errors.append(ContentError(SourceRef(shown, line), f"link {quote(value)} is not allowed", LINK_HINT))
+            else:
+                line = _line_with(lines, f"{name}=", name)
+                shown_attribute = name if value is None else f'{name}="{value}"'
+                errors.append(ContentError(SourceRef(shown, line), f"attribute {shown_attribute} is not allowed",
+                                           "only id, class and lang may be set with {: … }"))
         footnotes = sum(1 for b in blocks if b.kind == "footnote")
         body = Body(html, tuple(_toc(self.md.toc_tokens)), tuple(blocks), footnotes)
         return body, errors
@@ -275,6 +332,41 @@ def block_html(body_html: str, anchor: str) -> str:
         return ""
     inner = re.sub(r'<a [^>]*class="permalink"[^>]*>.*?</a>', "", match.group(2))
     return re.sub(r'<sup id="fnref-[^"]+">.*?</sup>', "", inner).strip()
+
+
+def _line_with(lines: list[str], *probes: str, html_text: bool = False) -> int:
+    """The first line holding one of the probes, tried in order (as written, then decoded); else 1."""
+    for probe in probes:
+        for candidate in (probe, html.unescape(probe)) if html_text else (probe,):
+            if candidate:
+                for number, line in enumerate(lines, 1):
+                    if candidate in line:
+                        return number
+    return 1
+
+
+def _shape_errors(text: str, shown: Path) -> list[ContentError]:
+    """An empty document, or nesting and bracket runs beyond the limits, as errors at their line."""
+    if not text.strip():
+        return [ContentError(SourceRef(shown, 1), "the document is empty",
+                             "write its text, in anchored blocks as in the other documents", blocking=True)]
+    block_start, brackets = 1, 0
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            block_start, brackets = number + 1, 0
+            continue
+        expanded = line.expandtabs(4)
+        if len(expanded) - len(expanded.lstrip()) > MAX_INDENT:
+            return [ContentError(SourceRef(shown, number), f"indented more than {MAX_INDENT} columns",
+                                 f"lists nest at most {MAX_INDENT // 4} levels", blocking=True)]
+        if len(re.match(r"[\s>]*", line).group(0).replace(" ", "").replace("\t", "")) > MAX_QUOTES:
+            return [ContentError(SourceRef(shown, number), f"quotes nested more than {MAX_QUOTES} levels",
+                                 "use fewer '>'", blocking=True)]
+        brackets += line.count("[")
+        if brackets > MAX_BRACKETS:
+            return [ContentError(SourceRef(shown, block_start), f"more than {MAX_BRACKETS} '[' in one block",
+                                 "split the block, or write brackets that are not links as \\[", blocking=True)]
+    return []
 
 
 _ANCHORED = re.compile(r'<(p|li|h[1-6]|tr)\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</\1>', re.S)
@@ -310,54 +402,29 @@ def _toc(tokens: list[dict]) -> list[dict]:
             for t in tokens]
 
 
-class _Lines(list):
-    """A body's source lines, with where each {: #anchor }, table row number and footnote stands (found in
-    one pass: looking each block up line by line made long documents quadratic)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text.splitlines())
-        self.anchors: dict[str, int] = {}
-        self.rows: dict[str, int] = {}
-        self.footnotes: dict[str, int] = {}
-        for number, line in enumerate(self, 1):
-            if "{" in line:
-                for match in _ATTR_ANCHOR.finditer(line):
-                    self.anchors.setdefault(match.group(1), number)
-            if "|" in line and (match := _ROW_NUMBER.match(line)):
-                self.rows.setdefault(match.group(1), number)
-            if line.startswith("[^") and (match := _FOOTNOTE.match(line)):
-                self.footnotes.setdefault(match.group(1), number)
-
-
-_ATTR_ANCHOR = re.compile(r"\{:?\s*#([\w-]+)")
-_ROW_NUMBER = re.compile(r"^\|?\s*(\d+)\s*\|")
-_FOOTNOTE = re.compile(r"\[\^([^\]]+)\]:")
-
-
-def _line_of(lines: _Lines, anchor: str | None, plain: str) -> int | None:
+def _line_of(lines: list[str], anchor: str | None, plain: str) -> int:
     """Best guess at the source line of a block: its anchor, else its first words."""
     if anchor:
-        if anchor in lines.anchors:
-            return _block_start(lines, lines.anchors[anchor])
         marker = re.compile(r"\{:?\s*#" + re.escape(anchor) + r"(?![\w-])")
         for number, line in enumerate(lines, 1):
             if marker.search(line):
                 return _block_start(lines, number)
         row = re.match(r".*-r(\d+)$", anchor)
-        if row and row.group(1) in lines.rows:
-            return lines.rows[row.group(1)]
+        if row:
+            cell = re.compile(r"^\|?\s*" + row.group(1) + r"\s*\|")
+            for number, line in enumerate(lines, 1):
+                if cell.match(line):
+                    return number
         footnote = re.match(r"fn-(.+)$", anchor)
         if footnote:
-            if footnote.group(1) in lines.footnotes:
-                return lines.footnotes[footnote.group(1)]
             for number, line in enumerate(lines, 1):
                 if line.startswith(f"[^{footnote.group(1)}]:"):
                     return number
-    probe = plain[:12]
-    for number, line in enumerate(lines, 1):
-        if probe and probe in line.replace("**", ""):
-            return number
-    return None
+    for probe in (plain[:12], plain[:4]):
+        for number, line in enumerate(lines, 1):
+            if probe and probe in line.replace("**", ""):
+                return number
+    return 1
 
 
 def _block_start(lines: list[str], number: int) -> int:
@@ -375,7 +442,7 @@ def _block_start(lines: list[str], number: int) -> int:
 def _raw_html_errors(text: str, shown: Path) -> list[ContentError]:
     errors = []
     fenced = False
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         if line.lstrip().startswith("```"):
             fenced = not fenced
             continue

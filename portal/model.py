@@ -102,12 +102,19 @@ class Document:
     src: SourceRef
     bodies: dict[str, Body] = field(default_factory=dict, compare=False)
 
+    def short_title(self, lang: str) -> str:
+        """The kind and year, for references and search results: 'Annual plan report (2025)'."""
+        if not self.date:
+            return self.kind[lang]
+        return f"{self.kind[lang]}（{self.date[:4]}）" if lang == "zh" else f"{self.kind[lang]} ({self.date[:4]})"
+
 
 @dataclass(frozen=True)
 class Category:
     id: str
     name: Localized
     order: int
+    src: SourceRef | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,22 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class Goal:
+    """A goal a document states, in words or figures; `parent` is the earlier-layer goal it takes up."""
+
+    id: str
+    document: str
+    source: Source
+    horizon: int
+    text: Localized
+    indicators: tuple[str, ...]
+    themes: tuple[str, ...]
+    parent: str | None
+    order: int
+    src: SourceRef
+
+
+@dataclass(frozen=True)
 class Term:
     id: str
     term: Localized
@@ -227,9 +250,19 @@ class Site:
     conflicts: tuple[Conflict, ...]
     terms: tuple[Term, ...]
     themes: tuple[Theme, ...]
+    goals: tuple[Goal, ...] = ()
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)
 
     def indicator(self, indicator_id: str) -> Indicator:
         return next(i for i in self.indicators if i.id == indicator_id)
+
+    def goal(self, goal_id: str) -> Goal:
+        return next(g for g in self.goals if g.id == goal_id)
+
+    def chain_root(self, goal: Goal) -> Goal:
+        """The earliest goal of the chain a goal belongs to (validation rules out cycles)."""
+        while goal.parent:
+            goal = self.goal(goal.parent)
+        return goal

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts, compare
+from . import chains, charts, compare, glossary, references
 from .model import CONFLICT_KINDS, LANGS, Site, TranslationState
 from .routing import url_for
 
@@ -17,6 +17,7 @@ from .routing import url_for
 META = "content/documents/*/meta.yaml"
 GLOSSARY = "content/glossary.yaml"
 THEMES = "content/themes.yaml"
+GOALS = "content/goals.yaml"
 DATA = ("content/values/", "content/indicators/", "content/categories.yaml", "content/conflicts.yaml", META)
 
 
@@ -47,17 +48,25 @@ CHART_WORDS = {
 }
 
 
-def _chart(documents: dict, indicator, values, lang: str) -> str:
+CHART_FONTS = {"zh": "Noto Sans CJK SC, Noto Sans S Chinese, DejaVu Sans, sans-serif",
+               "en": "DejaVu Sans, Noto Sans CJK SC, Noto Sans S Chinese, sans-serif"}
+
+
+def _chart(site: Site, indicator, values, lang: str) -> str:
     """The indicator's numeric values as an inline SVG with a title and a text description."""
     title, item, kinds, joiner = CHART_WORDS[lang]
+    documents = {d.id: d for d in site.documents}
     points = [{"period": v.period, "number": v.number, "kind": v.kind, "layer": documents[v.document].layer,
                "label": item.format(period=v.period, kind=kinds[v.kind], document=documents[v.document].kind[lang],
                                     text=v.text[lang])}
               for v in values]
     numeric = [p for p in points if p["number"] is not None]
     description = joiner.join(p["label"] for p in numeric)
-    return charts.value_chart(f"chart-{indicator.id}", title.format(name=indicator.name[lang]), description,
-                              points, indicator.unit[lang])
+    svg = charts.value_chart(f"chart-{indicator.id}", title.format(name=indicator.name[lang]), description,
+                             points, indicator.unit[lang])
+    # An SVG's text does not inherit the page's fonts in WeasyPrint: without a family it falls back to
+    # whatever face fontconfig finds first for a Chinese unit (Noto Sans CJK JP), so name the language's.
+    return svg.replace("<svg ", f'<svg font-family="{CHART_FONTS[lang]}" ', 1)
 
 
 def _related_terms(site: Site, indicator, values) -> list:
@@ -70,7 +79,7 @@ def assemble(site: Site, content: Path, translations: dict[str, TranslationState
     """Every page of the site, each language in turn, in a stable order (contexts computed lazily);
     `translations` is each document's translation state."""
     groups = functools.cache(lambda: compare.matrix(site))
-    documents = {d.id: d for d in site.documents}  # once: a chart per indicator and language looks values' up
+    goal_chains = chains.Chains(site)
     values_by_indicator: dict[str, list] = {}
     for value in site.values:
         values_by_indicator.setdefault(value.indicator, []).append(value)
@@ -90,20 +99,28 @@ def assemble(site: Site, content: Path, translations: dict[str, TranslationState
                 context=lambda d=document: {"document": d, "state": translations[d.id]})
         add("indicators", "indicators.html", depends=DATA, context=lambda: {"groups": groups()})
         for indicator in site.indicators:
-            add("indicator", "indicator.html", indicator.id, indicator.src.path, depends=DATA + (THEMES, GLOSSARY),
-                context=lambda i=indicator, l=lang: _indicator_context(site, documents, i,
-                                                                       values_by_indicator.get(i.id, []), l))
+            add("indicator", "indicator.html", indicator.id, indicator.src.path,
+                depends=DATA + (THEMES, GLOSSARY, GOALS),
+                context=lambda i=indicator, l=lang: {
+                    **_indicator_context(site, i, values_by_indicator.get(i.id, []), l),
+                    "goals": goal_chains.about(g for g in site.goals if i.id in g.indicators), "chains": goal_chains})
         add("themes", "themes.html", depends=(THEMES,))
         for theme in site.themes:
-            add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/"),
-                context=lambda t=theme: {"theme": t})
-        add("glossary", "glossary.html", depends=(GLOSSARY, META))
+            add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/", GOALS, META),
+                context=lambda t=theme: {"theme": t, "chains": goal_chains,
+                                         "goals": goal_chains.about(g for g in site.goals if t.id in g.themes)})
+        add("goals", "goals.html", depends=DATA + (GOALS,), context=lambda: {"chains": goal_chains})
+        for root in goal_chains.roots():
+            add("goal", "goal.html", root.id, root.src.path, depends=DATA + (GOALS,),
+                context=lambda r=root: {"chain": goal_chains.step(r), "chains": goal_chains})
+        add("glossary", "glossary.html", depends=(GLOSSARY, META),
+            context=lambda l=lang: {"index": glossary.index_groups(site.terms, l)})
         add("conflicts", "conflicts.html", depends=DATA + ("content/documents/",),
             context=lambda l=lang: {"kinds": conflicts_by_kind(site, l)})
-        add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES),
-            context=lambda l=lang: {"groups": groups(), "kinds": conflicts_by_kind(site, l), "indicators": [
-                (i, values_by_indicator.get(i.id, []), _chart(documents, i, values_by_indicator.get(i.id, []), l))
-                for i in site.indicators]})
+        add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES, GOALS),
+            context=lambda l=lang: {"kinds": conflicts_by_kind(site, l), "chains": goal_chains,
+                                    "goal_steps": [goal_chains.step(r) for r in goal_chains.roots()],
+                                    **_book_context(site, values_by_indicator, groups(), l)})
         add("data", "data.html", depends=DATA, context=lambda: {"groups": indicators_by_category(site), "counts": {
             i.id: len(values_by_indicator.get(i.id, [])) for i in site.indicators}})
         add("translation", "translation.html", depends=("content/documents/",),
@@ -113,11 +130,24 @@ def assemble(site: Site, content: Path, translations: dict[str, TranslationState
     return pages
 
 
-def _indicator_context(site: Site, documents: dict, indicator, values, lang: str) -> dict:
-    return {"indicator": indicator, "values": values, "chart": _chart(documents, indicator, values, lang),
+def _indicator_context(site: Site, indicator, values, lang: str) -> dict:
+    return {"indicator": indicator, "values": values, "chart": _chart(site, indicator, values, lang),
             "conflicts": [c for c in site.conflicts if indicator.id in c.indicators],
             "themes": [t for t in site.themes if indicator.id in t.indicators],
             "terms": _related_terms(site, indicator, values)}
+
+
+def _book_context(site: Site, values_by_indicator: dict, groups, lang: str) -> dict:
+    """The print edition: the matrix, the indicators by category (with their charts) and readers'
+    references ('(IV) ¶4') for every anchored block of every document."""
+    by_category = []
+    for category in site.categories:
+        items = [(i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), lang))
+                 for i in site.indicators if i.category == category.id]
+        if items:
+            by_category.append((category, items))
+    labels = {d.id: references.block_labels(d.bodies[lang], lang) for d in site.documents}
+    return {"groups": groups, "categories": by_category, "references": labels}
 
 
 def indicators_by_category(site: Site) -> list[tuple]:

@@ -82,8 +82,10 @@ class Builder:
     lets it redo only what an edit touched (see incremental.py)."""
 
     def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True,
-                 cache_dir: Path | None = None, parallel_min: int = 200, progress: Progress | None = None) -> None:
+                 cache_dir: Path | None = None, parallel_min: int = 200, pdf_cache_dir: Path | None = None,
+                 progress: Progress | None = None) -> None:
         self.project = project
+        self.pdf_cache_dir = pdf_cache_dir or project.root / ".cache" / "pdf"  # tests pass a temporary one
         self.pdfs = pdfs
         self.search_index = search_index
         self.refresh_search = True  # the preview turns this off after its first build: Pagefind takes seconds
@@ -141,12 +143,13 @@ class Builder:
             files.update(self.data_files(site, all_pages, page_key.prints(pages.DATA)))
         check_alternates(rendered, files)
         if self.search_index:
-            files.update(self.search_files(site))
+            files.update(self.search_files(site, translations))
         if self.pdfs:
             files.update(self.pdf_files(site, files))
         self.incremental.remember(LastBuild(site, files, hashes, environments, page_key), deferred)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
-        records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
+        records = (len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
+                   + len(site.goals))
         touched = {routing.output_path(p.url) for p in rendered} if quick else None
         return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered],
                          deferred, touched, states)
@@ -216,7 +219,7 @@ class Builder:
             if cached is None or cached[0] != key:
                 cached = (key, freshness.translation_state(document.id, document.bodies["zh"], document.bodies["en"],
                                                            self.project.content / "documents" / document.id,
-                                                           document.src.path.parent))
+                                                           document.src.path.parent, self.cache.parsed, key[2]))
                 self._states[document.id] = cached
             states[document.id] = cached[1]
         return states
@@ -247,12 +250,12 @@ class Builder:
             self.cache.data = {key: files}
         return self.cache.data[key]
 
-    def search_files(self, site: Site) -> dict[str, bytes]:
+    def search_files(self, site: Site, translations: dict) -> dict[str, bytes]:
         """The Pagefind bundle, rebuilt when the searchable text changed (and refreshing is on)."""
         previous = self.cache.search
         if previous is not None and not self.refresh_search:
             return previous[1]
-        records = search.search_records(site)
+        records = search.search_records(site, {lang: translations[lang].gettext for lang in LANGS})
         digest = search.records_digest(records)
         if previous is None or (previous[0] != digest and self.refresh_search):
             with self.progress.stage("search index", len(records), "record") as stage:
@@ -266,7 +269,7 @@ class Builder:
         jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
                      for lang in LANGS for d in site.documents})
         with self.progress.stage("PDFs", len(jobs), "PDF") as stage:
-            return pdf.render_pdfs(jobs, files, self.project.root / ".cache" / "pdf", advance=stage.advance)
+            return pdf.render_pdfs(jobs, files, self.pdf_cache_dir, advance=stage.advance)
 
 
 def check_alternates(all_pages, files: dict[str, bytes]) -> None:

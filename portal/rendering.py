@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
-from . import compare, figures
+from . import chains, compare, figures
 from .errors import ContentError, SourceRef
 from .i18n import HTML_LANG, format_date, format_number
 from .markup import annotate_blocks, block_html, block_map
@@ -41,7 +41,7 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
             date=lambda iso, _lang=lang: format_date(iso, _lang) if iso else "",
             number=lambda n, _lang=lang: format_number(n, _lang),
             plain=figures.plain, book_ids=book_ids, block_html=block_html, block_map=block_map,
-            annotate_blocks=annotate_blocks,
+            annotate_blocks=annotate_blocks, section=chains.section_of,
         )
         environments[lang] = env
     refresh_environments(environments, site, assets)

@@ -13,6 +13,8 @@ PATTERNS = {
     "indicator": "indicators/{key}/",
     "themes": "themes/",
     "theme": "themes/{key}/",
+    "goals": "goals/",
+    "goal": "goals/{key}/",
     "glossary": "glossary/",
     "conflicts": "conflicts/",
     "data": "data/",

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
@@ -15,8 +16,29 @@ from .routing import url_for
 PAGEFIND_LANG = {"zh": "zh-hans", "en": "en"}
 
 
-def search_records(site: Site) -> list[dict]:
-    """What is findable: every block of every document (linking to the paragraph), indicators, terms, themes."""
+# Pages that are not content but must be findable by what they offer ("PDF", "CSV", "简报手册"): their
+# interface strings, translated by the catalogs, are their searchable text.
+PAGE_WORDS = {
+    "data": ("Data and how to cite", "Downloads", "All values, CSV (UTF-8)", "Full dataset, JSON", "PDF editions",
+             "Briefing book as PDF", "How to cite"),
+    "print": ("Briefing book", "Briefing book (print edition)", "Download this briefing book as PDF",
+              "Indicator matrix", "Timeline"),
+}
+# Pagefind weighs words by the element they are in (1 is ordinary text, 10 the most): a glossary term
+# found by its exact name comes first.
+TERM_WEIGHT = 10
+
+
+def _record(url: str, lang: str, content: str, title: str, section: str = "", kind: str = "",
+            heading: str = "") -> dict:
+    return {"url": url, "content": content, "language": PAGEFIND_LANG[lang], "heading": heading,
+            "meta": {"title": title, "section": section, "kind": kind}}
+
+
+def search_records(site: Site, gettext: dict[str, Callable[[str], str]]) -> list[dict]:
+    """What is findable: every block of every document (linking to the paragraph), indicators, terms, goals,
+    themes, and the data and print pages. A record's title is short (a document's kind and year), its
+    section the heading it is under; the content never repeats the title, so excerpts do not either."""
     records = []
     for lang in LANGS:
         for document in site.documents:
@@ -24,23 +46,32 @@ def search_records(site: Site) -> list[dict]:
             for block in document.bodies[lang].blocks:
                 if block.kind == "heading":
                     section = block.text
-                records.append({"url": f"{url_for('document', lang, document.id)}#{block.anchor}",
-                                "content": block.text, "language": PAGEFIND_LANG[lang],
-                                # footnotes are printed after the last heading but belong to no section
-                                "meta": {"title": document.title[lang],
-                                         "section": "" if block.kind == "footnote" else section}})
+                # footnotes are printed after the last heading but belong to no section
+                records.append(_record(f"{url_for('document', lang, document.id)}#{block.anchor}", lang, block.text,
+                                       document.short_title(lang), "" if block.kind == "footnote" else section,
+                                       "document"))
         for indicator in site.indicators:
-            texts = " ".join(v.text[lang] for v in site.values if v.indicator == indicator.id)
-            records.append({"url": url_for("indicator", lang, indicator.id),
-                            "content": f"{indicator.name[lang]} {indicator.name.zh} {indicator.unit[lang]} {texts}",
-                            "language": PAGEFIND_LANG[lang], "meta": {"title": indicator.name[lang], "section": ""}})
+            texts = ("；" if lang == "zh" else "; ").join(dict.fromkeys(v.text[lang] for v in site.values if v.indicator == indicator.id))
+            zh = f"{indicator.name.zh} · " if lang == "en" else ""
+            records.append(_record(url_for("indicator", lang, indicator.id), lang,
+                                   f"{zh}{indicator.unit[lang]} · {texts}", indicator.name[lang], kind="indicator",
+                                   heading=indicator.name[lang]))
         for term in site.terms:
-            records.append({"url": f"{url_for('glossary', lang)}#{term.id}",
-                            "content": f"{term.term[lang]} {term.term.zh} {term.definition[lang]}",
-                            "language": PAGEFIND_LANG[lang], "meta": {"title": term.term[lang], "section": ""}})
+            zh = f"{term.term.zh} " if lang == "en" else ""
+            records.append(_record(f"{url_for('glossary', lang)}#{term.id}", lang, f"{zh}{term.definition[lang]}",
+                                   term.term[lang], kind="term", heading=term.term[lang]))
+        for goal in site.goals:
+            zh = f"{goal.text.zh} " if lang == "en" else ""
+            records.append(_record(f"{url_for('goal', lang, site.chain_root(goal).id)}#goal-{goal.id}", lang,
+                                   f"{zh}{goal.text[lang]}", site.document(goal.document).short_title(lang),
+                                   kind="goal", heading=goal.text[lang]))
         for theme in site.themes:
-            records.append({"url": url_for("theme", lang, theme.id), "content": f"{theme.name[lang]} {theme.summary[lang]}",
-                            "language": PAGEFIND_LANG[lang], "meta": {"title": theme.name[lang], "section": ""}})
+            records.append(_record(url_for("theme", lang, theme.id), lang, theme.summary[lang], theme.name[lang],
+                                   kind="theme", heading=theme.name[lang]))
+        for kind, words in PAGE_WORDS.items():
+            text = [gettext[lang](w) for w in words]
+            records.append(_record(url_for(kind, lang), lang, " · ".join(text[1:]), text[0], kind=kind,
+                                   heading=text[0]))
     return records
 
 
@@ -66,8 +97,10 @@ def build_index(records: list[dict]) -> dict[str, bytes]:
                 f'</title></head><body data-pagefind-body>'
                 f'<span data-pagefind-meta="target[data-target]" data-target="{escape(record["url"])}"></span>'
                 f'<span data-pagefind-meta="section[data-section]" data-section="{escape(meta["section"])}"></span>'
-                f'<h1 data-pagefind-meta="title">{escape(meta["title"])}</h1>'
-                f'<p>{escape(record["content"])}</p></body></html>', encoding="utf-8")
+                f'<span data-pagefind-meta="title[data-title]" data-title="{escape(meta["title"])}"></span>'
+                f'<span data-pagefind-meta="kind[data-kind]" data-kind="{escape(meta["kind"])}"></span>'
+                + (f'<h1 data-pagefind-weight="{TERM_WEIGHT}">{escape(record["heading"])}</h1>' if record["heading"] else "")
+                + f'<p>{escape(record["content"])}</p></body></html>', encoding="utf-8")
         result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(source), "--output-path",
                                  str(output), "--quiet"], capture_output=True, text=True)
         if result.returncode != 0 or "non-extended" in result.stdout + result.stderr:

@@ -4,10 +4,13 @@ from __future__ import annotations
 import html
 import mimetypes
 import re
+import socket
+import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from .errors import ContentErrors
+from .errors import ContentErrors, unexpected
 from .pipeline import Builder, Project
 from .watch import STEP_MS, Watch
 
@@ -83,6 +86,60 @@ class SiteApp:
         return [body]
 
 
+def allowed_hosts(host: str, port: int) -> set[str]:
+    """The Host header values the preview answers: the address it listens on and, for a loopback or
+    wildcard address, this machine's names, each with the port. Anything else is another site's name
+    pointing here (DNS rebinding) and gets no answer."""
+    names = {host}
+    if host in ("127.0.0.1", "localhost", "::1", "[::1]", "0.0.0.0", "::", ""):
+        names |= {"127.0.0.1", "localhost", "[::1]"}
+    if host in ("0.0.0.0", "::", ""):
+        names.add(socket.gethostname())
+        try:
+            names |= set(socket.gethostbyname_ex(socket.gethostname())[2])
+        except OSError:
+            pass
+    names = {f"[{n}]" if ":" in n and not n.startswith("[") else n for n in names if n}
+    return {f"{n}:{port}".lower() for n in names} | ({n.lower() for n in names} if port == 80 else set())
+
+
+def host_guard(app, hosts: set[str]):
+    """A WSGI wrapper answering 421 to any Host header not in `hosts`."""
+
+    def guarded(environ, start_response):
+        if environ.get("HTTP_HOST", "").lower() not in hosts:
+            body = b"421 Misdirected Request: this preview answers only its own address\n"
+            start_response("421 Misdirected Request", [("Content-Type", "text/plain; charset=utf-8"),
+                                                       ("Content-Length", str(len(body)))])
+            return [body]
+        return app(environ, start_response)
+
+    return guarded
+
+
+def same_origin(origin: str | None, hosts: set[str]) -> bool:
+    """Whether a websocket's Origin is the preview itself (a page of another site may not listen in)."""
+    if not origin:
+        return False
+    parts = urlsplit(origin)
+    return parts.scheme in ("http", "https") and parts.netloc.lower() in hosts
+
+
+def guard_live_reload(hosts: set[str]) -> None:
+    """livereload's own handlers (the websocket, its script, /forcereload) accept any Origin and Host:
+    hold them to the same rules as the pages."""
+    from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+    from tornado.web import HTTPError
+
+    def prepare(handler) -> None:
+        if handler.request.host.lower() not in hosts:
+            raise HTTPError(421)
+
+    LiveReloadHandler.check_origin = lambda handler, origin: same_origin(origin, hosts)
+    for handler in (LiveReloadHandler, LiveReloadJSHandler, ForceReloadHandler):
+        handler.prepare = prepare
+
+
 class Preview:
     """Keeps the builder and the current error between rebuilds."""
 
@@ -106,6 +163,11 @@ class Preview:
             self.say(str(errors))
             self.say("build failed: still serving the last good site")
             return False
+        except Exception as error:  # noqa: BLE001 (the last resort: shown, never a traceback)
+            self.app.error = unexpected(error)
+            self.say(self.app.error)
+            self.say("build failed: still serving the last good site")
+            return False
         changed = self.builder.write(generated.files, self.site_dir, generated.touched)
         self.built = True
         self.app.error = None
@@ -120,7 +182,16 @@ class Preview:
     def finish(self, stop=lambda: False) -> None:
         """Render what the last rebuild deferred, until done or until stop() says another edit is waiting."""
         started = time.perf_counter()
-        files = self.builder.render_deferred(stop)
+        try:
+            files = self.builder.render_deferred(stop)
+        except ContentErrors as errors:
+            self.app.error = str(errors)
+            self.say(self.app.error)
+            return
+        except Exception as error:  # noqa: BLE001 (the last resort, as in rebuild())
+            self.app.error = unexpected(error)
+            self.say(self.app.error)
+            return
         if files:
             self.builder.write(files, self.site_dir, set(files))
             took = (time.perf_counter() - started) * 1000
@@ -159,10 +230,12 @@ def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = F
     preview = Preview(project, site_dir, app, say=lambda text: print(text, flush=True), pdfs=pdfs)
     preview.rebuild()
     site_dir.mkdir(parents=True, exist_ok=True)
+    hosts = allowed_hosts(host, port)
+    guard_live_reload(hosts)
     loop = IOLoop.current()
     watch = watch_inputs(project, site_dir, preview,
                          reload=lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*"))
-    server = Server(app=app, watcher=NotPolling())
+    server = Server(app=host_guard(app, hosts), watcher=NotPolling())
     print(f"serving {site_dir} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     try:
         server.serve(host=host, port=port, debug=False, restart_delay=0)

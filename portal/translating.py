@@ -72,14 +72,16 @@ def open_document(content: Path, root: Path, doc_id: str) -> Texts:
     texts, bodies = {}, {}
     for lang in ("zh", "en"):
         texts[lang] = read_text(folder / f"{lang}.md", shown / f"{lang}.md")
-        bodies[lang], _ = Renderer(lang, "").render(texts[lang], shown / f"{lang}.md")
+        bodies[lang], problems = Renderer(lang, "").render(texts[lang], shown / f"{lang}.md")
+        if bodies[lang] is None:  # empty, or nested beyond the limits
+            raise ContentErrors(problems)
     return Texts(doc_id, folder, shown, texts["zh"], texts["en"], bodies["zh"], bodies["en"])
 
 
 def load_terms(content: Path) -> list[Term]:
     raw = RawContent(content)
     if (content / "glossary.yaml").is_file():
-        raw.terms = raw.read_list(content / "glossary.yaml")
+        raw.terms = raw.read_list(content / "glossary.yaml", "terms")
     errors = Collector()
     errors.extend(raw.errors)
     terms = glossary_terms(raw, errors)
@@ -222,7 +224,8 @@ def import_po(po_path: Path, content: Path, root: Path, today: str | None = None
         raise ContentErrors(errors)
     current = segment_texts(texts.zh_text)
     confirmable = [a for a, (_, _, fuzzy, msgid) in entries.items() if not fuzzy and msgid == current.get(a)]
-    changed = sum(1 for a, words in segment_texts(new_text).items() if segment_texts(texts.en_text).get(a) != words)
+    old_words = segment_texts(texts.en_text)
+    changed = sum(1 for a, words in segment_texts(new_text).items() if old_words.get(a) != words)
     if new_text != texts.en_text:
         write_atomic(texts.folder / "en.md", new_text.encode("utf-8"))
     updated = open_document(content, root, doc_id)
@@ -246,7 +249,7 @@ def _entries(catalog: Catalog, po_lines: list[str], texts: Texts, shown_po: Path
                                        f"{texts.shown / 'zh.md'}", "keep msgctxt as exported: it is the block's anchor"))
         elif not message.string:
             errors.append(ContentError(SourceRef(shown_po, line), f"block '{anchor}' has no translation",
-                                       "translate it, or leave it out of this import by exporting again"))
+                                       "every block needs its English"))
         else:
             entries[anchor] = (message.string, line, message.fuzzy, message.id)
     for block in texts.zh.blocks:
@@ -268,8 +271,9 @@ def _compose(texts: Texts, words: dict[str, str]) -> tuple[str, dict[str, tuple[
     """en.md with these blocks' words; blocks en.md lacks are added where zh.md has them."""
     text = texts.en_text
     zh_segments = split_segments(texts.zh_text)
+    en_anchors = set(segment_texts(text))
     for index, segment in enumerate(zh_segments):
-        if segment.anchor not in words or segment.anchor in segment_texts(text):
+        if segment.anchor not in words or segment.anchor in en_anchors:
             continue
         present = {s.anchor: s for s in split_segments(text)}
         after = next((present[s.anchor] for s in reversed(zh_segments[:index]) if s.anchor in present), None)

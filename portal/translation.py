@@ -15,18 +15,19 @@ def squeeze(text: str) -> str:
 
 
 def reference_errors(site: Site, document: Document) -> list[ContentError]:
-    """After one document's text changed: every value, term, theme and timeline entry citing it must
+    """After one document's text changed: every value, goal, term, theme and timeline entry citing it must
     still find its anchor (and a value its quote) in the new text."""
     errors = Collector()
     zh = document.bodies["zh"]
-    for value in site.values:
-        if value.document == document.id:
-            block = zh.block(value.source.anchor)
+    quoting = [("value", v) for v in site.values] + [("goal", g) for g in site.goals]
+    for kind, item in quoting:
+        if item.document == document.id:
+            block = zh.block(item.source.anchor)
             if block is None:
-                errors.add(value.src, f"value '{value.id}': anchor '{value.source.anchor}' not found in document "
+                errors.add(item.src, f"{kind} '{item.id}': anchor '{item.source.anchor}' not found in document "
                            f"'{document.id}'", "use an anchor from the document's zh.md")
-            elif squeeze(value.source.quote) not in squeeze(block.text):
-                errors.add(value.src, f"value '{value.id}': quote not found in paragraph '{value.source.anchor}' "
+            elif squeeze(item.source.quote) not in squeeze(block.text):
+                errors.add(item.src, f"{kind} '{item.id}': quote not found in paragraph '{item.source.anchor}' "
                            f"of '{document.id}'", "copy the words verbatim from zh.md")
     cited = [(t.src, f"term '{t.id}'", t.anchor) for t in site.terms if t.document == document.id]
     cited += [(th.src, f"theme '{th.id}'", sec.anchor) for th in site.themes for sec in th.sections
@@ -56,41 +57,63 @@ def body_errors(zh: Body, en: Body, zh_path: Path, en_shown: Path, terms: list[T
     if zh_anchors != en_anchors:
         _report_misalignment(zh, en_blocks, zh_shown, en_shown, errors)
         return errors.errors
-    zh_terms = _term_pattern([t.term.zh for t in terms])
-    by_zh = {t.term.zh: t for t in terms}
+    glossary = Glossary(terms)
     for zh_block, en_block in zip(zh.blocks, en_blocks):
         missing = missing_numbers(zh_block.text, en_block.text)
         if missing:
             errors.add(SourceRef(en_shown, en_block.line),
                        f"block '{en_block.anchor}' lacks numbers of its zh text: {', '.join(missing)}",
                        "carry every figure over (magnitudes may be converted: 2000亿 -> 200 billion)")
-        if zh_terms is None:
-            continue
-        english_text = en_block.text.lower()
-        for found in sorted(set(zh_terms.findall(zh_block.text))):
-            term = by_zh[found]
-            if term.term.en.lower() not in english_text:
-                errors.add(SourceRef(en_shown, en_block.line),
-                           f"block '{en_block.anchor}' translates glossary term {term.term.zh} without "
-                           f"its English '{term.term.en}'", "use the glossary's rendering")
+        for term in glossary.untranslated(zh_block.text, en_block.text):
+            errors.add(SourceRef(en_shown, en_block.line),
+                       f"block '{en_block.anchor}' translates glossary term {term.term.zh} without "
+                       f"its English '{term.term.en}'", "use the glossary's rendering")
     return errors.errors
 
 
-def _term_pattern(texts: list[str]) -> re.Pattern | None:
-    if not texts:
-        return None
-    return re.compile("|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)))
+class Glossary:
+    """Finds the glossary terms a Chinese text uses (longest first) whose English a translation lacks."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        self.by_zh = {t.term.zh: t for t in terms}
+        texts = sorted(self.by_zh, key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(t) for t in texts)) if texts else None
+
+    def untranslated(self, zh: str, en: str) -> list[Term]:
+        if self.pattern is None:
+            return []
+        english = en.lower()
+        return [self.by_zh[found] for found in sorted(set(self.pattern.findall(zh)))
+                if self.by_zh[found].term.en.lower() not in english]
+
+
+MANY = 3  # beyond this many anchors of one kind, one message lists them (a whole file replaced is one mistake)
 
 
 def _report_misalignment(zh: Body, en_blocks, zh_shown: str, en_shown, errors: Collector) -> None:
     en_set = {b.anchor for b in en_blocks}
     zh_set = {b.anchor for b in zh.blocks}
-    for block in zh.blocks:
+    en_lines = {b.anchor: b.line for b in en_blocks}
+    untranslated = []
+    for index, block in enumerate(zh.blocks):
         if block.anchor not in en_set:
-            errors.add(SourceRef(en_shown), f"missing translation: anchor '{block.anchor}' "
+            # where the English block belongs: before the next block both languages have
+            following = (en_lines[b.anchor] for b in zh.blocks[index + 1:] if b.anchor in en_lines)
+            untranslated.append((next(following, en_blocks[-1].line if en_blocks else 1), block))
+    if len(untranslated) > MANY:
+        errors.add(SourceRef(en_shown, untranslated[0][0]), f"missing translation: {len(untranslated)} anchors of "
+                   f"{zh_shown} have no English block: {_listed(b.anchor for _, b in untranslated)}",
+                   "translate each block with the same anchor")
+    else:
+        for line, block in untranslated:
+            errors.add(SourceRef(en_shown, line), f"missing translation: anchor '{block.anchor}' "
                        f"({zh_shown}:{block.line}) has no English block", "translate the block with the same anchor")
-    for block in en_blocks:
-        if block.anchor not in zh_set:
+    strays = [b for b in en_blocks if b.anchor not in zh_set]
+    if len(strays) > MANY:
+        errors.add(SourceRef(en_shown, strays[0].line), f"{len(strays)} anchors are not in {zh_shown}: "
+                   f"{_listed(b.anchor for b in strays)}", "zh and en must have the same anchors")
+    else:
+        for block in strays:
             errors.add(SourceRef(en_shown, block.line), f"anchor '{block.anchor}' is not in {zh_shown}",
                        "zh and en must have the same anchors")
     common_zh = [b.anchor for b in zh.blocks if b.anchor in en_set]
@@ -100,3 +123,8 @@ def _report_misalignment(zh: Body, en_blocks, zh_shown: str, en_shown, errors: C
             errors.add(SourceRef(en_shown, block.line), f"anchors misaligned: '{block.anchor}' stands where "
                        f"zh has '{expected}'", "keep the blocks in the same order in both languages")
             break
+
+
+def _listed(anchors) -> str:
+    names = [f"'{a}'" for a in anchors]
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")

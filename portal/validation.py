@@ -5,20 +5,21 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from .errors import Collector, SourceRef
-from .fields import Fields
-from .figures import FigureError, english, number_in_unit, parse_figure
+from .errors import Collector, SourceRef, quote
+from .fields import Fields, describe
+from .figures import FigureError, english, missing_numbers, number_in_unit, parse_figure
 from .loading import RawContent, Record
 from .markup import Renderer, TermLinks
-from .translation import squeeze, translation_errors
-from .model import (ATTRIBUTES, CONFLICT_KINDS, KINDS, LANGS, LAYERS, Category, Conflict, Document, Event, Indicator,
-                    Layer, Localized, Side, Site, Source, Term, Theme, ThemeSection, Value)
+from .translation import Glossary, squeeze, translation_errors
+from .model import (ATTRIBUTES, CONFLICT_KINDS, KINDS, LANGS, LAYERS, Category, Conflict, Document, Event, Goal,
+                    Indicator, Layer, Localized, Side, Site, Source, Term, Theme, ThemeSection, Value)
 
 PERIOD = r"\d{4}(?:-\d{4})?"
 DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 DOCUMENT_FIELDS = ("id", "source_file", "layer", "order", "title", "kind", "date", "date_note", "issuer", "number",
                    "published", "translated", "summary")
 VALUE_FIELDS = ("id", "indicator", "document", "kind", "period", "text", "number", "comparator", "source", "note")
+GOAL_FIELDS = ("id", "document", "source", "horizon", "text", "indicators", "themes", "parent")
 CONFLICT_FIELDS = ("id", "kind", "comparable", "title", "indicator", "values", "sides", "note")
 INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition", "predecessor", "successor")
 
@@ -43,25 +44,47 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     categories, indicators = _indicators(raw, errors)
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
-    declared = {str(r.get("id")) for r in raw.indicators} | {str(m.get("id")) for m, _ in raw.documents} | \
-        {str(r.get("id")) for r in raw.values}
-    if raw.errors:  # a file that could not be read may declare any id: report its error, not its absence
-        declared = _AnyId()
+    declared = _declared(raw)
     values = [v for v in (_value(record, docs, inds, declared, errors) for record in raw.values) if v]
     conflicts = [c for c in (_conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]
     themes = [t for t in (_theme(record, n, docs, inds, declared, errors) for n, record in enumerate(raw.themes)) if t]
+    theme_ids = {t.id for t in themes} | {str(r.get("id")) for r in raw.themes}
+    glossary = Glossary(terms)
+    goals = [g for g in (_goal(record, n, docs, inds, theme_ids, declared, glossary, errors)
+                         for n, record in enumerate(raw.goals)) if g]
+    _check_parents(goals, docs, {str(r.get("id")): r.ref("parent") for r in raw.goals}, errors)
     for term in terms:
-        _check_source(term.src, f"term '{term.id}'", term.document, term.anchor, docs, errors)
+        _check_source(term.src, f"term '{term.id}'", term.document, term.anchor, docs, errors, declared)
     _check_links(indicators, inds, errors)
     for kind, items in (("document", documents), ("indicator", indicators), ("value", values),
-                        ("conflict", conflicts), ("term", terms), ("theme", themes), ("category", categories)):
+                        ("conflict", conflicts), ("term", terms), ("theme", themes), ("category", categories),
+                        ("goal", goals)):
         _check_unique(kind, items, errors)
-    layers, timeline, horizons = _overview(site_record, docs, errors)
+    layers, timeline, horizons = _overview(site_record, docs, errors, declared)
     errors.raise_if_any()
     return Site(title, tagline, layers, timeline, horizons,
                 tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
-                tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes))
+                tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes), tuple(goals))
+
+
+class Declared:
+    """Ids the content declares, valid or not, and the kinds whose files failed to load: a reference
+    to a declared id that failed validation, or into an incomplete kind, follows from another error
+    and is not reported again (it is counted as suppressed)."""
+
+    def __init__(self, ids: set[str], failed: set[str], failed_documents: set[str]) -> None:
+        self.ids, self.failed = ids, failed
+        self.documents = failed_documents
+
+    def explains(self, kind: str, ident: str) -> bool:
+        return ident in self.ids or f"{kind}s" in self.failed or (kind == "document" and ident in self.documents)
+
+
+def _declared(raw: RawContent) -> Declared:
+    ids = {str(r.get("id")) for r in raw.indicators} | {str(m.get("id")) for m, _ in raw.documents} | \
+        {m.path.parent.name for m, _ in raw.documents} | {str(r.get("id")) for r in raw.values}
+    return Declared(ids, raw.failed, raw.failed_documents)
 
 
 def glossary_terms(raw: RawContent, errors: Collector) -> list[Term]:
@@ -83,38 +106,38 @@ def _site(raw: RawContent, errors: Collector) -> tuple[Localized, Localized, Rec
             raw.site)
 
 
-def _overview(record: Record | None, docs, errors: Collector) -> tuple[tuple, tuple, tuple]:
+def _overview(record: Record | None, docs, errors: Collector, declared: Declared) -> tuple[tuple, tuple, tuple]:
     """The home page's layers, timeline and horizons from site.yaml."""
     if record is None:
         return (), (), ()
     fields = Fields(record, errors, "site")
     layers, events = [], []
-    for item in fields.items("layers"):
+    for item in fields.records("layers"):
         lfields = Fields(item, errors, "site layer")
         lfields.no_unknown(("id", "name", "summary"))
         layer = Layer(lfields.choice("id", LAYERS + ("congress",)) or "", lfields.localized("name"),
                       lfields.localized("summary"))
         if lfields.ok:
             layers.append(layer)
-    for item in fields.items("timeline"):
+    for item in fields.records("timeline"):
         efields = Fields(item, errors, "timeline event")
         efields.no_unknown(("date", "label", "document", "anchor"))
         event = Event(efields.text("date", pattern=DATE) or "", efields.localized("label"),
                       efields.ident("document") or "", efields.text("anchor") or "")
         if efields.ok and _check_source(item.ref("anchor"), "timeline event", event.document, event.anchor,
-                                        docs, errors):
+                                        docs, errors, declared):
             events.append(event)
     horizons = []
     for year in fields.items("horizons"):
-        if isinstance(year, int) and 2000 < year < 2100:
+        if isinstance(year, int) and not isinstance(year, bool) and 2000 < year < 2100:
             horizons.append(year)
         else:
-            fields.fail("horizons", f"horizon {year!r} is not a year")
+            fields.fail("horizons", f"horizon {quote(year)} is not a year")
     return tuple(layers), tuple(events), tuple(horizons)
 
 
 def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document | None:
-    fields = Fields(meta, errors, f"document '{meta.get('id', '?')}'")
+    fields = Fields(meta, errors, describe("document", meta))
     fields.no_unknown(DOCUMENT_FIELDS)
     doc_id = fields.ident("id")
     folder = meta.path.parent.name
@@ -135,6 +158,9 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
     for lang in LANGS:
         if lang not in bodies:
             continue
+        if bodies[lang].text == "" and bodies[lang].error:
+            errors.extend([bodies[lang].error])  # unreadable (bad UTF-8, too large, …)
+            continue
         body, problems = render(lang, bodies[lang])
         errors.extend(problems)
         if body is not None:
@@ -147,21 +173,26 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
 def _indicators(raw: RawContent, errors: Collector) -> tuple[list[Category], list[Indicator]]:
     categories = []
     for order, record in enumerate(raw.categories):
-        fields = Fields(record, errors, f"category '{record.get('id', '?')}'")
+        fields = Fields(record, errors, describe("category", record))
         fields.no_unknown(("id", "name"))
-        category = Category(fields.ident("id") or "", fields.localized("name"), order)
+        category = Category(fields.ident("id") or "", fields.localized("name"), order, record.ref())
         if fields.ok:
             categories.append(category)
     known = {c.id for c in categories}
-    indicators = [i for i in (_indicator(r, known, n, errors) for n, r in enumerate(raw.indicators)) if i]
+    known_or_lost = known if "categories" not in raw.failed else None
+    indicators = [i for i in (_indicator(r, known_or_lost, n, errors) for n, r in enumerate(raw.indicators)) if i]
     return categories, indicators
 
 
-def _indicator(record: Record, categories: set[str], order: int, errors: Collector) -> Indicator | None:
-    fields = Fields(record, errors, f"indicator '{record.get('id', '?')}'")
+def _indicator(record: Record, categories: set[str] | None, order: int, errors: Collector) -> Indicator | None:
+    """One indicator; `categories` is None when categories.yaml failed to load."""
+    fields = Fields(record, errors, describe("indicator", record))
     fields.no_unknown(INDICATOR_FIELDS)
     category = fields.ident("category")
-    if category and category not in categories:
+    if category and categories is None:
+        errors.suppress()
+        fields.ok = False
+    elif category and category not in categories:
         fields.fail("category", f"unknown category '{category}'", "categories are listed in content/categories.yaml")
     attribute = fields.choice("attribute", tuple(ATTRIBUTES), required=False)
     indicator = Indicator(
@@ -186,9 +217,9 @@ def _check_links(indicators: list[Indicator], by_id: dict[str, Indicator], error
                            f"as its {back}", f"add '{back}: {indicator.id}' to '{other_id}'")
 
 
-def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator], declared: set[str],
+def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator], declared: Declared,
            errors: Collector) -> Value | None:
-    fields = Fields(record, errors, f"value '{record.get('id', '?')}'")
+    fields = Fields(record, errors, describe("value", record))
     fields.no_unknown(VALUE_FIELDS)
     value_id = fields.ident("id")
     indicator_id = fields.ident("indicator")
@@ -196,7 +227,7 @@ def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator]
     kind = fields.choice("kind", KINDS)
     period = fields.text("period", pattern=PERIOD, hint="a year (2025) or a span of years (2021-2025)")
     if period and "-" in period and period[:4] >= period[5:]:
-        fields.fail("period", f"period {period!r} ends before it starts")
+        fields.fail("period", f"period {quote(period)} ends before it starts")
     text = fields.mapping("text")
     zh = en = None
     if text is not None:
@@ -209,34 +240,41 @@ def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator]
         fields.ok = fields.ok and tfields.ok
     number = fields.number("number")
     comparator = fields.text("comparator", required=False)
-    source_record = fields.mapping("source")
     note = fields.localized("note", required=False)
     indicator = inds.get(indicator_id) if indicator_id else None
     if indicator_id:
         _require(fields, "indicator", "indicator", indicator_id, inds, declared, "define it under content/indicators/")
     document = docs.get(document_id) if document_id else None
     if document_id:
-        _require(fields, "document", "document", document_id, docs, declared, f"one of: {', '.join(sorted(docs))}")
-    source = None
-    if source_record is not None:
-        sfields = Fields(source_record, errors, fields.what)
-        sfields.no_unknown(("anchor", "quote"))
-        anchor, quote = sfields.text("anchor"), sfields.text("quote")
-        fields.ok = fields.ok and sfields.ok
-        if anchor and quote:
-            source = Source(anchor, quote)
-            if document:
-                fields.ok = _check_quote(source_record, fields.what, document, anchor, quote, errors) and fields.ok
-            if zh and squeeze(zh) not in squeeze(quote):
-                errors.add(text.ref("zh"), f"{fields.what}: text '{zh}' is not in its quote",
-                           "the value text must be words of the quote")
-                fields.ok = False
+        _require(fields, "document", "document", document_id, docs, declared,
+                 f"one of: {', '.join(sorted(docs))}" if docs else None)
+    source = _source(fields, document)
+    if source and zh and squeeze(zh) not in squeeze(source.quote):
+        errors.add(text.ref("zh"), f"{fields.what}: text '{zh}' is not in its quote",
+                   "the value text must be words of the quote")
+        fields.ok = False
     if zh and indicator:
         en = _check_figure(fields, text, zh, en, number, comparator, indicator)
     if not fields.ok or source is None or zh is None or en is None:
         return None
     return Value(value_id, indicator_id, document_id, kind, period, Localized(zh, en), number, comparator,
                  source, note, record.ref())
+
+
+def _source(fields: Fields, document: Document | None) -> Source | None:
+    """A record's `source: {anchor, quote}`, the quote checked against the cited zh paragraph."""
+    record = fields.mapping("source")
+    if record is None:
+        return None
+    sfields = Fields(record, fields.errors, fields.what)
+    sfields.no_unknown(("anchor", "quote"))
+    anchor, quote = sfields.text("anchor"), sfields.text("quote")
+    fields.ok = fields.ok and sfields.ok
+    if not (anchor and quote):
+        return None
+    if document:
+        fields.ok = _check_quote(record, fields.what, document, anchor, quote, fields.errors) and fields.ok
+    return Source(anchor, quote)
 
 
 def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number, comparator, indicator) -> str | None:
@@ -290,8 +328,8 @@ def _check_quote(record: Record, what: str, document: Document, anchor: str, quo
     return True
 
 
-def _conflict(record: Record, docs, inds, values, declared, errors: Collector) -> Conflict | None:
-    fields = Fields(record, errors, f"conflict '{record.get('id', '?')}'")
+def _conflict(record: Record, docs, inds, values, declared: Declared, errors: Collector) -> Conflict | None:
+    fields = Fields(record, errors, describe("conflict", record))
     fields.no_unknown(CONFLICT_FIELDS)
     conflict_id, indicator = fields.ident("id"), fields.ident("indicator", required=False)
     kind = fields.choice("kind", CONFLICT_KINDS)
@@ -299,12 +337,12 @@ def _conflict(record: Record, docs, inds, values, declared, errors: Collector) -
     title = fields.localized("title")
     if indicator:
         _require(fields, "indicator", "indicator", indicator, inds, declared)
-    members = fields.items("values")
+    members = fields.idents("values")
     for member in members:
         _require(fields, "values", "value", member, values, declared)
-    raw_sides = fields.items("sides")
+    raw_sides = fields.records("sides")
     sides = [s for s in (_side(item, fields, docs, declared, errors) for item in raw_sides) if s]
-    if len(members) + len(raw_sides) < 2:
+    if fields.ok and len(members) + len(raw_sides) < 2:
         fields.fail(None, "a conflict needs at least two values or sides",
                     "list value ids under 'values' and statements under 'sides'")
     note = fields.localized("note")
@@ -326,15 +364,88 @@ def _side(item, fields: Fields, docs, declared, errors: Collector) -> Side | Non
     document_id, anchor, quote = sfields.ident("document"), sfields.text("anchor"), sfields.text("quote")
     text = sfields.localized("text")
     known = document_id is not None and _require(sfields, "document", "document", document_id, docs, declared,
-                                                 f"one of: {', '.join(sorted(docs))}")
+                                                 f"one of: {', '.join(sorted(docs))}" if docs else None)
     if known and anchor and quote:
         sfields.ok = _check_quote(item, fields.what, docs[document_id], anchor, quote, errors) and sfields.ok
     fields.ok = fields.ok and sfields.ok
     return Side(document_id, anchor, quote, text) if sfields.ok else None
 
 
+def _goal(record: Record, order: int, docs, inds, themes: set[str], declared: Declared, glossary: Glossary,
+          errors: Collector) -> Goal | None:
+    fields = Fields(record, errors, describe("goal", record))
+    fields.no_unknown(GOAL_FIELDS)
+    goal_id, document_id = fields.ident("id"), fields.ident("document")
+    document = docs.get(document_id) if document_id else None
+    if document_id:
+        _require(fields, "document", "document", document_id, docs, declared,
+                 f"one of: {', '.join(sorted(docs))}" if docs else None)
+    source = _source(fields, document)
+    horizon = fields.number("horizon", required=True)
+    if horizon is not None and not (horizon == int(horizon) and 2000 < horizon < 2100):
+        fields.fail("horizon", f"horizon {horizon} is not a year", "the year the goal is set for, e.g. 2025")
+    text = fields.localized("text")
+    if text and source:
+        _check_goal_text(fields, text, source, glossary)
+    indicators = tuple(fields.items("indicators"))
+    for indicator in indicators:
+        _require(fields, "indicators", "indicator", indicator, inds, declared, "define it under content/indicators/")
+    goal_themes = tuple(fields.items("themes"))
+    for theme in goal_themes:
+        _require(fields, "themes", "theme", theme, themes, declared, "themes are listed in content/themes.yaml")
+    parent = fields.ident("parent", required=False)
+    if not fields.ok or source is None:
+        return None
+    return Goal(goal_id, document_id, source, int(horizon), text, indicators, goal_themes, parent, order,
+                record.ref())
+
+
+def _check_goal_text(fields: Fields, text: Localized, source: Source, glossary: Glossary) -> None:
+    """A goal's figures are the quote's; its English carries every one of them and the glossary's renderings."""
+    quoted = squeeze(source.quote)
+    for number in re.findall(r"\d+(?:\.\d+)?", text.zh):
+        if number not in quoted:
+            fields.fail("text", f"figure {number} of 'text.zh' is not in its quote",
+                        "a goal states only figures its quote states")
+    missing = missing_numbers(text.zh, text.en)
+    if missing:
+        fields.fail("text", f"'text.en' lacks numbers of 'text.zh': {', '.join(missing)}",
+                    "carry every figure over (magnitudes may be converted: 2000亿 -> 200 billion)")
+    for term in glossary.untranslated(text.zh, text.en):
+        fields.fail("text", f"'text.en' translates glossary term {term.term.zh} without its English "
+                    f"'{term.term.en}'", "use the glossary's rendering")
+
+
+def _check_parents(goals: list[Goal], docs, refs: dict, errors: Collector) -> None:
+    """A parent is a known goal of an earlier or the same layer (14th FYP -> congress -> plenary -> 2025 plan),
+    and following parents never comes back to where it started. `refs`: where each goal id's parent is written."""
+    by_id = {g.id: g for g in goals}
+    rank = {d.id: LAYERS.index(d.layer) for d in docs.values()}
+    for goal in goals:
+        if goal.parent is None:
+            continue
+        parent = by_id.get(goal.parent)
+        if parent is None:
+            if goal.parent not in refs:
+                errors.add(refs[goal.id], f"goal '{goal.id}': unknown parent '{goal.parent}'",
+                           "a parent is the id of the earlier-layer goal this one takes up")
+            continue
+        if rank[parent.document] > rank[goal.document]:
+            errors.add(refs[goal.id], f"goal '{goal.id}': parent '{parent.id}' is in a later layer "
+                       f"({docs[parent.document].layer} after {docs[goal.document].layer})",
+                       "layers run fyp14 -> congress -> plenary -> plan2025; the parent is the earlier goal")
+        seen, step = {goal.id}, parent
+        while step is not None and step.parent is not None:
+            if step.parent in seen:
+                errors.add(refs[goal.id], f"goal '{goal.id}': its parents form a cycle back to '{step.parent}'",
+                           "a chain runs from an earlier goal to later ones, never back")
+                break
+            seen.add(step.id)
+            step = by_id.get(step.parent)
+
+
 def _term(record: Record, errors: Collector) -> Term | None:
-    fields = Fields(record, errors, f"term '{record.get('id', '?')}'")
+    fields = Fields(record, errors, describe("term", record))
     fields.no_unknown(("id", "term", "definition", "source"))
     term_id, term, definition = fields.ident("id"), fields.localized("term"), fields.localized("definition")
     source = fields.mapping("source")
@@ -350,22 +461,20 @@ def _term(record: Record, errors: Collector) -> Term | None:
 
 
 def _theme(record: Record, order: int, docs, inds, declared, errors: Collector) -> Theme | None:
-    fields = Fields(record, errors, f"theme '{record.get('id', '?')}'")
+    fields = Fields(record, errors, describe("theme", record))
     fields.no_unknown(("id", "name", "summary", "sections", "indicators"))
     theme_id, name, summary = fields.ident("id"), fields.localized("name"), fields.localized("summary")
     sections = []
-    for item in fields.items("sections", required=True):
-        if not isinstance(item, Record):
-            fields.fail("sections", "each section is a mapping {document, anchor}")
-            continue
+    for item in fields.records("sections", required=True):
         sfields = Fields(item, errors, fields.what)
         sfields.no_unknown(("document", "anchor"))
         document, anchor = sfields.ident("document"), sfields.text("anchor")
-        if document and anchor and _check_source(item.ref("anchor"), fields.what, document, anchor, docs, errors):
+        if document and anchor and _check_source(item.ref("anchor"), fields.what, document, anchor, docs, errors,
+                                                 declared):
             sections.append(ThemeSection(document, anchor))
         else:
             fields.ok = False
-    indicators = fields.items("indicators")
+    indicators = fields.idents("indicators")
     for indicator in indicators:
         _require(fields, "indicators", "indicator", indicator, inds, declared)
     if not fields.ok:
@@ -373,27 +482,28 @@ def _theme(record: Record, order: int, docs, inds, declared, errors: Collector) 
     return Theme(theme_id, name, summary, tuple(sections), tuple(indicators), order, record.ref())
 
 
-class _AnyId:
-    """Stands for the declared ids when some file could not be read: every id may be one of them."""
-
-    def __contains__(self, ident) -> bool:
-        return True
-
-
-def _require(fields: Fields, key: str, kind: str, ident: str, known, declared: set[str],
+def _require(fields: Fields, key: str, kind: str, ident: str, known, declared: Declared,
              hint: str | None = None) -> bool:
-    """A reference must name a known item; one whose target is itself invalid is not reported twice."""
+    """A reference must name a known item; one whose target is itself invalid, or may be in a file that
+    failed to load, is not reported twice."""
     if ident in known:
         return True
-    if ident not in declared:
+    if declared.explains(kind, ident):
+        fields.errors.suppress()
+    else:
         fields.fail(key, f"unknown {kind} '{ident}'", hint)
     fields.ok = False
     return False
 
 
-def _check_source(src: SourceRef, what: str, document: str, anchor: str, docs, errors: Collector) -> bool:
+def _check_source(src: SourceRef, what: str, document: str, anchor: str, docs, errors: Collector,
+                  declared: Declared) -> bool:
     if document not in docs:
-        errors.add(src, f"{what}: unknown document '{document}'", f"one of: {', '.join(sorted(docs))}")
+        if declared.explains("document", document):
+            errors.suppress()
+        else:
+            errors.add(src, f"{what}: unknown document '{document}'",
+                       f"one of: {', '.join(sorted(docs))}" if docs else None)
         return False
     if docs[document].bodies["zh"].block(anchor) is None:
         errors.add(src, f"{what}: anchor '{anchor}' not found in document '{document}'",
@@ -408,7 +518,7 @@ def _check_unique(kind: str, items, errors: Collector) -> None:
     for item in items:
         if counts[item.id] > 1:
             if item.id in first:
-                errors.add(getattr(item, "src", SourceRef("content")), f"duplicate {kind} id '{item.id}' "
-                           f"(first at {first[item.id]})", "ids must be unique")
+                errors.add(item.src, f"duplicate {kind} id '{item.id}' (first at {first[item.id]})",
+                           "ids must be unique")
             else:
-                first[item.id] = getattr(item, "src", "?")
+                first[item.id] = item.src

@@ -4,11 +4,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+TEST_PDF_CACHE = Path(tempfile.gettempdir()) / "yuzhong-plans-tests" / "pdf"
 FIXTURE = Path(__file__).resolve().parent / "fixture" / "content"
 sys.path.insert(0, str(ROOT))
 
@@ -32,7 +34,10 @@ def generate(content: Path):
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    """Run build.py as an editor would, capturing its output."""
+    """Run build.py as an editor would, capturing its output; a build keeps its cache in a temporary
+    folder, never in the working copy's .cache/."""
+    if "build" in args and "--cache" not in args and "--no-cache" not in args:
+        args = (*args, "--cache", tempfile.mkdtemp(prefix="build-cache-"))
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
 
@@ -43,14 +48,40 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _cache_state() -> dict[str, tuple[int, int]]:
+    """Every file of the working copy's build caches, with its size and modification time."""
+    cache = ROOT / ".cache"
+    return {str(p.relative_to(cache)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for folder in ("pdf", "build") if (cache / folder).is_dir() for p in (cache / folder).rglob("*")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def working_copy_caches_untouched():
+    """No test writes into .cache/pdf or .cache/build (a later `build --pdf` would look instant)."""
+    before = _cache_state()
+    yield
+    assert _cache_state() == before, "a test wrote into the working copy's .cache/"
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory):
-    """The real portal built once per test session, PDFs included (cached under .cache/pdf)."""
+    """The real portal built once per test session, PDFs included. Their cache (keyed by the exact HTML and
+    stylesheets, so never stale) lives in the system's temporary folder, not in the working copy."""
     from portal.output import replace_site
     site_dir = tmp_path_factory.mktemp("real") / "site"
-    generated = Builder(Project(ROOT), pdfs=True).generate()
+    generated = Builder(Project(ROOT), pdfs=True, pdf_cache_dir=TEST_PDF_CACHE).generate()
     replace_site(generated.files, site_dir)
     return site_dir, generated
+
+
+def search_hrefs(page, served: str, lang: str, query: str) -> list[str]:
+    """Search the site as a reader does; the result links, in order."""
+    page.goto(f"{served}/{lang}/search/")
+    page.fill("#search-input", query)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results li a", timeout=15000)
+    links = page.locator("#search-results li a")
+    return [links.nth(i).get_attribute("href") for i in range(links.count())]
 
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -7,7 +7,7 @@ from pathlib import Path
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
 # module -> the portal modules it may import
 ALLOWED = {
-    "errors": set(), "model": {"errors"}, "figures": set(), "loading": {"errors"},
+    "errors": set(), "model": {"errors"}, "figures": {"errors"}, "loading": {"errors"},
     "fields": {"errors", "loading", "model"}, "i18n": {"errors", "loading"},
     "markup": {"errors", "model"}, "routing": {"errors"}, "compare": {"model"},
     "translation": {"errors", "figures", "model"},
@@ -16,8 +16,10 @@ ALLOWED = {
     "translating": {"errors", "figures", "freshness", "loading", "markup", "model", "output", "segments",
                     "translation", "validation"},
     "validation": {"errors", "fields", "figures", "loading", "markup", "model", "translation"},
-    "charts": {"figures"}, "pages": {"charts", "compare", "model", "routing"}, "datasets": {"model", "routing"},
-    "rendering": {"compare", "errors", "figures", "i18n", "markup", "model", "pages", "routing"},
+    "charts": {"figures"}, "chains": {"compare", "model"}, "glossary": {"model"}, "references": {"model"},
+    "pages": {"chains", "charts", "compare", "glossary", "model", "references", "routing"},
+    "datasets": {"model", "routing"},
+    "rendering": {"chains", "compare", "errors", "figures", "i18n", "markup", "model", "pages", "routing"},
     "output": set(),
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
     "parallel": {"errors", "markup", "model", "rendering"},

@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURE, ROOT, edit
 
 PAGES = ["", "documents/", "documents/plan2025-report/", "indicators/", "indicators/gdp/", "themes/",
-         "glossary/", "data/", "print/"]
+         "glossary/", "data/", "print/", "goals/", "goals/fyp14.high-quality-development/"]
 
 
 @pytest.mark.parametrize("path", PAGES)

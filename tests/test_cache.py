@@ -95,5 +95,6 @@ def test_quick_update_still_checks_quotes(project):
         builder.generate()
     assert [str(e).split("\n")[0] for e in caught.value.errors] == [
         "content/documents/plenary-demo/en.md:13: block 'g1-p1' lacks numbers of its zh text: 2200亿",
+        "content/goals.yaml:1: goal 'demo.gdp': quote not found in paragraph 'g1-p1' of 'plenary-demo'",
         "content/values/plenary-demo.yaml:1: value 'demo.gdp.2027.target': quote not found in paragraph 'g1-p1' "
         "of 'plenary-demo'"]

@@ -1,0 +1,1 @@
+"""Seeded mutation fuzzing of the fixture site: `python -m tests.fuzz --iterations 10000 --seed 1`."""
