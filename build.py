@@ -16,6 +16,7 @@ from portal import freshness, translating
 from portal.errors import ContentError, ContentErrors, unexpected
 from portal.pdf import pdf_available
 from portal.pipeline import Project, build, generate
+from portal.progress import Progress
 
 ROOT = Path(__file__).resolve().parent
 
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("build.py: --pdf needs WeasyPrint: run 'bash scripts/setup.sh --pdf' (see README)", file=sys.stderr)
                 return 2
             cache = None if args.no_cache else (args.cache or project.root / ".cache" / "build")
-            print(build(project, out, args.pdf, not args.no_search, cache).summary())
+            print(build(project, out, args.pdf, not args.no_search, cache, Progress()).summary())
         else:
             from portal.serve import serve
             return serve(project, out, args.host, args.port, args.pdf)

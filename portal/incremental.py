@@ -14,6 +14,7 @@ from .cache import BuildCache, Fingerprints
 from .errors import ContentError, ContentErrors
 from .model import LANGS, Site
 from .parallel import render_all, render_in_parallel
+from .progress import Progress, Quiet
 
 # What every page depends on: a change here re-renders everything.
 GLOBAL_INPUTS = ("templates/", "static/", "i18n/", "content/site.yaml")
@@ -45,10 +46,12 @@ class PageKeys:
 class Incremental:
     """The memory of a Builder between builds: the cache, how bodies and checks were made, the last build."""
 
-    def __init__(self, cache: BuildCache, parallel_min: int) -> None:
+    def __init__(self, cache: BuildCache, parallel_min: int, progress: Progress | None = None) -> None:
         self.cache = cache
+        self.progress = progress or Quiet()
         self.parallel_min = parallel_min  # render on several processes when this many items are new
         self.last: LastBuild | None = None
+        self.deferred: dict[str, object] = {}  # url -> page left stale by the last build, to render later
         self._render_body = None
         self._check = None
 
@@ -64,8 +67,11 @@ class Incremental:
             return (lang, source.digest or hashlib.sha1(source.text.encode()).hexdigest(), str(source.shown),
                     link_keys[lang])
 
-        render_in_parallel([(lang, source, key_of(lang, source)) for _, texts in raw.documents
-                            for lang, source in texts.items()], bodies, links, labels, minimum=self.parallel_min)
+        new = [(lang, source, key) for _, texts in raw.documents for lang, source in texts.items()
+               if (key := key_of(lang, source)) not in bodies]
+        if len(new) >= self.parallel_min:
+            with self.progress.stage("Markdown", len(new), "body") as stage:
+                render_in_parallel(new, bodies, links, labels, minimum=self.parallel_min, advance=stage.advance)
 
         def render(lang: str, source, lang_links):
             if source.text == "" and source.error:  # unreadable: its error, and nothing to cache
@@ -78,12 +84,14 @@ class Incremental:
         self._render_body = lambda lang, source: render(lang, source, links[lang])
         return render
 
-    def translation_checker(self, glossary_digest: str):
-        """check(document, terms) for validation, memoized by the document's bodies and the glossary."""
+    def translation_checker(self):
+        """check(document, terms) for validation, memoized by the document's bodies (and their lines) and
+        the glossary's terms (not their definitions: editing one re-checks nothing)."""
         checks = self.cache.checks
 
         def check(document, terms):
-            key = (document.id, document.bodies["zh"].html, document.bodies["en"].html, glossary_digest)
+            key = (document.id, str(document.src), [(t.term.zh, t.term.en) for t in terms],
+                   *((b.html, [block.line for block in b.blocks]) for b in (document.bodies["zh"], document.bodies["en"])))
             digest = hashlib.sha1(repr(key).encode()).hexdigest()
             if digest not in checks:
                 checks[digest] = translation.translation_errors(document, terms)
@@ -123,9 +131,10 @@ class Incremental:
         return site, changed
 
     def render_pages(self, candidates, environments, page_key: PageKeys, files: dict[str, bytes],
-                     defer: tuple[str, ...] = ()) -> tuple[list, list]:
+                     defer=lambda page: False) -> tuple[list, list]:
         """Render into `files` the pages whose inputs changed since they were cached (the others come from
-        the cache); pages of the kinds in `defer` keep their last version and are returned to render later."""
+        the cache); a page for which defer(page) is true keeps its last version (if it has one) and is
+        returned to be rendered later."""
         errors: list[ContentError] = []
         todo, deferred = [], []
         for page in candidates:
@@ -134,14 +143,15 @@ class Incremental:
             cached = self.cache.pages.get(path)
             if cached and cached[0] == key:
                 files[path] = cached[1]
-            elif page.kind in defer:
+            elif cached and defer(page):
                 deferred.append(page)
-                if cached:
-                    files[path] = cached[1]  # the last version, until render_deferred() replaces it
+                files[path] = cached[1]  # the last version, until render_deferred() replaces it
             else:
                 todo.append((page, path, key))
         rendered = []
-        for (page, path, key), result in zip(todo, render_all(environments, [t[0] for t in todo], self.parallel_min)):
+        with self.progress.stage("pages", len(todo)) as stage:
+            results = render_all(environments, [t[0] for t in todo], self.parallel_min, advance=stage.advance)
+        for (page, path, key), result in zip(todo, results):
             if isinstance(result, ContentError):
                 errors.append(result)
                 continue
@@ -152,11 +162,22 @@ class Incremental:
             raise ContentErrors(errors)
         return rendered, deferred
 
-    def render_deferred(self, deferred: list) -> dict[str, bytes]:
-        """Render the pages the last build deferred into its files; returns the files they change."""
-        last = self.last
-        done, _ = self.render_pages(deferred, last.environments, last.page_key, last.files)
-        return {routing.output_path(p.url): last.files[routing.output_path(p.url)] for p in done}
+    def remember(self, last: LastBuild, deferred: list) -> None:
+        """The build that just succeeded, and the pages it deferred (including those deferred before)."""
+        self.last = last
+        self.deferred = {page.url: page for page in deferred}
+
+    def render_deferred(self, stop=lambda: False, chunk: int = 20) -> dict[str, bytes]:
+        """Render the pages the last build deferred into its files, a few at a time until done or until
+        stop() is true (the rest stay deferred, for the next build); returns the files they change."""
+        last, changed = self.last, {}
+        while self.deferred and not stop():
+            pages = list(self.deferred.values())[:chunk]
+            done, _ = self.render_pages(pages, last.environments, last.page_key, last.files)
+            for page in pages:
+                del self.deferred[page.url]
+            changed.update({routing.output_path(p.url): last.files[routing.output_path(p.url)] for p in done})
+        return changed
 
 
 def touches(depends: tuple[str, ...], changed: list[str]) -> bool:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import os
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, SourceRef
@@ -29,10 +31,60 @@ def pdf_available() -> bool:
     return True
 
 
-def render_pdfs(jobs: dict[str, str], files: dict[str, bytes], cache_dir: Path | None) -> dict[str, bytes]:
-    """Render each {pdf path: html page path} from the built files; cached by the bytes that go in."""
+def render_pdfs(jobs: dict[str, str], files: dict[str, bytes], cache_dir: Path | None,
+                advance=lambda count=1: None, workers: int | None = None) -> dict[str, bytes]:
+    """Render each {pdf path: html page path} from the built files; cached by the bytes that go in.
+
+    Each PDF is laid out in a process of its own (os.cpu_count() at a time, largest first), which
+    ends when its PDF is done: WeasyPrint's memory for a whole book goes back to the system at once."""
+    global _FILES
+    import weasyprint  # noqa: F401 (imported before forking, so each worker starts with it loaded)
+
+    out, todo = {}, []
+    for pdf_path, html_path in sorted(jobs.items()):
+        html = files[html_path]
+        cached = cache_dir / f"{hashlib.sha256(html + _assets_digest(html, files)).hexdigest()}.pdf" \
+            if cache_dir else None
+        if cached and cached.exists():
+            out[pdf_path] = cached.read_bytes()
+            advance()
+        else:
+            todo.append((pdf_path, html_path, cached))
+    todo.sort(key=lambda job: -len(files[job[1]]))  # the books first: the small ones fill in around them
+    errors = []
+    if not todo:
+        return dict(sorted(out.items()))
+    _FILES = files  # the workers are forked: they read the pages and stylesheets from here, nothing is sent
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers or os.cpu_count() or 1, len(todo)) or 1,
+                                                      maxtasksperchild=1) as pool:
+            for (pdf_path, html_path, cached), (data, missing) in zip(
+                    todo, pool.imap(_render_one, [html_path for _, html_path, _ in todo])):
+                advance()
+                if missing:
+                    errors.append(ContentError(SourceRef(Path(html_path)), f"{pdf_path}: glyphs missing from the "
+                                               f"fonts: {missing[:120]}", "install fonts-noto-cjk (see README)"))
+                    continue
+                out[pdf_path] = data
+                if cached:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    cached.write_bytes(data)
+    finally:
+        _FILES = {}
+    if errors:
+        raise ContentErrors(errors)
+    return dict(sorted(out.items()))
+
+
+_FILES: dict[str, bytes] = {}
+
+
+def _render_one(html_path: str) -> tuple[bytes | None, str | None]:
+    """Worker: one page's PDF, or the first missing-glyph warning WeasyPrint logged."""
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    files = _FILES
 
     class SiteFetcher(URLFetcher):
         """Stylesheets and images come from the built files in memory; nothing is fetched from outside."""
@@ -44,38 +96,13 @@ def render_pdfs(jobs: dict[str, str], files: dict[str, bytes], cache_dir: Path |
                 return URLFetcherResponse(url, files[path], {"Content-Type": kind})
             raise ValueError(f"not part of the site: {url}")
 
-    fetch = SiteFetcher(fail_on_errors=True)
-
     collector = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
-    out, errors = {}, []
-    try:
-        for pdf_path, html_path in sorted(jobs.items()):
-            html = files[html_path]
-            key = hashlib.sha256(html + _assets_digest(html, files)).hexdigest()
-            cached = cache_dir / f"{key}.pdf" if cache_dir else None
-            if cached and cached.exists():
-                out[pdf_path] = cached.read_bytes()
-                continue
-            collector.messages.clear()
-            document = weasyprint.HTML(string=html.decode("utf-8"), base_url=f"site://x/{html_path}",
-                                       url_fetcher=fetch, media_type="print")
-            data = document.write_pdf()
-            missing = [m for m in collector.messages if ".notdef" in m or "unsupported by fonts" in m]
-            if missing:
-                errors.append(ContentError(SourceRef(Path(html_path)), f"{pdf_path}: glyphs missing from the fonts: "
-                                           f"{missing[0][:120]}", "install fonts-noto-cjk (see README)"))
-                continue
-            out[pdf_path] = data
-            if cached:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                cached.write_bytes(data)
-    finally:
-        logger.removeHandler(collector)
-    if errors:
-        raise ContentErrors(errors)
-    return out
+    logging.getLogger("weasyprint").addHandler(collector)
+    document = weasyprint.HTML(string=files[html_path].decode("utf-8"), base_url=f"site://x/{html_path}",
+                               url_fetcher=SiteFetcher(fail_on_errors=True), media_type="print")
+    data = document.write_pdf()
+    missing = [m for m in collector.messages if ".notdef" in m or "unsupported by fonts" in m]
+    return (None, missing[0]) if missing else (data, None)
 
 
 def _assets_digest(html: bytes, files: dict[str, bytes]) -> bytes:

@@ -13,6 +13,7 @@ from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .incremental import Incremental, LastBuild, PageKeys, touches
 from .markup import BodyLabels, Renderer
 from .model import LANGS, Site, TranslationState
+from .progress import Progress, Quiet
 
 BASE_URL = "https://yuzhong-plans.netlify.app"
 STATIC_PLAIN = {"robots.txt", "favicon.svg"}
@@ -81,7 +82,8 @@ class Builder:
     lets it redo only what an edit touched (see incremental.py)."""
 
     def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True,
-                 cache_dir: Path | None = None, parallel_min: int = 200, pdf_cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, parallel_min: int = 200, pdf_cache_dir: Path | None = None,
+                 progress: Progress | None = None) -> None:
         self.project = project
         self.pdf_cache_dir = pdf_cache_dir or project.root / ".cache" / "pdf"  # tests pass a temporary one
         self.pdfs = pdfs
@@ -89,27 +91,29 @@ class Builder:
         self.refresh_search = True  # the preview turns this off after its first build: Pagefind takes seconds
         self.cache_dir = cache_dir
         self.cache = BuildCache.load(cache_dir, engine_digest()) if cache_dir else BuildCache()
-        self.incremental = Incremental(self.cache, parallel_min)
+        self.progress = progress or Quiet()  # `build.py build` reports the stages of a long build
+        self.incremental = Incremental(self.cache, parallel_min, self.progress)
         self._environments: tuple[str, dict] | None = None
         self._assets: tuple[str, dict, dict] | None = None
         self._states: dict[str, tuple] = {}  # translation states by document id, with their input digests
 
-    def generate(self, defer: tuple[str, ...] = ()) -> Generated:
+    def generate(self, defer: tuple[str, ...] = (), first: set[str] | None = None) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
 
-        Pages of the kinds in `defer` (the preview defers the print edition) are not re-rendered now but
-        listed in Generated.deferred for render_deferred()."""
+        Stale pages of the kinds in `defer` (the print edition, which holds every document) or, when
+        `first` is given, all but the pages at these output paths (those open in a browser) keep their
+        last version for now; they are listed in Generated.deferred and rendered by render_deferred()."""
         # The cyclic garbage collector would walk the whole cache each time a build allocates a few
         # thousand objects; a build makes no garbage cycles worth collecting midway.
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._generate(defer)
+            return self._generate(defer, first)
         finally:
             if enabled:
                 gc.enable()
 
-    def _generate(self, defer: tuple[str, ...]) -> Generated:
+    def _generate(self, defer: tuple[str, ...], first: set[str] | None) -> Generated:
         started = time.perf_counter()
         hashes = hash_inputs(self.project.folders(), self.cache.stats)
         translations = self.catalogs(hashes)
@@ -128,8 +132,11 @@ class Builder:
         assets = self.assets(hashes, files)
         environments = self.environments(hashes, translations, site, assets)
         page_key = PageKeys(hashes, "pdf" if self.pdfs else "")
-        candidates = all_pages if changed is None else [p for p in all_pages if touches(p.depends, changed)]
-        rendered, deferred = self.incremental.render_pages(candidates, environments, page_key, files, defer)
+        candidates = all_pages if changed is None else [p for p in all_pages if touches(p.depends, changed)
+                                                        or p.url in self.incremental.deferred]
+        rendered, deferred = self.incremental.render_pages(
+            candidates, environments, page_key, files,
+            lambda page: page.kind in defer if first is None else routing.output_path(page.url) not in first)
         if not quick:
             for name in ("index.html", "404.html"):
                 files[name] = environments["en"].get_template(f"root-{name}").render(assets=assets).encode("utf-8")
@@ -139,7 +146,7 @@ class Builder:
             files.update(self.search_files(site, translations))
         if self.pdfs:
             files.update(self.pdf_files(site, files))
-        self.incremental.last = LastBuild(site, files, hashes, environments, page_key)
+        self.incremental.remember(LastBuild(site, files, hashes, environments, page_key), deferred)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = (len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
                    + len(site.goals))
@@ -147,9 +154,10 @@ class Builder:
         return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered],
                          deferred, touched, states)
 
-    def render_deferred(self, generated: Generated) -> dict[str, bytes]:
-        """Render the pages generate() deferred into generated.files; returns the files they change."""
-        return self.incremental.render_deferred(generated.deferred)
+    def render_deferred(self, stop=lambda: False) -> dict[str, bytes]:
+        """Render the pages the last generate() deferred into its files, until done or stop() is true;
+        returns the files they change."""
+        return self.incremental.render_deferred(stop)
 
     def write(self, files: dict[str, bytes], site_dir: Path, only: set[str] | None = None) -> list[str]:
         """Write the files to site_dir; returns the names written or removed. When the last write went to
@@ -188,7 +196,7 @@ class Builder:
         glossary_href = lambda lang: routing.url_for("glossary", lang)  # noqa: E731
         links = validation.term_links(validation.glossary_terms(raw, Collector()), glossary_href, titles)
         render = self.incremental.body_renderer(raw, renderers, links, labels)
-        check = self.incremental.translation_checker(hashes.get("content/glossary.yaml", ""))
+        check = self.incremental.translation_checker()
         return validation.validate(raw, renderers, glossary_href, titles, render_body=render, check_translation=check)
 
     def assets(self, hashes: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
@@ -250,7 +258,9 @@ class Builder:
         records = search.search_records(site, {lang: translations[lang].gettext for lang in LANGS})
         digest = search.records_digest(records)
         if previous is None or (previous[0] != digest and self.refresh_search):
-            self.cache.search = (digest, search.build_index(records))
+            with self.progress.stage("search index", len(records), "record") as stage:
+                self.cache.search = (digest, search.build_index(records))
+                stage.advance(len(records))
         return self.cache.search[1]
 
     def pdf_files(self, site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
@@ -258,7 +268,8 @@ class Builder:
         jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
         jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
                      for lang in LANGS for d in site.documents})
-        return pdf.render_pdfs(jobs, files, self.pdf_cache_dir)
+        with self.progress.stage("PDFs", len(jobs), "PDF") as stage:
+            return pdf.render_pdfs(jobs, files, self.pdf_cache_dir, advance=stage.advance)
 
 
 def check_alternates(all_pages, files: dict[str, bytes]) -> None:
@@ -285,13 +296,14 @@ def generate(project: Project, pdfs: bool = False, search_index: bool = True) ->
 
 
 def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bool = True,
-          cache_dir: Path | None = None) -> Generated:
+          cache_dir: Path | None = None, progress: Progress | None = None) -> Generated:
     """Generate the whole site and write it to site_dir; on any error site_dir is left untouched.
 
     With a cache folder, a rebuild reuses what the last build rendered and rewrites only the files
     whose bytes changed (each atomically); without one, the site goes to a fresh folder swapped in."""
-    builder = Builder(project, pdfs, search_index, cache_dir)
+    builder = Builder(project, pdfs, search_index, cache_dir, progress=progress)
     generated = builder.generate()
-    builder.write(generated.files, site_dir)
+    with builder.progress.stage("write"):
+        builder.write(generated.files, site_dir)
     builder.save_cache()
     return generated

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import re
 import socket
 import sys
 import time
@@ -11,11 +12,14 @@ from urllib.parse import urlsplit
 
 from .errors import ContentErrors, unexpected
 from .pipeline import Builder, Project
+from .watch import STEP_MS, Watch
 
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8", ".svg": "image/svg+xml",
          ".xml": "application/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf",
          ".wasm": "application/wasm", ".png": "image/png"}
+RECENT_PAGES = 8
+FINGERPRINTED = re.compile(r"^/static/.+\.[0-9a-f]{10}\.\w+$")
 OVERLAY = """<div id="build-error" role="alert" style="position:fixed;inset:0 0 auto 0;max-height:70vh;overflow:auto;
 z-index:99999;background:#2b0b0b;color:#fff;font:14px/1.5 'Noto Sans Mono CJK SC','DejaVu Sans Mono',monospace;
 padding:1rem 1.5rem;border-bottom:4px solid #e53935"><strong>Build failed — the page below is the last good build.</strong>
@@ -32,6 +36,13 @@ class SiteApp:
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = site_dir.resolve()
         self.error: str | None = None
+        self.recent: tuple[str, ...] = ()  # the HTML pages served last (output paths), oldest first
+
+    def remember(self, target: Path) -> None:
+        """Note a page served: the pages open in browsers are re-rendered first after an edit."""
+        name = target.relative_to(self.site_dir).as_posix()
+        # a new tuple, not a changed one: the rebuild thread reads it while this one serves
+        self.recent = (*(r for r in self.recent if r != name), name)[-RECENT_PAGES:]
 
     def resolve(self, url_path: str) -> Path | None:
         """The file for a request path, or None if it is missing or outside the site folder."""
@@ -62,12 +73,16 @@ class SiteApp:
             target = self.not_found_page(url_path)
         body = target.read_bytes() if target else b"<!doctype html><title>404</title><h1>404</h1>"
         kind = content_type(target) if target else "text/html; charset=utf-8"
+        if target and status == "200 OK" and kind.startswith("text/html"):
+            self.remember(target)
         if self.error and kind.startswith("text/html"):
             overlay = OVERLAY.format(errors=html.escape(self.error)).encode("utf-8")
             marker = body.find(b">", body.find(b"<body")) + 1 if b"<body" in body else 0
             body = body[:marker] + overlay + body[marker:]
+        # fingerprinted files never change under their name: a reload after an edit fetches only the page
+        caching = "public, max-age=31536000, immutable" if target and FINGERPRINTED.search(url_path) else "no-store"
         start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
-                                ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")])
+                                ("Cache-Control", caching), ("X-Content-Type-Options", "nosniff")])
         return [body]
 
 
@@ -128,19 +143,21 @@ def guard_live_reload(hosts: set[str]) -> None:
 class Preview:
     """Keeps the builder and the current error between rebuilds."""
 
-    def __init__(self, project: Project, site_dir: Path, app: SiteApp, say=print, pdfs: bool = False,
-                 later=None) -> None:
+    def __init__(self, project: Project, site_dir: Path, app: SiteApp, say=print, pdfs: bool = False) -> None:
         self.builder = Builder(project, pdfs)
-        self.later = later or (lambda task: task())  # the server runs deferred work after the reload
         self.site_dir = site_dir
         self.app = app
         self.built = False
         self.say = say
 
     def rebuild(self) -> bool:
+        """Build and write what changed. After the first build only the pages open in a browser (those
+        served last) are rendered now, or if none is, all but the print edition; the rest is left for
+        finish()."""
         started = time.perf_counter()
         try:
-            generated = self.builder.generate(defer=("print",) if self.built else ())
+            generated = self.builder.generate(defer=("print",), first=set(self.app.recent) or None) \
+                if self.built else self.builder.generate()
         except ContentErrors as errors:
             self.app.error = str(errors)
             self.say(str(errors))
@@ -157,17 +174,16 @@ class Preview:
         self.builder.refresh_search = False  # keep edits instant; `build.py build` refreshes the search index
         took = (time.perf_counter() - started) * 1000
         shown = ", ".join(generated.rendered[:4]) + (" …" if len(generated.rendered) > 4 else "")
-        self.say(f"rebuilt {len(generated.rendered)} page(s) [{shown}], wrote {len(changed)} file(s) "
+        later = f", {len(generated.deferred)} more after the reload" if generated.deferred else ""
+        self.say(f"rebuilt {len(generated.rendered)} page(s) [{shown}]{later}, wrote {len(changed)} file(s) "
                  f"in {took:.0f} ms")
-        if generated.deferred:
-            self.later(lambda: self.finish(generated))
         return True
 
-    def finish(self, generated) -> None:
-        """Render what the quick rebuild deferred (the print edition, which holds every document)."""
+    def finish(self, stop=lambda: False) -> None:
+        """Render what the last rebuild deferred, until done or until stop() says another edit is waiting."""
         started = time.perf_counter()
         try:
-            files = self.builder.render_deferred(generated)
+            files = self.builder.render_deferred(stop)
         except ContentErrors as errors:
             self.app.error = str(errors)
             self.say(self.app.error)
@@ -176,31 +192,53 @@ class Preview:
             self.app.error = unexpected(error)
             self.say(self.app.error)
             return
-        self.builder.write(files, self.site_dir, set(files))
-        took = (time.perf_counter() - started) * 1000
-        self.say(f"refreshed the print edition ({len(files)} page(s)) in {took:.0f} ms")
+        if files:
+            self.builder.write(files, self.site_dir, set(files))
+            took = (time.perf_counter() - started) * 1000
+            self.say(f"then rendered {len(files)} more page(s) in {took:.0f} ms")
+
+
+def watch_inputs(project: Project, site_dir: Path, preview: Preview, reload, step_ms: int = STEP_MS) -> Watch:
+    """On every burst of saves of the project's inputs: rebuild, call reload() (browsers reload the
+    moment the files are written), then render what the rebuild deferred unless another save is
+    waiting. The site and the caches are not watched."""
+
+    def on_change(_paths: list[str], waiting) -> None:
+        preview.rebuild()
+        reload()
+        preview.finish(stop=waiting)
+
+    return Watch(project.folders().values(), on_change, ignored=(site_dir, project.root / ".cache"),
+                 step_ms=step_ms).start()
 
 
 def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = False) -> int:
     """Build, then serve site_dir on host:port with live reload until interrupted."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
-
-    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload drops reloads within 3 s of the last one otherwise
-    app = SiteApp(site_dir)
+    from livereload.watcher import Watcher
     from tornado.ioloop import IOLoop
 
-    preview = Preview(project, site_dir, app, say=lambda text: print(text, flush=True), pdfs=pdfs,
-                      later=lambda task: IOLoop.current().add_callback(task))
+    class NotPolling(Watcher):
+        """livereload's registry without its polling (every watched file stat'ed every 800 ms): the
+        Watch thread says when files changed."""
+
+        def start(self, callback) -> bool:
+            return True
+
+    app = SiteApp(site_dir)
+    preview = Preview(project, site_dir, app, say=lambda text: print(text, flush=True), pdfs=pdfs)
     preview.rebuild()
-    if not site_dir.exists():
-        site_dir.mkdir(parents=True)
+    site_dir.mkdir(parents=True, exist_ok=True)
     hosts = allowed_hosts(host, port)
     guard_live_reload(hosts)
-    server = Server(app=host_guard(app, hosts))
-    for folder in (project.content, project.templates, project.static, project.root / "i18n"):
-        server.watch(str(folder), preview.rebuild)
+    loop = IOLoop.current()
+    watch = watch_inputs(project, site_dir, preview,
+                         reload=lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*"))
+    server = Server(app=host_guard(app, hosts), watcher=NotPolling())
     print(f"serving {site_dir} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    sys.stdout.flush()
-    server.serve(host=host, port=port, debug=False, restart_delay=0)
+    try:
+        server.serve(host=host, port=port, debug=False, restart_delay=0)
+    finally:
+        watch.stop()
     return 0

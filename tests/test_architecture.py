@@ -23,10 +23,11 @@ ALLOWED = {
     "output": set(),
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
     "parallel": {"errors", "markup", "model", "rendering"},
-    "incremental": {"cache", "errors", "loading", "model", "parallel", "routing", "translation"},
-    "pipeline": {"cache", "datasets", "errors", "freshness", "i18n", "incremental", "loading", "markup", "model", "output", "pages",
-                 "pdf", "rendering", "routing", "search", "validation"},
-    "serve": {"errors", "pipeline"},
+    "incremental": {"cache", "errors", "loading", "model", "parallel", "progress", "routing", "translation"},
+    "progress": set(),
+    "pipeline": {"cache", "datasets", "errors", "freshness", "i18n", "incremental", "loading", "markup", "model", "output",
+                 "pages", "pdf", "progress", "rendering", "routing", "search", "validation"},
+    "serve": {"errors", "pipeline", "watch"}, "watch": set(),
 }
 
 

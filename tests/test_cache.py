@@ -81,7 +81,7 @@ def test_quick_document_update_equals_a_full_build(project):
     assert sorted(quick.rendered) == sorted(f"/{lang}/{path}" for lang in ("zh", "en") for path in (
         "conflicts/", "documents/plenary-demo/", "documents/plenary-demo/parallel/", "themes/economy/", "translation/"))
     assert sorted(p.url for p in quick.deferred) == ["/en/print/", "/zh/print/"]
-    builder.render_deferred(quick)
+    builder.render_deferred()
     full = Builder(project, search_index=False).generate()
     assert quick.files == full.files
 

@@ -1,0 +1,66 @@
+"""The preview's watch: a save is one rebuild and one reload, a burst of saves one change, and what the
+build writes (site/, .cache/) is not watched. No timings: each test waits for events, generously."""
+from __future__ import annotations
+
+import queue
+
+from conftest import edit, project_for
+from portal.serve import Preview, SiteApp, watch_inputs
+from portal.watch import Watch
+
+WAIT = 120  # seconds an event may take on a busy machine; never a measurement
+STEP_MS = 200  # a wide burst window, so a busy machine cannot split one save into two
+
+
+def started(watch: Watch) -> Watch:
+    assert watch.ready.wait(WAIT), "the watch never started"
+    return watch
+
+
+def test_a_burst_of_saves_is_one_change(tmp_path):
+    calls = queue.Queue()
+    watch = started(Watch([tmp_path], lambda paths, waiting: calls.put(paths), step_ms=STEP_MS).start())
+    try:
+        page = tmp_path / "page.md"
+        for version in range(5):
+            page.write_text(f"version {version}", encoding="utf-8")
+        assert calls.get(timeout=WAIT) == [str(page)]
+        (tmp_path / "next.md").write_text("next", encoding="utf-8")
+        assert calls.get(timeout=WAIT) == [str(tmp_path / "next.md")]  # nothing more came of the burst
+    finally:
+        watch.stop()
+
+
+def test_changes_in_site_and_cache_trigger_nothing(tmp_path):
+    for folder in ("content", "site/zh", ".cache/build"):
+        (tmp_path / folder).mkdir(parents=True)
+    calls = queue.Queue()
+    watch = started(Watch([tmp_path], lambda paths, waiting: calls.put(paths),
+                          ignored=[tmp_path / "site", tmp_path / ".cache"], step_ms=STEP_MS).start())
+    try:
+        (tmp_path / "site/zh/index.html").write_text("<p>built</p>", encoding="utf-8")
+        (tmp_path / ".cache/build/build-cache.pickle").write_bytes(b"cache")
+        (tmp_path / "content/page.swp").write_text("an editor's swap file", encoding="utf-8")
+        (tmp_path / "content/page.md").write_text("saved", encoding="utf-8")
+        assert calls.get(timeout=WAIT) == [str(tmp_path / "content/page.md")]
+    finally:
+        watch.stop()
+
+
+def test_a_save_is_one_rebuild_then_one_reload(content, tmp_path):
+    site = tmp_path / "site"
+    preview = Preview(project_for(content), site, SiteApp(site), say=lambda text: None)
+    assert preview.rebuild()
+    events = queue.Queue()
+    rebuild = preview.rebuild
+    preview.rebuild = lambda: events.put("rebuild") or rebuild()
+    watch = started(watch_inputs(project_for(content), site, preview, reload=lambda: events.put("reload"),
+                                 step_ms=STEP_MS))
+    try:
+        edit(content / "documents/plenary-demo/zh.md", "经济实力显著提升", "经济实力稳步提升")
+        assert [events.get(timeout=WAIT), events.get(timeout=WAIT)] == ["rebuild", "reload"]
+        assert "经济实力稳步提升" in (site / "zh/documents/plenary-demo/index.html").read_text(encoding="utf-8")
+        edit(content / "glossary.yaml", "definition:", "definition: ")
+        assert [events.get(timeout=WAIT), events.get(timeout=WAIT)] == ["rebuild", "reload"]  # no extra one before
+    finally:
+        watch.stop()
