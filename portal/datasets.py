@@ -6,11 +6,12 @@ import io
 import json
 from decimal import Decimal
 
+from .compare import matrix
 from .model import Site, Value
 from .routing import url_for
 
 CSV_COLUMNS = ("id", "indicator", "indicator_name", "unit", "document", "document_title", "layer", "kind",
-               "period", "text", "number", "comparator", "anchor", "quote", "url")
+               "period", "text", "number", "comparator", "anchor", "quote", "url", "status_2024")
 
 
 def _number(number: Decimal | None):
@@ -19,9 +20,21 @@ def _number(number: Decimal | None):
     return int(number) if number == number.to_integral_value() else float(number)
 
 
+_ROWS: list = [None, {}]  # the last site's rows: every CSV of a build asks for the same site's
+
+
+def _rows(site: Site) -> dict:
+    """The matrix row of each indicator: the layers that state it, whether the default matrix shows it, its
+    2024 status."""
+    if _ROWS[0] is not site:
+        _ROWS[:] = [site, {row.indicator.id: row for _, rows in matrix(site) for row in rows}]
+    return _ROWS[1]
+
+
 def portal_json(site: Site) -> bytes:
     """site/data/portal.json: documents, indicators, values — stable order and formatting."""
     categories = {c.id: c for c in site.categories}
+    rows = _rows(site)
     data = {
         "documents": [{"id": d.id, "source_file": d.source_file, "layer": d.layer,
                        "title": {"zh": d.title.zh, "en": d.title.en}, "date": d.date} for d in site.documents],
@@ -29,6 +42,8 @@ def portal_json(site: Site) -> bytes:
                         "unit": {"zh": i.unit.zh, "en": i.unit.en},
                         "category": {"zh": categories[i.category].name.zh, "en": categories[i.category].name.en},
                         "attribute": i.attribute, "predecessor": i.predecessor, "successor": i.successor,
+                        "layers": list(rows[i.id].layers), "in_matrix": rows[i.id].focus,
+                        "status_2024": rows[i.id].status,
                         "conflicts": [{"values": list(c.values), "note": {"zh": c.note.zh, "en": c.note.en}}
                                       for c in site.conflicts if c.indicator == i.id]}
                        for i in site.indicators],
@@ -48,6 +63,7 @@ def values_csv(site: Site, lang: str, base_url: str, indicator: str | None = Non
     """Values (all, or one indicator's) as CSV in one language, UTF-8 with BOM so spreadsheets read Chinese."""
     indicators = {i.id: i for i in site.indicators}
     documents = {d.id: d for d in site.documents}
+    rows = _rows(site)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -60,7 +76,7 @@ def values_csv(site: Site, lang: str, base_url: str, indicator: str | None = Non
         writer.writerow((value.id, value.indicator, measure.name[lang], measure.unit[lang], value.document,
                          document.title[lang], document.layer, value.kind, value.period, value.text[lang],
                          "" if number is None else number, value.comparator or "", value.source.anchor,
-                         value.source.quote, link))
+                         value.source.quote, link, rows[value.indicator].status))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -179,6 +179,7 @@ class Site:
     conflicts: tuple[Conflict, ...]
     terms: tuple[Term, ...]
     themes: tuple[Theme, ...]
+    headline: tuple[str, ...] = ()  # indicator ids of the home page's "where Yuzhong stands" panel
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)

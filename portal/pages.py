@@ -46,18 +46,26 @@ CHART_WORDS = {
 }
 
 
-def _chart(site: Site, indicator, values, lang: str) -> str:
-    """The indicator's numeric values as an inline SVG with a title and a text description."""
+def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.FULL) -> dict | None:
+    """The indicator's numeric values as an inline SVG with a title and a text description, and the layers
+    and kinds its legend names; None when no value is a figure."""
     title, item, kinds, joiner = CHART_WORDS[lang]
     documents = {d.id: d for d in site.documents}
+    # A figure a document states twice (annex table and text) is one point; two documents, two points.
+    once = list({(v.document, v.kind, v.period, v.number, v.comparator): v for v in values[::-1]}.values())[::-1]
     points = [{"period": v.period, "number": v.number, "kind": v.kind, "layer": documents[v.document].layer,
                "label": item.format(period=v.period, kind=kinds[v.kind], document=documents[v.document].kind[lang],
                                     text=v.text[lang])}
-              for v in values]
+              for v in once]
     numeric = [p for p in points if p["number"] is not None]
+    if not numeric:
+        return None
     description = joiner.join(p["label"] for p in numeric)
-    return charts.value_chart(f"chart-{indicator.id}", title.format(name=indicator.name[lang]), description,
-                              points, indicator.unit[lang])
+    prefix = "chart" if size is charts.FULL else "spark"
+    svg = charts.value_chart(f"{prefix}-{indicator.id}", title.format(name=indicator.name[lang]), description,
+                             points, indicator.unit[lang], size)
+    return {"svg": svg, "layers": [layer for layer in compare.LAYERS if any(p["layer"] == layer for p in numeric)],
+            "kinds": [kind for kind in ("target", "outcome") if any(p["kind"] == kind for p in numeric)]}
 
 
 def _related_terms(site: Site, indicator, values) -> list:
@@ -77,13 +85,17 @@ def assemble(site: Site, content: Path) -> list[Page]:
         def add(kind, template, key="", origin=content, depends=(), context=dict):
             pages.append(Page(kind, key, lang, template, origin, context, depends))
 
-        add("home", "home.html", depends=DATA, context=lambda: {"groups": groups()})
+        add("home", "home.html", depends=DATA, context=lambda l=lang: {"standings": [
+            (standing, _chart(site, standing.row.indicator, values_by_indicator[standing.row.indicator.id], l,
+                              charts.SMALL))
+            for standing in compare.standings(site, groups())]})
         add("documents", "documents.html", depends=(META,))
         for document in site.documents:
             add("document", "document.html", document.id, document.src.path.parent,
                 depends=(f"content/documents/{document.id}/", GLOSSARY),
                 context=lambda d=document, l=lang: {"document": d, "body": d.bodies[l]})
-        add("indicators", "indicators.html", depends=DATA, context=lambda: {"groups": groups()})
+        for kind, everything in (("indicators", False), ("indicators-all", True)):
+            add(kind, "indicators.html", depends=DATA, context=lambda e=everything: _matrix_context(groups(), e))
         for indicator in site.indicators:
             add("indicator", "indicator.html", indicator.id, indicator.src.path, depends=DATA + (THEMES, GLOSSARY),
                 context=lambda i=indicator, l=lang: _indicator_context(site, i, values_by_indicator.get(i.id, []), l))
@@ -93,13 +105,20 @@ def assemble(site: Site, content: Path) -> list[Page]:
                 context=lambda t=theme: {"theme": t})
         add("glossary", "glossary.html", depends=(GLOSSARY, META))
         add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES),
-            context=lambda l=lang: {"groups": groups(), "indicators": [
+            context=lambda l=lang: {**_matrix_context(groups(), False), "indicators": [
                 (i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), l))
                 for i in site.indicators]})
         add("data", "data.html", depends=(META,))
         add("search", "search.html")
         add("not-found", "404.html")
     return pages
+
+
+def _matrix_context(groups, everything: bool) -> dict:
+    """The default matrix (indicators the annexes track or two layers state) or all of them."""
+    shown = groups if everything else compare.focused(groups)
+    return {"groups": shown, "everything": everything, "columns": compare.used_columns(shown),
+            "total": sum(len(rows) for _, rows in groups)}
 
 
 def _indicator_context(site: Site, indicator, values, lang: str) -> dict:

@@ -9,6 +9,7 @@ PATTERNS = {
     "documents": "documents/",
     "document": "documents/{key}/",
     "indicators": "indicators/",
+    "indicators-all": "indicators/all/",
     "indicator": "indicators/{key}/",
     "themes": "themes/",
     "theme": "themes/{key}/",
