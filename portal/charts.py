@@ -64,11 +64,11 @@ def value_range(numbers: list[Decimal]) -> tuple[Decimal, Decimal]:
 
 
 def year_ticks(first: int, last: int, room: int) -> list[int]:
-    """Years to label: every year when there is room, else every 2nd, 5th or 10th."""
+    """Years to label from the first: every year when there is room, else every 2nd, 5th or 10th."""
     for step in (1, 2, 5, 10):
-        years = [y for y in range(first, last + 1) if y % step == 0] if step > 1 else list(range(first, last + 1))
+        years = list(range(first, last + 1, step))
         if len(years) <= room:
-            return years or [first]
+            return years
     return [first, last]
 
 
