@@ -1,26 +1,21 @@
-"""build(): load -> validate -> route -> assemble -> render -> write, with caches for quick rebuilds."""
+"""The build: load -> validate -> assemble -> render -> write (what can be reused is in incremental.py)."""
 from __future__ import annotations
 
-import dataclasses
-import fnmatch
 import gc
 import hashlib
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, search, translation, validation
-from .cache import BuildCache, Fingerprints, engine_digest, fingerprint, hash_inputs
-from .parallel import render_all, render_in_parallel
+from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
+from .cache import BuildCache, engine_digest, fingerprint, hash_inputs
 from .errors import Collector, ContentError, ContentErrors, SourceRef
+from .incremental import Incremental, LastBuild, PageKeys, touches
 from .markup import Renderer
 from .model import LANGS, Site
 
 BASE_URL = "https://yuzhong-plans.netlify.app"
 STATIC_PLAIN = {"robots.txt", "favicon.svg"}
-# What every page depends on: a change here re-renders everything.
-GLOBAL_INPUTS = ("templates/", "static/", "i18n/", "content/site.yaml")
 
 
 @dataclass(frozen=True)
@@ -81,72 +76,20 @@ def collect_assets(static: Path) -> tuple[dict[str, str], dict[str, bytes]]:
 
 
 class Builder:
-    """Builds the site in memory; keeps what it rendered (in memory, and on disk with a cache folder)
-    to redo only what an edit touched."""
+    """Builds the site in memory; what it keeps between builds (in memory, and on disk with a cache folder)
+    lets it redo only what an edit touched (see incremental.py)."""
 
     def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True,
                  cache_dir: Path | None = None, parallel_min: int = 200) -> None:
         self.project = project
-        self.parallel_min = parallel_min  # render Markdown on 2 processes when this many bodies are new
         self.pdfs = pdfs
         self.search_index = search_index
         self.refresh_search = True  # the preview turns this off after its first build: Pagefind takes seconds
         self.cache_dir = cache_dir
         self.cache = BuildCache.load(cache_dir, engine_digest()) if cache_dir else BuildCache()
+        self.incremental = Incremental(self.cache, parallel_min)
         self._environments: tuple[str, dict] | None = None
-        self._last: dict | None = None  # the last successful build, for quick document updates
-
-    def save_cache(self) -> None:
-        if self.cache_dir:
-            self.cache.save(self.cache_dir, engine_digest())
-
-    def catalogs(self, hashes: dict[str, str]) -> dict:
-        key = fingerprint(hashes, ("i18n/", "templates/"))
-        if key not in self.cache.catalogs:
-            self.cache.catalogs = {key: i18n.load_catalogs(self.project.root)}
-        return self.cache.catalogs[key]
-
-    def load_site(self, translations: dict, hashes: dict[str, str]) -> Site:
-        """Read and validate all content; raises ContentErrors with every problem."""
-        cache = self.cache
-        raw = loading.load_content(self.project.content, hashes, cache.parsed)
-        labels = {lang: translations[lang].gettext("Link to this paragraph") for lang in LANGS}
-        renderers = {lang: Renderer(lang, labels[lang]) for lang in LANGS}
-        titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
-        glossary_href = lambda lang: routing.url_for("glossary", lang)  # noqa: E731
-        links = validation.term_links(validation.glossary_terms(raw, Collector()), glossary_href, titles)
-        link_keys = {lang: hashlib.sha1(repr((links[lang].pattern.pattern if links[lang].pattern else "",
-                                              links[lang].href, links[lang].title, labels[lang])).encode()).hexdigest()
-                     for lang in LANGS}
-
-        def key_of(lang: str, source) -> tuple:
-            return (lang, source.digest or hashlib.sha1(source.text.encode()).hexdigest(), str(source.shown),
-                    link_keys[lang])
-
-        render_in_parallel([(lang, source, key_of(lang, source)) for _, bodies in raw.documents
-                            for lang, source in bodies.items()], cache.bodies, links, labels,
-                           minimum=self.parallel_min)
-
-        def render(lang: str, source, lk):
-            key = key_of(lang, source)
-            if key not in cache.bodies:
-                cache.bodies[key] = renderers[lang].render(source.text, source.shown, lk)
-            return cache.bodies[key]
-
-        self._render = lambda lang, source: render(lang, source, links[lang])  # for quick document updates
-
-        terms_key = hashes.get("content/glossary.yaml", "")
-
-        def check(document, terms):
-            key = (document.id, document.bodies["zh"].html, document.bodies["en"].html, terms_key)
-            digest = hashlib.sha1(repr(key).encode()).hexdigest()
-            if digest not in cache.checks:
-                cache.checks[digest] = translation.translation_errors(document, terms)
-            return cache.checks[digest]
-
-        self._check = check
-
-        return validation.validate(raw, renderers, glossary_href, titles, render_body=render, check_translation=check)
+        self._assets: tuple[str, dict, dict] | None = None
 
     def generate(self, defer: tuple[str, ...] = ()) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
@@ -166,110 +109,91 @@ class Builder:
     def _generate(self, defer: tuple[str, ...]) -> Generated:
         started = time.perf_counter()
         hashes = hash_inputs(self.project.folders(), self.cache.stats)
-        quick = self._quick_update(hashes)
-        if quick is not None:
-            site, files, changed = quick
-            translations, assets = self._last["translations"], self._last["assets"]
-        else:
-            translations = self.catalogs(hashes)
-            site = self.load_site(translations, hashes)
-            assets, files = collect_assets(self.project.static)
-            changed = None
+        translations = self.catalogs(hashes)
+        # load and validate; when only document texts changed: the last site with those documents re-checked
+        quick = None if self.pdfs else self.incremental.quick_update(hashes, self.project.content)
+        site, changed = quick or (self.load_site(translations, hashes), None)
+        # assemble
         all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
-        if quick is None:
+        if not quick:
             collisions = routing.check_collisions(all_pages)
             if collisions:
                 raise ContentErrors(collisions)
+        # render what changed (after a quick update: only the pages depending on the changed files)
+        files = dict(self.incremental.last.files) if quick else {}
+        assets = self.assets(hashes, files)
         environments = self.environments(hashes, translations, site, assets)
-        prints = Fingerprints(hashes)
-        global_print = prints(GLOBAL_INPUTS) + ("pdf" if self.pdfs else "")
-        candidates = all_pages if changed is None else [p for p in all_pages if _touches(p.depends, changed)]
-        rendered, deferred = self._render_pages(candidates, environments, prints, global_print, files, defer)
-        if quick is None:
-            root_env = environments["en"]
+        page_key = PageKeys(hashes, "pdf" if self.pdfs else "")
+        candidates = all_pages if changed is None else [p for p in all_pages if touches(p.depends, changed)]
+        rendered, deferred = self.incremental.render_pages(candidates, environments, page_key, files, defer)
+        if not quick:
             for name in ("index.html", "404.html"):
-                files[name] = root_env.get_template(f"root-{name}").render(assets=assets).encode("utf-8")
-            files.update(self.data_files(site, all_pages, prints(pages.DATA)))
+                files[name] = environments["en"].get_template(f"root-{name}").render(assets=assets).encode("utf-8")
+            files.update(self.data_files(site, all_pages, page_key.prints(pages.DATA)))
         check_alternates(rendered, files)
         if self.search_index:
             files.update(self.search_files(site))
         if self.pdfs:
-            jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
-            jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
-                         for lang in LANGS for d in site.documents})
-            files.update(pdf.render_pdfs(jobs, files, self.project.root / ".cache" / "pdf"))
-        self._last = {"site": site, "files": files, "hashes": hashes, "translations": translations, "assets": assets,
-                      "environments": environments, "prints": prints, "global": global_print}
+            files.update(self.pdf_files(site, files))
+        self.incremental.last = LastBuild(site, files, hashes, environments, page_key)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
-        touched = None if quick is None else {routing.output_path(p.url) for p in rendered}
+        touched = {routing.output_path(p.url) for p in rendered} if quick else None
         return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered],
                          deferred, touched)
 
-    def _render_pages(self, candidates, environments, prints, global_print, files, defer):
-        """Render the pages whose inputs changed since they were cached; defer the kinds asked to."""
-        errors: list[ContentError] = []
-        todo, deferred = [], []
-        for page in candidates:
-            path = routing.output_path(page.url)
-            key = global_print + prints(page.depends)
-            cached = self.cache.pages.get(path)
-            if cached and cached[0] == key:
-                files[path] = cached[1]
-            elif page.kind in defer:
-                deferred.append(page)
-                if cached:
-                    files[path] = cached[1]  # the last version, until render_deferred() replaces it
-            else:
-                todo.append((page, path, key))
-        rendered = []
-        for (page, path, key), result in zip(todo, render_all(environments, [t[0] for t in todo], self.parallel_min)):
-            if isinstance(result, ContentError):
-                errors.append(result)
-                continue
-            files[path] = result
-            self.cache.pages[path] = (key, result)
-            rendered.append(page)
-        if errors:
-            raise ContentErrors(errors)
-        return rendered, deferred
+    def render_deferred(self, generated: Generated) -> dict[str, bytes]:
+        """Render the pages generate() deferred into generated.files; returns the files they change."""
+        return self.incremental.render_deferred(generated.deferred)
 
-    def render_deferred(self, generated: "Generated") -> dict[str, bytes]:
-        """Render the pages a generate() deferred; returns the files they change."""
-        last = self._last
-        done, _ = self._render_pages(generated.deferred, last["environments"], last["prints"], last["global"],
-                                     last["files"], ())
-        return {routing.output_path(p.url): last["files"][routing.output_path(p.url)] for p in done}
+    def write(self, files: dict[str, bytes], site_dir: Path, only: set[str] | None = None) -> list[str]:
+        """Write the files to site_dir; returns the names written or removed. When the last write went to
+        site_dir, only the files whose bytes changed are rewritten (each atomically; `only` limits the
+        comparison to the files a quick update touched); else a fresh folder is swapped in."""
+        site, written = str(site_dir.resolve()), self.cache.written
+        if written and written["site"] == site and site_dir.is_dir():
+            changed = output.update_site(files, site_dir, written["files"], only)
+            digests = written["files"]
+        else:
+            output.replace_site(files, site_dir)
+            changed, digests, only = sorted(files), {}, None
+        if only is None:
+            digests = output.digests(files)
+        else:
+            digests.update(output.digests({name: files[name] for name in only}))
+        self.cache.written = {"site": site, "files": digests}
+        return changed
 
-    def _quick_update(self, hashes: dict[str, str]):
-        """When only document texts (zh.md/en.md) changed since the last build: re-render just those,
-        re-check the documents and what cites them, and keep everything else. None otherwise."""
-        last = self._last
-        if last is None or set(hashes) != set(last["hashes"]) or self.pdfs:
-            return None
-        changed = [k for k, v in hashes.items() if last["hashes"][k] != v]
-        if not changed or not all(_DOCUMENT_TEXT.fullmatch(k) for k in changed):
-            return None
-        site = last["site"]
-        by_id = {d.id: d for d in site.documents}
-        updated, errors = {}, []
-        for key in changed:
-            doc_id, lang = _DOCUMENT_TEXT.fullmatch(key).groups()
-            document = updated.get(doc_id, by_id.get(doc_id))
-            if document is None:
-                return None
-            path = self.project.content / "documents" / doc_id / f"{lang}.md"
-            source = loading.SourceText(path, Path(key), hashes[key])
-            body, problems = self._render(lang, source)
-            errors.extend(problems)
-            updated[doc_id] = dataclasses.replace(document, bodies={**document.bodies, lang: body})
-        new_site = dataclasses.replace(site, documents=tuple(updated.get(d.id, d) for d in site.documents))
-        for document in updated.values():
-            errors.extend(self._check(document, new_site.terms))
-            errors.extend(translation.reference_errors(new_site, document))
-        if errors:
-            raise ContentErrors(errors)
-        return new_site, dict(last["files"]), changed
+    def save_cache(self) -> None:
+        if self.cache_dir:
+            self.cache.save(self.cache_dir, engine_digest())
+
+    def catalogs(self, hashes: dict[str, str]) -> dict:
+        key = fingerprint(hashes, ("i18n/", "templates/"))
+        if key not in self.cache.catalogs:
+            self.cache.catalogs = {key: i18n.load_catalogs(self.project.root)}
+        return self.cache.catalogs[key]
+
+    def load_site(self, translations: dict, hashes: dict[str, str]) -> Site:
+        """Read and validate all content; raises ContentErrors with every problem."""
+        raw = loading.load_content(self.project.content, hashes, self.cache.parsed)
+        labels = {lang: translations[lang].gettext("Link to this paragraph") for lang in LANGS}
+        renderers = {lang: Renderer(lang, labels[lang]) for lang in LANGS}
+        titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
+        glossary_href = lambda lang: routing.url_for("glossary", lang)  # noqa: E731
+        links = validation.term_links(validation.glossary_terms(raw, Collector()), glossary_href, titles)
+        render = self.incremental.body_renderer(raw, renderers, links, labels)
+        check = self.incremental.translation_checker(hashes.get("content/glossary.yaml", ""))
+        return validation.validate(raw, renderers, glossary_href, titles, render_body=render, check_translation=check)
+
+    def assets(self, hashes: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
+        """The fingerprinted names of the static files, which are added to `files` (read again only when
+        static/ changed)."""
+        key = fingerprint(hashes, ("static/",))
+        if self._assets is None or self._assets[0] != key:
+            self._assets = (key, *collect_assets(self.project.static))
+        files.update(self._assets[2])
+        return self._assets[1]
 
     def environments(self, hashes: dict[str, str], translations: dict, site: Site, assets: dict) -> dict:
         """Jinja environments, kept while templates and catalogs stay the same (compiled templates are
@@ -306,13 +230,12 @@ class Builder:
             self.cache.search = (digest, search.build_index(records))
         return self.cache.search[1]
 
-
-_DOCUMENT_TEXT = re.compile(r"content/documents/([^/]+)/(zh|en)\.md")
-
-
-def _touches(depends: tuple[str, ...], changed: list[str]) -> bool:
-    """Whether a page depending on these path prefixes (or globs) is affected by the changed files."""
-    return any(key.startswith(p) if "*" not in p else fnmatch.fnmatch(key, p) for p in depends for key in changed)
+    def pdf_files(self, site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
+        """The briefing books and every document as PDF, from their built pages."""
+        jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
+        jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
+                     for lang in LANGS for d in site.documents})
+        return pdf.render_pdfs(jobs, files, self.project.root / ".cache" / "pdf")
 
 
 def check_alternates(all_pages, files: dict[str, bytes]) -> None:
@@ -346,12 +269,6 @@ def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bo
     whose bytes changed (each atomically); without one, the site goes to a fresh folder swapped in."""
     builder = Builder(project, pdfs, search_index, cache_dir)
     generated = builder.generate()
-    written = builder.cache.written if cache_dir else None
-    if written and written["site"] == str(site_dir.resolve()) and site_dir.is_dir():
-        output.update_site(generated.files, site_dir, written["files"])
-    else:
-        output.replace_site(generated.files, site_dir)
-    if cache_dir:
-        builder.cache.written = {"site": str(site_dir.resolve()), "files": output.digests(generated.files)}
-        builder.save_cache()
+    builder.write(generated.files, site_dir)
+    builder.save_cache()
     return generated

@@ -7,7 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-from . import output
 from .errors import ContentErrors
 from .pipeline import Builder, Project
 
@@ -71,7 +70,7 @@ class SiteApp:
 
 
 class Preview:
-    """Keeps the builder, the last good files and the current error between rebuilds."""
+    """Keeps the builder and the current error between rebuilds."""
 
     def __init__(self, project: Project, site_dir: Path, app: SiteApp, say=print, pdfs: bool = False,
                  later=None) -> None:
@@ -79,27 +78,20 @@ class Preview:
         self.later = later or (lambda task: task())  # the server runs deferred work after the reload
         self.site_dir = site_dir
         self.app = app
-        self.files: dict[str, str] = {}  # what is on disk: name -> sha1
+        self.built = False
         self.say = say
 
     def rebuild(self) -> bool:
         started = time.perf_counter()
         try:
-            generated = self.builder.generate(defer=("print",) if self.files else ())
+            generated = self.builder.generate(defer=("print",) if self.built else ())
         except ContentErrors as errors:
             self.app.error = str(errors)
             self.say(str(errors))
             self.say("build failed: still serving the last good site")
             return False
-        if self.files:
-            changed = output.update_site(generated.files, self.site_dir, self.files, generated.touched)
-        else:
-            output.replace_site(generated.files, self.site_dir)
-            changed = sorted(generated.files)
-        if generated.touched is None:
-            self.files = output.digests(generated.files)
-        else:
-            self.files.update(output.digests({name: generated.files[name] for name in generated.touched}))
+        changed = self.builder.write(generated.files, self.site_dir, generated.touched)
+        self.built = True
         self.app.error = None
         self.builder.refresh_search = False  # keep edits instant; `build.py build` refreshes the search index
         took = (time.perf_counter() - started) * 1000
@@ -114,9 +106,7 @@ class Preview:
         """Render what the quick rebuild deferred (the print edition, which holds every document)."""
         started = time.perf_counter()
         files = self.builder.render_deferred(generated)
-        previous = {name: digest for name, digest in self.files.items() if name in files}
-        output.update_site(files, self.site_dir, previous)
-        self.files.update(output.digests(files))
+        self.builder.write(files, self.site_dir, set(files))
         took = (time.perf_counter() - started) * 1000
         self.say(f"refreshed the print edition ({len(files)} page(s)) in {took:.0f} ms")
 

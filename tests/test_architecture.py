@@ -17,9 +17,10 @@ ALLOWED = {
     "output": set(),
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
     "parallel": {"errors", "markup", "model", "rendering"},
-    "pipeline": {"cache", "datasets", "errors", "i18n", "loading", "markup", "model", "output", "pages", "parallel",
-                 "pdf", "rendering", "routing", "search", "translation", "validation"},
-    "serve": {"errors", "output", "pipeline"},
+    "incremental": {"cache", "errors", "loading", "model", "parallel", "routing", "translation"},
+    "pipeline": {"cache", "datasets", "errors", "i18n", "incremental", "loading", "markup", "model", "output", "pages",
+                 "pdf", "rendering", "routing", "search", "validation"},
+    "serve": {"errors", "pipeline"},
 }
 
 

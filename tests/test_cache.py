@@ -81,7 +81,7 @@ def test_quick_document_update_equals_a_full_build(project):
     assert sorted(p.url for p in quick.deferred) == ["/en/print/", "/zh/print/"]
     builder.render_deferred(quick)
     full = Builder(project, search_index=False).generate()
-    assert builder._last["files"] == full.files
+    assert quick.files == full.files
 
 
 def test_quick_update_still_checks_quotes(project):
