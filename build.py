@@ -2,7 +2,8 @@
 """Yuzhong Plans: build, check or serve the bilingual policy portal.
 
     python build.py build            render content/ into site/
-    python build.py check            validate everything, write nothing
+    python build.py check [--strict] validate everything, write nothing (--strict: outdated translations fail)
+    python build.py translations status|export|import|confirm   the translator's commands (see README)
     python build.py serve            build, then preview with live reload on 127.0.0.1:8000
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from portal import freshness, translating
 from portal.errors import ContentErrors
 from portal.pdf import pdf_available
 from portal.pipeline import Project, build, generate
@@ -29,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--no-search", action="store_true", help="skip the search index")
     build_cmd.add_argument("--cache", type=Path, default=None, help="cache folder (default .cache/build)")
     build_cmd.add_argument("--no-cache", action="store_true", help="build from scratch, keep no cache")
-    commands.add_parser("check", help="validate content, templates and catalogs; write nothing")
+    check_cmd = commands.add_parser("check", help="validate content, templates and catalogs; write nothing")
+    check_cmd.add_argument("--strict", action="store_true", help="also fail on outdated translations")
+    add_translation_commands(commands)
     serve_cmd = commands.add_parser("serve", help="build, then serve with live reload")
     serve_cmd.add_argument("--out", type=Path, default=None)
     serve_cmd.add_argument("--port", type=int, default=8000)
@@ -37,10 +41,17 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd.add_argument("--pdf", action="store_true", help="also render the PDFs on every rebuild (slow)")
     args = parser.parse_args(argv)
     project = Project(args.project.resolve(), args.content.resolve() if args.content else None)
-    out = (args.out or project.root / "site").resolve() if args.command != "check" else None
+    out = (args.out or project.root / "site").resolve() if args.command in ("build", "serve") else None
     try:
+        if args.command == "translations":
+            return translations(args, project)
         if args.command == "check":
             generated = generate(project)
+            if args.strict:
+                outdated = [e for d in generated.site.documents
+                            for e in freshness.outdated_errors(generated.translations[d.id], d.src.path.parent)]
+                if outdated:
+                    raise ContentErrors(outdated)
             print(f"ok: {generated.summary().replace('built', 'checked', 1)}")
         elif args.command == "build":
             if args.pdf and not pdf_available():
@@ -54,6 +65,48 @@ def main(argv: list[str] | None = None) -> int:
     except ContentErrors as errors:
         print(errors, file=sys.stderr)
         return 1
+    return 0
+
+
+def add_translation_commands(commands) -> None:
+    parser = commands.add_parser("translations", help="translation status, PO export and import, confirm")
+    actions = parser.add_subparsers(dest="action", required=True)
+    status = actions.add_parser("status", help="per document: blocks current, outdated, missing")
+    status.add_argument("--strict", action="store_true", help="exit 1 unless every block is current")
+    export = actions.add_parser("export", help="a document as a PO file for a CAT tool")
+    export.add_argument("document")
+    export.add_argument("-o", "--output", type=Path, help="write here (default: standard output)")
+    imported = actions.add_parser("import", help="write a PO file's translations into en.md")
+    imported.add_argument("file", type=Path)
+    confirm = actions.add_parser("confirm", help="mark blocks as translating the current Chinese")
+    confirm.add_argument("document")
+    confirm.add_argument("anchors", nargs="*", help="blocks to confirm (default: every block)")
+
+
+def translations(args, project: Project) -> int:
+    """The translator's commands; ContentErrors propagate to main()."""
+    content, root = project.content, project.root
+    if args.action == "status":
+        found = translating.status(content, root)
+        print(translating.status_report(found))
+        return 1 if args.strict and any(s.count("current") != len(s.blocks) for _, s in found) else 0
+    if args.action == "export":
+        po = translating.export_po(translating.open_document(content, root, args.document),
+                                   translating.load_terms(content))
+        if args.output:
+            args.output.write_text(po, encoding="utf-8")
+            print(f"wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(po)
+        return 0
+    if args.action == "import":
+        done = translating.import_po(args.file, content, root)
+        print(f"{args.file}: {done.en_changed} block(s) changed, {len(done.confirmed)} confirmed current; "
+              f"{len(done.still_outdated)} not current{': ' + ' '.join(done.still_outdated) if done.still_outdated else ''}")
+        return 0
+    changed = translating.confirm(translating.open_document(content, root, args.document), args.anchors)
+    named = f": {' '.join(changed)}" if 0 < len(changed) <= 12 else ""
+    print(f"{args.document}: {len(changed)} block(s) confirmed{named}")
     return 0
 
 

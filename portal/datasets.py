@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 
 from .compare import matrix
-from .model import Site, Value
+from .model import Conflict, Indicator, Site, Value
 from .routing import url_for
 
 CSV_COLUMNS = ("id", "indicator", "indicator_name", "unit", "document", "document_title", "layer", "kind",
@@ -33,23 +33,45 @@ def _rows(site: Site) -> dict:
 
 def portal_json(site: Site) -> bytes:
     """site/data/portal.json: documents, indicators, values — stable order and formatting."""
-    categories = {c.id: c for c in site.categories}
-    rows = _rows(site)
     data = {
         "documents": [{"id": d.id, "source_file": d.source_file, "layer": d.layer,
                        "title": {"zh": d.title.zh, "en": d.title.en}, "date": d.date} for d in site.documents],
-        "indicators": [{"id": i.id, "name": {"zh": i.name.zh, "en": i.name.en},
-                        "unit": {"zh": i.unit.zh, "en": i.unit.en},
-                        "category": {"zh": categories[i.category].name.zh, "en": categories[i.category].name.en},
-                        "attribute": i.attribute, "predecessor": i.predecessor, "successor": i.successor,
-                        "layers": list(rows[i.id].layers), "in_matrix": rows[i.id].focus,
-                        "status_2024": rows[i.id].status,
-                        "conflicts": [{"values": list(c.values), "note": {"zh": c.note.zh, "en": c.note.en}}
-                                      for c in site.conflicts if c.indicator == i.id]}
-                       for i in site.indicators],
+        "indicators": [_indicator_json(site, i) for i in site.indicators],
         "values": [_value_json(v) for v in site.values],
     }
+    return _json_bytes(data)
+
+
+def indicator_json(site: Site, indicator: Indicator) -> bytes:
+    """site/data/indicators/<id>.json: one indicator and its values, with portal.json's fields."""
+    return _json_bytes({"indicator": _indicator_json(site, indicator),
+                        "values": [_value_json(v) for v in site.values if v.indicator == indicator.id]})
+
+
+def _json_bytes(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _indicator_json(site: Site, indicator: Indicator) -> dict:
+    category = next(c for c in site.categories if c.id == indicator.category)
+    row = _rows(site)[indicator.id]
+    return {"id": indicator.id, "name": _pair(indicator.name), "unit": _pair(indicator.unit),
+            "category": _pair(category.name), "attribute": indicator.attribute,
+            "predecessor": indicator.predecessor, "successor": indicator.successor,
+            "layers": list(row.layers), "in_matrix": row.focus, "status_2024": row.status,
+            "conflicts": [_conflict_json(c) for c in site.conflicts if indicator.id in c.indicators]}
+
+
+def _conflict_json(conflict: Conflict) -> dict:
+    return {"id": conflict.id, "kind": conflict.kind, "comparable": conflict.comparable,
+            "title": _pair(conflict.title), "values": list(conflict.values),
+            "sides": [{"document": s.document, "anchor": s.anchor, "quote": s.quote, "text": _pair(s.text)}
+                      for s in conflict.sides],
+            "note": _pair(conflict.note)}
+
+
+def _pair(text) -> dict:
+    return {"zh": text.zh, "en": text.en}
 
 
 def _value_json(value: Value) -> dict:

@@ -61,6 +61,18 @@ class Fields:
             return None
         return value
 
+    def flag(self, key: str, required: bool = True) -> bool | None:
+        """A true/false field (YAML true/false, not text)."""
+        if key not in self.record or self.record[key] is None:
+            if required:
+                self.fail(None, f"missing field '{key}'", f"write '{key}: true' or '{key}: false'")
+            return None
+        value = self.record[key]
+        if not isinstance(value, bool):
+            self.fail(key, f"field '{key}' must be true/false, not {_type_name(value)}")
+            return None
+        return value
+
     def number(self, key: str, required: bool = False) -> Decimal | None:
         if not self.present(key):
             if required:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,6 +275,34 @@ def block_html(body_html: str, anchor: str) -> str:
         return ""
     inner = re.sub(r'<a [^>]*class="permalink"[^>]*>.*?</a>', "", match.group(2))
     return re.sub(r'<sup id="fnref-[^"]+">.*?</sup>', "", inner).strip()
+
+
+_ANCHORED = re.compile(r'<(p|li|h[1-6]|tr)\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</\1>', re.S)
+
+
+def block_map(body_html: str) -> dict[str, str]:
+    """anchor -> inner HTML of every anchored block, to quote beside its translation: no permalinks,
+    footnote markers without their ids, no footnote back-links, table cells as spans."""
+    found = {}
+    for match in _ANCHORED.finditer(body_html):
+        inner = re.sub(r'<a [^>]*class="(?:permalink|footnote-backref)"[^>]*>.*?</a>', "", match.group(3))
+        inner = re.sub(r'<sup id="fnref-[^"]+">', "<sup>", inner).replace("&#160;</p>", "</p>")
+        inner = re.sub(r"<t[dh]\b[^>]*>", '<span class="cell">', inner)
+        found[match.group(2)] = re.sub(r"</t[dh]>", "</span>", inner).strip()
+    return found
+
+
+def annotate_blocks(body_html: str, outdated, note, parallel: str, label: str) -> str:
+    """A document body on its page: a link to the parallel view beside each permalink, and each
+    outdated block marked `data-outdated="true"` with note(block) at its start (in a row: its first cell)."""
+    html = re.sub(r'(<a [^>]*\bclass="permalink"[^>]*\bhref="#([^"]+)"[^>]*>¶</a>)',
+                  lambda m: f'{m.group(1)}<a class="parallel-link" href="{parallel}#{m.group(2)}" '
+                            f'aria-label="{escape(label)}">⇄</a>', body_html)
+    for block in outdated:
+        opening = re.compile(rf'<(p|li|h[1-6]|tr)\b([^>]*\bid="{re.escape(block.anchor)}"[^>]*)>(\s*<td\b[^>]*>)?')
+        html = opening.sub(lambda m: f'<{m.group(1)}{m.group(2)} data-outdated="true">{m.group(3) or ""}'
+                                     f'{note(block)}', html, count=1)
+    return html
 
 
 def _toc(tokens: list[dict]) -> list[dict]:

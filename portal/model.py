@@ -11,6 +11,9 @@ LAYERS = ("fyp14", "congress", "plenary", "plan2025")
 KINDS = ("target", "outcome")
 COMPARATORS = (">", "≥", "<", "≤", "≈", "=")
 ATTRIBUTES = {"预期性": "expected", "约束性": "binding"}
+# How two documents disagree: a different level, year, scope, a five-year total against a yearly figure,
+# a different unit, or names and lists that change between layers.
+CONFLICT_KINDS = ("level", "horizon", "scope", "cumulative-vs-annual", "unit", "framing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,36 @@ class Body:
             if block.anchor == anchor:
                 return block
         return None
+
+
+@dataclass(frozen=True)
+class BlockState:
+    """How one English block stands against the Chinese text it translates."""
+
+    anchor: str
+    kind: str
+    state: str  # current | outdated (the zh text changed since the translation was confirmed) | missing
+    zh_line: int | None
+    en_line: int | None
+    changed: str | None = None  # when outdated: the ISO date the zh text became what it is
+
+
+@dataclass(frozen=True)
+class TranslationState:
+    """Every block of one document's English translation, in zh order."""
+
+    document: str
+    blocks: tuple[BlockState, ...]
+
+    def count(self, state: str) -> int:
+        return sum(1 for b in self.blocks if b.state == state)
+
+    @property
+    def outdated(self) -> tuple[BlockState, ...]:
+        return tuple(b for b in self.blocks if b.state == "outdated")
+
+    def of(self, anchor: str) -> BlockState | None:
+        return next((b for b in self.blocks if b.anchor == anchor), None)
 
 
 @dataclass(frozen=True)
@@ -113,11 +146,26 @@ class Value:
 
 
 @dataclass(frozen=True)
+class Side:
+    """One document's wording in a conflict when it is not a value record (a goal stated in words)."""
+
+    document: str
+    anchor: str
+    quote: str
+    text: Localized
+
+
+@dataclass(frozen=True)
 class Conflict:
     id: str
-    indicator: str
+    kind: str
+    comparable: bool
+    title: Localized
+    indicator: str | None
     values: tuple[str, ...]
+    sides: tuple[Side, ...]
     note: Localized
+    indicators: tuple[str, ...]  # every indicator it concerns: its own, then its values' in order
     src: SourceRef
 
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import charts, compare
-from .model import LANGS, Site
+from .model import CONFLICT_KINDS, LANGS, Site, TranslationState
 from .routing import url_for
 
 
@@ -74,8 +75,9 @@ def _related_terms(site: Site, indicator, values) -> list:
     return [t for t in site.terms if t.term.zh in text]
 
 
-def assemble(site: Site, content: Path) -> list[Page]:
-    """Every page of the site, each language in turn, in a stable order (contexts computed lazily)."""
+def assemble(site: Site, content: Path, translations: dict[str, TranslationState]) -> list[Page]:
+    """Every page of the site, each language in turn, in a stable order (contexts computed lazily);
+    `translations` is each document's translation state."""
     groups = functools.cache(lambda: compare.matrix(site))
     values_by_indicator: dict[str, list] = {}
     for value in site.values:
@@ -93,7 +95,10 @@ def assemble(site: Site, content: Path) -> list[Page]:
         for document in site.documents:
             add("document", "document.html", document.id, document.src.path.parent,
                 depends=(f"content/documents/{document.id}/", GLOSSARY),
-                context=lambda d=document, l=lang: {"document": d, "body": d.bodies[l]})
+                context=lambda d=document, l=lang: {"document": d, "body": d.bodies[l], "state": translations[d.id]})
+            add("parallel", "parallel.html", document.id, document.src.path.parent,
+                depends=(f"content/documents/{document.id}/", GLOSSARY),
+                context=lambda d=document: {"document": d, "state": translations[d.id]})
         for kind, everything in (("indicators", False), ("indicators-all", True)):
             add(kind, "indicators.html", depends=DATA, context=lambda e=everything: _matrix_context(groups(), e))
         for indicator in site.indicators:
@@ -104,11 +109,17 @@ def assemble(site: Site, content: Path) -> list[Page]:
             add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/"),
                 context=lambda t=theme: {"theme": t})
         add("glossary", "glossary.html", depends=(GLOSSARY, META))
+        add("conflicts", "conflicts.html", depends=DATA + ("content/documents/",),
+            context=lambda l=lang: {"kinds": conflicts_by_kind(site, l)})
         add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES),
-            context=lambda l=lang: {**_matrix_context(groups(), False), "indicators": [
+            context=lambda l=lang: {**_matrix_context(groups(), False), "kinds": conflicts_by_kind(site, l),
+                                    "indicators": [
                 (i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), l))
                 for i in site.indicators]})
-        add("data", "data.html", depends=(META,))
+        add("data", "data.html", depends=DATA, context=lambda: {"groups": indicators_by_category(site), "counts": {
+            i.id: len(values_by_indicator.get(i.id, [])) for i in site.indicators}})
+        add("translation", "translation.html", depends=("content/documents/",),
+            context=lambda: {"states": translations})
         add("search", "search.html")
         add("not-found", "404.html")
     return pages
@@ -123,6 +134,87 @@ def _matrix_context(groups, everything: bool) -> dict:
 
 def _indicator_context(site: Site, indicator, values, lang: str) -> dict:
     return {"indicator": indicator, "values": values, "chart": _chart(site, indicator, values, lang),
-            "conflicts": [c for c in site.conflicts if c.indicator == indicator.id],
+            "conflicts": [c for c in site.conflicts if indicator.id in c.indicators],
             "themes": [t for t in site.themes if indicator.id in t.indicators],
             "terms": _related_terms(site, indicator, values)}
+
+
+def indicators_by_category(site: Site) -> list[tuple]:
+    """(category, its indicators, in content order) for every category that has any."""
+    groups = [(c, [i for i in site.indicators if i.category == c.id]) for c in site.categories]
+    return [(category, indicators) for category, indicators in groups if indicators]
+
+
+def conflicts_by_kind(site: Site, lang: str) -> list[tuple[str, list[dict]]]:
+    """The conflicts grouped by kind (in CONFLICT_KINDS order), each with its sides in document order."""
+    grouped = []
+    for kind in CONFLICT_KINDS:
+        entries = [{"conflict": c, "sides": conflict_sides(site, c, lang),
+                    "indicators": [site.indicator(i) for i in c.indicators]}
+                   for c in site.conflicts if c.kind == kind]
+        if entries:
+            grouped.append((kind, entries))
+    return grouped
+
+
+def conflict_sides(site: Site, conflict, lang: str) -> list[dict]:
+    """Each side's document, wording and places (quote, anchor, where in words), in document order.
+
+    A figure a document states twice (in an annex table and in its text) is one side with two places."""
+    values = {v.id: v for v in site.values}
+    documents = {d.id: d for d in site.documents}
+    sides: list[dict] = []
+    by_figure: dict[tuple, dict] = {}
+    for value in (values[v] for v in conflict.values):
+        place = {"anchor": value.source.anchor, "quote": value.source.quote}
+        key = (value.document, value.period, value.kind, value.number, value.comparator)
+        if value.number is not None and key in by_figure:
+            by_figure[key]["places"].append(place)
+            continue
+        side = {"document": documents[value.document], "text": value.text, "value": value, "places": [place]}
+        by_figure[key] = side
+        sides.append(side)
+    sides += [{"document": documents[s.document], "text": s.text, "value": None,
+               "places": [{"anchor": s.anchor, "quote": s.quote}]} for s in conflict.sides]
+    sides.sort(key=lambda side: side["document"].order)
+    for side in sides:
+        for place in side["places"]:
+            place["where"] = paragraph_words(side["document"], place["anchor"], lang)
+    return sides
+
+
+PARAGRAPH_WORDS = {
+    "zh": {"section": "“{heading}”", "paragraph": "第{n}段", "item": "第{n}项", "row": "第{n}行",
+           "heading": "小标题“{heading}”", "footnote": "注{n}", "join": "", "start": "开头"},
+    "en": {"section": "section “{heading}”", "paragraph": "paragraph {n}", "item": "item {n}", "row": "row {n}",
+           "heading": "heading “{heading}”", "footnote": "note {n}", "join": ", ", "start": "opening"},
+}
+
+
+def paragraph_words(document, anchor: str, lang: str) -> str:
+    """Where a paragraph is, in words a reader of paper can follow: its section heading and its place."""
+    words = PARAGRAPH_WORDS[lang]
+    heading, counts = None, {}
+    for block in document.bodies[lang].blocks:
+        if block.kind == "heading":
+            heading, counts = _heading_words(block.text, lang), {}
+            if block.anchor == anchor:
+                return words["heading"].format(heading=heading)
+            continue
+        if block.kind == "footnote":
+            if block.anchor == anchor:
+                return words["footnote"].format(n=anchor.removeprefix("fn-"))
+            continue
+        counts[block.kind] = counts.get(block.kind, 0) + 1
+        if block.anchor == anchor:
+            place = words.get(block.kind, words["paragraph"]).format(n=counts[block.kind])
+            section = words["section"].format(heading=heading) if heading else words["start"]
+            return section + words["join"] + place
+    return anchor
+
+
+def _heading_words(text: str, lang: str) -> str:
+    """A heading as plain words; in English, the Chinese glosses (七新) are dropped."""
+    if lang == "en":
+        text = re.sub(r"[\u3400-\u9fff]+", "", re.sub(r"\s*\([^()]*[\u3400-\u9fff][^()]*\)", "", text))
+    return re.sub(r"\s+", " ", text).strip()

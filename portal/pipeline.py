@@ -7,12 +7,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
+from . import datasets, freshness, i18n, loading, output, pages, pdf, rendering, routing, search, validation
 from .cache import BuildCache, engine_digest, fingerprint, hash_inputs
 from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .incremental import Incremental, LastBuild, PageKeys, touches
 from .markup import Renderer
-from .model import LANGS, Site
+from .model import LANGS, Site, TranslationState
 
 BASE_URL = "https://yuzhong-plans.netlify.app"
 STATIC_PLAIN = {"robots.txt", "favicon.svg"}
@@ -53,6 +53,7 @@ class Generated:
     rendered: list[str] = field(default_factory=list)
     deferred: list = field(default_factory=list)
     touched: set[str] | None = None  # after a quick update: the only files that may differ; None: any
+    translations: dict[str, TranslationState] = field(default_factory=dict)  # by document id
 
     def summary(self) -> str:
         per_lang = ", ".join(f"{count} {lang}" for lang, count in self.pages.items())
@@ -90,6 +91,7 @@ class Builder:
         self.incremental = Incremental(self.cache, parallel_min)
         self._environments: tuple[str, dict] | None = None
         self._assets: tuple[str, dict, dict] | None = None
+        self._states: dict[str, tuple] = {}  # translation states by document id, with their input digests
 
     def generate(self, defer: tuple[str, ...] = ()) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
@@ -114,7 +116,8 @@ class Builder:
         quick = None if self.pdfs else self.incremental.quick_update(hashes, self.project.content)
         site, changed = quick or (self.load_site(translations, hashes), None)
         # assemble
-        all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
+        states = self.translation_states(site, hashes)
+        all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root), states)
         if not quick:
             collisions = routing.check_collisions(all_pages)
             if collisions:
@@ -140,7 +143,7 @@ class Builder:
         records = len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
         touched = {routing.output_path(p.url) for p in rendered} if quick else None
         return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered],
-                         deferred, touched)
+                         deferred, touched, states)
 
     def render_deferred(self, generated: Generated) -> dict[str, bytes]:
         """Render the pages generate() deferred into generated.files; returns the files they change."""
@@ -195,6 +198,22 @@ class Builder:
         files.update(self._assets[2])
         return self._assets[1]
 
+    def translation_states(self, site: Site, hashes: dict[str, str]) -> dict[str, TranslationState]:
+        """Each document's translation state (current, outdated, missing blocks), kept while its zh.md,
+        en.md and en.sources.yaml stay the same."""
+        states = {}
+        for document in site.documents:
+            prefix = f"content/documents/{document.id}/"
+            key = tuple(hashes.get(prefix + name) for name in ("zh.md", "en.md", freshness.SOURCES))
+            cached = self._states.get(document.id)
+            if cached is None or cached[0] != key:
+                cached = (key, freshness.translation_state(document.id, document.bodies["zh"], document.bodies["en"],
+                                                           self.project.content / "documents" / document.id,
+                                                           document.src.path.parent))
+                self._states[document.id] = cached
+            states[document.id] = cached[1]
+        return states
+
     def environments(self, hashes: dict[str, str], translations: dict, site: Site, assets: dict) -> dict:
         """Jinja environments, kept while templates and catalogs stay the same (compiled templates are
         reused); the site and asset names are refreshed on every build."""
@@ -215,6 +234,8 @@ class Builder:
                 for indicator in site.indicators:
                     files[f"data/indicators/{indicator.id}.{lang}.csv"] = datasets.values_csv(
                         site, lang, BASE_URL, indicator.id)
+            for indicator in site.indicators:
+                files[f"data/indicators/{indicator.id}.json"] = datasets.indicator_json(site, indicator)
             files["sitemap.xml"] = datasets.sitemap([p.url for p in all_pages if p.kind != "not-found"], BASE_URL)
             self.cache.data = {key: files}
         return self.cache.data[key]

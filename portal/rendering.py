@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from . import charts, compare, figures
 from .errors import ContentError, SourceRef
 from .i18n import HTML_LANG, format_date, format_number
-from .markup import block_html
+from .markup import annotate_blocks, block_html, block_map
 from .model import LANGS, Site
 from .pages import Page
 from .routing import other_lang, pdf_path, url_for
@@ -34,14 +34,15 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
         env.install_gettext_translations(translations[lang], newstyle=True)
         env.globals.update(
             lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang], base_url=base_url,
-            url=lambda kind, key="", _lang=lang: url_for(kind, _lang, key),
+            url=lambda kind, key="", _lang=lang: url_for(kind, _lang, key), url_in=url_for,
             columns=compare.COLUMNS, layers=compare.LAYERS, statuses=compare.STATUSES, html_langs=HTML_LANG,
             pdfs=pdfs, legend_marker=charts.legend_marker,
         )
         env.filters.update(
             date=lambda iso, _lang=lang: format_date(iso, _lang) if iso else "",
             number=lambda n, _lang=lang: format_number(n, _lang),
-            plain=figures.plain, book_ids=book_ids, block_html=block_html,
+            plain=figures.plain, book_ids=book_ids, block_html=block_html, block_map=block_map,
+            annotate_blocks=annotate_blocks,
         )
         environments[lang] = env
     refresh_environments(environments, site, assets)

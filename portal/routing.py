@@ -8,15 +8,18 @@ PATTERNS = {
     "home": "",
     "documents": "documents/",
     "document": "documents/{key}/",
+    "parallel": "documents/{key}/parallel/",
     "indicators": "indicators/",
     "indicators-all": "indicators/all/",
     "indicator": "indicators/{key}/",
     "themes": "themes/",
     "theme": "themes/{key}/",
     "glossary": "glossary/",
+    "conflicts": "conflicts/",
     "data": "data/",
     "search": "search/",
     "print": "print/",
+    "translation": "translation/",
     "not-found": "404.html",
 }
 

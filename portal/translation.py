@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from .errors import Collector, ContentError, SourceRef
 from .figures import missing_numbers
@@ -40,21 +41,21 @@ def reference_errors(site: Site, document: Document) -> list[ContentError]:
 
 def translation_errors(document: Document, terms: list[Term]) -> list[ContentError]:
     """zh and en bodies: same anchors in the same order, numbers carried over, glossary terms used."""
+    folder = document.src.path.parent
+    return body_errors(document.bodies["zh"], document.bodies["en"], folder / "zh.md", folder / "en.md", terms)
+
+
+def body_errors(zh: Body, en: Body, zh_path: Path, en_shown: Path, terms: list[Term]) -> list[ContentError]:
+    """One translated body against its zh: same anchors in the same order, numbers carried over,
+    glossary terms rendered; problems are reported at en_shown's lines."""
     errors = Collector()
-    _check_translation(document, terms, errors)
-    return errors.errors
-
-
-def _check_translation(document: Document, terms: list[Term], errors: Collector) -> None:
-    zh, en = document.bodies["zh"], document.bodies["en"]
-    zh_shown = str(document.src.path.parent / "zh.md")
-    en_shown = document.src.path.parent / "en.md"
+    zh_shown = str(zh_path)
     en_blocks = [b for b in en.blocks if not b.anchor.startswith("fn-tn-")]
     zh_anchors = [b.anchor for b in zh.blocks]
     en_anchors = [b.anchor for b in en_blocks]
     if zh_anchors != en_anchors:
         _report_misalignment(zh, en_blocks, zh_shown, en_shown, errors)
-        return
+        return errors.errors
     zh_terms = _term_pattern([t.term.zh for t in terms])
     by_zh = {t.term.zh: t for t in terms}
     for zh_block, en_block in zip(zh.blocks, en_blocks):
@@ -72,6 +73,7 @@ def _check_translation(document: Document, terms: list[Term], errors: Collector)
                 errors.add(SourceRef(en_shown, en_block.line),
                            f"block '{en_block.anchor}' translates glossary term {term.term.zh} without "
                            f"its English '{term.term.en}'", "use the glossary's rendering")
+    return errors.errors
 
 
 def _term_pattern(texts: list[str]) -> re.Pattern | None:

@@ -12,14 +12,15 @@ from .figures import FigureError, english, number_in_unit, parse_figure
 from .loading import RawContent, Record
 from .markup import Renderer, TermLinks
 from .translation import squeeze, translation_errors
-from .model import (ATTRIBUTES, KINDS, LANGS, LAYERS, Category, Conflict, Document, Event, Indicator, Layer,
-                    Localized, Site, Source, Term, Theme, ThemeSection, Value)
+from .model import (ATTRIBUTES, CONFLICT_KINDS, KINDS, LANGS, LAYERS, Category, Conflict, Document, Event, Indicator,
+                    Layer, Localized, Side, Site, Source, Term, Theme, ThemeSection, Value)
 
 PERIOD = r"\d{4}(?:-\d{4})?"
 DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 DOCUMENT_FIELDS = ("id", "source_file", "layer", "order", "title", "kind", "date", "date_note", "issuer", "number",
                    "published", "translated", "summary")
 VALUE_FIELDS = ("id", "indicator", "document", "kind", "period", "text", "number", "comparator", "source", "note")
+CONFLICT_FIELDS = ("id", "kind", "comparable", "title", "indicator", "values", "sides", "note")
 INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition", "predecessor", "successor")
 
 
@@ -45,8 +46,10 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     inds = {i.id: i for i in indicators}
     declared = {str(r.get("id")) for r in raw.indicators} | {str(m.get("id")) for m, _ in raw.documents} | \
         {str(r.get("id")) for r in raw.values}
+    if raw.errors:  # a file that could not be read may declare any id: report its error, not its absence
+        declared = _AnyId()
     values = [v for v in (_value(record, docs, inds, declared, errors) for record in raw.values) if v]
-    conflicts = [c for c in (_conflict(record, inds, {v.id: v for v in values}, declared, errors)
+    conflicts = [c for c in (_conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]
     themes = [t for t in (_theme(record, n, docs, inds, declared, errors) for n, record in enumerate(raw.themes)) if t]
     for term in terms:
@@ -248,15 +251,7 @@ def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator]
         if anchor and quote:
             source = Source(anchor, quote)
             if document:
-                block = document.bodies["zh"].block(anchor)
-                if block is None:
-                    errors.add(source_record.ref("anchor"), f"{fields.what}: anchor '{anchor}' not found in "
-                               f"document '{document.id}'", "use an anchor from the document's zh.md")
-                    fields.ok = False
-                elif squeeze(quote) not in squeeze(block.text):
-                    errors.add(source_record.ref("quote"), f"{fields.what}: quote not found in paragraph "
-                               f"'{anchor}' of '{document.id}'", "copy the words verbatim from zh.md")
-                    fields.ok = False
+                fields.ok = _check_quote(source_record, fields.what, document, anchor, quote, errors) and fields.ok
             if zh and squeeze(zh) not in squeeze(quote):
                 errors.add(text.ref("zh"), f"{fields.what}: text '{zh}' is not in its quote",
                            "the value text must be words of the quote")
@@ -306,19 +301,61 @@ def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number,
     return en
 
 
-def _conflict(record: Record, inds, values, declared, errors: Collector) -> Conflict | None:
+def _check_quote(record: Record, what: str, document: Document, anchor: str, quote: str, errors: Collector) -> bool:
+    """The quote must be words of the cited paragraph of the zh body (spacing aside)."""
+    block = document.bodies["zh"].block(anchor)
+    if block is None:
+        errors.add(record.ref("anchor"), f"{what}: anchor '{anchor}' not found in document '{document.id}'",
+                   "use an anchor from the document's zh.md")
+        return False
+    if squeeze(quote) not in squeeze(block.text):
+        errors.add(record.ref("quote"), f"{what}: quote not found in paragraph '{anchor}' of '{document.id}'",
+                   "copy the words verbatim from zh.md")
+        return False
+    return True
+
+
+def _conflict(record: Record, docs, inds, values, declared, errors: Collector) -> Conflict | None:
     fields = Fields(record, errors, f"conflict '{record.get('id', '?')}'")
-    fields.no_unknown(("id", "indicator", "values", "note"))
-    conflict_id, indicator = fields.ident("id"), fields.ident("indicator")
+    fields.no_unknown(CONFLICT_FIELDS)
+    conflict_id, indicator = fields.ident("id"), fields.ident("indicator", required=False)
+    kind = fields.choice("kind", CONFLICT_KINDS)
+    comparable = fields.flag("comparable")
+    title = fields.localized("title")
     if indicator:
         _require(fields, "indicator", "indicator", indicator, inds, declared)
-    members = fields.items("values", required=True)
+    members = fields.items("values")
     for member in members:
         _require(fields, "values", "value", member, values, declared)
-    if len(members) < 2:
-        fields.fail("values", "a conflict needs at least two values")
+    raw_sides = fields.items("sides")
+    sides = [s for s in (_side(item, fields, docs, declared, errors) for item in raw_sides) if s]
+    if len(members) + len(raw_sides) < 2:
+        fields.fail(None, "a conflict needs at least two values or sides",
+                    "list value ids under 'values' and statements under 'sides'")
     note = fields.localized("note")
-    return Conflict(conflict_id, indicator, tuple(members), note, record.ref()) if fields.ok else None
+    if not fields.ok:
+        return None
+    concerned = [indicator] if indicator else []
+    concerned += [values[m].indicator for m in members if values[m].indicator not in concerned]
+    return Conflict(conflict_id, kind, comparable, title, indicator, tuple(members), tuple(sides), note,
+                    tuple(dict.fromkeys(concerned)), record.ref())
+
+
+def _side(item, fields: Fields, docs, declared, errors: Collector) -> Side | None:
+    """One statement of a conflict: {document, anchor, quote, text {zh, en}}, its quote found verbatim."""
+    if not isinstance(item, Record):
+        fields.fail("sides", "each side is a mapping {document, anchor, quote, text}")
+        return None
+    sfields = Fields(item, errors, fields.what)
+    sfields.no_unknown(("document", "anchor", "quote", "text"))
+    document_id, anchor, quote = sfields.ident("document"), sfields.text("anchor"), sfields.text("quote")
+    text = sfields.localized("text")
+    known = document_id is not None and _require(sfields, "document", "document", document_id, docs, declared,
+                                                 f"one of: {', '.join(sorted(docs))}")
+    if known and anchor and quote:
+        sfields.ok = _check_quote(item, fields.what, docs[document_id], anchor, quote, errors) and sfields.ok
+    fields.ok = fields.ok and sfields.ok
+    return Side(document_id, anchor, quote, text) if sfields.ok else None
 
 
 def _term(record: Record, errors: Collector) -> Term | None:
@@ -359,6 +396,13 @@ def _theme(record: Record, order: int, docs, inds, declared, errors: Collector) 
     if not fields.ok:
         return None
     return Theme(theme_id, name, summary, tuple(sections), tuple(indicators), order, record.ref())
+
+
+class _AnyId:
+    """Stands for the declared ids when some file could not be read: every id may be one of them."""
+
+    def __contains__(self, ident) -> bool:
+        return True
 
 
 def _require(fields: Fields, key: str, kind: str, ident: str, known, declared: set[str],

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the tests (and PDF builds) need: Chromium for browser tests, Noto CJK fonts and
-# HarfBuzz subsetting for WeasyPrint, poppler-utils for checking PDFs. Installs only what is missing.
+# HarfBuzz subsetting for WeasyPrint, poppler-utils for checking PDFs, gettext (msgfmt) for checking
+# exported translation PO files. Installs only what is missing.
 set -euo pipefail
-packages=(chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils)
+packages=(chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils gettext)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

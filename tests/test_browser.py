@@ -29,6 +29,42 @@ def test_language_switch_lands_on_the_same_page_both_ways(browser, served, path)
     page.close()
 
 
+@pytest.mark.parametrize("view", ["", "parallel/"])
+def test_language_switch_keeps_the_paragraph(browser, served, view):
+    page = browser.new_page()
+    document = "/documents/plan2025-report/"
+    page.goto(f"{served}/zh{document}{view}#s1-2")
+    page.click("a.lang-switch")
+    page.wait_for_url(f"{served}/en{document}{view}#s1-2")
+    assert page.evaluate("() => document.getElementById('s1-2').getBoundingClientRect().top") < 200
+    page.click('a.permalink[href="#s3-2"]' if not view else 'a.permalink[href$="#s3-2"]')
+    if view:  # the parallel view's ¶ opens the paragraph in the document; its switch then keeps it too
+        page.wait_for_url(f"{served}/en{document}#s3-2")
+    page.click("a.lang-switch")
+    page.wait_for_url(f"{served}/zh{document}#s3-2")
+    page.close()
+
+
+def test_document_and_parallel_view_link_each_other_at_the_paragraph(browser, served):
+    page = browser.new_page()
+    page.goto(f"{served}/en/documents/plan2025-report/#s1-3")
+    page.click('.provenance a[href^="/en/documents/plan2025-report/parallel/"]')
+    page.wait_for_url(f"{served}/en/documents/plan2025-report/parallel/#s1-3")
+    page.click("a[data-keep-fragment]:not(.lang-switch)")
+    page.wait_for_url(f"{served}/en/documents/plan2025-report/#s1-3")
+    page.click('a.parallel-link[href="parallel/#s1-4"]')
+    page.wait_for_url(f"{served}/en/documents/plan2025-report/parallel/#s1-4")
+    page.close()
+
+
+def test_without_a_fragment_or_javascript_the_switch_is_the_plain_twin(browser, served):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{served}/zh/documents/plan2025-report/#s1-2")
+    assert page.get_attribute("a.lang-switch", "href") == "/en/documents/plan2025-report/"
+    context.close()
+
+
 def test_print_emulation_hides_navigation(browser, served):
     page = browser.new_page()
     page.goto(f"{served}/en/documents/plenary2-interpretation/")

@@ -8,6 +8,7 @@ from functools import lru_cache
 import pytest
 
 from conftest import ROOT
+from portal import freshness
 from portal.figures import missing_numbers, number_in_unit, parse_figure
 from portal.pipeline import Builder, Project
 
@@ -50,6 +51,15 @@ def test_every_number_of_a_zh_block_is_in_its_en_block(doc_id):
     en = {b.anchor: b for b in document.bodies["en"].blocks}
     problems = {b.anchor: missing_numbers(b.text, en[b.anchor].text) for b in document.bodies["zh"].blocks}
     assert {k: v for k, v in problems.items() if v} == {}
+
+
+@pytest.mark.parametrize("doc_id", sorted(DOCUMENTS))
+def test_every_english_block_translates_the_current_chinese(doc_id):
+    """What `build.py check --strict` enforces: no English block is outdated (en.sources.yaml is current)."""
+    document = site().document(doc_id)
+    problems = freshness.outdated_errors(real().translations[doc_id], document.src.path.parent)
+    assert [str(p) for p in problems] == []
+    assert real().translations[doc_id].count("current") == len(document.bodies["zh"].blocks)
 
 
 @pytest.mark.parametrize("doc_id", sorted(DOCUMENTS))

@@ -7,7 +7,8 @@ from conftest import ROOT
 
 AXE = ROOT / "node/node_modules/axe-core/axe.min.js"
 TEMPLATES = ["", "indicators/", "indicators/gdp-growth/", "themes/culture-tourism/", "documents/plan2025-report/",
-             "documents/", "glossary/", "search/", "data/", "print/", "404.html"]
+             "documents/", "glossary/", "search/", "data/", "print/", "404.html",
+             "documents/plan2025-report/parallel/", "translation/"]
 
 
 @pytest.mark.parametrize(("lang", "query", "expected"), [
@@ -47,7 +48,8 @@ def test_no_accessibility_violations(browser, served, lang, path):
 
 
 @pytest.mark.parametrize("path", ["zh/", "en/indicators/", "en/indicators/gdp/", "zh/search/?q=解放碑",
-                                  "en/documents/plan2025-report/", "zh/print/"])
+                                  "en/documents/plan2025-report/", "zh/print/",
+                                  "en/documents/plan2025-report/parallel/#s1-2"])
 def test_no_csp_violation_and_no_third_party_request(browser, served, path):
     page = browser.new_page()
     problems, requests = [], []
