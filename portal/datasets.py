@@ -7,11 +7,12 @@ import json
 import re
 from decimal import Decimal
 
+from .compare import matrix
 from .model import Conflict, Indicator, Site, Value
 from .routing import url_for
 
 CSV_COLUMNS = ("id", "indicator", "indicator_name", "unit", "document", "document_title", "layer", "kind",
-               "period", "text", "number", "comparator", "anchor", "quote", "url")
+               "period", "text", "number", "comparator", "anchor", "quote", "url", "status_2024")
 
 
 # A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…) phones home)
@@ -34,6 +35,17 @@ def _number(number: Decimal | None):
     if number is None:
         return None
     return int(number) if number == number.to_integral_value() else float(number)
+
+
+_ROWS: list = [None, {}]  # the last site's rows: every CSV of a build asks for the same site's
+
+
+def _rows(site: Site) -> dict:
+    """The matrix row of each indicator: the layers that state it, whether the default matrix shows it, its
+    2024 status."""
+    if _ROWS[0] is not site:
+        _ROWS[:] = [site, {row.indicator.id: row for _, rows in matrix(site) for row in rows}]
+    return _ROWS[1]
 
 
 def portal_json(site: Site) -> bytes:
@@ -61,9 +73,11 @@ def _json_bytes(data: dict) -> bytes:
 
 def _indicator_json(site: Site, indicator: Indicator) -> dict:
     category = next(c for c in site.categories if c.id == indicator.category)
+    row = _rows(site)[indicator.id]
     return {"id": indicator.id, "name": _pair(indicator.name), "unit": _pair(indicator.unit),
             "category": _pair(category.name), "attribute": indicator.attribute,
             "predecessor": indicator.predecessor, "successor": indicator.successor,
+            "layers": list(row.layers), "in_matrix": row.focus, "status_2024": row.status,
             "conflicts": [_conflict_json(c) for c in site.conflicts if indicator.id in c.indicators]}
 
 
@@ -90,6 +104,7 @@ def values_csv(site: Site, lang: str, base_url: str, indicator: str | None = Non
     """Values (all, or one indicator's) as CSV in one language, UTF-8 with BOM so spreadsheets read Chinese."""
     indicators = {i.id: i for i in site.indicators}
     documents = {d.id: d for d in site.documents}
+    rows = _rows(site)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -103,7 +118,8 @@ def values_csv(site: Site, lang: str, base_url: str, indicator: str | None = Non
         writer.writerow([csv_cell(cell) for cell in (
             value.id, value.indicator, measure.name[lang], measure.unit[lang], value.document,
             document.title[lang], document.layer, value.kind, value.period, value.text[lang],
-            "" if number is None else number, comparator, value.source.anchor, value.source.quote, link)])
+            "" if number is None else number, comparator, value.source.anchor, value.source.quote, link,
+            rows[value.indicator].status)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

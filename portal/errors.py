@@ -41,6 +41,10 @@ class ContentError(Exception):
         self.hint = hint
         self.blocking = blocking
 
+    def __reduce__(self):
+        # rendered on worker processes, errors travel back pickled: rebuild them from all their fields
+        return (type(self), (self.src, self.message, self.hint, self.blocking))
+
     def __str__(self) -> str:
         text = f"{self.src}: {self.message}"
         return f"{text}\n    hint: {self.hint}" if self.hint else text

@@ -252,6 +252,7 @@ class Site:
     terms: tuple[Term, ...]
     themes: tuple[Theme, ...]
     goals: tuple[Goal, ...] = ()
+    headline: tuple[str, ...] = ()  # indicator ids of the home page's "where Yuzhong stands" panel
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)

@@ -52,21 +52,29 @@ CHART_FONTS = {"zh": "Noto Sans CJK SC, Noto Sans S Chinese, DejaVu Sans, sans-s
                "en": "DejaVu Sans, Noto Sans CJK SC, Noto Sans S Chinese, sans-serif"}
 
 
-def _chart(site: Site, indicator, values, lang: str) -> str:
-    """The indicator's numeric values as an inline SVG with a title and a text description."""
+def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.FULL) -> dict | None:
+    """The indicator's numeric values as an inline SVG with a title and a text description, and the layers
+    and kinds its legend names; None when no value is a figure."""
     title, item, kinds, joiner = CHART_WORDS[lang]
     documents = {d.id: d for d in site.documents}
+    # A figure a document states twice (annex table and text) is one point; two documents, two points.
+    once = list({(v.document, v.kind, v.period, v.number, v.comparator): v for v in values[::-1]}.values())[::-1]
     points = [{"period": v.period, "number": v.number, "kind": v.kind, "layer": documents[v.document].layer,
                "label": item.format(period=v.period, kind=kinds[v.kind], document=documents[v.document].kind[lang],
                                     text=v.text[lang])}
-              for v in values]
+              for v in once]
     numeric = [p for p in points if p["number"] is not None]
+    if not numeric:
+        return None
     description = joiner.join(p["label"] for p in numeric)
-    svg = charts.value_chart(f"chart-{indicator.id}", title.format(name=indicator.name[lang]), description,
-                             points, indicator.unit[lang])
+    prefix = "chart" if size is charts.FULL else "spark"
+    svg = charts.value_chart(f"{prefix}-{indicator.id}", title.format(name=indicator.name[lang]), description,
+                             points, indicator.unit[lang], size)
     # An SVG's text does not inherit the page's fonts in WeasyPrint: without a family it falls back to
     # whatever face fontconfig finds first for a Chinese unit (Noto Sans CJK JP), so name the language's.
-    return svg.replace("<svg ", f'<svg font-family="{CHART_FONTS[lang]}" ', 1)
+    svg = svg.replace("<svg ", f'<svg font-family="{CHART_FONTS[lang]}" ', 1)
+    return {"svg": svg, "layers": [layer for layer in compare.LAYERS if any(p["layer"] == layer for p in numeric)],
+            "kinds": [kind for kind in ("target", "outcome") if any(p["kind"] == kind for p in numeric)]}
 
 
 def _related_terms(site: Site, indicator, values) -> list:
@@ -88,7 +96,10 @@ def assemble(site: Site, content: Path, translations: dict[str, TranslationState
         def add(kind, template, key="", origin=content, depends=(), context=dict):
             pages.append(Page(kind, key, lang, template, origin, context, depends))
 
-        add("home", "home.html", depends=DATA, context=lambda: {"groups": groups()})
+        add("home", "home.html", depends=DATA, context=lambda l=lang: {"standings": [
+            (standing, _chart(site, standing.row.indicator, values_by_indicator[standing.row.indicator.id], l,
+                              charts.SMALL))
+            for standing in compare.standings(site, groups())]})
         add("documents", "documents.html", depends=(META,))
         for document in site.documents:
             add("document", "document.html", document.id, document.src.path.parent,
@@ -97,7 +108,8 @@ def assemble(site: Site, content: Path, translations: dict[str, TranslationState
             add("parallel", "parallel.html", document.id, document.src.path.parent,
                 depends=(f"content/documents/{document.id}/", GLOSSARY),
                 context=lambda d=document: {"document": d, "state": translations[d.id]})
-        add("indicators", "indicators.html", depends=DATA, context=lambda: {"groups": groups()})
+        for kind, everything in (("indicators", False), ("indicators-all", True)):
+            add(kind, "indicators.html", depends=DATA, context=lambda e=everything: _matrix_context(groups(), e))
         for indicator in site.indicators:
             add("indicator", "indicator.html", indicator.id, indicator.src.path,
                 depends=DATA + (THEMES, GLOSSARY, GOALS),
@@ -120,7 +132,8 @@ def assemble(site: Site, content: Path, translations: dict[str, TranslationState
         add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES, GOALS),
             context=lambda l=lang: {"kinds": conflicts_by_kind(site, l), "chains": goal_chains,
                                     "goal_steps": [goal_chains.step(r) for r in goal_chains.roots()],
-                                    **_book_context(site, values_by_indicator, groups(), l)})
+                                    **_book_context(site, values_by_indicator, groups(), l),
+                                    **_matrix_context(groups(), False)})
         add("data", "data.html", depends=DATA, context=lambda: {"groups": indicators_by_category(site), "counts": {
             i.id: len(values_by_indicator.get(i.id, [])) for i in site.indicators}})
         add("translation", "translation.html", depends=("content/documents/",),
@@ -128,6 +141,13 @@ def assemble(site: Site, content: Path, translations: dict[str, TranslationState
         add("search", "search.html")
         add("not-found", "404.html")
     return pages
+
+
+def _matrix_context(groups, everything: bool) -> dict:
+    """The default matrix (indicators the annexes track or two layers state) or all of them."""
+    shown = groups if everything else compare.focused(groups)
+    return {"groups": shown, "everything": everything, "columns": compare.used_columns(shown),
+            "total": sum(len(rows) for _, rows in groups)}
 
 
 def _indicator_context(site: Site, indicator, values, lang: str) -> dict:

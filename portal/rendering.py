@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
-from . import chains, compare, figures
+from . import chains, charts, compare, figures
 from .errors import ContentError, SourceRef
 from .i18n import HTML_LANG, format_date, format_number
 from .markup import annotate_blocks, block_html, block_map
@@ -35,7 +35,8 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
         env.globals.update(
             lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang], base_url=base_url,
             url=lambda kind, key="", _lang=lang: url_for(kind, _lang, key), url_in=url_for,
-            columns=compare.COLUMNS, html_langs=HTML_LANG, pdfs=pdfs,
+            columns=compare.COLUMNS, layers=compare.LAYERS, statuses=compare.STATUSES, html_langs=HTML_LANG,
+            pdfs=pdfs, legend_marker=charts.legend_marker,
         )
         env.filters.update(
             date=lambda iso, _lang=lang: format_date(iso, _lang) if iso else "",

@@ -10,6 +10,7 @@ PATTERNS = {
     "document": "documents/{key}/",
     "parallel": "documents/{key}/parallel/",
     "indicators": "indicators/",
+    "indicators-all": "indicators/all/",
     "indicator": "indicators/{key}/",
     "themes": "themes/",
     "theme": "themes/{key}/",

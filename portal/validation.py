@@ -1,6 +1,7 @@
 """Raw records -> the validated Site; every error of a run is collected, then raised once."""
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -64,10 +65,12 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
                         ("goal", goals)):
         _check_unique(kind, items, errors)
     layers, timeline, horizons = _overview(site_record, docs, errors, declared)
+    headline = _headline(site_record, docs, inds, values, errors)
     errors.raise_if_any()
     return Site(title, tagline, layers, timeline, horizons,
                 tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
-                tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes), tuple(goals))
+                tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes), tuple(goals),
+                headline)
 
 
 class Declared:
@@ -103,7 +106,7 @@ def _site(raw: RawContent, errors: Collector) -> tuple[Localized, Localized, Rec
     if raw.site is None:
         return Localized("", ""), Localized("", ""), None
     fields = Fields(raw.site, errors, "site")
-    fields.no_unknown(("title", "tagline", "layers", "timeline", "horizons"))
+    fields.no_unknown(("title", "tagline", "layers", "timeline", "horizons", "headline"))
     return (fields.localized("title") or Localized("", ""), fields.localized("tagline") or Localized("", ""),
             raw.site)
 
@@ -136,6 +139,29 @@ def _overview(record: Record | None, docs, errors: Collector, declared: Declared
         else:
             fields.fail("horizons", f"horizon {quote(year)} is not a year")
     return tuple(layers), tuple(events), tuple(horizons)
+
+
+def _headline(record: Record | None, docs, inds, values, errors: Collector) -> tuple[str, ...]:
+    """The home page's headline indicators: ids that resolve, each stated by two or more layers."""
+    if record is None:
+        return ()
+    fields = Fields(record, errors, "site")
+    layers: dict[str, set] = {}
+    for value in values:
+        layers.setdefault(value.indicator, set()).add(docs[value.document].layer)
+    chosen = []
+    for item in fields.items("headline"):
+        if str(item) not in inds:
+            close = difflib.get_close_matches(str(item), list(inds), n=1)
+            fields.fail("headline", f"headline indicator {item!r} does not exist",
+                        f"did you mean '{close[0]}'?" if close else "use an id from content/indicators/")
+        elif len(layers.get(item, ())) < 2:
+            fields.fail("headline", f"headline indicator '{item}' is stated by "
+                        f"{' and '.join(sorted(layers.get(item, ()))) or 'no document'} only",
+                        "the panel compares layers: choose an indicator two or more layers state")
+        else:
+            chosen.append(item)
+    return tuple(chosen)
 
 
 def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document | None:

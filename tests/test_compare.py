@@ -33,9 +33,12 @@ STATUS = [
     ("＜0.01", "0.01", "missed"),
     ("300", "303", "met"),                # good-air days
     ("38.9左右", "38.94", "met"),         # green coverage
-    ("650", "预计完成", "qualitative"),    # private economy
+    ("650", "预计完成", "reported"),       # private economy: a figure target, an outcome in words
+    ("3", "预计完成", "reported"),         # energy intensity
+    ("20", "保持全市前列", "reported"),    # a figure target, a rank as outcome
     ("保持全市前列", "保持全市前列", "qualitative"),
     ("市计划", "高于全市平均水平", "qualitative"),
+    ("市计划", "预计完成", "qualitative"),  # CO2 intensity: the target itself is words
 ]
 
 
@@ -44,9 +47,11 @@ def test_status_rule(target, outcome, expected):
     assert status(value(target, "target"), value(outcome, "outcome")) == expected
 
 
-def test_missing_values_have_no_data():
-    assert status(None, value("6", "outcome")) == "no-data"
-    assert status(value("6", "target"), None) == "no-data"
+def test_nothing_to_compare_without_a_target_or_an_outcome():
+    assert status(None, value("6", "outcome")) == "no-target"
+    assert status(None, None) == "no-target"
+    assert status(value("6", "target"), None) == "no-target"
+    assert status(value("保持全市前列", "target"), None) == "qualitative"
 
 
 def test_real_annex_statuses_match_the_report():

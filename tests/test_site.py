@@ -69,7 +69,7 @@ def html_pages(files: dict[str, bytes]) -> dict[str, str]:
 
 def test_every_page_has_its_twin_and_the_switch_lands_on_it():
     pages = html_pages(generate(FIXTURE).files)
-    assert len(pages) == 38
+    assert len(pages) == 40
     for name, html in pages.items():
         lang, rest = name.split("/", 1)
         other = "en" if lang == "zh" else "zh"
@@ -93,7 +93,7 @@ def test_urls_are_the_same_in_both_languages():
 def test_sitemap_lists_alternates_and_root_offers_both_languages():
     files = generate(FIXTURE).files
     sitemap = files["sitemap.xml"].decode()
-    assert sitemap.count("<url>") == 36  # 18 pages per language, 404 excluded
+    assert sitemap.count("<url>") == 38  # 19 pages per language, 404 excluded
     assert 'hreflang="zh-Hans" href="https://yuzhong-plans.netlify.app/zh/documents/plenary-demo/"' in sitemap
     root = files["index.html"].decode()
     assert 'href="/zh/"' in root and 'href="/en/"' in root
@@ -115,7 +115,7 @@ def test_failed_build_leaves_site_untouched(content, tmp_path):
 def test_cli_build_prints_one_summary_line(tmp_path):
     result = run_cli("--content", str(FIXTURE), "build", "--out", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"built 19 zh, 19 en pages, 10 records, \d+ files in \d+\.\d\d s\n", result.stdout)
+    assert re.fullmatch(r"built 20 zh, 20 en pages, 10 records, \d+ files in \d+\.\d\d s\n", result.stdout)
 
 
 def test_portal_json_schema():
