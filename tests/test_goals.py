@@ -170,3 +170,16 @@ def test_search_finds_a_goal_in_its_chain(browser, served, lang, query):
     page.wait_for_url(f"{served}{target}")
     assert page.locator('[id="goal-fyp14.digital-economy"]').is_visible()
     page.close()
+
+
+def test_goal_chains_link_the_disagreements_about_their_figures():
+    files = real().files
+    for lang in ("zh", "en"):
+        chain = files[f"{lang}/goals/fyp14.high-quality-development/index.html"].decode()
+        conflicts = files[f"{lang}/conflicts/index.html"].decode()
+        assert f'href="/{lang}/conflicts/#conflict-gdp-goal-level-and-year"' in chain
+        assert 'id="conflict-gdp-goal-level-and-year"' in conflicts
+    book = files["en/print/index.html"].decode()
+    chapter = book[book.index('id="goal-chains"'):book.index('id="indicators"')]
+    assert 'class="page-ref" href="#book-conflict-gdp-goal-level-and-year"' in chapter
+    assert 'id="book-conflict-gdp-goal-level-and-year"' in book

@@ -145,7 +145,8 @@ def test_rows_name_the_layers_that_state_them(real_site):
     for indicator, row in parse_matrix(site_dir, "en/indicators/all/index.html").items():
         assert row["attrs"]["data-layers"] == " ".join(l for l in order if l in layers.get(indicator, ()))
     default = parse_matrix(site_dir, "en/indicators/index.html")
-    assert default["gdp"]["attrs"]["data-layers"] == "congress plenary plan2025"
+    # the 14th FYP proposal states the 2020 level (突破千亿, p1)
+    assert default["gdp"]["attrs"]["data-layers"] == "fyp14 congress plenary plan2025"
     assert default["gdp-per-capita"]["attrs"]["data-layers"] == "plenary plan2025"
 
 
