@@ -72,7 +72,7 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
                              points, indicator.unit[lang], size)
     # An SVG's text does not inherit the page's fonts in WeasyPrint: without a family it falls back to
     # whatever face fontconfig finds first for a Chinese unit (Noto Sans CJK JP), so name the language's.
-    svg = svg.replace("<svg ", f'<svg font-family="{CHART_FONTS[lang]}" ', 1)
+    svg = svg.replace(' role="img"', f' font-family="{CHART_FONTS[lang]}" role="img"', 1)
     return {"svg": svg, "layers": [layer for layer in compare.LAYERS if any(p["layer"] == layer for p in numeric)],
             "kinds": [kind for kind in ("target", "outcome") if any(p["kind"] == kind for p in numeric)]}
 

@@ -150,10 +150,10 @@ def _headline(record: Record | None, docs, inds, values, errors: Collector) -> t
     for value in values:
         layers.setdefault(value.indicator, set()).add(docs[value.document].layer)
     chosen = []
-    for item in fields.items("headline"):
-        if str(item) not in inds:
-            close = difflib.get_close_matches(str(item), list(inds), n=1)
-            fields.fail("headline", f"headline indicator {item!r} does not exist",
+    for item in fields.idents("headline"):
+        if item not in inds:
+            close = difflib.get_close_matches(item, list(inds), n=1)
+            fields.fail("headline", f"headline indicator '{item}' does not exist",
                         f"did you mean '{close[0]}'?" if close else "use an id from content/indicators/")
         elif len(layers.get(item, ())) < 2:
             fields.fail("headline", f"headline indicator '{item}' is stated by "
@@ -434,10 +434,10 @@ def _goal(record: Record, order: int, docs, inds, themes: set[str], declared: De
     text = fields.localized("text")
     if text and source:
         _check_goal_text(fields, text, source, glossary)
-    indicators = tuple(fields.items("indicators"))
+    indicators = tuple(fields.idents("indicators"))
     for indicator in indicators:
         _require(fields, "indicators", "indicator", indicator, inds, declared, "define it under content/indicators/")
-    goal_themes = tuple(fields.items("themes"))
+    goal_themes = tuple(fields.idents("themes"))
     for theme in goal_themes:
         _require(fields, "themes", "theme", theme, themes, declared, "themes are listed in content/themes.yaml")
     parent = fields.ident("parent", required=False)

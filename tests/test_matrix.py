@@ -180,7 +180,7 @@ def test_status_is_in_the_page_and_the_data(real_site):
     assert 'data-status="reported"' in html and 'id="status-rules"' in html
     data = {i["id"]: i for i in json.loads((site_dir / "data/portal.json").read_text(encoding="utf-8"))["indicators"]}
     assert data["private-economy-value-added"]["status_2024"] == "reported"
-    assert data["gdp"]["layers"] == ["congress", "plenary", "plan2025"] and data["gdp"]["in_matrix"]
+    assert data["gdp"]["layers"] == ["fyp14", "congress", "plenary", "plan2025"] and data["gdp"]["in_matrix"]
     with open(site_dir / "data/indicators/rd-intensity.en.csv", encoding="utf-8-sig") as handle:
         assert {row["status_2024"] for row in csv.DictReader(handle)} == {"missed"}
 

@@ -333,7 +333,7 @@ def test_records_without_an_id_are_named_so(content):
     assert "content/indicators/main.yaml:9: indicator (no id): missing field 'id'\n    hint: ids use lowercase " \
            "letters, digits, '-' and '.'" in errors
     assert "content/site.yaml:1: site: unknown field 'null'\n    hint: allowed fields: title, tagline, layers, " \
-           "timeline, horizons" in errors
+           "timeline, horizons, headline" in errors
     assert not [e for e in errors if "None" in e]
 
 
@@ -408,7 +408,7 @@ def test_preview_shows_an_unexpected_failure_in_the_overlay(content, tmp_path):
     preview = Preview(project_for(content), tmp_path / "site", app, say=said.append)
     assert preview.rebuild()
 
-    def broken(defer=()):
+    def broken(defer=(), **_):
         raise KeyError("blocks")
 
     preview.builder.generate = broken
@@ -514,3 +514,13 @@ def test_seeded_mutations_give_only_clean_errors_or_builds():
     report = fuzz(iterations=150, seed=15, timeout=20.0)
     assert report.bugs == 0, report.summary()
     assert report.outcomes["clean-error"] > 0 and report.outcomes["built"] > 0
+
+
+def test_a_goal_listing_a_mapping_where_an_id_belongs_is_a_clean_error(content):
+    """Found by the fuzzer: goals' reference lists go through the same id check as every other list."""
+    path = content / "goals.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "indicators: [" in text
+    path.write_text(text.replace("indicators: [", "indicators: [{a: b}, ", 1), encoding="utf-8")
+    errors = errors_of(content)
+    assert any("content/goals.yaml:" in e and "must be an id, not a mapping" in e for e in errors), errors

@@ -330,7 +330,7 @@ def test_the_change_date_comes_from_git_when_the_change_is_committed(content):
 
 def test_commands_fail_cleanly_on_what_they_cannot_read(content, tmp_path):
     missing = cli(content, "translations", "import", str(tmp_path / "none.po"))
-    assert missing.returncode == 1 and missing.stderr.startswith(f"{tmp_path / 'none.po'}: file not found")
+    assert missing.returncode == 1 and missing.stderr.startswith(f"{tmp_path / 'none.po'}:1: file not found")
     unknown = cli(content, "translations", "export", "no-such-document")
     assert unknown.returncode == 1 and "no document 'no-such-document'" in unknown.stderr
     assert "Traceback" not in missing.stderr + unknown.stderr
