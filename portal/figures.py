@@ -4,6 +4,7 @@ Everything here works on Decimal so that 6594.8万元 becomes exactly CNY 65.948
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -382,6 +383,11 @@ def numbers_en(text: str) -> set[Decimal]:
 
 def missing_numbers(zh: str, en: str) -> list[str]:
     """The zh numbers (as written) that the English text does not state in any form."""
+    return list(_missing_numbers(zh, en))
+
+
+@functools.lru_cache(maxsize=16384)  # a pure function of two texts: an edit re-checks only the blocks it changed
+def _missing_numbers(zh: str, en: str) -> tuple[str, ...]:
     available = numbers_en(en)
     missing = []
     for written, options in numbers_zh(zh):
@@ -392,4 +398,4 @@ def missing_numbers(zh: str, en: str) -> list[str]:
         if len(parts) == 2 and all(Decimal(p) in available for p in parts):
             continue
         missing.append(written)
-    return missing
+    return tuple(missing)

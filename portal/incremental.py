@@ -183,3 +183,16 @@ class Incremental:
 def touches(depends: tuple[str, ...], changed: list[str]) -> bool:
     """Whether a page depending on these path prefixes (or globs) is affected by the changed files."""
     return any(key.startswith(p) if "*" not in p else fnmatch.fnmatch(key, p) for p in depends for key in changed)
+
+
+def touched_by(changed: list[str]):
+    """touches(depends, changed) for one build's changes, answered once per distinct depends (pages of a
+    kind share theirs)."""
+    answers: dict[tuple[str, ...], bool] = {}
+
+    def touched(depends: tuple[str, ...]) -> bool:
+        if depends not in answers:
+            answers[depends] = touches(depends, changed)
+        return answers[depends]
+
+    return touched

@@ -1,52 +1,25 @@
-"""Markdown -> HTML for document bodies, with anchored blocks, footnotes and glossary links."""
+"""Markdown -> HTML for document bodies, with anchored blocks, footnotes and glossary links (what a body
+may not contain is in safety.py, editorial marks in editmarks.py, block HTML helpers in blocks.py)."""
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 import xml.etree.ElementTree as etree
-from html import escape
 from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
 from markdown.extensions.toc import slugify_unicode
-from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .editmarks import EDIT_MARK, EditMarkPattern, broken_edit_marks, list_edits
 from .errors import ContentError, SourceRef, quote
 from .model import Block, Body
+from .safety import LINK_HINT, bad_attributes, raw_html_errors, shape_errors
+from .sourcelines import SourceLines
 
 ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-ALLOWED_ATTRS = {"id", "class", "lang", "href", "title", "colspan", "rowspan", "align", "style", "aria-label",
-                 "data-source-reading"}
-# The `style` above is only the one Python-Markdown's tables write (text-align); checked below.
-_TABLE_STYLE = re.compile(r"^text-align: (left|right|center);$")
-_HTML_TAG = re.compile(r"<\s*[A-Za-z!/?][^>]*>?")
-_CODE_SPAN = re.compile(r"`[^`]*`")
 _SKIP_LINKING = {"a", "code", "sup", "h1", "h2", "h3", "h4", "h5", "h6", "th"}
-# Limits on a document's shape, far above what the content uses (indentation 2, five '[' in a
-# paragraph): Python-Markdown recurses once per nesting level (lists 400 deep overflow the stack) and
-# scans forward from every unclosed '[' (5,000 of them take 14 s).
-MAX_INDENT = 40  # columns, tabs counted as 4: ten levels of list
-MAX_QUOTES = 10
-MAX_BRACKETS = 100  # '[' in one block (between blank lines)
-LINK_HINT = "links may be https:, http:, mailto:, a path on this site or a #fragment"
-
-
-def link_allowed(href: str) -> bool:
-    """Whether a link may appear on the site: https:, http:, mailto:, a relative path or a #fragment,
-    judged as a browser reads it (character references decoded, control characters and whitespace
-    removed, any case); protocol-relative //host links are refused."""
-    decoded, previous = href, None
-    while decoded != previous:  # &amp;#106; and the like, however deep
-        previous, decoded = decoded, html.unescape(decoded)
-    cleaned = "".join(ch for ch in decoded if not (ch.isspace() or unicodedata.category(ch)[0] in "CZ")).lower()
-    if cleaned.replace("\\", "/").startswith("//"):
-        return False
-    scheme = re.split(r"[/?#]", cleaned, maxsplit=1)[0]
-    return ":" not in scheme or re.match(r"(https?|mailto):", cleaned) is not None
 
 
 @dataclass(frozen=True)
@@ -97,10 +70,10 @@ class _Collect(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         state = self.state
         _number_table_rows(root)
-        state["edits"] = _list_edits(root, state["labels"], state["lang"])
+        state["edits"] = list_edits(root, state["labels"], state["lang"])
         state["blocks"] = _collect_blocks(root, state["lang"])
         state["unanchored"] = [(el.tag, _text(el)) for el in root if el.tag == "p" and not el.get("id")]
-        state["bad_attrs"] = _bad_attributes(root, self.md.htmlStash)
+        state["bad_attrs"] = bad_attributes(root, self.md.htmlStash)
         links: TermLinks | None = state.get("links")
         if links and links.pattern:
             _link_terms(root, links, state["lang"])
@@ -182,27 +155,6 @@ def _cell_text(row: etree.Element) -> str:
     return " | ".join(_text(cell) for cell in row)
 
 
-def _bad_attributes(root: etree.Element, stash) -> list[tuple[str, str]]:
-    """(name, value) of every attribute a document may not set, links included; judged on the value
-    as it will be written out (Python-Markdown keeps character references aside until then)."""
-    bad = []
-    for elem in root.iter():
-        for name, value in elem.attrib.items():
-            if value is not None:
-                value = _STASHED.sub(lambda m: _stashed(stash, int(m.group(1))), value)
-            if name not in ALLOWED_ATTRS or value is None or (name == "style" and not _TABLE_STYLE.match(value)) or \
-                    (name == "href" and not link_allowed(value)):
-                bad.append((name, value))
-    return bad
-
-
-_STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
-
-
-def _stashed(stash, index: int) -> str:
-    return str(stash.rawHtmlBlocks[index]) if index < len(stash.rawHtmlBlocks) else ""
-
-
 def _link_terms(root: etree.Element, links: TermLinks, lang: str) -> None:
     """Link the first occurrence of each glossary term in each section (sections start at headings)."""
     seen: set[str] = set()
@@ -271,7 +223,7 @@ class _Extension(markdown.Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
         md.treeprocessors.register(_Collect(md, self.state), "portal-collect", 0)
-        md.inlinePatterns.register(_EditMark(EDIT_MARK.pattern, md), "portal-edit-mark", 185)
+        md.inlinePatterns.register(EditMarkPattern(EDIT_MARK.pattern, md), "portal-edit-mark", 185)
 
 
 class Renderer:
@@ -291,10 +243,10 @@ class Renderer:
 
     def render(self, text: str, shown: Path, links: TermLinks | None = None) -> tuple[Body | None, list[ContentError]]:
         """Render one body; returns the Body (None when it cannot be rendered) and every problem in it."""
-        shape = _shape_errors(text, shown)
+        shape = shape_errors(text, shown)
         if shape:
             return None, shape
-        errors = _raw_html_errors(text, shown)
+        errors = raw_html_errors(text, shown)
         for key in ("blocks", "unanchored", "bad_attrs"):
             self.state.pop(key, None)  # nothing of the previous document may survive
         self.state["links"] = links
@@ -310,11 +262,11 @@ class Renderer:
         if "blocks" not in self.state:
             return None, [ContentError(SourceRef(shown, 1), "the document has no text",
                                        "write its text, in anchored blocks as in the other documents")]
-        lines = text.split("\n")
+        source = SourceLines(text)
         blocks = []
         seen: dict[str, int] = {}
         for anchor, kind, plain, level, english_only in self.state["blocks"]:
-            line = _line_of(lines, anchor, plain)
+            line = source.line_of(anchor, plain)
             if not ANCHOR.match(anchor) and not anchor.startswith(("fn-", "fnref-")):
                 errors.append(ContentError(SourceRef(shown, line), f"anchor '{anchor}' is not lowercase "
                                            "letters, digits and hyphens", "rename it, e.g. 'p12' or 'part-3'"))
@@ -326,19 +278,19 @@ class Renderer:
             if self.state["lang"] == "en" and re.search(r"[\u3400-\u9fff]", english_only):
                 errors.append(ContentError(SourceRef(shown, line), f"Chinese characters in English block '{anchor}'",
                                            'mark Chinese as *…*{: lang="zh-Hans" }'))
-        errors.extend(_broken_edit_marks(lines, shown))
+        errors.extend(broken_edit_marks(source.lines, shown))
         for _tag, plain in self.state["unanchored"]:
             if not plain or plain.startswith("wzxhzdk"):
                 continue  # a raw-HTML placeholder, reported above
-            errors.append(ContentError(SourceRef(shown, _line_of(lines, None, plain)),
+            errors.append(ContentError(SourceRef(shown, source.line_of(None, plain)),
                                        f"paragraph has no anchor: '{plain[:30]}…'",
                                        "add a line '{: #some-anchor }' directly under the paragraph"))
         for name, value in self.state["bad_attrs"]:
             if name == "href":
-                line = _line_with(lines, value, value[:8], html_text=True)
+                line = source.line_with(value, value[:8], html_text=True)
                 errors.append(ContentError(SourceRef(shown, line), f"link {quote(value)} is not allowed", LINK_HINT))
             else:
-                line = _line_with(lines, f"{name}=", name)
+                line = source.line_with(f"{name}=", name)
                 shown_attribute = name if value is None else f'{name}="{value}"'
                 errors.append(ContentError(SourceRef(shown, line), f"attribute {shown_attribute} is not allowed",
                                            "only id, class and lang may be set with {: … }"))
@@ -347,226 +299,8 @@ class Renderer:
         return body, errors
 
 
-def block_html(body_html: str, anchor: str) -> str:
-    """The inner HTML of one anchored paragraph, item or heading, for quoting it elsewhere:
-    without its permalink and footnote markers, whose targets live on the document page."""
-    match = re.search(rf'<(p|li|h[1-6])\b[^>]*\bid="{re.escape(anchor)}"[^>]*>(.*?)</\1>', body_html, re.S)
-    if not match:
-        return ""
-    inner = re.sub(r'<a [^>]*class="permalink"[^>]*>.*?</a>', "", match.group(2))
-    inner = re.sub(r'<sup class="edit-mark">.*?</sup>', "", inner)
-    return re.sub(r'<sup id="fnref-[^"]+">.*?</sup>', "", inner).strip()
-
-
-def _line_with(lines: list[str], *probes: str, html_text: bool = False) -> int:
-    """The first line holding one of the probes, tried in order (as written, then decoded); else 1."""
-    for probe in probes:
-        for candidate in (probe, html.unescape(probe)) if html_text else (probe,):
-            if candidate:
-                for number, line in enumerate(lines, 1):
-                    if candidate in line:
-                        return number
-    return 1
-
-
-def _shape_errors(text: str, shown: Path) -> list[ContentError]:
-    """An empty document, or nesting and bracket runs beyond the limits, as errors at their line."""
-    if not text.strip():
-        return [ContentError(SourceRef(shown, 1), "the document is empty",
-                             "write its text, in anchored blocks as in the other documents", blocking=True)]
-    block_start, brackets = 1, 0
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            block_start, brackets = number + 1, 0
-            continue
-        expanded = line.expandtabs(4)
-        if len(expanded) - len(expanded.lstrip()) > MAX_INDENT:
-            return [ContentError(SourceRef(shown, number), f"indented more than {MAX_INDENT} columns",
-                                 f"lists nest at most {MAX_INDENT // 4} levels", blocking=True)]
-        if len(re.match(r"[\s>]*", line).group(0).replace(" ", "").replace("\t", "")) > MAX_QUOTES:
-            return [ContentError(SourceRef(shown, number), f"quotes nested more than {MAX_QUOTES} levels",
-                                 "use fewer '>'", blocking=True)]
-        brackets += line.count("[")
-        if brackets > MAX_BRACKETS:
-            return [ContentError(SourceRef(shown, block_start), f"more than {MAX_BRACKETS} '[' in one block",
-                                 "split the block, or write brackets that are not links as \\[", blocking=True)]
-    return []
-
-
-_ANCHORED = re.compile(r'<(p|li|h[1-6]|tr)\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</\1>', re.S)
-
-
-def block_map(body_html: str) -> dict[str, str]:
-    """anchor -> inner HTML of every anchored block, to quote beside its translation: no permalinks,
-    footnote markers without their ids, no footnote back-links, table cells as spans."""
-    found = {}
-    for match in _ANCHORED.finditer(body_html):
-        inner = re.sub(r'<a [^>]*class="(?:permalink|footnote-backref)"[^>]*>.*?</a>', "", match.group(3))
-        inner = re.sub(r'<sup class="edit-mark">.*?</sup>', "", inner)  # its note is on the document page
-        # a translator's note has no Chinese twin, so no pair to link to beside its translation
-        inner = re.sub(r'<sup id="fnref-tn-[^"]+"><a [^>]*>(.*?)</a></sup>', r"<sup>\1</sup>", inner)
-        inner = re.sub(r'<sup id="fnref-[^"]+">', "<sup>", inner).replace("&#160;</p>", "</p>")
-        inner = re.sub(r"<t[dh]\b[^>]*>", '<span class="cell">', inner)
-        found[match.group(2)] = re.sub(r"</t[dh]>", "</span>", inner).strip()
-    return found
-
-
-def annotate_blocks(body_html: str, outdated, note, parallel: str, label: str) -> str:
-    """A document body on its page: a link to the parallel view beside each permalink, and each
-    outdated block marked `data-outdated="true"` with note(block) at its start (in a row: its first cell)."""
-    html = re.sub(r'(<a [^>]*\bclass="permalink"[^>]*\bhref="#([^"]+)"[^>]*>¶</a>)',
-                  lambda m: f'{m.group(1)}<a class="parallel-link" href="{parallel}#{m.group(2)}" '
-                            f'aria-label="{escape(label)}">⇄</a>', body_html)
-    for block in outdated:
-        opening = re.compile(rf'<(p|li|h[1-6]|tr)\b([^>]*\bid="{re.escape(block.anchor)}"[^>]*)>(\s*<td\b[^>]*>)?')
-        html = opening.sub(lambda m: f'<{m.group(1)}{m.group(2)} data-outdated="true">{m.group(3) or ""}'
-                                     f'{note(block)}', html, count=1)
-    return html
-
-
 def _toc(tokens: list[dict]) -> list[dict]:
     return [{"id": t["id"], "name": t["name"], "html": t["html"], "level": t["level"], "children": _toc(t["children"])}
             for t in tokens]
 
 
-def _line_of(lines: list[str], anchor: str | None, plain: str) -> int:
-    """Best guess at the source line of a block: its anchor, else its first words."""
-    if anchor:
-        marker = re.compile(r"\{:?\s*#" + re.escape(anchor) + r"(?![\w-])")
-        for number, line in enumerate(lines, 1):
-            if marker.search(line):
-                return _block_start(lines, number)
-        row = re.match(r".*-r(\d+)$", anchor)
-        if row:
-            cell = re.compile(r"^\|?\s*" + row.group(1) + r"\s*\|")
-            for number, line in enumerate(lines, 1):
-                if cell.match(line):
-                    return number
-        footnote = re.match(r"fn-(.+)$", anchor)
-        if footnote:
-            for number, line in enumerate(lines, 1):
-                if line.startswith(f"[^{footnote.group(1)}]:"):
-                    return number
-    for probe in (plain[:12], plain[:4]):
-        for number, line in enumerate(lines, 1):
-            if probe and probe in line.replace("**", ""):
-                return number
-    return 1
-
-
-def _block_start(lines: list[str], number: int) -> int:
-    """For an attribute list on its own line, the first line of the block it belongs to."""
-    if not lines[number - 1].lstrip().startswith("{:"):
-        return number
-    start = number
-    while start > 1 and lines[start - 2].strip():
-        start -= 1
-        if re.match(r"\s*([-*+]|\d+\.)\s", lines[start - 1]):
-            break
-    return start
-
-
-def _raw_html_errors(text: str, shown: Path) -> list[ContentError]:
-    errors = []
-    fenced = False
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-            continue
-        if fenced:
-            continue
-        match = _HTML_TAG.search(_CODE_SPAN.sub("", line))
-        if match:
-            errors.append(ContentError(SourceRef(shown, number), f"raw HTML is not allowed: {match.group(0)[:40]}",
-                                       "write it in Markdown; attributes go in {: … } lists"))
-    return errors
-
-
-# ---- editorial marks: every departure from the source, with the source's reading ---------------------
-# A subset of CriticMarkup: {++text++} added by the editors, {--text--} in the source but left out,
-# {~~source~>edition~~} the source's reading replaced. Rendered as <span class="edit"
-# data-source-reading="…"> with a numbered marker linking to a list of notes ("source reads …").
-
-EDIT_MARK = re.compile(r"\{\+\+(?P<added>.+?)\+\+\}|\{--(?P<dropped>.+?)--\}|\{~~(?P<source>.*?)~>(?P<edition>.*?)~~\}")
-
-
-def undo_edit_marks(text: str) -> str:
-    """Markdown text as the source reads it: each editorial mark replaced by the source's reading."""
-    return EDIT_MARK.sub(lambda m: m.group("dropped") or m.group("source") or "", text)
-
-
-def apply_edit_marks(text: str) -> str:
-    """Markdown text as the edition reads it, marks removed (what the reader sees)."""
-    return EDIT_MARK.sub(lambda m: m.group("added") or m.group("edition") or "", text)
-
-
-class _EditMark(InlineProcessor):
-    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API name)
-        edition = m.group("added") or m.group("edition") or ""
-        reading = m.group("dropped") or m.group("source") or ""
-        span = etree.Element("span", {"class": "edit" if edition else "edit edit-dropped",
-                                      "data-source-reading": reading})
-        span.text = edition
-        return span, m.start(0), m.end(0)
-
-
-def _list_edits(root: etree.Element, labels: BodyLabels, lang: str) -> list[tuple[str, str, str]]:
-    """Number the marks in document order: each gets a marker linking to its note in a list at the end.
-    Returns (anchor, edition's text, source's reading) for each."""
-    edits = [e for e in root.iter("span") if "edit" in (e.get("class") or "").split()]
-    if not edits:
-        return []
-    found = []
-    parents = {child: parent for parent in root.iter() for child in parent}
-    section = etree.Element("section", {"class": "edits"})
-    heading = etree.SubElement(section, "h2")
-    heading.text = labels.edits
-    notes = etree.SubElement(section, "ol")
-    chinese = {} if lang == "zh" else {"lang": "zh-Hans"}
-    for number, span in enumerate(edits, 1):
-        mark = etree.SubElement(span, "sup", {"class": "edit-mark"})
-        link = etree.SubElement(mark, "a", {"href": f"#edit-{number}", "id": f"edit-ref-{number}"})
-        link.text = f"†{number}"
-        note = etree.SubElement(notes, "li", {"id": f"edit-{number}"})
-        block = _enclosing_anchor(span, parents)
-        found.append((block or "", span.text or "", span.get("data-source-reading") or ""))
-        if block:
-            where = etree.SubElement(note, "a", {"href": f"#{block}"})
-            where.text, where.tail = block, " "
-        edition = etree.SubElement(note, "span", {"class": "edit-edition", **chinese})
-        edition.text = f"“{span.text}”" if span.text else "—"
-        reading = span.get("data-source-reading") or ""
-        if reading:
-            before, _, after = labels.source_reads.partition("%(reading)s")
-            edition.tail = f" {before}"
-            quoted = etree.SubElement(note, "span", chinese)
-            quoted.text, quoted.tail = reading, f"{after} "
-        else:
-            edition.tail = f" {labels.not_in_source} "
-        back = etree.SubElement(note, "a", {"href": f"#edit-ref-{number}", "class": "edit-back",
-                                            "aria-label": labels.back})
-        back.text = "↩"
-    root.append(section)
-    return found
-
-
-def _enclosing_anchor(elem: etree.Element, parents: dict) -> str | None:
-    node = parents.get(elem)
-    while node is not None:
-        if node.get("id"):
-            return node.get("id")
-        node = parents.get(node)
-    return None
-
-
-def _broken_edit_marks(lines: list[str], shown: Path) -> list[ContentError]:
-    """An editorial mark left open or without its ~> would print as text: report it."""
-    errors = []
-    for number, line in enumerate(lines, 1):
-        rest = EDIT_MARK.sub("", line)
-        opener = re.search(r"\{(\+\+|--|~~)", rest)
-        if opener:
-            errors.append(ContentError(SourceRef(shown, number), f"editorial mark not closed: "
-                                       f"'{rest[opener.start():opener.start() + 20]}'",
-                                       "write {++added++}, {--left out--} or {~~source~>edition~~} on one line"))
-    return errors

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import datasets, freshness, i18n, loading, output, pages, pdf, rendering, routing, search, validation
 from .cache import BuildCache, engine_digest, fingerprint, hash_inputs
 from .errors import Collector, ContentError, ContentErrors, SourceRef
-from .incremental import Incremental, LastBuild, PageKeys, touches
+from .incremental import Incremental, LastBuild, PageKeys, touched_by
 from .markup import BodyLabels, Renderer
 from .model import LANGS, Site, TranslationState
 from .progress import Progress, Quiet
@@ -132,7 +132,8 @@ class Builder:
         assets = self.assets(hashes, files)
         environments = self.environments(hashes, translations, site, assets)
         page_key = PageKeys(hashes, "pdf" if self.pdfs else "")
-        candidates = all_pages if changed is None else [p for p in all_pages if touches(p.depends, changed)
+        touched = touched_by(changed or [])
+        candidates = all_pages if changed is None else [p for p in all_pages if touched(tuple(p.depends))
                                                         or p.url in self.incremental.deferred]
         rendered, deferred = self.incremental.render_pages(
             candidates, environments, page_key, files,

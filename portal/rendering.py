@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from . import chains, charts, compare, figures
 from .errors import ContentError, SourceRef
 from .i18n import HTML_LANG, format_date, format_number
-from .markup import annotate_blocks, block_html, block_map
+from .blocks import annotate_blocks, block_html, block_map
 from .model import LANGS, Site
 from .pages import Page
 from .routing import other_lang, pdf_path, url_for

@@ -5,7 +5,6 @@ import html
 import mimetypes
 import re
 import socket
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, edit, generate
-from portal.markup import apply_edit_marks, undo_edit_marks
+from portal.editmarks import apply_edit_marks, undo_edit_marks
 from test_errors import EN, ZH, errors_of
 
 
@@ -237,7 +237,7 @@ def test_the_english_page_lists_the_chinese_editions_marks(content):
 
 
 def test_quoted_blocks_leave_the_markers_whose_notes_are_on_the_document_page():
-    from portal.markup import block_html, block_map
+    from portal.blocks import block_html, block_map
     html = ('<p id="p1">八大<span class="edit" data-source-reading="人人生">人生<sup class="edit-mark"><a href="#edit-1" '
             'id="edit-ref-1">†1</a></sup></span>关怀<sup id="fnref-tn-1"><a class="footnote-ref" href="#fn-tn-1">1</a>'
             '</sup></p>')

@@ -9,7 +9,8 @@ PORTAL = Path(__file__).resolve().parent.parent / "portal"
 ALLOWED = {
     "errors": set(), "model": {"errors"}, "figures": {"errors"}, "loading": {"errors"},
     "fields": {"errors", "loading", "model"}, "i18n": {"errors", "loading"},
-    "markup": {"errors", "model"}, "routing": {"errors"}, "compare": {"model"},
+    "markup": {"editmarks", "errors", "model", "safety", "sourcelines"}, "editmarks": {"errors"},
+    "safety": {"errors"}, "sourcelines": set(), "blocks": set(), "routing": {"errors"}, "compare": {"model"},
     "translation": {"errors", "figures", "model"},
     "segments": set(),
     "freshness": {"errors", "loading", "markup", "model", "output"},
@@ -19,7 +20,7 @@ ALLOWED = {
     "charts": {"figures"}, "chains": {"compare", "model"}, "glossary": {"model"}, "references": {"model"},
     "pages": {"chains", "charts", "compare", "glossary", "model", "references", "routing"},
     "datasets": {"compare", "model", "routing"},
-    "rendering": {"chains", "charts", "compare", "errors", "figures", "i18n", "markup", "model", "pages", "routing"},
+    "rendering": {"blocks", "chains", "charts", "compare", "errors", "figures", "i18n", "model", "pages", "routing"},
     "output": set(),
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
     "parallel": {"errors", "markup", "model", "rendering"},

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import FIXTURE, ROOT, edit, generate
 from portal.datasets import csv_cell
-from portal.markup import link_allowed
+from portal.safety import link_allowed
 from test_robust import EN, VALUES, errors_of, failure
 
 # ---- links -----------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ FIXTURE = ROOT / "tests" / "fixture" / "content"
 sys.path.insert(0, str(ROOT))
 
 from portal.errors import ContentError, ContentErrors  # noqa: E402
-from portal.markup import link_allowed  # noqa: E402
+from portal.safety import link_allowed  # noqa: E402
 from portal.pipeline import BASE_URL, Builder, Project  # noqa: E402
 
 from .mutations import mutate  # noqa: E402

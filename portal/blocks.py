@@ -1,0 +1,48 @@
+"""Anchored blocks in a rendered body's HTML: one block's inner HTML to quote it elsewhere, all of them
+for the parallel view, and the document page's per-block links and outdated notes."""
+from __future__ import annotations
+
+import re
+from html import escape
+
+
+def block_html(body_html: str, anchor: str) -> str:
+    """The inner HTML of one anchored paragraph, item or heading, for quoting it elsewhere:
+    without its permalink and footnote markers, whose targets live on the document page."""
+    match = re.search(rf'<(p|li|h[1-6])\b[^>]*\bid="{re.escape(anchor)}"[^>]*>(.*?)</\1>', body_html, re.S)
+    if not match:
+        return ""
+    inner = re.sub(r'<a [^>]*class="permalink"[^>]*>.*?</a>', "", match.group(2))
+    inner = re.sub(r'<sup class="edit-mark">.*?</sup>', "", inner)
+    return re.sub(r'<sup id="fnref-[^"]+">.*?</sup>', "", inner).strip()
+
+
+_ANCHORED = re.compile(r'<(p|li|h[1-6]|tr)\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</\1>', re.S)
+
+
+def block_map(body_html: str) -> dict[str, str]:
+    """anchor -> inner HTML of every anchored block, to quote beside its translation: no permalinks,
+    footnote markers without their ids, no footnote back-links, table cells as spans."""
+    found = {}
+    for match in _ANCHORED.finditer(body_html):
+        inner = re.sub(r'<a [^>]*class="(?:permalink|footnote-backref)"[^>]*>.*?</a>', "", match.group(3))
+        inner = re.sub(r'<sup class="edit-mark">.*?</sup>', "", inner)  # its note is on the document page
+        # a translator's note has no Chinese twin, so no pair to link to beside its translation
+        inner = re.sub(r'<sup id="fnref-tn-[^"]+"><a [^>]*>(.*?)</a></sup>', r"<sup>\1</sup>", inner)
+        inner = re.sub(r'<sup id="fnref-[^"]+">', "<sup>", inner).replace("&#160;</p>", "</p>")
+        inner = re.sub(r"<t[dh]\b[^>]*>", '<span class="cell">', inner)
+        found[match.group(2)] = re.sub(r"</t[dh]>", "</span>", inner).strip()
+    return found
+
+
+def annotate_blocks(body_html: str, outdated, note, parallel: str, label: str) -> str:
+    """A document body on its page: a link to the parallel view beside each permalink, and each
+    outdated block marked `data-outdated="true"` with note(block) at its start (in a row: its first cell)."""
+    html = re.sub(r'(<a [^>]*\bclass="permalink"[^>]*\bhref="#([^"]+)"[^>]*>¶</a>)',
+                  lambda m: f'{m.group(1)}<a class="parallel-link" href="{parallel}#{m.group(2)}" '
+                            f'aria-label="{escape(label)}">⇄</a>', body_html)
+    for block in outdated:
+        opening = re.compile(rf'<(p|li|h[1-6]|tr)\b([^>]*\bid="{re.escape(block.anchor)}"[^>]*)>(\s*<td\b[^>]*>)?')
+        html = opening.sub(lambda m: f'<{m.group(1)}{m.group(2)} data-outdated="true">{m.group(3) or ""}'
+                                     f'{note(block)}', html, count=1)
+    return html

@@ -1,0 +1,101 @@
+"""What a contributor's Markdown may not do: links and attributes outside the allow-list, raw HTML, and
+shapes that would make Python-Markdown recurse or scan without end."""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+import xml.etree.ElementTree as etree
+from pathlib import Path
+
+from .errors import ContentError, SourceRef
+
+ALLOWED_ATTRS = {"id", "class", "lang", "href", "title", "colspan", "rowspan", "align", "style", "aria-label",
+                 "data-source-reading"}
+# The `style` above is only the one Python-Markdown's tables write (text-align); checked below.
+_TABLE_STYLE = re.compile(r"^text-align: (left|right|center);$")
+_HTML_TAG = re.compile(r"<\s*[A-Za-z!/?][^>]*>?")
+_CODE_SPAN = re.compile(r"`[^`]*`")
+# Limits on a document's shape, far above what the content uses (indentation 2, five '[' in a
+# paragraph): Python-Markdown recurses once per nesting level (lists 400 deep overflow the stack) and
+# scans forward from every unclosed '[' (5,000 of them take 14 s).
+MAX_INDENT = 40  # columns, tabs counted as 4: ten levels of list
+MAX_QUOTES = 10
+MAX_BRACKETS = 100  # '[' in one block (between blank lines)
+LINK_HINT = "links may be https:, http:, mailto:, a path on this site or a #fragment"
+
+
+def link_allowed(href: str) -> bool:
+    """Whether a link may appear on the site: https:, http:, mailto:, a relative path or a #fragment,
+    judged as a browser reads it (character references decoded, control characters and whitespace
+    removed, any case); protocol-relative //host links are refused."""
+    decoded, previous = href, None
+    while decoded != previous:  # &amp;#106; and the like, however deep
+        previous, decoded = decoded, html.unescape(decoded)
+    cleaned = "".join(ch for ch in decoded if not (ch.isspace() or unicodedata.category(ch)[0] in "CZ")).lower()
+    if cleaned.replace("\\", "/").startswith("//"):
+        return False
+    scheme = re.split(r"[/?#]", cleaned, maxsplit=1)[0]
+    return ":" not in scheme or re.match(r"(https?|mailto):", cleaned) is not None
+
+
+def bad_attributes(root: etree.Element, stash) -> list[tuple[str, str]]:
+    """(name, value) of every attribute a document may not set, links included; judged on the value
+    as it will be written out (Python-Markdown keeps character references aside until then)."""
+    bad = []
+    for elem in root.iter():
+        for name, value in elem.attrib.items():
+            if value is not None:
+                value = _STASHED.sub(lambda m: _stashed(stash, int(m.group(1))), value)
+            if name not in ALLOWED_ATTRS or value is None or (name == "style" and not _TABLE_STYLE.match(value)) or \
+                    (name == "href" and not link_allowed(value)):
+                bad.append((name, value))
+    return bad
+
+
+_STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
+
+
+def _stashed(stash, index: int) -> str:
+    return str(stash.rawHtmlBlocks[index]) if index < len(stash.rawHtmlBlocks) else ""
+
+
+def shape_errors(text: str, shown: Path) -> list[ContentError]:
+    """An empty document, or nesting and bracket runs beyond the limits, as errors at their line."""
+    if not text.strip():
+        return [ContentError(SourceRef(shown, 1), "the document is empty",
+                             "write its text, in anchored blocks as in the other documents", blocking=True)]
+    block_start, brackets = 1, 0
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            block_start, brackets = number + 1, 0
+            continue
+        expanded = line.expandtabs(4)
+        if len(expanded) - len(expanded.lstrip()) > MAX_INDENT:
+            return [ContentError(SourceRef(shown, number), f"indented more than {MAX_INDENT} columns",
+                                 f"lists nest at most {MAX_INDENT // 4} levels", blocking=True)]
+        if len(re.match(r"[\s>]*", line).group(0).replace(" ", "").replace("\t", "")) > MAX_QUOTES:
+            return [ContentError(SourceRef(shown, number), f"quotes nested more than {MAX_QUOTES} levels",
+                                 "use fewer '>'", blocking=True)]
+        brackets += line.count("[")
+        if brackets > MAX_BRACKETS:
+            return [ContentError(SourceRef(shown, block_start), f"more than {MAX_BRACKETS} '[' in one block",
+                                 "split the block, or write brackets that are not links as \\[", blocking=True)]
+    return []
+
+
+def raw_html_errors(text: str, shown: Path) -> list[ContentError]:
+    """Every line holding an HTML tag outside code, as an error at that line."""
+    errors = []
+    fenced = False
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        match = _HTML_TAG.search(_CODE_SPAN.sub("", line))
+        if match:
+            errors.append(ContentError(SourceRef(shown, number), f"raw HTML is not allowed: {match.group(0)[:40]}",
+                                       "write it in Markdown; attributes go in {: … } lists"))
+    return errors
