@@ -4,7 +4,9 @@
 Each page pair page-NNNN (zh, en) becomes a document folder with meta.yaml, zh.md and en.md; every
 heading and paragraph gets the anchor our content model requires (s1, p1 …, the same in both
 languages, as the corpus pages are translations block by block); internal links point at the
-document's URL; indicators.yaml becomes one indicator file. The portal's own templates, static
+document's URL; indicators.yaml becomes one indicator file. Every document's translation is then
+confirmed (en.sources.yaml, as `build.py translations confirm` writes it), as in a project that uses
+the translation workflow: the real content has every block confirmed. The portal's own templates, static
 files and catalogs are used unchanged.
 
     python bench/make_corpus.py PLAIN_DIR CONTENT_DIR
@@ -100,6 +102,10 @@ def convert(plain: Path, content: Path) -> int:
     records = [{"id": i["id"].lower(), "category": "narrative", "name": {"zh": i["name_zh"], "en": i["name_en"]},
                 "unit": {"zh": i["unit_zh"], "en": i["unit_en"]}} for i in indicators]
     (content / "indicators" / "corpus.yaml").write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from portal import translating
+    for doc_id in translating.document_ids(content):
+        translating.confirm(translating.open_document(content, content.parent, doc_id), [], "2026-01-01")
     return len(pages)
 
 

@@ -41,8 +41,18 @@ def annotate_blocks(body_html: str, outdated, note, parallel: str, label: str) -
     html = re.sub(r'(<a [^>]*\bclass="permalink"[^>]*\bhref="#([^"]+)"[^>]*>¶</a>)',
                   lambda m: f'{m.group(1)}<a class="parallel-link" href="{parallel}#{m.group(2)}" '
                             f'aria-label="{escape(label)}">⇄</a>', body_html)
-    for block in outdated:
-        opening = re.compile(rf'<(p|li|h[1-6]|tr)\b([^>]*\bid="{re.escape(block.anchor)}"[^>]*)>(\s*<td\b[^>]*>)?')
-        html = opening.sub(lambda m: f'<{m.group(1)}{m.group(2)} data-outdated="true">{m.group(3) or ""}'
-                                     f'{note(block)}', html, count=1)
-    return html
+    if not outdated:
+        return html
+    pending = {block.anchor: block for block in outdated}
+
+    def mark(m: re.Match) -> str:
+        block = pending.pop(m.group(3), None)  # each block once, at its first element
+        if block is None:
+            return m.group(0)
+        return f'<{m.group(1)}{m.group(2)} data-outdated="true">{m.group(4) or ""}{note(block)}'
+
+    return _OPENING.sub(mark, html)
+
+
+# The opening tag of an anchored block (in a row: with its first cell), for annotate_blocks' one pass.
+_OPENING = re.compile(r'<(p|li|h[1-6]|tr)\b([^>]*\bid="([^"]+)"[^>]*)>(\s*<td\b[^>]*>)?')

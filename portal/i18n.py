@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import gettext
 import io
 from decimal import Decimal
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -27,21 +28,40 @@ def catalog_path(i18n_dir: Path, lang: str) -> Path:
     return i18n_dir / lang / "LC_MESSAGES" / "messages.po"
 
 
-def extract_messages(project: Path) -> dict[str, SourceRef]:
-    """Every translatable string in the templates and the engine, with where it is first used."""
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+
+
+def extract_messages(project: Path, digests: dict[str, str] | None = None,
+                     memo: dict | None = None) -> dict[str, SourceRef]:
+    """Every translatable string in the templates and the engine, with where it is first used.
+
+    With `memo` (a dict kept between builds), each file's strings are kept under its digest (from
+    `digests`, by project-relative name; the engine's own files under ""), so that only the files that
+    changed are read again: Babel takes about a second for all of them."""
     found: dict[str, SourceRef] = {}
+    digests = digests or {}
     for folder, pattern, method, options in SOURCES:
-        for filename, lineno, message, _comments, _context in extract_from_dir(
-                str(project / folder), [(pattern, method)], {pattern: options},
-                keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}):
-            msgid = message if isinstance(message, str) else message[0]
-            found.setdefault(msgid, SourceRef(Path(folder) / filename, lineno))
+        suffix = pattern.rsplit(".", 1)[1]
+        for path in sorted((project / folder).rglob(f"*.{suffix}")):
+            relative = path.relative_to(project).as_posix()
+            key = (relative, digests.get(relative, ""))
+            if memo is None or key not in memo:
+                strings = [(lineno, message if isinstance(message, str) else message[0])
+                           for lineno, message, _comments, _context
+                           in extract_from_file(method, str(path), keywords=KEYWORDS, options=options)]
+                if memo is None:
+                    memo = {}
+                memo[key] = strings
+            for lineno, msgid in memo[key]:
+                found.setdefault(msgid, SourceRef(Path(relative), lineno))
     return found
 
 
-def load_catalogs(project: Path, langs=("zh", "en")) -> dict[str, gettext.NullTranslations]:
-    """Compile each language's catalog in memory; any string without a translation is an error."""
-    used = extract_messages(project)
+def load_catalogs(project: Path, langs=("zh", "en"), digests: dict[str, str] | None = None,
+                  memo: dict | None = None) -> dict[str, gettext.NullTranslations]:
+    """Compile each language's catalog in memory; any string without a translation is an error
+    (`digests` and `memo` as for extract_messages)."""
+    used = extract_messages(project, digests, memo)
     errors: list[ContentError] = []
     translations = {}
     for lang in langs:
@@ -76,6 +96,7 @@ def load_catalogs(project: Path, langs=("zh", "en")) -> dict[str, gettext.NullTr
     return translations
 
 
+@functools.lru_cache(maxsize=4096)  # Babel takes ~30 µs a date; a translation status page lists thousands
 def format_date(iso: str, lang: str) -> str:
     """2025-01-24 -> 2025年1月24日 / 24 January 2025; partial dates keep their precision."""
     parts = [int(p) for p in iso.split("-")]

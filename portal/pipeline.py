@@ -185,7 +185,11 @@ class Builder:
     def catalogs(self, hashes: dict[str, str]) -> dict:
         key = fingerprint(hashes, ("i18n/", "templates/"))
         if key not in self.cache.catalogs:
-            self.cache.catalogs = {key: i18n.load_catalogs(self.project.root)}
+            # the strings of files as they are now (the engine's own files are kept under "": the cache is
+            # dropped whenever the engine changes)
+            self.cache.messages = {k: v for k, v in self.cache.messages.items() if hashes.get(k[0], "") == k[1]}
+            self.cache.catalogs = {key: i18n.load_catalogs(self.project.root, digests=hashes,
+                                                           memo=self.cache.messages)}
         return self.cache.catalogs[key]
 
     def load_site(self, translations: dict, hashes: dict[str, str]) -> Site:
@@ -230,7 +234,9 @@ class Builder:
         reused); the site and asset names are refreshed on every build."""
         key = fingerprint(hashes, ("templates/", "i18n/")) + ("pdf" if self.pdfs else "")
         if self._environments is None or self._environments[0] != key:
-            made = rendering.make_environments(self.project.templates, translations, site, assets, BASE_URL, self.pdfs)
+            compiled = self.cache_dir / "templates" if self.cache_dir else None
+            made = rendering.make_environments(self.project.templates, translations, site, assets, BASE_URL, self.pdfs,
+                                               compiled)
             self._environments = (key, made)
         else:
             rendering.refresh_environments(self._environments[1], site, assets)

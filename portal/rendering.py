@@ -6,7 +6,7 @@ import re
 import traceback
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
 
 from . import chains, charts, compare, figures
 from .errors import ContentError, SourceRef
@@ -24,13 +24,21 @@ def book_ids(html: str, prefix: str) -> str:
 
 
 def make_environments(templates: Path, translations: dict[str, gettext.NullTranslations], site: Site,
-                      assets: dict[str, str], base_url: str, pdfs: bool = False) -> dict[str, Environment]:
+                      assets: dict[str, str], base_url: str, pdfs: bool = False,
+                      compiled: Path | None = None) -> dict[str, Environment]:
     """A Jinja environment for each language, with its catalog and formatting filters; the site and the
-    asset names are set by refresh_environments (also when the environments are kept for a rebuild)."""
+    asset names are set by refresh_environments (also when the environments are kept for a rebuild).
+    With `compiled`, a folder, templates compiled once are kept there (by their source's checksum) for
+    the next process: compiling them all takes about a second."""
     environments = {}
+    bytecode = None
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+        bytecode = FileSystemBytecodeCache(str(compiled))
     for lang in LANGS:
         env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined, autoescape=True,
-                          extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+                          extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                          bytecode_cache=bytecode)
         env.install_gettext_translations(translations[lang], newstyle=True)
         env.globals.update(
             lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang], base_url=base_url,

@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from conftest import FIXTURE, ROOT, edit
+from portal.errors import ContentErrors
 from portal.pipeline import Builder, Project, build
 
 
@@ -98,3 +99,26 @@ def test_quick_update_still_checks_quotes(project):
         "content/goals.yaml:1: goal 'demo.gdp': quote not found in paragraph 'g1-p1' of 'plenary-demo'",
         "content/values/plenary-demo.yaml:1: value 'demo.gdp.2027.target': quote not found in paragraph 'g1-p1' "
         "of 'plenary-demo'"]
+
+
+def test_a_template_edit_is_read_again_for_its_ui_strings(project, tmp_path):
+    """UI strings are kept per template between builds (and processes): a new string in an edited
+    template must still be found, and reported when the catalogs lack it."""
+    cache = tmp_path / "cache"
+    build(project, tmp_path / "site", search_index=False, cache_dir=cache)
+    edit(project.root / "templates/base.html", '<main id="main" tabindex="-1">',
+         '<main id="main" tabindex="-1">{{ _("A string no catalog has") }}')
+    with pytest.raises(ContentErrors, match="A string no catalog has"):
+        build(project, tmp_path / "site", search_index=False, cache_dir=cache)
+    builder = Builder(project, search_index=False, cache_dir=cache)  # a new process: the kept strings
+    with pytest.raises(ContentErrors, match=r"templates/base\.html:\d+: UI string 'A string no catalog has'"):
+        builder.generate()
+
+
+def test_compiled_templates_are_kept_for_the_next_process(project, tmp_path):
+    cache = tmp_path / "cache"
+    first = build(project, tmp_path / "a", search_index=False, cache_dir=cache)
+    assert list((cache / "templates").glob("*.cache"))
+    again = Builder(project, search_index=False, cache_dir=cache, parallel_min=10**9)
+    again.cache.pages.clear()  # render every page again, from the kept compiled templates
+    assert again.generate().files == first.files
