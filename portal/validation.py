@@ -1,27 +1,27 @@
-"""Raw records -> the validated Site; every error of a run is collected, then raised once."""
+"""Raw records -> the validated Site; every error of a run is collected, then raised once (references
+between records are checked in crossrefs.py, goals and conflicts in goalchecks.py)."""
 from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter
 from collections.abc import Callable
 
-from .errors import Collector, SourceRef, quote
+from . import goalchecks
+from .crossrefs import Declared, check_source, check_unique, declared_ids, require, source_of
+from .errors import Collector, quote
 from .fields import Fields, describe
-from .figures import FigureError, english, missing_numbers, number_in_unit, parse_figure
+from .figures import FigureError, english, number_in_unit, parse_figure
 from .loading import RawContent, Record
 from .markup import Renderer, TermLinks
+from .model import (ATTRIBUTES, KINDS, LANGS, LAYERS, Category, Document, Event, Indicator, Layer, Localized, Site,
+                    Term, Theme, ThemeSection, Value)
 from .translation import Glossary, indicator_name_errors, squeeze, translation_errors
-from .model import (ATTRIBUTES, CONFLICT_KINDS, KINDS, LANGS, LAYERS, Category, Conflict, Document, Event, Goal,
-                    Indicator, Layer, Localized, Side, Site, Source, Term, Theme, ThemeSection, Value)
 
 PERIOD = r"\d{4}(?:-\d{4})?"
 DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 DOCUMENT_FIELDS = ("id", "source_file", "layer", "order", "title", "kind", "date", "date_note", "issuer", "number",
                    "published", "translated", "summary")
 VALUE_FIELDS = ("id", "indicator", "document", "kind", "period", "text", "number", "comparator", "source", "note")
-GOAL_FIELDS = ("id", "document", "source", "horizon", "text", "indicators", "themes", "parent")
-CONFLICT_FIELDS = ("id", "kind", "comparable", "title", "indicator", "values", "sides", "note")
 INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition", "predecessor", "successor")
 
 
@@ -47,23 +47,23 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
         errors.extend(indicator_name_errors(document, indicators))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
-    declared = _declared(raw)
+    declared = declared_ids(raw)
     values = [v for v in (_value(record, docs, inds, declared, errors) for record in raw.values) if v]
-    conflicts = [c for c in (_conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
+    conflicts = [c for c in (goalchecks.conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]
     themes = [t for t in (_theme(record, n, docs, inds, declared, errors) for n, record in enumerate(raw.themes)) if t]
     theme_ids = {t.id for t in themes} | {str(r.get("id")) for r in raw.themes}
     glossary = Glossary(terms)
-    goals = [g for g in (_goal(record, n, docs, inds, theme_ids, declared, glossary, errors)
+    goals = [g for g in (goalchecks.goal(record, n, docs, inds, theme_ids, declared, glossary, errors)
                          for n, record in enumerate(raw.goals)) if g]
-    _check_parents(goals, docs, {str(r.get("id")): r.ref("parent") for r in raw.goals}, errors)
+    goalchecks.check_parents(goals, docs, {str(r.get("id")): r.ref("parent") for r in raw.goals}, errors)
     for term in terms:
-        _check_source(term.src, f"term '{term.id}'", term.document, term.anchor, docs, errors, declared)
+        check_source(term.src, f"term '{term.id}'", term.document, term.anchor, docs, errors, declared)
     _check_links(indicators, inds, errors)
     for kind, items in (("document", documents), ("indicator", indicators), ("value", values),
                         ("conflict", conflicts), ("term", terms), ("theme", themes), ("category", categories),
                         ("goal", goals)):
-        _check_unique(kind, items, errors)
+        check_unique(kind, items, errors)
     layers, timeline, horizons = _overview(site_record, docs, errors, declared)
     headline = _headline(site_record, docs, inds, values, errors)
     errors.raise_if_any()
@@ -71,25 +71,6 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
                 tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
                 tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes), tuple(goals),
                 headline)
-
-
-class Declared:
-    """Ids the content declares, valid or not, and the kinds whose files failed to load: a reference
-    to a declared id that failed validation, or into an incomplete kind, follows from another error
-    and is not reported again (it is counted as suppressed)."""
-
-    def __init__(self, ids: set[str], failed: set[str], failed_documents: set[str]) -> None:
-        self.ids, self.failed = ids, failed
-        self.documents = failed_documents
-
-    def explains(self, kind: str, ident: str) -> bool:
-        return ident in self.ids or f"{kind}s" in self.failed or (kind == "document" and ident in self.documents)
-
-
-def _declared(raw: RawContent) -> Declared:
-    ids = {str(r.get("id")) for r in raw.indicators} | {str(m.get("id")) for m, _ in raw.documents} | \
-        {m.path.parent.name for m, _ in raw.documents} | {str(r.get("id")) for r in raw.values}
-    return Declared(ids, raw.failed, raw.failed_documents)
 
 
 def glossary_terms(raw: RawContent, errors: Collector) -> list[Term]:
@@ -129,7 +110,7 @@ def _overview(record: Record | None, docs, errors: Collector, declared: Declared
         efields.no_unknown(("date", "label", "document", "anchor"))
         event = Event(efields.text("date", pattern=DATE) or "", efields.localized("label"),
                       efields.ident("document") or "", efields.text("anchor") or "")
-        if efields.ok and _check_source(item.ref("anchor"), "timeline event", event.document, event.anchor,
+        if efields.ok and check_source(item.ref("anchor"), "timeline event", event.document, event.anchor,
                                         docs, errors, declared):
             events.append(event)
     horizons = []
@@ -290,12 +271,12 @@ def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator]
     note = fields.localized("note", required=False)
     indicator = inds.get(indicator_id) if indicator_id else None
     if indicator_id:
-        _require(fields, "indicator", "indicator", indicator_id, inds, declared, "define it under content/indicators/")
+        require(fields, "indicator", "indicator", indicator_id, inds, declared, "define it under content/indicators/")
     document = docs.get(document_id) if document_id else None
     if document_id:
-        _require(fields, "document", "document", document_id, docs, declared,
+        require(fields, "document", "document", document_id, docs, declared,
                  f"one of: {', '.join(sorted(docs))}" if docs else None)
-    source = _source(fields, document)
+    source = source_of(fields, document)
     if source and zh and squeeze(zh) not in squeeze(source.quote):
         errors.add(text.ref("zh"), f"{fields.what}: text '{zh}' is not in its quote",
                    "the value text must be words of the quote")
@@ -306,22 +287,6 @@ def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator]
         return None
     return Value(value_id, indicator_id, document_id, kind, period, Localized(zh, en), number, comparator,
                  source, note, record.ref())
-
-
-def _source(fields: Fields, document: Document | None) -> Source | None:
-    """A record's `source: {anchor, quote}`, the quote checked against the cited zh paragraph."""
-    record = fields.mapping("source")
-    if record is None:
-        return None
-    sfields = Fields(record, fields.errors, fields.what)
-    sfields.no_unknown(("anchor", "quote"))
-    anchor, quote = sfields.text("anchor"), sfields.text("quote")
-    fields.ok = fields.ok and sfields.ok
-    if not (anchor and quote):
-        return None
-    if document:
-        fields.ok = _check_quote(record, fields.what, document, anchor, quote, fields.errors) and fields.ok
-    return Source(anchor, quote)
 
 
 def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number, comparator, indicator) -> str | None:
@@ -361,136 +326,6 @@ def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number,
     return en
 
 
-def _check_quote(record: Record, what: str, document: Document, anchor: str, quote: str, errors: Collector) -> bool:
-    """The quote must be words of the cited paragraph of the zh body (spacing aside)."""
-    block = document.bodies["zh"].block(anchor)
-    if block is None:
-        errors.add(record.ref("anchor"), f"{what}: anchor '{anchor}' not found in document '{document.id}'",
-                   "use an anchor from the document's zh.md")
-        return False
-    if squeeze(quote) not in squeeze(block.text):
-        errors.add(record.ref("quote"), f"{what}: quote not found in paragraph '{anchor}' of '{document.id}'",
-                   "copy the words verbatim from zh.md")
-        return False
-    return True
-
-
-def _conflict(record: Record, docs, inds, values, declared: Declared, errors: Collector) -> Conflict | None:
-    fields = Fields(record, errors, describe("conflict", record))
-    fields.no_unknown(CONFLICT_FIELDS)
-    conflict_id, indicator = fields.ident("id"), fields.ident("indicator", required=False)
-    kind = fields.choice("kind", CONFLICT_KINDS)
-    comparable = fields.flag("comparable")
-    title = fields.localized("title")
-    if indicator:
-        _require(fields, "indicator", "indicator", indicator, inds, declared)
-    members = fields.idents("values")
-    for member in members:
-        _require(fields, "values", "value", member, values, declared)
-    raw_sides = fields.records("sides")
-    sides = [s for s in (_side(item, fields, docs, declared, errors) for item in raw_sides) if s]
-    if fields.ok and len(members) + len(raw_sides) < 2:
-        fields.fail(None, "a conflict needs at least two values or sides",
-                    "list value ids under 'values' and statements under 'sides'")
-    note = fields.localized("note")
-    if not fields.ok:
-        return None
-    concerned = [indicator] if indicator else []
-    concerned += [values[m].indicator for m in members if values[m].indicator not in concerned]
-    return Conflict(conflict_id, kind, comparable, title, indicator, tuple(members), tuple(sides), note,
-                    tuple(dict.fromkeys(concerned)), record.ref())
-
-
-def _side(item, fields: Fields, docs, declared, errors: Collector) -> Side | None:
-    """One statement of a conflict: {document, anchor, quote, text {zh, en}}, its quote found verbatim."""
-    if not isinstance(item, Record):
-        fields.fail("sides", "each side is a mapping {document, anchor, quote, text}")
-        return None
-    sfields = Fields(item, errors, fields.what)
-    sfields.no_unknown(("document", "anchor", "quote", "text"))
-    document_id, anchor, quote = sfields.ident("document"), sfields.text("anchor"), sfields.text("quote")
-    text = sfields.localized("text")
-    known = document_id is not None and _require(sfields, "document", "document", document_id, docs, declared,
-                                                 f"one of: {', '.join(sorted(docs))}" if docs else None)
-    if known and anchor and quote:
-        sfields.ok = _check_quote(item, fields.what, docs[document_id], anchor, quote, errors) and sfields.ok
-    fields.ok = fields.ok and sfields.ok
-    return Side(document_id, anchor, quote, text) if sfields.ok else None
-
-
-def _goal(record: Record, order: int, docs, inds, themes: set[str], declared: Declared, glossary: Glossary,
-          errors: Collector) -> Goal | None:
-    fields = Fields(record, errors, describe("goal", record))
-    fields.no_unknown(GOAL_FIELDS)
-    goal_id, document_id = fields.ident("id"), fields.ident("document")
-    document = docs.get(document_id) if document_id else None
-    if document_id:
-        _require(fields, "document", "document", document_id, docs, declared,
-                 f"one of: {', '.join(sorted(docs))}" if docs else None)
-    source = _source(fields, document)
-    horizon = fields.number("horizon", required=True)
-    if horizon is not None and not (horizon == int(horizon) and 2000 < horizon < 2100):
-        fields.fail("horizon", f"horizon {horizon} is not a year", "the year the goal is set for, e.g. 2025")
-    text = fields.localized("text")
-    if text and source:
-        _check_goal_text(fields, text, source, glossary)
-    indicators = tuple(fields.idents("indicators"))
-    for indicator in indicators:
-        _require(fields, "indicators", "indicator", indicator, inds, declared, "define it under content/indicators/")
-    goal_themes = tuple(fields.idents("themes"))
-    for theme in goal_themes:
-        _require(fields, "themes", "theme", theme, themes, declared, "themes are listed in content/themes.yaml")
-    parent = fields.ident("parent", required=False)
-    if not fields.ok or source is None:
-        return None
-    return Goal(goal_id, document_id, source, int(horizon), text, indicators, goal_themes, parent, order,
-                record.ref())
-
-
-def _check_goal_text(fields: Fields, text: Localized, source: Source, glossary: Glossary) -> None:
-    """A goal's figures are the quote's; its English carries every one of them and the glossary's renderings."""
-    quoted = squeeze(source.quote)
-    for number in re.findall(r"\d+(?:\.\d+)?", text.zh):
-        if number not in quoted:
-            fields.fail("text", f"figure {number} of 'text.zh' is not in its quote",
-                        "a goal states only figures its quote states")
-    missing = missing_numbers(text.zh, text.en)
-    if missing:
-        fields.fail("text", f"'text.en' lacks numbers of 'text.zh': {', '.join(missing)}",
-                    "carry every figure over (magnitudes may be converted: 2000亿 -> 200 billion)")
-    for term in glossary.untranslated(text.zh, text.en):
-        fields.fail("text", f"'text.en' translates glossary term {term.term.zh} without its English "
-                    f"'{term.term.en}'", "use the glossary's rendering")
-
-
-def _check_parents(goals: list[Goal], docs, refs: dict, errors: Collector) -> None:
-    """A parent is a known goal of an earlier or the same layer (14th FYP -> congress -> plenary -> 2025 plan),
-    and following parents never comes back to where it started. `refs`: where each goal id's parent is written."""
-    by_id = {g.id: g for g in goals}
-    rank = {d.id: LAYERS.index(d.layer) for d in docs.values()}
-    for goal in goals:
-        if goal.parent is None:
-            continue
-        parent = by_id.get(goal.parent)
-        if parent is None:
-            if goal.parent not in refs:
-                errors.add(refs[goal.id], f"goal '{goal.id}': unknown parent '{goal.parent}'",
-                           "a parent is the id of the earlier-layer goal this one takes up")
-            continue
-        if rank[parent.document] > rank[goal.document]:
-            errors.add(refs[goal.id], f"goal '{goal.id}': parent '{parent.id}' is in a later layer "
-                       f"({docs[parent.document].layer} after {docs[goal.document].layer})",
-                       "layers run fyp14 -> congress -> plenary -> plan2025; the parent is the earlier goal")
-        seen, step = {goal.id}, parent
-        while step is not None and step.parent is not None:
-            if step.parent in seen:
-                errors.add(refs[goal.id], f"goal '{goal.id}': its parents form a cycle back to '{step.parent}'",
-                           "a chain runs from an earlier goal to later ones, never back")
-                break
-            seen.add(step.id)
-            step = by_id.get(step.parent)
-
-
 def _term(record: Record, errors: Collector) -> Term | None:
     fields = Fields(record, errors, describe("term", record))
     fields.no_unknown(("id", "term", "definition", "source"))
@@ -516,56 +351,16 @@ def _theme(record: Record, order: int, docs, inds, declared, errors: Collector) 
         sfields = Fields(item, errors, fields.what)
         sfields.no_unknown(("document", "anchor"))
         document, anchor = sfields.ident("document"), sfields.text("anchor")
-        if document and anchor and _check_source(item.ref("anchor"), fields.what, document, anchor, docs, errors,
+        if document and anchor and check_source(item.ref("anchor"), fields.what, document, anchor, docs, errors,
                                                  declared):
             sections.append(ThemeSection(document, anchor))
         else:
             fields.ok = False
     indicators = fields.idents("indicators")
     for indicator in indicators:
-        _require(fields, "indicators", "indicator", indicator, inds, declared)
+        require(fields, "indicators", "indicator", indicator, inds, declared)
     if not fields.ok:
         return None
     return Theme(theme_id, name, summary, tuple(sections), tuple(indicators), order, record.ref())
 
 
-def _require(fields: Fields, key: str, kind: str, ident: str, known, declared: Declared,
-             hint: str | None = None) -> bool:
-    """A reference must name a known item; one whose target is itself invalid, or may be in a file that
-    failed to load, is not reported twice."""
-    if ident in known:
-        return True
-    if declared.explains(kind, ident):
-        fields.errors.suppress()
-    else:
-        fields.fail(key, f"unknown {kind} '{ident}'", hint)
-    fields.ok = False
-    return False
-
-
-def _check_source(src: SourceRef, what: str, document: str, anchor: str, docs, errors: Collector,
-                  declared: Declared) -> bool:
-    if document not in docs:
-        if declared.explains("document", document):
-            errors.suppress()
-        else:
-            errors.add(src, f"{what}: unknown document '{document}'",
-                       f"one of: {', '.join(sorted(docs))}" if docs else None)
-        return False
-    if docs[document].bodies["zh"].block(anchor) is None:
-        errors.add(src, f"{what}: anchor '{anchor}' not found in document '{document}'",
-                   "use an anchor from the document's zh.md")
-        return False
-    return True
-
-
-def _check_unique(kind: str, items, errors: Collector) -> None:
-    counts = Counter(item.id for item in items)
-    first: dict[str, object] = {}
-    for item in items:
-        if counts[item.id] > 1:
-            if item.id in first:
-                errors.add(item.src, f"duplicate {kind} id '{item.id}' (first at {first[item.id]})",
-                           "ids must be unique")
-            else:
-                first[item.id] = item.src

@@ -116,6 +116,14 @@ def test_value_text_parses_to_its_number_and_comparator(value):
         (value.number.normalize(), value.comparator)
 
 
+def test_quotes_of_values_and_goals_open_and_close_their_quotation_marks():
+    """A quote is shown in quotation marks on the disagreements page, in charts and in the book: a quote
+    cut inside the source's own “…” would print a stray mark."""
+    for item in [*site().values, *site().goals]:
+        quote = item.source.quote
+        assert quote.count("“") == quote.count("”") and quote.count("‘") == quote.count("’"), item.id
+
+
 def test_every_indicator_has_both_languages_and_is_used():
     used = {v.indicator for v in site().values}
     for indicator in site().indicators:
