@@ -23,8 +23,11 @@ def quote(value, limit: int = 60) -> str:
     """A value as an editor wrote it, in quotes, for a message: no Python escapes, invisible
     characters named (U+2028), long text cut."""
     text = str(value)
-    shown = "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
-                    else ch for ch in text[:limit])
+    head = text[:limit]
+    # printable text (the usual case) has none of the characters named below: no need to look at each
+    shown = head if head.isprintable() else "".join(
+        f"<U+{ord(ch):04X}>" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn") else ch
+        for ch in head)
     return f"'{shown}…'" if len(text) > limit else f"'{shown}'"
 
 

@@ -158,6 +158,7 @@ def _longest(text: str, table, at_start: bool = True) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=16384)  # pure, and Figure is frozen: every rebuild re-reads the same few thousand
 def parse_figure(text: str) -> Figure:
     """Read a zh figure such as 突破2000亿元, 6左右, 33万元左右, ＞13.7 or 预计完成."""
     raw = re.sub(r"\s+", "", text)
@@ -301,6 +302,7 @@ def english_amount(amount: Decimal) -> str:
     return plain(amount)
 
 
+@functools.lru_cache(maxsize=16384)
 def english(text: str, unit: str = "", unit_en: str = "") -> str:
     """Render a zh figure in idiomatic English: 2000亿元 -> CNY 200 billion; 6左右 with unit % -> about 6%."""
     figure = parse_figure(text)

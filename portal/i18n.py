@@ -58,25 +58,36 @@ def extract_messages(project: Path, digests: dict[str, str] | None = None,
 
 
 def load_catalogs(project: Path, langs=("zh", "en"), digests: dict[str, str] | None = None,
-                  memo: dict | None = None) -> dict[str, gettext.NullTranslations]:
+                  memo: dict | None = None, compiled: dict | None = None) -> dict[str, gettext.NullTranslations]:
     """Compile each language's catalog in memory; any string without a translation is an error
-    (`digests` and `memo` as for extract_messages)."""
+    (`digests` and `memo` as for extract_messages; `compiled`, a dict kept between builds, holds each
+    catalog read and compiled under its file's digest, so that a template edit reads none again)."""
     used = extract_messages(project, digests, memo)
     errors: list[ContentError] = []
     translations = {}
     for lang in langs:
         path = catalog_path(project / "i18n", lang)
         shown = display_path(path, project)
-        try:
-            with path.open("rb") as handle:
-                catalog = read_po(handle, locale=LOCALES[lang])
-        except FileNotFoundError:
-            errors.append(ContentError(SourceRef(shown), "catalog not found",
-                                       "create it with 'pybabel init' (see README, Translating the interface)"))
-            continue
-        except Exception as error:  # babel raises plain exceptions for malformed catalogs
-            errors.append(ContentError(SourceRef(shown), f"cannot read catalog: {error}"))
-            continue
+        key = (path.relative_to(project).as_posix(), (digests or {}).get(path.relative_to(project).as_posix(), ""))
+        if compiled is not None and key[1] and key in compiled:
+            catalog, translations[lang] = compiled[key]
+        else:
+            try:
+                with path.open("rb") as handle:
+                    catalog = read_po(handle, locale=LOCALES[lang])
+            except FileNotFoundError:
+                errors.append(ContentError(SourceRef(shown), "catalog not found",
+                                           "create it with 'pybabel init' (see README, Translating the interface)"))
+                continue
+            except Exception as error:  # babel raises plain exceptions for malformed catalogs
+                errors.append(ContentError(SourceRef(shown), f"cannot read catalog: {error}"))
+                continue
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            translations[lang] = gettext.GNUTranslations(buffer)
+            if compiled is not None and key[1]:
+                compiled[key] = (catalog, translations[lang])
         for msgid, where in used.items():
             message = catalog.get(msgid)
             if message is None:
@@ -87,10 +98,6 @@ def load_catalogs(project: Path, langs=("zh", "en"), digests: dict[str, str] | N
                 errors.append(ContentError(SourceRef(shown, line), f"missing translation for {msgid!r}"
                                            + (" (marked fuzzy)" if message.fuzzy else ""),
                                            "write the msgstr and remove any '#, fuzzy' line"))
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        translations[lang] = gettext.GNUTranslations(buffer)
     if errors:
         raise ContentErrors(errors)
     return translations

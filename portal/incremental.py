@@ -100,6 +100,17 @@ class Incremental:
         self._check = check
         return check
 
+    def unchanged_site(self, hashes: dict[str, str]) -> Site | None:
+        """The last site, when only templates or static files changed since it was validated: they are not
+        content (a template's UI strings are checked with the catalogs), so nothing needs validating again."""
+        last = self.last
+        if last is None or set(hashes) != set(last.hashes):
+            return None
+        changed = [k for k, v in hashes.items() if last.hashes[k] != v]
+        if changed and all(k.startswith(("templates/", "static/")) for k in changed):
+            return last.site
+        return None
+
     def quick_update(self, hashes: dict[str, str], content: Path) -> tuple[Site, list[str]] | None:
         """When only document texts (zh.md/en.md) changed since the last build: the last site with just
         those re-rendered and re-checked with what cites them, and the changed files. None otherwise."""

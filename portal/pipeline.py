@@ -96,6 +96,8 @@ class Builder:
         self._environments: tuple[str, dict] | None = None
         self._assets: tuple[str, dict, dict] | None = None
         self._states: dict[str, tuple] = {}  # translation states by document id, with their input digests
+        self._po: dict = {}  # catalogs read and compiled, by file and digest (a template edit reads none again)
+        self._compiled = rendering.CompiledTemplates()  # templates compiled in this process, by source checksum
 
     def generate(self, defer: tuple[str, ...] = (), first: set[str] | None = None) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
@@ -119,7 +121,8 @@ class Builder:
         translations = self.catalogs(hashes)
         # load and validate; when only document texts changed: the last site with those documents re-checked
         quick = None if self.pdfs else self.incremental.quick_update(hashes, self.project.content)
-        site, changed = quick or (self.load_site(translations, hashes), None)
+        kept = None if quick or self.pdfs else self.incremental.unchanged_site(hashes)
+        site, changed = quick or (kept or self.load_site(translations, hashes), None)
         # assemble
         states = self.translation_states(site, hashes)
         all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root), states)
@@ -189,7 +192,7 @@ class Builder:
             # dropped whenever the engine changes)
             self.cache.messages = {k: v for k, v in self.cache.messages.items() if hashes.get(k[0], "") == k[1]}
             self.cache.catalogs = {key: i18n.load_catalogs(self.project.root, digests=hashes,
-                                                           memo=self.cache.messages)}
+                                                           memo=self.cache.messages, compiled=self._po)}
         return self.cache.catalogs[key]
 
     def load_site(self, translations: dict, hashes: dict[str, str]) -> Site:
@@ -234,7 +237,7 @@ class Builder:
         reused); the site and asset names are refreshed on every build."""
         key = fingerprint(hashes, ("templates/", "i18n/")) + ("pdf" if self.pdfs else "")
         if self._environments is None or self._environments[0] != key:
-            compiled = self.cache_dir / "templates" if self.cache_dir else None
+            compiled = self.cache_dir / "templates" if self.cache_dir else self._compiled
             made = rendering.make_environments(self.project.templates, translations, site, assets, BASE_URL, self.pdfs,
                                                compiled)
             self._environments = (key, made)

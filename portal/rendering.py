@@ -6,7 +6,7 @@ import re
 import traceback
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
 
 from . import chains, charts, compare, figures
 from .errors import ContentError, SourceRef
@@ -23,16 +23,31 @@ def book_ids(html: str, prefix: str) -> str:
     return re.sub(r' href="#([^"]+)"', lambda m: f' href="#{prefix}-{m.group(1)}"', html)
 
 
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory by their source's checksum: when one template is edited, new
+    environments compile only that one (the preview keeps one of these for its whole run)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])  # Jinja checks the source's checksum
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
 def make_environments(templates: Path, translations: dict[str, gettext.NullTranslations], site: Site,
                       assets: dict[str, str], base_url: str, pdfs: bool = False,
-                      compiled: Path | None = None) -> dict[str, Environment]:
+                      compiled: Path | BytecodeCache | None = None) -> dict[str, Environment]:
     """A Jinja environment for each language, with its catalog and formatting filters; the site and the
     asset names are set by refresh_environments (also when the environments are kept for a rebuild).
     With `compiled`, a folder, templates compiled once are kept there (by their source's checksum) for
-    the next process: compiling them all takes about a second."""
+    the next process: compiling them all takes about a second; or a CompiledTemplates kept in memory."""
     environments = {}
-    bytecode = None
-    if compiled is not None:
+    bytecode = compiled if isinstance(compiled, BytecodeCache) else None
+    if isinstance(compiled, Path):
         compiled.mkdir(parents=True, exist_ok=True)
         bytecode = FileSystemBytecodeCache(str(compiled))
     for lang in LANGS:

@@ -122,3 +122,19 @@ def test_compiled_templates_are_kept_for_the_next_process(project, tmp_path):
     again = Builder(project, search_index=False, cache_dir=cache, parallel_min=10**9)
     again.cache.pages.clear()  # render every page again, from the kept compiled templates
     assert again.generate().files == first.files
+
+
+def test_a_kept_builder_after_a_template_edit_renders_it_and_still_validates_content(project, tmp_path):
+    """The preview's path: a template-only edit reuses the validated site (nothing to validate again) and
+    compiles only that template; an edit of content with it is validated as ever."""
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    edit(project.root / "templates/base.html", '<main id="main" tabindex="-1">',
+         '<main id="main" tabindex="-1" data-edited="1">')
+    again = builder.generate()
+    assert 'data-edited="1"' in again.files["en/glossary/index.html"].decode()
+    assert len(again.rendered) == len([p for p in again.files if p.endswith(".html")]) - 2  # all but the root pages
+    edit(project.root / "templates/base.html", 'data-edited="1"', 'data-edited="2"')
+    edit(project.content / "values/plenary-demo.yaml", "quote: 地区生产总值迈上2100亿元台阶", "quote: 不在段落里的引文2100亿元")
+    with pytest.raises(ContentErrors, match="quote not found"):
+        builder.generate()
