@@ -36,12 +36,28 @@ class SiteApp:
         self.site_dir = site_dir.resolve()
         self.error: str | None = None
         self.recent: tuple[str, ...] = ()  # the HTML pages served last (output paths), oldest first
+        self.page_served_at = 0.0  # time.monotonic() of the last HTML page served
 
     def remember(self, target: Path) -> None:
         """Note a page served: the pages open in browsers are re-rendered first after an edit."""
         name = target.relative_to(self.site_dir).as_posix()
         # a new tuple, not a changed one: the rebuild thread reads it while this one serves
         self.recent = (*(r for r in self.recent if r != name), name)[-RECENT_PAGES:]
+        self.page_served_at = time.monotonic()
+
+    def settle(self, since: float, stop=lambda: False, fetch: float = 1.0, load: float = 0.2) -> None:
+        """After a reload: wait until a browser has fetched a page (at most `fetch` seconds; not at all when
+        no page was ever served), then `load` seconds for the rest of its load (the live-reload script
+        and socket are served by this process), so that rendering the deferred pages does not hold the
+        interpreter while the editor's page loads. Returns early when stop() says a save is waiting."""
+        if not self.recent:
+            return
+        deadline = since + fetch
+        while self.page_served_at < since and time.monotonic() < deadline and not stop():
+            time.sleep(0.005)
+        settled = time.monotonic() + load
+        while time.monotonic() < settled and not stop():
+            time.sleep(0.01)
 
     def resolve(self, url_path: str) -> Path | None:
         """The file for a request path, or None if it is missing or outside the site folder."""
@@ -134,9 +150,16 @@ def guard_live_reload(hosts: set[str]) -> None:
         if handler.request.host.lower() not in hosts:
             raise HTTPError(421)
 
+    def prepare_script(handler) -> None:
+        prepare(handler)
+        # the script never changes while the preview runs: a reloaded page takes it from the browser's
+        # cache instead of asking again (its load event waits for it)
+        handler.set_header("Cache-Control", "private, max-age=86400")
+
     LiveReloadHandler.check_origin = lambda handler, origin: same_origin(origin, hosts)
-    for handler in (LiveReloadHandler, LiveReloadJSHandler, ForceReloadHandler):
+    for handler in (LiveReloadHandler, ForceReloadHandler):
         handler.prepare = prepare
+    LiveReloadJSHandler.prepare = prepare_script
 
 
 class Preview:
@@ -204,7 +227,9 @@ def watch_inputs(project: Project, site_dir: Path, preview: Preview, reload, ste
 
     def on_change(_paths: list[str], waiting) -> None:
         preview.rebuild()
+        reloaded = time.monotonic()
         reload()
+        preview.app.settle(reloaded, stop=waiting)
         preview.finish(stop=waiting)
 
     return Watch(project.folders().values(), on_change, ignored=(site_dir, project.root / ".cache"),

@@ -64,3 +64,24 @@ def test_a_save_is_one_rebuild_then_one_reload(content, tmp_path):
         assert [events.get(timeout=WAIT), events.get(timeout=WAIT)] == ["rebuild", "reload"]  # no extra one before
     finally:
         watch.stop()
+
+
+def test_after_a_reload_deferred_work_waits_for_the_open_page_and_never_for_none(tmp_path):
+    """settle() holds the deferred pages back until a browser has fetched its page, so that rendering
+    them does not slow the page the editor waits for; with no page open there is nothing to wait for,
+    and a waiting save ends the wait."""
+    import threading
+    import time
+
+    page = tmp_path / "index.html"
+    page.write_text("<!doctype html><title>t</title>", encoding="utf-8")
+    app = SiteApp(tmp_path)
+    asked = []
+    app.settle(time.monotonic(), stop=lambda: asked.append(1) or False, fetch=WAIT, load=WAIT)
+    assert asked == []  # no page was ever served: returned at once, without looking
+    app.remember(page)
+    since = time.monotonic()
+    threading.Timer(0.05, app.remember, [page]).start()  # the browser fetches the reloaded page
+    app.settle(since, fetch=WAIT, load=0)
+    assert app.page_served_at >= since
+    app.settle(time.monotonic(), stop=lambda: True, fetch=WAIT, load=WAIT)  # a save is waiting: no wait
