@@ -96,6 +96,7 @@ class Builder:
         self._environments: tuple[str, dict] | None = None
         self._assets: tuple[str, dict, dict] | None = None
         self._states: dict[str, tuple] = {}  # translation states by document id, with their input digests
+        self._written_objects: dict[str, dict[str, bytes]] = {}  # site folder -> the bytes objects last written
         self._po: dict = {}  # catalogs read and compiled, by file and digest (a template edit reads none again)
         self._compiled = rendering.CompiledTemplates()  # templates compiled in this process, by source checksum
 
@@ -168,6 +169,11 @@ class Builder:
         site_dir, only the files whose bytes changed are rewritten (each atomically; `only` limits the
         comparison to the files a quick update touched); else a fresh folder is swapped in."""
         site, written = str(site_dir.resolve()), self.cache.written
+        kept = self._written_objects.get(site)
+        if only is None and kept is not None and kept.keys() == files.keys():
+            # the same names as the last write from this process: a page whose bytes object is the one
+            # written then is unchanged (bytes are immutable), so only the others need comparing
+            only = {name for name, data in files.items() if kept[name] is not data}
         if written and written["site"] == site and site_dir.is_dir():
             changed = output.update_site(files, site_dir, written["files"], only)
             digests = written["files"]
@@ -176,8 +182,11 @@ class Builder:
             changed, digests, only = sorted(files), {}, None
         if only is None:
             digests = output.digests(files)
+            self._written_objects = {site: dict(files)}
         else:
             digests.update(output.digests({name: files[name] for name in only}))
+            if kept is not None:
+                kept.update({name: files[name] for name in only})
         self.cache.written = {"site": site, "files": digests}
         return changed
 

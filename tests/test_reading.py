@@ -109,6 +109,16 @@ def test_chinese_glosses_in_english_are_upright_and_normally_spaced(browser, ser
     page.close()
 
 
+def test_chinese_citations_mark_titles_with_book_title_marks_not_slant(browser, served):
+    page = browser.new_page()
+    page.goto(f"{served}/zh/data/")
+    citation = page.locator("ul.citations li").first
+    assert citation.evaluate("e => getComputedStyle(e.querySelector('cite')).fontStyle") == "normal"
+    text = citation.inner_text()
+    assert "《" in text and "》" in text and ". " not in text, text
+    page.close()
+
+
 SHORT_CELL = """cells => cells.filter(c => { const t = c.innerText.trim(); return t && t.length <= 4 && !/\\s/.test(t); })
     .map(c => { const lh = parseFloat(getComputedStyle(c).lineHeight);
                 const range = document.createRange(); range.selectNodeContents(c);
