@@ -131,3 +131,18 @@ def test_pages_use_no_inline_script_or_style(real_site):
         html = page.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), page
         assert "<style" not in html and " style=" not in html and " on" + "click=" not in html, page
+
+
+def test_chinese_pages_use_full_width_punctuation_next_to_chinese(real_site):
+    """The interface's own words around Chinese text (parentheses, commas, colons) are full-width on the
+    zh pages; English quoted there (the side-by-side column, glosses) keeps its own punctuation."""
+    import html as entities
+
+    found = []
+    for page in (real_site[0] / "zh").rglob("*.html"):
+        text = re.sub(r"<script.*?</script>|<style.*?</style>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        text = re.sub(r'<(td|div|p|li|span|h\d)\b[^>]*lang="en"[^>]*>.*?</\1>', "", text, flags=re.S)
+        text = entities.unescape(re.sub(r"<[^>]+>", "", text))
+        found += [(page.name, page.parent.name, m.group(0))
+                  for m in re.finditer(r"[\u4e00-\u9fff] ?[(),:;?!]|[(),:;][\u4e00-\u9fff]", text)]
+    assert not found, found[:10]
