@@ -10,8 +10,9 @@ from pathlib import Path
 import watchfiles
 
 # Changes less than this many milliseconds apart are one burst: an editor's save often writes twice
-# (truncate, then write; or a backup file, then the file), a checkout writes many files at once.
-STEP_MS = 30
+# (truncate, then write; or a backup file, then the file), within a millisecond or two. A checkout
+# that takes longer is at most two rebuilds: changes made while one runs are the next burst, whole.
+STEP_MS = 10
 
 
 class Watch:
