@@ -2,13 +2,14 @@
 may not contain is in safety.py, editorial marks in editmarks.py, block HTML helpers in blocks.py)."""
 from __future__ import annotations
 
+import hashlib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.toc import nest_toc_tokens, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .editmarks import EDIT_MARK, EditMarkPattern, broken_edit_marks, list_edits
@@ -30,16 +31,18 @@ class TermLinks:
     lookup: dict[str, str]
     href: str
     title: str
+    digest: str = ""  # of all the above: equal links link alike (a rendered section is kept by it)
 
     @classmethod
     def build(cls, terms: dict[str, str], href: str, title: str) -> "TermLinks":
         """terms maps each term's text in this language to its id."""
+        digest = hashlib.sha1(repr((sorted(terms.items()), href, title)).encode("utf-8")).hexdigest()
         if not terms:
-            return cls(None, {}, href, title)
+            return cls(None, {}, href, title, digest)
         alternatives = sorted(terms, key=len, reverse=True)
         body = "|".join(re.escape(t) for t in alternatives)
         pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", re.IGNORECASE)
-        return cls(pattern, {t.lower(): i for t, i in terms.items()}, href, title)
+        return cls(pattern, {t.lower(): i for t, i in terms.items()}, href, title, digest)
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ class Renderer:
     def __init__(self, lang: str, labels: BodyLabels | str) -> None:
         labels = labels if isinstance(labels, BodyLabels) else BodyLabels(labels)
         self.state: dict = {"lang": lang, "permalink": labels.permalink, "labels": labels}
+        self._sections: dict[tuple[str, str], _Part] = {}  # (section text, links) -> its rendering, for edits
         self.md = markdown.Markdown(
             extensions=["footnotes", "tables", "attr_list", "toc", "sane_lists", _Extension(self.state)],
             extension_configs={
@@ -242,30 +246,68 @@ class Renderer:
         )
 
     def render(self, text: str, shown: Path, links: TermLinks | None = None) -> tuple[Body | None, list[ContentError]]:
-        """Render one body; returns the Body (None when it cannot be rendered) and every problem in it."""
+        """Render one body; returns the Body (None when it cannot be rendered) and every problem in it.
+
+        A document of several sections is rendered section by section (a section starts at a heading),
+        each kept by its text, and the sections are put together into exactly what rendering the whole
+        would give (footnotes and editorial marks renumbered, the contents nested again): an edit then
+        renders only its section. What sections cannot reproduce (footnotes cited across sections,
+        reference links, a heading without an anchor, anything that is an error) is rendered whole."""
         shape = shape_errors(text, shown)
         if shape:
             return None, shape
         errors = raw_html_errors(text, shown)
-        for key in ("blocks", "unanchored", "bad_attrs"):
-            self.state.pop(key, None)  # nothing of the previous document may survive
+        part = None if errors else self._by_sections(text, links)
+        if part is None:
+            part = self._convert(text, links)
+        if part is None:
+            return None, [ContentError(SourceRef(shown, 1), "the Markdown nests too deeply to render",
+                                       "flatten nested lists and quotes", blocking=True)]
+        return self._finish(part, text, shown, errors)
+
+    def _convert(self, text: str, links: TermLinks | None) -> "_Part | None":
+        """Python-Markdown over one text (a whole body or a section); None when it nests too deeply."""
+        for key in ("blocks", "unanchored", "bad_attrs", "edits"):
+            self.state.pop(key, None)  # nothing of the previous text may survive
         self.state["links"] = links
         self.md.reset()
         try:
             html = self.md.convert(text)
         except RecursionError:
-            return None, [ContentError(SourceRef(shown, 1), "the Markdown nests too deeply to render",
-                                       "flatten nested lists and quotes", blocking=True)]
-        if self.md.htmlStash.html_counter and not errors:
+            return None
+        return _Part(html, _toc(self.md.toc_tokens), self.md.htmlStash.html_counter, self.state.get("blocks"),
+                     self.state.get("unanchored", []), self.state.get("bad_attrs", []), self.state.get("edits", []))
+
+    def _by_sections(self, text: str, links: TermLinks | None) -> "_Part | None":
+        sections = split_sections(text)
+        if sections is None:
+            return None
+        parts = []
+        for section in sections:
+            key = (section, links.digest if links else "")
+            part = self._sections.get(key)
+            if part is None:
+                if len(self._sections) > 4096:
+                    self._sections.clear()
+                part = self._convert(section, links)
+                if part is None or not part.joinable():
+                    return None
+                self._sections[key] = part
+            parts.append(part)
+        return _join(parts)
+
+    def _finish(self, part: "_Part", text: str, shown: Path, errors: list[ContentError]):
+        """The Body of a rendered text, and every problem in it, each at its line of `text`."""
+        if part.raw_html and not errors:
             errors.append(ContentError(SourceRef(shown, 1), "raw HTML is not allowed in Markdown",
                                        "write it in Markdown; attributes go in {: … } lists"))
-        if "blocks" not in self.state:
+        if part.blocks is None:
             return None, [ContentError(SourceRef(shown, 1), "the document has no text",
                                        "write its text, in anchored blocks as in the other documents")]
         source = SourceLines(text)
         blocks = []
         seen: dict[str, int] = {}
-        for anchor, kind, plain, level, english_only in self.state["blocks"]:
+        for anchor, kind, plain, level, english_only in part.blocks:
             line = source.line_of(anchor, plain)
             if not ANCHOR.match(anchor) and not anchor.startswith(("fn-", "fnref-")):
                 errors.append(ContentError(SourceRef(shown, line), f"anchor '{anchor}' is not lowercase "
@@ -279,13 +321,13 @@ class Renderer:
                 errors.append(ContentError(SourceRef(shown, line), f"Chinese characters in English block '{anchor}'",
                                            'mark Chinese as *…*{: lang="zh-Hans" }'))
         errors.extend(broken_edit_marks(source.lines, shown))
-        for _tag, plain in self.state["unanchored"]:
+        for _tag, plain in part.unanchored:
             if not plain or plain.startswith("wzxhzdk"):
                 continue  # a raw-HTML placeholder, reported above
             errors.append(ContentError(SourceRef(shown, source.line_of(None, plain)),
                                        f"paragraph has no anchor: '{plain[:30]}…'",
                                        "add a line '{: #some-anchor }' directly under the paragraph"))
-        for name, value in self.state["bad_attrs"]:
+        for name, value in part.bad_attrs:
             if name == "href":
                 line = source.line_with(value, value[:8], html_text=True)
                 errors.append(ContentError(SourceRef(shown, line), f"link {quote(value)} is not allowed", LINK_HINT))
@@ -295,8 +337,115 @@ class Renderer:
                 errors.append(ContentError(SourceRef(shown, line), f"attribute {shown_attribute} is not allowed",
                                            "only id, class and lang may be set with {: … }"))
         footnotes = sum(1 for b in blocks if b.kind == "footnote")
-        body = Body(html, tuple(_toc(self.md.toc_tokens)), tuple(blocks), footnotes, tuple(self.state["edits"]))
+        body = Body(part.html, tuple(part.toc), tuple(blocks), footnotes, tuple(part.edits))
         return body, errors
+
+
+# ---- rendering by sections -------------------------------------------------------------------------
+
+_HEADING_LINE = re.compile(r"^#{1,6}(?!#)")
+_ANCHORED_HEADING = re.compile(r"^#{1,6}[^\n]*\{:?\s*#[\w-]+[^}\n]*\}\s*$")
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:", re.M)
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]]+)\]:", re.M)
+_FOOTNOTE_REFERENCE = re.compile(r"(?m)(^)?\[\^([^\]]+)\](:)?")  # at a line's start with ':', a definition
+_FOOTNOTES = re.compile(r'\n<div class="footnote">\n<hr>\n<ol>\n(.*)</ol>\n</div>(?=\n<section class="edits">|$)', re.S)
+_EDITS = re.compile(r'\n?<section class="edits"><h2>[^<]*</h2><ol>(.*)</ol></section>$', re.S)
+
+
+def split_sections(text: str) -> list[str] | None:
+    """The text cut before each heading (what precedes the first is a section too), or None when the
+    sections would not render as the whole does: one section, a heading without an anchor, reference
+    links (document-wide), footnotes cited or defined outside their own section, a table of contents."""
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if _HEADING_LINE.match(line)]
+    if len(starts) < 2 or "[TOC]" in text or _REFERENCE_DEFINITION.search(text):
+        return None
+    if any(not _ANCHORED_HEADING.match(lines[i]) for i in starts):
+        return None
+    cuts = ([0] if starts[0] else []) + starts + [len(lines)]
+    sections = ["\n".join(lines[a:b]) for a, b in zip(cuts, cuts[1:])]
+    defined: set[str] = set()
+    for section in sections:
+        own = _FOOTNOTE_DEFINITION.findall(section)
+        cited = {m.group(2) for m in _FOOTNOTE_REFERENCE.finditer(section) if m.group(1) is None or not m.group(3)}
+        if len(set(own)) != len(own) or defined & set(own) or cited - set(own) or set(own) - cited:
+            return None
+        defined |= set(own)
+    return sections
+
+
+@dataclass
+class _Part:
+    """What Python-Markdown made of one text: its HTML and what the collecting treeprocessor found."""
+
+    html: str
+    toc: list[dict]
+    raw_html: int
+    blocks: list | None
+    unanchored: list
+    bad_attrs: list
+    edits: list
+
+    def joinable(self) -> bool:
+        """Whether this section can be put together with others: no problems (those are reported as the
+        whole reports them), text, and no editorial mark inside a footnote (numbered after all others)."""
+        return (not self.raw_html and self.blocks is not None and not self.bad_attrs
+                and not any(plain for _tag, plain in self.unanchored)
+                and not any(anchor.startswith("fn-") for anchor, _e, _s in self.edits))
+
+
+def _join(parts: list[_Part]) -> _Part:
+    """Sections' parts as one: bodies in order, then one footnote list and one list of editorial marks,
+    footnotes and marks numbered through; block order as the whole gives it (footnotes last)."""
+    bodies, notes, marks_list, heading = [], [], [], None
+    footnotes = marks = 0
+    for part in parts:
+        html, note_items, mark_items = part.html, "", ""
+        found = _EDITS.search(html)
+        if found:
+            heading = html[found.start():found.start(1)].lstrip("\n")
+            mark_items, html = found.group(1), html[:found.start()]
+        found = _FOOTNOTES.search(html)
+        if found:
+            note_items, html = found.group(1), html[:found.start()]
+        count = note_items.count('<li id="fn-')
+        html, note_items, mark_items = (_renumber(x, footnotes, marks) for x in (html, note_items, mark_items))
+        bodies.append(html)
+        notes.append(note_items)
+        marks_list.append(mark_items)
+        footnotes += count
+        marks += len(part.edits)
+    html = "\n".join(bodies)
+    if footnotes:
+        html += '\n<div class="footnote">\n<hr>\n<ol>\n' + "".join(notes) + "</ol>\n</div>"
+    if marks:
+        html += "\n" + heading + "".join(marks_list) + "</ol></section>"
+    flat: list[dict] = []
+    for part in parts:
+        _flatten(part.toc, flat)
+    blocks = [b for p in parts for b in p.blocks if b[1] != "footnote"] + \
+        [b for p in parts for b in p.blocks if b[1] == "footnote"]
+    return _Part(html, _toc(nest_toc_tokens(flat)), 0, blocks, [u for p in parts for u in p.unanchored], [],
+                 [e for p in parts for e in p.edits])
+
+
+def _renumber(html: str, footnotes: int, marks: int) -> str:
+    """A section's footnote numbers and editorial-mark numbers moved up by those of the sections before."""
+    if footnotes:
+        html = re.sub(r'(<a class="footnote-ref" href="#fn-[^"]+">)(\d+)(</a>)',
+                      lambda m: f"{m.group(1)}{int(m.group(2)) + footnotes}{m.group(3)}", html)
+        html = re.sub(r'(class="footnote-backref" href="#fnref[^"]*" title="↩ )(\d+)(")',
+                      lambda m: f"{m.group(1)}{int(m.group(2)) + footnotes}{m.group(3)}", html)
+    if marks:
+        html = re.sub(r'(#edit-|id="edit-|#edit-ref-|id="edit-ref-|>†)(\d+)',
+                      lambda m: f"{m.group(1)}{int(m.group(2)) + marks}", html)
+    return html
+
+
+def _flatten(tokens: list[dict], into: list[dict]) -> None:
+    for token in tokens:
+        into.append({"id": token["id"], "name": token["name"], "html": token["html"], "level": token["level"]})
+        _flatten(token["children"], into)
 
 
 def _toc(tokens: list[dict]) -> list[dict]:

@@ -96,6 +96,7 @@ class Builder:
         self._environments: tuple[str, dict] | None = None
         self._assets: tuple[str, dict, dict] | None = None
         self._states: dict[str, tuple] = {}  # translation states by document id, with their input digests
+        self._renderers: tuple | None = None  # (their labels, a Renderer per language)
         self._written_objects: dict[str, dict[str, bytes]] = {}  # site folder -> the bytes objects last written
         self._po: dict = {}  # catalogs read and compiled, by file and digest (a template edit reads none again)
         self._compiled = rendering.CompiledTemplates()  # templates compiled in this process, by source checksum
@@ -208,7 +209,10 @@ class Builder:
         """Read and validate all content; raises ContentErrors with every problem."""
         raw = loading.load_content(self.project.content, hashes, self.cache.parsed)
         labels = {lang: BodyLabels.translated(translations[lang].gettext) for lang in LANGS}
-        renderers = {lang: Renderer(lang, labels[lang]) for lang in LANGS}
+        key = tuple(labels[lang] for lang in LANGS)
+        if self._renderers is None or self._renderers[0] != key:  # kept: each keeps its sections rendered
+            self._renderers = (key, {lang: Renderer(lang, labels[lang]) for lang in LANGS})
+        renderers = self._renderers[1]
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
         glossary_href = lambda lang: routing.url_for("glossary", lang)  # noqa: E731
         links = validation.term_links(validation.glossary_terms(raw, Collector()), glossary_href, titles)
