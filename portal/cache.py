@@ -64,6 +64,7 @@ class BuildCache:
         self.pages: dict = {}
         self.data: dict = {}
         self.catalogs: dict = {}
+        self.states: dict = {}  # translation states by document id, with the digests of their inputs
         self.messages: dict = {}  # UI strings per template or engine file: (name, digest) -> [(line, msgid)]
         self.search: tuple | None = None
         self.written: dict | None = None  # what the last build wrote: {"site": folder, "files": {name: sha1}}

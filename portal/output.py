@@ -51,15 +51,17 @@ def replace_site(files: dict[str, bytes], site: Path) -> None:
 
 
 def update_site(files: dict[str, bytes], site: Path, previous: dict[str, str],
-                only: set[str] | None = None) -> list[str]:
+                only: set[str] | None = None, current: dict[str, str] | None = None) -> list[str]:
     """Write only the files whose bytes changed since `previous` (their sha1 digests) or that went
     missing, each atomically; remove the ones no longer built. `only` limits the comparison to the
-    files a quick update may have touched. Returns what changed."""
+    files a quick update may have touched; `current`, the files' digests when already computed.
+    Returns what changed."""
     changed = []
     for relative in sorted(only if only is not None else files):
         data = files[relative]
         target = site / relative
-        if previous.get(relative) != hashlib.sha1(data).hexdigest() or not target.exists():
+        digest = current[relative] if current is not None else hashlib.sha1(data).hexdigest()
+        if previous.get(relative) != digest or not target.exists():
             write_atomic(target, data)
             changed.append(relative)
     if only is None:

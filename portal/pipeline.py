@@ -95,7 +95,6 @@ class Builder:
         self.incremental = Incremental(self.cache, parallel_min, self.progress)
         self._environments: tuple[str, dict] | None = None
         self._assets: tuple[str, dict, dict] | None = None
-        self._states: dict[str, tuple] = {}  # translation states by document id, with their input digests
         self._renderers: tuple | None = None  # (their labels, a Renderer per language)
         self._written_objects: dict[str, dict[str, bytes]] = {}  # site folder -> the bytes objects last written
         self._po: dict = {}  # catalogs read and compiled, by file and digest (a template edit reads none again)
@@ -175,14 +174,15 @@ class Builder:
             # the same names as the last write from this process: a page whose bytes object is the one
             # written then is unchanged (bytes are immutable), so only the others need comparing
             only = {name for name, data in files.items() if kept[name] is not data}
+        current = output.digests(files) if only is None else None  # once, for the comparison and the record
         if written and written["site"] == site and site_dir.is_dir():
-            changed = output.update_site(files, site_dir, written["files"], only)
+            changed = output.update_site(files, site_dir, written["files"], only, current)
             digests = written["files"]
         else:
             output.replace_site(files, site_dir)
             changed, digests, only = sorted(files), {}, None
         if only is None:
-            digests = output.digests(files)
+            digests = current if current is not None else output.digests(files)
             self._written_objects = {site: dict(files)}
         else:
             digests.update(output.digests({name: files[name] for name in only}))
@@ -230,18 +230,18 @@ class Builder:
         return self._assets[1]
 
     def translation_states(self, site: Site, hashes: dict[str, str]) -> dict[str, TranslationState]:
-        """Each document's translation state (current, outdated, missing blocks), kept while its zh.md,
-        en.md and en.sources.yaml stay the same."""
+        """Each document's translation state (current, outdated, missing blocks), kept (in the cache, for
+        the next process too) while its zh.md, en.md and en.sources.yaml stay the same."""
         states = {}
         for document in site.documents:
             prefix = f"content/documents/{document.id}/"
             key = tuple(hashes.get(prefix + name) for name in ("zh.md", "en.md", freshness.SOURCES))
-            cached = self._states.get(document.id)
+            cached = self.cache.states.get(document.id)
             if cached is None or cached[0] != key:
                 cached = (key, freshness.translation_state(document.id, document.bodies["zh"], document.bodies["en"],
                                                            self.project.content / "documents" / document.id,
                                                            document.src.path.parent, self.cache.parsed, key[2]))
-                self._states[document.id] = cached
+                self.cache.states[document.id] = cached
             states[document.id] = cached[1]
         return states
 

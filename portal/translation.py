@@ -125,12 +125,12 @@ def _report_misalignment(zh: Body, en_blocks, zh_shown: str, en_shown, errors: C
             break
 
 
-def indicator_name_errors(document: Document, indicators: list[Indicator]) -> list[ContentError]:
+def indicator_name_errors(document: Document, indicators: list[Indicator] | dict[str, Indicator]) -> list[ContentError]:
     """Where a zh block names an indicator — in quotation marks (“长江干流水质”) or as a cell of a table
     row — its en block must use that indicator's English name, so the text, the matrix and the
-    charts call one measure by one name."""
+    charts call one measure by one name. `indicators` may be given by their Chinese names already."""
     errors = Collector()
-    by_zh = {i.name.zh: i for i in indicators}
+    by_zh = indicators if isinstance(indicators, dict) else {i.name.zh: i for i in indicators}
     en_shown = document.src.path.parent / "en.md"
     en_blocks = {b.anchor: b for b in document.bodies["en"].blocks}
     for zh_block in document.bodies["zh"].blocks:

@@ -43,8 +43,9 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     for document in documents:
         errors.extend(check(document, terms))
     categories, indicators = _indicators(raw, errors)
+    by_name = {i.name.zh: i for i in indicators}
     for document in documents:
-        errors.extend(indicator_name_errors(document, indicators))
+        errors.extend(indicator_name_errors(document, by_name))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)
