@@ -68,6 +68,7 @@ class BuildCache:
         self.messages: dict = {}  # UI strings per template or engine file: (name, digest) -> [(line, msgid)]
         self.search: tuple | None = None
         self.written: dict | None = None  # what the last build wrote: {"site": folder, "files": {name: sha1}}
+        self.saved_for: str | None = None  # the inputs and output of the build this cache was saved after
 
     @classmethod
     def load(cls, folder: Path, engine: str) -> "BuildCache":
@@ -104,10 +105,13 @@ class Fingerprints:
         self.hashes = hashes
         self.keys = sorted(hashes)
         self.memo: dict[tuple, str] = {}
+        self.globbed: dict[str, list[str]] = {}  # a glob's matches, once per build (pages share theirs)
 
     def matching(self, prefix: str) -> list[str]:
         if "*" in prefix:
-            return [k for k in self.keys if fnmatch.fnmatch(k, prefix)]
+            if prefix not in self.globbed:
+                self.globbed[prefix] = [k for k in self.keys if fnmatch.fnmatch(k, prefix)]
+            return self.globbed[prefix]
         start = bisect.bisect_left(self.keys, prefix)
         end = bisect.bisect_left(self.keys, prefix + "\U0010ffff")
         return self.keys[start:end]

@@ -96,6 +96,8 @@ class Builder:
         self._environments: tuple[str, dict] | None = None
         self._assets: tuple[str, dict, dict] | None = None
         self._renderers: tuple | None = None  # (their labels, a Renderer per language)
+        self._hashes: dict[str, str] = {}  # the inputs of the last build
+        self._rendered = False  # whether any build of this process rendered a page
         self._written_objects: dict[str, dict[str, bytes]] = {}  # site folder -> the bytes objects last written
         self._po: dict = {}  # catalogs read and compiled, by file and digest (a template edit reads none again)
         self._compiled = rendering.CompiledTemplates()  # templates compiled in this process, by source checksum
@@ -118,7 +120,7 @@ class Builder:
 
     def _generate(self, defer: tuple[str, ...], first: set[str] | None) -> Generated:
         started = time.perf_counter()
-        hashes = hash_inputs(self.project.folders(), self.cache.stats)
+        hashes = self._hashes = hash_inputs(self.project.folders(), self.cache.stats)
         translations = self.catalogs(hashes)
         # load and validate; when only document texts changed: the last site with those documents re-checked
         quick = None if self.pdfs else self.incremental.quick_update(hashes, self.project.content)
@@ -146,6 +148,7 @@ class Builder:
             for name in ("index.html", "404.html"):
                 files[name] = environments["en"].get_template(f"root-{name}").render(assets=assets).encode("utf-8")
             files.update(self.data_files(site, all_pages, page_key.prints(pages.DATA)))
+        self._rendered = self._rendered or bool(rendered)
         check_alternates(rendered, files)
         if self.search_index:
             files.update(self.search_files(site, translations))
@@ -192,8 +195,17 @@ class Builder:
         return changed
 
     def save_cache(self) -> None:
-        if self.cache_dir:
-            self.cache.save(self.cache_dir, engine_digest())
+        """Keep the cache for the next build; not written again when this process rendered nothing and
+        the inputs and output are those it was saved for (saving a large site's cache takes a while)."""
+        if not self.cache_dir:
+            return
+        written = self.cache.written["site"] if self.cache.written else None
+        state = hashlib.sha1(repr((sorted(self._hashes.items()), written, self.pdfs, self.search_index))
+                             .encode("utf-8")).hexdigest()
+        if state == self.cache.saved_for and not self._rendered:
+            return
+        self.cache.saved_for = state
+        self.cache.save(self.cache_dir, engine_digest())
 
     def catalogs(self, hashes: dict[str, str]) -> dict:
         key = fingerprint(hashes, ("i18n/", "templates/"))

@@ -138,3 +138,19 @@ def test_a_kept_builder_after_a_template_edit_renders_it_and_still_validates_con
     edit(project.content / "values/plenary-demo.yaml", "quote: 地区生产总值迈上2100亿元台阶", "quote: 不在段落里的引文2100亿元")
     with pytest.raises(ContentErrors, match="quote not found"):
         builder.generate()
+
+
+def test_an_unchanged_build_does_not_write_its_cache_again(project, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(project, site, search_index=False, cache_dir=cache)
+    stored = cache / "build-cache.pickle"
+    first = stored.stat().st_mtime_ns, stored.read_bytes()
+    build(project, site, search_index=False, cache_dir=cache)
+    assert (stored.stat().st_mtime_ns, stored.read_bytes()) == first  # nothing changed: not saved again
+    build(project, tmp_path / "elsewhere", search_index=False, cache_dir=cache)
+    assert stored.read_bytes() != first[1]  # another output folder: what was written there is kept
+    edit(project.content / "documents/plenary-demo/en.md", "Economic strength", "Economic power")
+    changed = build(project, site, search_index=False, cache_dir=cache)
+    assert changed.rendered and stored.read_bytes() != first[1]
+    again = Builder(project, search_index=False, cache_dir=cache).generate()
+    assert again.rendered == []  # the cache saved after the edit is the one read
