@@ -8,7 +8,7 @@ import re
 from .crossrefs import Declared, check_quote, require, source_of
 from .errors import Collector
 from .fields import Fields, describe
-from .figures import missing_numbers
+from .numbers import missing_numbers
 from .loading import Record
 from .model import CONFLICT_KINDS, LAYERS, Conflict, Goal, Localized, Side, Source
 from .translation import Glossary, squeeze

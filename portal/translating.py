@@ -19,7 +19,8 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from . import freshness
 from .errors import Collector, ContentError, ContentErrors, SourceRef
-from .figures import english_amount, numbers_zh
+from .figures import english_amount
+from .numbers import numbers_zh
 from .loading import RawContent, display_path, read_text
 from .markup import Renderer
 from .model import Body, Term, TranslationState

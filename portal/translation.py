@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from .errors import Collector, ContentError, SourceRef
-from .figures import missing_numbers
+from .numbers import missing_numbers
 from .model import Body, Document, Indicator, Site, Term
 
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from portal.figures import FigureError, chinese_numeral, english, missing_numbers, number_in_unit, parse_figure
+from portal.figures import FigureError, chinese_numeral, english, number_in_unit, parse_figure
+from portal.numbers import missing_numbers
 
 # (zh as written, indicator unit zh, indicator unit en, expected English) — every row is from a seed.
 ENGLISH = [

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import ROOT
 from portal import freshness
-from portal.figures import missing_numbers, number_in_unit, parse_figure
+from portal.figures import number_in_unit, parse_figure
+from portal.numbers import missing_numbers
 from portal.pipeline import Builder, Project
 
 

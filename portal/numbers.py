@@ -1,0 +1,68 @@
+"""Numbers in running text, for the zh/en consistency check: every Arabic number of a Chinese text (with
+the magnitudes it may be converted by, 2000亿 -> 200 billion) must appear in its English in some form."""
+from __future__ import annotations
+
+import functools
+import re
+from decimal import Decimal
+
+from .figures import MAGNITUDES
+
+_ZH_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:余|多)?(万亿|亿|万)?")
+_EN_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s*(trillion|billion|million|thousand))?",
+                        re.IGNORECASE)
+_EN_SCALE = {"trillion": Decimal("1e12"), "billion": Decimal("1e9"), "million": Decimal("1e6"),
+             "thousand": Decimal("1e3")}
+_EN_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+             "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "first": 1, "second": 2, "third": 3,
+             "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+             "half": 2, "once": 1, "twice": 2, "single": 1, "double": 2, "dozen": 12,
+             "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+             "august": 8, "september": 9, "october": 10, "november": 11, "december": 12}
+
+
+def numbers_zh(text: str) -> list[tuple[str, set[Decimal]]]:
+    """Each Arabic number in zh text with the values it may appear as in English."""
+    found = []
+    for match in _ZH_NUMBER.finditer(text):
+        value = Decimal(match.group(1))
+        options = {value}
+        if match.group(2):
+            options.add(value * MAGNITUDES[match.group(2)])
+        found.append((match.group(0), options))
+    return found
+
+
+def numbers_en(text: str) -> set[Decimal]:
+    """Every number an English text states, in digits or as a small number word."""
+    values: set[Decimal] = set()
+    for match in _EN_NUMBER.finditer(text):
+        whole = match.group(1).replace(",", "")
+        value = Decimal(f"{whole}.{match.group(2)}" if match.group(2) else whole)
+        values.add(value)
+        if match.group(3):
+            values.add(value * _EN_SCALE[match.group(3).lower()])
+    for word in re.findall(r"[A-Za-z]+", text):
+        if word.lower() in _EN_WORDS:
+            values.add(Decimal(_EN_WORDS[word.lower()]))
+    return values
+
+
+def missing_numbers(zh: str, en: str) -> list[str]:
+    """The zh numbers (as written) that the English text does not state in any form."""
+    return list(_missing_numbers(zh, en))
+
+
+@functools.lru_cache(maxsize=16384)  # a pure function of two texts: an edit re-checks only the blocks it changed
+def _missing_numbers(zh: str, en: str) -> tuple[str, ...]:
+    available = numbers_en(en)
+    missing = []
+    for written, options in numbers_zh(zh):
+        if options & available:
+            continue
+        # "1.2024年" in a numbered list is 1 and 2024, not a decimal
+        parts = re.findall(r"\d+", written)
+        if len(parts) == 2 and all(Decimal(p) in available for p in parts):
+            continue
+        missing.append(written)
+    return tuple(missing)
