@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
-from markdown.extensions.toc import nest_toc_tokens, slugify_unicode
+from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .editmarks import EDIT_MARK, EditMarkPattern, broken_edit_marks, list_edits
 from .errors import ContentError, SourceRef, quote
 from .model import Block, Body
 from .safety import LINK_HINT, bad_attributes, raw_html_errors, shape_errors
+from .sections import Part, join_sections, split_sections, toc_tree
 from .sourcelines import SourceLines
 
 ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -235,7 +236,7 @@ class Renderer:
     def __init__(self, lang: str, labels: BodyLabels | str) -> None:
         labels = labels if isinstance(labels, BodyLabels) else BodyLabels(labels)
         self.state: dict = {"lang": lang, "permalink": labels.permalink, "labels": labels}
-        self._sections: dict[tuple[str, str], _Part] = {}  # (section text, links) -> its rendering, for edits
+        self._sections: dict[tuple[str, str], Part] = {}  # (section text, links) -> its rendering, for edits
         self.md = markdown.Markdown(
             extensions=["footnotes", "tables", "attr_list", "toc", "sane_lists", _Extension(self.state)],
             extension_configs={
@@ -265,7 +266,7 @@ class Renderer:
                                        "flatten nested lists and quotes", blocking=True)]
         return self._finish(part, text, shown, errors)
 
-    def _convert(self, text: str, links: TermLinks | None) -> "_Part | None":
+    def _convert(self, text: str, links: TermLinks | None) -> "Part | None":
         """Python-Markdown over one text (a whole body or a section); None when it nests too deeply."""
         for key in ("blocks", "unanchored", "bad_attrs", "edits"):
             self.state.pop(key, None)  # nothing of the previous text may survive
@@ -275,10 +276,10 @@ class Renderer:
             html = self.md.convert(text)
         except RecursionError:
             return None
-        return _Part(html, _toc(self.md.toc_tokens), self.md.htmlStash.html_counter, self.state.get("blocks"),
+        return Part(html, toc_tree(self.md.toc_tokens), self.md.htmlStash.html_counter, self.state.get("blocks"),
                      self.state.get("unanchored", []), self.state.get("bad_attrs", []), self.state.get("edits", []))
 
-    def _by_sections(self, text: str, links: TermLinks | None) -> "_Part | None":
+    def _by_sections(self, text: str, links: TermLinks | None) -> "Part | None":
         sections = split_sections(text)
         if sections is None:
             return None
@@ -294,9 +295,9 @@ class Renderer:
                     return None
                 self._sections[key] = part
             parts.append(part)
-        return _join(parts)
+        return join_sections(parts)
 
-    def _finish(self, part: "_Part", text: str, shown: Path, errors: list[ContentError]):
+    def _finish(self, part: Part, text: str, shown: Path, errors: list[ContentError]):
         """The Body of a rendered text, and every problem in it, each at its line of `text`."""
         if part.raw_html and not errors:
             errors.append(ContentError(SourceRef(shown, 1), "raw HTML is not allowed in Markdown",
@@ -339,117 +340,3 @@ class Renderer:
         footnotes = sum(1 for b in blocks if b.kind == "footnote")
         body = Body(part.html, tuple(part.toc), tuple(blocks), footnotes, tuple(part.edits))
         return body, errors
-
-
-# ---- rendering by sections -------------------------------------------------------------------------
-
-_HEADING_LINE = re.compile(r"^#{1,6}(?!#)")
-_ANCHORED_HEADING = re.compile(r"^#{1,6}[^\n]*\{:?\s*#[\w-]+[^}\n]*\}\s*$")
-_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:", re.M)
-_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]]+)\]:", re.M)
-_FOOTNOTE_REFERENCE = re.compile(r"(?m)(^)?\[\^([^\]]+)\](:)?")  # at a line's start with ':', a definition
-_FOOTNOTES = re.compile(r'\n<div class="footnote">\n<hr>\n<ol>\n(.*)</ol>\n</div>(?=\n<section class="edits">|$)', re.S)
-_EDITS = re.compile(r'\n?<section class="edits"><h2>[^<]*</h2><ol>(.*)</ol></section>$', re.S)
-
-
-def split_sections(text: str) -> list[str] | None:
-    """The text cut before each heading (what precedes the first is a section too), or None when the
-    sections would not render as the whole does: one section, a heading without an anchor, reference
-    links (document-wide), footnotes cited or defined outside their own section, a table of contents."""
-    lines = text.split("\n")
-    starts = [i for i, line in enumerate(lines) if _HEADING_LINE.match(line)]
-    if len(starts) < 2 or "[TOC]" in text or _REFERENCE_DEFINITION.search(text):
-        return None
-    if any(not _ANCHORED_HEADING.match(lines[i]) for i in starts):
-        return None
-    cuts = ([0] if starts[0] else []) + starts + [len(lines)]
-    sections = ["\n".join(lines[a:b]) for a, b in zip(cuts, cuts[1:])]
-    defined: set[str] = set()
-    for section in sections:
-        own = _FOOTNOTE_DEFINITION.findall(section)
-        cited = {m.group(2) for m in _FOOTNOTE_REFERENCE.finditer(section) if m.group(1) is None or not m.group(3)}
-        if len(set(own)) != len(own) or defined & set(own) or cited - set(own) or set(own) - cited:
-            return None
-        defined |= set(own)
-    return sections
-
-
-@dataclass
-class _Part:
-    """What Python-Markdown made of one text: its HTML and what the collecting treeprocessor found."""
-
-    html: str
-    toc: list[dict]
-    raw_html: int
-    blocks: list | None
-    unanchored: list
-    bad_attrs: list
-    edits: list
-
-    def joinable(self) -> bool:
-        """Whether this section can be put together with others: no problems (those are reported as the
-        whole reports them), text, and no editorial mark inside a footnote (numbered after all others)."""
-        return (not self.raw_html and self.blocks is not None and not self.bad_attrs
-                and not any(plain for _tag, plain in self.unanchored)
-                and not any(anchor.startswith("fn-") for anchor, _e, _s in self.edits))
-
-
-def _join(parts: list[_Part]) -> _Part:
-    """Sections' parts as one: bodies in order, then one footnote list and one list of editorial marks,
-    footnotes and marks numbered through; block order as the whole gives it (footnotes last)."""
-    bodies, notes, marks_list, heading = [], [], [], None
-    footnotes = marks = 0
-    for part in parts:
-        html, note_items, mark_items = part.html, "", ""
-        found = _EDITS.search(html)
-        if found:
-            heading = html[found.start():found.start(1)].lstrip("\n")
-            mark_items, html = found.group(1), html[:found.start()]
-        found = _FOOTNOTES.search(html)
-        if found:
-            note_items, html = found.group(1), html[:found.start()]
-        count = note_items.count('<li id="fn-')
-        html, note_items, mark_items = (_renumber(x, footnotes, marks) for x in (html, note_items, mark_items))
-        bodies.append(html)
-        notes.append(note_items)
-        marks_list.append(mark_items)
-        footnotes += count
-        marks += len(part.edits)
-    html = "\n".join(bodies)
-    if footnotes:
-        html += '\n<div class="footnote">\n<hr>\n<ol>\n' + "".join(notes) + "</ol>\n</div>"
-    if marks:
-        html += "\n" + heading + "".join(marks_list) + "</ol></section>"
-    flat: list[dict] = []
-    for part in parts:
-        _flatten(part.toc, flat)
-    blocks = [b for p in parts for b in p.blocks if b[1] != "footnote"] + \
-        [b for p in parts for b in p.blocks if b[1] == "footnote"]
-    return _Part(html, _toc(nest_toc_tokens(flat)), 0, blocks, [u for p in parts for u in p.unanchored], [],
-                 [e for p in parts for e in p.edits])
-
-
-def _renumber(html: str, footnotes: int, marks: int) -> str:
-    """A section's footnote numbers and editorial-mark numbers moved up by those of the sections before."""
-    if footnotes:
-        html = re.sub(r'(<a class="footnote-ref" href="#fn-[^"]+">)(\d+)(</a>)',
-                      lambda m: f"{m.group(1)}{int(m.group(2)) + footnotes}{m.group(3)}", html)
-        html = re.sub(r'(class="footnote-backref" href="#fnref[^"]*" title="↩ )(\d+)(")',
-                      lambda m: f"{m.group(1)}{int(m.group(2)) + footnotes}{m.group(3)}", html)
-    if marks:
-        html = re.sub(r'(#edit-|id="edit-|#edit-ref-|id="edit-ref-|>†)(\d+)',
-                      lambda m: f"{m.group(1)}{int(m.group(2)) + marks}", html)
-    return html
-
-
-def _flatten(tokens: list[dict], into: list[dict]) -> None:
-    for token in tokens:
-        into.append({"id": token["id"], "name": token["name"], "html": token["html"], "level": token["level"]})
-        _flatten(token["children"], into)
-
-
-def _toc(tokens: list[dict]) -> list[dict]:
-    return [{"id": t["id"], "name": t["name"], "html": t["html"], "level": t["level"], "children": _toc(t["children"])}
-            for t in tokens]
-
-

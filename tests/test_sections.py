@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE, ROOT
-from portal.markup import Renderer, split_sections
+from portal.markup import Renderer
+from portal.sections import split_sections
 
 DOCUMENTS = sorted((ROOT / "content" / "documents").glob("*/*.md")) + sorted((FIXTURE / "documents").glob("*/*.md"))
 

@@ -1,0 +1,121 @@
+"""Rendering a document section by section (a section starts at a heading), so that an edit renders only
+its section: which texts can be cut into sections, and how the sections' renderings are joined into
+exactly what rendering the whole text gives (footnotes and editorial marks numbered through, the
+contents nested again, footnote blocks last)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown.extensions.toc import nest_toc_tokens
+
+_HEADING_LINE = re.compile(r"^#{1,6}(?!#)")
+_ANCHORED_HEADING = re.compile(r"^#{1,6}[^\n]*\{:?\s*#[\w-]+[^}\n]*\}\s*$")
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:", re.M)
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]]+)\]:", re.M)
+_FOOTNOTE_REFERENCE = re.compile(r"(?m)(^)?\[\^([^\]]+)\](:)?")  # at a line's start with ':', a definition
+_FOOTNOTES = re.compile(r'\n<div class="footnote">\n<hr>\n<ol>\n(.*)</ol>\n</div>(?=\n<section class="edits">|$)', re.S)
+_EDITS = re.compile(r'\n?<section class="edits"><h2>[^<]*</h2><ol>(.*)</ol></section>$', re.S)
+
+
+def split_sections(text: str) -> list[str] | None:
+    """The text cut before each heading (what precedes the first is a section too), or None when the
+    sections would not render as the whole does: one section, a heading without an anchor, reference
+    links (document-wide), footnotes cited or defined outside their own section, a table of contents."""
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if _HEADING_LINE.match(line)]
+    if len(starts) < 2 or "[TOC]" in text or _REFERENCE_DEFINITION.search(text):
+        return None
+    if any(not _ANCHORED_HEADING.match(lines[i]) for i in starts):
+        return None
+    cuts = ([0] if starts[0] else []) + starts + [len(lines)]
+    sections = ["\n".join(lines[a:b]) for a, b in zip(cuts, cuts[1:])]
+    defined: set[str] = set()
+    for section in sections:
+        own = _FOOTNOTE_DEFINITION.findall(section)
+        cited = {m.group(2) for m in _FOOTNOTE_REFERENCE.finditer(section) if m.group(1) is None or not m.group(3)}
+        if len(set(own)) != len(own) or defined & set(own) or cited - set(own) or set(own) - cited:
+            return None
+        defined |= set(own)
+    return sections
+
+
+@dataclass
+class Part:
+    """What Python-Markdown made of one text: its HTML and what the collecting treeprocessor found."""
+
+    html: str
+    toc: list[dict]
+    raw_html: int
+    blocks: list | None
+    unanchored: list
+    bad_attrs: list
+    edits: list
+
+    def joinable(self) -> bool:
+        """Whether this section can be put together with others: no problems (those are reported as the
+        whole reports them), text, and no editorial mark inside a footnote (numbered after all others)."""
+        return (not self.raw_html and self.blocks is not None and not self.bad_attrs
+                and not any(plain for _tag, plain in self.unanchored)
+                and not any(anchor.startswith("fn-") for anchor, _e, _s in self.edits))
+
+
+def join_sections(parts: list[Part]) -> Part:
+    """Sections' parts as one: bodies in order, then one footnote list and one list of editorial marks,
+    footnotes and marks numbered through; block order as the whole gives it (footnotes last)."""
+    bodies, notes, marks_list, heading = [], [], [], None
+    footnotes = marks = 0
+    for part in parts:
+        html, note_items, mark_items = part.html, "", ""
+        found = _EDITS.search(html)
+        if found:
+            heading = html[found.start():found.start(1)].lstrip("\n")
+            mark_items, html = found.group(1), html[:found.start()]
+        found = _FOOTNOTES.search(html)
+        if found:
+            note_items, html = found.group(1), html[:found.start()]
+        count = note_items.count('<li id="fn-')
+        html, note_items, mark_items = (_renumber(x, footnotes, marks) for x in (html, note_items, mark_items))
+        bodies.append(html)
+        notes.append(note_items)
+        marks_list.append(mark_items)
+        footnotes += count
+        marks += len(part.edits)
+    html = "\n".join(bodies)
+    if footnotes:
+        html += '\n<div class="footnote">\n<hr>\n<ol>\n' + "".join(notes) + "</ol>\n</div>"
+    if marks:
+        html += "\n" + heading + "".join(marks_list) + "</ol></section>"
+    flat: list[dict] = []
+    for part in parts:
+        _flatten(part.toc, flat)
+    blocks = [b for p in parts for b in p.blocks if b[1] != "footnote"] + \
+        [b for p in parts for b in p.blocks if b[1] == "footnote"]
+    return Part(html, toc_tree(nest_toc_tokens(flat)), 0, blocks, [u for p in parts for u in p.unanchored], [],
+                 [e for p in parts for e in p.edits])
+
+
+def _renumber(html: str, footnotes: int, marks: int) -> str:
+    """A section's footnote numbers and editorial-mark numbers moved up by those of the sections before."""
+    if footnotes:
+        html = re.sub(r'(<a class="footnote-ref" href="#fn-[^"]+">)(\d+)(</a>)',
+                      lambda m: f"{m.group(1)}{int(m.group(2)) + footnotes}{m.group(3)}", html)
+        html = re.sub(r'(class="footnote-backref" href="#fnref[^"]*" title="↩ )(\d+)(")',
+                      lambda m: f"{m.group(1)}{int(m.group(2)) + footnotes}{m.group(3)}", html)
+    if marks:
+        html = re.sub(r'(#edit-|id="edit-|#edit-ref-|id="edit-ref-|>†)(\d+)',
+                      lambda m: f"{m.group(1)}{int(m.group(2)) + marks}", html)
+    return html
+
+
+def _flatten(tokens: list[dict], into: list[dict]) -> None:
+    for token in tokens:
+        into.append({"id": token["id"], "name": token["name"], "html": token["html"], "level": token["level"]})
+        _flatten(token["children"], into)
+
+
+def toc_tree(tokens: list[dict]) -> list[dict]:
+    return [{"id": t["id"], "name": t["name"], "html": t["html"], "level": t["level"], "children": toc_tree(t["children"])}
+            for t in tokens]
+
+
