@@ -68,7 +68,8 @@ def load_catalogs(project: Path, langs=("zh", "en"), digests: dict[str, str] | N
     for lang in langs:
         path = catalog_path(project / "i18n", lang)
         shown = display_path(path, project)
-        key = (path.relative_to(project).as_posix(), (digests or {}).get(path.relative_to(project).as_posix(), ""))
+        relative = path.relative_to(project).as_posix()
+        key = (relative, (digests or {}).get(relative, ""))
         if compiled is not None and key[1] and key in compiled:
             catalog, translations[lang] = compiled[key]
         else:

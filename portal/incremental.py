@@ -100,26 +100,29 @@ class Incremental:
         self._check = check
         return check
 
-    def unchanged_site(self, hashes: dict[str, str]) -> Site | None:
-        """The last site, when only templates or static files changed since it was validated: they are not
-        content (a template's UI strings are checked with the catalogs), so nothing needs validating again."""
+    def changed_files(self, hashes: dict[str, str]) -> list[str] | None:
+        """The inputs whose digests changed since the last build; None when there is no last build or
+        files were added or removed (neither quick path applies then)."""
         last = self.last
         if last is None or set(hashes) != set(last.hashes):
             return None
-        changed = [k for k, v in hashes.items() if last.hashes[k] != v]
+        return [k for k, v in hashes.items() if last.hashes[k] != v]
+
+    def unchanged_site(self, hashes: dict[str, str]) -> Site | None:
+        """The last site, when only templates or static files changed since it was validated: they are not
+        content (a template's UI strings are checked with the catalogs), so nothing needs validating again."""
+        changed = self.changed_files(hashes)
         if changed and all(k.startswith(("templates/", "static/")) for k in changed):
-            return last.site
+            return self.last.site
         return None
 
     def quick_update(self, hashes: dict[str, str], content: Path) -> tuple[Site, list[str]] | None:
         """When only document texts (zh.md/en.md) changed since the last build: the last site with just
         those re-rendered and re-checked with what cites them, and the changed files. None otherwise."""
-        last = self.last
-        if last is None or set(hashes) != set(last.hashes):
-            return None
-        changed = [k for k, v in hashes.items() if last.hashes[k] != v]
+        changed = self.changed_files(hashes)
         if not changed or not all(DOCUMENT_TEXT.fullmatch(k) for k in changed):
             return None
+        last = self.last
         by_id = {d.id: d for d in last.site.documents}
         updated, errors = {}, []
         for key in changed:
