@@ -1,6 +1,7 @@
 """Preview server: build, serve site/ with live reload, rebuild what an edit touched, show errors in the page."""
 from __future__ import annotations
 
+import hashlib
 import html
 import mimetypes
 import re
@@ -23,6 +24,7 @@ OVERLAY = """<div id="build-error" role="alert" style="position:fixed;inset:0 0 
 z-index:99999;background:#2b0b0b;color:#fff;font:14px/1.5 'Noto Sans Mono CJK SC','DejaVu Sans Mono',monospace;
 padding:1rem 1.5rem;border-bottom:4px solid #e53935"><strong>Build failed — the page below is the last good build.</strong>
 <pre style="white-space:pre-wrap;margin:.5rem 0 0">{errors}</pre></div>"""
+LIVE_PATCH = Path(__file__).with_name("livepatch.js")
 
 
 def content_type(path: Path) -> str:
@@ -30,10 +32,13 @@ def content_type(path: Path) -> str:
 
 
 class SiteApp:
-    """A WSGI app serving only files below the site folder, with the current build error overlaid."""
+    """A WSGI app serving only files below the site folder, with the current build error overlaid and,
+    with `live`, the live patch (portal/livepatch.js) put first into every page's head."""
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, live: bool = False) -> None:
         self.site_dir = site_dir.resolve()
+        self.patch_script = LIVE_PATCH.read_bytes() if live else b""
+        self.patch_url = f"/__live/patch.{hashlib.sha1(self.patch_script).hexdigest()[:10]}.js"
         self.error: str | None = None
         self.recent: tuple[str, ...] = ()  # the HTML pages served last (output paths), oldest first
         self.page_served_at = 0.0  # time.monotonic() of the last HTML page served
@@ -81,6 +86,10 @@ class SiteApp:
 
     def __call__(self, environ, start_response):
         url_path = environ.get("PATH_INFO", "/")
+        if self.patch_script and url_path == self.patch_url:
+            start_response("200 OK", [("Content-Type", TYPES[".js"]), ("Content-Length", str(len(self.patch_script))),
+                                      ("Cache-Control", "private, max-age=86400"), ("X-Content-Type-Options", "nosniff")])
+            return [self.patch_script]
         target = self.resolve(url_path)
         status = "200 OK"
         if target is None:
@@ -94,6 +103,10 @@ class SiteApp:
             overlay = OVERLAY.format(errors=html.escape(self.error)).encode("utf-8")
             marker = body.find(b">", body.find(b"<body")) + 1 if b"<body" in body else 0
             body = body[:marker] + overlay + body[marker:]
+        if self.patch_script and kind.startswith("text/html") and b"<head>" in body:
+            # first in the head: it runs before the page's own deferred scripts, on the page as served
+            marker = body.find(b"<head>") + len(b"<head>")
+            body = body[:marker] + f'<script src="{self.patch_url}" defer></script>'.encode() + body[marker:]
         # fingerprinted files never change under their name: a reload after an edit fetches only the page
         caching = "public, max-age=31536000, immutable" if target and FINGERPRINTED.search(url_path) else "no-store"
         start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
@@ -250,7 +263,7 @@ def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = F
         def start(self, callback) -> bool:
             return True
 
-    app = SiteApp(site_dir)
+    app = SiteApp(site_dir, live=True)
     preview = Preview(project, site_dir, app, say=lambda text: print(text, flush=True), pdfs=pdfs)
     preview.rebuild()
     site_dir.mkdir(parents=True, exist_ok=True)

@@ -151,6 +151,59 @@ def test_an_edit_reloads_the_open_page_and_errors_show_in_the_page(browser, prev
     page.close()
 
 
+def open_live(browser, base: str, path: str):
+    """A page of the preview, its live-reload socket connected, marked so that a reload would show."""
+    page = browser.new_page(viewport={"width": 800, "height": 300})
+    page.goto(base + path)
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol >= 7", timeout=10000)
+    page.evaluate("() => { window.notReloaded = true; }")
+    return page
+
+
+def reloaded(page) -> bool:
+    return page.evaluate("() => window.notReloaded !== true")
+
+
+def test_an_edit_is_patched_into_the_open_page_as_a_reload_would_show_it(browser, preview):
+    content, base, _process = preview
+    page = open_live(browser, base, "/zh/documents/plenary-demo/")
+    page.evaluate("() => window.scrollTo(0, 200)")
+    assert page.evaluate("() => window.scrollY") == 200
+    zh = content / "documents/plenary-demo/zh.md"
+    edit(zh, "经济实力显著提升", "经济实力**大幅**提升")  # new text and a new element inside a paragraph
+    page.wait_for_function("() => document.body.innerText.includes('经济实力大幅提升')", timeout=15000)
+    assert not reloaded(page)
+    assert page.evaluate("() => window.scrollY") == 200  # the editor stays where they were
+    patched = page.inner_html("main")
+    fresh = browser.new_page()
+    fresh.route("**/__live/**", lambda route: route.abort())  # the page as served, no script of the preview
+    fresh.goto(base + "/zh/documents/plenary-demo/")
+    assert patched == fresh.inner_html("main") and "<strong>大幅</strong>" in patched
+    fresh.close()
+    page.close()
+
+
+def test_what_cannot_be_patched_safely_is_reloaded(browser, preview):
+    content, base, _process = preview
+    page = open_live(browser, base, "/zh/documents/plenary-demo/")
+    edit(content / "documents/plenary-demo/meta.yaml", "区委十三届二次全会精神解读（节选）", "区委十三届二次全会精神解读（摘）")
+    page.wait_for_function("() => document.title.includes('（摘）')", timeout=15000)  # the head changed
+    assert reloaded(page)
+    page.close()
+    # the glossary's script keeps its entries: a new entry reloads, a changed definition is patched
+    page = open_live(browser, base, "/zh/glossary/")
+    glossary = content / "glossary.yaml"
+    edit(glossary, "产业升级振兴、", "产业升级振兴（改）、")
+    page.wait_for_function("() => document.body.innerText.includes('产业升级振兴（改）')", timeout=15000)
+    assert not reloaded(page)
+    entry = glossary.read_text(encoding="utf-8").split("- id: ")[1]
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n- id: " + entry.replace("seven-renewals", "seven-renewals-b", 1)
+                        .replace("七新", "七新乙").replace("Seven Renewals", "Seven Renewals B"), encoding="utf-8")
+    page.wait_for_function("() => document.body.innerText.includes('七新乙')", timeout=15000)
+    assert reloaded(page) and page.locator("#build-error").count() == 0
+    page.close()
+
+
 def test_preview_serves_only_the_site_folder(preview):
     _content, base, _process = preview
     import urllib.error
