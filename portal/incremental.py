@@ -43,6 +43,13 @@ class PageKeys:
         return self.global_print + self.prints(page.depends)
 
 
+# The files each reusable part of the validation reads (with the ids of what it refers to, passed
+# by validate()): a glossary edit validates no value or indicator again.
+PART_INPUTS = {"terms": ("content/glossary.yaml",),
+               "indicators": ("content/indicators/", "content/categories.yaml"),
+               "values": ("content/values/", "content/indicators/", "content/categories.yaml", "content/documents/")}
+
+
 class Incremental:
     """The memory of a Builder between builds: the cache, how bodies and checks were made, the last build."""
 
@@ -54,6 +61,27 @@ class Incremental:
         self.deferred: dict[str, object] = {}  # url -> page left stale by the last build, to render later
         self._render_body = None
         self._check = None
+        self._parts: dict[str, tuple] = {}  # part of the validation -> (its inputs' key, its result)
+
+    def validated_parts(self, hashes: dict[str, str]):
+        """reuse(part, extra, compute, clean) for validate(): the part's last result while the files it
+        reads (PART_INPUTS) and `extra` are as they were; a result is kept only when clean() says its
+        run found no problem (a problem must be found again, not remembered away)."""
+        prints = Fingerprints(hashes)
+
+        def reuse(part: str, extra, compute, clean):
+            key = (prints(PART_INPUTS[part]), repr(extra))
+            kept = self._parts.get(part)
+            if kept is not None and kept[0] == key:
+                return kept[1]
+            result = compute()
+            if clean():
+                self._parts[part] = (key, result)
+            else:
+                self._parts.pop(part, None)
+            return result
+
+        return reuse
 
     def body_renderer(self, raw: loading.RawContent, renderers: dict, links: dict, labels: dict):
         """render(lang, source, links) for validation, memoized by the text, its path and the glossary links;

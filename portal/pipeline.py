@@ -227,10 +227,15 @@ class Builder:
         renderers = self._renderers[1]
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
         glossary_href = lambda lang: routing.url_for("glossary", lang)  # noqa: E731
-        links = validation.term_links(validation.glossary_terms(raw, Collector()), glossary_href, titles)
+        reuse = self.incremental.validated_parts(hashes)
+        found = Collector()  # the glossary's problems are reported by validate()
+        terms = reuse("terms", (), lambda: validation.glossary_terms(raw, found),
+                      lambda: not found.errors and not found.suppressed)
+        links = validation.term_links(terms, glossary_href, titles)
         render = self.incremental.body_renderer(raw, renderers, links, labels)
         check = self.incremental.translation_checker()
-        return validation.validate(raw, renderers, glossary_href, titles, render_body=render, check_translation=check)
+        return validation.validate(raw, renderers, glossary_href, titles, render_body=render, check_translation=check,
+                                   reuse=reuse)
 
     def assets(self, hashes: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
         """The fingerprinted names of the static files, which are added to `files` (read again only when

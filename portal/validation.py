@@ -26,12 +26,22 @@ INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition",
 
 
 def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Callable[[str], str],
-             term_title: dict[str, str], render_body=None, check_translation=None) -> Site:
-    """Turn raw content into a Site, or raise ContentErrors with every problem found."""
+             term_title: dict[str, str], render_body=None, check_translation=None, reuse=None) -> Site:
+    """Turn raw content into a Site, or raise ContentErrors with every problem found.
+
+    `reuse(part, extra, compute, clean)` may return a part's result from an earlier run whose inputs
+    were the same (see incremental.validated_parts); `extra` are the ids the part refers to."""
     errors = Collector()
     errors.extend(raw.errors)
+
+    def part(name: str, extra, compute):
+        if reuse is None:
+            return compute()
+        before = (len(errors.errors), errors.suppressed)
+        return reuse(name, extra, compute, lambda: (len(errors.errors), errors.suppressed) == before)
+
     title, tagline, site_record = _site(raw, errors)
-    terms = glossary_terms(raw, errors)
+    terms = part("terms", (), lambda: glossary_terms(raw, errors))
     links = term_links(terms, glossary_href, term_title)
     render_with = render_body or (lambda lang, source, lk: renderers[lang].render(source.text, source.shown, lk))
 
@@ -42,14 +52,16 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     check = check_translation or translation_errors
     for document in documents:
         errors.extend(check(document, terms))
-    categories, indicators = _indicators(raw, errors)
+    categories, indicators = part("indicators", sorted(raw.failed), lambda: _indicators(raw, errors))
     by_name = {i.name.zh: i for i in indicators}
     for document in documents:
         errors.extend(indicator_name_errors(document, by_name))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)
-    values = [v for v in (_value(record, docs, inds, declared, errors) for record in raw.values) if v]
+    values = part("values", (sorted(docs), sorted(inds), sorted(declared.ids), sorted(raw.failed),
+                             sorted(raw.failed_documents)),
+                  lambda: [v for v in (_value(record, docs, inds, declared, errors) for record in raw.values) if v])
     conflicts = [c for c in (goalchecks.conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]
     themes = [t for t in (_theme(record, n, docs, inds, declared, errors) for n, record in enumerate(raw.themes)) if t]

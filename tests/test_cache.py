@@ -154,3 +154,31 @@ def test_an_unchanged_build_does_not_write_its_cache_again(project, tmp_path):
     assert changed.rendered and stored.read_bytes() != first[1]
     again = Builder(project, search_index=False, cache_dir=cache).generate()
     assert again.rendered == []  # the cache saved after the edit is the one read
+
+
+def test_a_glossary_edit_validates_no_value_again_and_a_value_or_indicator_edit_does(project, monkeypatch):
+    """The preview's path for a YAML edit: parts of the validation whose files did not change are
+    reused; the parts that read a changed file are validated again, and a problem is never reused away."""
+    from portal import validation
+    calls = []
+    original = validation._value
+    monkeypatch.setattr(validation, "_value", lambda record, *rest: calls.append(record["id"]) or original(record, *rest))
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    assert calls
+    calls.clear()
+    edit(project.content / "glossary.yaml", "产业升级振兴、", "产业升级振兴（改）、")
+    assert "产业升级振兴（改）" in builder.generate().files["zh/glossary/index.html"].decode()
+    assert calls == []
+    edit(project.content / "indicators/main.yaml", "unit: {zh: 亿元, en: CNY 100 million}",
+         "unit: {zh: 万元, en: CNY 10 thousand}")  # the gdp values' figures no longer match their unit
+    with pytest.raises(ContentErrors, match="does not match"):
+        builder.generate()
+    assert calls
+    edit(project.content / "glossary.yaml", "产业升级振兴（改）、", "产业升级振兴、")  # the values' files unchanged
+    with pytest.raises(ContentErrors, match="does not match"):
+        builder.generate()
+    edit(project.content / "indicators/main.yaml", "unit: {zh: 万元, en: CNY 10 thousand}",
+         "unit: {zh: 亿元, en: CNY 100 million}")
+    fresh = Builder(project, search_index=False, parallel_min=10**9).generate().files
+    assert builder.generate().files == fresh
