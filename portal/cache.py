@@ -61,7 +61,7 @@ class BuildCache:
         self.parsed: dict = {}
         self.bodies: dict = {}
         self.checks: dict = {}
-        self.pages: dict = {}
+        self.pages: dict = {}  # output path -> (page key, sha1, size): the bytes stay in the site written
         self.data: dict = {}
         self.catalogs: dict = {}
         self.states: dict = {}  # translation states by document id, with the digests of their inputs

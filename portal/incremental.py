@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import loading, routing, translation
+from . import loading, output, routing, translation
 from .cache import BuildCache, Fingerprints
 from .errors import ContentError, ContentErrors
 from .model import LANGS, Site
@@ -62,6 +63,9 @@ class Incremental:
         self._render_body = None
         self._check = None
         self._parts: dict[str, tuple] = {}  # part of the validation -> (its inputs' key, its result)
+        # pages rendered by this process: output path -> (bytes, sha1). The cache keeps only (key, sha1,
+        # size) per page: a page kept from another process is read from the site it was written to.
+        self.page_bytes: dict[str, tuple[bytes, str]] = {}
 
     def validated_parts(self, hashes: dict[str, str]):
         """reuse(part, extra, compute, clean) for validate(): the part's last result while the files it
@@ -95,18 +99,20 @@ class Incremental:
             return (lang, source.digest or hashlib.sha1(source.text.encode()).hexdigest(), str(source.shown),
                     link_keys[lang])
 
+        # not an unreadable file (its text reads as "" with an error): it must never be cached as a body
         new = [(lang, source, key) for _, texts in raw.documents for lang, source in texts.items()
-               if (key := key_of(lang, source)) not in bodies]
+               if (key := key_of(lang, source)) not in bodies and not (source.text == "" and source.error)]
         if len(new) >= self.parallel_min:
             with self.progress.stage("Markdown", len(new), "body") as stage:
                 render_in_parallel(new, bodies, links, labels, minimum=self.parallel_min, advance=stage.advance)
 
         def render(lang: str, source, lang_links):
+            key = key_of(lang, source)
+            if key in bodies:  # rendered from these bytes before (so they were readable): not read again
+                return bodies[key]
             if source.text == "" and source.error:  # unreadable: its error, and nothing to cache
                 return None, [source.error]
-            key = key_of(lang, source)
-            if key not in bodies:
-                bodies[key] = renderers[lang].render(source.text, source.shown, lang_links)
+            bodies[key] = renderers[lang].render(source.text, source.shown, lang_links)
             return bodies[key]
 
         self._render_body = lambda lang, source: render(lang, source, links[lang])
@@ -183,11 +189,12 @@ class Incremental:
             path = routing.output_path(page.url)
             key = page_key(page)
             cached = self.cache.pages.get(path)
-            if cached and cached[0] == key:
-                files[path] = cached[1]
-            elif cached and defer(page):
+            kept = self.kept_page(path, cached) if cached else None
+            if kept is not None and cached[0] == key:
+                files[path] = kept
+            elif kept is not None and defer(page):
                 deferred.append(page)
-                files[path] = cached[1]  # the last version, until render_deferred() replaces it
+                files[path] = kept  # the last version, until render_deferred() replaces it
             else:
                 todo.append((page, path, key))
         rendered = []
@@ -198,11 +205,33 @@ class Incremental:
                 errors.append(result)
                 continue
             files[path] = result
-            self.cache.pages[path] = (key, result)
+            digest = hashlib.sha1(result).hexdigest()
+            self.cache.pages[path] = (key, digest, len(result))
+            self.page_bytes[path] = (result, digest)
             rendered.append(page)
         if errors:
             raise ContentErrors(errors)
         return rendered, deferred
+
+    def kept_page(self, path: str, cached: tuple):
+        """A cached page's bytes: in memory when this process rendered it, else the file the last build
+        wrote if it is still there as written (by its size; its digest is checked when read); else None,
+        and the file is no longer counted as written."""
+        mine = self.page_bytes.get(path)
+        if mine is not None:
+            return mine[0]
+        written = self.cache.written
+        if not written or written["files"].get(path) != cached[1]:
+            return None
+        target = os.path.join(written["site"], path)  # not pathlib: this runs for every page of a warm build
+        try:
+            size = os.stat(target).st_size
+        except OSError:
+            size = None
+        if size != cached[2]:  # gone or changed by hand: rendered and written again
+            del written["files"][path]
+            return None
+        return output.Stored(Path(target), cached[1])
 
     def remember(self, last: LastBuild, deferred: list) -> None:
         """The build that just succeeded, and the pages it deferred (including those deferred before)."""

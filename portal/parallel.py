@@ -52,7 +52,7 @@ def _render_one(environments, page):
 def render_all(environments, todo: list, minimum: int, workers: int = WORKERS, advance=lambda count: None) -> list:
     """Each page's bytes (or its ContentError), in order; on forked processes when there are many."""
     global _PAGES_TO_RENDER
-    if len(todo) < minimum or workers < 2:
+    if not todo or len(todo) < minimum or workers < 2:
         results = []
         for page in todo:
             results.append(_render_one(environments, page))

@@ -177,7 +177,8 @@ class Builder:
             # the same names as the last write from this process: a page whose bytes object is the one
             # written then is unchanged (bytes are immutable), so only the others need comparing
             only = {name for name, data in files.items() if kept[name] is not data}
-        current = output.digests(files) if only is None else None  # once, for the comparison and the record
+        known = self.incremental.page_bytes  # the pages rendered here were digested then
+        current = output.digests(files, known) if only is None else None  # once, for the comparison and the record
         if written and written["site"] == site and site_dir.is_dir():
             changed = output.update_site(files, site_dir, written["files"], only, current)
             digests = written["files"]
@@ -188,7 +189,7 @@ class Builder:
             digests = current if current is not None else output.digests(files)
             self._written_objects = {site: dict(files)}
         else:
-            digests.update(output.digests({name: files[name] for name in only}))
+            digests.update(output.digests({name: files[name] for name in only}, known))
             if kept is not None:
                 kept.update({name: files[name] for name in only})
         self.cache.written = {"site": site, "files": digests}
@@ -308,8 +309,9 @@ class Builder:
         jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
         jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
                      for lang in LANGS for d in site.documents})
+        pages_in = {page: output.content(files[page]) for page in jobs.values()}  # kept pages are read now
         with self.progress.stage("PDFs", len(jobs), "PDF") as stage:
-            return pdf.render_pdfs(jobs, files, self.pdf_cache_dir, advance=stage.advance)
+            return pdf.render_pdfs(jobs, {**files, **pages_in}, self.pdf_cache_dir, advance=stage.advance)
 
 
 def check_alternates(all_pages, files: dict[str, bytes]) -> None:

@@ -43,7 +43,12 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     title, tagline, site_record = _site(raw, errors)
     terms = part("terms", (), lambda: glossary_terms(raw, errors))
     links = term_links(terms, glossary_href, term_title)
-    render_with = render_body or (lambda lang, source, lk: renderers[lang].render(source.text, source.shown, lk))
+    def render_with(lang: str, source, lang_links):
+        if render_body is not None:
+            return render_body(lang, source, lang_links)
+        if source.text == "" and source.error:  # unreadable (bad UTF-8, too large, …)
+            return None, [source.error]
+        return renderers[lang].render(source.text, source.shown, lang_links)
 
     def render(lang: str, source):
         return render_with(lang, source, links[lang])
@@ -180,10 +185,7 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
     for lang in LANGS:
         if lang not in bodies:
             continue
-        if bodies[lang].text == "" and bodies[lang].error:
-            errors.extend([bodies[lang].error])  # unreadable (bad UTF-8, too large, …)
-            continue
-        body, problems = render(lang, bodies[lang])
+        body, problems = render(lang, bodies[lang])  # an unreadable file's problem is its error
         errors.extend(problems)
         if body is not None:
             document.bodies[lang] = body

@@ -182,3 +182,32 @@ def test_a_glossary_edit_validates_no_value_again_and_a_value_or_indicator_edit_
          "unit: {zh: 亿元, en: CNY 100 million}")
     fresh = Builder(project, search_index=False, parallel_min=10**9).generate().files
     assert builder.generate().files == fresh
+
+
+def test_the_cache_keeps_pages_by_digest_and_a_new_process_reads_only_what_it_needs(project, tmp_path):
+    """Pages are not duplicated into the cache: a new process keeps the pages of the site it wrote (as
+    they are there), renders again one that went missing, and writes the same site as a clean build."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = build(project, site, search_index=False, cache_dir=cache)
+    assert b"<!doctype html>" not in (cache / "build-cache.pickle").read_bytes()
+    (site / "en/glossary/index.html").unlink()
+    again = build(project, site, search_index=False, cache_dir=cache)
+    assert again.rendered == ["/en/glossary/"]
+    assert again.files == first.files and tree(site) == first.files
+    (site / "zh/glossary/index.html").write_text("changed by hand")
+    third = build(project, site, search_index=False, cache_dir=cache)
+    assert third.rendered == ["/zh/glossary/"] and third.files == first.files and tree(site) == first.files
+
+
+@pytest.mark.parametrize("parallel_min", [0, 10**9])
+def test_an_unreadable_body_is_never_cached_as_an_empty_one(project, parallel_min):
+    builder = Builder(project, search_index=False, parallel_min=parallel_min)
+    builder.generate()
+    zh = project.content / "documents/plenary-demo/zh.md"
+    good = zh.read_bytes()
+    zh.write_bytes(good + b"\n\xff\xfe broken\n")
+    for _ in range(2):  # and not forgotten by the next rebuild either
+        with pytest.raises(ContentErrors, match="not valid UTF-8"):
+            builder.generate()
+    zh.write_bytes(good)
+    assert builder.generate().files == Builder(project, search_index=False).generate().files
