@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import fnmatch
+import gc
 import hashlib
 import os
 import pickle
@@ -72,6 +73,8 @@ class BuildCache:
 
     @classmethod
     def load(cls, folder: Path, engine: str) -> "BuildCache":
+        enabled = gc.isenabled()
+        gc.disable()  # the cyclic collector would walk the objects being unpickled again and again (half the time)
         try:
             with (folder / cls.FILE).open("rb") as handle:
                 stored_engine, cache = pickle.load(handle)
@@ -80,6 +83,9 @@ class BuildCache:
                 return cache
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
             pass  # no cache, or one from another engine version: build from scratch
+        finally:
+            if enabled:
+                gc.enable()
         return cls()
 
     def save(self, folder: Path, engine: str) -> None:

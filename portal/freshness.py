@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ContentError, ContentErrors, SourceRef
-from .loading import Record, load_yaml
+from .loading import Record, load_yaml, read_text
 from .markup import Renderer
 from .model import BlockState, Body, TranslationState
 from .output import write_atomic
@@ -61,7 +62,55 @@ def read_confirmed(path: Path, shown: Path, doc_id: str, parsed: dict | None = N
     return entries
 
 
+# One entry as write_confirmed() writes it (yaml.safe_dump); the text plain or in single quotes.
+_ENTRY = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*):\n  hash: ([0-9a-f]+)\n  confirmed: '(\d{4}-\d{2}-\d{2})'\n"
+                    r"  text: ([^\n]*)\n")
+_PLAIN_UNSAFE = re.compile(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: |\s#|[:\s]$|\t")
+_RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+
+
+def _plain(value: str) -> bool:
+    """Whether YAML reads `value`, written bare on one line, as exactly this text."""
+    return bool(value) and not _PLAIN_UNSAFE.search(value) and \
+        _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR
+
+
+def _fast_confirmed(text: str) -> dict[str, Confirmed] | None:
+    """The entries of a file exactly as the tool writes it, read without the YAML machinery (the slow
+    part of a cold build: one such file per document); None for anything else, which goes to YAML."""
+    if yaml.reader.Reader.NON_PRINTABLE.search(text) or any(c in text for c in "\x85\u2028\u2029\ufeff"):
+        return None
+    position = 0
+    while text.startswith("#", position):  # the header
+        end = text.find("\n", position)
+        if end < 0:
+            return None
+        position = end + 1
+    entries: dict[str, Confirmed] = {}
+    while position < len(text):
+        match = _ENTRY.match(text, position)
+        if match is None:
+            return None
+        anchor, digest, date, value = match.groups()
+        if anchor in entries or not _plain(anchor) or not _plain(digest):
+            return None
+        if value.startswith("'"):
+            inner = value[1:-1]
+            if len(value) < 2 or not value.endswith("'") or "'" in inner.replace("''", ""):
+                return None
+            value = inner.replace("''", "'")
+        elif not _plain(value):
+            return None
+        entries[anchor] = Confirmed(digest, date, value)
+        position = match.end()
+    return entries
+
+
 def _parse_confirmed(path: Path, shown: Path, doc_id: str) -> dict[str, Confirmed]:
+    fast = _fast_confirmed(read_text(path, shown))
+    if fast is not None:
+        return fast
     data = load_yaml(path, shown)
     if data is None:
         return {}

@@ -231,7 +231,7 @@ class Incremental:
         if size != cached[2]:  # gone or changed by hand: rendered and written again
             del written["files"][path]
             return None
-        return output.Stored(Path(target), cached[1])
+        return output.Stored(target, cached[1])
 
     def remember(self, last: LastBuild, deferred: list) -> None:
         """The build that just succeeded, and the pages it deferred (including those deferred before)."""

@@ -14,12 +14,13 @@ class Stored:
 
     __slots__ = ("path", "digest")
 
-    def __init__(self, path: Path, digest: str) -> None:
+    def __init__(self, path: str, digest: str) -> None:
         self.path, self.digest = path, digest
 
     def read(self) -> bytes:
         try:
-            data = self.path.read_bytes()
+            with open(self.path, "rb") as handle:
+                data = handle.read()
         except OSError:
             data = None
         if data is None or hashlib.sha1(data).hexdigest() != self.digest:

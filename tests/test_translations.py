@@ -333,3 +333,39 @@ def test_commands_fail_cleanly_on_what_they_cannot_read(content, tmp_path):
     unknown = cli(content, "translations", "export", "no-such-document")
     assert unknown.returncode == 1 and "no document 'no-such-document'" in unknown.stderr
     assert "Traceback" not in missing.stderr + unknown.stderr
+
+
+TRICKY = ["普通的一句话。", "yes", "No", "null", "~", "123", "0x1f", "1.5", ".inf", "2026-01-01", "a: b", "a:b", "x #y",
+          "#x", "- item", "-item", "? q", "'quoted'", "it's", "\"double\"", " lead", "trail ", "", "tab\there",
+          "| 1 | 表 |", "[list]", "{map}", "&anchor", "*alias", "!tag", "%pct", "@at", "`tick`", "中文：冒号", "x:",
+          "‘弯引号’", "line\nbreak", "two  spaces", "end'", "> folded", "https://example.org/a#b", "！感叹"]
+
+
+@pytest.mark.parametrize("anchor", ["p1", "s1-2", "annex-1-r3", "yes", "true", "null", "on", "e1", "x.y"])
+def test_sources_files_read_fast_exactly_as_yaml_reads_them(tmp_path, anchor):
+    """en.sources.yaml as the tool writes it is read without the YAML machinery: whatever it reads,
+    it reads as YAML does, and anything else goes to YAML."""
+    from portal import freshness
+    from portal.loading import load_yaml
+    entries = {f"{anchor}{n or ''}": freshness.Confirmed(freshness.block_hash(text or "x"), "2026-11-28", text)
+               for n, text in enumerate(TRICKY)}
+    entries["digits"] = freshness.Confirmed("1234567890123456", "2026-11-28", "数字哈希")
+    path = tmp_path / "en.sources.yaml"
+    freshness.write_confirmed(path, entries, list(entries))
+    text = path.read_text(encoding="utf-8")
+    data = load_yaml(path, path) or {}
+    as_yaml = {str(k): (v["hash"], v["confirmed"], v["text"]) for k, v in data.items()}
+    fast = freshness._fast_confirmed(text)
+    if fast is not None:
+        assert {k: (c.hash, c.date, c.text) for k, c in fast.items()} == as_yaml
+    # file by file: each entry alone is read fast or falls back, never read differently
+    read_fast = 0
+    for key, entry in entries.items():
+        freshness.write_confirmed(path, {key: entry}, [key])
+        data = load_yaml(path, path) or {}
+        one = freshness._fast_confirmed(path.read_text(encoding="utf-8"))
+        if one is not None:
+            read_fast += 1
+            assert {k: (c.hash, c.date, c.text) for k, c in one.items()} == \
+                {str(k): (v["hash"], v["confirmed"], v["text"]) for k, v in data.items()}, (key, entry.text)
+    assert read_fast >= len(TRICKY) // 2  # the fast path is not simply always declined
