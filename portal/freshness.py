@@ -72,7 +72,10 @@ _STR = "tag:yaml.org,2002:str"
 
 def _plain(value: str) -> bool:
     """Whether YAML reads `value`, written bare on one line, as exactly this text."""
-    return bool(value) and not _PLAIN_UNSAFE.search(value) and \
+    if not value or _PLAIN_UNSAFE.search(value):
+        return False
+    # YAML tries to read a bare value as a number, date, true/false or null only by its first character
+    return value[0] not in _RESOLVER.yaml_implicit_resolvers or \
         _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR
 
 
