@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from .compare import matrix
-from .model import Conflict, Indicator, Site, Value
+from .model import LANGS, Conflict, Indicator, Site, Value
 from .routing import url_for
 
 CSV_COLUMNS = ("id", "indicator", "indicator_name", "unit", "document", "document_title", "layer", "kind",
@@ -140,3 +140,16 @@ def sitemap(urls: list[str], base_url: str) -> bytes:
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
+
+
+def data_files(site: Site, urls: list[str], base_url: str) -> dict[str, bytes]:
+    """portal.json, the values as CSV (all, and per indicator), each indicator as JSON, the sitemap of `urls`."""
+    files = {"data/portal.json": portal_json(site)}
+    for lang in LANGS:
+        files[f"data/values.{lang}.csv"] = values_csv(site, lang, base_url)
+        for indicator in site.indicators:
+            files[f"data/indicators/{indicator.id}.{lang}.csv"] = values_csv(site, lang, base_url, indicator.id)
+    for indicator in site.indicators:
+        files[f"data/indicators/{indicator.id}.json"] = indicator_json(site, indicator)
+    files["sitemap.xml"] = sitemap(urls, base_url)
+    return files

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import loading, output, routing, translation
+from . import freshness, loading, output, routing, translation
 from .cache import BuildCache, Fingerprints
 from .errors import ContentError, ContentErrors
 from .model import LANGS, Site
@@ -66,6 +66,7 @@ class Incremental:
         # pages rendered by this process: output path -> (bytes, sha1). The cache keeps only (key, sha1,
         # size) per page: a page kept from another process is read from the site it was written to.
         self.page_bytes: dict[str, tuple[bytes, str]] = {}
+        self._written_objects: dict[str, dict[str, bytes]] = {}  # site folder -> the bytes objects last written
 
     def validated_parts(self, hashes: dict[str, str]):
         """reuse(part, extra, compute, clean) for validate(): the part's last result while the files it
@@ -232,6 +233,50 @@ class Incremental:
             del written["files"][path]
             return None
         return output.Stored(target, cached[1])
+
+    def write_site(self, files: dict[str, bytes], site_dir: Path, only: set[str] | None = None) -> list[str]:
+        """Write the files to site_dir; returns the names written or removed. When the last write went to
+        site_dir, only the files whose bytes changed are rewritten (each atomically; `only` limits the
+        comparison to the files a quick update touched); else a fresh folder is swapped in."""
+        site, written = str(site_dir.resolve()), self.cache.written
+        kept = self._written_objects.get(site)
+        if only is None and kept is not None and kept.keys() == files.keys():
+            # the same names as the last write from this process: a page whose bytes object is the one
+            # written then is unchanged (bytes are immutable), so only the others need comparing
+            only = {name for name, data in files.items() if kept[name] is not data}
+        known = self.page_bytes  # the pages rendered here were digested then
+        current = output.digests(files, known) if only is None else None  # once, for the comparison and the record
+        if written and written["site"] == site and site_dir.is_dir():
+            changed = output.update_site(files, site_dir, written["files"], only, current)
+            digests = written["files"]
+        else:
+            output.replace_site(files, site_dir)
+            changed, digests, only = sorted(files), {}, None
+        if only is None:
+            digests = current if current is not None else output.digests(files)
+            self._written_objects = {site: dict(files)}
+        else:
+            digests.update(output.digests({name: files[name] for name in only}, known))
+            if kept is not None:
+                kept.update({name: files[name] for name in only})
+        self.cache.written = {"site": site, "files": digests}
+        return changed
+
+    def translation_states(self, site: Site, hashes: dict[str, str], content: Path) -> dict:
+        """Each document's translation state (current, outdated, missing blocks), kept (in the cache, for
+        the next process too) while its zh.md, en.md and en.sources.yaml stay the same."""
+        states = {}
+        for document in site.documents:
+            prefix = f"content/documents/{document.id}/"
+            key = tuple(hashes.get(prefix + name) for name in ("zh.md", "en.md", freshness.SOURCES))
+            cached = self.cache.states.get(document.id)
+            if cached is None or cached[0] != key:
+                cached = (key, freshness.translation_state(document.id, document.bodies["zh"], document.bodies["en"],
+                                                           content / "documents" / document.id,
+                                                           document.src.path.parent, self.cache.parsed, key[2]))
+                self.cache.states[document.id] = cached
+            states[document.id] = cached[1]
+        return states
 
     def remember(self, last: LastBuild, deferred: list) -> None:
         """The build that just succeeded, and the pages it deferred (including those deferred before)."""

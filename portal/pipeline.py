@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datasets, freshness, i18n, loading, output, pages, pdf, rendering, routing, search, validation
+from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
 from .cache import BuildCache, engine_digest, fingerprint, hash_inputs
 from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .incremental import Incremental, LastBuild, PageKeys, touched_by
@@ -98,7 +98,6 @@ class Builder:
         self._renderers: tuple | None = None  # (their labels, a Renderer per language)
         self._hashes: dict[str, str] = {}  # the inputs of the last build
         self._rendered = False  # whether any build of this process rendered a page
-        self._written_objects: dict[str, dict[str, bytes]] = {}  # site folder -> the bytes objects last written
         self._po: dict = {}  # catalogs read and compiled, by file and digest (a template edit reads none again)
         self._compiled = rendering.CompiledTemplates()  # templates compiled in this process, by source checksum
 
@@ -127,7 +126,7 @@ class Builder:
         kept = None if quick or self.pdfs else self.incremental.unchanged_site(hashes)
         site, changed = quick or (kept or self.load_site(translations, hashes), None)
         # assemble
-        states = self.translation_states(site, hashes)
+        states = self.incremental.translation_states(site, hashes, self.project.content)
         all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root), states)
         if not quick:
             collisions = routing.check_collisions(all_pages)
@@ -168,32 +167,9 @@ class Builder:
         return self.incremental.render_deferred(stop)
 
     def write(self, files: dict[str, bytes], site_dir: Path, only: set[str] | None = None) -> list[str]:
-        """Write the files to site_dir; returns the names written or removed. When the last write went to
-        site_dir, only the files whose bytes changed are rewritten (each atomically; `only` limits the
-        comparison to the files a quick update touched); else a fresh folder is swapped in."""
-        site, written = str(site_dir.resolve()), self.cache.written
-        kept = self._written_objects.get(site)
-        if only is None and kept is not None and kept.keys() == files.keys():
-            # the same names as the last write from this process: a page whose bytes object is the one
-            # written then is unchanged (bytes are immutable), so only the others need comparing
-            only = {name for name, data in files.items() if kept[name] is not data}
-        known = self.incremental.page_bytes  # the pages rendered here were digested then
-        current = output.digests(files, known) if only is None else None  # once, for the comparison and the record
-        if written and written["site"] == site and site_dir.is_dir():
-            changed = output.update_site(files, site_dir, written["files"], only, current)
-            digests = written["files"]
-        else:
-            output.replace_site(files, site_dir)
-            changed, digests, only = sorted(files), {}, None
-        if only is None:
-            digests = current if current is not None else output.digests(files)
-            self._written_objects = {site: dict(files)}
-        else:
-            digests.update(output.digests({name: files[name] for name in only}, known))
-            if kept is not None:
-                kept.update({name: files[name] for name in only})
-        self.cache.written = {"site": site, "files": digests}
-        return changed
+        """Write the files to site_dir (only what changed, see Incremental.write_site); returns the names
+        written or removed."""
+        return self.incremental.write_site(files, site_dir, only)
 
     def save_cache(self) -> None:
         """Keep the cache for the next build; not written again when this process rendered nothing and
@@ -247,22 +223,6 @@ class Builder:
         files.update(self._assets[2])
         return self._assets[1]
 
-    def translation_states(self, site: Site, hashes: dict[str, str]) -> dict[str, TranslationState]:
-        """Each document's translation state (current, outdated, missing blocks), kept (in the cache, for
-        the next process too) while its zh.md, en.md and en.sources.yaml stay the same."""
-        states = {}
-        for document in site.documents:
-            prefix = f"content/documents/{document.id}/"
-            key = tuple(hashes.get(prefix + name) for name in ("zh.md", "en.md", freshness.SOURCES))
-            cached = self.cache.states.get(document.id)
-            if cached is None or cached[0] != key:
-                cached = (key, freshness.translation_state(document.id, document.bodies["zh"], document.bodies["en"],
-                                                           self.project.content / "documents" / document.id,
-                                                           document.src.path.parent, self.cache.parsed, key[2]))
-                self.cache.states[document.id] = cached
-            states[document.id] = cached[1]
-        return states
-
     def environments(self, hashes: dict[str, str], translations: dict, site: Site, assets: dict) -> dict:
         """Jinja environments, kept while templates and catalogs stay the same (compiled templates are
         reused); the site and asset names are refreshed on every build."""
@@ -279,16 +239,8 @@ class Builder:
     def data_files(self, site: Site, all_pages, key: str) -> dict[str, bytes]:
         """portal.json, the CSVs and the sitemap, rebuilt only when data or documents changed."""
         if key not in self.cache.data:
-            files = {"data/portal.json": datasets.portal_json(site)}
-            for lang in LANGS:
-                files[f"data/values.{lang}.csv"] = datasets.values_csv(site, lang, BASE_URL)
-                for indicator in site.indicators:
-                    files[f"data/indicators/{indicator.id}.{lang}.csv"] = datasets.values_csv(
-                        site, lang, BASE_URL, indicator.id)
-            for indicator in site.indicators:
-                files[f"data/indicators/{indicator.id}.json"] = datasets.indicator_json(site, indicator)
-            files["sitemap.xml"] = datasets.sitemap([p.url for p in all_pages if p.kind != "not-found"], BASE_URL)
-            self.cache.data = {key: files}
+            self.cache.data = {key: datasets.data_files(site, [p.url for p in all_pages if p.kind != "not-found"],
+                                                        BASE_URL)}
         return self.cache.data[key]
 
     def search_files(self, site: Site, translations: dict) -> dict[str, bytes]:
