@@ -41,6 +41,7 @@ class SiteApp:
         self.patch_url = f"/__live/patch.{hashlib.sha1(self.patch_script).hexdigest()[:10]}.js"
         self.error: str | None = None
         self.recent: tuple[str, ...] = ()  # the HTML pages served last (output paths), oldest first
+        self.open: dict = {}  # live-reload connection -> the page (output path) it is open on
         self.page_served_at = 0.0  # time.monotonic() of the last HTML page served
 
     def remember(self, target: Path) -> None:
@@ -49,6 +50,21 @@ class SiteApp:
         # a new tuple, not a changed one: the rebuild thread reads it while this one serves
         self.recent = (*(r for r in self.recent if r != name), name)[-RECENT_PAGES:]
         self.page_served_at = time.monotonic()
+
+    def pages_first(self) -> set[str] | None:
+        """The pages to render before a reload: those open in a browser now (each connected to the live
+        reload), else the pages served last; None before any was served."""
+        return set(self.open.values()) or set(self.recent) or None
+
+    def opened(self, connection, url: str) -> None:
+        """A page's live-reload script connected: it is open on `url` until the connection closes."""
+        target = self.resolve(urlsplit(url).path)
+        if target is not None and target.suffix == ".html":
+            # a new dict, not a changed one: the rebuild thread reads it while this one serves
+            self.open = {**self.open, connection: target.relative_to(self.site_dir).as_posix()}
+
+    def closed(self, connection) -> None:
+        self.open = {c: page for c, page in self.open.items() if c is not connection}
 
     def settle(self, since: float, stop=lambda: False, fetch: float = 1.0, load: float = 0.2) -> None:
         """After a reload: wait until a browser has fetched a page (at most `fetch` seconds; not at all when
@@ -175,6 +191,30 @@ def guard_live_reload(hosts: set[str]) -> None:
     LiveReloadJSHandler.prepare = prepare_script
 
 
+def track_open_pages(app: SiteApp) -> None:
+    """Tell `app` which page each live-reload connection is open on (livereload.js says so in its
+    'info' message) and when it closes, so that a rebuild renders exactly the open pages first."""
+    import json
+
+    from livereload.handlers import LiveReloadHandler
+    handle, close = LiveReloadHandler.on_message, LiveReloadHandler.on_close
+
+    def on_message(handler, message) -> None:
+        handle(handler, message)
+        try:
+            data = json.loads(message)
+        except ValueError:
+            return
+        if isinstance(data, dict) and data.get("command") == "info" and isinstance(data.get("url"), str):
+            app.opened(handler, data["url"])
+
+    def on_close(handler) -> None:
+        close(handler)
+        app.closed(handler)
+
+    LiveReloadHandler.on_message, LiveReloadHandler.on_close = on_message, on_close
+
+
 class Preview:
     """Keeps the builder and the current error between rebuilds."""
 
@@ -186,12 +226,12 @@ class Preview:
         self.say = say
 
     def rebuild(self) -> bool:
-        """Build and write what changed. After the first build only the pages open in a browser (those
-        served last) are rendered now, or if none is, all but the print edition; the rest is left for
-        finish()."""
+        """Build and write what changed. After the first build only the pages open in a browser (see
+        SiteApp.pages_first) are rendered now, or if none is, all but the print edition; the rest is left
+        for finish()."""
         started = time.perf_counter()
         try:
-            generated = self.builder.generate(defer=("print",), first=set(self.app.recent) or None) \
+            generated = self.builder.generate(defer=("print",), first=self.app.pages_first()) \
                 if self.built else self.builder.generate()
         except ContentErrors as errors:
             self.app.error = str(errors)
@@ -269,6 +309,7 @@ def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = F
     site_dir.mkdir(parents=True, exist_ok=True)
     hosts = allowed_hosts(host, port)
     guard_live_reload(hosts)
+    track_open_pages(app)
     loop = IOLoop.current()
     watch = watch_inputs(project, site_dir, preview,
                          reload=lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*"))

@@ -204,6 +204,20 @@ def test_what_cannot_be_patched_safely_is_reloaded(browser, preview):
     page.close()
 
 
+def test_the_pages_open_in_a_browser_are_rendered_before_the_reload_and_only_they(browser, preview):
+    content, base, process = preview
+    page = open_live(browser, base, "/zh/documents/plenary-demo/")  # served, then left for the glossary
+    page.goto(base + "/zh/glossary/")
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol >= 7", timeout=10000)
+    time.sleep(0.3)  # the first page's connection closed
+    edit(content / "glossary.yaml", "产业升级振兴、", "产业升级振兴（改）、")
+    page.wait_for_function("() => document.body.innerText.includes('产业升级振兴（改）')", timeout=15000)
+    page.close()
+    process.terminate()
+    log = process.communicate(timeout=10)[0]
+    assert re.search(r"rebuilt 1 page\(s\) \[/zh/glossary/\], \d+ more after the reload", log), log[-2000:]
+
+
 def test_preview_serves_only_the_site_folder(preview):
     _content, base, _process = preview
     import urllib.error

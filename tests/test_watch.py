@@ -85,3 +85,23 @@ def test_after_a_reload_deferred_work_waits_for_the_open_page_and_never_for_none
     app.settle(since, fetch=WAIT, load=0)
     assert app.page_served_at >= since
     app.settle(time.monotonic(), stop=lambda: True, fetch=WAIT, load=WAIT)  # a save is waiting: no wait
+
+
+def test_the_pages_rendered_first_are_those_open_else_those_served_last(tmp_path):
+    for page in ("zh/a", "zh/b", "en/a"):
+        (tmp_path / page).mkdir(parents=True)
+        (tmp_path / page / "index.html").write_text("<!doctype html><title>x</title>")
+    app = SiteApp(tmp_path)
+    assert app.pages_first() is None
+    app.remember(tmp_path / "zh/a/index.html")
+    app.remember(tmp_path / "zh/b/index.html")
+    assert app.pages_first() == {"zh/a/index.html", "zh/b/index.html"}
+    one, two = object(), object()
+    app.opened(one, "http://127.0.0.1:8000/en/a/#s1")
+    app.opened(two, "http://127.0.0.1:8000/zh/b/?hl=x")
+    app.opened(object(), "http://127.0.0.1:8000/no/such/page/")  # not a page of the site: not counted
+    assert app.pages_first() == {"en/a/index.html", "zh/b/index.html"}
+    app.closed(two)
+    assert app.pages_first() == {"en/a/index.html"}
+    app.closed(one)
+    assert app.pages_first() == {"zh/a/index.html", "zh/b/index.html"}  # none open: the pages served last
