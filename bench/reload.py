@@ -104,9 +104,11 @@ def main() -> None:
         for kind, times in results.items():
             line = {"edit": kind, "median_ms": round(statistics.median(times)), "times_ms": [round(t) for t in times],
                     "patched": ways[kind].count("patched"), "reloaded": ways[kind].count("reloaded")}
-            if phases[kind]:
-                line["reloads_median_to_reload_html_load_ms"] = [
-                    round(statistics.median(p[i] for p in phases[kind])) for i in range(3)]
+            for way, label in (("reloaded", "reloads_median_to_reload_html_load_ms"),
+                               ("patched", "patches_median_to_message_fetch_parse_patch_frame_ms")):
+                splits = [split for w, split in phases[kind] if w == way]
+                if splits:
+                    line[label] = [round(statistics.median(p[i] for p in splits)) for i in range(len(splits[0]))]
             print(json.dumps(line))
         print(json.dumps({"rebuilds_ms": rebuilds}))
 
@@ -134,11 +136,13 @@ class ServerLog:
 # Armed before a save: the first change of the open page after it (the live patch) is timed at the
 # next frame, once its layout is done; a navigation (a full reload) drops these and is timed by its
 # navigation timing instead.
-ARM = """() => { window.__armed = true; window.__shown = 0;
+ARM = """() => { window.__armed = true; window.__shown = 0; performance.clearMarks();
   const observer = new MutationObserver(() => { observer.disconnect();
     requestAnimationFrame(() => { document.body.offsetHeight; window.__shown = performance.timeOrigin + performance.now(); }); });
   observer.observe(document.documentElement, {subtree: true, childList: true, characterData: true, attributes: true}); }"""
 STATE = "() => [window.__armed === true, window.__shown || 0]"
+MARKS = """() => Object.fromEntries(performance.getEntriesByType('mark').filter(m => m.name.startsWith('livepatch:'))
+                                   .map(m => [m.name, performance.timeOrigin + m.startTime]))"""
 
 
 def shown(page, saved: float, timeout: float = 30) -> tuple[str, float, tuple]:
@@ -152,7 +156,12 @@ def shown(page, saved: float, timeout: float = 30) -> tuple[str, float, tuple]:
         except Error:  # the page is navigating
             armed, at = False, 0
         if armed and at:
-            return "patched", at, ()
+            marks = page.evaluate(MARKS)  # the live patch's steps: start, fetched, parsed, patched
+            steps = [marks[k] for k in ("livepatch:start", "livepatch:fetched", "livepatch:parsed", "livepatch:patched")
+                     if k in marks]
+            split = (steps[0] - saved, *(b - a for a, b in zip(steps, steps[1:])), at - steps[-1]) \
+                if len(steps) == 4 else ()
+            return "patched", at, split
         if not armed:
             page.wait_for_load_state("load")
             started, html, loaded = page.evaluate(TIMING)
@@ -186,7 +195,7 @@ def measure(project: Path, base: str, rounds: int, sync_playwright, idle, patch:
                 results[kind].append(at - saved)
                 ways[kind].append(way)
                 if split:
-                    phases[kind].append(split)
+                    phases[kind].append((way, split))
                 marker = "改" * n if kind != "template" else f'data-edit="{n}"'
                 if marker not in page.content():
                     raise SystemExit(f"{kind}: the page does not show the edit of round {n}")

@@ -45,10 +45,9 @@ class PageKeys:
 
 
 # The files each reusable part of the validation reads (with the ids of what it refers to, passed
-# by validate()): a glossary edit validates no value or indicator again.
+# by validate()): a glossary edit validates no indicator again (nor any value: see Incremental.values).
 PART_INPUTS = {"terms": ("content/glossary.yaml",),
-               "indicators": ("content/indicators/", "content/categories.yaml"),
-               "values": ("content/values/", "content/indicators/", "content/categories.yaml", "content/documents/")}
+               "indicators": ("content/indicators/", "content/categories.yaml")}
 
 
 class Incremental:
@@ -63,6 +62,7 @@ class Incremental:
         self._render_body = None
         self._check = None
         self._parts: dict[str, tuple] = {}  # part of the validation -> (its inputs' key, its result)
+        self.values: dict = {}  # each value record's check, kept by validate() (see validation._kept_values)
         # pages rendered by this process: output path -> (bytes, sha1). The cache keeps only (key, sha1,
         # size) per page: a page kept from another process is read from the site it was written to.
         self.page_bytes: dict[str, tuple[bytes, str]] = {}

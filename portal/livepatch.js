@@ -71,14 +71,20 @@
     for (let i = start; i < endA; i++) live.insertBefore(document.importNode(a[i], true), next);
   }
 
+  // Each step is marked on the page's performance timeline (livepatch:…), for bench/reload.py
   async function update() {
+    performance.mark("livepatch:start");
     const response = await fetch(location.href, { cache: "no-store", credentials: "same-origin" });
     if (!response.ok) throw new Unsafe(`HTTP ${response.status}`);
-    const fresh = new DOMParser().parseFromString(await response.text(), "text/html").documentElement;
+    const text = await response.text();
+    performance.mark("livepatch:fetched");
+    const fresh = new DOMParser().parseFromString(text, "text/html").documentElement;
+    performance.mark("livepatch:parsed");
     if (!sameHead(served, fresh)) throw new Unsafe("head changed");
     const structural = !served.querySelector('script[data-live="reload"]');
     patch(served.querySelector("body"), fresh.querySelector("body"), document.body, structural);
     served = fresh;
+    performance.mark("livepatch:patched");
   }
 
   class LiveReloadPluginPatch {

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from .errors import SourceRef
@@ -49,10 +50,15 @@ class Body:
     edits: tuple[tuple[str, str, str], ...] = ()  # editorial marks: (anchor, edition's text, source's reading)
 
     def block(self, anchor: str) -> Block | None:
+        return self._by_anchor.get(anchor)
+
+    @cached_property
+    def _by_anchor(self) -> dict[str, Block]:
+        """The first block of each anchor (values, goals and terms look their paragraphs up by anchor)."""
+        index: dict[str, Block] = {}
         for block in self.blocks:
-            if block.anchor == anchor:
-                return block
-        return None
+            index.setdefault(block.anchor, block)
+        return index
 
 
 @dataclass(frozen=True)

@@ -212,7 +212,7 @@ class Builder:
         render = self.incremental.body_renderer(raw, renderers, links, labels)
         check = self.incremental.translation_checker()
         return validation.validate(raw, renderers, glossary_href, titles, render_body=render, check_translation=check,
-                                   reuse=reuse)
+                                   reuse=reuse, records=self.incremental.values)
 
     def assets(self, hashes: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
         """The fingerprinted names of the static files, which are added to `files` (read again only when

@@ -26,11 +26,13 @@ INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition",
 
 
 def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Callable[[str], str],
-             term_title: dict[str, str], render_body=None, check_translation=None, reuse=None) -> Site:
+             term_title: dict[str, str], render_body=None, check_translation=None, reuse=None,
+             records: dict | None = None) -> Site:
     """Turn raw content into a Site, or raise ContentErrors with every problem found.
 
     `reuse(part, extra, compute, clean)` may return a part's result from an earlier run whose inputs
-    were the same (see incremental.validated_parts); `extra` are the ids the part refers to."""
+    were the same (see incremental.validated_parts); `extra` are the ids the part refers to. In
+    `records` (kept by the caller between runs) each value is kept with what it was checked against."""
     errors = Collector()
     errors.extend(raw.errors)
 
@@ -64,9 +66,9 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)
-    values = part("values", (sorted(docs), sorted(inds), sorted(declared.ids), sorted(raw.failed),
-                             sorted(raw.failed_documents)),
-                  lambda: [v for v in (_value(record, docs, inds, declared, errors) for record in raw.values) if v])
+    value_of = (lambda record: _value(record, docs, inds, declared, errors)) if records is None else \
+        _kept_values(records, docs, inds, declared, errors)
+    values = [v for v in (value_of(record) for record in raw.values) if v]
     conflicts = [c for c in (goalchecks.conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]
     themes = [t for t in (_theme(record, n, docs, inds, declared, errors) for n, record in enumerate(raw.themes)) if t]
@@ -302,6 +304,37 @@ def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator]
         return None
     return Value(value_id, indicator_id, document_id, kind, period, Localized(zh, en), number, comparator,
                  source, note, record.ref())
+
+
+def _kept_values(records: dict, docs: dict[str, Document], inds: dict[str, Indicator], declared: Declared,
+                 errors: Collector):
+    """_value() for one record, or the value it gave before when nothing it reads has changed: the
+    record itself (the same object while its file is unchanged), whether its document and indicator
+    are valid, the indicator's unit and the text of the cited paragraph. Only a value that raised no
+    problem is kept; `records` ends up holding the records of this run only."""
+    previous = dict(records)
+    records.clear()
+
+    def value_of(record: Record) -> Value | None:
+        ind_id, doc_id = record.get("indicator"), record.get("document")  # anything YAML holds, unchecked yet
+        indicator = inds.get(ind_id) if isinstance(ind_id, str) else None
+        document = docs.get(doc_id) if isinstance(doc_id, str) else None
+        source = record.get("source")
+        anchor = source.get("anchor") if isinstance(source, dict) else None
+        block = document.bodies["zh"].block(anchor) if document is not None and isinstance(anchor, str) else None
+        key = (indicator is not None and (indicator.unit.zh, indicator.unit.en), document is not None,
+               block.text if block is not None else None)
+        kept = previous.get(id(record))
+        if kept is not None and kept[0] is record and kept[1] == key:
+            records[id(record)] = kept
+            return kept[2]
+        before = (len(errors.errors), errors.suppressed)
+        value = _value(record, docs, inds, declared, errors)
+        if (len(errors.errors), errors.suppressed) == before:
+            records[id(record)] = (record, key, value)  # the record is held: its id is not reused meanwhile
+        return value
+
+    return value_of
 
 
 def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number, comparator, indicator) -> str | None:

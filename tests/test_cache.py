@@ -211,3 +211,22 @@ def test_an_unreadable_body_is_never_cached_as_an_empty_one(project, parallel_mi
             builder.generate()
     zh.write_bytes(good)
     assert builder.generate().files == Builder(project, search_index=False).generate().files
+
+
+def test_a_value_is_checked_again_when_what_it_cites_changes_and_odd_input_is_still_an_error(project):
+    """Values are kept record by record with what they were checked against: the cited paragraph's
+    text changing makes its quote be checked again; an id written as a list is reported, not a crash."""
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    zh, glossary = project.content / "documents/plenary-demo/zh.md", project.content / "glossary.yaml"
+    # with a YAML edit, so that the whole content is validated (not the quick path of a document edit)
+    edit(zh, "地区生产总值迈上", "地区生产总值跃上")
+    edit(glossary, "产业升级振兴、", "产业升级振兴（改）、")
+    with pytest.raises(ContentErrors, match=r"values/plenary-demo\.yaml:\d+: value .*quote not found"):
+        builder.generate()
+    edit(zh, "地区生产总值跃上", "地区生产总值迈上")
+    edit(glossary, "产业升级振兴（改）、", "产业升级振兴、")
+    builder.generate()
+    edit(project.content / "values/plenary-demo.yaml", "indicator: gdp", "indicator: [gdp]")
+    with pytest.raises(ContentErrors, match="indicator"):
+        builder.generate()
