@@ -111,6 +111,37 @@ _LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _LineLoader.add_constructor("tag:yaml.org,2002:value", _construct_text)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+_SEQ_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+_SPECIAL_KEYS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+
+
+def _build(loader: _LineLoader, node):
+    """The value of a composed node, as the constructors above make it but without PyYAML's generic
+    construction machinery (a third of a file's parse time): text, Records and Items directly; other
+    scalars, and mappings with merge ('<<') or value ('=') keys, through the constructors."""
+    tag = node.tag
+    if tag == _STR_TAG:
+        return node.value
+    if tag == _MAP_TAG and not any(key.tag in _SPECIAL_KEYS for key, _ in node.value):
+        record = Record()
+        record.path, record.line, record.lines = loader.path, loader.line_of(node.start_mark), {}
+        for key_node, value_node in node.value:
+            key = _build(loader, key_node)
+            if key in record:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {quote(key)} (first on line {record.lines[key]})", key_node.start_mark)
+            record[key] = _build(loader, value_node)
+            record.lines[key] = loader.line_of(key_node.start_mark)
+        return record
+    if tag == _SEQ_TAG:
+        items = Items(_build(loader, child) for child in node.value)
+        items.lines = [loader.line_of(child.start_mark) for child in node.value]
+        return items
+    return loader.construct_object(node, deep=True)
+
+
 def display_path(path: Path, root: Path) -> Path:
     """A path as the editor knows it: relative to the project when possible."""
     try:
@@ -202,7 +233,8 @@ def load_yaml(path: Path, shown: Path):
         _screen(text)
         loader = _LineLoader(text)
         loader.path, loader.line_of = shown, line_of
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        return _build(loader, node) if node is not None else None
     except _Refused as refused:
         raise ContentError(SourceRef(shown, line_of(refused.mark)), refused.message, refused.hint,
                            blocking=True) from None
