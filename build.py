@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -122,4 +123,9 @@ def translations(args, project: Project) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Everything is written and closed by now. The objects of a large build (its cache: millions) are not
+    # freed one by one at exit, the operating system takes the process back at once (0.3 s at N=2000).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)

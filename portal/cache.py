@@ -66,6 +66,7 @@ class BuildCache:
         self.data: dict = {}
         self.catalogs: dict = {}
         self.states: dict = {}  # translation states by document id, with the digests of their inputs
+        self.site: tuple | None = None  # (digest of the content and catalogs, the Site validated from them)
         self.messages: dict = {}  # UI strings per template or engine file: (name, digest) -> [(line, msgid)]
         self.search: tuple | None = None
         self.written: dict | None = None  # what the last build wrote: {"site": folder, "files": {name: sha1}}

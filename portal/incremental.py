@@ -46,6 +46,7 @@ class PageKeys:
 
 # The files each reusable part of the validation reads (with the ids of what it refers to, passed
 # by validate()): a glossary edit validates no indicator again (nor any value: see Incremental.values).
+SITE_INPUTS = ("content/", "i18n/")  # what a validated site is made of (with the engine, which keys the cache)
 PART_INPUTS = {"terms": ("content/glossary.yaml",),
                "indicators": ("content/indicators/", "content/categories.yaml")}
 
@@ -145,11 +146,21 @@ class Incremental:
 
     def unchanged_site(self, hashes: dict[str, str]) -> Site | None:
         """The last site, when only templates or static files changed since it was validated: they are not
-        content (a template's UI strings are checked with the catalogs), so nothing needs validating again."""
+        content (a template's UI strings are checked with the catalogs), so nothing needs validating again.
+        In a new process, the site the cache was saved with, when the content and catalogs are the same."""
         changed = self.changed_files(hashes)
         if changed and all(k.startswith(("templates/", "static/")) for k in changed):
             return self.last.site
+        kept = self.cache.site
+        if self.last is None and kept is not None and kept[0] == Fingerprints(hashes)(SITE_INPUTS):
+            return kept[1]
         return None
+
+    def validated(self, hashes: dict[str, str], site: Site) -> None:
+        """Keep the site this build validated, for the next process (see unchanged_site)."""
+        key = Fingerprints(hashes)(SITE_INPUTS)
+        if self.cache.site is None or self.cache.site[0] != key or self.cache.site[1] is not site:
+            self.cache.site = (key, site)
 
     def quick_update(self, hashes: dict[str, str], content: Path) -> tuple[Site, list[str]] | None:
         """When only document texts (zh.md/en.md) changed since the last build: the last site with just

@@ -125,6 +125,7 @@ class Builder:
         quick = None if self.pdfs else self.incremental.quick_update(hashes, self.project.content)
         kept = None if quick or self.pdfs else self.incremental.unchanged_site(hashes)
         site, changed = quick or (kept or self.load_site(translations, hashes), None)
+        self.incremental.validated(hashes, site)
         # assemble
         states = self.incremental.translation_states(site, hashes, self.project.content)
         all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root), states)

@@ -230,3 +230,27 @@ def test_a_value_is_checked_again_when_what_it_cites_changes_and_odd_input_is_st
     edit(project.content / "values/plenary-demo.yaml", "indicator: gdp", "indicator: [gdp]")
     with pytest.raises(ContentErrors, match="indicator"):
         builder.generate()
+
+
+def test_a_new_process_reuses_the_validated_site_only_while_content_and_catalogs_are_unchanged(project, tmp_path,
+                                                                                                 monkeypatch):
+    from portal import validation
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = build(project, site, search_index=False, cache_dir=cache)
+    runs = []
+    original = validation.validate
+    monkeypatch.setattr(validation, "validate", lambda *a, **k: runs.append(1) or original(*a, **k))
+    again = build(project, site, search_index=False, cache_dir=cache)  # a new Builder: a new process's
+    assert runs == [] and again.files == first.files
+    edit(project.root / "templates/base.html", '<main id="main" tabindex="-1">', '<main id="main" tabindex="-1" class="x">')
+    build(project, site, search_index=False, cache_dir=cache)
+    assert runs == []  # a template is not content
+    for path, old, new in (("i18n/zh/LC_MESSAGES/messages.po", 'msgstr "术语表"', 'msgstr "词汇表"'),
+                           ("content/glossary.yaml", "产业升级振兴、", "产业升级振兴（改）、")):
+        edit(project.root / path, old, new)
+        build(project, site, search_index=False, cache_dir=cache)
+        assert len(runs) == 1
+        runs.clear()
+    edit(project.content / "values/plenary-demo.yaml", "quote: 地区生产总值迈上2100亿元台阶", "quote: 不在段落里的引文2100亿元")
+    with pytest.raises(ContentErrors, match="quote not found"):
+        build(project, site, search_index=False, cache_dir=cache)
