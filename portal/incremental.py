@@ -168,6 +168,8 @@ class Incremental:
         changed = self.changed_files(hashes)
         if not changed or not all(DOCUMENT_TEXT.fullmatch(k) for k in changed):
             return None
+        if self._render_body is None or self._check is None:  # the last site came from the cache: nothing
+            return None                                         # was rendered or checked in this process yet
         last = self.last
         by_id = {d.id: d for d in last.site.documents}
         updated, errors = {}, []

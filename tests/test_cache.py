@@ -254,3 +254,14 @@ def test_a_new_process_reuses_the_validated_site_only_while_content_and_catalogs
     edit(project.content / "values/plenary-demo.yaml", "quote: 地区生产总值迈上2100亿元台阶", "quote: 不在段落里的引文2100亿元")
     with pytest.raises(ContentErrors, match="quote not found"):
         build(project, site, search_index=False, cache_dir=cache)
+
+
+def test_a_document_edit_after_a_build_from_the_cached_site_is_built_as_a_fresh_build(project, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(project, site, search_index=False, cache_dir=cache)
+    builder = Builder(project, search_index=False, cache_dir=cache)  # a new process: the site comes from the cache
+    builder.generate()
+    edit(project.content / "documents/plenary-demo/zh.md", "经济实力显著提升", "经济实力稳步提升")
+    edited = builder.generate(defer=("print",))
+    edited.files.update(builder.render_deferred())
+    assert edited.files == Builder(project, search_index=False).generate().files
