@@ -175,12 +175,11 @@ import sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from portal.pipeline import Builder, Project
-from portal import output
 content = Path({content!r})
 builder = Builder(Project(Path({root!r}), content), search_index=False, cache_dir=Path({cache!r}))
 site = Path({site!r})
 first = builder.generate()
-on_disk = output.digests(first.files)
+builder.write(first.files, site)
 document = sorted((content / "documents").iterdir())[len(list((content / "documents").iterdir())) // 2]
 zh = document / "zh.md"
 original = zh.read_text(encoding="utf-8")
@@ -189,12 +188,11 @@ for round in range({rounds}):
     zh.write_text(original.replace("。", "。" + "改" * (round + 1), 1), encoding="utf-8")
     started = time.perf_counter()
     generated = builder.generate(defer=("print",))       # what the preview does on a save
-    output.update_site(generated.files, site, on_disk, generated.touched)
-    on_disk.update(output.digests({{k: generated.files[k] for k in generated.touched}}))
+    builder.write(generated.files, site, generated.touched)
     times.append(time.perf_counter() - started)
     started = time.perf_counter()
     files = builder.render_deferred()                   # the print edition, after the browser reloaded
-    output.update_site(files, site, {{k: on_disk[k] for k in files}})
+    builder.write(files, site, set(files))
     later.append(time.perf_counter() - started)
 zh.write_text(original, encoding="utf-8")
 later.sort()
