@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve_cmd.add_argument("--pdf", action="store_true", help="also render the PDFs on every rebuild (slow)")
+    serve_cmd.add_argument("--full-reload", action="store_true",
+                           help="reload open pages after an edit instead of patching the change into them")
     args = parser.parse_args(argv)
     project = Project(args.project.resolve(), args.content.resolve() if args.content else None)
     out = (args.out or project.root / "site").resolve() if args.command in ("build", "serve") else None
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             print(build(project, out, args.pdf, not args.no_search, cache, Progress()).summary())
         else:
             from portal.serve import serve
-            return serve(project, out, args.host, args.port, args.pdf)
+            return serve(project, out, args.host, args.port, args.pdf, patch=not args.full_reload)
     except ContentErrors as errors:
         print(errors, file=sys.stderr)
         return 1

@@ -36,7 +36,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 # the reloaded page's navigation timing, on the epoch clock: when it started, got its HTML, finished loading
 TIMING = """() => { const n = performance.getEntriesByType('navigation')[0], o = performance.timeOrigin;
-                   return [o + n.startTime, o + n.responseEnd, o + n.loadEventEnd]; }"""
+                   return [o + n.startTime, o + n.responseEnd, n.loadEventEnd > 0 ? o + n.loadEventEnd : 0]; }"""
 
 
 def free_port() -> int:
@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--content", type=Path, default=ROOT / "content")
     parser.add_argument("--engine", type=Path, default=ROOT, help="the checkout whose build.py serves (to compare)")
     parser.add_argument("--reload-only", action="store_true",
-                        help="keep the live patch out of the page: every edit is a full reload (to compare)")
+                        help="serve with --full-reload: every edit reloads the page (to compare)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -87,7 +87,8 @@ def main() -> None:
         port = free_port()
         log = open(Path(temp) / "serve.log", "w+", encoding="utf-8")
         server = subprocess.Popen([sys.executable, str(args.engine / "build.py"), "--project", str(project), "serve",
-                                   "--out", str(Path(temp) / "site"), "--port", str(port)],
+                                   "--out", str(Path(temp) / "site"), "--port", str(port)]
+                                  + (["--full-reload"] if args.reload_only else []),
                                   stdout=log, stderr=subprocess.STDOUT, text=True)
         try:
             deadline = time.time() + 120
@@ -96,7 +97,7 @@ def main() -> None:
                     raise SystemExit(Path(log.name).read_text(encoding="utf-8"))
                 time.sleep(0.1)
             results, phases, ways = measure(project, f"http://127.0.0.1:{port}", args.rounds, sync_playwright,
-                                            idle=ServerLog(Path(log.name)).wait_idle, patch=not args.reload_only)
+                                            idle=ServerLog(Path(log.name)).wait_idle)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -110,7 +111,8 @@ def main() -> None:
                 if splits:
                     line[label] = [round(statistics.median(p[i] for p in splits)) for i in range(len(splits[0]))]
             print(json.dumps(line))
-        print(json.dumps({"rebuilds_ms": rebuilds}))
+        failed = Path(log.name).read_text(encoding="utf-8").count("build failed")
+        print(json.dumps({"rebuilds_ms": rebuilds, "failed_rebuilds": failed}))
 
 
 class ServerLog:
@@ -171,7 +173,7 @@ def shown(page, saved: float, timeout: float = 30) -> tuple[str, float, tuple]:
     raise SystemExit("the edit never reached the page")
 
 
-def measure(project: Path, base: str, rounds: int, sync_playwright, idle, patch: bool = True) -> tuple[dict, dict, dict]:
+def measure(project: Path, base: str, rounds: int, sync_playwright, idle) -> tuple[dict, dict, dict]:
     plan = edits(project)
     originals = {kind: path.read_text(encoding="utf-8") for kind, (_, path, _) in plan.items()}
     results: dict[str, list[float]] = {kind: [] for kind in plan}
@@ -180,8 +182,6 @@ def measure(project: Path, base: str, rounds: int, sync_playwright, idle, patch:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page()
-        if not patch:  # the engine's full reload only: the live patch is not loaded
-            page.route("**/__live/**", lambda route: route.abort())
         for n in range(1, rounds + 1):
             for kind, (url, path, change) in plan.items():
                 page.goto(base + url)

@@ -289,8 +289,9 @@ def watch_inputs(project: Project, site_dir: Path, preview: Preview, reload, ste
                  step_ms=step_ms).start()
 
 
-def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = False) -> int:
-    """Build, then serve site_dir on host:port with live reload until interrupted."""
+def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = False, patch: bool = True) -> int:
+    """Build, then serve site_dir on host:port with live reload until interrupted; with `patch`, open pages
+    are patched rather than reloaded (portal/livepatch.js)."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
@@ -303,7 +304,7 @@ def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = F
         def start(self, callback) -> bool:
             return True
 
-    app = SiteApp(site_dir, live=True)
+    app = SiteApp(site_dir, live=patch)
     preview = Preview(project, site_dir, app, say=lambda text: print(text, flush=True), pdfs=pdfs)
     preview.rebuild()
     site_dir.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 
-from conftest import edit, project_for
+from conftest import ROOT, edit, project_for
 from portal.serve import Preview, SiteApp, watch_inputs
 from portal.watch import Watch
 
@@ -105,3 +105,21 @@ def test_the_pages_rendered_first_are_those_open_else_those_served_last(tmp_path
     assert app.pages_first() == {"en/a/index.html"}
     app.closed(one)
     assert app.pages_first() == {"zh/a/index.html", "zh/b/index.html"}  # none open: the pages served last
+
+
+def test_the_live_patch_is_put_first_into_pages_only_when_serving_with_it(tmp_path):
+    (tmp_path / "zh").mkdir()
+    (tmp_path / "zh/index.html").write_text('<!doctype html><html><head><meta charset="utf-8">'
+                                             '<script type="module" src="/static/a.js"></script></head><body></body></html>')
+
+    def get(app, path):
+        answer = {}
+        body = b"".join(app({"PATH_INFO": path}, lambda status, headers: answer.update(status=status)))
+        return answer["status"], body
+
+    patched, plain = SiteApp(tmp_path, live=True), SiteApp(tmp_path)
+    status, page = get(patched, "/zh/")
+    assert page.index(patched.patch_url.encode()) < page.index(b"/static/a.js")  # before the page's own scripts
+    assert get(patched, patched.patch_url) == ("200 OK", (ROOT / "portal/livepatch.js").read_bytes())
+    status, page = get(plain, "/zh/")
+    assert b"/__live/" not in page and get(plain, patched.patch_url)[0].startswith("404")
