@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from .errors import Collector, SourceRef, quote
 from .loading import Record
 from .model import Localized
+from .typography import APOSTROPHE_HINT, STRAIGHT_APOSTROPHE
 
 ID = r"[a-z0-9]+(?:[-.][a-z0-9]+)*"
 
@@ -207,6 +208,9 @@ class Fields:
             elif lang == "en" and re.search(r"[\u3400-\u9fff]", str(value)):
                 self.errors.add(pair.ref(lang), f"{self.what}: Chinese characters in '{key}.en'",
                                 "write the English only; the Chinese is shown from 'zh'")
+                self.ok = False
+            elif lang == "en" and STRAIGHT_APOSTROPHE.search(str(value)):
+                self.errors.add(pair.ref(lang), f"{self.what}: straight apostrophe in '{key}.en'", APOSTROPHE_HINT)
                 self.ok = False
             else:
                 sides[lang] = str(value).strip()

@@ -112,7 +112,7 @@ SINGULAR = {"hours": "hour", "minutes": "minute", "vehicles": "vehicle", "catego
             "tonnes": "tonne", "entities": "entity", "consecutive titles": "consecutive title", "percentage points": "percentage point"}
 
 QUALITATIVE: dict[str, str] = {
-    "保持全市前列": "stay among the city's leaders",
+    "保持全市前列": "stay among the city’s leaders",
     "高于全市平均水平": "above the city average",
     "市计划": "per the municipal plan",
     "预计完成": "expected to be met",

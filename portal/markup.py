@@ -18,6 +18,7 @@ from .model import Block, Body
 from .safety import LINK_HINT, bad_attributes, raw_html_errors, shape_errors
 from .sections import Part, join_sections, split_sections, toc_tree
 from .sourcelines import SourceLines
+from .typography import APOSTROPHE_HINT, STRAIGHT_APOSTROPHE
 
 ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -321,6 +322,9 @@ class Renderer:
             if self.state["lang"] == "en" and re.search(r"[\u3400-\u9fff]", english_only):
                 errors.append(ContentError(SourceRef(shown, line), f"Chinese characters in English block '{anchor}'",
                                            'mark Chinese as *…*{: lang="zh-Hans" }'))
+            if self.state["lang"] == "en" and STRAIGHT_APOSTROPHE.search(english_only):
+                errors.append(ContentError(SourceRef(shown, line), f"straight apostrophe in English block '{anchor}'",
+                                           APOSTROPHE_HINT))
         errors.extend(broken_edit_marks(source.lines, shown))
         for _tag, plain in part.unanchored:
             if not plain or plain.startswith("wzxhzdk"):

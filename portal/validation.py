@@ -245,7 +245,7 @@ def _check_complete_name(fields: Fields, name: Localized) -> None:
         if pattern.search(text):
             last = text.split()[-1] if lang == "en" else text[-1]
             fields.fail("name", f"name.{lang} '{text}' ends in '{last}': it looks cut off",
-                        "complete the name, e.g. '… as a share of the city's total'")
+                        "complete the name, e.g. '… as a share of the city’s total'")
 
 
 def _check_links(indicators: list[Indicator], by_id: dict[str, Indicator], errors: Collector) -> None:

@@ -89,11 +89,11 @@ def test_a_figure_in_chinese_numerals_needs_its_number(content):
 # ---- 3. records: names complete, units right ---------------------------------------------------------
 
 def test_an_indicator_name_cut_off_after_a_possessive_fails(content):
-    edit(content / "indicators/main.yaml", "en: Number of software enterprises}", "en: Software enterprises as a share of the city's}")
+    edit(content / "indicators/main.yaml", "en: Number of software enterprises}", "en: Software enterprises as a share of the city’s}")
     assert errors_of(content) == [
         "content/indicators/main.yaml:7: indicator 'software-enterprises': name.en 'Software enterprises as a share "
-        "of the city's' ends in 'city's': it looks cut off\n    hint: complete the name, e.g. '… as a share of the "
-        "city's total'"]
+        "of the city’s' ends in 'city’s': it looks cut off\n    hint: complete the name, e.g. '… as a share of the "
+        "city’s total'"]
 
 
 @pytest.mark.parametrize("name", ["Share of the", "GDP per", "Growth of", "Value added and"])

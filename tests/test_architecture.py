@@ -8,8 +8,8 @@ PORTAL = Path(__file__).resolve().parent.parent / "portal"
 # module -> the portal modules it may import
 ALLOWED = {
     "errors": set(), "model": {"errors"}, "figures": {"errors"}, "numbers": {"figures"}, "loading": {"errors"},
-    "fields": {"errors", "loading", "model"}, "i18n": {"errors", "loading"},
-    "markup": {"editmarks", "errors", "model", "safety", "sections", "sourcelines"}, "sections": set(), "editmarks": {"errors"},
+    "fields": {"errors", "loading", "model", "typography"}, "typography": set(), "i18n": {"errors", "loading"},
+    "markup": {"editmarks", "errors", "model", "safety", "sections", "sourcelines", "typography"}, "sections": set(), "editmarks": {"errors"},
     "safety": {"errors"}, "sourcelines": set(), "blocks": set(), "routing": {"errors"}, "compare": {"model"},
     "translation": {"errors", "model", "numbers"},
     "segments": set(),

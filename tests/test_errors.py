@@ -164,3 +164,16 @@ def test_cli_reports_errors_without_traceback_and_fails(content, tmp_path):
     assert result.stderr.rstrip().endswith("1 error(s); 1 further problem(s) not reported: they follow from the "
                                            "errors above; nothing was written.")
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("where, old, new, expected", [
+    ("documents/plenary-demo/en.md", "past year’s work", "past year's work",
+     "content/documents/plenary-demo/en.md:1: straight apostrophe in English block 'review'"),
+    ("glossary.yaml", "people’s well-being", "people's well-being",
+     "content/glossary.yaml:5: term 'seven-renewals': straight apostrophe in 'definition.en'"),
+    ("categories.yaml", "documents’ text", "documents' text",
+     "content/categories.yaml:4: category 'narrative': straight apostrophe in 'name.en'"),
+])
+def test_english_uses_the_typographic_apostrophe(content, where, old, new, expected):
+    edit(content / where, old, new)
+    assert expected in "\n".join(errors_of(content))

@@ -45,7 +45,7 @@ ENGLISH = [
     ("650", "亿元", "CNY 100 million", "CNY 65 billion"),                              # 002 annex: private economy
     ("240", "家", "enterprises", "240 enterprises"),                                   # 002 annex: high-tech firms
     ("预计完成", "%", "%", "expected to be met"),                                      # 002 annex
-    ("保持全市前列", "万元/人", "CNY 10,000 per worker", "stay among the city's leaders"),
+    ("保持全市前列", "万元/人", "CNY 10,000 per worker", "stay among the city’s leaders"),
     ("高于全市平均水平", "岁", "years", "above the city average"),
     ("市计划", "%", "%", "per the municipal plan"),
     ("口径调整", "万美元", "USD 10,000", "definition changed"),

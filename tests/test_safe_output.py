@@ -63,7 +63,7 @@ def test_unsafe_links_everywhere_a_link_can_be_written(content, where):
     """Headings feed the table of contents, bodies the document pages and the print edition: one check."""
     payload = "&#x6A;avascript:alert(1)"
     if where == "heading":
-        edit(content / EN, "## Review of the past year's work", f"## Review of [the past]({payload}) year's work")
+        edit(content / EN, "## Review of the past year’s work", f"## Review of [the past]({payload}) year’s work")
     elif where == "reference":
         edit(content / EN, "and making new progress", "and making [new][r] progress")
         edit(content / EN, "{: #g1-p1 }", f"{{: #g1-p1 }}\n\n[r]: {payload}")
@@ -77,7 +77,7 @@ def test_unsafe_links_everywhere_a_link_can_be_written(content, where):
 
 
 def test_safe_links_build_into_pages_print_edition_and_contents(content):
-    edit(content / EN, "## Review of the past year's work", "## Review of the [past](https://example.org/) year")
+    edit(content / EN, "## Review of the past year’s work", "## Review of the [past](https://example.org/) year")
     files = generate(content).files
     for page in ("en/documents/plenary-demo/index.html", "en/print/index.html"):
         assert b'href="https://example.org/"' in files[page], page
