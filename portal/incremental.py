@@ -63,7 +63,7 @@ class Incremental:
         self._render_body = None
         self._check = None
         self._parts: dict[str, tuple] = {}  # part of the validation -> (its inputs' key, its result)
-        self.values: dict = {}  # each value record's check, kept by validate() (see validation._kept_values)
+        self.values: dict = {}  # each value record's check, kept by validate() (see valuechecks.checker)
         # pages rendered by this process: output path -> (bytes, sha1). The cache keeps only (key, sha1,
         # size) per page: a page kept from another process is read from the site it was written to.
         self.page_bytes: dict[str, tuple[bytes, str]] = {}

@@ -1,27 +1,25 @@
 """Raw records -> the validated Site; every error of a run is collected, then raised once (references
-between records are checked in crossrefs.py, goals and conflicts in goalchecks.py)."""
+between records are checked in crossrefs.py, goals and conflicts in goalchecks.py, values in
+valuechecks.py)."""
 from __future__ import annotations
 
 import difflib
 import re
 from collections.abc import Callable
 
-from . import goalchecks
-from .crossrefs import Declared, check_source, check_unique, declared_ids, require, source_of
+from . import goalchecks, valuechecks
+from .crossrefs import Declared, check_source, check_unique, declared_ids, require
 from .errors import Collector, quote
 from .fields import Fields, describe
-from .figures import FigureError, english, number_in_unit, parse_figure
 from .loading import RawContent, Record
 from .markup import Renderer, TermLinks
-from .model import (ATTRIBUTES, KINDS, LANGS, LAYERS, Category, Document, Event, Indicator, Layer, Localized, Site,
-                    Term, Theme, ThemeSection, Value)
-from .translation import Glossary, indicator_name_errors, squeeze, translation_errors
+from .model import (ATTRIBUTES, LANGS, LAYERS, Category, Document, Event, Indicator, Layer, Localized, Site,
+                    Term, Theme, ThemeSection)
+from .translation import Glossary, indicator_name_errors, translation_errors
 
-PERIOD = r"\d{4}(?:-\d{4})?"
 DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 DOCUMENT_FIELDS = ("id", "source_file", "layer", "order", "title", "kind", "date", "date_note", "issuer", "number",
                    "published", "translated", "summary")
-VALUE_FIELDS = ("id", "indicator", "document", "kind", "period", "text", "number", "comparator", "source", "note")
 INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition", "predecessor", "successor")
 
 
@@ -66,8 +64,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)
-    value_of = (lambda record: _value(record, docs, inds, declared, errors)) if records is None else \
-        _kept_values(records, docs, inds, declared, errors)
+    value_of = valuechecks.checker(docs, inds, declared, errors, records)
     values = [v for v in (value_of(record) for record in raw.values) if v]
     conflicts = [c for c in (goalchecks.conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]
@@ -260,118 +257,6 @@ def _check_links(indicators: list[Indicator], by_id: dict[str, Indicator], error
             elif getattr(other, back) != indicator.id:
                 errors.add(indicator.src, f"indicator '{indicator.id}': {field} '{other_id}' does not name it "
                            f"as its {back}", f"add '{back}: {indicator.id}' to '{other_id}'")
-
-
-def _value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator], declared: Declared,
-           errors: Collector) -> Value | None:
-    fields = Fields(record, errors, describe("value", record))
-    fields.no_unknown(VALUE_FIELDS)
-    value_id = fields.ident("id")
-    indicator_id = fields.ident("indicator")
-    document_id = fields.ident("document")
-    kind = fields.choice("kind", KINDS)
-    period = fields.text("period", pattern=PERIOD, hint="a year (2025) or a span of years (2021-2025)")
-    if period and "-" in period and period[:4] >= period[5:]:
-        fields.fail("period", f"period {quote(period)} ends before it starts")
-    text = fields.mapping("text")
-    zh = en = None
-    if text is not None:
-        tfields = Fields(text, errors, fields.what)
-        tfields.no_unknown(("zh", "en"))
-        zh = tfields.text("zh", hint="the value exactly as the document writes it, e.g. '突破2000亿元'")
-        en = tfields.text("en", required=False)
-        if en and re.search(r"[\u3400-\u9fff]", en):
-            tfields.fail("en", "Chinese characters in 'text.en'", "write the English only")
-        fields.ok = fields.ok and tfields.ok
-    number = fields.number("number")
-    comparator = fields.text("comparator", required=False)
-    note = fields.localized("note", required=False)
-    indicator = inds.get(indicator_id) if indicator_id else None
-    if indicator_id:
-        require(fields, "indicator", "indicator", indicator_id, inds, declared, "define it under content/indicators/")
-    document = docs.get(document_id) if document_id else None
-    if document_id:
-        require(fields, "document", "document", document_id, docs, declared,
-                 f"one of: {', '.join(sorted(docs))}" if docs else None)
-    source = source_of(fields, document)
-    if source and zh and squeeze(zh) not in squeeze(source.quote):
-        errors.add(text.ref("zh"), f"{fields.what}: text '{zh}' is not in its quote",
-                   "the value text must be words of the quote")
-        fields.ok = False
-    if zh and indicator:
-        en = _check_figure(fields, text, zh, en, number, comparator, indicator)
-    if not fields.ok or source is None or zh is None or en is None:
-        return None
-    return Value(value_id, indicator_id, document_id, kind, period, Localized(zh, en), number, comparator,
-                 source, note, record.ref())
-
-
-def _kept_values(records: dict, docs: dict[str, Document], inds: dict[str, Indicator], declared: Declared,
-                 errors: Collector):
-    """_value() for one record, or the value it gave before when nothing it reads has changed: the
-    record itself (the same object while its file is unchanged), whether its document and indicator
-    are valid, the indicator's unit and the text of the cited paragraph. Only a value that raised no
-    problem is kept; `records` ends up holding the records of this run only."""
-    previous = dict(records)
-    records.clear()
-
-    def value_of(record: Record) -> Value | None:
-        ind_id, doc_id = record.get("indicator"), record.get("document")  # anything YAML holds, unchecked yet
-        indicator = inds.get(ind_id) if isinstance(ind_id, str) else None
-        document = docs.get(doc_id) if isinstance(doc_id, str) else None
-        source = record.get("source")
-        anchor = source.get("anchor") if isinstance(source, dict) else None
-        block = document.bodies["zh"].block(anchor) if document is not None and isinstance(anchor, str) else None
-        key = (indicator is not None and (indicator.unit.zh, indicator.unit.en), document is not None,
-               block.text if block is not None else None)
-        kept = previous.get(id(record))
-        if kept is not None and kept[0] is record and kept[1] == key:
-            records[id(record)] = kept
-            return kept[2]
-        before = (len(errors.errors), errors.suppressed)
-        value = _value(record, docs, inds, declared, errors)
-        if (len(errors.errors), errors.suppressed) == before:
-            records[id(record)] = (record, key, value)  # the record is held: its id is not reused meanwhile
-        return value
-
-    return value_of
-
-
-def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number, comparator, indicator) -> str | None:
-    """The number and comparator must be what the zh text says; English is generated when not given."""
-    try:
-        figure = parse_figure(zh)
-    except FigureError as error:
-        figure = None
-        if number is not None or comparator is not None:
-            fields.fail("number", f"cannot read the figure in '{zh}': {error}",
-                        "write the figure as the document does, e.g. '突破2000亿元', or drop number/comparator")
-    if figure is not None and figure.number is not None:
-        expected = number_in_unit(figure, indicator.unit.zh)
-        if (number is None and not fields.present("number")) or (comparator is None and
-                                                                  not fields.present("comparator")):
-            fields.fail(None, f"'{zh}' states a figure: give number: {expected.normalize():f} and "
-                        f"comparator: '{figure.comparator}'")
-        elif number is None or comparator is None:
-            pass  # already reported as mistyped
-        else:
-            if number.normalize() != expected.normalize():
-                fields.fail("number", f"number {number} does not match '{zh}' (expected "
-                            f"{expected.normalize():f} {indicator.unit.zh})")
-            if comparator != figure.comparator:
-                fields.fail("comparator", f"comparator '{comparator}' does not match '{zh}' "
-                            f"(expected '{figure.comparator}')")
-    elif number is not None or comparator is not None:
-        fields.fail("number", f"'{zh}' states no figure, so number and comparator must be left out")
-    if en is None:
-        try:
-            return english(zh, indicator.unit.zh, indicator.unit.en)
-        except FigureError:
-            errors_hint = "add 'en: …' under text"
-            fields.fail(None, f"missing translation 'text.en' ('{zh}' cannot be rendered automatically)",
-                        errors_hint)
-            return None
-    return en
 
 
 def _term(record: Record, errors: Collector) -> Term | None:

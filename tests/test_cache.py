@@ -159,10 +159,10 @@ def test_an_unchanged_build_does_not_write_its_cache_again(project, tmp_path):
 def test_a_glossary_edit_validates_no_value_again_and_a_value_or_indicator_edit_does(project, monkeypatch):
     """The preview's path for a YAML edit: parts of the validation whose files did not change are
     reused; the parts that read a changed file are validated again, and a problem is never reused away."""
-    from portal import validation
+    from portal import valuechecks
     calls = []
-    original = validation._value
-    monkeypatch.setattr(validation, "_value", lambda record, *rest: calls.append(record["id"]) or original(record, *rest))
+    original = valuechecks.value
+    monkeypatch.setattr(valuechecks, "value", lambda record, *rest: calls.append(record["id"]) or original(record, *rest))
     builder = Builder(project, search_index=False)
     builder.generate()
     assert calls
