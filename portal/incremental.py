@@ -44,9 +44,9 @@ class PageKeys:
         return self.global_print + self.prints(page.depends)
 
 
+SITE_INPUTS = ("content/", "i18n/")  # what a validated site is made of (with the engine, which keys the cache)
 # The files each reusable part of the validation reads (with the ids of what it refers to, passed
 # by validate()): a glossary edit validates no indicator again (nor any value: see Incremental.values).
-SITE_INPUTS = ("content/", "i18n/")  # what a validated site is made of (with the engine, which keys the cache)
 PART_INPUTS = {"terms": ("content/glossary.yaml",),
                "indicators": ("content/indicators/", "content/categories.yaml")}
 
@@ -158,9 +158,7 @@ class Incremental:
 
     def validated(self, hashes: dict[str, str], site: Site) -> None:
         """Keep the site this build validated, for the next process (see unchanged_site)."""
-        key = Fingerprints(hashes)(SITE_INPUTS)
-        if self.cache.site is None or self.cache.site[0] != key or self.cache.site[1] is not site:
-            self.cache.site = (key, site)
+        self.cache.site = (Fingerprints(hashes)(SITE_INPUTS), site)
 
     def quick_update(self, hashes: dict[str, str], content: Path) -> tuple[Site, list[str]] | None:
         """When only document texts (zh.md/en.md) changed since the last build: the last site with just

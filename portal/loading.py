@@ -62,18 +62,30 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     line_of = staticmethod(lambda mark: mark.line + 1)
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Record:
-    loader.flatten_mapping(node)
+def _record(loader: _LineLoader, node: yaml.MappingNode, build) -> Record:
+    """A mapping node as a Record, its keys and values made by build(node); a key twice is an error."""
     record = Record()
     record.path, record.line, record.lines = loader.path, loader.line_of(node.start_mark), {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = build(key_node)
         if key in record:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {quote(key)} (first on line {record.lines[key]})", key_node.start_mark)
-        record[key] = loader.construct_object(value_node, deep=True)
+        record[key] = build(value_node)
         record.lines[key] = loader.line_of(key_node.start_mark)
     return record
+
+
+def _items(loader: _LineLoader, node: yaml.SequenceNode, build) -> "Items":
+    """A sequence node as Items, each made by build(node), with its line."""
+    items = Items(build(child) for child in node.value)
+    items.lines = [loader.line_of(child.start_mark) for child in node.value]
+    return items
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Record:
+    loader.flatten_mapping(node)
+    return _record(loader, node, lambda child: loader.construct_object(child, deep=True))
 
 
 class Items(list):
@@ -83,9 +95,7 @@ class Items(list):
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Items:
-    items = Items(loader.construct_object(child, deep=True) for child in node.value)
-    items.lines = [loader.line_of(child.start_mark) for child in node.value]
-    return items
+    return _items(loader, node, lambda child: loader.construct_object(child, deep=True))
 
 
 def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
@@ -125,20 +135,9 @@ def _build(loader: _LineLoader, node):
     if tag == _STR_TAG:
         return node.value
     if tag == _MAP_TAG and not any(key.tag in _SPECIAL_KEYS for key, _ in node.value):
-        record = Record()
-        record.path, record.line, record.lines = loader.path, loader.line_of(node.start_mark), {}
-        for key_node, value_node in node.value:
-            key = _build(loader, key_node)
-            if key in record:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {quote(key)} (first on line {record.lines[key]})", key_node.start_mark)
-            record[key] = _build(loader, value_node)
-            record.lines[key] = loader.line_of(key_node.start_mark)
-        return record
+        return _record(loader, node, lambda child: _build(loader, child))
     if tag == _SEQ_TAG:
-        items = Items(_build(loader, child) for child in node.value)
-        items.lines = [loader.line_of(child.start_mark) for child in node.value]
-        return items
+        return _items(loader, node, lambda child: _build(loader, child))
     return loader.construct_object(node, deep=True)
 
 
