@@ -119,7 +119,7 @@ def test_the_records_found_in_review_are_corrected():
 
 # ---- 4. editorial marks: no silent change to a source ----------------------------------------------
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "sources"  # the source documents, with their README
 DOCUMENT_SEEDS = {"fyp14-proposal": "004_c0d7b07a42471a60.txt", "congress13-news": "000_3fa1c2c032567360.txt",
                   "congress13-article": "003_0d803af9f4425cb7.txt",
                   "plenary2-interpretation": "001_d73406c9189b929d.txt", "plan2025-report": "002_19206d79a4b63e5c.txt"}
@@ -179,14 +179,21 @@ def unsilenced_sentences(doc_id: str, zh: Path | None = None) -> list[tuple[int,
             for sentence in SENTENCE_END.split(line) if squeezed(sentence) and squeezed(sentence) not in seed]
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds live beside the repository")
+def test_every_document_names_its_source_in_the_repository():
+    """meta.yaml's source_file is the file in sources/ the edition is compared with (no skip in a clone)."""
+    import yaml
+    named = {meta.parent.name: yaml.safe_load(meta.read_text(encoding="utf-8"))["source_file"]
+             for meta in (ROOT / "content/documents").glob("*/meta.yaml")}
+    assert named == DOCUMENT_SEEDS
+    assert sorted(p.name for p in SEEDS.glob("*.txt")) == sorted(named.values())
+
+
 @pytest.mark.parametrize("doc_id", sorted(DOCUMENT_SEEDS))
 def test_every_sentence_of_an_edition_is_its_seeds_or_marked(doc_id):
     assert [f"content/documents/{doc_id}/zh.md:{n}: {s}" for n, s in unsilenced_sentences(doc_id)] == []
 
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds live beside the repository")
 def test_an_unmarked_repair_is_found(tmp_path):
     zh = tmp_path / "zh.md"
     real = (ROOT / "content/documents/plenary2-interpretation/zh.md").read_text(encoding="utf-8")
