@@ -15,7 +15,7 @@ from pathlib import Path
 
 from portal import freshness, translating
 from portal.errors import ContentError, ContentErrors, unexpected
-from portal.pdf import pdf_available
+from portal.pdf import pdf_problem
 from portal.pipeline import Project, build, generate
 from portal.progress import Progress
 
@@ -58,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
                     raise ContentErrors(outdated)
             print(f"ok: {generated.summary().replace('built', 'checked', 1)}")
         elif args.command == "build":
-            if args.pdf and not pdf_available():
-                print("build.py: --pdf needs WeasyPrint: run 'bash scripts/setup.sh --pdf' (see README)", file=sys.stderr)
+            problem = pdf_problem() if args.pdf else None
+            if problem:
+                print(f"build.py: --pdf cannot run: {problem}", file=sys.stderr)
                 return 2
             cache = None if args.no_cache else (args.cache or project.root / ".cache" / "build")
             print(build(project, out, args.pdf, not args.no_search, cache, Progress()).summary())

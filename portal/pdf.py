@@ -1,6 +1,7 @@
 """Print editions -> PDF with WeasyPrint (imported lazily: only PDF builds need it)."""
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import logging
 import multiprocessing
@@ -23,12 +24,44 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def pdf_available() -> bool:
+# The shared libraries WeasyPrint opens (weasyprint/text/ffi.py; HarfBuzz subsetting is optional there but
+# makes CJK PDFs ten times faster) and the Debian packages that ship them. tests/test_setup.py holds this
+# table to ffi.py and to dpkg.
+WEASYPRINT_LIBRARIES = {
+    "libgobject-2.0.so.0": "libglib2.0-0", "libpango-1.0.so.0": "libpango-1.0-0",
+    "libpangoft2-1.0.so.0": "libpangoft2-1.0-0", "libharfbuzz.so.0": "libharfbuzz0b",
+    "libharfbuzz-subset.so.0": "libharfbuzz-subset0", "libfontconfig.so.1": "libfontconfig1",
+}
+
+
+def unloadable(libraries) -> list[str]:
+    """The shared libraries (file names such as libpango-1.0.so.0) the dynamic loader cannot open."""
+    missing = []
+    for name in libraries:
+        try:
+            ctypes.CDLL(name)
+        except OSError:
+            missing.append(name)
+    return missing
+
+
+def pdf_problem(libraries: dict[str, str] = WEASYPRINT_LIBRARIES) -> str | None:
+    """Why PDFs cannot be rendered here, with the command that fixes it; None when they can. A missing
+    system library and a missing Python package are told apart (and the libraries are checked first:
+    importing WeasyPrint without them prints its own banner)."""
+    missing = unloadable(libraries)
+    if missing:
+        packages = " ".join(dict.fromkeys(libraries[name] for name in missing))
+        return (f"system libraries missing: {', '.join(missing)} (Debian: {packages}): run "
+                f"'bash scripts/system-packages.sh pdf' as root, or "
+                f"'apt-get install -y --no-install-recommends {packages}'")
     try:
         import weasyprint  # noqa: F401
-    except (ImportError, OSError):
-        return False
-    return True
+    except ImportError:
+        return "the Python package WeasyPrint is missing: run 'bash scripts/setup.sh' (it installs requirements.txt)"
+    except OSError as error:  # a library this table does not know yet
+        return f"WeasyPrint cannot load a system library: {error}"
+    return None
 
 
 def render_pdfs(jobs: dict[str, str], files: dict[str, bytes], cache_dir: Path | None,

@@ -3,7 +3,8 @@
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/system-packages.sh
+bash scripts/system-packages.sh test
 bash scripts/setup.sh --dev
+bash scripts/system-packages.sh test   # again: the libraries the tools now in .venv load (Playwright's Node)
 (cd node && npm ci --no-audit --no-fund --loglevel=error)   # axe-core and vnu.jar, from package-lock.json
 .venv/bin/python -m pytest -q "$@"
