@@ -113,7 +113,8 @@ class SiteApp:
             target = self.not_found_page(url_path)
         body = target.read_bytes() if target else b"<!doctype html><title>404</title><h1>404</h1>"
         kind = content_type(target) if target else "text/html; charset=utf-8"
-        if target and status == "200 OK" and kind.startswith("text/html"):
+        shown = environ.get("REQUEST_METHOD") != "HEAD"  # a link checker's HEAD shows no page in a browser
+        if target and status == "200 OK" and kind.startswith("text/html") and shown:
             self.remember(target)
         if self.error and kind.startswith("text/html"):
             overlay = OVERLAY.format(errors=html.escape(self.error)).encode("utf-8")
@@ -215,6 +216,32 @@ def track_open_pages(app: SiteApp) -> None:
     LiveReloadHandler.on_message, LiveReloadHandler.on_close = on_message, on_close
 
 
+class BodilessConnection:
+    """A request's connection that sends the headers and drops the body: the answer to HEAD."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+
+    def write_headers(self, start_line, headers, chunk=None):
+        return self.connection.write_headers(start_line, headers)
+
+    def __getattr__(self, name):
+        return getattr(self.connection, name)
+
+
+def answer_head(fallback):
+    """livereload hands tornado a WSGI app's body together with its headers, which tornado refuses for
+    HEAD ('Tried to write more data than Content-Length'): a HEAD request is answered as GET would be,
+    same status and headers (Content-Length included), on a connection that drops the body."""
+
+    def answer(request) -> None:
+        if request.method == "HEAD":
+            request.connection = BodilessConnection(request.connection)
+        fallback(request)
+
+    return answer
+
+
 class Preview:
     """Keeps the builder and the current error between rebuilds."""
 
@@ -304,6 +331,13 @@ def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = F
         def start(self, callback) -> bool:
             return True
 
+    class HeadAnswering(Server):
+        """livereload's server, answering HEAD as GET without the body (see answer_head)."""
+
+        def get_web_handlers(self, script):
+            return [(pattern, handler, {**options, "fallback": answer_head(options["fallback"])})
+                    for pattern, handler, options in super().get_web_handlers(script)]
+
     app = SiteApp(site_dir, live=patch)
     preview = Preview(project, site_dir, app, say=lambda text: print(text, flush=True), pdfs=pdfs)
     preview.rebuild()
@@ -314,7 +348,7 @@ def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = F
     loop = IOLoop.current()
     watch = watch_inputs(project, site_dir, preview,
                          reload=lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*"))
-    server = Server(app=host_guard(app, hosts), watcher=NotPolling())
+    server = HeadAnswering(app=host_guard(app, hosts), watcher=NotPolling())
     print(f"serving {site_dir} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     try:
         server.serve(host=host, port=port, debug=False, restart_delay=0)

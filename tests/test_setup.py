@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import functools
 import importlib.util
+import os
 import subprocess
 import sys
 import sysconfig
@@ -159,8 +160,12 @@ def test_apt_get_shows_its_progress_bar_on_a_terminal(tmp_path):
     import pty
     env = fake_tools(tmp_path / "bin")
     leader, follower = pty.openpty()
-    run = subprocess.run(["bash", str(ROOT / "scripts/system-packages.sh"), "pdf"], stdout=follower,
-                         stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        run = subprocess.run(["bash", str(ROOT / "scripts/system-packages.sh"), "pdf"], stdout=follower,
+                             stderr=subprocess.PIPE, text=True, env=env)
+    finally:
+        os.close(follower)
+        os.close(leader)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "bin/calls").read_text().splitlines() == [
         "apt-get update -o Dpkg::Progress-Fancy=1",
