@@ -1,20 +1,10 @@
 """The preview answers HEAD as it answers GET, without the body (a link checker asks with HEAD)."""
 from __future__ import annotations
 
-import shutil
 import socket
-import subprocess
-import sys
-import time
 
-from conftest import FIXTURE, ROOT
 from portal.serve import SiteApp
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from test_browser import preview  # noqa: F401 (the fixture: `build.py serve` on a copy of the fixture content)
 
 
 def ask(port: int, method: str, path: str, host: str | None = None) -> tuple[str, dict[str, str], bytes]:
@@ -30,34 +20,21 @@ def ask(port: int, method: str, path: str, host: str | None = None) -> tuple[str
     return status, dict(line.split(": ", 1) for line in lines), body
 
 
-def test_head_answers_as_get_without_the_body(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
-    port = free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(content), "serve",
-                                "--out", str(tmp_path / "site"), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        for path, status in [("/zh/", "200 OK"), ("/en/", "200 OK"), ("/en/no-such-page/", "404 Not Found")]:
-            get_status, get_headers, get_body = ask(port, "GET", path)
-            head_status, head_headers, head_body = ask(port, "HEAD", path)
-            assert get_status == head_status == f"HTTP/1.1 {status}", path
-            assert head_body == b"", path
-            assert int(head_headers["Content-Length"]) == int(get_headers["Content-Length"]) == len(get_body) > 0
-            assert head_headers["Content-Type"] == get_headers["Content-Type"] == "text/html; charset=utf-8"
-        status, _, body = ask(port, "HEAD", "/zh/", host="rebound.evil.example")
-        assert (status, body) == ("HTTP/1.1 421 Misdirected Request", b"")
-    finally:
-        process.terminate()
-        _, errors = process.communicate(timeout=10)
-    assert "Traceback" not in errors and "Uncaught exception" not in errors
+def test_head_answers_as_get_without_the_body(preview):
+    _, base, process = preview
+    port = int(base.rsplit(":", 1)[1])
+    for path, status in [("/zh/", "200 OK"), ("/en/", "200 OK"), ("/en/no-such-page/", "404 Not Found")]:
+        get_status, get_headers, get_body = ask(port, "GET", path)
+        head_status, head_headers, head_body = ask(port, "HEAD", path)
+        assert get_status == head_status == f"HTTP/1.1 {status}", path
+        assert head_body == b"", path
+        assert int(head_headers["Content-Length"]) == int(get_headers["Content-Length"]) == len(get_body) > 0
+        assert head_headers["Content-Type"] == get_headers["Content-Type"] == "text/html; charset=utf-8"
+    status, _, body = ask(port, "HEAD", "/zh/", host="rebound.evil.example")
+    assert (status, body) == ("HTTP/1.1 421 Misdirected Request", b"")
+    process.terminate()
+    output, _ = process.communicate(timeout=10)
+    assert "Traceback" not in output and "Uncaught exception" not in output
 
 
 def test_a_head_request_is_not_a_page_open_in_a_browser(tmp_path):
