@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     project = Project(args.project.resolve(), args.content.resolve() if args.content else None)
     out = (args.out or project.root / "site").resolve() if args.command in ("build", "serve") else None
+    problem = pdf_problem() if getattr(args, "pdf", False) else None  # build --pdf, serve --pdf
+    if problem:
+        print(f"build.py: --pdf cannot run: {problem}", file=sys.stderr)
+        return 2
     try:
         if args.command == "translations":
             return translations(args, project)
@@ -58,10 +62,6 @@ def main(argv: list[str] | None = None) -> int:
                     raise ContentErrors(outdated)
             print(f"ok: {generated.summary().replace('built', 'checked', 1)}")
         elif args.command == "build":
-            problem = pdf_problem() if args.pdf else None
-            if problem:
-                print(f"build.py: --pdf cannot run: {problem}", file=sys.stderr)
-                return 2
             cache = None if args.no_cache else (args.cache or project.root / ".cache" / "build")
             print(build(project, out, args.pdf, not args.no_search, cache, Progress()).summary())
         else:

@@ -12,6 +12,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import pytest
+
 from portal.pdf import WEASYPRINT_LIBRARIES, pdf_problem, unloadable
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,10 +128,11 @@ def test_a_missing_python_package_is_told_from_a_missing_library(monkeypatch):
                              "(it installs requirements.txt)")
 
 
-def test_build_pdf_names_the_fix_and_stops(monkeypatch, capsys):
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_pdf_commands_name_the_fix_and_stop(monkeypatch, capsys, command):
     import build
     monkeypatch.setattr(build, "pdf_problem", lambda: "system libraries missing: libx.so.1 (Debian: libx1): run …")
-    assert build.main(["build", "--pdf"]) == 2
+    assert build.main([command, "--pdf"]) == 2
     assert capsys.readouterr().err == ("build.py: --pdf cannot run: system libraries missing: libx.so.1 "
                                        "(Debian: libx1): run …\n")
 
