@@ -35,10 +35,16 @@ def elf_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def not_found(program: Path) -> list[str]:
-    """The libraries that ldd says a program or shared object needs and the loader cannot find."""
+def loads(program: Path) -> dict[str, str]:
+    """What ldd says a program or shared object loads: library -> its path, '' when it is not found."""
     listing = subprocess.run(["ldd", str(program)], capture_output=True, text=True).stdout
-    return [line.split()[0] for line in listing.splitlines() if "=> not found" in line]
+    pairs = [line.split("=>", 1) for line in listing.splitlines() if "=>" in line]
+    return {name.strip(): "" if "not found" in where else where.split("(")[0].strip() for name, where in pairs}
+
+
+def not_found(program: Path) -> list[str]:
+    """The libraries a program or shared object needs and the loader cannot find."""
+    return [name for name, path in loads(program).items() if not path]
 
 
 def missing_libraries(venv: Path | None) -> list[str]:

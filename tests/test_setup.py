@@ -43,13 +43,6 @@ def owner(path: str) -> str:
     return shipped[0].split(":")[0]
 
 
-def loaded(program: Path) -> dict[str, str]:
-    """What ldd says a program loads: library name -> its resolved path ('' when not found)."""
-    listing = subprocess.run(["ldd", str(program)], capture_output=True, text=True).stdout
-    pairs = [line.split("=>") for line in listing.splitlines() if "=>" in line]
-    return {name.strip(): ("" if "not found" in where else where.split("(")[0].strip()) for name, where in pairs}
-
-
 def test_no_library_the_tools_load_is_missing():
     """The check that would have caught libatomic1 (Playwright's Node) and Pango (WeasyPrint)."""
     node = VENV_SITE / "playwright" / "driver" / "node"
@@ -64,7 +57,7 @@ def test_every_system_library_the_tools_load_is_placed_in_a_package():
     system-packages.sh installs it when missing) or ships with every Debian root."""
     unplaced = {}
     for program in libraries.elf_files(VENV_SITE):
-        for name, path in loaded(program).items():
+        for name, path in libraries.loads(program).items():
             if path and not Path(path).resolve().is_relative_to(VENV_SITE.resolve()) and name not in libraries.PACKAGES:
                 package = owner(path)
                 if package not in MINBASE:
