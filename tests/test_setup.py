@@ -92,6 +92,21 @@ def test_the_weasyprint_table_is_what_weasyprint_opens():
     assert set(WEASYPRINT_LIBRARIES) - required == {"libharfbuzz-subset.so.0"} <= optional
 
 
+def test_a_program_needing_a_library_this_machine_lacks_is_found(tmp_path, capsys):
+    """A real shared object from the venv, its libpthread.so.0 renamed in its list of needed libraries:
+    the scan finds it by what it loads, and the script stops naming the library it cannot place."""
+    import markupsafe._speedups as speedups
+    data = Path(speedups.__file__).read_bytes()
+    assert b"libpthread.so.0\x00" in data
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "needs.so").write_bytes(data.replace(b"libpthread.so.0\x00", b"libpthreaX.so.0\x00"))
+    (tmp_path / "lib" / "link.so").symlink_to(tmp_path / "lib" / "needs.so")  # symbolic links: not twice
+    assert libraries.elf_files(tmp_path) == [tmp_path / "lib" / "needs.so"]
+    assert libraries.missing_libraries(tmp_path) == ["libpthreaX.so.0"]
+    assert libraries.main([str(tmp_path)]) == 1
+    assert "no known Debian package: libpthreaX.so.0;" in capsys.readouterr().err
+
+
 def test_the_script_prints_the_packages_for_missing_libraries(monkeypatch, capsys):
     monkeypatch.setattr(libraries, "missing_libraries", lambda venv: ["libatomic.so.1", "libpango-1.0.so.0",
                                                                       "libpangoft2-1.0.so.0"])
