@@ -6,6 +6,8 @@ import subprocess
 
 import pytest
 
+pytestmark = pytest.mark.pdf
+
 BOOKS = {"zh": "pdf/yuzhong-plans-briefing.zh.pdf", "en": "pdf/yuzhong-plans-briefing.en.pdf"}
 
 

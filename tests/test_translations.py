@@ -279,8 +279,8 @@ def test_a_missing_block_is_inserted_shaped_like_its_model():
     assert insert_segment(without, SOURCE, i2, after, "\n", "二项") == SOURCE
 
 
-def test_the_parallel_view_pairs_every_block_and_links_both_ways(content):
-    files = generate(content).files
+def test_the_parallel_view_pairs_every_block_and_links_both_ways(fixture_site):
+    files = fixture_site.files
     for lang in ("zh", "en"):
         html = files[f"{lang}/{DOC}/parallel/index.html"].decode()
         pairs = re.findall(r'<div class="pair[^"]*" id="([^"]+)"', html)
