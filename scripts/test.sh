@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh
 bash scripts/setup.sh --dev
 (cd node && npm ci --no-audit --no-fund --loglevel=error)   # axe-core and vnu.jar, from package-lock.json
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q --durations=15 "$@"   # fast tier: -m "not browser and not pdf and not slow"

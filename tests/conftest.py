@@ -73,8 +73,10 @@ def _cache_state() -> dict[str, tuple[int, int]]:
             for folder in ("pdf", "build") if (cache / folder).is_dir() for p in (cache / folder).rglob("*")}
 
 
-TIERS = {"browser": "starts a browser", "pdf": "renders a PDF with WeasyPrint"}
+TIERS = {"browser": "starts a browser", "pdf": "renders a PDF with WeasyPrint",
+         "slow": "builds in a child process"}
 BROWSER_PROGRAMS = ("chromium", "playwright/driver")  # the browser, and Playwright's driver that starts it
+CHILD_BUILDS = ("build.py", "tests.fuzz.worker")  # the command line, the preview server, the fuzzer's workers
 CURRENT = {"marks": None, "violations": []}  # the running test's markers; what it did outside them
 
 
@@ -108,8 +110,9 @@ sys.meta_path.insert(0, NoWeasyPrint())
 
 @pytest.fixture(autouse=True)
 def tier_guard(request, monkeypatch):
-    """A test not marked browser starts no browser (Playwright's driver, Chromium) and one not marked pdf
-    renders no PDF (WeasyPrint in this process, `--pdf` in a child): the fast tier needs neither."""
+    """A test not marked browser starts no browser (Playwright's driver, Chromium), one not marked pdf
+    renders no PDF (WeasyPrint in this process, `--pdf` in a child) and one not marked slow starts no
+    build in a child process (a second of Python and imports each): the fast tier needs none of them."""
     from portal import pdf
     execute, render_pdfs = subprocess.Popen._execute_child, pdf.render_pdfs
 
@@ -119,6 +122,8 @@ def tier_guard(request, monkeypatch):
             violated("browser", " ".join(command)[:200])
         if "--pdf" in command:
             violated("pdf", " ".join(command)[:200])
+        if any(program in part for part in command for program in CHILD_BUILDS):
+            violated("slow", " ".join(command)[:200])
         return execute(self, args, *rest, **options)
 
     def guarded_render_pdfs(*args, **options):

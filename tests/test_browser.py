@@ -142,6 +142,7 @@ def preview(tmp_path):
     process.wait(timeout=10)
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_an_edit_reloads_the_open_page_and_errors_show_in_the_page(browser, preview):
     content, base, process = preview
@@ -173,6 +174,7 @@ def reloaded(page) -> bool:
     return page.evaluate("() => window.notReloaded !== true")
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_an_edit_is_patched_into_the_open_page_as_a_reload_would_show_it(browser, preview):
     content, base, _process = preview
@@ -193,6 +195,7 @@ def test_an_edit_is_patched_into_the_open_page_as_a_reload_would_show_it(browser
     page.close()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_what_cannot_be_patched_safely_is_reloaded(browser, preview):
     content, base, _process = preview
@@ -215,6 +218,7 @@ def test_what_cannot_be_patched_safely_is_reloaded(browser, preview):
     page.close()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_pages_open_in_a_browser_are_rendered_before_the_reload_and_only_they(browser, preview):
     content, base, process = preview
@@ -230,6 +234,7 @@ def test_the_pages_open_in_a_browser_are_rendered_before_the_reload_and_only_the
     assert re.search(r"rebuilt 1 page\(s\) \[/zh/glossary/\], \d+ more after the reload", log), log[-2000:]
 
 
+@pytest.mark.slow
 def test_preview_serves_only_the_site_folder(preview):
     _content, base, _process = preview
     import urllib.error

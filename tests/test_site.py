@@ -100,6 +100,7 @@ def test_sitemap_lists_alternates_and_root_offers_both_languages(fixture_site):
     assert "页面未找到" in files["404.html"].decode() and "Page not found" in files["404.html"].decode()
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_site_untouched(content, tmp_path):
     site = tmp_path / "site"
     build(project_for(content), site)
@@ -112,6 +113,7 @@ def test_failed_build_leaves_site_untouched(content, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
 
 
+@pytest.mark.slow
 def test_cli_build_prints_one_summary_line(tmp_path):
     result = run_cli("--content", str(FIXTURE), "build", "--out", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
