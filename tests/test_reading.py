@@ -9,7 +9,7 @@ import pytest
 from portal.glossary import index_groups, initial, sort_key
 from portal.model import Block, Body, Localized, Term
 from portal.references import block_labels, heading_label
-from test_pdf import BOOKS, pdf_text
+from test_pdf import BOOKS, pdf_fonts, pdf_text
 
 CJK_FAMILY = re.compile(r"CJK|Chinese|\bSC\b|PingFang|YaHei|Han Sans", re.I)
 
@@ -244,13 +244,9 @@ def test_goal_horizons_do_not_look_like_buttons_and_dates_fit_their_column(brows
 
 # --- the books (pdffonts, pdftotext) ---
 
-def _fonts(path) -> str:
-    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-
-
 @pytest.mark.pdf
 def test_english_book_has_no_synthetic_oblique_cjk(real_site):
-    fonts = _fonts(real_site[0] / BOOKS["en"])
+    fonts = pdf_fonts(real_site[0] / BOOKS["en"])
     assert "DejaVu" in fonts
     assert not re.search(r"CJK\S*-(Bold-)?Oblique|CJK\S*Italic", fonts), fonts
 
@@ -258,7 +254,7 @@ def test_english_book_has_no_synthetic_oblique_cjk(real_site):
 @pytest.mark.pdf
 @pytest.mark.parametrize("name", [BOOKS["zh"], "pdf/plan2025-report.zh.pdf", "pdf/fyp14-proposal.zh.pdf"])
 def test_chinese_pdfs_embed_simplified_chinese_faces_only(real_site, name):
-    fonts = _fonts(real_site[0] / name)
+    fonts = pdf_fonts(real_site[0] / name)
     assert "CJK-SC" in fonts
     assert not re.search(r"CJK-(JP|KR|TC|HK)", fonts), fonts
 

@@ -16,7 +16,7 @@ def test_a_test_in_the_fast_tier_cannot_start_chromium_weasyprint_or_a_child_bui
     with pytest.raises(RuntimeError, match="only a test marked browser may do this: chromium --version"):
         subprocess.run(["chromium", "--version"], capture_output=True)
     with pytest.raises(RuntimeError, match="only a test marked pdf may do this: .*build.py build --pdf"):
-        run_cli("build", "--pdf")
+        run_cli("build", "--pdf", "--no-cache")  # (no temporary cache folder made for it)
     with pytest.raises(RuntimeError, match="only a test marked slow may do this: .*build.py check"):
         run_cli("check")
     from portal import pdf
