@@ -1,6 +1,10 @@
-"""Shared helpers: a fresh copy of the fixture site per test, and builds of it."""
+"""Shared helpers: a fresh copy of the fixture site per test, builds of it, the real site built once per
+run, and the tiers: tests marked browser, pdf or slow (pytest.ini), guarded so that the fast tier
+(-m "not browser and not pdf and not slow") starts no Chromium, no WeasyPrint and no build in a child
+process."""
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sys
@@ -14,7 +18,8 @@ TEST_PDF_CACHE = Path(tempfile.gettempdir()) / "yuzhong-plans-tests" / "pdf"
 FIXTURE = Path(__file__).resolve().parent / "fixture" / "content"
 sys.path.insert(0, str(ROOT))
 
-from portal.pipeline import Builder, Project  # noqa: E402
+from portal.errors import ContentErrors  # noqa: E402
+from portal.pipeline import Builder, Generated, Project  # noqa: E402
 
 
 @pytest.fixture
@@ -29,8 +34,23 @@ def project_for(content: Path) -> Project:
     return Project(ROOT, content)
 
 
-def generate(content: Path):
-    return Builder(project_for(content)).generate()
+@functools.cache
+def first_fixture_build() -> tuple[Builder, Generated]:
+    """The fixture built once, and the builder that built it (its memos of what no content edit changes)."""
+    builder = Builder(project_for(FIXTURE))
+    return builder, builder.generate()
+
+
+def generate(content: Path) -> Generated:
+    """A fresh build of `content`: everything read, validated and rendered again. Only what depends on the
+    templates, catalogs and engine alone is taken from the first fixture build, by the same digests a
+    long-lived builder (the preview's) keeps it under: the UI strings Babel extracts, the compiled
+    catalogs and the compiled templates (about a second of every build)."""
+    first, _ = first_fixture_build()
+    builder = Builder(project_for(content))
+    builder.cache.messages = dict(first.cache.messages)
+    builder._po, builder._compiled = first._po, first._compiled
+    return builder.generate()
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -63,15 +83,47 @@ def working_copy_caches_untouched():
     assert _cache_state() == before, "a test wrote into the working copy's .cache/"
 
 
+RUN = {"collected": False, "pdfs": False, "building": False}  # what this run selected; set once collected
+
+
+def pytest_collection_finish(session) -> None:
+    """The run's tests are known (after -m and -k): the real site is built with PDFs only if one needs them."""
+    RUN["collected"] = True
+    RUN["pdfs"] = any(item.get_closest_marker("pdf") for item in session.items)
+
+
+def real() -> Generated:
+    """The real portal, built once per test run when a test first needs it, never at collection. With its
+    PDFs when the run includes a test marked pdf (the fast tier renders none); their cache (keyed by the
+    exact HTML and stylesheets, so never stale) lives in the system's temporary folder. A build that
+    fails fails every test needing it with its errors, without building again."""
+    if "real" not in RUN:
+        assert RUN["collected"], "the real site is built by the tests that need it, never at collection"
+        RUN["building"] = True
+        try:
+            RUN["real"] = Builder(Project(ROOT), pdfs=RUN["pdfs"], pdf_cache_dir=TEST_PDF_CACHE).generate()
+        except ContentErrors as errors:
+            RUN["real"] = errors
+        finally:
+            RUN["building"] = False
+    if isinstance(RUN["real"], ContentErrors):
+        raise RUN["real"]
+    return RUN["real"]
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory):
-    """The real portal built once per test session, PDFs included. Their cache (keyed by the exact HTML and
-    stylesheets, so never stale) lives in the system's temporary folder, not in the working copy."""
+    """The real portal as written to disk: (its folder, the Generated it came from)."""
     from portal.output import replace_site
     site_dir = tmp_path_factory.mktemp("real") / "site"
-    generated = Builder(Project(ROOT), pdfs=True, pdf_cache_dir=TEST_PDF_CACHE).generate()
-    replace_site(generated.files, site_dir)
-    return site_dir, generated
+    replace_site(real().files, site_dir)
+    return site_dir, real()
+
+
+@pytest.fixture(scope="session")
+def fixture_site() -> Generated:
+    """The fixture site built once, for the tests that only read it (those that edit it build their copy)."""
+    return first_fixture_build()[1]
 
 
 def search_hrefs(page, served: str, lang: str, query: str) -> list[str]:
@@ -127,3 +179,71 @@ def served(real_site):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+# --- the tiers ---------------------------------------------------------------------------------------
+
+TIERS = {"browser": "starts a browser", "pdf": "renders a PDF with WeasyPrint",
+         "slow": "builds in a child process"}
+BROWSER_PROGRAMS = ("chromium", "playwright/driver")  # the browser, and Playwright's driver that starts it
+CHILD_BUILDS = ("build.py", "tests.fuzz.worker")  # the command line, the preview server, the fuzzer's workers
+CURRENT = {"marks": None, "violations": []}  # the running test's markers; what it did outside them
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """A test using the browser fixture must be marked browser, or the fast tier would start Chromium."""
+    unmarked = [item.nodeid for item in items if "browser" in getattr(item, "fixturenames", ())
+                and not item.get_closest_marker("browser")]
+    if unmarked:
+        raise pytest.UsageError("these tests use the browser but are not marked browser:\n  " + "\n  ".join(unmarked))
+
+
+def violated(tier: str, what: str) -> None:
+    """Note that the running test did what only tests marked `tier` may do; it fails at its teardown."""
+    marks = CURRENT["marks"]
+    if marks is not None and tier not in marks and not RUN["building"]:
+        CURRENT["violations"].append(f"{TIERS[tier]} ({what}) but is not marked {tier}")
+        raise RuntimeError(f"only a test marked {tier} may do this: {what}")
+
+
+class NoWeasyPrint:
+    """An import finder: WeasyPrint is imported only by tests marked pdf (or the real build of a run with one)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint":
+            violated("pdf", "import weasyprint")
+        return None
+
+
+sys.meta_path.insert(0, NoWeasyPrint())
+
+
+@pytest.fixture(autouse=True)
+def tier_guard(request, monkeypatch):
+    """A test not marked browser starts no browser (Playwright's driver, Chromium), one not marked pdf
+    renders no PDF (WeasyPrint in this process, `--pdf` in a child) and one not marked slow starts no
+    build in a child process (a second of Python and imports each): the fast tier needs none of them."""
+    from portal import pdf
+    execute, render_pdfs = subprocess.Popen._execute_child, pdf.render_pdfs
+
+    def guarded_execute(self, args, *rest, **options):
+        command = [str(a) for a in args] if isinstance(args, (list, tuple)) else [str(args)]
+        if any(program in part for part in command for program in BROWSER_PROGRAMS):
+            violated("browser", " ".join(command)[:200])
+        if "--pdf" in command:
+            violated("pdf", " ".join(command)[:200])
+        if any(program in part for part in command for program in CHILD_BUILDS):
+            violated("slow", " ".join(command)[:200])
+        return execute(self, args, *rest, **options)
+
+    def guarded_render_pdfs(*args, **options):
+        violated("pdf", "portal.pdf.render_pdfs")
+        return render_pdfs(*args, **options)
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", guarded_execute)
+    monkeypatch.setattr(pdf, "render_pdfs", guarded_render_pdfs)
+    CURRENT["marks"], CURRENT["violations"] = {m.name for m in request.node.iter_markers()}, []
+    yield
+    CURRENT["marks"], violations = None, CURRENT["violations"]
+    if violations:
+        pytest.fail(f"{request.node.nodeid} " + "; ".join(violations), pytrace=False)

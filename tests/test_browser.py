@@ -16,6 +16,7 @@ PAGES = ["", "documents/", "documents/plan2025-report/", "indicators/", "indicat
          "glossary/", "data/", "print/", "goals/", "goals/fyp14.high-quality-development/"]
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", PAGES)
 def test_language_switch_lands_on_the_same_page_both_ways(browser, served, path):
     page = browser.new_page()
@@ -29,6 +30,7 @@ def test_language_switch_lands_on_the_same_page_both_ways(browser, served, path)
     page.close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("view", ["", "parallel/"])
 def test_language_switch_keeps_the_paragraph(browser, served, view):
     page = browser.new_page()
@@ -45,6 +47,7 @@ def test_language_switch_keeps_the_paragraph(browser, served, view):
     page.close()
 
 
+@pytest.mark.browser
 def test_document_and_parallel_view_link_each_other_at_the_paragraph(browser, served):
     page = browser.new_page()
     page.goto(f"{served}/en/documents/plan2025-report/#s1-3")
@@ -57,6 +60,7 @@ def test_document_and_parallel_view_link_each_other_at_the_paragraph(browser, se
     page.close()
 
 
+@pytest.mark.browser
 def test_without_a_fragment_or_javascript_the_switch_is_the_plain_twin(browser, served):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -65,6 +69,7 @@ def test_without_a_fragment_or_javascript_the_switch_is_the_plain_twin(browser, 
     context.close()
 
 
+@pytest.mark.browser
 def test_print_emulation_hides_navigation(browser, served):
     page = browser.new_page()
     page.goto(f"{served}/en/documents/plenary2-interpretation/")
@@ -77,6 +82,8 @@ def test_print_emulation_hides_navigation(browser, served):
     page.close()
 
 
+@pytest.mark.pdf
+@pytest.mark.browser
 def test_pdf_links_resolve(browser, served):
     page = browser.new_page()
     for url in ("/zh/documents/plan2025-report/", "/en/print/"):
@@ -90,6 +97,7 @@ def test_pdf_links_resolve(browser, served):
     page.close()
 
 
+@pytest.mark.browser
 def test_matrix_filter_works_with_the_keyboard(browser, served):
     page = browser.new_page()
     page.goto(f"{served}/en/indicators/")
@@ -134,6 +142,8 @@ def preview(tmp_path):
     process.wait(timeout=10)
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_an_edit_reloads_the_open_page_and_errors_show_in_the_page(browser, preview):
     content, base, process = preview
     page = browser.new_page()
@@ -164,6 +174,8 @@ def reloaded(page) -> bool:
     return page.evaluate("() => window.notReloaded !== true")
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_an_edit_is_patched_into_the_open_page_as_a_reload_would_show_it(browser, preview):
     content, base, _process = preview
     page = open_live(browser, base, "/zh/documents/plenary-demo/")
@@ -183,6 +195,8 @@ def test_an_edit_is_patched_into_the_open_page_as_a_reload_would_show_it(browser
     page.close()
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_what_cannot_be_patched_safely_is_reloaded(browser, preview):
     content, base, _process = preview
     page = open_live(browser, base, "/zh/documents/plenary-demo/")
@@ -204,6 +218,8 @@ def test_what_cannot_be_patched_safely_is_reloaded(browser, preview):
     page.close()
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_the_pages_open_in_a_browser_are_rendered_before_the_reload_and_only_they(browser, preview):
     content, base, process = preview
     page = open_live(browser, base, "/zh/documents/plenary-demo/")  # served, then left for the glossary
@@ -218,6 +234,7 @@ def test_the_pages_open_in_a_browser_are_rendered_before_the_reload_and_only_the
     assert re.search(r"rebuilt 1 page\(s\) \[/zh/glossary/\], \d+ more after the reload", log), log[-2000:]
 
 
+@pytest.mark.slow
 def test_preview_serves_only_the_site_folder(preview):
     _content, base, _process = preview
     import urllib.error

@@ -23,6 +23,7 @@ def project(tmp_path):
     return Project(tmp_path)
 
 
+@pytest.mark.slow
 def test_parallel_and_cached_builds_equal_a_clean_serial_build(project, tmp_path):
     serial = Builder(project, search_index=False, parallel_min=10**9).generate().files
     parallel = Builder(project, search_index=False, parallel_min=0).generate().files
@@ -48,6 +49,7 @@ def test_warm_build_writes_only_what_changed(project, tmp_path):
     assert (site / "en/glossary/index.html").stat().st_mtime_ns == untouched
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", ["content", "template", "catalog", "stylesheet"])
 def test_cache_is_never_stale(project, tmp_path, change):
     cache = tmp_path / "cache"
@@ -73,6 +75,7 @@ def test_cache_is_never_stale(project, tmp_path, change):
         assert text in fresh[probe].decode()
 
 
+@pytest.mark.slow
 def test_quick_document_update_equals_a_full_build(project):
     """The preview's quick path (only a document text changed) gives the same site as a full build."""
     builder = Builder(project, search_index=False)
@@ -199,6 +202,7 @@ def test_the_cache_keeps_pages_by_digest_and_a_new_process_reads_only_what_it_ne
     assert third.rendered == ["/zh/glossary/"] and third.files == first.files and tree(site) == first.files
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("parallel_min", [0, 10**9])
 def test_an_unreadable_body_is_never_cached_as_an_empty_one(project, parallel_min):
     builder = Builder(project, search_index=False, parallel_min=parallel_min)
@@ -256,6 +260,7 @@ def test_a_new_process_reuses_the_validated_site_only_while_content_and_catalogs
         build(project, site, search_index=False, cache_dir=cache)
 
 
+@pytest.mark.slow
 def test_a_document_edit_after_a_build_from_the_cached_site_is_built_as_a_fresh_build(project, tmp_path):
     site, cache = tmp_path / "site", tmp_path / "cache"
     build(project, site, search_index=False, cache_dir=cache)

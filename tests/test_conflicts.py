@@ -8,10 +8,9 @@ from html import unescape
 
 import pytest
 
-from conftest import FIXTURE, edit, generate
+from conftest import edit, real
 from portal.model import CONFLICT_KINDS
 from test_errors import errors_of
-from test_real_content import real
 
 CONFLICTS = "conflicts.yaml"
 
@@ -75,14 +74,14 @@ def test_side_text_needs_both_languages(content):
         "    hint: add the English: 'en: …'"]
 
 
-def test_a_conflict_concerns_its_indicator_and_its_values_indicators():
-    site = generate(FIXTURE).site
+def test_a_conflict_concerns_its_indicator_and_its_values_indicators(fixture_site):
+    site = fixture_site.site
     concerns = {c.id: c.indicators for c in site.conflicts}
     assert concerns == {"gdp-goal-and-services-share": ("gdp",), "seven-renewals-review": ()}
 
 
-def test_portal_json_conflicts_carry_id_kind_and_comparable():
-    data = json.loads(generate(FIXTURE).files["data/portal.json"])
+def test_portal_json_conflicts_carry_id_kind_and_comparable(fixture_site):
+    data = json.loads(fixture_site.files["data/portal.json"])
     gdp = next(i for i in data["indicators"] if i["id"] == "gdp")
     assert gdp["conflicts"] == [{
         "id": "gdp-goal-and-services-share", "kind": "level", "comparable": False,
@@ -94,8 +93,8 @@ def test_portal_json_conflicts_carry_id_kind_and_comparable():
         "note": {"zh": "一个是总量，一个是比重。", "en": "One is a total and the other a share."}}]
 
 
-def test_indicator_json_has_the_indicator_and_its_values_as_in_portal_json():
-    files = generate(FIXTURE).files
+def test_indicator_json_has_the_indicator_and_its_values_as_in_portal_json(fixture_site):
+    files = fixture_site.files
     portal = json.loads(files["data/portal.json"])
     for indicator in portal["indicators"]:
         own = json.loads(files[f"data/indicators/{indicator['id']}.json"])

@@ -153,6 +153,7 @@ def test_all_errors_of_a_run_are_reported_together(content):
     assert len(errors_of(content)) == 2
 
 
+@pytest.mark.slow
 def test_cli_reports_errors_without_traceback_and_fails(content, tmp_path):
     edit(content / VALUES, "  indicator: gdp\n", "  indicator: gpd\n")
     result = run_cli("--content", str(content), "build", "--out", str(tmp_path / "site"))

@@ -4,15 +4,13 @@ from __future__ import annotations
 import html as html_module
 import json
 import re
-from functools import lru_cache
 
 import pytest
 
-from conftest import FIXTURE, ROOT, edit, generate, search_hrefs
+from conftest import edit, real, search_hrefs
 from test_errors import errors_of
 from portal.chains import Chains, section_of
 from portal.model import LAYERS
-from portal.pipeline import Builder, Project
 from portal.translation import squeeze
 
 GOALS = "goals.yaml"
@@ -63,8 +61,8 @@ def test_english_must_carry_the_figures_and_unknown_fields_are_named(content):
         "    hint: carry every figure over (magnitudes may be converted: 2000亿 -> 200 billion)"]
 
 
-def test_fixture_chain_page_links_each_step_to_its_paragraph():
-    html = generate(FIXTURE).files["en/goals/demo.gdp/index.html"].decode()
+def test_fixture_chain_page_links_each_step_to_its_paragraph(fixture_site):
+    html = fixture_site.files["en/goals/demo.gdp/index.html"].decode()
     root = html.index('id="goal-demo.gdp"')
     child = html.index('id="goal-demo.services"')
     assert root < child
@@ -73,11 +71,6 @@ def test_fixture_chain_page_links_each_step_to_its_paragraph():
 
 
 # ---- the real goals
-
-
-@lru_cache(maxsize=1)
-def real():
-    return Builder(Project(ROOT)).generate()
 
 
 def test_at_least_forty_goals_from_every_document():
@@ -141,6 +134,7 @@ def test_the_book_names_sources_in_words_not_anchors():
     assert f"under “{section}”" in html_module.unescape(chapter)
 
 
+@pytest.mark.browser
 def test_chain_page_shows_a_14th_fyp_goal_then_later_goals_and_figures(browser, served):
     page = browser.new_page()
     page.goto(f"{served}/en/goals/fyp14.high-quality-development/")
@@ -160,6 +154,7 @@ def test_chain_page_shows_a_14th_fyp_goal_then_later_goals_and_figures(browser, 
     page.close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(("lang", "query"), [("en", "digital economy forefront"), ("zh", "数字经济发展走在全市前列")])
 def test_search_finds_a_goal_in_its_chain(browser, served, lang, query):
     page = browser.new_page()

@@ -295,6 +295,7 @@ FONT_SIZES = """() => Array.from(document.querySelectorAll('svg.chart text, .cha
 
 @pytest.mark.parametrize("path", ["/en/", "/zh/", "/en/indicators/gdp/", "/zh/indicators/good-air-days/",
                                   "/zh/indicators/"])
+@pytest.mark.browser
 def test_no_text_under_11_px_at_360(browser, served, path):
     page = browser.new_page(viewport={"width": 360, "height": 800})
     page.goto(served + path)
@@ -303,6 +304,7 @@ def test_no_text_under_11_px_at_360(browser, served, path):
     assert sizes and min(sizes) >= 11, (path, min(sizes))
 
 
+@pytest.mark.browser
 def test_matrix_filters_live_in_the_url(browser, served):
     page = browser.new_page()
     page.goto(f"{served}/en/indicators/")

@@ -1,10 +1,13 @@
 """The PDFs, checked by their text (pdftotext), fonts (pdffonts) and table of contents."""
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 
 import pytest
+
+pytestmark = pytest.mark.pdf
 
 BOOKS = {"zh": "pdf/yuzhong-plans-briefing.zh.pdf", "en": "pdf/yuzhong-plans-briefing.en.pdf"}
 
@@ -14,6 +17,12 @@ def pdf_text(path, first=None, last=None) -> str:
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
+@functools.cache
+def pdf_fonts(path) -> str:
+    """pdffonts' table of a PDF, read once per run (a book's takes seconds; two modules check it)."""
+    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+
+
 def pages(path) -> int:
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"Pages:\s+(\d+)", info).group(1))
@@ -21,7 +30,7 @@ def pages(path) -> int:
 
 @pytest.mark.parametrize("name", sorted(BOOKS.values()) + ["pdf/plan2025-report.zh.pdf", "pdf/fyp14-proposal.en.pdf"])
 def test_cjk_font_embedded_and_subset(real_site, name):
-    fonts = subprocess.run(["pdffonts", str(real_site[0] / name)], capture_output=True, text=True, check=True).stdout
+    fonts = pdf_fonts(real_site[0] / name)
     cjk = [line for line in fonts.splitlines() if "CJK-SC" in line]
     assert cjk, fonts
     for line in cjk:

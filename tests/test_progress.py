@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
+
 from conftest import FIXTURE, run_cli
 from portal.progress import Progress
 
@@ -21,6 +23,7 @@ def test_a_log_gets_one_line_per_stage_and_none_for_empty_ones():
     assert re.fullmatch(r"PDFs: 3/3 in \d+\.\d s\nsearch index in \d+\.\d s\n", log.getvalue())
 
 
+@pytest.mark.slow
 def test_the_build_command_reports_its_stages_to_a_log(tmp_path):
     result = run_cli("--content", str(FIXTURE), "build", "--no-search", "--out", str(tmp_path / "site"),
                      "--cache", str(tmp_path / "cache"))

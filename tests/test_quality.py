@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag
 
-
+import pytest
 
 from conftest import ROOT
 
@@ -51,6 +51,7 @@ def target_file(site: Path, page: Path, url: str) -> Path | None:
     return target / "index.html" if (target.is_dir() or str(path).endswith("/")) else target
 
 
+@pytest.mark.slow
 def test_every_page_is_valid_html(real_site):
     site = real_site[0]
     pages = list(site.rglob("*.html"))

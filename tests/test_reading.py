@@ -9,7 +9,7 @@ import pytest
 from portal.glossary import index_groups, initial, sort_key
 from portal.model import Block, Body, Localized, Term
 from portal.references import block_labels, heading_label
-from test_pdf import BOOKS, pdf_text
+from test_pdf import BOOKS, pdf_fonts, pdf_text
 
 CJK_FAMILY = re.compile(r"CJK|Chinese|\bSC\b|PingFang|YaHei|Han Sans", re.I)
 
@@ -65,6 +65,7 @@ def _style(page, selector: str, prop: str) -> str:
     return page.eval_on_selector(selector, f"e => getComputedStyle(e).{prop}")
 
 
+@pytest.mark.browser
 def test_english_body_text_is_ragged_right_in_a_latin_face(browser, served):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(f"{served}/en/documents/plan2025-report/")
@@ -86,6 +87,7 @@ def test_english_body_text_is_ragged_right_in_a_latin_face(browser, served):
     page.close()
 
 
+@pytest.mark.browser
 def test_chinese_body_text_is_set_in_a_cjk_face_about_forty_characters_wide(browser, served):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(f"{served}/zh/documents/plan2025-report/")
@@ -96,6 +98,7 @@ def test_chinese_body_text_is_set_in_a_cjk_face_about_forty_characters_wide(brow
     page.close()
 
 
+@pytest.mark.browser
 def test_chinese_glosses_in_english_are_upright_and_normally_spaced(browser, served):
     page = browser.new_page()
     page.goto(f"{served}/en/documents/congress13-article/")
@@ -109,6 +112,7 @@ def test_chinese_glosses_in_english_are_upright_and_normally_spaced(browser, ser
     page.close()
 
 
+@pytest.mark.browser
 def test_chinese_citations_mark_titles_with_book_title_marks_not_slant(browser, served):
     page = browser.new_page()
     page.goto(f"{served}/zh/data/")
@@ -130,6 +134,7 @@ SHORT_CELL = """cells => cells.filter(c => { const t = c.innerText.trim(); retur
 @pytest.mark.parametrize(("path", "table"), [("zh/indicators/gdp-growth/", "table.values"),
                                               ("en/indicators/gdp-growth/", "table.values"),
                                               ("zh/documents/plan2025-report/", "#annex-1 ~ table")])
+@pytest.mark.browser
 def test_short_table_cells_stay_on_one_line_on_a_phone(browser, served, path, table):
     page = browser.new_page(viewport={"width": 360, "height": 800})
     page.goto(f"{served}/{path}")
@@ -140,6 +145,7 @@ def test_short_table_cells_stay_on_one_line_on_a_phone(browser, served, path, ta
     page.close()
 
 
+@pytest.mark.browser
 def test_paragraph_link_is_named_and_copies_its_address(browser, served):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
@@ -155,6 +161,7 @@ def test_paragraph_link_is_named_and_copies_its_address(browser, served):
     context.close()
 
 
+@pytest.mark.browser
 def test_search_landing_paragraph_has_the_words_marked(browser, served):
     page = browser.new_page()
     page.goto(f"{served}/en/documents/plan2025-report/?hl=Jiefangbei#s3-5-p2")
@@ -164,6 +171,7 @@ def test_search_landing_paragraph_has_the_words_marked(browser, served):
     page.close()
 
 
+@pytest.mark.browser
 def test_glossary_has_an_index_and_a_filter(browser, served):
     page = browser.new_page()
     page.goto(f"{served}/en/glossary/")
@@ -195,6 +203,7 @@ def _search(page, served, lang, query):
     ("en", "PDF", "/en/data/"), ("zh", "CSV", "/zh/data/"), ("zh", "简报手册", "/zh/print/"),
     ("en", "One Area, Two Clusters", "/en/glossary/#one-area-two-clusters"),
     ("zh", "一区两群", "/zh/glossary/#one-area-two-clusters")])
+@pytest.mark.browser
 def test_search_finds_pages_and_puts_an_exact_term_first(browser, served, lang, query, expected):
     page = browser.new_page()
     hrefs = _search(page, served, lang, query)
@@ -204,6 +213,7 @@ def test_search_finds_pages_and_puts_an_exact_term_first(browser, served, lang, 
     page.close()
 
 
+@pytest.mark.browser
 def test_search_results_show_short_titles_sections_and_clean_excerpts(browser, served):
     page = browser.new_page()
     hrefs = _search(page, served, "en", "Jiefangbei")
@@ -218,6 +228,7 @@ def test_search_results_show_short_titles_sections_and_clean_excerpts(browser, s
     page.close()
 
 
+@pytest.mark.browser
 def test_goal_horizons_do_not_look_like_buttons_and_dates_fit_their_column(browser, served):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(f"{served}/en/")
@@ -233,19 +244,17 @@ def test_goal_horizons_do_not_look_like_buttons_and_dates_fit_their_column(brows
 
 # --- the books (pdffonts, pdftotext) ---
 
-def _fonts(path) -> str:
-    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-
-
+@pytest.mark.pdf
 def test_english_book_has_no_synthetic_oblique_cjk(real_site):
-    fonts = _fonts(real_site[0] / BOOKS["en"])
+    fonts = pdf_fonts(real_site[0] / BOOKS["en"])
     assert "DejaVu" in fonts
     assert not re.search(r"CJK\S*-(Bold-)?Oblique|CJK\S*Italic", fonts), fonts
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("name", [BOOKS["zh"], "pdf/plan2025-report.zh.pdf", "pdf/fyp14-proposal.zh.pdf"])
 def test_chinese_pdfs_embed_simplified_chinese_faces_only(real_site, name):
-    fonts = _fonts(real_site[0] / name)
+    fonts = pdf_fonts(real_site[0] / name)
     assert "CJK-SC" in fonts
     assert not re.search(r"CJK-(JP|KR|TC|HK)", fonts), fonts
 
@@ -258,6 +267,7 @@ def _raw_text(path, page=None) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_book_prints_readers_references_with_page_numbers(real_site, lang):
     path = real_site[0] / BOOKS[lang]
@@ -279,6 +289,7 @@ def test_book_prints_readers_references_with_page_numbers(real_site, lang):
     assert re.sub(r"\s+", "", expected) in target, (reference, match.group(1), expected)
 
 
+@pytest.mark.pdf
 def test_book_running_head_is_a_short_name(real_site):
     path = real_site[0] / BOOKS["en"]
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout

@@ -41,6 +41,7 @@ def test_invalid_utf8_in_markdown_names_its_line(content):
                                   "    hint: save the file as UTF-8"]
 
 
+@pytest.mark.slow
 def test_invalid_utf8_through_the_command_line_is_one_error(content, tmp_path):
     write(content / EN, b"## x {#review}\n\xc3\n")
     result = run_cli("--content", str(content), "build", "--out", str(tmp_path / "site"))
@@ -121,6 +122,7 @@ def test_deep_nesting_is_refused_before_the_parser_composes_it(content, depth):
                                   "    hint: the content needs a few levels"]
 
 
+@pytest.mark.slow
 def test_deep_nesting_does_not_crash_the_command_line(content, tmp_path):
     edit(content / VALUES, "  kind: target\n", "  kind: " + "[\n" * 30_000 + "\n")
     result = run_cli("--content", str(content), "check")
@@ -315,6 +317,7 @@ def test_identical_files_keep_their_own_paths_between_builds(content):
 
 # ---- the fuzz harness, a seeded few hundred --------------------------------------------------
 
+@pytest.mark.slow
 def test_seeded_mutations_give_only_clean_errors_or_builds():
     from fuzz.runner import fuzz
     report = fuzz(iterations=150, seed=15, timeout=20.0)

@@ -171,6 +171,7 @@ def _raw_request(port: int, request: str) -> str:
         return connection.recv(200).decode("latin-1")
 
 
+@pytest.mark.slow
 def test_preview_answers_only_its_own_host_and_origin(tmp_path):
     import shutil
     content = tmp_path / "content"

@@ -5,6 +5,8 @@ import pytest
 
 from conftest import ROOT, search_hrefs
 
+pytestmark = pytest.mark.browser
+
 AXE = ROOT / "node/node_modules/axe-core/axe.min.js"
 TEMPLATES = ["", "indicators/", "indicators/gdp-growth/", "themes/culture-tourism/", "documents/plan2025-report/",
              "documents/", "glossary/", "search/", "data/", "print/", "404.html",

@@ -22,9 +22,9 @@ BY_DIGEST = ("static/", "pagefind/")
 DIGESTS = EXPECTED / "DIGESTS.sha1"
 
 
-def test_golden_output():
+def test_golden_output(fixture_site):
     """The fixture builds to exactly the reviewed tree (refresh with UPDATE_GOLDEN=1, then review the diff)."""
-    files = generate(FIXTURE).files
+    files = fixture_site.files
     if os.environ.get("UPDATE_GOLDEN"):
         import shutil
         shutil.rmtree(EXPECTED, ignore_errors=True)
@@ -46,8 +46,8 @@ def test_golden_output():
             assert files[name] == expected[name], f"{name} differs from tests/fixture/expected/{name}"
 
 
-def test_static_files_are_copied_byte_for_byte():
-    files = generate(FIXTURE).files
+def test_static_files_are_copied_byte_for_byte(fixture_site):
+    files = fixture_site.files
     for source in (ROOT / "static").iterdir():
         stem, _, suffix = source.name.rpartition(".")
         copies = [n for n in files if n == source.name or re.fullmatch(rf"static/{re.escape(stem)}\.[0-9a-f]{{10}}\.{suffix}", n)]
@@ -67,8 +67,8 @@ def html_pages(files: dict[str, bytes]) -> dict[str, str]:
             if name.endswith(".html") and name.startswith(("zh/", "en/"))}
 
 
-def test_every_page_has_its_twin_and_the_switch_lands_on_it():
-    pages = html_pages(generate(FIXTURE).files)
+def test_every_page_has_its_twin_and_the_switch_lands_on_it(fixture_site):
+    pages = html_pages(fixture_site.files)
     assert len(pages) == 40
     for name, html in pages.items():
         lang, rest = name.split("/", 1)
@@ -83,15 +83,15 @@ def test_every_page_has_its_twin_and_the_switch_lands_on_it():
             assert f'rel="alternate" hreflang="{hreflang}"' in html
 
 
-def test_urls_are_the_same_in_both_languages():
-    files = generate(FIXTURE).files
+def test_urls_are_the_same_in_both_languages(fixture_site):
+    files = fixture_site.files
     zh = sorted(n[3:] for n in files if n.startswith("zh/"))
     en = sorted(n[3:] for n in files if n.startswith("en/"))
     assert zh == en
 
 
-def test_sitemap_lists_alternates_and_root_offers_both_languages():
-    files = generate(FIXTURE).files
+def test_sitemap_lists_alternates_and_root_offers_both_languages(fixture_site):
+    files = fixture_site.files
     sitemap = files["sitemap.xml"].decode()
     assert sitemap.count("<url>") == 38  # 19 pages per language, 404 excluded
     assert 'hreflang="zh-Hans" href="https://yuzhong-plans.netlify.app/zh/documents/plenary-demo/"' in sitemap
@@ -100,6 +100,7 @@ def test_sitemap_lists_alternates_and_root_offers_both_languages():
     assert "页面未找到" in files["404.html"].decode() and "Page not found" in files["404.html"].decode()
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_site_untouched(content, tmp_path):
     site = tmp_path / "site"
     build(project_for(content), site)
@@ -112,14 +113,15 @@ def test_failed_build_leaves_site_untouched(content, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
 
 
+@pytest.mark.slow
 def test_cli_build_prints_one_summary_line(tmp_path):
     result = run_cli("--content", str(FIXTURE), "build", "--out", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"built 20 zh, 20 en pages, 10 records, \d+ files in \d+\.\d\d s\n", result.stdout)
 
 
-def test_portal_json_schema():
-    data = json.loads(generate(FIXTURE).files["data/portal.json"])
+def test_portal_json_schema(fixture_site):
+    data = json.loads(fixture_site.files["data/portal.json"])
     assert list(data) == ["documents", "indicators", "values", "goals"]
     assert list(data["documents"][0]) == ["id", "source_file", "layer", "title", "date"]
     assert data["documents"][0]["date"] is None  # undated in the source
@@ -134,8 +136,8 @@ def test_portal_json_schema():
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_csv_round_trips_with_bom(lang):
-    data = generate(FIXTURE).files[f"data/values.{lang}.csv"]
+def test_csv_round_trips_with_bom(lang, fixture_site):
+    data = fixture_site.files[f"data/values.{lang}.csv"]
     assert data.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [r["id"] for r in rows] == ["demo.gdp.2027.target", "demo.software-enterprises.2022.outcome"]
@@ -144,18 +146,24 @@ def test_csv_round_trips_with_bom(lang):
     assert rows[0]["url"].endswith(f"/{lang}/documents/plenary-demo/#g1-p1")
 
 
-def test_glossary_terms_link_on_first_use_in_each_language():
-    files = generate(FIXTURE).files
+def test_glossary_terms_link_on_first_use_in_each_language(fixture_site):
+    files = fixture_site.files
     for lang, text in (("zh", "七新"), ("en", "Seven Renewals")):
         html = files[f"{lang}/documents/plenary-demo/index.html"].decode()
         assert f'<a class="term" href="/{lang}/glossary/#seven-renewals" ' in html
         assert re.search(rf'class="term"[^>]*>{text}</a>', html)
 
 
-def test_document_page_has_toc_footnotes_permalinks_and_provenance():
-    html = generate(FIXTURE).files["en/documents/plenary-demo/index.html"].decode()
+def test_document_page_has_toc_footnotes_permalinks_and_provenance(fixture_site):
+    html = fixture_site.files["en/documents/plenary-demo/index.html"].decode()
     assert '<nav class="toc"' in html and 'href="#goals"' in html
     assert ('<a aria-label="Link to this paragraph" class="permalink" href="#g1-p1" title="Link to this paragraph">¶</a>'
             in html)
     assert "Original title" in html and 'lang="zh-Hans">区委十三届二次全会精神解读（节选）' in html
     assert "the Chinese text is authoritative" in html
+
+
+def test_the_tests_builds_of_edited_copies_equal_a_fresh_build(content, fixture_site):
+    """conftest.generate() takes the UI strings and compiled templates from the first build: it must
+    build the unedited fixture byte for byte as a builder starting from nothing did."""
+    assert generate(content).files == fixture_site.files

@@ -44,6 +44,7 @@ def line_of(po: Path, anchor: str, keyword: str = "msgstr") -> int:
     return next(n for n in range(start, len(lines)) if lines[n].startswith(keyword)) + 1
 
 
+@pytest.mark.slow
 def test_the_fixture_translation_is_current(content):
     result = cli(content, "translations", "status", "--strict")
     assert result.returncode == 0, result.stdout
@@ -52,6 +53,7 @@ def test_the_fixture_translation_is_current(content):
     assert "data-outdated" not in files[f"en/{DOC}/index.html"].decode()
 
 
+@pytest.mark.slow
 def test_a_wording_change_marks_exactly_that_block_outdated(content, tmp_path):
     reword(content)
     files = generate(content).files  # the build still succeeds
@@ -90,6 +92,7 @@ def test_a_wording_change_marks_exactly_that_block_outdated(content, tmp_path):
     assert po.count("#, fuzzy") == 1
 
 
+@pytest.mark.slow
 def test_a_block_without_a_record_counts_as_outdated(content):
     sources = content / DOC / "en.sources.yaml"
     text = sources.read_text(encoding="utf-8")
@@ -99,6 +102,7 @@ def test_a_block_without_a_record_counts_as_outdated(content):
     assert status.stdout.splitlines()[1].split() == ["plenary-demo", "6", "5", "1", "0"]
 
 
+@pytest.mark.slow
 def test_a_hand_edited_sources_file_is_reported_with_its_line(content):
     edit(content / DOC / "en.sources.yaml", "  confirmed:", "  confirmd:")
     result = cli(content, "check")
@@ -107,6 +111,7 @@ def test_a_hand_edited_sources_file_is_reported_with_its_line(content):
                                     "exactly hash, confirmed and text")
 
 
+@pytest.mark.slow
 def test_confirm_clears_it(content):
     reword(content)
     result = cli(content, "translations", "confirm", "plenary-demo", "review-lead")
@@ -117,6 +122,7 @@ def test_confirm_clears_it(content):
     assert unknown.returncode == 1 and "no block 'nowhere' in plenary-demo" in unknown.stderr
 
 
+@pytest.mark.slow
 def test_importing_a_reviewed_entry_clears_it(content, tmp_path):
     reword(content)
     po = export(content, tmp_path)
@@ -131,6 +137,7 @@ def test_importing_a_reviewed_entry_clears_it(content, tmp_path):
     assert cli(content, "translations", "status", "--strict").returncode == 0
 
 
+@pytest.mark.slow
 def test_a_fuzzy_entry_is_imported_but_stays_outdated(content, tmp_path):
     reword(content)
     po = export(content, tmp_path)
@@ -138,6 +145,7 @@ def test_a_fuzzy_entry_is_imported_but_stays_outdated(content, tmp_path):
     assert result.returncode == 0 and "0 block(s) changed, 5 confirmed current; 1 not current: review-lead" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_po_round_trip_is_byte_identical(content, tmp_path):
     before = {name: (content / DOC / name).read_bytes() for name in ("en.md", "en.sources.yaml")}
     po = export(content, tmp_path)
@@ -146,6 +154,7 @@ def test_a_po_round_trip_is_byte_identical(content, tmp_path):
     assert {name: (content / DOC / name).read_bytes() for name in before} == before
 
 
+@pytest.mark.slow
 def test_msgfmt_accepts_an_export(content, tmp_path):
     reword(content)  # with a fuzzy entry and a previous msgid
     po = export(content, tmp_path)
@@ -155,6 +164,7 @@ def test_msgfmt_accepts_an_export(content, tmp_path):
     assert "5 translated messages, 1 fuzzy translation" in result.stderr
 
 
+@pytest.mark.slow
 def test_an_export_carries_glossary_renderings_and_figures(content, tmp_path):
     po = export(content, tmp_path).read_text(encoding="utf-8")
     assert "#. glossary: 七新 = Seven Renewals\n" in entry(po, "review-lead")
@@ -176,6 +186,7 @@ BROKEN = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("anchor, old, new, message", BROKEN, ids=["figure", "glossary", "split-paragraph", "split-item"])
 def test_a_broken_translation_is_rejected_with_its_line_and_nothing_written(content, tmp_path, anchor, old, new,
                                                                               message):
@@ -189,6 +200,7 @@ def test_a_broken_translation_is_rejected_with_its_line_and_nothing_written(cont
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (content / DOC).iterdir()} == before
 
 
+@pytest.mark.slow
 def test_a_lost_anchor_is_rejected(content, tmp_path):
     po = export(content, tmp_path)
     edit(po, 'msgctxt "goals"', 'msgctxt "goal"')
@@ -201,6 +213,7 @@ def test_a_lost_anchor_is_rejected(content, tmp_path):
     assert (content / DOC / "en.md").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_lost_footnote_marker_is_rejected(content, tmp_path):
     for lang, note in (("zh", "指软件和信息技术服务业企业。"), ("en", "Software and IT services enterprises.")):
         edit(content / DOC / f"{lang}.md", "  {: #r1-1 }\n", f"  {{: #r1-1 }}\n\n[^1]: {note}\n")
@@ -214,6 +227,7 @@ def test_a_lost_footnote_marker_is_rejected(content, tmp_path):
     assert f"{po}:{line_of(po, 'r1-1')}: block 'r1-1' lost footnote marker(s) [^1]" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_block_missing_from_en_md_is_added_by_import(content, tmp_path):
     edit(content / DOC / "en.md", "- Software enterprises exceeded **2,500**, and Yuzhong was put on the list of "
          "national pilots for innovative blockchain applications\n  {: #r1-1 }\n\n", "")
@@ -232,6 +246,7 @@ def test_a_block_missing_from_en_md_is_added_by_import(content, tmp_path):
     assert cli(content, "check", "--strict").returncode == 0
 
 
+@pytest.mark.slow
 def test_a_po_file_that_is_not_one_is_rejected(content, tmp_path):
     po = export(content, tmp_path)
     edit(po, 'msgctxt "goals"', 'msgcontext "goals"')
@@ -279,8 +294,8 @@ def test_a_missing_block_is_inserted_shaped_like_its_model():
     assert insert_segment(without, SOURCE, i2, after, "\n", "二项") == SOURCE
 
 
-def test_the_parallel_view_pairs_every_block_and_links_both_ways(content):
-    files = generate(content).files
+def test_the_parallel_view_pairs_every_block_and_links_both_ways(fixture_site):
+    files = fixture_site.files
     for lang in ("zh", "en"):
         html = files[f"{lang}/{DOC}/parallel/index.html"].decode()
         pairs = re.findall(r'<div class="pair[^"]*" id="([^"]+)"', html)
@@ -309,6 +324,7 @@ def test_the_progress_page_lists_outdated_blocks_with_links(content):
     assert "中文于2026年3月3日修改" in chinese
 
 
+@pytest.mark.slow
 def test_the_change_date_comes_from_git_when_the_change_is_committed(content):
     git = lambda *args, **env: subprocess.run(["git", "-C", str(content), *args], check=True, capture_output=True,
                                               env={**os.environ, **env})  # noqa: E731
@@ -327,6 +343,7 @@ def test_the_change_date_comes_from_git_when_the_change_is_committed(content):
     assert "block 'g1-p1' is outdated" in status and "changed on 2026-03-03" in status
 
 
+@pytest.mark.slow
 def test_commands_fail_cleanly_on_what_they_cannot_read(content, tmp_path):
     missing = cli(content, "translations", "import", str(tmp_path / "none.po"))
     assert missing.returncode == 1 and missing.stderr.startswith(f"{tmp_path / 'none.po'}:1: file not found")
