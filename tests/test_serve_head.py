@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from portal.serve import SiteApp
+pytestmark = pytest.mark.slow  # starts `build.py serve` in a child process
+
 from test_browser import preview  # noqa: F401 (the fixture: `build.py serve` on a copy of the fixture content)
 
 

@@ -43,6 +43,7 @@ def owner(path: str) -> str:
     return shipped[0].split(":")[0]
 
 
+@pytest.mark.pdf  # opens WeasyPrint's libraries
 def test_no_library_the_tools_load_is_missing():
     """The check that would have caught libatomic1 (Playwright's Node) and Pango (WeasyPrint)."""
     node = VENV_SITE / "playwright" / "driver" / "node"
@@ -52,6 +53,7 @@ def test_no_library_the_tools_load_is_missing():
     assert libraries.missing_libraries(VENV_SITE) == []
 
 
+@pytest.mark.pdf  # opens WeasyPrint's libraries
 def test_every_system_library_the_tools_load_is_placed_in_a_package():
     """Each library a program in the venv loads from the system is either in the table (so
     system-packages.sh installs it when missing) or ships with every Debian root."""
@@ -86,6 +88,7 @@ def weasyprint_opens() -> tuple[set[str], set[str]]:
     return required, optional
 
 
+@pytest.mark.pdf  # opens WeasyPrint's libraries
 def test_the_weasyprint_table_is_what_weasyprint_opens():
     required, optional = weasyprint_opens()
     assert required and required <= set(WEASYPRINT_LIBRARIES)
