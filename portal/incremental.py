@@ -250,6 +250,9 @@ def render_pages(all_pages, environments, digests: Digests, base: str, last: dic
         results = render_all(environments, todo, lambda shared: SiteView(site, states, shared), parallel_min,
                              advance=stage.advance)
     errors = [result for result in results if isinstance(result, ContentError)]
+    if errors and done.deferred:  # a failing build reports every page's errors, as a build without deferral
+        errors += [r for r in render_all(environments, done.deferred, lambda shared: SiteView(site, states, shared),
+                                         parallel_min) if isinstance(r, ContentError)]
     if errors:
         raise ContentErrors(errors)
     for page, (data, reads) in zip(todo, results):

@@ -14,7 +14,8 @@ from . import cache, datasets, i18n, loading, output, pages, pdf, rendering, rou
 from .assets import collect_assets
 from .errors import ContentError, ContentErrors, SourceRef
 from .freshness import SOURCES, translation_state
-from .incremental import Digests, Entry, InputsChanged, KeptBodies, SiteView, digest_of, read_inputs, render_pages, reuse
+from .incremental import (Digests, Entry, InputsChanged, KeptBodies, SiteView, digest_of, read_inputs, render_pages,
+                          reuse)
 from .markup import BodyLabels, Renderer
 from .model import LANGS, Site, TranslationState
 from .progress import Progress, Quiet
@@ -23,6 +24,9 @@ BASE_URL = "https://yuzhong-plans.netlify.app"
 # Templates compiled in this process, kept by their source's checksum (Jinja compares it when loading):
 # in memory only; a cache on disk would be code loaded from the disk, run by every page.
 COMPILED = rendering.CompiledTemplates()
+# The UI strings of each template and engine file, by (file, digest) (Babel takes about a second for all):
+# shared by the builders of this process, saved with the cache, dropped when an input changed mid-build.
+MESSAGES: dict[tuple[str, str], list] = {}
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,8 @@ class Builder:
         self.entries: dict[str, Entry] = {path: Entry(e[0], tuple(map(tuple, e[1])), e[2])
                                           for path, e in state.get("pages", {}).items()}
         self.search_entry: tuple = tuple(state.get("search", ("", {})))  # (records digest, {name: digest})
-        self.messages = {(name, digest): [tuple(s) for s in strings]
-                         for name, digest, strings in state.get("messages", [])}
+        MESSAGES.update({(name, digest): [tuple(s) for s in strings]
+                         for name, digest, strings in state.get("messages", [])})
         self.files: dict[str, bytes] = {}  # the last build's output (a new process: its site, read when needed)
         self.site_dir = Path(state["site"]) if "site" in state else None
         self.memo: dict[str, tuple] = {}  # catalogs, assets, environments: (digest of their inputs, value)
@@ -108,8 +112,9 @@ class Builder:
             for attempt in range(3):
                 try:
                     return self._generate(first, check=attempt < 2)
-                except InputsChanged:
-                    self.memo.clear()  # kept by digests taken before the change: not to be trusted
+                except InputsChanged:  # what was kept by digests taken before the change is not to be trusted
+                    self.memo.clear()
+                    MESSAGES.clear()
         finally:
             if enabled:
                 gc.enable()
@@ -186,7 +191,7 @@ class Builder:
                 "site": str(site_dir.absolute()),
                 "pages": {path: [e.key, [list(r) for r in e.reads], e.digest] for path, e in self.entries.items()},
                 "search": list(self.search_entry),
-                "messages": [[name, digest, strings] for (name, digest), strings in self.messages.items()]})
+                "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
     def memoized(self, name: str, key: str, make):
         if name not in self.memo or self.memo[name][0] != key:
@@ -195,9 +200,10 @@ class Builder:
 
     def catalogs(self, inputs: dict[str, str]) -> dict:
         def load() -> dict:
-            made = i18n.load_catalogs(self.project.root, digests=inputs, memo=self.messages, compiled=self.compiled_po)
+            made = i18n.load_catalogs(self.project.root, digests=inputs, memo=MESSAGES, compiled=self.compiled_po)
             # the UI strings and catalogs of the files as they are now (the engine's files are kept under "")
-            self.messages = {k: v for k, v in self.messages.items() if inputs.get(k[0], "") == k[1]}
+            for key in [k for k in MESSAGES if inputs.get(k[0], "") != k[1]]:
+                del MESSAGES[key]
             self.compiled_po = {k: v for k, v in self.compiled_po.items() if inputs.get(k[0]) == k[1]}
             return made
 
