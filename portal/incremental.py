@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache, routing
+from .freshness import SOURCES, translation_state
 from .errors import ContentError, ContentErrors
 from .parallel import render_all
 from .progress import Progress, Quiet
@@ -60,6 +61,19 @@ class KeptBodies:
             self.kept[key] = self.renderer.render(text, shown, links)
         self.used[key] = self.kept[key]
         return self.used[key]
+
+
+def translation_states(site, inputs: dict[str, str], content: Path, kept: dict) -> tuple[dict, dict]:
+    """Each document's translation state, and those states by what they come from: one is taken from
+    `kept` (the last build's) while the document's bodies and en.sources.yaml are the same."""
+    states, now = {}, {}
+    for document in site.documents:
+        key = (document.id, cache.digest(repr(document.bodies).encode()),
+               inputs.get(f"content/documents/{document.id}/{SOURCES}"))
+        now[key] = kept.get(key) or translation_state(document.id, document.bodies["zh"], document.bodies["en"],
+                                                      content / "documents" / document.id, document.src.path.parent)
+        states[document.id] = now[key]
+    return states, now
 
 
 class InputsChanged(Exception):

@@ -13,9 +13,8 @@ from pathlib import Path
 from . import cache, datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
 from .assets import collect_assets
 from .errors import ContentError, ContentErrors, SourceRef
-from .freshness import SOURCES, translation_state
 from .incremental import (Digests, Entry, InputsChanged, KeptBodies, SiteView, digest_of, read_inputs, render_pages,
-                          reuse)
+                          reuse, translation_states)
 from .markup import BodyLabels, Renderer
 from .model import LANGS, Site, TranslationState
 from .progress import Progress, Quiet
@@ -124,7 +123,7 @@ class Builder:
         inputs = read_inputs(self.project.folders())
         translations = self.catalogs(inputs)
         site = self.load_site(translations)
-        states = self.translation_states(site, inputs)
+        states, self.states = translation_states(site, inputs, self.project.content, self.states)
         all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
         collisions = routing.check_collisions(all_pages)
         if collisions:
@@ -212,7 +211,7 @@ class Builder:
     def load_site(self, translations: dict) -> Site:
         """Read and validate all content; raises ContentErrors with every problem."""
         raw = loading.load_content(self.project.content, self.parsed)
-        self.parsed = {key: self.parsed[key] for key in raw.read}
+        self.parsed = {key: self.parsed[key] for key in raw.read if key in self.parsed}
         labels = {lang: BodyLabels.translated(translations[lang].gettext) for lang in LANGS}
         if self.bodies is None or self.bodies[0] != labels:
             self.bodies = (labels, {lang: KeptBodies(Renderer(lang, labels[lang])) for lang in LANGS})
@@ -220,19 +219,6 @@ class Builder:
             renderer.next_build()
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
         return validation.validate(raw, self.bodies[1], lambda lang: routing.url_for("glossary", lang), titles)
-
-    def translation_states(self, site: Site, inputs: dict[str, str]) -> dict[str, TranslationState]:
-        """Each document's translation state, kept while its bodies and en.sources.yaml are the same."""
-        states, kept, content = {}, {}, self.project.content
-        for document in site.documents:
-            key = (document.id, cache.digest(repr(document.bodies).encode()),
-                   inputs.get(f"content/documents/{document.id}/{SOURCES}"))
-            kept[key] = self.states.get(key) or translation_state(
-                document.id, document.bodies["zh"], document.bodies["en"], content / "documents" / document.id,
-                document.src.path.parent)
-            states[document.id] = kept[key]
-        self.states = kept
-        return states
 
     def assets(self, inputs: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
         """The fingerprinted names of the static files, which are added to `files`."""

@@ -28,10 +28,10 @@ ALLOWED = {
     "output": {"errors"},
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
     "parallel": {"errors", "rendering"},
-    "incremental": {"cache", "errors", "parallel", "progress", "routing"},
+    "incremental": {"cache", "errors", "freshness", "parallel", "progress", "routing"},
     "progress": set(),
     "assets": set(),
-    "pipeline": {"assets", "cache", "datasets", "errors", "freshness", "i18n", "incremental", "loading", "markup", "model", "output",
+    "pipeline": {"assets", "cache", "datasets", "errors", "i18n", "incremental", "loading", "markup", "model", "output",
                  "pages", "pdf", "progress", "rendering", "routing", "search", "validation"},
     "serve": {"errors", "output", "pipeline", "watch"}, "watch": set(),
 }

@@ -220,3 +220,22 @@ def test_an_edit_made_invalid_fails_warm_and_fresh_with_the_same_messages(projec
         messages.append(str(caught.value))
     assert messages[0] == messages[1] == messages[2]
     assert "quote not found in paragraph 'g1-p1'" in messages[0]
+
+
+def test_the_preview_rejects_what_the_build_rejects_with_the_same_messages(project, tmp_path):
+    """The preview's old quick path skipped the indicator-name check: a document edit naming an indicator
+    in quotation marks, its English block without the indicator's English name, passed in the preview
+    and failed `build.py build`. Now both run the same validation."""
+    from portal.serve import Preview, SiteApp
+    said = []
+    preview = Preview(project, tmp_path / "preview", SiteApp(tmp_path / "preview"), say=said.append)
+    preview.builder = Builder(project, search_index=False)
+    assert preview.rebuild()
+    preview.app.open = {object(): "zh/documents/plenary-demo/index.html"}
+    edit(project.content / "documents/plenary-demo/zh.md", "经济实力显著提升", "“软件企业数量”经济实力显著提升")
+    with pytest.raises(ContentErrors) as caught:
+        build(project, tmp_path / "site", search_index=False, cache_dir=tmp_path / "cache")
+    assert ("names indicator 软件企业数量 without its English name 'Number of software enterprises'"
+            in str(caught.value))
+    assert not preview.rebuild()
+    assert preview.app.error == str(caught.value)
