@@ -176,7 +176,13 @@ class Builder:
         environments, digests, base, translations = self.pending
         while self.deferred and not stop():
             batch, self.deferred = self.deferred[:20], self.deferred[20:]
-            done = render_pages(batch, environments, digests, base, {}, self.kept_file, parallel_min=10**9)
+            try:
+                done = render_pages(batch, environments, digests, base, {}, self.kept_file, parallel_min=10**9)
+                check_alternates(done.rendered, {**self.files, **done.files})
+            except ContentErrors:  # reported as the build reports them: every failing page of the site
+                everything, self.deferred = batch + self.deferred, []
+                render_pages(everything, environments, digests, base, {}, self.kept_file, parallel_min=10**9)
+                raise
             self.files.update(done.files)
             self.entries.update(done.entries)
         if not self.deferred and not stop() and self.search_stale:

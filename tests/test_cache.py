@@ -239,3 +239,20 @@ def test_the_preview_rejects_what_the_build_rejects_with_the_same_messages(proje
             in str(caught.value))
     assert not preview.rebuild()
     assert preview.app.error == str(caught.value)
+
+
+def test_a_page_the_preview_renders_after_the_reload_fails_as_in_the_build(project, tmp_path):
+    """The pages not open in the browser are rendered after the reload; when one of them fails (here the
+    print edition: its stylesheet was deleted), the preview shows every failing page, as the build does."""
+    from portal.serve import Preview, SiteApp
+    preview = Preview(project, tmp_path / "preview", SiteApp(tmp_path / "preview"), say=lambda text: None)
+    preview.builder = Builder(project, search_index=False)
+    assert preview.rebuild()
+    preview.app.open = {object(): "en/glossary/index.html"}
+    (project.root / "static/book.zh.css").unlink()
+    with pytest.raises(ContentErrors) as caught:
+        Builder(project, search_index=False).generate()
+    preview.rebuild()
+    preview.finish()
+    assert preview.app.error == str(caught.value)
+    assert "KeyError: 'book.zh.css'" in preview.app.error
