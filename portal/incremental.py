@@ -213,14 +213,17 @@ def page_key(base: str, page, reads, digests: Digests) -> str:
     return reads_key(f"{base}\n{page.kind}\n{page.key}\n{page.lang}\n{page.template}\n{page.origin}", reads, digests)
 
 
-def reuse(last: tuple | None, base: str, digests: Digests, make: Callable) -> tuple:
-    """(key, reads, value) of make(view) — or `last`, the same made before, when nothing it read changed."""
+def reuse(last: tuple | None, base: str, digests: Digests, make: Callable, load: Callable) -> tuple[tuple, dict]:
+    """The files make(view) makes, with (key, reads, their digests) — or those of `last`, the same made
+    before, when nothing it read changed and load(name, digest) still has every one of them."""
     if last is not None and reads_key(base, last[1], digests) == last[0]:
-        return last
+        files = {name: load(name, digest) for name, digest in last[2].items()}
+        if None not in files.values():
+            return last, files
     view = SiteView(digests.site, digests.states)
-    value = make(view)
-    reads = view.all_reads()
-    return reads_key(base, reads, digests), reads, value
+    files = make(view)
+    reads = tuple(sorted(view.all_reads()))
+    return (reads_key(base, reads, digests), reads, {name: cache.digest(data) for name, data in files.items()}), files
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,8 @@ def publish(files: dict[str, bytes], site: Path, say=print) -> list[str]:
     try:
         with site_lock(site, say):
             remove_leftovers(site)
+            if sorted(files) == sorted(names_in(site)) and all(same_bytes(site / n, d) for n, d in files.items()):
+                return []  # site/ holds exactly these files already: nothing to swap
             fresh = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}-new-"))
             try:
                 changed = fill(fresh, files, site)

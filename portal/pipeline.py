@@ -98,7 +98,8 @@ class Builder:
         self.states: dict = {}  # translation states by document and digests of what they come from
         self.pending: tuple | None = None  # what the deferred pages need: (environments, site, states, base)
         self.deferred: list = []
-        self.data: tuple | None = None  # the data files with what they read (see incremental.reuse)
+        data = state.get("data")  # the data files: (key, what they read, their digests), see incremental.reuse
+        self.data = (data[0], tuple(map(tuple, data[1])), data[2]) if data else None
         self.search_stale = False  # the search bundle in the last output is not that of its records
 
     def generate(self, first: set[str] | None = None) -> Generated:
@@ -142,8 +143,9 @@ class Builder:
         for name in ("index.html", "404.html"):
             files[name] = environments["en"].get_template(f"root-{name}").render(site=view, assets=assets).encode()
         urls = [p.url for p in all_pages if p.kind != "not-found"]
-        self.data = reuse(self.data, repr(urls), digests, lambda view: datasets.data_files(view, urls, BASE_URL))
-        files.update(self.data[2])
+        self.data, data = reuse(self.data, repr(urls), digests, lambda view: datasets.data_files(view, urls, BASE_URL),
+                                self.kept_file)
+        files.update(data)
         check_alternates(done.rendered, files)
         if self.search_index:
             files.update(self.search_files(site, translations, later=first is not None))
@@ -196,6 +198,7 @@ class Builder:
                 "site": str(site_dir.absolute()),
                 "pages": {path: [e.key, [list(r) for r in e.reads], e.digest] for path, e in self.entries.items()},
                 "search": list(self.search_entry),
+                "data": [self.data[0], [list(r) for r in self.data[1]], self.data[2]] if self.data else None,
                 "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
     def memoized(self, name: str, key: str, make):
