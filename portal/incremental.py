@@ -181,8 +181,10 @@ class Digests:
         self.by_id: dict[str, dict] = {}
 
     def __call__(self, read: tuple[str, str]) -> str:
+        """The read and the digest of what it returns, as one line of a key."""
         if read not in self.memo:
-            self.memo[read] = hashlib.sha256(repr(self.value(*read)).encode("utf-8")).hexdigest()
+            digest = hashlib.sha256(repr(self.value(*read)).encode("utf-8")).hexdigest()
+            self.memo[read] = f"\n{read[0]}\0{read[1]}\0{digest}"
         return self.memo[read]
 
     def value(self, kind: str, key: str):
@@ -202,10 +204,8 @@ class Digests:
 
 def reads_key(base: str, reads, digests: Digests) -> str:
     """A digest of `base` and of the content of everything read."""
-    digest = hashlib.sha256(base.encode())
-    for read in sorted(map(tuple, reads)):
-        digest.update(f"\n{read[0]}\0{read[1]}\0{digests(read)}".encode())
-    return digest.hexdigest()
+    lines = [digests(read) for read in (reads if isinstance(reads, tuple) else sorted(reads))]  # a tuple: sorted
+    return hashlib.sha256((base + "".join(lines)).encode()).hexdigest()
 
 
 def page_key(base: str, page, reads, digests: Digests) -> str:
