@@ -256,3 +256,18 @@ def test_a_page_the_preview_renders_after_the_reload_fails_as_in_the_build(proje
     preview.finish()
     assert preview.app.error == str(caught.value)
     assert "KeyError: 'book.zh.css'" in preview.app.error
+
+
+def test_no_cache_removes_the_cache_and_clean_removes_it_and_the_leftovers(project, tmp_path, capsys):
+    import build as command
+    site, folder = tmp_path / "site", tmp_path / "cache"
+    args = ["--project", str(project.root), "build", "--no-search", "--out", str(site), "--cache", str(folder)]
+    assert command.main(args) == 0
+    flip_a_bit(folder / cache.FILE)
+    assert command.main(args + ["--no-cache"]) == 0
+    assert not folder.exists()
+    assert command.main(args) == 0 and (folder / cache.FILE).is_file()
+    (tmp_path / ".site-new-x1").mkdir()
+    assert command.main(["--project", str(project.root), "clean", "--out", str(site), "--cache", str(folder)]) == 0
+    assert not folder.exists() and not (tmp_path / ".site-new-x1").exists() and (site / "en/index.html").is_file()
+    assert capsys.readouterr().out.splitlines()[-1] == f"removed {folder} and what interrupted builds left next to {site}"

@@ -144,7 +144,7 @@ def test_a_second_build_waits_for_the_first_and_says_so(two_sites, tmp_path):
 
 def test_two_builds_without_cache_at_once_both_succeed(tmp_path):
     command = [sys.executable, str(ROOT / "build.py"), "--content", str(FIXTURE), "build", "--no-search",
-               "--no-cache", "--out", str(tmp_path / "site")]
+               "--no-cache", "--cache", str(tmp_path / "cache"), "--out", str(tmp_path / "site")]
     env = {**os.environ, "HOME": str(tmp_path)}
     runs = [subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True) for _ in range(2)]
