@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 from pathlib import Path
 
 from .output import write_atomic
@@ -46,8 +47,9 @@ def save(folder: Path, engine: str, state: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / FILE, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
     for entry in folder.iterdir():
-        if entry.name != FILE:
-            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink(missing_ok=True)
+        if entry.name == FILE or (entry.name.startswith(f".{FILE}.") and time.time() - entry.stat().st_mtime < 60):
+            continue  # the cache, or another build's save under way (a temporary file of write_atomic)
+        shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink(missing_ok=True)
 
 
 def clear(folder: Path) -> None:

@@ -205,3 +205,14 @@ def test_nothing_was_written_is_said_only_when_true(tmp_path, capsys):
     assert build.main(args) == 1
     assert capsys.readouterr().err.rstrip().endswith("nothing was written.")
     assert tree_digest(site) == before
+
+
+def test_two_builds_with_one_cache_at_once_both_succeed(tmp_path):
+    command = [sys.executable, str(ROOT / "build.py"), "--content", str(FIXTURE), "build", "--no-search",
+               "--cache", str(tmp_path / "cache"), "--out", str(tmp_path / "site")]
+    for _ in range(2):
+        runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+        results = [(run.wait(timeout=300), run.stderr.read()) for run in runs]
+        assert [code for code, _ in results] == [0, 0], results
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["build-cache.json"]
