@@ -17,7 +17,7 @@ from pathlib import Path
 from . import cache, routing
 from .freshness import SOURCES, translation_state
 from .errors import ContentError, ContentErrors
-from .parallel import render_all
+from .parallel import WORKERS, render_all, render_bodies
 from .progress import Progress, Quiet
 
 LOOKUPS = {"document": "documents", "indicator": "indicators", "goal": "goals"}
@@ -55,8 +55,22 @@ class KeptBodies:
         if self.used:
             self.kept, self.used = self.used, {}
 
+    def key(self, text: str, shown: Path, links) -> tuple:
+        return (self.renderer.state["lang"], hashlib.sha256(text.encode("utf-8")).hexdigest(), str(shown),
+                links.digest if links else "")
+
+    def prefill(self, sources: list, links, minimum: int, progress: Progress) -> None:
+        """Render on several processes the bodies of `sources` not kept yet, when there are `minimum` of them
+        (a cold build of a large site)."""
+        todo = [(key, s.text, s.shown, links) for s in sources if not s.error
+                and (key := self.key(s.text, s.shown, links)) not in self.kept]
+        if todo and len(todo) >= minimum and WORKERS >= 2:
+            with progress.stage("Markdown", len(todo), "body") as stage:
+                self.kept.update(render_bodies(todo, {self.renderer.state["lang"]: self.renderer.state["labels"]},
+                                               advance=stage.advance))
+
     def render(self, text: str, shown: Path, links):
-        key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), str(shown), links.digest if links else "")
+        key = self.key(text, shown, links)
         if key not in self.kept:
             self.kept[key] = self.renderer.render(text, shown, links)
         self.used[key] = self.kept[key]

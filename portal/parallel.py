@@ -6,8 +6,25 @@ import os
 
 from . import rendering
 from .errors import ContentError
+from .markup import Renderer
 
 WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+def _render_bodies(args) -> list:
+    """Worker: render Markdown bodies (one Renderer per language per process)."""
+    items, labels = args
+    renderers = {lang: Renderer(lang, labels[lang]) for lang in labels}
+    return [(key, renderers[key[0]].render(text, shown, links)) for key, text, shown, links in items]
+
+
+def render_bodies(items: list, labels: dict, workers: int = WORKERS, advance=lambda count: None):
+    """(key, rendered) for each (key, text, shown, links), key[0] its language, on forked processes."""
+    chunks = [items[i::workers * 4] for i in range(workers * 4)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for results in pool.imap_unordered(_render_bodies, [(chunk, labels) for chunk in chunks if chunk]):
+            advance(len(results))
+            yield from results
+
 
 _JOB: tuple = ()  # set before forking workers; children inherit it instead of unpickling pages
 

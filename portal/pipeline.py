@@ -3,6 +3,7 @@ and validate -> assemble -> render -> data files, search index, PDFs. Reuse live
 memoized by digests of what they read; pages are kept by what they read (see incremental.py)."""
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from . import cache, datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
 from .assets import collect_assets
-from .errors import ContentError, ContentErrors, SourceRef
+from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .incremental import (Digests, Entry, InputsChanged, KeptBodies, SiteView, digest_of, read_inputs, render_pages,
                           reuse, translation_states)
 from .markup import BodyLabels, Renderer
@@ -20,6 +21,7 @@ from .model import LANGS, Site, TranslationState
 from .progress import Progress, Quiet
 
 BASE_URL = "https://yuzhong-plans.netlify.app"
+glossary_href = functools.partial(routing.url_for, "glossary")  # by language
 # Templates compiled in this process, kept by their source's checksum (Jinja compares it when loading):
 # in memory only; a cache on disk would be code loaded from the disk, run by every page.
 COMPILED = rendering.CompiledTemplates()
@@ -81,8 +83,7 @@ class Builder:
                  progress: Progress | None = None) -> None:
         self.project, self.pdfs, self.search_index = project, pdfs, search_index
         self.pdf_cache_dir = pdf_cache_dir or project.root / ".cache" / "pdf"  # tests pass a temporary one
-        self.cache_dir, self.parallel_min = cache_dir, parallel_min
-        self.progress = progress or Quiet()  # `build.py build` reports the stages of a long build
+        self.cache_dir, self.parallel_min, self.progress = cache_dir, parallel_min, progress or Quiet()
         state = cache.load(cache_dir, self.engine)
         self.entries: dict[str, Entry] = {path: Entry(e[0], tuple(map(tuple, e[1])), e[2])
                                           for path, e in state.get("pages", {}).items()}
@@ -92,12 +93,10 @@ class Builder:
         self.files: dict[str, bytes] = {}  # the last build's output (a new process: its site, read when needed)
         self.site_dir = Path(state["site"]) if "site" in state else None
         self.memo: dict[str, tuple] = {}  # catalogs, assets, environments: (digest of their inputs, value)
-        self.parsed: dict = {}  # YAML parsed, by file and digest of its text
-        self.compiled_po: dict = {}
+        self.parsed, self.compiled_po = {}, {}  # YAML by file and digest of its text; catalogs by file digest
         self.bodies: tuple | None = None  # (labels, a KeptBodies per language)
         self.states: dict = {}  # translation states by document and digests of what they come from
-        self.pending: tuple | None = None  # what the deferred pages need: (environments, site, states, base)
-        self.deferred: list = []
+        self.pending, self.deferred = None, []  # pages left for render_deferred(), and what they need
         data = state.get("data")  # the data files: (key, what they read, their digests), see incremental.reuse
         self.data = (data[0], tuple(map(tuple, data[1])), data[2]) if data else None
         self.search_stale = False  # the search bundle in the last output is not that of its records
@@ -120,14 +119,13 @@ class Builder:
                 gc.enable()
 
     def _generate(self, first: set[str] | None, check: bool) -> Generated:
-        started = time.perf_counter()
+        started, self.deferred = time.perf_counter(), []  # a failed build leaves nothing for later: the next one
         inputs = read_inputs(self.project.folders())
         translations = self.catalogs(inputs)
         site = self.load_site(translations)
         states, self.states = translation_states(site, inputs, self.project.content, self.states)
         all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
-        collisions = routing.check_collisions(all_pages)
-        if collisions:
+        if collisions := routing.check_collisions(all_pages):
             raise ContentErrors(collisions)
         files: dict[str, bytes] = {}
         assets = self.assets(inputs, files)
@@ -182,8 +180,7 @@ class Builder:
                 done = render_pages(batch, environments, digests, base, {}, self.kept_file, parallel_min=10**9)
                 check_alternates(done.rendered, {**self.files, **done.files})
             except ContentErrors:  # reported as the build reports them: every failing page of the site
-                everything, self.deferred = batch + self.deferred, []
-                render_pages(everything, environments, digests, base, {}, self.kept_file, parallel_min=10**9)
+                render_pages(batch + self.deferred, environments, digests, base, {}, self.kept_file)
                 raise
             self.files.update(done.files)
             self.entries.update(done.entries)
@@ -224,10 +221,13 @@ class Builder:
         labels = {lang: BodyLabels.translated(translations[lang].gettext) for lang in LANGS}
         if self.bodies is None or self.bodies[0] != labels:
             self.bodies = (labels, {lang: KeptBodies(Renderer(lang, labels[lang])) for lang in LANGS})
-        for renderer in self.bodies[1].values():
-            renderer.next_build()
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
-        return validation.validate(raw, self.bodies[1], lambda lang: routing.url_for("glossary", lang), titles)
+        links = validation.term_links(validation.glossary_terms(raw, Collector()), glossary_href, titles)
+        for lang, renderer in self.bodies[1].items():
+            renderer.next_build()
+            renderer.prefill([texts[lang] for _, texts in raw.documents if lang in texts], links[lang],
+                             self.parallel_min, self.progress)
+        return validation.validate(raw, self.bodies[1], glossary_href, titles)
 
     def assets(self, inputs: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
         """The fingerprinted names of the static files, which are added to `files`."""

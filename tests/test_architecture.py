@@ -27,7 +27,7 @@ ALLOWED = {
     "rendering": {"blocks", "chains", "charts", "compare", "errors", "figures", "i18n", "model", "pages", "routing"},
     "output": {"errors"},
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
-    "parallel": {"errors", "rendering"},
+    "parallel": {"errors", "markup", "rendering"},
     "incremental": {"cache", "errors", "freshness", "parallel", "progress", "routing"},
     "progress": set(),
     "assets": set(),

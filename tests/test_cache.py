@@ -271,3 +271,26 @@ def test_no_cache_removes_the_cache_and_clean_removes_it_and_the_leftovers(proje
     assert command.main(["--project", str(project.root), "clean", "--out", str(site), "--cache", str(folder)]) == 0
     assert not folder.exists() and not (tmp_path / ".site-new-x1").exists() and (site / "en/index.html").is_file()
     assert capsys.readouterr().out.splitlines()[-1] == f"removed {folder} and what interrupted builds left next to {site}"
+
+
+def test_a_failed_preview_build_leaves_no_stale_work_that_could_hide_its_errors(project, tmp_path):
+    """A finish() that failed leaves pages undone; a later build that fails must report all its errors,
+    not have them replaced by what the stale leftovers report (found by the property tests: the
+    leftovers were rendered with the new asset names and reported alone)."""
+    from portal.serve import Preview, SiteApp
+    preview = Preview(project, tmp_path / "preview", SiteApp(tmp_path / "preview"), say=lambda text: None)
+    preview.builder = Builder(project, search_index=False)
+    assert preview.rebuild()
+    preview.app.open = {object(): "en/glossary/index.html"}
+    (project.root / "static/matrix.js").unlink()  # the matrix pages fail, in both languages
+    assert preview.rebuild()  # the open page renders; the others are left for finish()
+    preview.finish()
+    assert preview.app.error and preview.builder.deferred  # failed, pages left undone
+    edit(project.content / "documents/plenary-demo/zh.md", "经济实力显著提升", "经济实力稳步提升")
+    preview.app.open = {object(): "zh/indicators/index.html"}  # a page that fails: the build fails at once
+    with pytest.raises(ContentErrors) as caught:
+        Builder(project, search_index=False).generate()
+    assert not preview.rebuild()
+    preview.finish()
+    assert preview.app.error == str(caught.value)
+    assert "/zh/indicators/" in preview.app.error and "/en/indicators/" in preview.app.error
