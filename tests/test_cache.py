@@ -88,7 +88,8 @@ def test_a_glossary_term_added_reaches_both_home_pages(project, tmp_path):
 def test_cache_is_never_stale(project, tmp_path, change):
     root = project.root
     edits = {"content": ("content/documents/plenary-demo/zh.md", "经济实力显著提升", "经济实力稳步提升"),
-             "template": ("templates/base.html", '<main id="main" tabindex="-1">', '<main id="main" tabindex="-1" class="x">'),
+             "template": ("templates/base.html", '<main id="main" tabindex="-1">',
+                          '<main id="main" tabindex="-1" class="x">'),
              "catalog": ("i18n/zh/LC_MESSAGES/messages.po", 'msgstr "术语表"', 'msgstr "词汇表"'),
              "stylesheet": ("static/style.css", "--ink: #1d232b;", "--ink: #1d232c;")}
     path, old, new = edits[change]
@@ -270,7 +271,8 @@ def test_no_cache_removes_the_cache_and_clean_removes_it_and_the_leftovers(proje
     (tmp_path / ".site-new-x1").mkdir()
     assert command.main(["--project", str(project.root), "clean", "--out", str(site), "--cache", str(folder)]) == 0
     assert not folder.exists() and not (tmp_path / ".site-new-x1").exists() and (site / "en/index.html").is_file()
-    assert capsys.readouterr().out.splitlines()[-1] == f"removed {folder} and what interrupted builds left next to {site}"
+    said = capsys.readouterr().out.splitlines()[-1]
+    assert said == f"removed {folder} and what interrupted builds left next to {site}"
 
 
 def test_a_failed_preview_build_leaves_no_stale_work_that_could_hide_its_errors(project, tmp_path):
