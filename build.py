@@ -2,6 +2,7 @@
 """Yuzhong Plans: build, check or serve the bilingual policy portal.
 
     python build.py build            render content/ into site/
+    python build.py clean            remove the build cache and what interrupted builds left
     python build.py check [--strict] validate everything, write nothing (--strict: outdated translations fail)
     python build.py translations status|export|import|confirm   the translator's commands (see README)
     python build.py serve            build, then preview with live reload on 127.0.0.1:8000
@@ -14,12 +15,14 @@ import sys
 from pathlib import Path
 
 from portal import freshness, translating
-from portal.errors import ContentError, ContentErrors, unexpected
+from portal import cache, output
+from portal.errors import ContentError, ContentErrors, EnvironmentProblem, environment_problem, unexpected
 from portal.pdf import pdf_problem
 from portal.pipeline import Project, build, generate
 from portal.progress import Progress
 
 ROOT = Path(__file__).resolve().parent
+ENVIRONMENT_EXIT = 74  # EX_IOERR: the machine refused a write (content errors exit 1, bugs 70)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--pdf", action="store_true", help="also render the PDFs (needs WeasyPrint and CJK fonts)")
     build_cmd.add_argument("--no-search", action="store_true", help="skip the search index")
     build_cmd.add_argument("--cache", type=Path, default=None, help="cache folder (default .cache/build)")
-    build_cmd.add_argument("--no-cache", action="store_true", help="build from scratch, keep no cache")
+    build_cmd.add_argument("--no-cache", action="store_true", help="build from scratch; removes the cache")
+    clean_cmd = commands.add_parser("clean", help="remove the build cache and leftovers of interrupted builds")
+    clean_cmd.add_argument("--out", type=Path, default=None)
+    clean_cmd.add_argument("--cache", type=Path, default=None, help="cache folder (default .cache/build)")
     check_cmd = commands.add_parser("check", help="validate content, templates and catalogs; write nothing")
     check_cmd.add_argument("--strict", action="store_true", help="also fail on outdated translations")
     add_translation_commands(commands)
@@ -45,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
                            help="reload open pages after an edit instead of patching the change into them")
     args = parser.parse_args(argv)
     project = Project(args.project.resolve(), args.content.resolve() if args.content else None)
-    out = (args.out or project.root / "site").resolve() if args.command in ("build", "serve") else None
+    out = (args.out or project.root / "site").absolute() if args.command in ("build", "serve", "clean") else None
+    cache_dir = (getattr(args, "cache", None) or project.root / ".cache" / "build").absolute()
     problem = pdf_problem() if getattr(args, "pdf", False) else None  # build --pdf, serve --pdf
     if problem:
         print(f"build.py: --pdf cannot run: {problem}", file=sys.stderr)
@@ -62,8 +69,15 @@ def main(argv: list[str] | None = None) -> int:
                     raise ContentErrors(outdated)
             print(f"ok: {generated.summary().replace('built', 'checked', 1)}")
         elif args.command == "build":
-            cache = None if args.no_cache else (args.cache or project.root / ".cache" / "build")
-            print(build(project, out, args.pdf, not args.no_search, cache, Progress()).summary())
+            if args.no_cache:
+                cache.clear(cache_dir)
+            print(build(project, out, args.pdf, not args.no_search, None if args.no_cache else cache_dir,
+                        Progress()).summary())
+        elif args.command == "clean":
+            cache.clear(cache_dir)
+            with output.site_lock(out):
+                output.remove_leftovers(out)
+            print(f"removed {cache_dir} and what interrupted builds left next to {out}")
         else:
             from portal.serve import serve
             return serve(project, out, args.host, args.port, args.pdf, patch=not args.full_reload)
@@ -73,7 +87,14 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         print(ContentErrors([error]), file=sys.stderr)
         return 1
+    except EnvironmentProblem as problem:
+        print(f"build.py: {problem}", file=sys.stderr)
+        return ENVIRONMENT_EXIT
     except Exception as error:  # noqa: BLE001 (the last resort: one line, never a traceback)
+        if environment_problem(error):  # a refused write outside the publication (the cache, a lock file)
+            print(f"build.py: {EnvironmentProblem(error.filename or '?', error, 'the site is unchanged')}",
+                  file=sys.stderr)
+            return ENVIRONMENT_EXIT
         print(unexpected(error), file=sys.stderr)
         return 70
     return 0

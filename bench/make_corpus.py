@@ -20,6 +20,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from portal.typography import STRAIGHT_APOSTROPHE  # noqa: E402
+
 SITE = """title: {zh: 基准语料, en: Benchmark corpus}
 tagline: {zh: 合成的双语页面, en: Synthetic bilingual pages}
 layers:
@@ -71,6 +74,11 @@ def anchor_pair(zh_body: str, en_body: str) -> tuple[str, str]:
     return "\n\n".join(out["zh"]) + "\n", "\n\n".join(out["en"]) + "\n"
 
 
+def typographic(text: str) -> str:
+    """The corpus's English with the typographic apostrophe the content checks require (people’s, not people's)."""
+    return STRAIGHT_APOSTROPHE.sub("’", text)
+
+
 def split_front_matter(text: str) -> tuple[dict, str]:
     _, front, body = text.split("---\n", 2)
     return yaml.load(front, Loader=yaml.CSafeLoader), body
@@ -86,7 +94,8 @@ def convert(plain: Path, content: Path) -> int:
     pages = sorted((plain / "corpus" / "zh").glob("page-*.md"))
     for order, zh_path in enumerate(pages):
         zh_meta, zh_body = split_front_matter(zh_path.read_text(encoding="utf-8"))
-        en_meta, en_body = split_front_matter((plain / "corpus" / "en" / zh_path.name).read_text(encoding="utf-8"))
+        en_meta, en_body = split_front_matter(typographic((plain / "corpus" / "en" / zh_path.name)
+                                                          .read_text(encoding="utf-8")))
         folder = content / "documents" / zh_path.stem
         folder.mkdir()
         meta = {"id": zh_path.stem, "source_file": f"{order % 1000:03d}_{order:016x}.txt", "layer": "plan2025",
@@ -99,10 +108,10 @@ def convert(plain: Path, content: Path) -> int:
         (folder / "zh.md").write_text(zh_text, encoding="utf-8")
         (folder / "en.md").write_text(en_text, encoding="utf-8")
     indicators = yaml.load((plain / "corpus" / "data" / "indicators.yaml").read_text(), Loader=yaml.CSafeLoader)
-    records = [{"id": i["id"].lower(), "category": "narrative", "name": {"zh": i["name_zh"], "en": i["name_en"]},
-                "unit": {"zh": i["unit_zh"], "en": i["unit_en"]}} for i in indicators]
+    records = [{"id": i["id"].lower(), "category": "narrative",
+                "name": {"zh": i["name_zh"], "en": typographic(i["name_en"])},
+                "unit": {"zh": i["unit_zh"], "en": typographic(i["unit_en"])}} for i in indicators]
     (content / "indicators" / "corpus.yaml").write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from portal import translating
     for doc_id in translating.document_ids(content):
         translating.confirm(translating.open_document(content, content.parent, doc_id), [], "2026-01-01")

@@ -41,8 +41,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GEN = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
-NAIVE = ROOT.parent / "shared" / "bench" / "naive_build.py"
+# ../shared/bench beside the checkout (or beside the folder of worktrees a checkout may be in)
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT.parent / "shared")
+GEN = SHARED / "bench" / "gen_corpus.py"
+NAIVE = SHARED / "bench" / "naive_build.py"
 WORK = ROOT / "bench" / "corpus"
 PYTHON = sys.executable
 
@@ -67,8 +69,8 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def prepare(n: int) -> Path:
-    base = WORK / f"n{n}"
+def prepare(n: int, work: Path = WORK) -> Path:
+    base = work / f"n{n}"
     if not (base / "content").exists():
         for layout in ("plain", "hugo"):
             subprocess.run([PYTHON, str(GEN), "-n", str(n), "--layout", layout, "--out", str(base / layout)],
@@ -174,12 +176,14 @@ EDIT_PROBE = r"""
 import sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
+from portal.output import publish, update_in_place
 from portal.pipeline import Builder, Project
 content = Path({content!r})
 builder = Builder(Project(Path({root!r}), content), search_index=False, cache_dir=Path({cache!r}))
 site = Path({site!r})
 first = builder.generate()
-builder.write(first.files, site)
+publish(first.files, site)
+written = dict(first.files)
 document = sorted((content / "documents").iterdir())[len(list((content / "documents").iterdir())) // 2]
 zh = document / "zh.md"
 original = zh.read_text(encoding="utf-8")
@@ -187,12 +191,14 @@ times, later = [], []
 for round in range({rounds}):
     zh.write_text(original.replace("。", "。" + "改" * (round + 1), 1), encoding="utf-8")
     started = time.perf_counter()
-    generated = builder.generate(defer=("print",))       # what the preview does on a save
-    builder.write(generated.files, site, generated.touched)
+    generated = builder.generate(first={{f"zh/documents/{{document.name}}/index.html"}})  # the open page first
+    update_in_place(generated.files, site, written)                                 # the preview's path
+    written = dict(generated.files)
     times.append(time.perf_counter() - started)
     started = time.perf_counter()
-    files = builder.render_deferred()                   # the print edition, after the browser reloaded
-    builder.write(files, site, set(files))
+    files = builder.render_deferred()                   # the rest, after the browser reloaded
+    update_in_place(files, site, written)
+    written = dict(files)
     later.append(time.perf_counter() - started)
 zh.write_text(original, encoding="utf-8")
 later.sort()
@@ -215,7 +221,11 @@ def main() -> None:
     parser.add_argument("--baseline", help="a commit whose engine is measured alongside (reload, PDFs)")
     parser.add_argument("--no-browser", action="store_true", help="skip save -> reloaded page")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF build")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a few seconds, for the test suite: N=3 in a temporary folder, ours only (cold, warm, edit)")
     args = parser.parse_args()
+    if args.smoke:
+        return smoke()
     binary = hugo_binary()
     version = subprocess.run([binary, "version"], capture_output=True, text=True).stdout.split()[1]
     load = os.getloadavg()[0]
@@ -277,6 +287,16 @@ def main() -> None:
             for name, engine in engines.items():
                 r = pdf_build(engine)
                 print(f"| {name} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['max_rss']:.0f} | {r['tree_sum']:.0f} |")
+
+
+def smoke() -> None:
+    """The benchmark's own steps at a tiny size (no Hugo, no naive floor, no browser): it keeps running."""
+    with tempfile.TemporaryDirectory() as temp:
+        base = prepare(3, Path(temp))
+        cold, warm = ours(base, fresh=True)[0], ours(base, fresh=False)[0]
+        edits, deferred, rendered = edit_times(base, 2)
+        print(f"smoke N=3: cold {cold:.2f} s, warm {warm:.2f} s, edit {statistics.median(edits) * 1000:.0f} ms "
+              f"({rendered} pages), then {deferred * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -1,132 +1,61 @@
-"""What a build can reuse: input digests, path fingerprints, and the cache kept between builds."""
+"""What one build leaves for the next: one JSON file that verifies itself, in a folder of its own.
+
+JSON, never pickle or marshal: reading a cache must not be able to run code, and a damaged cache must
+cost a rebuild, never wrong output nor a failed build. The file starts with the sha256 of the rest and
+names the engine that wrote it; a file that does not verify is ignored (and replaced by the next save).
+Its entries point at bytes by their digest (a page kept is read back from the site it was published
+to and used only if its digest matches), so an entry that lies is a miss, never output."""
 from __future__ import annotations
 
-import bisect
-import fnmatch
-import gc
 import hashlib
-import os
-import pickle
+import json
+import shutil
+import time
 from pathlib import Path
 
-from . import output
+from .output import write_atomic
 
-
-def hash_inputs(folders: dict[str, Path], stats: dict | None = None) -> dict[str, str]:
-    """sha1 of every input file, keyed 'content/…', 'templates/…' etc. as if all were below one root.
-
-    `stats` remembers (mtime, size, digest) per file, so an unchanged file is not read again."""
-    stats = {} if stats is None else stats
-    hashes: dict[str, str] = {}
-    for name, base in folders.items():
-        _hash_folder(str(base), name, stats, hashes)
-    return dict(sorted(hashes.items()))
-
-
-def _hash_folder(folder: str, key: str, stats: dict, hashes: dict) -> None:
-    try:
-        entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        return
-    for entry in entries:
-        name = f"{key}/{entry.name}"
-        if entry.is_dir():
-            if entry.name != "__pycache__":
-                _hash_folder(entry.path, name, stats, hashes)
-            continue
-        info = entry.stat()
-        known = stats.get(name)
-        if known and known[0] == info.st_mtime_ns and known[1] == info.st_size:
-            hashes[name] = known[2]
-        else:
-            with open(entry.path, "rb") as handle:
-                hashes[name] = hashlib.sha1(handle.read()).hexdigest()
-            stats[name] = (info.st_mtime_ns, info.st_size, hashes[name])
+FILE = "build-cache.json"
 
 
 def engine_digest() -> str:
     """A cache is only valid for the engine code that wrote it."""
-    digest = hashlib.sha1()
+    digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-class BuildCache:
-    """What a build can reuse: file digests, parsed YAML, rendered bodies and pages, checks, data files."""
-
-    FILE = "build-cache.pickle"
-
-    def __init__(self) -> None:
-        self.stats: dict = {}
-        self.parsed: dict = {}
-        self.bodies: dict = {}
-        self.checks: dict = {}
-        self.pages: dict = {}  # output path -> (page key, sha1, size): the bytes stay in the site written
-        self.data: dict = {}
-        self.catalogs: dict = {}
-        self.states: dict = {}  # translation states by document id, with the digests of their inputs
-        self.site: tuple | None = None  # (digest of the content and catalogs, the Site validated from them)
-        self.messages: dict = {}  # UI strings per template or engine file: (name, digest) -> [(line, msgid)]
-        self.search: tuple | None = None
-        self.written: dict | None = None  # what the last build wrote: {"site": folder, "files": {name: sha1}}
-        self.saved_for: str | None = None  # the inputs and output of the build this cache was saved after
-
-    @classmethod
-    def load(cls, folder: Path, engine: str) -> "BuildCache":
-        enabled = gc.isenabled()
-        gc.disable()  # the cyclic collector would walk the objects being unpickled again and again (half the time)
-        try:
-            with (folder / cls.FILE).open("rb") as handle:
-                stored_engine, cache = pickle.load(handle)
-            if stored_engine == engine and isinstance(cache, cls):
-                cache.catalogs = {}
-                return cache
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
-            pass  # no cache, or one from another engine version: build from scratch
-        finally:
-            if enabled:
-                gc.enable()
-        return cls()
-
-    def save(self, folder: Path, engine: str) -> None:
-        catalogs, self.catalogs = self.catalogs, {}  # compiled catalogs are cheap and not picklable
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            # streamed, not pickle.dumps: the cache of a large site would double the build's peak memory
-            output.write_atomic_with(folder / self.FILE,
-                                     lambda handle: pickle.dump((engine, self), handle, pickle.HIGHEST_PROTOCOL))
-        finally:
-            self.catalogs = catalogs
+def load(folder: Path | None, engine: str) -> dict:
+    """The state the last build saved in `folder`, or {} when there is none that verifies."""
+    if folder is None:
+        return {}
+    try:
+        head, _, body = (folder / FILE).read_bytes().partition(b"\n")
+        if head.decode("ascii") != hashlib.sha256(body).hexdigest():
+            return {}
+        state = json.loads(body)
+    except (OSError, ValueError):  # missing, unreadable, not ASCII/JSON: the same as no cache
+        return {}
+    return state if isinstance(state, dict) and state.get("engine") == engine else {}
 
 
-def fingerprint(hashes: dict[str, str], prefixes) -> str:
-    """One hash over the files whose paths start with any of the prefixes (or match it, for globs)."""
-    return Fingerprints(hashes)(tuple(prefixes))
+def save(folder: Path, engine: str, state: dict) -> None:
+    """Replace the cache with `state` (JSON types only); everything else in the folder is removed: what
+    the last build did not reach, older formats, stray files."""
+    body = json.dumps({**state, "engine": engine}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / FILE, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
+    for entry in folder.iterdir():
+        if entry.name == FILE or (entry.name.startswith(f".{FILE}.") and time.time() - entry.stat().st_mtime < 60):
+            continue  # the cache, or another build's save under way (a temporary file of write_atomic)
+        shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink(missing_ok=True)
 
 
-class Fingerprints:
-    """fingerprint() for many pages of one build: prefixes found by bisection, results memoized."""
+def clear(folder: Path) -> None:
+    """Remove the cache folder (build.py clean, build --no-cache)."""
+    shutil.rmtree(folder, ignore_errors=True)
 
-    def __init__(self, hashes: dict[str, str]) -> None:
-        self.hashes = hashes
-        self.keys = sorted(hashes)
-        self.memo: dict[tuple, str] = {}
-        self.globbed: dict[str, list[str]] = {}  # a glob's matches, once per build (pages share theirs)
 
-    def matching(self, prefix: str) -> list[str]:
-        if "*" in prefix:
-            if prefix not in self.globbed:
-                self.globbed[prefix] = [k for k in self.keys if fnmatch.fnmatch(k, prefix)]
-            return self.globbed[prefix]
-        start = bisect.bisect_left(self.keys, prefix)
-        end = bisect.bisect_left(self.keys, prefix + "\U0010ffff")
-        return self.keys[start:end]
-
-    def __call__(self, prefixes: tuple[str, ...]) -> str:
-        if prefixes not in self.memo:
-            digest = hashlib.sha1()
-            for key in sorted({k for prefix in prefixes for k in self.matching(prefix)}):
-                digest.update(f"{key}\0{self.hashes[key]}\n".encode())
-            self.memo[prefixes] = digest.hexdigest()
-        return self.memo[prefixes]
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

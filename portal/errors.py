@@ -1,6 +1,7 @@
 """Errors that point at a place in the content: `path:line: message`."""
 from __future__ import annotations
 
+import errno
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,3 +104,28 @@ def unexpected(error: BaseException) -> str:
     detail = " ".join(str(error).split())[:200]
     return (f"internal error: {type(error).__name__}{': ' + detail if detail else ''} — this is a bug: please "
             "report it with the change that caused it; nothing was written.")
+
+
+# The machine's problems, not the content's: the file system refused a write.
+ENVIRONMENT_ERRNOS = {"ENOSPC": "the disk is full", "EDQUOT": "the disk quota is used up",
+                      "EROFS": "the file system is read-only", "EACCES": "permission denied",
+                      "EPERM": "operation not permitted"}
+
+
+class EnvironmentProblem(Exception):
+    """A write refused by the machine (full disk, read-only file system, no permission), naming the path;
+    build.py exits with its own code for it (74, EX_IOERR) rather than calling it a bug."""
+
+    def __init__(self, path, error: OSError, outcome: str) -> None:
+        self.path, self.error, self.outcome = path, error, outcome
+        super().__init__(str(path))
+
+    def __str__(self) -> str:
+        name = errno.errorcode.get(self.error.errno or 0, "")
+        reason = ENVIRONMENT_ERRNOS.get(name) or self.error.strerror or str(self.error)
+        return f"cannot write {self.path}: {reason} ({name}); {self.outcome}"
+
+
+def environment_problem(error: BaseException) -> bool:
+    """Whether an exception is the machine refusing a write (see EnvironmentProblem)."""
+    return isinstance(error, OSError) and errno.errorcode.get(error.errno or 0) in ENVIRONMENT_ERRNOS

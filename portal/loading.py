@@ -1,6 +1,7 @@
 """Content files -> raw records that remember their line numbers."""
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -225,7 +226,11 @@ def _unescape_reprs(problem: str) -> str:
 
 def load_yaml(path: Path, shown: Path):
     """Parse one YAML file into Records; every failure is a ContentError with its line."""
-    text = read_text(path, shown)
+    return parse_yaml(read_text(path, shown), shown)
+
+
+def parse_yaml(text: str, shown: Path):
+    """Parse YAML text read from `shown` into Records (see load_yaml)."""
     line_of = LineMap(text)
     loader = None
     try:
@@ -259,32 +264,25 @@ def load_yaml(path: Path, shown: Path):
 
 
 class SourceText:
-    """A Markdown file read only when its text is needed (a cached render needs just its digest).
+    """A Markdown file, read once; a file that cannot be read reads as empty text and keeps its
+    ContentError in `error`."""
 
-    A file that cannot be read reads as empty text and keeps its ContentError in `error`."""
-
-    def __init__(self, path: Path, shown: Path, digest: str | None) -> None:
-        self.path, self.shown, self.digest = path, shown, digest
-        self._text: str | None = None
+    def __init__(self, path: Path, shown: Path) -> None:
+        self.path, self.shown = path, shown
         self.error: ContentError | None = None
-
-    @property
-    def text(self) -> str:
-        if self._text is None:
-            try:
-                self._text = read_text(self.path, self.shown)
-            except ContentError as error:
-                self.error, self._text = error, ""
-        return self._text
+        try:
+            self.text = read_text(path, shown)
+        except ContentError as error:
+            self.error, self.text = error, ""
 
 
 class RawContent:
     """Every content file read and parsed, not yet validated; errors collected on the way."""
 
-    def __init__(self, root: Path, hashes: dict[str, str] | None = None, parsed: dict | None = None) -> None:
+    def __init__(self, root: Path, parsed: dict | None = None) -> None:
         self.root = root
-        self.hashes = hashes or {}
-        self.parsed = parsed if parsed is not None else {}  # YAML already parsed, by (file, digest)
+        self.parsed = parsed if parsed is not None else {}  # YAML parsed before, by (file, digest of its text)
+        self.read: set[tuple[str, str]] = set()  # the keys of `parsed` this load used
         self.errors: list[ContentError] = []
         self.site: Record | None = None
         self.documents: list[tuple[Record, dict[str, tuple[str, Path]]]] = []
@@ -305,15 +303,15 @@ class RawContent:
         """One YAML file whose top level must be `expect` (dict or list); None after an error, and
         `kind` is then remembered as incomplete (references into it are not reported)."""
         shown = self.shown(path)
-        digest = self.hashes.get(shown.as_posix())
-        key = (shown.as_posix(), digest)  # records remember their file: the same bytes elsewhere are other records
         try:
-            if digest and key in self.parsed:
-                data = self.parsed[key]
-            else:
-                data = load_yaml(path, shown)
-                if digest:
-                    self.parsed[key] = data
+            text = read_text(path, shown)
+            # keyed by the very text parsed (never a digest taken before reading: the file may change
+            # in between); records remember their file, so the same text elsewhere is other records
+            key = (shown.as_posix(), hashlib.sha1(text.encode("utf-8")).hexdigest())
+            self.read.add(key)
+            if key not in self.parsed:
+                self.parsed[key] = parse_yaml(text, shown)
+            data = self.parsed[key]
         except ContentError as error:
             self.errors.append(error)
             self.failed.add(kind)
@@ -340,12 +338,10 @@ class RawContent:
         return good
 
 
-def load_content(content: Path, hashes: dict[str, str] | None = None, parsed: dict | None = None) -> RawContent:
-    """Read every content file under `content/`; nothing is validated yet beyond YAML syntax.
-
-    With `hashes` (file digests by shown path) YAML parsed before is reused from `parsed`, and
-    Markdown is read only when it has to be rendered."""
-    raw = RawContent(content, hashes, parsed)
+def load_content(content: Path, parsed: dict | None = None) -> RawContent:
+    """Read every content file under `content/`; nothing is validated yet beyond YAML syntax. YAML
+    parsed before (from the same text) is reused from `parsed`."""
+    raw = RawContent(content, parsed)
     raw.site = raw.read_yaml(content / "site.yaml", dict, "site")
     folders = (content / "documents").iterdir() if (content / "documents").is_dir() else ()
     for folder in sorted(p for p in folders if p.is_dir()):
@@ -359,7 +355,7 @@ def load_content(content: Path, hashes: dict[str, str] | None = None, parsed: di
                                                f"document '{folder.name}' has no {lang}.md",
                                                "every document needs zh.md and en.md", blocking=True))
                 continue
-            bodies[lang] = SourceText(path, shown, raw.hashes.get(shown.as_posix()))
+            bodies[lang] = SourceText(path, shown)
         if meta is not None:
             raw.documents.append((meta, bodies))
         else:

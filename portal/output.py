@@ -1,70 +1,37 @@
-"""Writing the site: a whole build goes to a fresh folder swapped in on success; single files atomically."""
+"""Publishing the site: a complete new tree swapped in for the old one with one atomic operation.
+
+Every build writes its whole output into a sibling folder (files unchanged since the live site are
+hard-linked from it, so a warm build writes little), then exchanges it with site/ in one step: a
+reader, Netlify or a kill -9 sees the old complete site or the new one, never a mix. site/ stays a
+directory (not a symlink to a versioned folder) because Netlify publishes and the preview serves a
+plain folder and tools that walk it need not follow links: the exchange is renameat2(RENAME_EXCHANGE)
+on Linux; elsewhere two renames, whose one gap (no site/) is repaired by the next build's start.
+A lock file keeps a second build from writing the same site/ at the same time: it waits."""
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
+from .errors import EnvironmentProblem, environment_problem
 
-class Stored:
-    """A file an earlier build wrote, known by its digest: its bytes are read from where it was written
-    only when needed (a warm build needs the bytes of what changed, not of every page it keeps)."""
-
-    __slots__ = ("path", "digest")
-
-    def __init__(self, path: str, digest: str) -> None:
-        self.path, self.digest = path, digest
-
-    def read(self) -> bytes:
-        try:
-            with open(self.path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            data = None
-        if data is None or hashlib.sha1(data).hexdigest() != self.digest:
-            raise StoredChanged(f"{self.path} changed or went missing during the build: run the build again")
-        return data
-
-    def decode(self, *args) -> str:
-        return self.read().decode(*args)
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, Stored):
-            return self.digest == other.digest
-        if isinstance(other, bytes):
-            return hashlib.sha1(other).hexdigest() == self.digest
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class StoredChanged(RuntimeError):
-    """A kept file was changed by something else between its build and its use."""
-
-
-def content(data: "bytes | Stored") -> bytes:
-    """A file's bytes, whether built now or kept from an earlier build."""
-    return data.read() if isinstance(data, Stored) else data
-
-
-def digest_of(data: "bytes | Stored") -> str:
-    return data.digest if isinstance(data, Stored) else hashlib.sha1(data).hexdigest()
+# For the kill tests only: SIGKILL this process after writing this many files, or at "swap".
+KILL_AT = "YUZHONG_KILL_AT"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file and os.replace, so readers never see half a file."""
-    write_atomic_with(path, lambda handle: handle.write(data))
-
-
-def write_atomic_with(path: Path, write) -> None:
-    """Like write_atomic, with `write(handle)` producing the bytes (streamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as handle:
-            write(handle)
+            handle.write(data)
         os.chmod(temp, 0o644)
         os.replace(temp, path)
     except BaseException:
@@ -72,56 +39,143 @@ def write_atomic_with(path: Path, write) -> None:
         raise
 
 
-def replace_site(files: dict[str, bytes], site: Path) -> None:
-    """Render into a fresh sibling folder, then swap it in for `site`; the old site stays until then."""
-    site = site.resolve()
+@contextlib.contextmanager
+def site_lock(site: Path, say=print):
+    """Hold the site's lock file (next to it) for the duration; a second build waits for the first."""
     site.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}-new-"))
-    try:
-        for relative in sorted(files):
-            target = fresh / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content(files[relative]))
-        os.chmod(fresh, 0o755)
-        old = site.parent / f".{site.name}-old"
-        if old.exists():
-            shutil.rmtree(old)
-        if site.exists():
-            os.replace(site, old)
-        os.replace(fresh, site)
+    with open(site.parent / f".{site.name}.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"waiting for another build writing {site} to finish…")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def remove_leftovers(site: Path) -> None:
+    """What an interrupted build left: its unfinished new trees, and the old site if the swap's fallback
+    was cut between its two renames (then the old site is put back: it is complete)."""
+    old = site.parent / f".{site.name}-old"
+    if old.is_dir() and not site.exists():
+        os.rename(old, site)
+    for leftover in site.parent.glob(f".{site.name}-new-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    if old.exists():
         shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
+
+
+def publish(files: dict[str, bytes], site: Path, say=print) -> list[str]:
+    """Make `site` hold exactly `files`, atomically; returns the names that changed (written or gone).
+    A refused write (full disk, read-only, permission) is an EnvironmentProblem; site/ is then untouched."""
+    site = site.absolute()
+    try:
+        with site_lock(site, say):
+            remove_leftovers(site)
+            if sorted(files) == sorted(names_in(site)) and all(same_bytes(site / n, d) for n, d in files.items()):
+                return []  # site/ holds exactly these files already: nothing to swap
+            fresh = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}-new-"))
+            try:
+                changed = fill(fresh, files, site)
+                changed += [name for name in sorted(names_in(site)) if name not in files]
+                os.chmod(fresh, 0o755)
+                crash_point("swap")
+                swap(fresh, site)
+            finally:
+                shutil.rmtree(fresh, ignore_errors=True)  # after the swap: the old site
+            return changed
+    except OSError as error:
+        if environment_problem(error):
+            raise EnvironmentProblem(error.filename or site, error, f"{site} is unchanged") from None
         raise
 
 
-def update_site(files: dict[str, bytes], site: Path, previous: dict[str, str],
-                only: set[str] | None = None, current: dict[str, str] | None = None) -> list[str]:
-    """Write only the files whose bytes changed since `previous` (their sha1 digests) or that went
-    missing, each atomically; remove the ones no longer built. `only` limits the comparison to the
-    files a quick update may have touched; `current`, the files' digests when already computed.
-    Returns what changed."""
+def fill(folder: Path, files: dict[str, bytes], old: Path) -> list[str]:
+    """Write the files into an empty folder, hard-linking (else copying) those the old site holds with
+    the same bytes; returns the names whose bytes are new."""
     changed = []
-    for relative in sorted(only if only is not None else files):
-        data = files[relative]
-        target = site / relative
-        digest = current[relative] if current is not None else digest_of(data)
-        if previous.get(relative) != digest or not target.exists():
-            write_atomic(target, content(data))
-            changed.append(relative)
-    if only is None:
-        for relative in sorted(set(previous) - set(files)):
-            (site / relative).unlink(missing_ok=True)
-            changed.append(relative)
+    for count, name in enumerate(sorted(files), 1):
+        target, data, before = folder / name, files[name], old / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if same_bytes(before, data):
+            try:
+                os.link(before, target)
+            except OSError:
+                shutil.copyfile(before, target)
+        else:
+            with open(target, "wb") as handle:
+                handle.write(data)
+            changed.append(name)
+        crash_point(str(count))
     return changed
 
 
-def digests(files: dict[str, bytes], known: dict[str, tuple] | None = None) -> dict[str, str]:
-    """Each file's sha1; `known` gives (bytes object, digest) of files already digested."""
-    known = known or {}
+def same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
 
-    def one(name: str, data) -> str:
-        seen = known.get(name)
-        return seen[1] if seen is not None and seen[0] is data else digest_of(data)
 
-    return {name: one(name, data) for name, data in files.items()}
+def names_in(folder: Path) -> list[str]:
+    return [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+
+
+def swap(fresh: Path, site: Path) -> None:
+    """Put `fresh` where `site` is in one atomic step; the old site ends up at `fresh`."""
+    if not site.exists():
+        os.rename(fresh, site)
+        os.mkdir(fresh)  # so the caller's cleanup has the same shape either way
+        return
+    if not exchange(fresh, site):
+        old = site.parent / f".{site.name}-old"
+        os.rename(site, old)
+        os.rename(fresh, site)
+        os.rename(old, fresh)
+
+
+_libc = ctypes.CDLL(None, use_errno=True) if hasattr(ctypes, "CDLL") else None
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """renameat2(RENAME_EXCHANGE): swap two paths atomically (Linux 3.15+); False where unavailable."""
+    renameat2 = getattr(_libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # a file system without it: the fallback
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def update_in_place(files: dict[str, bytes], folder: Path, previous: dict[str, bytes] | None) -> list[str]:
+    """The preview's writing (only it may): each changed file replaced atomically, the ones no longer
+    built removed; `previous` is what the last call wrote there (None: compare with the disk)."""
+    changed = []
+    for name, data in sorted(files.items()):
+        kept = previous.get(name) if previous is not None else None
+        if kept is data or (kept == data if previous is not None else same_bytes(folder / name, data)):
+            continue
+        write_atomic(folder / name, data)
+        changed.append(name)
+    gone = set(previous or ()) - set(files) if previous is not None else set(names_in(folder)) - set(files)
+    for name in sorted(gone):
+        (folder / name).unlink(missing_ok=True)
+        changed.append(name)
+    return changed
+
+
+def crash_point(where: str) -> None:
+    """Kill this process here when the kill tests ask for it (see KILL_AT)."""
+    if os.environ.get(KILL_AT) == where:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def replace_site(files: dict[str, bytes], site: Path) -> None:
+    """publish() without its messages (tests and tools that build once)."""
+    publish(files, site, say=lambda text: None)

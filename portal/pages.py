@@ -1,44 +1,35 @@
 """The validated Site -> the list of pages to render, in both languages; pure."""
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import chains, charts, compare, glossary, references
-from .model import CONFLICT_KINDS, LANGS, Site, TranslationState
+from .model import CONFLICT_KINDS, LANGS, Site
 from .routing import url_for
-
-
-# Inputs a page depends on besides the global ones (templates, static, catalogs, site.yaml), as path
-# prefixes; the builder re-renders a page only when one of these files changed.
-META = "content/documents/*/meta.yaml"
-GLOSSARY = "content/glossary.yaml"
-THEMES = "content/themes.yaml"
-GOALS = "content/goals.yaml"
-DATA = ("content/values/", "content/indicators/", "content/categories.yaml", "content/conflicts.yaml", META)
 
 
 @dataclass(frozen=True)
 class Page:
+    """One page to render. Its context is made from the site view the rendering hands it (see
+    incremental.SiteView): everything a page shows is read through that view, which notes what it read."""
+
     kind: str
     key: str
     lang: str
     template: str
     origin: Path
-    make_context: Callable[[], dict] = field(default=dict, compare=False)
-    depends: tuple[str, ...] = ()
+    make_context: Callable[[object], dict] = field(default=lambda site: {}, compare=False)
 
     @property
     def url(self) -> str:
         return url_for(self.kind, self.lang, self.key)
 
-    @property
-    def context(self) -> dict:
-        """What the template gets; computed only when the page is rendered (charts are not free)."""
-        return self.make_context()
+    def context(self, site) -> dict:
+        """What the template gets, from `site` (the view); computed only when the page is rendered."""
+        return self.make_context(site)
 
 
 CHART_WORDS = {
@@ -83,61 +74,71 @@ def _related_terms(site: Site, indicator, values) -> list:
     return [t for t in site.terms if t.term.zh in text]
 
 
-def assemble(site: Site, content: Path, translations: dict[str, TranslationState]) -> list[Page]:
-    """Every page of the site, each language in turn, in a stable order (contexts computed lazily);
-    `translations` is each document's translation state."""
-    groups = functools.cache(lambda: compare.matrix(site))
-    goal_chains = chains.Chains(site)
-    values_by_indicator: dict[str, list] = {}
+def values_by_indicator(site) -> dict[str, list]:
+    by_indicator: dict[str, list] = {}
     for value in site.values:
-        values_by_indicator.setdefault(value.indicator, []).append(value)
+        by_indicator.setdefault(value.indicator, []).append(value)
+    return by_indicator
+
+
+# What many pages share, made once per build from the site view (see SiteView.shared)
+def _groups(site):
+    return site.shared("matrix", compare.matrix)
+
+
+def _chains(site):
+    return site.shared("chains", chains.Chains)
+
+
+def _values(site) -> dict[str, list]:
+    return site.shared("values by indicator", values_by_indicator)
+
+
+def assemble(site: Site, content: Path) -> list[Page]:
+    """Every page of the site, each language in turn, in a stable order; each context is made at
+    rendering from the view of the site it is handed (`s` below), never from `site` itself."""
+    roots = chains.Chains(site).roots()
     pages: list[Page] = []
     for lang in LANGS:
-        def add(kind, template, key="", origin=content, depends=(), context=dict):
-            pages.append(Page(kind, key, lang, template, origin, context, depends))
+        def add(kind, template, key="", origin=content, context=lambda s: {}):
+            pages.append(Page(kind, key, lang, template, origin, context))
 
-        add("home", "home.html", depends=DATA, context=lambda l=lang: {"standings": [
-            (standing, _chart(site, standing.row.indicator, values_by_indicator[standing.row.indicator.id], l,
-                              charts.SMALL))
-            for standing in compare.standings(site, groups())]})
-        add("documents", "documents.html", depends=(META,))
+        add("home", "home.html", context=lambda s, l=lang: {"standings": [
+            (standing, _chart(s, standing.row.indicator, _values(s)[standing.row.indicator.id], l, charts.SMALL))
+            for standing in compare.standings(s, _groups(s))]})
+        add("documents", "documents.html")
         for document in site.documents:
             add("document", "document.html", document.id, document.src.path.parent,
-                depends=(f"content/documents/{document.id}/", GLOSSARY),
-                context=lambda d=document, l=lang: {"document": d, "body": d.bodies[l], "state": translations[d.id]})
+                context=lambda s, i=document.id, l=lang: {"document": s.document(i), "body": s.document(i).bodies[l],
+                                                          "state": s.state(i)})
             add("parallel", "parallel.html", document.id, document.src.path.parent,
-                depends=(f"content/documents/{document.id}/", GLOSSARY),
-                context=lambda d=document: {"document": d, "state": translations[d.id]})
+                context=lambda s, i=document.id: {"document": s.document(i), "state": s.state(i)})
         for kind, everything in (("indicators", False), ("indicators-all", True)):
-            add(kind, "indicators.html", depends=DATA, context=lambda e=everything: _matrix_context(groups(), e))
+            add(kind, "indicators.html", context=lambda s, e=everything: _matrix_context(_groups(s), e))
         for indicator in site.indicators:
             add("indicator", "indicator.html", indicator.id, indicator.src.path,
-                depends=DATA + (THEMES, GLOSSARY, GOALS),
-                context=lambda i=indicator, l=lang: {
-                    **_indicator_context(site, i, values_by_indicator.get(i.id, []), l),
-                    "goals": goal_chains.about(g for g in site.goals if i.id in g.indicators), "chains": goal_chains})
-        add("themes", "themes.html", depends=(THEMES,))
+                context=lambda s, i=indicator.id, l=lang: {
+                    **_indicator_context(s, s.indicator(i), _values(s).get(i, []), l),
+                    "goals": _chains(s).about(g for g in s.goals if i in g.indicators), "chains": _chains(s)})
+        add("themes", "themes.html")
         for theme in site.themes:
-            add("theme", "theme.html", theme.id, theme.src.path, depends=(THEMES, "content/documents/", GOALS, META),
-                context=lambda t=theme: {"theme": t, "chains": goal_chains,
-                                         "goals": goal_chains.about(g for g in site.goals if t.id in g.themes)})
-        add("goals", "goals.html", depends=DATA + (GOALS,), context=lambda: {"chains": goal_chains})
-        for root in goal_chains.roots():
-            add("goal", "goal.html", root.id, root.src.path, depends=DATA + (GOALS,),
-                context=lambda r=root: {"chain": goal_chains.step(r), "chains": goal_chains})
-        add("glossary", "glossary.html", depends=(GLOSSARY, META),
-            context=lambda l=lang: {"index": glossary.index_groups(site.terms, l)})
-        add("conflicts", "conflicts.html", depends=DATA + ("content/documents/",),
-            context=lambda l=lang: {"kinds": conflicts_by_kind(site, l)})
-        add("print", "book.html", depends=DATA + ("content/documents/", GLOSSARY, THEMES, GOALS),
-            context=lambda l=lang: {"kinds": conflicts_by_kind(site, l), "chains": goal_chains,
-                                    "goal_steps": [goal_chains.step(r) for r in goal_chains.roots()],
-                                    **_book_context(site, values_by_indicator, groups(), l),
-                                    **_matrix_context(groups(), False)})
-        add("data", "data.html", depends=DATA, context=lambda: {"groups": indicators_by_category(site), "counts": {
-            i.id: len(values_by_indicator.get(i.id, [])) for i in site.indicators}})
-        add("translation", "translation.html", depends=("content/documents/",),
-            context=lambda: {"states": translations})
+            add("theme", "theme.html", theme.id, theme.src.path,
+                context=lambda s, i=theme.id: {"theme": next(t for t in s.themes if t.id == i), "chains": _chains(s),
+                                               "goals": _chains(s).about(g for g in s.goals if i in g.themes)})
+        add("goals", "goals.html", context=lambda s: {"chains": _chains(s)})
+        for root in roots:
+            add("goal", "goal.html", root.id, root.src.path,
+                context=lambda s, i=root.id: {"chain": _chains(s).step(s.goal(i)), "chains": _chains(s)})
+        add("glossary", "glossary.html", context=lambda s, l=lang: {"index": glossary.index_groups(s.terms, l)})
+        add("conflicts", "conflicts.html", context=lambda s, l=lang: {"kinds": conflicts_by_kind(s, l)})
+        add("print", "book.html",
+            context=lambda s, l=lang: {"kinds": conflicts_by_kind(s, l), "chains": _chains(s),
+                                       "goal_steps": [_chains(s).step(r) for r in _chains(s).roots()],
+                                       **_book_context(s, _values(s), _groups(s), l),
+                                       **_matrix_context(_groups(s), False)})
+        add("data", "data.html", context=lambda s: {"groups": indicators_by_category(s), "counts": {
+            i.id: len(_values(s).get(i.id, [])) for i in s.indicators}})
+        add("translation", "translation.html", context=lambda s: {"states": s.states})
         add("search", "search.html")
         add("not-found", "404.html")
     return pages

@@ -1,4 +1,4 @@
-"""Rendering on forked processes, one per CPU, when a build has a lot to render."""
+"""Rendering pages on forked processes, one per CPU, when a build has a lot to render."""
 from __future__ import annotations
 
 import multiprocessing
@@ -7,58 +7,55 @@ import os
 from . import rendering
 from .errors import ContentError
 from .markup import Renderer
-from .model import LANGS
-
-
-def _render_chunk(args):
-    """Worker: render a chunk of bodies (one Renderer per language per process)."""
-    items, links, labels = args
-    renderers = {lang: Renderer(lang, labels[lang]) for lang in LANGS}
-    return [(key, renderers[lang].render(text, shown, links[lang])) for lang, text, shown, key in items]
-
 
 WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
+def _render_bodies(args) -> list:
+    """Worker: render Markdown bodies (one Renderer per language per process)."""
+    items, labels = args
+    renderers = {lang: Renderer(lang, labels[lang]) for lang in labels}
+    return [(key, renderers[key[0]].render(text, shown, links)) for key, text, shown, links in items]
 
-def render_in_parallel(items, bodies: dict, links: dict, labels: dict, workers: int = WORKERS, minimum: int = 200,
-                       advance=lambda count: None) -> None:
-    """Render the bodies not yet in `bodies` on `workers` processes when there are many of them."""
-    pending = [(lang, source.text, source.shown, key) for lang, source, key in items if key not in bodies]
-    if not pending or len(pending) < minimum or workers < 2:
-        return
-    chunks = [pending[i::workers * 4] for i in range(workers * 4)]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        for results in pool.imap_unordered(_render_chunk, [(c, links, labels) for c in chunks if c]):
-            bodies.update(results)
+
+def render_bodies(items: list, labels: dict, workers: int = WORKERS, advance=lambda count: None):
+    """(key, rendered) for each (key, text, shown, links), key[0] its language, on forked processes."""
+    chunks = [items[i::workers * 4] for i in range(workers * 4)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for results in pool.imap_unordered(_render_bodies, [(chunk, labels) for chunk in chunks if chunk]):
             advance(len(results))
+            yield from results
 
 
-_PAGES_TO_RENDER: tuple = ()  # set before forking workers; children inherit it instead of unpickling pages
+_JOB: tuple = ()  # set before forking workers; children inherit it instead of unpickling pages
 
 
 def _render_slice(bounds: tuple[int, int]) -> list:
-    environments, pages = _PAGES_TO_RENDER
-    return [_render_one(environments, page) for page in pages[bounds[0]:bounds[1]]]
+    environments, pages, make_view = _JOB
+    shared: dict = {}
+    return [_render_one(environments, page, make_view(shared)) for page in pages[bounds[0]:bounds[1]]]
 
 
-def _render_one(environments, page):
+def _render_one(environments, page, view):
+    """(bytes, what the page read) or its ContentError."""
     try:
-        return rendering.render_page(environments, page).encode("utf-8")
+        return rendering.render_page(environments, page, view).encode("utf-8"), view.all_reads()
     except ContentError as error:
         return error
 
 
-def render_all(environments, todo: list, minimum: int, workers: int = WORKERS, advance=lambda count: None) -> list:
-    """Each page's bytes (or its ContentError), in order; on forked processes when there are many."""
-    global _PAGES_TO_RENDER
+def render_all(environments, todo: list, make_view, minimum: int, workers: int = WORKERS,
+               advance=lambda count: None) -> list:
+    """Each page's (bytes, reads) or ContentError, in order; on forked processes when there are many.
+    make_view(shared) gives a page its view of the site; each process has its own `shared`."""
+    global _JOB
     if not todo or len(todo) < minimum or workers < 2:
+        shared: dict = {}
         results = []
         for page in todo:
-            results.append(_render_one(environments, page))
+            results.append(_render_one(environments, page, make_view(shared)))
             advance(1)
         return results
-    _PAGES_TO_RENDER = (environments, todo)
+    _JOB = (environments, todo, make_view)
     step = -(-len(todo) // (workers * 4))
     parts = []
     try:
@@ -67,5 +64,5 @@ def render_all(environments, todo: list, minimum: int, workers: int = WORKERS, a
                 parts.append(part)
                 advance(len(part))
     finally:
-        _PAGES_TO_RENDER = ()
+        _JOB = ()
     return [result for part in parts for result in part]

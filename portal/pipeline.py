@@ -1,22 +1,33 @@
-"""The build: load -> validate -> assemble -> render -> write (what can be reused is in incremental.py)."""
+"""The build, one path for every build (cold, warm, the preview's): read the inputs -> catalogs -> load
+and validate -> assemble -> render -> data files, search index, PDFs. Reuse lives inside functions,
+memoized by digests of what they read; pages are kept by what they read (see incremental.py)."""
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
-from .cache import BuildCache, engine_digest, fingerprint, hash_inputs
+from . import cache, datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
+from .assets import collect_assets
 from .errors import Collector, ContentError, ContentErrors, SourceRef
-from .incremental import Incremental, LastBuild, PageKeys, touched_by
+from .incremental import (Digests, Entry, InputsChanged, KeptBodies, SiteView, digest_of, read_inputs, render_pages,
+                          reuse, translation_states)
 from .markup import BodyLabels, Renderer
 from .model import LANGS, Site, TranslationState
 from .progress import Progress, Quiet
 
 BASE_URL = "https://yuzhong-plans.netlify.app"
-STATIC_PLAIN = {"robots.txt", "favicon.svg"}
+glossary_href = functools.partial(routing.url_for, "glossary")  # by language
+# Templates compiled in this process, kept by their source's checksum (Jinja compares it when loading):
+# in memory only; a cache on disk would be code loaded from the disk, run by every page.
+COMPILED = rendering.CompiledTemplates()
+# The UI strings of each template and engine file, by (file, digest) (Babel takes about a second for all):
+# shared by the builders of this process, saved with the cache, dropped when an input changed mid-build.
+MESSAGES: dict[tuple[str, str], list] = {}
 
 
 @dataclass(frozen=True)
@@ -39,7 +50,7 @@ class Project:
         return self.root / "static"
 
     def folders(self) -> dict[str, Path]:
-        """The input folders by the names their files are fingerprinted under."""
+        """The input folders by the names their files are known under."""
         return {"content": self.content, "templates": self.templates, "static": self.static,
                 "i18n": self.root / "i18n"}
 
@@ -52,8 +63,7 @@ class Generated:
     records: int
     seconds: float
     rendered: list[str] = field(default_factory=list)
-    deferred: list = field(default_factory=list)
-    touched: set[str] | None = None  # after a quick update: the only files that may differ; None: any
+    deferred: list = field(default_factory=list)  # pages left at their last version, for render_deferred()
     translations: dict[str, TranslationState] = field(default_factory=dict)  # by document id
 
     def summary(self) -> str:
@@ -61,216 +71,207 @@ class Generated:
         return f"built {per_lang} pages, {self.records} records, {len(self.files)} files in {self.seconds:.2f} s"
 
 
-def collect_assets(static: Path) -> tuple[dict[str, str], dict[str, bytes]]:
-    """Fingerprint static files: style.css -> /static/style.3f2a1b4c.css (plain names for a few)."""
-    names, files = {}, {}
-    for path in sorted(p for p in static.rglob("*") if p.is_file()):
-        relative = path.relative_to(static).as_posix()
-        data = path.read_bytes()
-        if relative in STATIC_PLAIN:
-            names[relative], files[relative] = f"/{relative}", data
-            continue
-        stem, dot, suffix = relative.rpartition(".")
-        digest = hashlib.sha256(data).hexdigest()[:10]
-        fingerprinted = f"static/{stem}.{digest}.{suffix}" if dot else f"static/{relative}.{digest}"
-        names[relative], files[fingerprinted] = f"/{fingerprinted}", data
-    return names, files
-
-
 class Builder:
-    """Builds the site in memory; what it keeps between builds (in memory, and on disk with a cache folder)
-    lets it redo only what an edit touched (see incremental.py)."""
+    """Builds the site in memory. Between builds it keeps, by digests of what they read: parsed YAML,
+    rendered bodies, catalogs, template environments, and each page with what it read (on disk too,
+    with a cache folder: see cache.py)."""
+
+    engine = cache.engine_digest()
 
     def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True,
                  cache_dir: Path | None = None, parallel_min: int = 200, pdf_cache_dir: Path | None = None,
                  progress: Progress | None = None) -> None:
-        self.project = project
+        self.project, self.pdfs, self.search_index = project, pdfs, search_index
         self.pdf_cache_dir = pdf_cache_dir or project.root / ".cache" / "pdf"  # tests pass a temporary one
-        self.pdfs = pdfs
-        self.search_index = search_index
-        self.refresh_search = True  # the preview turns this off after its first build: Pagefind takes seconds
-        self.cache_dir = cache_dir
-        self.cache = BuildCache.load(cache_dir, engine_digest()) if cache_dir else BuildCache()
-        self.progress = progress or Quiet()  # `build.py build` reports the stages of a long build
-        self.incremental = Incremental(self.cache, parallel_min, self.progress)
-        self._environments: tuple[str, dict] | None = None
-        self._assets: tuple[str, dict, dict] | None = None
-        self._renderers: tuple | None = None  # (their labels, a Renderer per language)
-        self._hashes: dict[str, str] = {}  # the inputs of the last build
-        self._rendered = False  # whether any build of this process rendered a page
-        self._po: dict = {}  # catalogs read and compiled, by file and digest (a template edit reads none again)
-        self._compiled = rendering.CompiledTemplates()  # templates compiled in this process, by source checksum
+        self.cache_dir, self.parallel_min, self.progress = cache_dir, parallel_min, progress or Quiet()
+        state = cache.load(cache_dir, self.engine)
+        self.entries: dict[str, Entry] = {path: Entry(e[0], tuple(map(tuple, e[1])), e[2])
+                                          for path, e in state.get("pages", {}).items()}
+        self.search_entry: tuple = tuple(state.get("search", ("", {})))  # (records digest, {name: digest})
+        MESSAGES.update({(name, digest): [tuple(s) for s in strings]
+                         for name, digest, strings in state.get("messages", [])})
+        self.files: dict[str, bytes] = {}  # the last build's output (a new process: its site, read when needed)
+        self.site_dir = Path(state["site"]) if "site" in state else None
+        self.memo: dict[str, tuple] = {}  # catalogs, assets, environments: (digest of their inputs, value)
+        self.parsed, self.compiled_po = {}, {}  # YAML by file and digest of its text; catalogs by file digest
+        self.bodies: tuple | None = None  # (labels, a KeptBodies per language)
+        self.states: dict = {}  # translation states by document and digests of what they come from
+        self.pending, self.deferred = None, []  # pages left for render_deferred(), and what they need
+        data = state.get("data")  # the data files: (key, what they read, their digests), see incremental.reuse
+        self.data = (data[0], tuple(map(tuple, data[1])), data[2]) if data else None
+        self.search_stale = False  # the search bundle in the last output is not that of its records
 
-    def generate(self, defer: tuple[str, ...] = (), first: set[str] | None = None) -> Generated:
+    def generate(self, first: set[str] | None = None) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
-
-        Stale pages of the kinds in `defer` (the print edition, which holds every document) or, when
-        `first` is given, all but the pages at these output paths (those open in a browser) keep their
-        last version for now; they are listed in Generated.deferred and rendered by render_deferred()."""
-        # The cyclic garbage collector would walk the whole cache each time a build allocates a few
-        # thousand objects; a build makes no garbage cycles worth collecting midway.
+        With `first` (output paths: the pages open in the preview's browser) changed pages not in it,
+        and a changed search index, keep their last version for now: render_deferred() makes them."""
         enabled = gc.isenabled()
-        gc.disable()
+        gc.disable()  # a build makes no garbage cycles worth collecting midway; the collector would walk it all
         try:
-            return self._generate(defer, first)
+            for attempt in range(3):
+                try:
+                    return self._generate(first, check=attempt < 2)
+                except InputsChanged:  # what was kept by digests taken before the change is not to be trusted
+                    self.memo.clear()
+                    MESSAGES.clear()
         finally:
             if enabled:
                 gc.enable()
 
-    def _generate(self, defer: tuple[str, ...], first: set[str] | None) -> Generated:
-        started = time.perf_counter()
-        hashes = self._hashes = hash_inputs(self.project.folders(), self.cache.stats)
-        translations = self.catalogs(hashes)
-        # load and validate; when only document texts changed: the last site with those documents re-checked
-        quick = None if self.pdfs else self.incremental.quick_update(hashes, self.project.content)
-        kept = None if quick or self.pdfs else self.incremental.unchanged_site(hashes)
-        site, changed = quick or (kept or self.load_site(translations, hashes), None)
-        self.incremental.validated(hashes, site)
-        # assemble
-        states = self.incremental.translation_states(site, hashes, self.project.content)
-        all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root), states)
-        if not quick:
-            collisions = routing.check_collisions(all_pages)
-            if collisions:
-                raise ContentErrors(collisions)
-        # render what changed (after a quick update: only the pages depending on the changed files)
-        files = dict(self.incremental.last.files) if quick else {}
-        assets = self.assets(hashes, files)
-        environments = self.environments(hashes, translations, site, assets)
-        page_key = PageKeys(hashes, "pdf" if self.pdfs else "")
-        touched = touched_by(changed or [])
-        candidates = all_pages if changed is None else [p for p in all_pages if touched(tuple(p.depends))
-                                                        or p.url in self.incremental.deferred]
-        rendered, deferred = self.incremental.render_pages(
-            candidates, environments, page_key, files,
-            lambda page: page.kind in defer if first is None else routing.output_path(page.url) not in first)
-        if not quick:
-            for name in ("index.html", "404.html"):
-                files[name] = environments["en"].get_template(f"root-{name}").render(assets=assets).encode("utf-8")
-            files.update(self.data_files(site, all_pages, page_key.prints(pages.DATA)))
-        self._rendered = self._rendered or bool(rendered)
-        check_alternates(rendered, files)
+    def _generate(self, first: set[str] | None, check: bool) -> Generated:
+        started, self.deferred = time.perf_counter(), []  # a failed build leaves nothing for later: the next one
+        inputs = read_inputs(self.project.folders())
+        translations = self.catalogs(inputs)
+        site = self.load_site(translations)
+        states, self.states = translation_states(site, inputs, self.project.content, self.states)
+        all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
+        if collisions := routing.check_collisions(all_pages):
+            raise ContentErrors(collisions)
+        files: dict[str, bytes] = {}
+        assets = self.assets(inputs, files)
+        environments = self.environments(inputs, translations, site, assets)
+        base = cache.digest(repr((self.engine, digest_of(inputs, "templates/", "i18n/", "static/"), self.pdfs,
+                                  [d.id for d in site.documents])).encode())
+        defer = (lambda page: routing.output_path(page.url) not in first) if first is not None else lambda page: False
+        digests = Digests(site, states)
+        done = render_pages(all_pages, environments, digests, base, self.entries, self.kept_file, defer,
+                            self.parallel_min, self.progress)
+        files.update(done.files)
+        view = SiteView(site, states)  # the root pages and data files are made anew every build
+        for name in ("index.html", "404.html"):
+            files[name] = environments["en"].get_template(f"root-{name}").render(site=view, assets=assets).encode()
+        urls = [p.url for p in all_pages if p.kind != "not-found"]
+        self.data, data = reuse(self.data, repr(urls), digests, lambda view: datasets.data_files(view, urls, BASE_URL),
+                                self.kept_file)
+        files.update(data)
+        check_alternates(done.rendered, files)
         if self.search_index:
-            files.update(self.search_files(site, translations))
+            files.update(self.search_files(site, translations, later=first is not None))
         if self.pdfs:
-            files.update(self.pdf_files(site, files))
-        self.incremental.remember(LastBuild(site, files, hashes, environments, page_key), deferred)
+            files.update(pdf_files(site, files, self.pdf_cache_dir, self.progress))
+        if check and read_inputs(self.project.folders()) != inputs:
+            raise InputsChanged()
+        self.entries, self.files, self.deferred = done.entries, files, done.deferred
+        self.pending = (environments, digests, base, translations)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
-        records = (len(site.documents) + len(site.indicators) + len(site.values) + len(site.terms) + len(site.themes)
-                   + len(site.goals))
-        touched = {routing.output_path(p.url) for p in rendered} if quick else None
-        return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in rendered],
-                         deferred, touched, states)
+        records = sum(len(getattr(site, k)) for k in ("documents", "indicators", "values", "terms", "themes", "goals"))
+        return Generated(site, files, counts, records, time.perf_counter() - started, [p.url for p in done.rendered],
+                         done.deferred, states)
+
+    def kept_file(self, name: str, digest: str) -> bytes | None:
+        """A file of the last build: in memory, else read back from the site it was published to, used only
+        when its bytes still have their digest."""
+        data = self.files.get(name)
+        if data is None and self.site_dir is not None:
+            try:
+                with open(self.site_dir / name, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                return None
+        return data if data is not None and cache.digest(data) == digest else None
 
     def render_deferred(self, stop=lambda: False) -> dict[str, bytes]:
-        """Render the pages the last generate() deferred into its files, until done or stop() is true;
-        returns the files they change."""
-        return self.incremental.render_deferred(stop)
+        """Make what the last generate() left for later (pages, then the search index), until done or until
+        stop() is true; returns the whole output, as generate() would have made it."""
+        environments, digests, base, translations = self.pending
+        while self.deferred and not stop():
+            batch, self.deferred = self.deferred[:20], self.deferred[20:]
+            try:
+                done = render_pages(batch, environments, digests, base, {}, self.kept_file, parallel_min=10**9)
+                check_alternates(done.rendered, {**self.files, **done.files})
+            except ContentErrors:  # reported as the build reports them: every failing page of the site
+                render_pages(batch + self.deferred, environments, digests, base, {}, self.kept_file)
+                raise
+            self.files.update(done.files)
+            self.entries.update(done.entries)
+        if not self.deferred and not stop() and self.search_stale:
+            self.files.update(self.search_files(digests.site, translations, later=False))
+        return self.files
 
-    def write(self, files: dict[str, bytes], site_dir: Path, only: set[str] | None = None) -> list[str]:
-        """Write the files to site_dir (only what changed, see Incremental.write_site); returns the names
-        written or removed."""
-        return self.incremental.write_site(files, site_dir, only)
+    def save_cache(self, site_dir: Path) -> None:
+        """Keep what this build made for the next one (its pages stay in site_dir, where it published them)."""
+        if self.cache_dir:
+            cache.save(self.cache_dir, self.engine, {
+                "site": str(site_dir.absolute()),
+                "pages": {path: [e.key, [list(r) for r in e.reads], e.digest] for path, e in self.entries.items()},
+                "search": list(self.search_entry),
+                "data": [self.data[0], [list(r) for r in self.data[1]], self.data[2]] if self.data else None,
+                "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
-    def save_cache(self) -> None:
-        """Keep the cache for the next build; not written again when this process rendered nothing and
-        the inputs and output are those it was saved for (saving a large site's cache takes a while)."""
-        if not self.cache_dir:
-            return
-        written = self.cache.written["site"] if self.cache.written else None
-        state = hashlib.sha1(repr((sorted(self._hashes.items()), written, self.pdfs, self.search_index))
-                             .encode("utf-8")).hexdigest()
-        if state == self.cache.saved_for and not self._rendered:
-            return
-        self.cache.saved_for = state
-        self.cache.save(self.cache_dir, engine_digest())
+    def memoized(self, name: str, key: str, make):
+        if name not in self.memo or self.memo[name][0] != key:
+            self.memo[name] = (key, make())
+        return self.memo[name][1]
 
-    def catalogs(self, hashes: dict[str, str]) -> dict:
-        key = fingerprint(hashes, ("i18n/", "templates/"))
-        if key not in self.cache.catalogs:
-            # the strings of files as they are now (the engine's own files are kept under "": the cache is
-            # dropped whenever the engine changes)
-            self.cache.messages = {k: v for k, v in self.cache.messages.items() if hashes.get(k[0], "") == k[1]}
-            self.cache.catalogs = {key: i18n.load_catalogs(self.project.root, digests=hashes,
-                                                           memo=self.cache.messages, compiled=self._po)}
-        return self.cache.catalogs[key]
+    def catalogs(self, inputs: dict[str, str]) -> dict:
+        def load() -> dict:
+            made = i18n.load_catalogs(self.project.root, digests=inputs, memo=MESSAGES, compiled=self.compiled_po)
+            # the UI strings and catalogs of the files as they are now (the engine's files are kept under "")
+            for key in [k for k in MESSAGES if inputs.get(k[0], "") != k[1]]:
+                del MESSAGES[key]
+            self.compiled_po = {k: v for k, v in self.compiled_po.items() if inputs.get(k[0]) == k[1]}
+            return made
 
-    def load_site(self, translations: dict, hashes: dict[str, str]) -> Site:
+        return self.memoized("catalogs", digest_of(inputs, "i18n/", "templates/"), load)
+
+    def load_site(self, translations: dict) -> Site:
         """Read and validate all content; raises ContentErrors with every problem."""
-        raw = loading.load_content(self.project.content, hashes, self.cache.parsed)
+        raw = loading.load_content(self.project.content, self.parsed)
+        self.parsed = {key: self.parsed[key] for key in raw.read if key in self.parsed}
         labels = {lang: BodyLabels.translated(translations[lang].gettext) for lang in LANGS}
-        key = tuple(labels[lang] for lang in LANGS)
-        if self._renderers is None or self._renderers[0] != key:  # kept: each keeps its sections rendered
-            self._renderers = (key, {lang: Renderer(lang, labels[lang]) for lang in LANGS})
-        renderers = self._renderers[1]
+        if self.bodies is None or self.bodies[0] != labels:
+            self.bodies = (labels, {lang: KeptBodies(Renderer(lang, labels[lang])) for lang in LANGS})
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
-        glossary_href = lambda lang: routing.url_for("glossary", lang)  # noqa: E731
-        reuse = self.incremental.validated_parts(hashes)
-        found = Collector()  # the glossary's problems are reported by validate()
-        terms = reuse("terms", (), lambda: validation.glossary_terms(raw, found),
-                      lambda: not found.errors and not found.suppressed)
-        links = validation.term_links(terms, glossary_href, titles)
-        render = self.incremental.body_renderer(raw, renderers, links, labels)
-        check = self.incremental.translation_checker()
-        return validation.validate(raw, renderers, glossary_href, titles, render_body=render, check_translation=check,
-                                   reuse=reuse, records=self.incremental.values)
+        links = validation.term_links(validation.glossary_terms(raw, Collector()), glossary_href, titles)
+        for lang, renderer in self.bodies[1].items():
+            renderer.next_build()
+            renderer.prefill([texts[lang] for _, texts in raw.documents if lang in texts], links[lang],
+                             self.parallel_min, self.progress)
+        return validation.validate(raw, self.bodies[1], glossary_href, titles)
 
-    def assets(self, hashes: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
-        """The fingerprinted names of the static files, which are added to `files` (read again only when
-        static/ changed)."""
-        key = fingerprint(hashes, ("static/",))
-        if self._assets is None or self._assets[0] != key:
-            self._assets = (key, *collect_assets(self.project.static))
-        files.update(self._assets[2])
-        return self._assets[1]
+    def assets(self, inputs: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
+        """The fingerprinted names of the static files, which are added to `files`."""
+        names, data = self.memoized("assets", digest_of(inputs, "static/"), lambda: collect_assets(self.project.static))
+        return files.update(data) or names
 
-    def environments(self, hashes: dict[str, str], translations: dict, site: Site, assets: dict) -> dict:
-        """Jinja environments, kept while templates and catalogs stay the same (compiled templates are
-        reused); the site and asset names are refreshed on every build."""
-        key = fingerprint(hashes, ("templates/", "i18n/")) + ("pdf" if self.pdfs else "")
-        if self._environments is None or self._environments[0] != key:
-            compiled = self.cache_dir / "templates" if self.cache_dir else self._compiled
-            made = rendering.make_environments(self.project.templates, translations, site, assets, BASE_URL, self.pdfs,
-                                               compiled)
-            self._environments = (key, made)
-        else:
-            rendering.refresh_environments(self._environments[1], site, assets)
-        return self._environments[1]
+    def environments(self, inputs: dict[str, str], translations: dict, site: Site, assets: dict) -> dict:
+        """Jinja environments, kept (with their compiled templates) while templates and catalogs are the same."""
+        environments = self.memoized("environments", digest_of(inputs, "templates/", "i18n/") + str(self.pdfs),
+                                     lambda: rendering.make_environments(self.project.templates, translations, site,
+                                                                         assets, BASE_URL, self.pdfs, COMPILED))
+        rendering.refresh_environments(environments, site, assets)
+        return environments
 
-    def data_files(self, site: Site, all_pages, key: str) -> dict[str, bytes]:
-        """portal.json, the CSVs and the sitemap, rebuilt only when data or documents changed."""
-        if key not in self.cache.data:
-            self.cache.data = {key: datasets.data_files(site, [p.url for p in all_pages if p.kind != "not-found"],
-                                                        BASE_URL)}
-        return self.cache.data[key]
-
-    def search_files(self, site: Site, translations: dict) -> dict[str, bytes]:
-        """The Pagefind bundle, rebuilt when the searchable text changed (and refreshing is on)."""
-        previous = self.cache.search
-        if previous is not None and not self.refresh_search:
-            return previous[1]
+    def search_files(self, site: Site, translations: dict, later: bool) -> dict[str, bytes]:
+        """The Pagefind bundle, made again when the searchable text changed (unless `later` and the last
+        one is at hand: then render_deferred() makes it)."""
         records = search.search_records(site, {lang: translations[lang].gettext for lang in LANGS})
-        digest = search.records_digest(records)
-        if previous is None or (previous[0] != digest and self.refresh_search):
-            with self.progress.stage("search index", len(records), "record") as stage:
-                self.cache.search = (digest, search.build_index(records))
-                stage.advance(len(records))
-        return self.cache.search[1]
-
-    def pdf_files(self, site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
-        """The briefing books and every document as PDF, from their built pages."""
-        jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
-        jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
-                     for lang in LANGS for d in site.documents})
-        pages_in = {page: output.content(files[page]) for page in jobs.values()}  # kept pages are read now
-        with self.progress.stage("PDFs", len(jobs), "PDF") as stage:
-            return pdf.render_pdfs(jobs, {**files, **pages_in}, self.pdf_cache_dir, advance=stage.advance)
+        key = search.records_digest(records)
+        kept = {name: self.kept_file(name, digest) for name, digest in self.search_entry[1].items()}
+        self.search_stale = key != self.search_entry[0]
+        if kept and None not in kept.values() and (later or not self.search_stale):
+            return kept
+        self.search_stale = False
+        with self.progress.stage("search index", len(records), "record") as stage:
+            bundle = search.build_index(records)
+            stage.advance(len(records))
+        self.search_entry = (key, {name: cache.digest(data) for name, data in bundle.items()})
+        return bundle
 
 
-def check_alternates(all_pages, files: dict[str, bytes]) -> None:
-    """Every page's language switch and hreflang alternates resolve to a built page, both ways."""
+def pdf_files(site: Site, files: dict[str, bytes], cache_dir: Path, progress: Progress) -> dict[str, bytes]:
+    """The briefing books and every document as PDF, from their built pages."""
+    jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
+    jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
+                 for lang in LANGS for d in site.documents})
+    with progress.stage("PDFs", len(jobs), "PDF") as stage:
+        return pdf.render_pdfs(jobs, files, cache_dir, advance=stage.advance)
+
+
+def check_alternates(rendered, files: dict[str, bytes]) -> None:
+    """Every rendered page's language switch and hreflang alternates resolve to a built page, both ways."""
     errors = []
-    for page in all_pages:
+    for page in rendered:
         twin = routing.url_for(page.kind, routing.other_lang(page.lang), page.key)
         if routing.output_path(twin) not in files:
             errors.append(ContentError(SourceRef(page.origin), f"{page.url} switches language to {twin}, "
@@ -292,13 +293,11 @@ def generate(project: Project, pdfs: bool = False, search_index: bool = True) ->
 
 def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bool = True,
           cache_dir: Path | None = None, progress: Progress | None = None) -> Generated:
-    """Generate the whole site and write it to site_dir; on any error site_dir is left untouched.
-
-    With a cache folder, a rebuild reuses what the last build rendered and rewrites only the files
-    whose bytes changed (each atomically); without one, the site goes to a fresh folder swapped in."""
+    """Generate the whole site and publish it to site_dir atomically (see output.publish); on any error
+    site_dir is left as it was."""
     builder = Builder(project, pdfs, search_index, cache_dir, progress=progress)
     generated = builder.generate()
     with builder.progress.stage("write"):
-        builder.write(generated.files, site_dir)
-    builder.save_cache()
+        output.publish(generated.files, site_dir)
+    builder.save_cache(site_dir)
     return generated

@@ -74,21 +74,22 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
 
 
 def refresh_environments(environments: dict, site: Site, assets: dict[str, str]) -> None:
-    """Point kept environments at this build's site and fingerprinted assets."""
+    """Point kept environments at this build's fingerprinted assets and PDF names. The site is no global:
+    each page gets the view of it that notes what the page read (render_page's `site`)."""
     for lang, env in environments.items():
-        env.globals["site"] = site
         env.globals["asset"] = lambda name: assets[name]
         env.globals["pdf_links"] = ({"book": pdf_path(lang), **{d.id: pdf_path(lang, d.id) for d in site.documents}}
                                     if env.globals["pdfs"] else {})
 
 
-def render_page(environments: dict[str, Environment], page: Page) -> str:
-    """The page's HTML; a template error becomes a ContentError naming the template line."""
+def render_page(environments: dict[str, Environment], page: Page, site) -> str:
+    """The page's HTML, its context and templates reading `site` (a view of the Site); a template error
+    becomes a ContentError naming the template line."""
     env = environments[page.lang]
     try:
         template = env.get_template(page.template)
-        return template.render(page=page, alternate=url_for(page.kind, other_lang(page.lang), page.key),
-                               **page.context)
+        return template.render(page=page, site=site, alternate=url_for(page.kind, other_lang(page.lang), page.key),
+                               **page.context(site))
     except TemplateError as error:
         line = getattr(error, "lineno", None)
         name = getattr(error, "filename", None) or getattr(error, "name", None) or page.template

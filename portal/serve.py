@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ContentErrors, unexpected
+from .output import update_in_place
 from .pipeline import Builder, Project
 from .watch import STEP_MS, Watch
 
@@ -251,15 +252,15 @@ class Preview:
         self.app = app
         self.built = False
         self.say = say
+        self.written: dict[str, bytes] | None = None  # what the last write put in site_dir
 
     def rebuild(self) -> bool:
-        """Build and write what changed. After the first build only the pages open in a browser (see
-        SiteApp.pages_first) are rendered now, or if none is, all but the print edition; the rest is left
-        for finish()."""
+        """Build as `build.py build` does (the same function, the same checks and messages) and write what
+        changed, in place (only the preview may). After the first build, changed pages not open in a
+        browser (see SiteApp.pages_first) keep their last version until finish()."""
         started = time.perf_counter()
         try:
-            generated = self.builder.generate(defer=("print",), first=self.app.pages_first()) \
-                if self.built else self.builder.generate()
+            generated = self.builder.generate(first=self.app.pages_first() if self.built else None)
         except ContentErrors as errors:
             self.app.error = str(errors)
             self.say(str(errors))
@@ -270,16 +271,20 @@ class Preview:
             self.say(self.app.error)
             self.say("build failed: still serving the last good site")
             return False
-        changed = self.builder.write(generated.files, self.site_dir, generated.touched)
+        changed = self.write(generated.files)
         self.built = True
         self.app.error = None
-        self.builder.refresh_search = False  # keep edits instant; `build.py build` refreshes the search index
         took = (time.perf_counter() - started) * 1000
         shown = ", ".join(generated.rendered[:4]) + (" …" if len(generated.rendered) > 4 else "")
         later = f", {len(generated.deferred)} more after the reload" if generated.deferred else ""
         self.say(f"rebuilt {len(generated.rendered)} page(s) [{shown}]{later}, wrote {len(changed)} file(s) "
                  f"in {took:.0f} ms")
         return True
+
+    def write(self, files: dict[str, bytes]) -> list[str]:
+        changed = update_in_place(files, self.site_dir, self.written)
+        self.written = dict(files)
+        return changed
 
     def finish(self, stop=lambda: False) -> None:
         """Render what the last rebuild deferred, until done or until stop() says another edit is waiting."""
@@ -294,10 +299,10 @@ class Preview:
             self.app.error = unexpected(error)
             self.say(self.app.error)
             return
-        if files:
-            self.builder.write(files, self.site_dir, set(files))
+        changed = self.write(files)
+        if changed:
             took = (time.perf_counter() - started) * 1000
-            self.say(f"then rendered {len(files)} more page(s) in {took:.0f} ms")
+            self.say(f"then wrote {len(changed)} more file(s) in {took:.0f} ms")
 
 
 def watch_inputs(project: Project, site_dir: Path, preview: Preview, reload, step_ms: int = STEP_MS) -> Watch:

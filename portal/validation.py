@@ -24,47 +24,31 @@ INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition",
 
 
 def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Callable[[str], str],
-             term_title: dict[str, str], render_body=None, check_translation=None, reuse=None,
-             records: dict | None = None) -> Site:
-    """Turn raw content into a Site, or raise ContentErrors with every problem found.
-
-    `reuse(part, extra, compute, clean)` may return a part's result from an earlier run whose inputs
-    were the same (see incremental.validated_parts); `extra` are the ids the part refers to. In
-    `records` (kept by the caller between runs) each value is kept with what it was checked against."""
+             term_title: dict[str, str]) -> Site:
+    """Turn raw content into a Site, or raise ContentErrors with every problem found (a renderer may
+    keep what it rendered, by the text it was given: see pipeline.KeptBodies)."""
     errors = Collector()
     errors.extend(raw.errors)
-
-    def part(name: str, extra, compute):
-        if reuse is None:
-            return compute()
-        before = (len(errors.errors), errors.suppressed)
-        return reuse(name, extra, compute, lambda: (len(errors.errors), errors.suppressed) == before)
-
     title, tagline, site_record = _site(raw, errors)
-    terms = part("terms", (), lambda: glossary_terms(raw, errors))
+    terms = glossary_terms(raw, errors)
     links = term_links(terms, glossary_href, term_title)
-    def render_with(lang: str, source, lang_links):
-        if render_body is not None:
-            return render_body(lang, source, lang_links)
-        if source.text == "" and source.error:  # unreadable (bad UTF-8, too large, …)
-            return None, [source.error]
-        return renderers[lang].render(source.text, source.shown, lang_links)
 
     def render(lang: str, source):
-        return render_with(lang, source, links[lang])
+        if source.text == "" and source.error:  # unreadable (bad UTF-8, too large, …)
+            return None, [source.error]
+        return renderers[lang].render(source.text, source.shown, links[lang])
 
     documents = [d for d in (_document(meta, bodies, render, errors) for meta, bodies in raw.documents) if d]
-    check = check_translation or translation_errors
     for document in documents:
-        errors.extend(check(document, terms))
-    categories, indicators = part("indicators", sorted(raw.failed), lambda: _indicators(raw, errors))
+        errors.extend(translation_errors(document, terms))
+    categories, indicators = _indicators(raw, errors)
     by_name = {i.name.zh: i for i in indicators}
     for document in documents:
         errors.extend(indicator_name_errors(document, by_name))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)
-    value_of = valuechecks.checker(docs, inds, declared, errors, records)
+    value_of = valuechecks.checker(docs, inds, declared, errors)
     values = [v for v in (value_of(record) for record in raw.values) if v]
     conflicts = [c for c in (goalchecks.conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]

@@ -25,15 +25,15 @@ ALLOWED = {
     "pages": {"chains", "charts", "compare", "glossary", "model", "references", "routing"},
     "datasets": {"compare", "model", "routing"},
     "rendering": {"blocks", "chains", "charts", "compare", "errors", "figures", "i18n", "model", "pages", "routing"},
-    "output": set(),
+    "output": {"errors"},
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
-    "parallel": {"errors", "markup", "model", "rendering"},
-    "incremental": {"cache", "errors", "freshness", "loading", "model", "output", "parallel", "progress", "routing",
-                    "translation"},
+    "parallel": {"errors", "markup", "rendering"},
+    "incremental": {"cache", "errors", "freshness", "parallel", "progress", "routing"},
     "progress": set(),
-    "pipeline": {"cache", "datasets", "errors", "i18n", "incremental", "loading", "markup", "model", "output",
+    "assets": set(),
+    "pipeline": {"assets", "cache", "datasets", "errors", "i18n", "incremental", "loading", "markup", "model", "output",
                  "pages", "pdf", "progress", "rendering", "routing", "search", "validation"},
-    "serve": {"errors", "pipeline", "watch"}, "watch": set(),
+    "serve": {"errors", "output", "pipeline", "watch"}, "watch": set(),
 }
 
 
