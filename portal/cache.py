@@ -9,7 +9,7 @@ import os
 import pickle
 from pathlib import Path
 
-from . import output
+from . import inputs, output
 
 
 def hash_inputs(folders: dict[str, Path], stats: dict | None = None) -> dict[str, str]:
@@ -17,6 +17,7 @@ def hash_inputs(folders: dict[str, Path], stats: dict | None = None) -> dict[str
 
     `stats` remembers (mtime, size, digest) per file, so an unchanged file is not read again."""
     stats = {} if stats is None else stats
+    inputs.refuse_links(folders)  # before any file is read: a symlink could publish any file of the machine
     hashes: dict[str, str] = {}
     for name, base in folders.items():
         _hash_folder(str(base), name, stats, hashes)

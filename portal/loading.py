@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from . import inputs
 from .errors import ContentError, SourceRef, quote
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -345,6 +346,7 @@ def load_content(content: Path, hashes: dict[str, str] | None = None, parsed: di
 
     With `hashes` (file digests by shown path) YAML parsed before is reused from `parsed`, and
     Markdown is read only when it has to be rendered."""
+    inputs.refuse_links({"content": content})  # nothing is read through a symlink
     raw = RawContent(content, hashes, parsed)
     raw.site = raw.read_yaml(content / "site.yaml", dict, "site")
     folders = (content / "documents").iterdir() if (content / "documents").is_dir() else ()

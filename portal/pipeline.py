@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
+from . import datasets, i18n, inputs, loading, output, pages, pdf, rendering, routing, search, validation
 from .cache import BuildCache, engine_digest, fingerprint, hash_inputs
 from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .incremental import Incremental, LastBuild, PageKeys, touched_by
@@ -64,7 +64,7 @@ class Generated:
 def collect_assets(static: Path) -> tuple[dict[str, str], dict[str, bytes]]:
     """Fingerprint static files: style.css -> /static/style.3f2a1b4c.css (plain names for a few)."""
     names, files = {}, {}
-    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+    for path in inputs.input_files(static, Path("static")):
         relative = path.relative_to(static).as_posix()
         data = path.read_bytes()
         if relative in STATIC_PLAIN:

@@ -17,7 +17,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from . import freshness
+from . import freshness, inputs
 from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .figures import english_amount
 from .numbers import numbers_zh
@@ -70,6 +70,7 @@ def open_document(content: Path, root: Path, doc_id: str) -> Texts:
     if not (folder / "meta.yaml").is_file():
         raise ContentErrors([ContentError(SourceRef(shown), f"no document '{doc_id}'",
                                           f"one of: {', '.join(document_ids(content))}")])
+    inputs.refuse_links({shown.as_posix(): folder})  # zh.md, en.md and en.sources.yaml are read from here
     texts, bodies = {}, {}
     for lang in ("zh", "en"):
         texts[lang] = read_text(folder / f"{lang}.md", shown / f"{lang}.md")
