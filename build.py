@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from portal import freshness, translating
+from portal import freshness, poimport, translating
 from portal.errors import ContentError, ContentErrors, unexpected
 from portal.pdf import pdf_available
 from portal.pipeline import Project, build, generate
@@ -114,7 +114,7 @@ def translations(args, project: Project) -> int:
             sys.stdout.write(po)
         return 0
     if args.action == "import":
-        done = translating.import_po(args.file, content, root)
+        done = poimport.import_po(args.file, content, root)
         print(f"{args.file}: {done.en_changed} block(s) changed, {len(done.confirmed)} confirmed current; "
               f"{len(done.still_outdated)} not current{': ' + ' '.join(done.still_outdated) if done.still_outdated else ''}")
         return 0
