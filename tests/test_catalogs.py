@@ -140,3 +140,12 @@ def test_a_build_with_an_unterminated_msgstr_fails_instead_of_showing_a_cut_word
     with pytest.raises(ContentErrors) as caught:
         Builder(Project(project, project / "content")).generate()
     assert [str(e).split("\n")[0] for e in caught.value.errors] == [f"{EN}:{line}: unterminated string"]
+
+
+def test_seeded_mutations_of_catalogs_imports_and_symlinks_find_no_bug():
+    """A few of the fuzz harness's catalog, PO import and symlink mutations (python -m tests.fuzz.inputs
+    runs thousands): only clean errors or safe builds."""
+    from fuzz.inputs import BUGS, run
+    outcomes = run(45, seed=22, classes=["catalogs", "importing", "symlinks"], timeout=20.0, say=lambda text: None)
+    assert not {bug: outcomes[bug] for bug in BUGS if outcomes[bug]}, outcomes
+    assert outcomes["clean-error"] > 0 and outcomes["built"] > 0
