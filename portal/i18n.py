@@ -117,6 +117,8 @@ def read_catalog(project: Path, path: Path, shown: Path, lang: str) -> tuple[dic
     return {e.msgid: e for e in entries if e.msgid and e.context is None}, gettext.GNUTranslations(buffer)
 
 
+MANY_ABSENT = 3  # more UI strings than this missing from a catalog are reported as one error
+
 # An HTML character reference: the page escapes translations, so it would show as written
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
@@ -150,14 +152,18 @@ def translation_errors(entry: pofile.PoEntry, shown: Path) -> list[ContentError]
 
 
 def _untranslated(used: dict[str, SourceRef], entries: dict, shown: Path) -> list[ContentError]:
-    """Each string the templates and the engine use must have a translation in the catalog."""
-    errors = []
-    for msgid, where in used.items():
+    """Each string the templates and the engine use must have a translation in the catalog; when many
+    are missing (a catalog cut short, an old one), one error says so."""
+    absent = [(msgid, where) for msgid, where in used.items() if msgid not in entries]
+    if len(absent) > MANY_ABSENT:
+        return [ContentError(SourceRef(shown), f"{len(absent)} of the interface's {len(used)} UI strings are not "
+                             f"in the catalog, first {quote(absent[0][0])} ({absent[0][1]})",
+                             "was the file cut short? run 'pybabel extract' and 'pybabel update' (see README)")]
+    errors = [ContentError(where, f"UI string {msgid!r} is not in {shown}",
+                           "run 'pybabel extract' and 'pybabel update' (see README)") for msgid, where in absent]
+    for msgid in used:
         entry = entries.get(msgid)
-        if entry is None:
-            errors.append(ContentError(where, f"UI string {msgid!r} is not in {shown}",
-                                       "run 'pybabel extract' and 'pybabel update' (see README)"))
-        elif not entry.string or entry.fuzzy:
+        if entry is not None and (not entry.string or entry.fuzzy):
             errors.append(ContentError(SourceRef(shown, entry.msgstr_line), f"missing translation for {msgid!r}"
                                        + (" (marked fuzzy)" if entry.fuzzy else ""),
                                        "write the msgstr and remove any '#, fuzzy' line"))

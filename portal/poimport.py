@@ -157,11 +157,15 @@ def _entries(entries_read: list[pofile.PoEntry], texts: Texts, shown_po: Path):
             entries[anchor] = (message.string, line, message.fuzzy, message.msgid)
         if anchor is not None:
             first_line.setdefault(anchor, message.line)
-    for block in texts.zh.blocks:
-        if block.anchor not in first_line:
-            errors.append(ContentError(SourceRef(shown_po), f"block '{block.anchor}' ({texts.shown / 'zh.md'}:"
-                                       f"{block.line}) has no entry: its anchor was lost",
-                                       "every block needs its entry with msgctxt = its anchor"))
+    lost = [block for block in texts.zh.blocks if block.anchor not in first_line]
+    if len(lost) == 1:
+        errors.append(ContentError(SourceRef(shown_po), f"block '{lost[0].anchor}' ({texts.shown / 'zh.md'}:"
+                                   f"{lost[0].line}) has no entry: its anchor was lost",
+                                   "every block needs its entry with msgctxt = its anchor"))
+    elif lost:  # one mistake (a file cut short, entries deleted together): one error
+        errors.append(ContentError(SourceRef(shown_po), f"{len(lost)} blocks of {texts.shown / 'zh.md'} have no "
+                                   f"entry: {', '.join(b.anchor for b in lost[:5])}{', …' if len(lost) > 5 else ''}",
+                                   "was the file cut short? export the document again and translate in that file"))
     return entries, errors
 
 

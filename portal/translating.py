@@ -53,7 +53,9 @@ class Texts:
 
 
 def document_ids(content: Path) -> list[str]:
-    return sorted(p.name for p in (content / "documents").iterdir() if (p / "meta.yaml").is_file())
+    folder = content / "documents"
+    inputs.refuse_links({"content/documents": folder})
+    return sorted(p.name for p in folder.iterdir() if (p / "meta.yaml").is_file()) if folder.is_dir() else []
 
 
 def open_document(content: Path, root: Path, doc_id: str) -> Texts:

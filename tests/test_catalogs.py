@@ -149,3 +149,17 @@ def test_seeded_mutations_of_catalogs_imports_and_symlinks_find_no_bug():
     outcomes = run(45, seed=22, classes=["catalogs", "importing", "symlinks"], timeout=20.0, say=lambda text: None)
     assert not {bug: outcomes[bug] for bug in BUGS if outcomes[bug]}, outcomes
     assert outcomes["clean-error"] > 0 and outcomes["built"] > 0
+
+
+def test_a_catalog_cut_short_is_one_error(project):
+    text = (project / EN).read_text(encoding="utf-8")
+    (project / EN).write_text(text[:text.index('msgid "Glossary"')], encoding="utf-8")
+    found = errors_of(project)
+    assert len(found) == 1 and found[0].startswith(f"{EN}: ") and "UI strings are not in the catalog, first" in found[0]
+
+
+def test_one_string_missing_from_a_catalog_is_reported_where_it_is_used(project):
+    text = (project / EN).read_text(encoding="utf-8")
+    (project / EN).write_text(text.replace('msgid "Glossary"\nmsgstr "Glossary"\n', ""), encoding="utf-8")
+    found = errors_of(project)
+    assert len(found) == 1 and found[0].startswith("templates/") and "UI string 'Glossary' is not in" in found[0]

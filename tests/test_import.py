@@ -144,3 +144,19 @@ def test_a_po_file_that_is_a_symlink_is_refused(content, tmp_path):
 def test_figures_are_compared_per_occurrence(zh, en, missing):
     from portal.numbers import missing_numbers
     assert missing_numbers(zh, en) == missing
+
+
+def test_a_po_file_cut_short_is_one_error(content, tmp_path):
+    po = export(content, tmp_path)
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text[:text.index('msgctxt "review-lead"')], encoding="utf-8")
+    found = rejected(po, content)
+    assert found == [f"{po}: 5 blocks of {content / DOC}/zh.md have no entry: review-lead, r1, r1-1, goals, g1-p1\n"
+                     "    hint: was the file cut short? export the document again and translate in that file"]
+
+
+def test_translation_commands_refuse_a_documents_folder_that_is_a_link(content, tmp_path):
+    (content / "documents").rename(tmp_path / "documents")
+    os.symlink(tmp_path / "documents", content / "documents")
+    with pytest.raises(ContentErrors, match="content/documents: symlinks are not allowed"):
+        translating.status(content, ROOT)

@@ -315,7 +315,6 @@ class Harness:
 
 def run(iterations: int, seed: int, classes: list[str], timeout: float, say=print) -> Counter:
     outcomes: Counter = Counter()
-    examples: list[str] = []
     largest = (0, "")
     signal.signal(signal.SIGALRM, _alarm)
     with tempfile.TemporaryDirectory(prefix="fuzz-inputs-") as folder:
@@ -331,7 +330,8 @@ def run(iterations: int, seed: int, classes: list[str], timeout: float, say=prin
                 what, outcome, errors, files, written = kind, "hang", [], {}, {}
             except BaseException:  # noqa: BLE001 (what the fuzzer is looking for)
                 what, outcome, errors, files, written = kind, "traceback", [], {}, {}
-                examples.append(f"[traceback] #{iteration} {kind}\n{traceback.format_exc()[-1500:]}")
+                detail_text = traceback.format_exc()[-1500:]
+                say(f"[traceback] #{iteration} seed {seed} {kind}\n{detail_text}")
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
             if time.perf_counter() - started > timeout:
@@ -353,13 +353,11 @@ def run(iterations: int, seed: int, classes: list[str], timeout: float, say=prin
                 detail = [str(e).split("\n")[0] for e in errors[:3]] or list(files)[:1]
             outcomes["clean-error" if outcome == "error" else outcome] += 1
             outcomes[f"{kind}"] += 1
-            if outcome in BUGS and len(examples) < 20:
-                examples.append(f"[{outcome}] #{iteration} seed {seed} {what}\n" + "\n".join(detail[:5]))
+            if outcome in BUGS:
+                say(f"[{outcome}] #{iteration} seed {seed} {what}\n" + "\n".join(detail[:5]))
             if (iteration + 1) % 500 == 0:
                 say(f"{iteration + 1} done: {dict(outcomes)}")
     say(f"largest error count: {largest[0]} from {largest[1]}")
-    for example in examples:
-        say(example)
     return outcomes
 
 
