@@ -75,6 +75,11 @@ def _decode(literal: str, number: int) -> str:
     return decoded
 
 
+def _kind(name: str) -> str:
+    """msgstr[0], msgstr[1] … are all msgstr."""
+    return "msgstr" if name.startswith("msgstr") else name
+
+
 class _Reader:
     """Lines -> entries, one keyword at a time; each entry's parts in the order msgctxt, msgid,
     msgid_plural, msgstr (or msgstr[0], msgstr[1], …)."""
@@ -101,21 +106,17 @@ class _Reader:
             self.previous += _decode(line[3:].strip(), number)
 
     def keyword(self, name: str, literal: str, number: int) -> None:
-        kind = "msgstr" if name.startswith("msgstr") else name
-        if self.last is not None and self.last.startswith("msgstr") and kind != "msgstr":
-            self.finish()
-        if kind != "msgstr" and kind in self.parts or (self.last and self.ORDER[kind] < self.ORDER[self._kind(self.last)]):
+        kind = _kind(name)
+        if self.last is not None and _kind(self.last) == "msgstr" and kind != "msgstr":
+            self.finish()  # the next entry begins
+        if name in self.parts:
+            raise PoSyntaxError(number, f"{name} twice in one entry", "keep one")
+        if self.last is not None and self.ORDER[kind] < self.ORDER[_kind(self.last)]:
             raise PoSyntaxError(number, f"{name} out of place", "an entry is [msgctxt] msgid [msgid_plural] msgstr")
         if kind == "msgstr" and "msgid" not in self.parts:
             raise PoSyntaxError(number, "msgstr without a msgid", "an entry is [msgctxt] msgid msgstr")
-        if name in self.parts:
-            raise PoSyntaxError(number, f"{name} twice in one entry", "keep one")
         self.parts[name] = [number, _decode(literal, number)]
         self.last = name
-
-    @staticmethod
-    def _kind(name: str) -> str:
-        return "msgstr" if name.startswith("msgstr") else name
 
     def continuation(self, literal: str, number: int) -> None:
         if self.last is None:
