@@ -123,12 +123,12 @@ class _Reader:
             raise PoSyntaxError(number, "a string outside any entry", "continue a msgid or msgstr, or delete it")
         self.parts[self.last][1] += _decode(literal, number)
 
-    def finish(self, end: int | None = None) -> None:
+    def finish(self) -> None:
         """Close the entry being read (if any)."""
         if not self.parts:
             return
-        if not any(name.startswith("msgstr") for name in self.parts):
-            raise PoSyntaxError(end or self.parts["msgid"][0], "an entry without msgstr", 'add msgstr ""')
+        if self.last is not None and _kind(self.last) != "msgstr":
+            raise PoSyntaxError(self.parts[self.last][0], f"the entry ends after its {self.last}", 'add msgstr ""')
         strings = sorted((name, value) for name, value in self.parts.items() if name.startswith("msgstr"))
         context = self.parts.get("msgctxt")
         first = context or self.parts["msgid"]
@@ -149,9 +149,7 @@ def read_entries(text: str, shown: Path) -> list[PoEntry]:
         for number, raw in enumerate(lines, 1):
             line = raw.strip()
             if not line:
-                if reader.last is not None and not reader.last.startswith("msgstr"):
-                    raise PoSyntaxError(number, f"the entry ends after its {reader.last}", 'add msgstr ""')
-                reader.finish(number)
+                reader.finish()
             elif line.startswith("#~"):
                 continue
             elif line.startswith("#"):
@@ -164,7 +162,7 @@ def read_entries(text: str, shown: Path) -> list[PoEntry]:
                     raise PoSyntaxError(number, f"not a PO line: {quote(line)}",
                                         "a line is a comment (#), a keyword (msgid, msgstr, …) or a quoted string")
                 reader.keyword(match.group(1), match.group(3), number)
-        reader.finish(len(lines))
+        reader.finish()
     except PoSyntaxError as error:
         raise ContentError(SourceRef(shown, error.line), error.message, error.hint, blocking=True) from None
     seen: dict[tuple, int] = {}

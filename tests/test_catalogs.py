@@ -163,3 +163,11 @@ def test_one_string_missing_from_a_catalog_is_reported_where_it_is_used(project)
     (project / EN).write_text(text.replace('msgid "Glossary"\nmsgstr "Glossary"\n', ""), encoding="utf-8")
     found = errors_of(project)
     assert len(found) == 1 and found[0].startswith("templates/") and "UI string 'Glossary' is not in" in found[0]
+
+
+def test_a_catalog_ending_after_a_msgid_is_an_error_at_that_msgid(project):
+    text = (project / EN).read_text(encoding="utf-8")
+    cut = text[:text.index('msgid "Glossary"') + len('msgid "Glossary"\n')]
+    (project / EN).write_text(cut, encoding="utf-8")
+    line = cut.count("\n")
+    assert errors_of(project) == [f"{EN}:{line}: the entry ends after its msgid\n    hint: add msgstr \"\""]
