@@ -7,7 +7,7 @@ mistake gives one error. Both the interface catalogs and `translations import` r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, SourceRef, quote
@@ -34,7 +34,6 @@ class PoEntry:
     line: int  # the entry's first keyword line (msgctxt or msgid)
     msgstr_line: int
     previous: str | None = None  # `#| msgid` (the source text a fuzzy translation was made for)
-    lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def string(self) -> str:
@@ -135,8 +134,7 @@ class _Reader:
         self.entries.append(PoEntry(context[1] if context else None, self.parts["msgid"][1],
                                     self.parts["msgid_plural"][1] if "msgid_plural" in self.parts else None,
                                     [value[1] for _, value in strings], self.flags, first[0],
-                                    strings[0][1][0], self.previous,
-                                    {name: value[0] for name, value in self.parts.items()}))
+                                    strings[0][1][0], self.previous))
         self.parts, self.flags, self.previous, self.last = {}, set(), None, None
 
 
@@ -144,9 +142,8 @@ def read_entries(text: str, shown: Path) -> list[PoEntry]:
     """Every entry of a PO file's text (obsolete `#~` entries left out); raises a ContentError at the
     first line that is not valid, and for an entry whose msgctxt and msgid appear twice."""
     reader = _Reader()
-    lines = text.split("\n")
     try:
-        for number, raw in enumerate(lines, 1):
+        for number, raw in enumerate(text.split("\n"), 1):
             line = raw.strip()
             if not line:
                 reader.finish()
