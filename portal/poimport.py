@@ -127,6 +127,7 @@ def _entries(entries_read: list[pofile.PoEntry], texts: Texts, shown_po: Path):
     """anchor -> (msgstr, PO line of the msgstr, fuzzy, msgid), and the problems found."""
     errors: list[ContentError] = []
     zh_anchors = [b.anchor for b in texts.zh.blocks]
+    kinds = {segment.anchor: segment.kind for segment in split_segments(texts.zh_text)}
     entries: dict[str, tuple[str, int, bool, str]] = {}
     first_line: dict[str, int] = {}
     for message in entries_read:
@@ -153,6 +154,12 @@ def _entries(entries_read: list[pofile.PoEntry], texts: Texts, shown_po: Path):
                                        f"{quote(attributes.group(0))} in the translation", "translate the words "
                                        "only: anchors stay in en.md; Chinese kept in the English is "
                                        "*…*{: lang=\"zh-Hans\" }"))
+        elif "\n\n" in message.string.strip() or "\n" in message.string and kinds[anchor] in ("heading", "row"):
+            one_line = kinds[anchor] in ("heading", "row")
+            errors.append(ContentError(SourceRef(shown_po, line), f"block '{anchor}' is a {_KINDS[kinds[anchor]]}: "
+                                       f"its translation {'must be one line' if one_line else 'has an empty line'}",
+                                       "keep the translation in one piece: " + ("no line breaks (\\n)" if one_line
+                                                                                else "no empty lines inside it")))
         else:
             entries[anchor] = (message.string, line, message.fuzzy, message.msgid)
         if anchor is not None:

@@ -160,3 +160,16 @@ def test_translation_commands_refuse_a_documents_folder_that_is_a_link(content, 
     os.symlink(tmp_path / "documents", content / "documents")
     with pytest.raises(ContentErrors, match="content/documents: symlinks are not allowed"):
         translating.status(content, ROOT)
+
+
+@pytest.mark.parametrize("anchor, old, new, message", [
+    ("review", '"Review of the past year’s work"', '"Review of\\n the past year’s work"',
+     "block 'review' is a heading: its translation must be one line"),
+    ("g1-p1", '"more of GDP."', '"more of GDP.\\n\\nA new paragraph."',
+     "block 'g1-p1' is a paragraph: its translation has an empty line"),
+])
+def test_a_translation_that_would_break_its_block_apart_is_one_error(content, tmp_path, anchor, old, new, message):
+    po = export(content, tmp_path)
+    edit(po, old, new)
+    found = rejected(po, content)
+    assert len(found) == 1 and found[0].startswith(f"{po}:") and message in found[0], found
