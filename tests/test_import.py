@@ -173,3 +173,10 @@ def test_a_translation_that_would_break_its_block_apart_is_one_error(content, tm
     edit(po, old, new)
     found = rejected(po, content)
     assert len(found) == 1 and found[0].startswith(f"{po}:") and message in found[0], found
+
+
+def test_a_translation_that_changes_its_block_kind_is_one_error(content, tmp_path):
+    po = export(content, tmp_path)
+    edit(po, '"Economic strength will rise markedly', '"- Economic strength will rise markedly')
+    found = rejected(po, content)
+    assert len(found) == 1 and "block 'g1-p1' is a paragraph in zh.md but became a list item" in found[0], found

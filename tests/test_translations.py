@@ -169,10 +169,10 @@ BROKEN = [
     ("review-lead", "the “Seven Renewals” (*七新*", "the “Seven Renovations” (*七新*",
      "block 'review-lead' translates glossary term 七新 without its English 'Seven Renewals'"),
     ("review-lead", '" making new progress"', '"\\n\\nmaking new progress"',
-     "paragraph has no anchor: 'Vigorously advancing the “Seve…'"),
+     "block 'review-lead' is a paragraph: its translation has an empty line"),
     ("r1-1", '"Software enterprises exceeded **2,500**, and Yuzhong was put on the list "',
      '"Software enterprises exceeded **2,500**.\\n\\nYuzhong was put on the list "',
-     "block 'r1-1' is a list item in zh.md but became a paragraph"),
+     "block 'r1-1' is a list item: its translation has an empty line"),
 ]
 
 
