@@ -14,8 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from portal import freshness, translating
-from portal import cache, output
+from portal import cache, freshness, output, poimport, translating
 from portal.errors import ContentError, ContentErrors, EnvironmentProblem, environment_problem, unexpected
 from portal.pdf import pdf_problem
 from portal.pipeline import Project, build, generate
@@ -136,7 +135,7 @@ def translations(args, project: Project) -> int:
             sys.stdout.write(po)
         return 0
     if args.action == "import":
-        done = translating.import_po(args.file, content, root)
+        done = poimport.import_po(args.file, content, root)
         print(f"{args.file}: {done.en_changed} block(s) changed, {len(done.confirmed)} confirmed current; "
               f"{len(done.still_outdated)} not current{': ' + ' '.join(done.still_outdated) if done.still_outdated else ''}")
         return 0

@@ -4,13 +4,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from . import inputs
+
 STATIC_PLAIN = {"robots.txt", "favicon.svg"}  # served under their own names
 
 
 def collect_assets(static: Path) -> tuple[dict[str, str], dict[str, bytes]]:
     """Fingerprint static files: style.css -> /static/style.3f2a1b4c.css (plain names for a few)."""
     names, files = {}, {}
-    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+    for path in inputs.input_files(static, Path("static")):  # symlinks refused
         relative = path.relative_to(static).as_posix()
         data = path.read_bytes()
         if relative in STATIC_PLAIN:

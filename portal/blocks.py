@@ -3,7 +3,7 @@ for the parallel view, and the document page's per-block links and outdated note
 from __future__ import annotations
 
 import re
-from html import escape
+from markupsafe import escape  # a label may be a translation, escaped already
 
 
 def block_html(body_html: str, anchor: str) -> str:

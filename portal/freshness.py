@@ -136,10 +136,15 @@ def _parse_confirmed(path: Path, shown: Path, doc_id: str) -> dict[str, Confirme
 
 def write_confirmed(path: Path, entries: dict[str, Confirmed], order: list[str]) -> None:
     """Rewrite en.sources.yaml with the entries of the anchors in `order` (others are dropped)."""
+    write_atomic(path, confirmed_bytes(entries, order))
+
+
+def confirmed_bytes(entries: dict[str, Confirmed], order: list[str]) -> bytes:
+    """en.sources.yaml as write_confirmed writes it."""
     data = {a: {"hash": entries[a].hash, "confirmed": entries[a].date, "text": entries[a].text}
             for a in order if a in entries}
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
-    write_atomic(path, (_HEADER + text).encode("utf-8"))
+    return (_HEADER + text).encode("utf-8")
 
 
 def block_states(zh: Body, en: Body, confirmed: dict[str, Confirmed],

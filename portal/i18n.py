@@ -5,6 +5,7 @@ import datetime
 import functools
 import gettext
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,11 +13,12 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.catalog import Catalog
 from babel.numbers import format_decimal, format_percent
 
-from .errors import ContentError, ContentErrors, SourceRef
-from .loading import display_path
+from . import inputs, pofile
+from .errors import ContentError, ContentErrors, SourceRef, quote
+from .loading import display_path, read_text
 
 LOCALES = {"zh": Locale.parse("zh_Hans_CN"), "en": Locale.parse("en_GB")}
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
@@ -59,9 +61,11 @@ def extract_messages(project: Path, digests: dict[str, str] | None = None,
 
 def load_catalogs(project: Path, langs=("zh", "en"), digests: dict[str, str] | None = None,
                   memo: dict | None = None, compiled: dict | None = None) -> dict[str, gettext.NullTranslations]:
-    """Compile each language's catalog in memory; any string without a translation is an error
-    (`digests` and `memo` as for extract_messages; `compiled`, a dict kept between builds, holds each
-    catalog read and compiled under its file's digest, so that a template edit reads none again)."""
+    """Read each language's catalog strictly and compile it in memory; any string without a
+    translation is an error (`digests` and `memo` as for extract_messages; `compiled`, a dict kept
+    between builds, holds each catalog read and compiled under its file's digest, so that a template
+    edit reads none again). A catalog that cannot be read is reported once, and nothing is checked
+    against it."""
     used = extract_messages(project, digests, memo)
     errors: list[ContentError] = []
     translations = {}
@@ -71,37 +75,99 @@ def load_catalogs(project: Path, langs=("zh", "en"), digests: dict[str, str] | N
         relative = path.relative_to(project).as_posix()
         key = (relative, (digests or {}).get(relative, ""))
         if compiled is not None and key[1] and key in compiled:
-            catalog, translations[lang] = compiled[key]
+            entries, translations[lang] = compiled[key]
         else:
             try:
-                with path.open("rb") as handle:
-                    catalog = read_po(handle, locale=LOCALES[lang])
-            except FileNotFoundError:
-                errors.append(ContentError(SourceRef(shown), "catalog not found",
-                                           "create it with 'pybabel init' (see README, Translating the interface)"))
+                entries, translations[lang] = read_catalog(project, path, shown, lang)
+            except ContentErrors as unreadable:
+                errors.extend(unreadable.errors)
                 continue
-            except Exception as error:  # babel raises plain exceptions for malformed catalogs
-                errors.append(ContentError(SourceRef(shown), f"cannot read catalog: {error}"))
-                continue
-            buffer = io.BytesIO()
-            write_mo(buffer, catalog)
-            buffer.seek(0)
-            translations[lang] = gettext.GNUTranslations(buffer)
             if compiled is not None and key[1]:
-                compiled[key] = (catalog, translations[lang])
-        for msgid, where in used.items():
-            message = catalog.get(msgid)
-            if message is None:
-                errors.append(ContentError(where, f"UI string {msgid!r} is not in {shown}",
-                                           "run 'pybabel extract' and 'pybabel update' (see README)"))
-            elif not message.string or message.fuzzy:
-                line = getattr(message, "lineno", None)
-                errors.append(ContentError(SourceRef(shown, line), f"missing translation for {msgid!r}"
-                                           + (" (marked fuzzy)" if message.fuzzy else ""),
-                                           "write the msgstr and remove any '#, fuzzy' line"))
+                compiled[key] = (entries, translations[lang])
+        errors.extend(_untranslated(used, entries, shown))
     if errors:
         raise ContentErrors(errors)
     return translations
+
+
+def read_catalog(project: Path, path: Path, shown: Path, lang: str) -> tuple[dict, gettext.GNUTranslations]:
+    """One catalog's entries by msgid, and its translations; raises ContentErrors naming `file.po:line`
+    for a file that is not a plain input, not a strict PO file, or has a translation that is wrong."""
+    if not path.exists() and not path.is_symlink():
+        raise ContentErrors([ContentError(SourceRef(shown), "catalog not found",
+                                          "create it with 'pybabel init' (see README, Translating the interface)")])
+    try:
+        inputs.refuse_link(path, project, shown)
+        entries = pofile.read_entries(read_text(path, shown), shown)
+        pofile.check_header(entries, shown)
+    except ContentError as error:
+        raise ContentErrors([error]) from None
+    problems = [problem for entry in entries if entry.msgid for problem in translation_errors(entry, shown)]
+    if problems:
+        raise ContentErrors(problems)
+    catalog = Catalog(locale=LOCALES[lang], charset="utf-8")
+    for entry in entries:
+        if entry.msgid:
+            catalog.add((entry.msgid, entry.plural) if entry.plural is not None else entry.msgid,
+                        tuple(entry.strings) if entry.plural is not None else entry.string,
+                        flags=entry.flags, context=entry.context)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return {e.msgid: e for e in entries if e.msgid and e.context is None}, gettext.GNUTranslations(buffer)
+
+
+MANY_ABSENT = 3  # more UI strings than this missing from a catalog are reported as one error
+
+# An HTML character reference: the page escapes translations, so it would show as written
+_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def translation_errors(entry: pofile.PoEntry, shown: Path) -> list[ContentError]:
+    """A translation is plain text: no markup or character references the msgid does not have itself,
+    and the same %(name)s placeholders as the msgid (Jinja formats every translation)."""
+    errors = []
+    where = SourceRef(shown, entry.msgstr_line)
+    expected = pofile.placeholders(entry.msgid + (entry.plural or ""))
+    for text in entry.strings:
+        markup = [ch for ch in "<>" if ch in text and ch not in entry.msgid]
+        entity = _ENTITY.search(text)
+        names = pofile.placeholders(text)
+        if markup:
+            errors.append(ContentError(where, f"markup ({quote(markup[0])}) in the translation of {quote(entry.msgid)}",
+                                       "translations are plain text, shown as written: remove the HTML"))
+        elif entity and entity.group(0) not in entry.msgid:
+            errors.append(ContentError(where, f"character reference {quote(entity.group(0))} in the translation of "
+                                       f"{quote(entry.msgid)}", "write the character itself: translations are "
+                                       "plain text, shown as written"))
+        elif names is None:
+            errors.append(ContentError(where, f"a lone '%' in the translation of {quote(entry.msgid)}",
+                                       "write %% for a percent sign, %(name)s for a placeholder"))
+        elif text and expected is not None and sorted(set(names)) != sorted(set(expected)):
+            shown_names = ", ".join(f"%({n})s" for n in sorted(set(expected))) or "none"
+            errors.append(ContentError(where, f"the placeholders of the translation of {quote(entry.msgid)} "
+                                       f"differ from the msgid's ({shown_names})",
+                                       "keep every %(name)s of the msgid, spelled as there, and add none"))
+    return errors
+
+
+def _untranslated(used: dict[str, SourceRef], entries: dict, shown: Path) -> list[ContentError]:
+    """Each string the templates and the engine use must have a translation in the catalog; when many
+    are missing (a catalog cut short, an old one), one error says so."""
+    absent = [(msgid, where) for msgid, where in used.items() if msgid not in entries]
+    if len(absent) > MANY_ABSENT:
+        return [ContentError(SourceRef(shown), f"{len(absent)} of the interface's {len(used)} UI strings are not "
+                             f"in the catalog, first {quote(absent[0][0])} ({absent[0][1]})",
+                             "was the file cut short? run 'pybabel extract' and 'pybabel update' (see README)")]
+    errors = [ContentError(where, f"UI string {msgid!r} is not in {shown}",
+                           "run 'pybabel extract' and 'pybabel update' (see README)") for msgid, where in absent]
+    for msgid in used:
+        entry = entries.get(msgid)
+        if entry is not None and (not entry.string or entry.fuzzy):
+            errors.append(ContentError(SourceRef(shown, entry.msgstr_line), f"missing translation for {msgid!r}"
+                                       + (" (marked fuzzy)" if entry.fuzzy else ""),
+                                       "write the msgstr and remove any '#, fuzzy' line"))
+    return errors
 
 
 @functools.lru_cache(maxsize=4096)  # Babel takes ~30 µs a date; a translation status page lists thousands

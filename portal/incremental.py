@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import cache, routing
 from .freshness import SOURCES, translation_state
+from .inputs import refuse_links
 from .errors import ContentError, ContentErrors
 from .parallel import WORKERS, render_all, render_bodies
 from .progress import Progress, Quiet
@@ -25,6 +26,7 @@ LOOKUPS = {"document": "documents", "indicator": "indicators", "goal": "goals"}
 
 def read_inputs(folders: dict[str, Path]) -> dict[str, str]:
     """sha256 of every input file, keyed 'content/…', 'templates/…' etc. as if all were below one root."""
+    refuse_links(folders)  # before any file is read: a symlink could publish any file of the machine
     digests = {}
     for name, base in folders.items():
         for folder, subfolders, files in os.walk(base):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from . import inputs
 from .errors import ContentError, SourceRef, quote
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -341,6 +342,7 @@ class RawContent:
 def load_content(content: Path, parsed: dict | None = None) -> RawContent:
     """Read every content file under `content/`; nothing is validated yet beyond YAML syntax. YAML
     parsed before (from the same text) is reused from `parsed`."""
+    inputs.refuse_links({"content": content})  # nothing is read through a symlink
     raw = RawContent(content, parsed)
     raw.site = raw.read_yaml(content / "site.yaml", dict, "site")
     folders = (content / "documents").iterdir() if (content / "documents").is_dir() else ()

@@ -35,17 +35,21 @@ def numbers_zh(text: str) -> list[tuple[str, set[Decimal]]]:
 
 def numbers_en(text: str) -> set[Decimal]:
     """Every number an English text states, in digits or as a small number word."""
-    values: set[Decimal] = set()
+    return {value for stated in stated_numbers(text) for value in stated}
+
+
+def stated_numbers(text: str) -> list[set[Decimal]]:
+    """Each number an English text states (in digits or as a small number word), with the values it may
+    stand for (200 billion: 200 and 200000000000)."""
+    stated = []
     for match in _EN_NUMBER.finditer(text):
         whole = match.group(1).replace(",", "")
         value = Decimal(f"{whole}.{match.group(2)}" if match.group(2) else whole)
-        values.add(value)
-        if match.group(3):
-            values.add(value * _EN_SCALE[match.group(3).lower()])
+        stated.append({value, value * _EN_SCALE[match.group(3).lower()]} if match.group(3) else {value})
     for word in re.findall(r"[A-Za-z]+", text):
         if word.lower() in _EN_WORDS:
-            values.add(Decimal(_EN_WORDS[word.lower()]))
-    return values
+            stated.append({Decimal(_EN_WORDS[word.lower()])})
+    return stated
 
 
 def missing_numbers(zh: str, en: str) -> list[str]:
@@ -55,10 +59,15 @@ def missing_numbers(zh: str, en: str) -> list[str]:
 
 @functools.lru_cache(maxsize=16384)  # a pure function of two texts: an edit re-checks only the blocks it changed
 def _missing_numbers(zh: str, en: str) -> tuple[str, ...]:
-    available = numbers_en(en)
+    """Per occurrence: each zh number needs an English number of its own (10 written twice in zh needs
+    two 10s in English: a 10 changed to 11 is missing, though 10 appears elsewhere in the block)."""
+    found = numbers_zh(zh)
+    stated = stated_numbers(en)
+    matched = _match([options for _, options in found], stated)
+    available = {value for values in stated for value in values}
     missing = []
-    for written, options in numbers_zh(zh):
-        if options & available:
+    for position, (written, _options) in enumerate(found):
+        if position in matched:
             continue
         # "1.2024年" in a numbered list is 1 and 2024, not a decimal
         parts = re.findall(r"\d+", written)
@@ -66,3 +75,42 @@ def _missing_numbers(zh: str, en: str) -> tuple[str, ...]:
             continue
         missing.append(written)
     return tuple(missing)
+
+
+SEARCH_BUDGET = 500  # steps one zh number may take to free an English number taken by another
+
+
+def _match(wanted: list[set[Decimal]], stated: list[set[Decimal]]) -> set[int]:
+    """Which zh numbers (by position) get an English number of their own: a bipartite matching, first
+    greedy (each takes a free English number), then one bounded augmenting search per number left over
+    (50亿 may be 50 or 5 billion: a lone 5 must not take the "5 billion" it needs)."""
+    by_value: dict[Decimal, list[int]] = {}
+    for index, values in enumerate(stated):
+        for value in values:
+            by_value.setdefault(value, []).append(index)
+    owner: dict[int, int] = {}  # English number -> the zh number it stands for
+    free = {value: iter(indexes) for value, indexes in by_value.items()}
+    left = []
+    for position, options in enumerate(wanted):
+        taken = next((i for value in sorted(options, reverse=True) for i in free.get(value, ()) if i not in owner),
+                     None)
+        if taken is None:
+            left.append(position)
+        else:
+            owner[taken] = position
+
+    def augment(position: int, seen: set[int], budget: list[int]) -> bool:
+        for value in wanted[position]:
+            for index in by_value.get(value, ()):
+                if index in seen or budget[0] <= 0:
+                    continue
+                budget[0] -= 1
+                seen.add(index)
+                if index not in owner or augment(owner[index], seen, budget):
+                    owner[index] = position
+                    return True
+        return False
+
+    for position in left:
+        augment(position, set(), [SEARCH_BUDGET])
+    return set(owner.values())

@@ -7,8 +7,10 @@ import traceback
 from pathlib import Path
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.loaders import split_template_path
+from markupsafe import escape
 
-from . import chains, charts, compare, figures
+from . import chains, charts, compare, figures, inputs
 from .errors import ContentError, SourceRef
 from .i18n import HTML_LANG, format_date, format_number
 from .blocks import annotate_blocks, block_html, block_map
@@ -38,6 +40,28 @@ class CompiledTemplates(BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+class InputLoader(FileSystemLoader):
+    """Templates from one folder; a template that is a symlink (or inside one) is refused, never read."""
+
+    def get_source(self, environment: Environment, template: str):
+        folder = Path(self.searchpath[0])
+        parts = split_template_path(template)
+        inputs.refuse_link(folder.joinpath(*parts), folder, Path("templates", *parts))
+        return super().get_source(environment, template)
+
+
+def install_translations(env: Environment, catalog: gettext.NullTranslations) -> None:
+    """The catalog's gettext functions for the templates, each translation escaped: a msgstr is untrusted
+    text (under autoescape, Jinja's newstyle gettext would mark it safe and send it out as HTML). The
+    %(name)s values are escaped by Jinja as it formats the escaped translation."""
+    env.install_gettext_callables(
+        gettext=lambda message: escape(catalog.gettext(message)),
+        ngettext=lambda singular, plural, n: escape(catalog.ngettext(singular, plural, n)),
+        pgettext=lambda context, message: escape(catalog.pgettext(context, message)),
+        npgettext=lambda context, singular, plural, n: escape(catalog.npgettext(context, singular, plural, n)),
+        newstyle=True)
+
+
 def make_environments(templates: Path, translations: dict[str, gettext.NullTranslations], site: Site,
                       assets: dict[str, str], base_url: str, pdfs: bool = False,
                       compiled: Path | BytecodeCache | None = None) -> dict[str, Environment]:
@@ -51,10 +75,10 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
         compiled.mkdir(parents=True, exist_ok=True)
         bytecode = FileSystemBytecodeCache(str(compiled))
     for lang in LANGS:
-        env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined, autoescape=True,
+        env = Environment(loader=InputLoader(str(templates)), undefined=StrictUndefined, autoescape=True,
                           extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
                           bytecode_cache=bytecode)
-        env.install_gettext_translations(translations[lang], newstyle=True)
+        install_translations(env, translations[lang])
         env.globals.update(
             lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang], base_url=base_url,
             url=lambda kind, key="", _lang=lang: url_for(kind, _lang, key), url_in=url_for,
@@ -90,6 +114,8 @@ def render_page(environments: dict[str, Environment], page: Page, site) -> str:
         template = env.get_template(page.template)
         return template.render(page=page, site=site, alternate=url_for(page.kind, other_lang(page.lang), page.key),
                                **page.context(site))
+    except ContentError:
+        raise
     except TemplateError as error:
         line = getattr(error, "lineno", None)
         name = getattr(error, "filename", None) or getattr(error, "name", None) or page.template

@@ -48,8 +48,8 @@ def generate(content: Path) -> Generated:
     catalogs and the compiled templates (about a second of every build)."""
     first, _ = first_fixture_build()
     builder = Builder(project_for(content))
-    builder.cache.messages = dict(first.cache.messages)
-    builder._po, builder._compiled = first._po, first._compiled
+    builder.compiled_po = dict(first.compiled_po)  # by file digest (the UI strings and compiled templates
+                                                   # are memoized for the whole process by their digests)
     return builder.generate()
 
 

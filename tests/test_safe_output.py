@@ -143,6 +143,7 @@ def test_equals_comparator_never_starts_a_formula(content):
     edit(content / VALUES, "quote: 地区生产总值迈上2100亿元台阶", "quote: 2100亿元")
     edit(content / VALUES, '  comparator: "≥"\n', '  comparator: "="\n')
     edit(content / "documents/plenary-demo/zh.md", "迈上**2100亿元**台阶", "迈上**2100亿元**台阶（2100亿元）")
+    edit(content / "documents/plenary-demo/en.md", "**CNY 210 billion** mark", "**CNY 210 billion** mark (CNY 210 billion)")
     files = generate(content).files
     rows = list(csv.reader(io.StringIO(files["data/values.zh.csv"].decode("utf-8-sig"))))
     assert rows[1][rows[0].index("comparator")] == "＝"

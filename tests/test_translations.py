@@ -179,10 +179,10 @@ BROKEN = [
     ("review-lead", "the “Seven Renewals” (*七新*", "the “Seven Renovations” (*七新*",
      "block 'review-lead' translates glossary term 七新 without its English 'Seven Renewals'"),
     ("review-lead", '" making new progress"', '"\\n\\nmaking new progress"',
-     "paragraph has no anchor: 'Vigorously advancing the “Seve…'"),
+     "block 'review-lead' is a paragraph: its translation has an empty line"),
     ("r1-1", '"Software enterprises exceeded **2,500**, and Yuzhong was put on the list "',
      '"Software enterprises exceeded **2,500**.\\n\\nYuzhong was put on the list "',
-     "block 'r1-1' is a list item in zh.md but became a paragraph"),
+     "block 'r1-1' is a list item: its translation has an empty line"),
 ]
 
 
@@ -207,7 +207,7 @@ def test_a_lost_anchor_is_rejected(content, tmp_path):
     before = (content / DOC / "en.md").read_bytes()
     result = cli(content, "translations", "import", str(po))
     assert result.returncode == 1
-    assert f"{po}:{line_of(po, 'goal', 'msgid')}: msgctxt 'goal' is not a block of" in result.stderr
+    assert f"{po}:{line_of(po, 'goal', 'msgctxt')}: msgctxt 'goal' is not a block of" in result.stderr
     assert f"{po}: block 'goals' ({content}/documents/plenary-demo/zh.md:11) has no entry: its anchor was lost" \
         in result.stderr
     assert (content / DOC / "en.md").read_bytes() == before
@@ -253,7 +253,7 @@ def test_a_po_file_that_is_not_one_is_rejected(content, tmp_path):
     line = po.read_text(encoding="utf-8").splitlines().index('msgcontext "goals"') + 1
     result = cli(content, "translations", "import", str(po))
     assert result.returncode == 1
-    assert result.stderr.startswith(f"{po}:{line}: not a valid PO file: Unknown or misformatted keyword\n")
+    assert result.stderr.startswith(f"{po}:{line}: not a PO line: 'msgcontext \"goals\"'\n")
 
 
 SOURCE = """## 标题 {#h}
