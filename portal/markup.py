@@ -12,7 +12,7 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from .editmarks import EDIT_MARK, EditMarkPattern, broken_edit_marks, list_edits
+from .editmarks import OPENER, EditMarkPattern, broken_edit_marks, list_edits
 from .errors import ContentError, SourceRef, quote
 from .model import Block, Body
 from .safety import LINK_HINT, bad_attributes, raw_html_errors, shape_errors
@@ -228,7 +228,7 @@ class _Extension(markdown.Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
         md.treeprocessors.register(_Collect(md, self.state), "portal-collect", 0)
-        md.inlinePatterns.register(EditMarkPattern(EDIT_MARK.pattern, md), "portal-edit-mark", 185)
+        md.inlinePatterns.register(EditMarkPattern(OPENER.pattern, md), "portal-edit-mark", 185)
 
 
 class Renderer:
@@ -309,8 +309,9 @@ class Renderer:
         source = SourceLines(text)
         blocks = []
         seen: dict[str, int] = {}
+        line = 0
         for anchor, kind, plain, level, english_only in part.blocks:
-            line = source.line_of(anchor, plain)
+            line = source.line_of(anchor, plain, after=line)
             if not ANCHOR.match(anchor) and not anchor.startswith(("fn-", "fnref-")):
                 errors.append(ContentError(SourceRef(shown, line), f"anchor '{anchor}' is not lowercase "
                                            "letters, digits and hyphens", "rename it, e.g. 'p12' or 'part-3'"))
@@ -326,10 +327,12 @@ class Renderer:
                 errors.append(ContentError(SourceRef(shown, line), f"straight apostrophe in English block '{anchor}'",
                                            APOSTROPHE_HINT))
         errors.extend(broken_edit_marks(source.lines, shown))
+        line = 0
         for _tag, plain in part.unanchored:
             if not plain or plain.startswith("wzxhzdk"):
                 continue  # a raw-HTML placeholder, reported above
-            errors.append(ContentError(SourceRef(shown, source.line_of(None, plain)),
+            line = source.line_of(None, plain, after=line)
+            errors.append(ContentError(SourceRef(shown, line),
                                        f"paragraph has no anchor: '{plain[:30]}…'",
                                        "add a line '{: #some-anchor }' directly under the paragraph"))
         for name, value in part.bad_attrs:

@@ -27,8 +27,10 @@ class SourceLines:
             if line.startswith("[^") and (note := _NOTE.match(line)):
                 self._notes.setdefault(note.group(1), number)
 
-    def line_of(self, anchor: str | None, plain: str) -> int:
-        """Best guess at the source line of a block: its anchor, else its first words."""
+    def line_of(self, anchor: str | None, plain: str, after: int = 0) -> int:
+        """Best guess at the source line of a block: its anchor, else its first words, looked for from
+        line `after` + 1 on (blocks come in document order: the next one is below the last one found)
+        and then from the top."""
         if anchor:
             found = self._anchor_line(anchor)
             if found:
@@ -41,10 +43,11 @@ class SourceLines:
                 found = self._note_line(footnote.group(1))
                 if found:
                     return found
-        for probe in (plain[:12], plain[:4]):
-            for number, line in enumerate(self.lines, 1):
-                if probe and probe in line.replace("**", ""):
-                    return number
+        for start in ((after, 0) if after else (0,)):
+            for probe in (plain[:12], plain[:4]):
+                for number, line in enumerate(self.lines[start:], start + 1):
+                    if probe and probe in line.replace("**", ""):
+                        return number
         return 1
 
     def line_with(self, *probes: str, html_text: bool = False) -> int:
