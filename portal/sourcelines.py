@@ -60,6 +60,12 @@ class SourceLines:
                             return number
         return 1
 
+    def anchor_lines(self, anchor: str) -> list[int]:
+        """The first line of every block or element setting this anchor with an attribute list, in order."""
+        marker = re.compile(r"\{:?\s*#" + re.escape(anchor) + r"(?![\w-])")
+        return [self._block_start(number) for number, line in enumerate(self.lines, 1)
+                if "#" in line and marker.search(line)]
+
     def _anchor_line(self, anchor: str) -> int | None:
         if re.fullmatch(r"[\w-]+", anchor):
             return self._anchors.get(anchor)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, edit
+from test_robust import EN, VALUES, errors_of
 from portal.editmarks import apply_edit_marks, find_edit_marks, undo_edit_marks
 from portal.markup import Renderer
 
@@ -95,3 +96,96 @@ def test_a_code_span_in_an_edit_mark_shows_its_text_not_a_placeholder():
     assert "\x02" not in body.html and "klzzwxh" not in body.html
     assert 'data-source-reading="old"' in body.html
     assert [(edition, reading) for _, edition, reading in body.edits] == [("new", "old"), ("added", "")]
+
+
+# ---- 5. control and format characters, ids, alignment --------------------------------------
+
+@pytest.mark.parametrize("escape, code", [("\\0", "0000"), ("\\x1b", "001B"), ("\\x85", "0085"), ("\\u009b", "009B")])
+def test_yaml_escapes_for_control_characters_are_refused_at_their_line(content, escape, code):
+    edit(content / VALUES, "  kind: target\n", f'  kind: "tar{escape}get"\n')
+    assert errors_of(content) == [f"content/values/plenary-demo.yaml:4: control character U+{code} is not allowed\n"
+                                  "    hint: remove the escape that writes it"]
+
+
+def test_yaml_escape_in_a_key_is_refused(content):
+    edit(content / VALUES, "  kind: target\n", '  kind: target\n  "k\\x07": x\n')
+    assert errors_of(content)[0].startswith("content/values/plenary-demo.yaml:5: control character U+0007")
+
+
+@pytest.mark.parametrize("written", ["\u202e", '"\\u202e"', '"\\u2066"'])
+def test_bidirectional_controls_are_refused_in_yaml(content, written):
+    edit(content / VALUES, "  kind: target\n", f"  kind: {written}\n")
+    code = "2066" if "2066" in written else "202E"
+    assert errors_of(content)[0].startswith(f"content/values/plenary-demo.yaml:4: bidirectional control character "
+                                            f"U+{code} is not allowed")
+
+
+def test_bidirectional_controls_are_refused_in_markdown(content):
+    edit(content / EN, "and making new progress", "and making [new\u202egress](https://example.org) progress")
+    assert errors_of(content) == ["content/documents/plenary-demo/en.md:3: bidirectional control character U+202E "
+                                  "is not allowed\n    hint: delete it (most editors do not show it)"]
+
+
+@pytest.mark.parametrize("reference", ["&#x1b;", "&#27;", "&#x202E;", "&#0;", "&#xFFFE;", "&#x110000;", "&#xd800;"])
+def test_character_references_to_control_characters_are_refused_at_their_line(reference):
+    body, errors = render(f"## A {{#a}}\n\nok\n{{: #p1 }}\n\nbad {reference} here\n{{: #p2 }}\n")
+    assert [str(e) for e in errors] == [f"{SHOWN}:6: character reference {reference} names a control or invisible "
+                                        "character\n    hint: delete it"]
+
+
+def test_entities_are_text_not_raw_html():
+    body, errors = render("## A {#a}\n\nAT&amp;T, 1&nbsp;000 &mdash; &#8212; &#x4E2D; &unknown;\n{: #p1 }\n")
+    assert errors == []
+    assert "AT&amp;T, 1&nbsp;000 &mdash; &#8212; &#x4E2D; &unknown;" in body.html
+
+
+def test_an_image_is_reported_at_its_line():
+    body, errors = render("## A {#a}\n\nok\n{: #p1 }\n\nsee ![chart](/static/chart.png)\n{: #p2 }\n")
+    assert [str(e) for e in errors] == [f"{SHOWN}:6: image '/static/chart.png' is not allowed\n"
+                                        "    hint: documents show no images; link to the file instead: [title](path)"]
+
+
+@pytest.mark.parametrize("text", ["[li\u200bnk](/x)", "[li&#x200b;nk](/x)", "[\ufeffhome](/x)", "[a\u2060b](/x)"])
+def test_invisible_characters_in_link_text_are_refused(text):
+    body, errors = render(f"## A {{#a}}\n\nok\n{{: #p1 }}\n\n{text}\n{{: #p2 }}\n")
+    assert len(errors) == 1 and str(errors[0]).startswith(f"{SHOWN}:6: invisible character in link text '")
+
+
+def test_an_inline_id_the_page_uses_is_refused():
+    body, errors = render("## A {#a}\n\nx *y*{: #main } z\n{: #p1 }\n")
+    assert [str(e) for e in errors] == [f"{SHOWN}:3: anchor 'main' is an id the page itself uses\n"
+                                        "    hint: rename it, e.g. 'p12' or 'part-3'"]
+
+
+def test_an_inline_id_repeating_a_block_anchor_is_refused():
+    body, errors = render("## A {#a}\n\nx *y*{: #notice-p2 }\n{: #p1 }\n\nz\n{: #notice-p2 }\n")
+    assert [str(e) for e in errors] == [f"{SHOWN}:6: duplicate anchor 'notice-p2' (first on line 3)\n"
+                                        "    hint: give each block its own anchor"]
+
+
+def test_a_repeated_block_anchor_is_named_at_each_repeat():
+    body, errors = render("## A {#a}\n\nx\n{: #p1 }\n\ny\n{: #p1 }\n\nz\n{: #p1 }\n")
+    assert [e.src.line for e in errors] == [6, 9]
+    assert all(e.message == "duplicate anchor 'p1' (first on line 3)" for e in errors)
+
+
+def test_page_ids_are_those_the_templates_use():
+    from portal.safety import PAGE_IDS
+    literal = {m.group(1) for path in (ROOT / "templates").glob("*.html")
+               for m in re.finditer(r'\bid="([^"{]+)"', path.read_text(encoding="utf-8"))}
+    assert PAGE_IDS == literal
+
+
+def test_table_alignment_is_a_class_not_a_style():
+    body, errors = render("## A {#a}\n\n| a | b | c |\n|:--|--:|:-:|\n| 1 | 2 | 3 |\n")
+    assert errors == [] and "style=" not in body.html
+    assert '<td class="align-left">1</td>' in body.html and '<td class="align-right">2</td>' in body.html and \
+        '<td class="align-center">3</td>' in body.html
+    css = (ROOT / "static" / "style.css").read_text(encoding="utf-8")
+    assert "td.align-right { text-align: right; }" in css.replace("th.align-right, ", "")
+
+
+def test_a_style_attribute_is_refused_even_as_tables_wrote_it():
+    body, errors = render('## A {#a}\n\nx\n{: #p1 style="text-align: left;" }\n')
+    assert [str(e) for e in errors] == [f'{SHOWN}:4: attribute style="text-align: left;" is not allowed\n'
+                                        "    hint: only id, class and lang may be set with {: … }"]
