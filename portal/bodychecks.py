@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import ContentError, SourceRef, quote
+from .fields import MAX_ID
 from .safety import LINK_HINT, id_problems
 from .sourcelines import SourceLines
 
@@ -39,10 +40,13 @@ def attribute_errors(bad: list[tuple[str, str | None]], source: SourceLines, sho
 
 
 def id_errors(body_html: str, source: SourceLines, shown: Path) -> list[ContentError]:
-    """An id the page uses itself, or one set twice (on blocks, inline elements or both), as an error at
-    the line that sets it."""
-    reserved, repeated = id_problems(body_html)
-    errors = [ContentError(SourceRef(shown, source.line_of(anchor, "")), f"anchor {quote(anchor)} is an id the "
+    """An id the page uses itself, one set twice (on blocks, inline elements or both) or one too long, as
+    an error at the line that sets it."""
+    reserved, repeated, too_long = id_problems(body_html, MAX_ID)
+    errors = [ContentError(SourceRef(shown, source.line_of(anchor, "")), f"anchor {quote(anchor)} is longer than "
+                           f"{MAX_ID} characters ({len(anchor)})", "shorten it, e.g. 'p12' or 'part-3'")
+              for anchor in too_long]
+    errors += [ContentError(SourceRef(shown, source.line_of(anchor, "")), f"anchor {quote(anchor)} is an id the "
                            "page itself uses", "rename it, e.g. 'p12' or 'part-3'") for anchor in reserved]
     for anchor in repeated:
         lines = source.anchor_lines(anchor)

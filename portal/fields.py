@@ -11,6 +11,10 @@ from .model import Localized
 from .typography import APOSTROPHE_HINT, STRAIGHT_APOSTROPHE
 
 ID = r"[a-z0-9]+(?:[-.][a-z0-9]+)*"
+# Ids name folders and files (indicators/<id>/, pdf/<id>.en.pdf) and anchors: far below a file system's
+# 255-byte names, and far above the content's longest (30 characters)
+MAX_ID = 100
+ID_HINT = f"ids use lowercase letters, digits, '-' and '.', at most {MAX_ID} characters"
 
 
 # A figure in the content is at most trillions with a few decimals; beyond that it is a typo (and a
@@ -101,7 +105,11 @@ class Fields:
         return value
 
     def ident(self, key: str, required: bool = True) -> str | None:
-        return self.text(key, required, ID, "ids use lowercase letters, digits, '-' and '.'")
+        value = self.text(key, required, ID, ID_HINT)
+        if value is not None and len(value) > MAX_ID:
+            self.fail(key, f"field '{key}' is longer than {MAX_ID} characters ({len(value)})", ID_HINT)
+            return None
+        return value
 
     def choice(self, key: str, options, required: bool = True) -> str | None:
         value = self.text(key, required)
@@ -143,10 +151,11 @@ class Fields:
         items = self.items(key, required)
         for index, item in enumerate(items):
             line = items.lines[index] if hasattr(items, "lines") else None
-            if isinstance(item, str) and re.fullmatch(ID, item):
+            if isinstance(item, str) and re.fullmatch(ID, item) and len(item) <= MAX_ID:
                 good.append(item)
                 continue
             problem = f"must be an id, not {type_name(item)}" if not isinstance(item, str) else \
+                f"{quote(item)} is longer than {MAX_ID} characters" if re.fullmatch(ID, item) else \
                 f"{quote(item)} is not an id"
             src = SourceRef(self.record.path, line) if line else self.record.ref(key)
             self.errors.add(src, f"{self.what}: item {index + 1} of '{key}' {problem}",

@@ -76,14 +76,16 @@ def _stashed(stash, index: int) -> str:
     return str(stash.rawHtmlBlocks[index]) if index < len(stash.rawHtmlBlocks) else ""
 
 
-def id_problems(body_html: str) -> tuple[list[str], list[str]]:
-    """(reserved, repeated): the ids of a rendered body that the page gives its own elements, and those
-    set more than once (block anchors, inline {: #id }, footnotes and marks alike), in order."""
+def id_problems(body_html: str, longest: int) -> tuple[list[str], list[str], list[str]]:
+    """(reserved, repeated, too long): the ids of a rendered body that the page gives its own elements,
+    those set more than once (block anchors, inline {: #id }, footnotes and marks alike), and those longer
+    than `longest`, in order."""
     ids = [html.unescape(m.group(1)) for m in _ID.finditer(body_html)]
     counts: dict[str, int] = {}
     for anchor in ids:
         counts[anchor] = counts.get(anchor, 0) + 1
-    return [a for a in counts if a in PAGE_IDS], [a for a, n in counts.items() if n > 1]
+    return ([a for a in counts if a in PAGE_IDS], [a for a, n in counts.items() if n > 1],
+            [a for a in counts if len(a) > longest])
 
 
 def shape_errors(text: str, shown: Path) -> list[ContentError]:

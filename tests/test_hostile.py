@@ -2,18 +2,22 @@
 format characters in the output, no traceback, one error per mistake."""
 from __future__ import annotations
 
+import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, edit
+from conftest import ROOT, edit, start_preview
 from test_robust import EN, VALUES, errors_of
 from portal.editmarks import apply_edit_marks, find_edit_marks, undo_edit_marks
+from portal.errors import quote
 from portal.markup import Renderer
 
 SHOWN = Path("content/documents/x/en.md")
@@ -61,7 +65,8 @@ _ADVERSARIAL_RUN = textwrap.dedent('''
     import sys, time
     from pathlib import Path
     sys.path.insert(0, sys.argv[1])
-    from portal.markup import Renderer
+    from portal.errors import quote
+from portal.markup import Renderer
     from portal.typography import without_chinese_glosses
     ADVERSARIAL_UNITS, ADVERSARIAL_BLOCKS, LINE_LIMIT = eval(sys.argv[2])
     renderer = Renderer("en", "¶")
@@ -189,3 +194,85 @@ def test_a_style_attribute_is_refused_even_as_tables_wrote_it():
     body, errors = render('## A {#a}\n\nx\n{: #p1 style="text-align: left;" }\n')
     assert [str(e) for e in errors] == [f'{SHOWN}:4: attribute style="text-align: left;" is not allowed\n'
                                         "    hint: only id, class and lang may be set with {: … }"]
+
+
+# ---- 6. no traceback: Ctrl-C, Host headers ---------------------------------------------------
+
+def _interrupt_after(seconds: float, *args: str) -> subprocess.CompletedProcess:
+    """Run build.py in its own process group and press Ctrl-C (SIGINT to the group, as a terminal does)."""
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
+    time.sleep(seconds)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def test_ctrl_c_during_a_build_is_one_line_and_exit_130(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "kept.html").write_text("the previous site")
+    result = _interrupt_after(4, "build", "--out", str(site), "--cache", str(tmp_path / "cache"))
+    assert (result.returncode, result.stderr) == (130, "build.py: interrupted; the previous site is as it was\n")
+    assert (site / "kept.html").read_text() == "the previous site"
+
+
+def test_ctrl_c_during_a_check_is_one_line_and_exit_130():
+    result = _interrupt_after(3, "check")
+    assert (result.returncode, result.stderr) == (130, "build.py: interrupted; nothing was written\n")
+
+
+def test_cross_site_requests_are_told_apart():
+    from portal.serve import allowed_hosts, not_cross_site
+    hosts = allowed_hosts("127.0.0.1", 8000)
+    assert not_cross_site({}, hosts)  # a tool such as curl
+    assert not_cross_site({"Sec-Fetch-Site": "same-origin", "Origin": "http://127.0.0.1:8000"}, hosts)
+    assert not not_cross_site({"Sec-Fetch-Site": "cross-site"}, hosts)
+    assert not not_cross_site({"Sec-Fetch-Site": "same-site"}, hosts)
+    assert not not_cross_site({"Origin": "http://evil.example"}, hosts)
+
+
+def test_preview_answers_malformed_hosts_and_cross_site_reloads_without_a_traceback(tmp_path):
+    from test_safe_output import _raw_request
+    process, port = start_preview(tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  start_new_session=True)
+    try:
+        get = "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{extra}\r\n"
+        for host in (f"127.0.0.1:{port}.evil.com", "127.0.0.1:abc", ":", f"[::1:{port}"):
+            for path in ("/zh/", "/forcereload", "/livereload.js"):
+                assert _raw_request(port, get.format(path=path, host=host, extra="")).startswith("HTTP/1.1 421")
+        own = f"127.0.0.1:{port}"
+        assert _raw_request(port, get.format(path="/forcereload", host=own,
+                                             extra="Sec-Fetch-Site: cross-site\r\n")).startswith("HTTP/1.1 403")
+        assert _raw_request(port, get.format(path="/forcereload", host=own,
+                                             extra="Origin: http://evil.example\r\n")).startswith("HTTP/1.1 403")
+        assert _raw_request(port, get.format(path="/forcereload", host=own, extra="Sec-Fetch-Site: same-origin\r\n"
+                                             f"Origin: http://{own}\r\n")).startswith("HTTP/1.1 200")
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "Traceback" not in err and "Traceback" not in out
+
+
+def test_an_over_long_id_is_an_error_stating_the_limit(content):
+    long_id = "g" * 300
+    edit(content / "indicators/main.yaml", "- id: rd-intensity\n", f"- id: {long_id}\n")
+    errors = errors_of(content)
+    assert errors == [f"content/indicators/main.yaml:9: indicator {quote(long_id)}: field 'id' is longer than 100 "
+                      "characters (300)\n    hint: ids use lowercase letters, digits, '-' and '.', at most 100 characters"]
+
+
+def test_an_over_long_document_id_is_one_error(content):
+    long_id = "a" * 101
+    edit(content / "documents/plenary-demo/meta.yaml", "id: plenary-demo\n", f"id: {long_id}\n")
+    errors = errors_of(content)
+    assert len(errors) == 1 and errors[0].startswith("content/documents/plenary-demo/meta.yaml:1: ") and \
+        "field 'id' is longer than 100 characters (101)" in errors[0]
+
+
+def test_an_over_long_anchor_is_an_error_stating_the_limit():
+    anchor = "p" + "1" * 150
+    body, errors = render(f"## A {{#a}}\n\nx\n{{: #{anchor} }}\n")
+    assert [str(e) for e in errors] == [f"{SHOWN}:3: anchor {quote(anchor)} is longer than 100 characters (151)\n"
+                                        "    hint: shorten it, e.g. 'p12' or 'part-3'"]
