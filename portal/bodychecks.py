@@ -13,26 +13,30 @@ from .sourcelines import SourceLines
 def attribute_errors(bad: list[tuple[str, str | None]], source: SourceLines, shown: Path) -> list[ContentError]:
     """One error per refused attribute, link, image, link text or character reference."""
     errors = []
+    seen: dict[tuple, int] = {}  # a problem written twice: its second occurrence is the second error's line
     for name, value in bad:
+        nth = seen.get((name, value), 0)
+        seen[(name, value)] = nth + 1
         if name == "href":
-            line = source.line_with(value, value[:8], html_text=True)
+            line = source.line_with(f"]({value}", f"<{value}>", f"]: {value}", value, value[:8], html_text=True,
+                                    nth=nth)
             errors.append(ContentError(SourceRef(shown, line), f"link {quote(value)} is not allowed", LINK_HINT))
         elif name == "<img>":
-            line = source.line_with(f"]({value}", value, "![")
+            line = source.line_with(f"]({value}", value, "![", nth=nth)
             errors.append(ContentError(SourceRef(shown, line), f"image {quote(value)} is not allowed",
                                        "documents show no images; link to the file instead: [title](path)"))
         elif name == "<a>":
             visible = "".join(ch for ch in value if ch.isprintable())
             first = next(i for i, ch in enumerate(value) if not ch.isprintable())
-            line = source.line_with(value, visible, value[:first])  # as written, then with &#…; for it
+            line = source.line_with(value, visible, value[:first], nth=nth)  # as written, then with &#…;
             errors.append(ContentError(SourceRef(shown, line), f"invisible character in link text {quote(value)}",
                                        "delete it: a link must read as what it does"))
         elif name == "&":
-            line = source.line_with(value)
+            line = source.line_with(value, nth=nth)
             errors.append(ContentError(SourceRef(shown, line), f"character reference {value} names a control "
                                        "or invisible character", "delete it"))
         else:
-            line = source.line_with(f"{name}=", name)
+            line = source.line_with(f"{name}=", name, nth=nth)
             shown_attribute = name if value is None else f'{name}="{value}"'
             errors.append(ContentError(SourceRef(shown, line), f"attribute {shown_attribute} is not allowed",
                                        "only id, class and lang may be set with {: … }"))

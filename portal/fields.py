@@ -70,14 +70,18 @@ class Fields:
         self.errors = errors
         self.what = what
         self.ok = True
+        self.misspelt: set[str] = set()  # allowed fields an unknown field looks like a misspelling of
 
     def fail(self, key: str | None, message: str, hint: str | None = None) -> None:
         self.errors.add(self.record.ref(key), f"{self.what}: {message}", hint)
         self.ok = False
 
     def missing(self, key: str, hint: str | None = None) -> None:
-        """A required field is absent; an empty record is one error, not one per field."""
-        if self.record:
+        """A required field is absent; an empty record is one error, not one per field, and a misspelt
+        field (already reported) none."""
+        if key in self.misspelt:
+            self.errors.suppress()
+        elif self.record:
             self.fail(None, f"missing field '{key}'", hint)
         elif self.ok:
             self.fail(None, "the record is empty", "fill in its fields (see the content schema in README.md)")
@@ -230,8 +234,11 @@ class Fields:
         return Localized(sides["zh"], sides["en"]) if len(sides) == 2 else None
 
     def no_unknown(self, allowed) -> None:
+        """Each field not in `allowed` is an error; one that looks like a misspelt allowed field names it,
+        and that field's absence is then not reported again."""
         for key in self.record:
             if key not in allowed:
                 close = difflib.get_close_matches(key_name(key), list(allowed), n=1)
+                self.misspelt.update(c for c in close if c not in self.record)
                 self.fail(key, f"unknown field {quote(key_name(key))}", f"did you mean '{close[0]}'?" if close else
                           f"allowed fields: {', '.join(allowed)}")

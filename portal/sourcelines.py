@@ -50,14 +50,16 @@ class SourceLines:
                         return number
         return 1
 
-    def line_with(self, *probes: str, html_text: bool = False) -> int:
-        """The first line holding one of the probes, tried in order (as written, then decoded); else 1."""
+    def line_with(self, *probes: str, html_text: bool = False, nth: int = 0) -> int:
+        """The line holding the first of the probes found (tried in order, as written, then decoded): of
+        its nth occurrence (counted from 0, several on a line counted apart), or its last; else 1."""
         for probe in probes:
             for candidate in (probe, html.unescape(probe)) if html_text else (probe,):
                 if candidate:
-                    for number, line in enumerate(self.lines, 1):
-                        if candidate in line:
-                            return number
+                    found = [number for number, line in enumerate(self.lines, 1)
+                             for _ in range(line.count(candidate))]
+                    if found:
+                        return found[min(nth, len(found) - 1)]
         return 1
 
     def anchor_lines(self, anchor: str) -> list[int]:
