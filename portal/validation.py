@@ -189,14 +189,18 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
         published=fields.localized("published"), kind=fields.localized("kind"),
         translated=fields.text("translated", pattern=DATE, hint="write YYYY-MM-DD") or "",
         summary=fields.localized("summary"), order=int(order or 0), src=meta.ref())
+    faulty = False
     for lang in LANGS:
         if lang not in bodies:
             continue
         body, problems = render(lang, bodies[lang])  # an unreadable file's problem is its error
         errors.extend(problems)
+        faulty = faulty or bool(problems)
         if body is not None:
             document.bodies[lang] = body
-    if not fields.ok or len(document.bodies) != 2:
+    # a body with errors leaves the document out: the zh/en comparison and the references into it would
+    # repeat those errors (a lost anchor is not also "missing" in en.md and in every record citing it)
+    if not fields.ok or len(document.bodies) != 2 or faulty:
         return None
     return document
 

@@ -298,17 +298,20 @@ def test_the_indicators_of_an_invalid_category_are_not_reported_again(content):
     assert len(errors) == 1 and errors[0].startswith("content/categories.yaml:4: category 'narrative': ")
 
 
-def test_the_headline_panel_does_not_repeat_an_invalid_indicator(content):
+def _headline_gdp(content) -> None:
     site = content / "site.yaml"
     site.write_text(site.read_text(encoding="utf-8") + "headline: [gdp]\n", encoding="utf-8")
+
+
+def test_the_headline_panel_does_not_repeat_an_invalid_indicator(content):
+    _headline_gdp(content)
     edit(content / "indicators/main.yaml", "  unit: {zh: 亿元, en: CNY 100 million}\n", "  unit: {zh: 亿元}\n")
     errors = errors_of(content)
     assert len(errors) == 1 and errors[0].startswith("content/indicators/main.yaml:4: indicator 'gdp': ")
 
 
 def test_the_headline_panel_does_not_repeat_a_broken_values_file(content):
-    site = content / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8") + "headline: [gdp]\n", encoding="utf-8")
+    _headline_gdp(content)
     edit(content / VALUES, "  kind: target\n", "  kind: [target\n")
     errors = errors_of(content)
     assert len(errors) == 1 and errors[0].startswith("content/values/plenary-demo.yaml:")
@@ -326,3 +329,51 @@ def test_the_same_mistake_twice_is_reported_at_each_line():
         (12, "character reference &#x1b; names a control or invisible character"),
         (12, "image '/a.png' is not allowed"),
         (15, "character reference &#x1b; names a control or invisible character")]
+
+
+def test_a_document_with_body_errors_is_not_compared_or_cited(content):
+    edit(content / "documents/plenary-demo/zh.md", "{: #review-lead }", "{: review-lead }")
+    assert errors_of(content) == [
+        "content/documents/plenary-demo/zh.md:3: paragraph has no anchor: '大力推进“七新”，取得新进展新成效…'\n"
+        "    hint: add a line '{: #some-anchor }' directly under the paragraph",
+        "content/documents/plenary-demo/zh.md:4: attribute review-lead is not allowed\n"
+        "    hint: only id, class and lang may be set with {: … }"]
+
+
+# ---- CSV, the preview's reload, fragments -----------------------------------------------------
+
+@pytest.mark.parametrize("cell, written", [(" =1+1", "' =1+1"), ("\u3000=HYPERLINK(1)", "'\u3000=HYPERLINK(1)"),
+                                           ("\n@SUM(A1)", "'\n@SUM(A1)"), ("＝1+1", "'＝1+1"), ("＋1", "'＋1"),
+                                           ("－1", "'－1"), ("＠SUM(A1)", "'＠SUM(A1)"), ("\t1", "'\t1"),
+                                           ("\r=1", "'\r=1"), ("=", "'="), (" -2", "' -2"), ("-2", "-2"),
+                                           ("2 100", "2 100"), ("GDP ＝ 2100", "GDP ＝ 2100")])
+def test_csv_cells_starting_a_formula_after_whitespace_or_in_full_width_are_neutralised(cell, written):
+    from portal.datasets import csv_cell
+    assert csv_cell(cell) == written
+
+
+@pytest.mark.parametrize("fragment", ["#%", "#%E4", "#review%", "#%zz"])
+def test_a_malformed_fragment_does_not_stop_the_page_scripts(browser, tmp_path, fragment):
+    import functools
+    import http.server
+    import threading
+    from portal.output import replace_site
+    from conftest import FIXTURE, generate
+    site = tmp_path / "site"
+    replace_site(generate(FIXTURE).files, site)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page()
+    failures = []
+    page.on("pageerror", lambda error: failures.append(str(error)))
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/en/documents/plenary-demo/?hl=progress{fragment}")
+        page.wait_for_load_state("load")
+        # no URIError, and fragment.js ran to its end: the language switch keeps no unknown fragment
+        assert failures == []
+        assert page.get_attribute("a.lang-switch", "href") == "/zh/documents/plenary-demo/"
+    finally:
+        page.close()
+        server.shutdown()
