@@ -5,7 +5,7 @@ import difflib
 import re
 from decimal import Decimal, InvalidOperation
 
-from .errors import Collector, SourceRef, quote
+from .errors import Collector, ContentError, SourceRef, quote
 from .loading import Record
 from .model import Localized
 from .typography import APOSTROPHE_HINT, STRAIGHT_APOSTROPHE
@@ -62,6 +62,11 @@ def describe(kind: str, record: Record) -> str:
     return f"{kind} (no id)"
 
 
+def _listed(names: list[str]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
 class Fields:
     """Reads one record's fields; every problem is added to `errors` with its line."""
 
@@ -71,6 +76,8 @@ class Fields:
         self.what = what
         self.ok = True
         self.misspelt: set[str] = set()  # allowed fields an unknown field looks like a misspelling of
+        self.missed: list[str] = []  # required fields found missing, reported as one error
+        self.missed_error: ContentError | None = None
 
     def fail(self, key: str | None, message: str, hint: str | None = None) -> None:
         self.errors.add(self.record.ref(key), f"{self.what}: {message}", hint)
@@ -81,8 +88,16 @@ class Fields:
         field (already reported) none."""
         if key in self.misspelt:
             self.errors.suppress()
+        elif self.missed:  # several fields missing (a line lost, an indentation slipped): one error
+            self.missed.append(key)
+            first = self.errors.errors.index(self.missed_error)
+            self.missed_error = ContentError(self.missed_error.src, f"{self.what}: missing fields "
+                                             f"{_listed(self.missed)}", "see the content schema in README.md")
+            self.errors.errors[first] = self.missed_error
         elif self.record:
+            self.missed.append(key)
             self.fail(None, f"missing field '{key}'", hint)
+            self.missed_error = self.errors.errors[-1]
         elif self.ok:
             self.fail(None, "the record is empty", "fill in its fields (see the content schema in README.md)")
         self.ok = False

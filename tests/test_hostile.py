@@ -377,3 +377,16 @@ def test_a_malformed_fragment_does_not_stop_the_page_scripts(browser, tmp_path, 
     finally:
         page.close()
         server.shutdown()
+
+
+def test_several_missing_fields_of_a_record_are_one_error(content):
+    edit(content / "goals.yaml", "  document: plenary-demo\n  source: {anchor: g1-p1, quote: 地区生产总值迈上2100亿元台阶}\n"
+         "  horizon: 2027\n", "")
+    assert errors_of(content) == ["content/goals.yaml:1: goal 'demo.gdp': missing fields 'document', 'source' and "
+                                  "'horizon'\n    hint: see the content schema in README.md"]
+
+
+def test_a_renamed_indicator_is_reported_once_not_at_every_record_naming_it(content):
+    edit(content / "indicators/main.yaml", "- id: gdp\n", "- id: gdp-total\n")
+    errors = errors_of(content)
+    assert len(errors) == 1 and "unknown indicator 'gdp'" in errors[0]
