@@ -354,5 +354,5 @@ class Renderer:
                                        "add a line '{: #some-anchor }' directly under the paragraph"))
         errors.extend(attribute_errors(part.bad_attrs, source, shown))
         footnotes = sum(1 for b in blocks if b.kind == "footnote")
-        body = Body(part.html, tuple(part.toc), tuple(blocks), footnotes, tuple(part.edits))
+        body = Body(part.html, tuple(part.toc), tuple(blocks), footnotes, tuple(part.edits), faulty=bool(errors))
         return body, errors

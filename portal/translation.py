@@ -16,8 +16,11 @@ def squeeze(text: str) -> str:
 
 def reference_errors(site: Site, document: Document) -> list[ContentError]:
     """After one document's text changed: every value, goal, term, theme and timeline entry citing it must
-    still find its anchor (and a value its quote) in the new text."""
+    still find its anchor (and a value its quote) in the new text. Not checked against a text with errors
+    of its own: a lost anchor is reported once, where it was lost."""
     errors = Collector()
+    if any(body.faulty for body in document.bodies.values()):
+        return []
     zh = document.bodies["zh"]
     quoting = [("value", v) for v in site.values] + [("goal", g) for g in site.goals]
     for kind, item in quoting:
@@ -41,7 +44,10 @@ def reference_errors(site: Site, document: Document) -> list[ContentError]:
 
 
 def translation_errors(document: Document, terms: list[Term]) -> list[ContentError]:
-    """zh and en bodies: same anchors in the same order, numbers carried over, glossary terms used."""
+    """zh and en bodies: same anchors in the same order, numbers carried over, glossary terms used (not
+    compared while either has errors of its own, which the comparison would only repeat)."""
+    if any(body.faulty for body in document.bodies.values()):
+        return []
     folder = document.src.path.parent
     return body_errors(document.bodies["zh"], document.bodies["en"], folder / "zh.md", folder / "en.md", terms)
 
