@@ -65,8 +65,7 @@ _ADVERSARIAL_RUN = textwrap.dedent('''
     import sys, time
     from pathlib import Path
     sys.path.insert(0, sys.argv[1])
-    from portal.errors import quote
-from portal.markup import Renderer
+    from portal.markup import Renderer
     from portal.typography import without_chinese_glosses
     ADVERSARIAL_UNITS, ADVERSARIAL_BLOCKS, LINE_LIMIT = eval(sys.argv[2])
     renderer = Renderer("en", "¶")
