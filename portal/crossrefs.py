@@ -53,8 +53,9 @@ def check_quote(record: Record, what: str, document: Document, anchor: str, quot
     """The quote must be words of the cited paragraph of the zh body (spacing aside)."""
     block = document.bodies["zh"].block(anchor)
     if block is None:
-        errors.add(record.ref("anchor"), f"{what}: anchor '{anchor}' not found in document '{document.id}'",
-                   "use an anchor from the document's zh.md")
+        errors.add_once(("anchor", document.id, anchor), record.ref("anchor"),
+                        f"{what}: anchor '{anchor}' not found in document '{document.id}'",
+                        "use an anchor from the document's zh.md")
         return False
     if squeeze(quote) not in squeeze(block.text):
         errors.add(record.ref("quote"), f"{what}: quote not found in paragraph '{anchor}' of '{document.id}'",
@@ -89,8 +90,8 @@ def check_source(src: SourceRef, what: str, document: str, anchor: str, docs, er
             declared.reported.add(("document", document))
         return False
     if docs[document].bodies["zh"].block(anchor) is None:
-        errors.add(src, f"{what}: anchor '{anchor}' not found in document '{document}'",
-                   "use an anchor from the document's zh.md")
+        errors.add_once(("anchor", document, anchor), src, f"{what}: anchor '{anchor}' not found in document "
+                        f"'{document}'", "use an anchor from the document's zh.md")
         return False
     return True
 

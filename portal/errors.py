@@ -81,9 +81,19 @@ class Collector:
     def __init__(self) -> None:
         self.errors: list[ContentError] = []
         self.suppressed = 0
+        self._once: set = set()
 
     def add(self, src: SourceRef, message: str, hint: str | None = None) -> None:
         self.errors.append(ContentError(src, message, hint))
+
+    def add_once(self, problem, src: SourceRef, message: str, hint: str | None = None) -> None:
+        """Add the error the first time `problem` (e.g. an anchor lost from a document) is found; when
+        more records run into it, count them as following from it."""
+        if problem in self._once:
+            self.suppress()
+        else:
+            self._once.add(problem)
+            self.add(src, message, hint)
 
     def extend(self, errors: list[ContentError]) -> None:
         self.errors.extend(errors)

@@ -389,3 +389,10 @@ def test_a_renamed_indicator_is_reported_once_not_at_every_record_naming_it(cont
     edit(content / "indicators/main.yaml", "- id: gdp\n", "- id: gdp-total\n")
     errors = errors_of(content)
     assert len(errors) == 1 and "unknown indicator 'gdp'" in errors[0]
+
+
+def test_an_anchor_lost_from_a_document_is_reported_once_for_all_records_citing_it(content):
+    edit(content / "documents/plenary-demo/zh.md", "{: #g1-p1 }", "{: #g1-p9 }")
+    errors = errors_of(content)
+    cited = [e for e in errors if "anchor 'g1-p1' not found in document 'plenary-demo'" in e]
+    assert len(cited) == 1 and len(errors) <= 3, errors
