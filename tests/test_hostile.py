@@ -396,3 +396,10 @@ def test_an_anchor_lost_from_a_document_is_reported_once_for_all_records_citing_
     errors = errors_of(content)
     cited = [e for e in errors if "anchor 'g1-p1' not found in document 'plenary-demo'" in e]
     assert len(cited) == 1 and len(errors) <= 3, errors
+
+
+def test_a_typo_in_a_value_text_is_one_error(content):
+    edit(content / VALUES, "text: {zh: 迈上2100亿元台阶}", "text: {zh: 迈上210*0亿元台阶}")
+    errors = errors_of(content)
+    assert errors == ["content/values/plenary-demo.yaml:6: value 'demo.gdp.2027.target': text '迈上210*0亿元台阶' is "
+                      "not in its quote\n    hint: the value text must be words of the quote"]
