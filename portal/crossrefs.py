@@ -53,7 +53,7 @@ def check_quote(record: Record, what: str, document: Document, anchor: str, quot
     """The quote must be words of the cited paragraph of the zh body (spacing aside)."""
     block = document.bodies["zh"].block(anchor)
     if block is None:
-        errors.add_once(("anchor", document.id, anchor), record.ref("anchor"),
+        errors.add_once(("anchor", document.id), record.ref("anchor"),
                         f"{what}: anchor '{anchor}' not found in document '{document.id}'",
                         "use an anchor from the document's zh.md")
         return False
@@ -90,7 +90,7 @@ def check_source(src: SourceRef, what: str, document: str, anchor: str, docs, er
             declared.reported.add(("document", document))
         return False
     if docs[document].bodies["zh"].block(anchor) is None:
-        errors.add_once(("anchor", document, anchor), src, f"{what}: anchor '{anchor}' not found in document "
+        errors.add_once(("anchor", document), src, f"{what}: anchor '{anchor}' not found in document "
                         f"'{document}'", "use an anchor from the document's zh.md")
         return False
     return True

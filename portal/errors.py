@@ -87,8 +87,8 @@ class Collector:
         self.errors.append(ContentError(src, message, hint))
 
     def add_once(self, problem, src: SourceRef, message: str, hint: str | None = None) -> None:
-        """Add the error the first time `problem` (e.g. an anchor lost from a document) is found; when
-        more records run into it, count them as following from it."""
+        """Add the error the first time `problem` is found (e.g. anchors lost from a document: an edit that
+        lost one or a whole text is one mistake); when more records run into it, count them as following."""
         if problem in self._once:
             self.suppress()
         else:

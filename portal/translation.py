@@ -27,7 +27,7 @@ def reference_errors(site: Site, document: Document) -> list[ContentError]:
         if item.document == document.id:
             block = zh.block(item.source.anchor)
             if block is None:
-                errors.add_once(item.source.anchor, item.src, f"{kind} '{item.id}': anchor '{item.source.anchor}' "
+                errors.add_once("anchor", item.src, f"{kind} '{item.id}': anchor '{item.source.anchor}' "
                                 f"not found in document '{document.id}'", "use an anchor from the document's zh.md")
             elif squeeze(item.source.quote) not in squeeze(block.text):
                 errors.add(item.src, f"{kind} '{item.id}': quote not found in paragraph '{item.source.anchor}' "
@@ -38,7 +38,7 @@ def reference_errors(site: Site, document: Document) -> list[ContentError]:
     cited += [(document.src, "timeline event", e.anchor) for e in site.timeline if e.document == document.id]
     for src, what, anchor in cited:
         if zh.block(anchor) is None:
-            errors.add_once(anchor, src, f"{what}: anchor '{anchor}' not found in document '{document.id}'",
+            errors.add_once("anchor", src, f"{what}: anchor '{anchor}' not found in document '{document.id}'",
                             "use an anchor from the document's zh.md")
     return errors.errors
 
