@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -99,6 +100,37 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+INTERRUPTED = 130  # what a shell reports for a command ended by Ctrl-C (128 + SIGINT)
+
+
+def interrupted(command: str | None) -> int:
+    """Ctrl-C: one line, never a traceback. A build writes its new site beside the old one and swaps it in
+    only when complete, so the previous site/ is still whole."""
+    after = {"build": "; the previous site is as it was", "serve": ""}.get(command or "", "; nothing was written")
+    print(f"build.py: interrupted{after}", file=sys.stderr)
+    return INTERRUPTED
+
+
+def _on_interrupt(main_process: int):
+    """A SIGINT handler: the main process stops (KeyboardInterrupt, caught in run()); the worker processes
+    it forked for rendering get the same Ctrl-C from the terminal and leave stopping to their pool, which
+    the main process ends."""
+    def handle(signum, frame) -> None:
+        if os.getpid() == main_process:
+            raise KeyboardInterrupt
+    return handle
+
+
+def run(argv: list[str] | None = None) -> int:
+    """main() with Ctrl-C handled."""
+    signal.signal(signal.SIGINT, _on_interrupt(os.getpid()))
+    command = next((a for a in (argv or sys.argv[1:]) if a in ("build", "check", "serve", "translations")), None)
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        return interrupted(command)
+
+
 def add_translation_commands(commands) -> None:
     parser = commands.add_parser("translations", help="translation status, PO export and import, confirm")
     actions = parser.add_subparsers(dest="action", required=True)
@@ -146,7 +178,7 @@ def translations(args, project: Project) -> int:
 
 
 if __name__ == "__main__":
-    code = main()
+    code = run()
     # Everything is written and closed by now. The objects of a large build (its cache: millions) are not
     # freed one by one at exit, the operating system takes the process back at once (0.3 s at N=2000).
     sys.stdout.flush()

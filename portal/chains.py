@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from . import compare
 from .model import LAYERS, Body, Goal, Indicator, Site, Value
+from .typography import without_chinese_glosses
 
 
 @dataclass(frozen=True)
@@ -101,5 +102,5 @@ def section_of(body: Body, anchor: str) -> str:
         if block.kind == "heading":
             heading = block.text
     if re.search(r"[A-Za-z]", heading):
-        heading = re.sub(r"\s*\((?=[^)]*[\u3400-\u9fff])[^)]*\)", "", heading)
+        heading = without_chinese_glosses(heading)
     return heading

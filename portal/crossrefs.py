@@ -14,15 +14,17 @@ from .translation import squeeze
 
 class Declared:
     """Ids the content declares, valid or not, and the kinds whose files failed to load: a reference
-    to a declared id that failed validation, or into an incomplete kind, follows from another error
-    and is not reported again (it is counted as suppressed)."""
+    to a declared id that failed validation, or into an incomplete kind, or to an unknown id already
+    reported, follows from another error and is not reported again (it is counted as suppressed)."""
 
     def __init__(self, ids: set[str], failed: set[str], failed_documents: set[str]) -> None:
         self.ids, self.failed = ids, failed
         self.documents = failed_documents
+        self.reported: set[tuple[str, str]] = set()  # unknown (kind, id) already reported once
 
     def explains(self, kind: str, ident: str) -> bool:
-        return ident in self.ids or f"{kind}s" in self.failed or (kind == "document" and ident in self.documents)
+        return ident in self.ids or f"{kind}s" in self.failed or (kind == "document" and ident in self.documents) \
+            or (kind, ident) in self.reported
 
 
 def declared_ids(raw: RawContent) -> Declared:
@@ -51,8 +53,9 @@ def check_quote(record: Record, what: str, document: Document, anchor: str, quot
     """The quote must be words of the cited paragraph of the zh body (spacing aside)."""
     block = document.bodies["zh"].block(anchor)
     if block is None:
-        errors.add(record.ref("anchor"), f"{what}: anchor '{anchor}' not found in document '{document.id}'",
-                   "use an anchor from the document's zh.md")
+        errors.add_once(("anchor", document.id), record.ref("anchor"),
+                        f"{what}: anchor '{anchor}' not found in document '{document.id}'",
+                        "use an anchor from the document's zh.md")
         return False
     if squeeze(quote) not in squeeze(block.text):
         errors.add(record.ref("quote"), f"{what}: quote not found in paragraph '{anchor}' of '{document.id}'",
@@ -69,8 +72,9 @@ def require(fields: Fields, key: str, kind: str, ident: str, known, declared: De
         return True
     if declared.explains(kind, ident):
         fields.errors.suppress()
-    else:
+    else:  # once: an id renamed or deleted is one mistake, however many records name it
         fields.fail(key, f"unknown {kind} '{ident}'", hint)
+        declared.reported.add((kind, ident))
     fields.ok = False
     return False
 
@@ -83,10 +87,11 @@ def check_source(src: SourceRef, what: str, document: str, anchor: str, docs, er
         else:
             errors.add(src, f"{what}: unknown document '{document}'",
                        f"one of: {', '.join(sorted(docs))}" if docs else None)
+            declared.reported.add(("document", document))
         return False
     if docs[document].bodies["zh"].block(anchor) is None:
-        errors.add(src, f"{what}: anchor '{anchor}' not found in document '{document}'",
-                   "use an anchor from the document's zh.md")
+        errors.add_once(("anchor", document), src, f"{what}: anchor '{anchor}' not found in document "
+                        f"'{document}'", "use an anchor from the document's zh.md")
         return False
     return True
 

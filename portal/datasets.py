@@ -15,18 +15,20 @@ CSV_COLUMNS = ("id", "indicator", "indicator_name", "unit", "document", "documen
                "period", "text", "number", "comparator", "anchor", "quote", "url", "status_2024")
 
 
-# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…) phones home)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…) phones home), also
+# after leading whitespace, and in East Asian locales in their full-width forms
+_FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+_CONTROL_START = ("\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-# The CSVs write "=" as the full-width "＝" so that no legitimate cell starts a formula
-CSV_COMPARATORS = {"=": "＝"}
 
 
 def csv_cell(value) -> str:
     """A cell as OWASP recommends against CSV injection: text that a spreadsheet would run as a
     formula gets a leading apostrophe; numbers stay numbers."""
     text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
+    if text.startswith(_CONTROL_START) or text.lstrip().startswith(_FORMULA_START):
         return "'" + text
     return text
 
@@ -114,7 +116,7 @@ def values_csv(site: Site, lang: str, base_url: str, indicator: str | None = Non
         measure, document = indicators[value.indicator], documents[value.document]
         link = base_url + url_for("document", lang, document.id) + "#" + value.source.anchor
         number = _number(value.number)
-        comparator = CSV_COMPARATORS.get(value.comparator or "", value.comparator or "")
+        comparator = value.comparator or ""  # "=" is written '= like any cell a formula could start with
         writer.writerow([csv_cell(cell) for cell in (
             value.id, value.indicator, measure.name[lang], measure.unit[lang], value.document,
             document.title[lang], document.layer, value.kind, value.period, value.text[lang],

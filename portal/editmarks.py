@@ -7,35 +7,92 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 from pathlib import Path
 
 from markdown.inlinepatterns import InlineProcessor
 
 from .errors import ContentError, SourceRef
 
-EDIT_MARK = re.compile(r"\{\+\+(?P<added>.+?)\+\+\}|\{--(?P<dropped>.+?)--\}|\{~~(?P<source>.*?)~>(?P<edition>.*?)~~\}")
+# Where a mark may begin. A mark ends on its own line and before the next opener, so finding every mark
+# looks at each character a bounded number of times (a pattern with lazy .*? between delimiters took
+# cubic time: 800 '{~~a~>' on one line, 27 s).
+OPENER = re.compile(r"\{(?:\+\+|--|~~)")
+
+
+@dataclass(frozen=True)
+class EditMark:
+    """One well-formed mark at text[start:end]: the edition's text and the source's reading."""
+
+    start: int
+    end: int
+    edition: str
+    reading: str
+
+
+def mark_at(text: str, start: int) -> EditMark | None:
+    """The mark opening at text[start] (an OPENER), or None when it is not closed on its line before
+    the next opener."""
+    following = OPENER.search(text, start + 3)
+    limit = following.start() if following else len(text)
+    newline = text.find("\n", start, limit)
+    limit = newline if newline >= 0 else limit
+    kind = text[start + 1: start + 3]
+    if kind == "~~":
+        arrow = text.find("~>", start + 3, limit)
+        close = text.find("~~}", arrow + 2, limit) if arrow >= 0 else -1
+        if close < 0:
+            return None
+        return EditMark(start, close + 3, text[arrow + 2: close], text[start + 3: arrow])
+    close = text.find(kind + "}", start + 4, limit)  # the text between is at least one character
+    if close < 0:
+        return None
+    inner = text[start + 3: close]
+    return EditMark(start, close + 3, inner if kind == "++" else "", inner if kind == "--" else "")
+
+
+def find_edit_marks(text: str) -> list[EditMark]:
+    """Every well-formed mark in text, left to right."""
+    marks, position = [], 0
+    while (opener := OPENER.search(text, position)) is not None:
+        mark = mark_at(text, opener.start())
+        if mark is not None:
+            marks.append(mark)
+        position = mark.end if mark is not None else opener.start() + 1
+    return marks
+
+
+def _replace_marks(text: str, reading: bool) -> str:
+    parts, position = [], 0
+    for mark in find_edit_marks(text):
+        parts += [text[position: mark.start], mark.reading if reading else mark.edition]
+        position = mark.end
+    return "".join(parts) + text[position:]
 
 
 def undo_edit_marks(text: str) -> str:
     """Markdown text as the source reads it: each editorial mark replaced by the source's reading."""
-    return EDIT_MARK.sub(lambda m: m.group("dropped") or m.group("source") or "", text)
+    return _replace_marks(text, reading=True)
 
 
 def apply_edit_marks(text: str) -> str:
     """Markdown text as the edition reads it, marks removed (what the reader sees)."""
-    return EDIT_MARK.sub(lambda m: m.group("added") or m.group("edition") or "", text)
+    return _replace_marks(text, reading=False)
 
 
 class EditMarkPattern(InlineProcessor):
     """{++…++}, {--…--} and {~~…~>…~~} as <span class="edit" data-source-reading="…">."""
 
     def handleMatch(self, m, data):  # noqa: N802 (Markdown's API name)
-        edition = m.group("added") or m.group("edition") or ""
-        reading = m.group("dropped") or m.group("source") or ""
+        mark = mark_at(data, m.start(0))
+        if mark is None:
+            return None, None, None
+        edition = mark.edition
+        reading = self.unescape(mark.reading)  # a code span in the reading: its text, not Markdown's placeholder
         span = etree.Element("span", {"class": "edit" if edition else "edit edit-dropped",
                                       "data-source-reading": reading})
         span.text = edition
-        return span, m.start(0), m.end(0)
+        return span, mark.start, mark.end
 
 
 def list_edits(root: etree.Element, labels, lang: str) -> list[tuple[str, str, str]]:
@@ -52,17 +109,18 @@ def list_edits(root: etree.Element, labels, lang: str) -> list[tuple[str, str, s
     notes = etree.SubElement(section, "ol")
     chinese = {} if lang == "zh" else {"lang": "zh-Hans"}
     for number, span in enumerate(edits, 1):
+        shown = "".join(span.itertext())  # code or emphasis inside the mark included
         mark = etree.SubElement(span, "sup", {"class": "edit-mark"})
         link = etree.SubElement(mark, "a", {"href": f"#edit-{number}", "id": f"edit-ref-{number}"})
         link.text = f"†{number}"
         note = etree.SubElement(notes, "li", {"id": f"edit-{number}"})
         block = _enclosing_anchor(span, parents)
-        found.append((block or "", span.text or "", span.get("data-source-reading") or ""))
+        found.append((block or "", shown, span.get("data-source-reading") or ""))
         if block:
             where = etree.SubElement(note, "a", {"href": f"#{block}"})
             where.text, where.tail = block, " "
         edition = etree.SubElement(note, "span", {"class": "edit-edition", **chinese})
-        edition.text = f"“{span.text}”" if span.text else "—"
+        edition.text = f"“{shown}”" if shown else "—"
         reading = span.get("data-source-reading") or ""
         if reading:
             before, _, after = labels.source_reads.partition("%(reading)s")
@@ -91,8 +149,8 @@ def broken_edit_marks(lines: list[str], shown: Path) -> list[ContentError]:
     """An editorial mark left open or without its ~> would print as text: report it."""
     errors = []
     for number, line in enumerate(lines, 1):
-        rest = EDIT_MARK.sub("", line)
-        opener = re.search(r"\{(\+\+|--|~~)", rest)
+        rest = _replace_marks(line, reading=False)
+        opener = OPENER.search(rest)
         if opener:
             errors.append(ContentError(SourceRef(shown, number), f"editorial mark not closed: "
                                        f"'{rest[opener.start():opener.start() + 20]}'",

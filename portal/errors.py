@@ -82,9 +82,19 @@ class Collector:
     def __init__(self) -> None:
         self.errors: list[ContentError] = []
         self.suppressed = 0
+        self._once: set = set()
 
     def add(self, src: SourceRef, message: str, hint: str | None = None) -> None:
         self.errors.append(ContentError(src, message, hint))
+
+    def add_once(self, problem, src: SourceRef, message: str, hint: str | None = None) -> None:
+        """Add the error the first time `problem` is found (e.g. anchors lost from a document: an edit that
+        lost one or a whole text is one mistake); when more records run into it, count them as following."""
+        if problem in self._once:
+            self.suppress()
+        else:
+            self._once.add(problem)
+            self.add(src, message, hint)
 
     def extend(self, errors: list[ContentError]) -> None:
         self.errors.extend(errors)

@@ -5,12 +5,16 @@ import difflib
 import re
 from decimal import Decimal, InvalidOperation
 
-from .errors import Collector, SourceRef, quote
+from .errors import Collector, ContentError, SourceRef, quote
 from .loading import Record
 from .model import Localized
 from .typography import APOSTROPHE_HINT, STRAIGHT_APOSTROPHE
 
 ID = r"[a-z0-9]+(?:[-.][a-z0-9]+)*"
+# Ids name folders and files (indicators/<id>/, pdf/<id>.en.pdf) and anchors: far below a file system's
+# 255-byte names, and far above the content's longest (30 characters)
+MAX_ID = 100
+ID_HINT = f"ids use lowercase letters, digits, '-' and '.', at most {MAX_ID} characters"
 
 
 # A figure in the content is at most trillions with a few decimals; beyond that it is a typo (and a
@@ -58,6 +62,11 @@ def describe(kind: str, record: Record) -> str:
     return f"{kind} (no id)"
 
 
+def _listed(names: list[str]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
 class Fields:
     """Reads one record's fields; every problem is added to `errors` with its line."""
 
@@ -66,15 +75,29 @@ class Fields:
         self.errors = errors
         self.what = what
         self.ok = True
+        self.misspelt: set[str] = set()  # allowed fields an unknown field looks like a misspelling of
+        self.missed: list[str] = []  # required fields found missing, reported as one error
+        self.missed_error: ContentError | None = None
 
     def fail(self, key: str | None, message: str, hint: str | None = None) -> None:
         self.errors.add(self.record.ref(key), f"{self.what}: {message}", hint)
         self.ok = False
 
     def missing(self, key: str, hint: str | None = None) -> None:
-        """A required field is absent; an empty record is one error, not one per field."""
-        if self.record:
+        """A required field is absent; an empty record is one error, not one per field, and a misspelt
+        field (already reported) none."""
+        if key in self.misspelt:
+            self.errors.suppress()
+        elif self.missed:  # several fields missing (a line lost, an indentation slipped): one error
+            self.missed.append(key)
+            first = self.errors.errors.index(self.missed_error)
+            self.missed_error = ContentError(self.missed_error.src, f"{self.what}: missing fields "
+                                             f"{_listed(self.missed)}", "see the content schema in README.md")
+            self.errors.errors[first] = self.missed_error
+        elif self.record:
+            self.missed.append(key)
             self.fail(None, f"missing field '{key}'", hint)
+            self.missed_error = self.errors.errors[-1]
         elif self.ok:
             self.fail(None, "the record is empty", "fill in its fields (see the content schema in README.md)")
         self.ok = False
@@ -101,7 +124,11 @@ class Fields:
         return value
 
     def ident(self, key: str, required: bool = True) -> str | None:
-        return self.text(key, required, ID, "ids use lowercase letters, digits, '-' and '.'")
+        value = self.text(key, required, ID, ID_HINT)
+        if value is not None and len(value) > MAX_ID:
+            self.fail(key, f"field '{key}' is longer than {MAX_ID} characters ({len(value)})", ID_HINT)
+            return None
+        return value
 
     def choice(self, key: str, options, required: bool = True) -> str | None:
         value = self.text(key, required)
@@ -143,10 +170,11 @@ class Fields:
         items = self.items(key, required)
         for index, item in enumerate(items):
             line = items.lines[index] if hasattr(items, "lines") else None
-            if isinstance(item, str) and re.fullmatch(ID, item):
+            if isinstance(item, str) and re.fullmatch(ID, item) and len(item) <= MAX_ID:
                 good.append(item)
                 continue
             problem = f"must be an id, not {type_name(item)}" if not isinstance(item, str) else \
+                f"{quote(item)} is longer than {MAX_ID} characters" if re.fullmatch(ID, item) else \
                 f"{quote(item)} is not an id"
             src = SourceRef(self.record.path, line) if line else self.record.ref(key)
             self.errors.add(src, f"{self.what}: item {index + 1} of '{key}' {problem}",
@@ -221,8 +249,11 @@ class Fields:
         return Localized(sides["zh"], sides["en"]) if len(sides) == 2 else None
 
     def no_unknown(self, allowed) -> None:
+        """Each field not in `allowed` is an error; one that looks like a misspelt allowed field names it,
+        and that field's absence is then not reported again."""
         for key in self.record:
             if key not in allowed:
                 close = difflib.get_close_matches(key_name(key), list(allowed), n=1)
+                self.misspelt.update(c for c in close if c not in self.record)
                 self.fail(key, f"unknown field {quote(key_name(key))}", f"did you mean '{close[0]}'?" if close else
                           f"allowed fields: {', '.join(allowed)}")

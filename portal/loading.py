@@ -20,6 +20,10 @@ MAX_LINE = 20_000
 MAX_DEPTH = 40
 # C0 and C1 control characters other than tab and newline; the Unicode noncharacters U+FFFE and U+FFFF
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# Bidirectional controls (embeddings, overrides, isolates, marks) reorder the text around them, so a
+# link or a figure can read otherwise than it is written (Trojan Source); neither Chinese nor English
+# needs one, so they are refused in every file, not only in links
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # What PyYAML counts as a line break besides \n (after \r\n and \r are read as \n)
 _YAML_BREAKS = re.compile(r"[\n\x85\u2028\u2029]")
 _REPR_ESCAPE = re.compile(r"'(\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[0tnr]))'")
@@ -121,6 +125,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 _LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _LineLoader.add_constructor("tag:yaml.org,2002:value", _construct_text)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", lambda loader, node: _text_scalar(node))
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -135,7 +140,7 @@ def _build(loader: _LineLoader, node):
     scalars, and mappings with merge ('<<') or value ('=') keys, through the constructors."""
     tag = node.tag
     if tag == _STR_TAG:
-        return node.value
+        return _text_scalar(node)
     if tag == _MAP_TAG and not any(key.tag in _SPECIAL_KEYS for key, _ in node.value):
         return _record(loader, node, lambda child: _build(loader, child))
     if tag == _SEQ_TAG:
@@ -170,16 +175,34 @@ def read_text(path: Path, shown: Path) -> str:
         raise ContentError(SourceRef(shown, line), "not valid UTF-8", "save the file as UTF-8",
                            blocking=True) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    control = _CONTROL.search(text)
-    if control:
-        raise ContentError(SourceRef(shown, text.count("\n", 0, control.start()) + 1),
-                           f"control character U+{ord(control.group(0)):04X} is not allowed",
-                           "delete it (most editors do not show it)", blocking=True)
+    found = character_problem(text)
+    if found:
+        position, message, hint = found
+        raise ContentError(SourceRef(shown, text.count("\n", 0, position) + 1), message, hint, blocking=True)
     for number, line in enumerate(text.split("\n"), 1):
         if len(line) > MAX_LINE:
             raise ContentError(SourceRef(shown, number), f"line is longer than {MAX_LINE:,} characters",
                                "break it into several lines", blocking=True)
     return text
+
+
+def character_problem(text: str) -> tuple[int, str, str] | None:
+    """The first control or bidirectional character in a text: (index, message, hint); None if clean."""
+    control = _CONTROL.search(text) or _BIDI.search(text)
+    if control is None:
+        return None
+    kind = "control" if _CONTROL.match(control.group(0)) else "bidirectional control"
+    return (control.start(), f"{kind} character U+{ord(control.group(0)):04X} is not allowed",
+            "delete it (most editors do not show it)")
+
+
+def _text_scalar(node: yaml.ScalarNode) -> str:
+    """A text scalar's value. A double-quoted one may hold escapes ("\\0", "\\x1b", "\\u202e") that
+    reach the pages as the character: it is checked as the file itself was."""
+    found = character_problem(node.value) if node.style == '"' else None
+    if found:
+        raise _Refused(found[1], node.start_mark, "remove the escape that writes it")
+    return node.value
 
 
 def _screen(text: str) -> None:

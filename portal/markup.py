@@ -12,10 +12,12 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from .editmarks import EDIT_MARK, EditMarkPattern, broken_edit_marks, list_edits
+from .editmarks import OPENER, EditMarkPattern, broken_edit_marks, list_edits
 from .errors import ContentError, SourceRef, quote
 from .model import Block, Body
-from .safety import LINK_HINT, bad_attributes, raw_html_errors, shape_errors
+from .entities import EntityPattern, is_reference
+from .bodychecks import attribute_errors, id_errors
+from .safety import bad_attributes, link_text_problems, raw_html_errors, shape_errors
 from .sections import Part, join_sections, split_sections, toc_tree
 from .sourcelines import SourceLines
 from .typography import APOSTROPHE_HINT, STRAIGHT_APOSTROPHE
@@ -74,11 +76,14 @@ class _Collect(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         state = self.state
+        _align_by_class(root)  # before the attribute check: a style= left would be the content's
         _number_table_rows(root)
         state["edits"] = list_edits(root, state["labels"], state["lang"])
         state["blocks"] = _collect_blocks(root, state["lang"])
         state["unanchored"] = [(el.tag, _text(el)) for el in root if el.tag == "p" and not el.get("id")]
-        state["bad_attrs"] = bad_attributes(root, self.md.htmlStash)
+        state["bad_attrs"] = bad_attributes(root, self.md.htmlStash) + \
+            [("<a>", text) for text in link_text_problems(root, self.md.htmlStash)] + \
+            [("&", reference) for reference in state.pop("refused_entities", [])]
         links: TermLinks | None = state.get("links")
         if links and links.pattern:
             _link_terms(root, links, state["lang"])
@@ -112,6 +117,20 @@ def _focusable_tables(root: etree.Element) -> None:
     """Tables scroll sideways when wider than the screen: a keyboard user must be able to reach them."""
     for table in root.iter("table"):
         table.set("tabindex", "0")
+
+
+_ALIGNMENT = re.compile(r"text-align: (left|right|center);")
+
+
+def _align_by_class(root: etree.Element) -> None:
+    """Table cells aligned by class, not by the style= Python-Markdown writes: the site's
+    Content-Security-Policy allows no inline style, so a browser would ignore it."""
+    for cell in root.iter():
+        if cell.tag in ("th", "td"):
+            alignment = _ALIGNMENT.fullmatch(cell.get("style") or "")
+            if alignment:
+                del cell.attrib["style"]
+                cell.set("class", " ".join(filter(None, (cell.get("class"), f"align-{alignment.group(1)}"))))
 
 
 def _number_table_rows(root: etree.Element) -> None:
@@ -228,7 +247,8 @@ class _Extension(markdown.Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
         md.treeprocessors.register(_Collect(md, self.state), "portal-collect", 0)
-        md.inlinePatterns.register(EditMarkPattern(EDIT_MARK.pattern, md), "portal-edit-mark", 185)
+        md.inlinePatterns.register(EditMarkPattern(OPENER.pattern, md), "portal-edit-mark", 185)
+        md.inlinePatterns.register(EntityPattern(md, self.state), "entity", 80)  # replaces Markdown's own
 
 
 class Renderer:
@@ -269,7 +289,7 @@ class Renderer:
 
     def _convert(self, text: str, links: TermLinks | None) -> "Part | None":
         """Python-Markdown over one text (a whole body or a section); None when it nests too deeply."""
-        for key in ("blocks", "unanchored", "bad_attrs", "edits"):
+        for key in ("blocks", "unanchored", "bad_attrs", "edits", "refused_entities"):
             self.state.pop(key, None)  # nothing of the previous text may survive
         self.state["links"] = links
         self.md.reset()
@@ -277,7 +297,8 @@ class Renderer:
             html = self.md.convert(text)
         except RecursionError:
             return None
-        return Part(html, toc_tree(self.md.toc_tokens), self.md.htmlStash.html_counter, self.state.get("blocks"),
+        raw_html = sum(1 for stashed in self.md.htmlStash.rawHtmlBlocks if not is_reference(stashed))
+        return Part(html, toc_tree(self.md.toc_tokens), raw_html, self.state.get("blocks"),
                      self.state.get("unanchored", []), self.state.get("bad_attrs", []), self.state.get("edits", []))
 
     def _by_sections(self, text: str, links: TermLinks | None) -> "Part | None":
@@ -308,16 +329,12 @@ class Renderer:
                                        "write its text, in anchored blocks as in the other documents")]
         source = SourceLines(text)
         blocks = []
-        seen: dict[str, int] = {}
+        line = 0
         for anchor, kind, plain, level, english_only in part.blocks:
-            line = source.line_of(anchor, plain)
+            line = source.line_of(anchor, plain, after=line)
             if not ANCHOR.match(anchor) and not anchor.startswith(("fn-", "fnref-")):
                 errors.append(ContentError(SourceRef(shown, line), f"anchor '{anchor}' is not lowercase "
                                            "letters, digits and hyphens", "rename it, e.g. 'p12' or 'part-3'"))
-            if anchor in seen:
-                errors.append(ContentError(SourceRef(shown, line), f"duplicate anchor '{anchor}' "
-                                           f"(first on line {seen[anchor]})", "give each block its own anchor"))
-            seen[anchor] = line
             blocks.append(Block(anchor, kind, plain, line, level))
             if self.state["lang"] == "en" and re.search(r"[\u3400-\u9fff]", english_only):
                 errors.append(ContentError(SourceRef(shown, line), f"Chinese characters in English block '{anchor}'",
@@ -326,21 +343,16 @@ class Renderer:
                 errors.append(ContentError(SourceRef(shown, line), f"straight apostrophe in English block '{anchor}'",
                                            APOSTROPHE_HINT))
         errors.extend(broken_edit_marks(source.lines, shown))
+        errors.extend(id_errors(part.html, source, shown))
+        line = 0
         for _tag, plain in part.unanchored:
             if not plain or plain.startswith("wzxhzdk"):
                 continue  # a raw-HTML placeholder, reported above
-            errors.append(ContentError(SourceRef(shown, source.line_of(None, plain)),
+            line = source.line_of(None, plain, after=line)
+            errors.append(ContentError(SourceRef(shown, line),
                                        f"paragraph has no anchor: '{plain[:30]}…'",
                                        "add a line '{: #some-anchor }' directly under the paragraph"))
-        for name, value in part.bad_attrs:
-            if name == "href":
-                line = source.line_with(value, value[:8], html_text=True)
-                errors.append(ContentError(SourceRef(shown, line), f"link {quote(value)} is not allowed", LINK_HINT))
-            else:
-                line = source.line_with(f"{name}=", name)
-                shown_attribute = name if value is None else f'{name}="{value}"'
-                errors.append(ContentError(SourceRef(shown, line), f"attribute {shown_attribute} is not allowed",
-                                           "only id, class and lang may be set with {: … }"))
+        errors.extend(attribute_errors(part.bad_attrs, source, shown))
         footnotes = sum(1 for b in blocks if b.kind == "footnote")
-        body = Body(part.html, tuple(part.toc), tuple(blocks), footnotes, tuple(part.edits))
+        body = Body(part.html, tuple(part.toc), tuple(blocks), footnotes, tuple(part.edits), faulty=bool(errors))
         return body, errors

@@ -48,6 +48,7 @@ class Body:
     blocks: tuple[Block, ...]
     footnotes: int
     edits: tuple[tuple[str, str, str], ...] = ()  # editorial marks: (anchor, edition's text, source's reading)
+    faulty: bool = False  # rendered with errors (reported with it): checks against it would only repeat them
 
     def block(self, anchor: str) -> Block | None:
         return self._by_anchor.get(anchor)

@@ -9,6 +9,7 @@ from pathlib import Path
 from . import chains, charts, compare, glossary, references
 from .model import CONFLICT_KINDS, LANGS, Site
 from .routing import url_for
+from .typography import without_chinese_glosses
 
 
 @dataclass(frozen=True)
@@ -248,5 +249,5 @@ def paragraph_words(document, anchor: str, lang: str) -> str:
 def _heading_words(text: str, lang: str) -> str:
     """A heading as plain words; in English, the Chinese glosses (七新) are dropped."""
     if lang == "en":
-        text = re.sub(r"[\u3400-\u9fff]+", "", re.sub(r"\s*\([^()]*[\u3400-\u9fff][^()]*\)", "", text))
+        text = re.sub(r"[\u3400-\u9fff]+", "", without_chinese_glosses(text))
     return re.sub(r"\s+", " ", text).strip()

@@ -10,12 +10,25 @@ from dataclasses import dataclass
 from markdown.extensions.toc import nest_toc_tokens
 
 _HEADING_LINE = re.compile(r"^#{1,6}(?!#)")
-_ANCHORED_HEADING = re.compile(r"^#{1,6}[^\n]*\{:?\s*#[\w-]+[^}\n]*\}\s*$")
-_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:", re.M)
-_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]]+)\]:", re.M)
-_FOOTNOTE_REFERENCE = re.compile(r"(?m)(^)?\[\^([^\]]+)\](:)?")  # at a line's start with ':', a definition
+_ATTRIBUTE_ID = re.compile(r"\{:?\s*#[\w-]")  # an attribute list that sets an id: {#part-1}, {: #p12 }
+# Labels end on their line: a label class that crossed lines scanned to the end of the text from every
+# '[' ("[^\n\n" repeated: quadratic, 7 s for 40 KB)
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:", re.M)
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\n]+)\]:", re.M)
+_FOOTNOTE_REFERENCE = re.compile(r"(?m)(^)?\[\^([^\]\n]+)\](:)?")  # at a line's start with ':', a definition
 _FOOTNOTES = re.compile(r'\n<div class="footnote">\n<hr>\n<ol>\n(.*)</ol>\n</div>(?=\n<section class="edits">|$)', re.S)
 _EDITS = re.compile(r'\n?<section class="edits"><h2>[^<]*</h2><ol>(.*)</ol></section>$', re.S)
+
+
+def _anchored_heading(line: str) -> bool:
+    """Whether a heading line ends with an attribute list setting an id. Found from the line's last '}'
+    back to the one before it, so each character is looked at once (a regex with [^\\n]* before the list
+    backtracked over every '{' of a long line)."""
+    body = line.rstrip()
+    if not body.startswith("#") or not body.endswith("}"):
+        return False
+    opened = body.rfind("}", 0, len(body) - 1) + 1
+    return _ATTRIBUTE_ID.search(body, opened, len(body) - 1) is not None
 
 
 def split_sections(text: str) -> list[str] | None:
@@ -26,7 +39,7 @@ def split_sections(text: str) -> list[str] | None:
     starts = [i for i, line in enumerate(lines) if _HEADING_LINE.match(line)]
     if len(starts) < 2 or "[TOC]" in text or _REFERENCE_DEFINITION.search(text):
         return None
-    if any(not _ANCHORED_HEADING.match(lines[i]) for i in starts):
+    if any(not _anchored_heading(lines[i]) for i in starts):
         return None
     cuts = ([0] if starts[0] else []) + starts + [len(lines)]
     sections = ["\n".join(lines[a:b]) for a, b in zip(cuts, cuts[1:])]

@@ -171,15 +171,36 @@ def same_origin(origin: str | None, hosts: set[str]) -> bool:
     return parts.scheme in ("http", "https") and parts.netloc.lower() in hosts
 
 
+def not_cross_site(headers, hosts: set[str]) -> bool:
+    """Whether a request may come from the preview's own pages or a tool, not from another site's page (a
+    browser says so in Sec-Fetch-Site, and in Origin when it sends one)."""
+    origin = headers.get("Origin")
+    return headers.get("Sec-Fetch-Site", "none") in ("same-origin", "none") and \
+        (origin is None or same_origin(origin, hosts))
+
+
 def guard_live_reload(hosts: set[str]) -> None:
-    """livereload's own handlers (the websocket, its script, /forcereload) accept any Origin and Host:
-    hold them to the same rules as the pages."""
+    """livereload's own handlers (the websocket, its script, /forcereload) accept any Origin and Host,
+    and the one passing requests to the pages breaks on a Host it cannot parse (127.0.0.1:8000.evil.com:
+    a 500 with a traceback): hold them to the same rules as the pages, before anything reads the Host.
+    /forcereload reloads every open page, so no other site's page may ask for it."""
     from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
-    from tornado.web import HTTPError
+    from tornado.web import FallbackHandler, HTTPError
 
     def prepare(handler) -> None:
         if handler.request.host.lower() not in hosts:
             raise HTTPError(421)
+
+    original = getattr(FallbackHandler.prepare, "original", FallbackHandler.prepare)  # guarded before: unwrap
+
+    def prepare_pages(handler) -> None:
+        prepare(handler)
+        original(handler)
+
+    def prepare_force_reload(handler) -> None:
+        prepare(handler)
+        if not not_cross_site(handler.request.headers, hosts):
+            raise HTTPError(403)
 
     def prepare_script(handler) -> None:
         prepare(handler)
@@ -188,9 +209,11 @@ def guard_live_reload(hosts: set[str]) -> None:
         handler.set_header("Cache-Control", "private, max-age=86400")
 
     LiveReloadHandler.check_origin = lambda handler, origin: same_origin(origin, hosts)
-    for handler in (LiveReloadHandler, ForceReloadHandler):
-        handler.prepare = prepare
+    LiveReloadHandler.prepare = prepare
+    ForceReloadHandler.prepare = prepare_force_reload
     LiveReloadJSHandler.prepare = prepare_script
+    prepare_pages.original = original
+    FallbackHandler.prepare = prepare_pages
 
 
 def track_open_pages(app: SiteApp) -> None:
@@ -356,7 +379,7 @@ def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = F
     server = HeadAnswering(app=host_guard(app, hosts), watcher=NotPolling())
     print(f"serving {site_dir} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     try:
-        server.serve(host=host, port=port, debug=False, restart_delay=0)
+        server.serve(host=host, port=port, debug=False, restart_delay=0)  # until Ctrl-C, which it catches
     finally:
         watch.stop()
-    return 0
+    return 130  # as a shell reports a command ended by Ctrl-C

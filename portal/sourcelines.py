@@ -27,8 +27,10 @@ class SourceLines:
             if line.startswith("[^") and (note := _NOTE.match(line)):
                 self._notes.setdefault(note.group(1), number)
 
-    def line_of(self, anchor: str | None, plain: str) -> int:
-        """Best guess at the source line of a block: its anchor, else its first words."""
+    def line_of(self, anchor: str | None, plain: str, after: int = 0) -> int:
+        """Best guess at the source line of a block: its anchor, else its first words, looked for from
+        line `after` + 1 on (blocks come in document order: the next one is below the last one found)
+        and then from the top."""
         if anchor:
             found = self._anchor_line(anchor)
             if found:
@@ -41,21 +43,30 @@ class SourceLines:
                 found = self._note_line(footnote.group(1))
                 if found:
                     return found
-        for probe in (plain[:12], plain[:4]):
-            for number, line in enumerate(self.lines, 1):
-                if probe and probe in line.replace("**", ""):
-                    return number
+        for start in ((after, 0) if after else (0,)):
+            for probe in (plain[:12], plain[:4]):
+                for number, line in enumerate(self.lines[start:], start + 1):
+                    if probe and probe in line.replace("**", ""):
+                        return number
         return 1
 
-    def line_with(self, *probes: str, html_text: bool = False) -> int:
-        """The first line holding one of the probes, tried in order (as written, then decoded); else 1."""
+    def line_with(self, *probes: str, html_text: bool = False, nth: int = 0) -> int:
+        """The line holding the first of the probes found (tried in order, as written, then decoded): of
+        its nth occurrence (counted from 0, several on a line counted apart), or its last; else 1."""
         for probe in probes:
             for candidate in (probe, html.unescape(probe)) if html_text else (probe,):
                 if candidate:
-                    for number, line in enumerate(self.lines, 1):
-                        if candidate in line:
-                            return number
+                    found = [number for number, line in enumerate(self.lines, 1)
+                             for _ in range(line.count(candidate))]
+                    if found:
+                        return found[min(nth, len(found) - 1)]
         return 1
+
+    def anchor_lines(self, anchor: str) -> list[int]:
+        """The first line of every block or element setting this anchor with an attribute list, in order."""
+        marker = re.compile(r"\{:?\s*#" + re.escape(anchor) + r"(?![\w-])")
+        return [self._block_start(number) for number, line in enumerate(self.lines, 1)
+                if "#" in line and marker.search(line)]
 
     def _anchor_line(self, anchor: str) -> int | None:
         if re.fullmatch(r"[\w-]+", anchor):

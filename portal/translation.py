@@ -16,16 +16,19 @@ def squeeze(text: str) -> str:
 
 def reference_errors(site: Site, document: Document) -> list[ContentError]:
     """After one document's text changed: every value, goal, term, theme and timeline entry citing it must
-    still find its anchor (and a value its quote) in the new text."""
+    still find its anchor (and a value its quote) in the new text. Not checked against a text with errors
+    of its own: a lost anchor is reported once, where it was lost."""
     errors = Collector()
+    if any(body.faulty for body in document.bodies.values()):
+        return []
     zh = document.bodies["zh"]
     quoting = [("value", v) for v in site.values] + [("goal", g) for g in site.goals]
     for kind, item in quoting:
         if item.document == document.id:
             block = zh.block(item.source.anchor)
             if block is None:
-                errors.add(item.src, f"{kind} '{item.id}': anchor '{item.source.anchor}' not found in document "
-                           f"'{document.id}'", "use an anchor from the document's zh.md")
+                errors.add_once("anchor", item.src, f"{kind} '{item.id}': anchor '{item.source.anchor}' "
+                                f"not found in document '{document.id}'", "use an anchor from the document's zh.md")
             elif squeeze(item.source.quote) not in squeeze(block.text):
                 errors.add(item.src, f"{kind} '{item.id}': quote not found in paragraph '{item.source.anchor}' "
                            f"of '{document.id}'", "copy the words verbatim from zh.md")
@@ -35,13 +38,16 @@ def reference_errors(site: Site, document: Document) -> list[ContentError]:
     cited += [(document.src, "timeline event", e.anchor) for e in site.timeline if e.document == document.id]
     for src, what, anchor in cited:
         if zh.block(anchor) is None:
-            errors.add(src, f"{what}: anchor '{anchor}' not found in document '{document.id}'",
-                       "use an anchor from the document's zh.md")
+            errors.add_once("anchor", src, f"{what}: anchor '{anchor}' not found in document '{document.id}'",
+                            "use an anchor from the document's zh.md")
     return errors.errors
 
 
 def translation_errors(document: Document, terms: list[Term]) -> list[ContentError]:
-    """zh and en bodies: same anchors in the same order, numbers carried over, glossary terms used."""
+    """zh and en bodies: same anchors in the same order, numbers carried over, glossary terms used (not
+    compared while either has errors of its own, which the comparison would only repeat)."""
+    if any(body.faulty for body in document.bodies.values()):
+        return []
     folder = document.src.path.parent
     return body_errors(document.bodies["zh"], document.bodies["en"], folder / "zh.md", folder / "en.md", terms)
 

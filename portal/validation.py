@@ -66,7 +66,9 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
                         ("goal", goals)):
         check_unique(kind, items, errors)
     layers, timeline, horizons = _overview(site_record, docs, errors, declared)
-    headline = _headline(site_record, docs, inds, values, errors)
+    complete = not (raw.failed or raw.failed_documents) and len(values) == len(raw.values) and \
+        len(documents) == len(raw.documents)
+    headline = _headline(site_record, docs, inds, values, errors, declared, complete)
     errors.raise_if_any()
     return Site(title, tagline, layers, timeline, horizons,
                 tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
@@ -123,8 +125,11 @@ def _overview(record: Record | None, docs, errors: Collector, declared: Declared
     return tuple(layers), tuple(events), tuple(horizons)
 
 
-def _headline(record: Record | None, docs, inds, values, errors: Collector) -> tuple[str, ...]:
-    """The home page's headline indicators: ids that resolve, each stated by two or more layers."""
+def _headline(record: Record | None, docs, inds, values, errors: Collector, declared: Declared,
+              complete: bool) -> tuple[str, ...]:
+    """The home page's headline indicators: ids that resolve, each stated by two or more layers. An
+    indicator that is itself invalid, or stated in values or documents that failed (`complete` false), is
+    not reported again."""
     if record is None:
         return ()
     fields = Fields(record, errors, "site")
@@ -133,7 +138,10 @@ def _headline(record: Record | None, docs, inds, values, errors: Collector) -> t
         layers.setdefault(value.indicator, set()).add(docs[value.document].layer)
     chosen = []
     for item in fields.idents("headline"):
-        if item not in inds:
+        if (item not in inds and declared.explains("indicator", item)) or \
+                (item in inds and len(layers.get(item, ())) < 2 and not complete):
+            errors.suppress()
+        elif item not in inds:
             close = difflib.get_close_matches(item, list(inds), n=1)
             fields.fail("headline", f"headline indicator '{item}' does not exist",
                         f"did you mean '{close[0]}'?" if close else "use an id from content/indicators/")
@@ -165,14 +173,18 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
         published=fields.localized("published"), kind=fields.localized("kind"),
         translated=fields.text("translated", pattern=DATE, hint="write YYYY-MM-DD") or "",
         summary=fields.localized("summary"), order=int(order or 0), src=meta.ref())
+    faulty = False
     for lang in LANGS:
         if lang not in bodies:
             continue
         body, problems = render(lang, bodies[lang])  # an unreadable file's problem is its error
         errors.extend(problems)
+        faulty = faulty or bool(problems)
         if body is not None:
             document.bodies[lang] = body
-    if not fields.ok or len(document.bodies) != 2:
+    # a body with errors leaves the document out: the zh/en comparison and the references into it would
+    # repeat those errors (a lost anchor is not also "missing" in en.md and in every record citing it)
+    if not fields.ok or len(document.bodies) != 2 or faulty:
         return None
     return document
 
@@ -187,20 +199,32 @@ def _indicators(raw: RawContent, errors: Collector) -> tuple[list[Category], lis
             categories.append(category)
     known = {c.id for c in categories}
     known_or_lost = known if "categories" not in raw.failed else None
-    indicators = [i for i in (_indicator(r, known_or_lost, n, errors) for n, r in enumerate(raw.indicators)) if i]
+    # an invalid category's indicators, and all but the first indicator naming an unknown one, follow from
+    # one mistake in categories.yaml: not reported again
+    explained = {str(r.get("id")) for r in raw.categories} - known
+    indicators = []
+    for order, record in enumerate(raw.indicators):
+        indicator = _indicator(record, known_or_lost, explained, order, errors)
+        if indicator:
+            indicators.append(indicator)
+        explained.add(str(record.get("category")))
     return categories, indicators
 
 
-def _indicator(record: Record, categories: set[str] | None, order: int, errors: Collector) -> Indicator | None:
-    """One indicator; `categories` is None when categories.yaml failed to load."""
+def _indicator(record: Record, categories: set[str] | None, explained: set[str], order: int,
+               errors: Collector) -> Indicator | None:
+    """One indicator; `categories` is None when categories.yaml failed to load; naming a category in
+    `explained` (invalid, or unknown and already reported) is not reported again."""
     fields = Fields(record, errors, describe("indicator", record))
     fields.no_unknown(INDICATOR_FIELDS)
     category = fields.ident("category")
-    if category and categories is None:
+    if category and (categories is None or (category in explained and category not in categories)):
         errors.suppress()
         fields.ok = False
     elif category and category not in categories:
-        fields.fail("category", f"unknown category '{category}'", "categories are listed in content/categories.yaml")
+        close = difflib.get_close_matches(category, sorted(categories), n=1)
+        fields.fail("category", f"unknown category '{category}'",
+                    f"did you mean '{close[0]}'?" if close else "categories are listed in content/categories.yaml")
     attribute = fields.choice("attribute", tuple(ATTRIBUTES), required=False)
     indicator = Indicator(
         id=fields.ident("id") or "", name=fields.localized("name"), unit=fields.localized("unit"),

@@ -86,7 +86,9 @@ def value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator],
         errors.add(text.ref("zh"), f"{fields.what}: text '{zh}' is not in its quote",
                    "the value text must be words of the quote")
         fields.ok = False
-    if zh and indicator:
+        if number is not None or comparator is not None:
+            errors.suppress()  # the figure of a text that is not the quote's: wrong for the same reason
+    elif zh and indicator:
         en = _check_figure(fields, text, zh, en, number, comparator, indicator)
     if not fields.ok or source is None or zh is None or en is None:
         return None
@@ -103,6 +105,9 @@ def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number,
         if number is not None or comparator is not None:
             fields.fail("number", f"cannot read the figure in '{zh}': {error}",
                         "write the figure as the document does, e.g. '突破2000亿元', or drop number/comparator")
+            if en is None:  # nor can it be put into English: that follows from the same problem
+                fields.errors.suppress()
+            return en
     if figure is not None and figure.number is not None:
         expected = number_in_unit(figure, indicator.unit.zh)
         if (number is None and not fields.present("number")) or (comparator is None and

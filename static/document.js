@@ -2,6 +2,15 @@
 // reached from search (?hl=words#anchor) has the searched words marked. The page works without this script.
 const body = document.querySelector(".document-body");
 
+function fragmentId(hash) {
+  // "#%" or "#%E4" is no valid escape: decodeURIComponent throws, and the rest of the script would not run
+  try {
+    return decodeURIComponent(hash.slice(1));
+  } catch (error) {
+    return hash.slice(1);
+  }
+}
+
 function copyLinks() {
   body.addEventListener("click", async (event) => {
     const link = event.target.closest("a.permalink");
@@ -44,6 +53,6 @@ function highlight(element, words) {
 if (body) {
   copyLinks();
   const words = (new URLSearchParams(location.search).get("hl") || "").split(/\s+/).filter((w) => w.length > 0);
-  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  const target = location.hash && document.getElementById(fragmentId(location.hash));
   if (words.length && target) highlight(target, words);
 }

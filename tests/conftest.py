@@ -247,3 +247,26 @@ def tier_guard(request, monkeypatch):
     CURRENT["marks"], violations = None, CURRENT["violations"]
     if violations:
         pytest.fail(f"{request.node.nodeid} " + "; ".join(violations), pytrace=False)
+
+
+def start_preview(tmp_path: Path, **options) -> tuple[subprocess.Popen, int]:
+    """`build.py serve` on a copy of the fixture content on a free port, once it answers; `options` go to
+    Popen (output is discarded unless they say otherwise)."""
+    import socket
+    import time
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    options = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, **options}
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(content), "serve",
+                                "--out", str(tmp_path / "site"), "--port", str(port)], cwd=ROOT, **options)
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return process, port

@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import re
-import shutil
-import socket
 import subprocess
-import sys
 import time
 
 import pytest
 
-from conftest import FIXTURE, ROOT, edit
+from conftest import edit, start_preview
 
 PAGES = ["", "documents/", "documents/plan2025-report/", "indicators/", "indicators/gdp/", "themes/",
          "glossary/", "data/", "print/", "goals/", "goals/fyp14.high-quality-development/"]
@@ -114,29 +111,11 @@ def test_matrix_filter_works_with_the_keyboard(browser, served):
     page.close()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def preview(tmp_path):
     """`build.py serve` on a copy of the fixture content, as an editor runs it."""
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
-    port = free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(content), "serve",
-                                "--out", str(tmp_path / "site"), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
+    process, port = start_preview(tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    content, base = tmp_path / "content", f"http://127.0.0.1:{port}"
     yield content, base, process
     process.terminate()
     process.wait(timeout=10)

@@ -261,7 +261,7 @@ def test_records_without_an_id_are_named_so(content):
     edit(content / "site.yaml", "title:", "~: 1\ntitle:")
     errors = errors_of(content)
     assert "content/indicators/main.yaml:9: indicator (no id): missing field 'id'\n    hint: ids use lowercase " \
-           "letters, digits, '-' and '.'" in errors
+           "letters, digits, '-' and '.', at most 100 characters" in errors
     assert "content/site.yaml:1: site: unknown field 'null'\n    hint: allowed fields: title, tagline, layers, " \
            "timeline, horizons, headline" in errors
     assert not [e for e in errors if "None" in e]

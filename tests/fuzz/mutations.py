@@ -7,6 +7,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from .inline import inline_mutation, yaml_escape_mutation
+
 # Links a browser would run or send elsewhere, each written to slip past a naive scheme check
 LINK_PAYLOADS = (
     "javascript:alert(1)", "JaVaScRiPt:alert(1)", "&#106;avascript:alert(1)", "&#x6A;avascript:alert(1)",
@@ -104,9 +106,11 @@ BILLION_LAUGHS = "\n".join(["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]
 
 def yaml_mutation(data: bytes, rng: random.Random) -> tuple[str, bytes]:
     kind = rng.choice(("typo", "typo", "typo", "control", "utf8", "tag", "number", "value", "value", "key",
-                       "nesting", "aliases", "multidoc", "empty", "long-line", "crlf"))
+                       "nesting", "aliases", "multidoc", "empty", "long-line", "crlf", "escape", "escape"))
     if kind == "typo":
         return kind, _typo(data, rng, YAML_CHARS)
+    if kind == "escape":
+        return yaml_escape_mutation(data, rng, _replace_value)
     if kind == "control":
         return kind, _at_char(data, rng, rng.choice(CONTROL).encode("utf-8", "surrogatepass"))
     if kind == "utf8":
@@ -139,7 +143,7 @@ def yaml_mutation(data: bytes, rng: random.Random) -> tuple[str, bytes]:
 
 def markdown_mutation(data: bytes, rng: random.Random) -> tuple[str, bytes]:
     kind = rng.choice(("typo", "typo", "typo", "link", "link", "link", "control", "utf8", "empty", "nesting",
-                       "brackets", "html", "anchor", "attribute", "long-line"))
+                       "brackets", "html", "anchor", "attribute", "long-line", "inline", "inline", "inline"))
     if kind == "typo":
         return kind, _typo(data, rng, MARKDOWN_CHARS)
     if kind == "link":
@@ -152,6 +156,8 @@ def markdown_mutation(data: bytes, rng: random.Random) -> tuple[str, bytes]:
         return kind, _at_char(data, rng, rng.choice(CONTROL).encode("utf-8", "surrogatepass"))
     if kind == "utf8":
         return kind, _at_char(data, rng, rng.choice(BAD_BYTES))
+    if kind == "inline":
+        return inline_mutation(data, rng, _at_line)
     if kind == "empty":
         return kind, rng.choice((b"", b"\n", b"   \n\n", b"<!-- -->", b"{: #x }", b"[^1]: x", b"---"))
     if kind == "nesting":

@@ -1,8 +1,9 @@
 """Run seeded mutations of the fixture, each built by a worker process with a time and memory limit.
 
 Outcomes: clean-error (every message `path:line: message` inside the file, no Python repr), built
-(and its output holds no unsafe link and no CSV formula), and the bugs: bad-message, unsafe-output,
-traceback, memory, hang, crash (killed by a signal, e.g. a segfault)."""
+(and its output holds no unsafe link, no CSV formula, no control or bidirectional character and no
+Markdown placeholder), and the bugs: bad-message, cascade (more than MAX_CASCADE errors from the one
+mutation), unsafe-output, traceback, memory, hang, crash (killed by a signal, e.g. a segfault)."""
 from __future__ import annotations
 
 import csv
@@ -34,10 +35,14 @@ from portal.pipeline import BASE_URL, Builder, Project  # noqa: E402
 
 from .mutations import mutate  # noqa: E402
 
-BUGS = ("bad-message", "unsafe-output", "traceback", "memory", "hang", "crash")
+BUGS = ("bad-message", "cascade", "unsafe-output", "traceback", "memory", "hang", "crash")
+MAX_CASCADE = 3  # errors one mutation may cause: one per mistake, and a mutation is one or two mistakes
 _ERROR_LINE = re.compile(r"(content/[^:\n]+):(\d+): (.*)")
 _REPR = re.compile(r"\bNone\b|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|Decimal\(|<class |Items\(|Record\(|Traceback")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+# In a page: C0 and C1 controls, bidirectional controls, Python-Markdown's placeholders
+_LIVE_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+                             "|klzzwxh|wzxhzdk")
 
 
 @dataclass
@@ -114,6 +119,9 @@ def output_problems(files: dict[str, bytes]) -> list[str]:
     problems = []
     for name, data in files.items():
         if name.endswith(".html"):
+            live = _LIVE_CHARACTER.search(data.decode("utf-8", "replace"))
+            if live:
+                problems.append(f"{name}: {live.group(0)!r} in the page")
             parser = _Links()
             parser.feed(data.decode("utf-8", "replace"))
             for value in parser.urls:
@@ -124,7 +132,8 @@ def output_problems(files: dict[str, bytes]) -> list[str]:
         elif name.endswith(".csv"):
             for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
                 for cell in row:
-                    if cell.startswith(_FORMULA) and not re.fullmatch(r"-?\d+(\.\d+)?", cell):
+                    if (cell.startswith(("\t", "\r")) or cell.lstrip().startswith(_FORMULA)) and \
+                            not re.fullmatch(r"-?\d+(\.\d+)?", cell):
                         problems.append(f"{name}: formula cell {cell[:60]!r}")
     return problems
 
@@ -241,7 +250,7 @@ def _record(report: Report, iteration: int, description: str, verdict: dict, con
     outcome, detail = verdict["outcome"], verdict.get("detail", "")
     if outcome == "error":
         problems = message_problems(detail, content, {path: data})
-        outcome = "bad-message" if problems else "clean-error"
+        outcome = "bad-message" if problems else "cascade" if verdict["count"] > MAX_CASCADE else "clean-error"
         if problems:
             detail = "\n".join(problems[:5])
         if verdict["count"] > report.largest[0]:
