@@ -15,6 +15,11 @@ import signal
 import sys
 from pathlib import Path
 
+# Ctrl-C while the modules below still import: one line and exit 130 too (run() installs the handler for
+# the rest); os._exit, since a half-imported interpreter has nothing to clean up
+signal.signal(signal.SIGINT, lambda *_: (sys.stderr.write("build.py: interrupted; nothing was written\n"),
+                                         os._exit(130)))
+
 from portal import cache, freshness, output, poimport, translating
 from portal.errors import ContentError, ContentErrors, EnvironmentProblem, environment_problem, unexpected
 from portal.pdf import pdf_problem

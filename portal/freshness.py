@@ -122,6 +122,9 @@ def _parse_confirmed(path: Path, shown: Path, doc_id: str) -> dict[str, Confirme
         raise ContentErrors([ContentError(SourceRef(shown, 1), "the file must map anchors to records", hint)])
     entries, errors = {}, []
     for anchor, entry in data.items():
+        if not isinstance(anchor, str):  # `null:`, `12:` — YAML reads these keys as other types
+            errors.append(ContentError(data.ref(anchor), f"the key {quote_key(anchor)} is not a block's anchor", hint))
+            continue
         fields = entry if isinstance(entry, Record) else {}
         values = [fields.get(k) for k in ("hash", "confirmed", "text")]
         if set(fields) != {"hash", "confirmed", "text"} or not all(isinstance(v, str) for v in values):
@@ -233,3 +236,8 @@ def _git(folder: Path, *args: str) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 else None
+
+
+def quote_key(key) -> str:
+    """A YAML key as written (null, true, 12), not as Python shows it (None, True)."""
+    return {None: "null", True: "true", False: "false"}.get(key, str(key)) if not isinstance(key, float) else str(key)

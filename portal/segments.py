@@ -10,11 +10,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(?P<text>.*?)[ \t]*\{:?[ \t]*#(?P<anchor>[^\s}]+)[ \t]*\}[ \t]*$")
+_HEADING_START = re.compile(r"^#{1,6}[ \t]+")
+_HEADING_ANCHOR = re.compile(r"\{:?[ \t]*#(?P<anchor>[^\s}]+)[ \t]*\}[ \t]*$")
 _ANCHOR_LINE = re.compile(r"^[ \t]*\{:[ \t]*#(?P<anchor>[^\s}]+)[ \t]*\}[ \t]*$")
 _FOOTNOTE = re.compile(r"^\[\^(?P<label>[^\]]+)\]:[ \t]?(?P<text>.*)$")
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d+\.)[ \t]+")  # used with .match(): anchored where it starts
 _ROW = re.compile(r"^\|[ \t]*(?P<number>\d+)[ \t]*\|")
+
+
+def anchored_heading(line: str) -> tuple[str, int, int] | None:
+    """A heading line's anchor and the span of its words (`## words {#anchor}`), or None. The anchor is
+    searched for from the words' start, not matched after a lazy `.*?`: that backtracked over every run of
+    spaces, quadratic on a long line; each attempt here stops at the next space or '}'."""
+    start = _HEADING_START.match(line)
+    tail = start and _HEADING_ANCHOR.search(line, start.end())
+    if not tail:
+        return None
+    words_end = len(line[start.end():tail.start()].rstrip(" \t")) + start.end()
+    return tail.group("anchor"), start.end(), words_end
 
 
 @dataclass(frozen=True)
@@ -38,10 +51,9 @@ def split_segments(text: str) -> list[Segment]:
     for number, raw in enumerate(text.splitlines(keepends=True), 1):
         line = raw.rstrip("\r\n")
         end = offset + len(line)
-        if match := _HEADING.match(line):
-            heading = match.group("anchor")
-            segments.append(Segment(heading, "heading", offset + match.start("text"), offset + match.end("text"),
-                                    number, (offset, end)))
+        if found := anchored_heading(line):
+            heading, text_start, text_end = found
+            segments.append(Segment(heading, "heading", offset + text_start, offset + text_end, number, (offset, end)))
             run = None
         elif (match := _ANCHOR_LINE.match(line)) and run is not None:
             start, first = run
