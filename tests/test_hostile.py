@@ -86,6 +86,7 @@ _ADVERSARIAL_RUN = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.slow  # seconds of rendering in a child process (each syntax at the line limit)
 def test_every_inline_syntax_repeated_to_the_line_limit_renders_at_once():
     result = subprocess.run([sys.executable, "-c", _ADVERSARIAL_RUN, str(ROOT),
                              repr((ADVERSARIAL_UNITS, ADVERSARIAL_BLOCKS, LINE_LIMIT))], capture_output=True, text=True,
