@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import cache, datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
 from .assets import collect_assets
+from .checkmemo import Checks
 from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .incremental import (Digests, Entry, InputsChanged, KeptBodies, SiteView, digest_of, read_inputs, render_pages,
                           reuse, translation_states)
@@ -95,6 +96,7 @@ class Builder:
         self.memo: dict[str, tuple] = {}  # catalogs, assets, environments: (digest of their inputs, value)
         self.parsed, self.compiled_po = {}, {}  # YAML by file and digest of its text; catalogs by file digest
         self.bodies: tuple | None = None  # (labels, a KeptBodies per language)
+        self.checks = Checks()  # records' checks by what they read
         self.states: dict = {}  # translation states by document and digests of what they come from
         self.pending, self.deferred = None, []  # pages left for render_deferred(), and what they need
         data = state.get("data")  # the data files: (key, what they read, their digests), see incremental.reuse
@@ -222,12 +224,13 @@ class Builder:
         if self.bodies is None or self.bodies[0] != labels:
             self.bodies = (labels, {lang: KeptBodies(Renderer(lang, labels[lang])) for lang in LANGS})
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
-        links = validation.term_links(validation.glossary_terms(raw, Collector()), glossary_href, titles)
+        terms = validation.glossary_terms(raw, Collector(), self.checks)
+        links = validation.term_links(terms, glossary_href, titles)
         for lang, renderer in self.bodies[1].items():
             renderer.next_build()
             renderer.prefill([texts[lang] for _, texts in raw.documents if lang in texts], links[lang],
                              self.parallel_min, self.progress)
-        return validation.validate(raw, self.bodies[1], glossary_href, titles)
+        return validation.validate(raw, self.bodies[1], glossary_href, titles, self.checks)
 
     def assets(self, inputs: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
         """The fingerprinted names of the static files, which are added to `files`."""

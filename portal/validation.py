@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 from . import goalchecks, valuechecks
+from .checkmemo import Checks
 from .crossrefs import Declared, check_source, check_unique, declared_ids, require
 from .errors import Collector, quote
 from .fields import Fields, describe
@@ -24,13 +25,15 @@ INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition",
 
 
 def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Callable[[str], str],
-             term_title: dict[str, str]) -> Site:
+             term_title: dict[str, str], checks: Checks | None = None) -> Site:
     """Turn raw content into a Site, or raise ContentErrors with every problem found (a renderer may
-    keep what it rendered, by the text it was given: see pipeline.KeptBodies)."""
+    keep what it rendered, by the text it was given: see incremental.KeptBodies; `checks` keeps records'
+    checks by what they read: see checkmemo.py)."""
+    checks = checks or Checks()
     errors = Collector()
     errors.extend(raw.errors)
     title, tagline, site_record = _site(raw, errors)
-    terms = glossary_terms(raw, errors)
+    terms = glossary_terms(raw, errors, checks)
     links = term_links(terms, glossary_href, term_title)
 
     def render(lang: str, source):
@@ -41,15 +44,15 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     documents = [d for d in (_document(meta, bodies, render, errors) for meta, bodies in raw.documents) if d]
     for document in documents:
         errors.extend(translation_errors(document, terms))
-    categories, indicators = _indicators(raw, errors)
+    categories, indicators = _indicators(raw, errors, checks)
     by_name = {i.name.zh: i for i in indicators}
     for document in documents:
         errors.extend(indicator_name_errors(document, by_name))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)
-    value_of = valuechecks.checker(docs, inds, declared, errors)
-    values = [v for v in (value_of(record) for record in raw.values) if v]
+    values = [v for v in (valuechecks.checked_value(record, docs, inds, declared, errors, checks.values)
+                          for record in raw.values) if v]
     conflicts = [c for c in (goalchecks.conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]
     themes = [t for t in (_theme(record, n, docs, inds, declared, errors) for n, record in enumerate(raw.themes)) if t]
@@ -74,8 +77,9 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
                 headline)
 
 
-def glossary_terms(raw: RawContent, errors: Collector) -> list[Term]:
-    return [t for t in (_term(record, errors) for record in raw.terms) if t]
+def glossary_terms(raw: RawContent, errors: Collector, checks: Checks | None = None) -> list[Term]:
+    memo = (checks or Checks()).terms
+    return [t for t in (memo(record, (), lambda: _term(record, errors), errors) for record in raw.terms) if t]
 
 
 def term_links(terms: list[Term], glossary_href: Callable[[str], str], term_title: dict[str, str]) -> dict:
@@ -177,7 +181,7 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
     return document
 
 
-def _indicators(raw: RawContent, errors: Collector) -> tuple[list[Category], list[Indicator]]:
+def _indicators(raw: RawContent, errors: Collector, checks: Checks) -> tuple[list[Category], list[Indicator]]:
     categories = []
     for order, record in enumerate(raw.categories):
         fields = Fields(record, errors, describe("category", record))
@@ -187,7 +191,9 @@ def _indicators(raw: RawContent, errors: Collector) -> tuple[list[Category], lis
             categories.append(category)
     known = {c.id for c in categories}
     known_or_lost = known if "categories" not in raw.failed else None
-    indicators = [i for i in (_indicator(r, known_or_lost, n, errors) for n, r in enumerate(raw.indicators)) if i]
+    against = frozenset(known_or_lost) if known_or_lost is not None else None
+    indicators = [i for i in (checks.indicators(r, (n, against), lambda: _indicator(r, known_or_lost, n, errors),
+                                                errors) for n, r in enumerate(raw.indicators)) if i]
     return categories, indicators
 
 

@@ -296,3 +296,57 @@ def test_a_failed_preview_build_leaves_no_stale_work_that_could_hide_its_errors(
     preview.finish()
     assert preview.app.error == str(caught.value)
     assert "/zh/indicators/" in preview.app.error and "/en/indicators/" in preview.app.error
+
+
+# Checks kept between builds (checkmemo.py) are keyed by what they read: the record's own text and what it
+# is checked against. Each test below makes an edit that only the `against` part of a key notices (the
+# record itself unchanged) and expects the preview's kept builder to report exactly what a fresh one does.
+
+DOCUMENT = "content/documents/plenary-demo/zh.md"
+
+
+def outcome(builder: Builder):
+    """The files a build makes, or its messages when it fails."""
+    try:
+        return builder.generate().files
+    except ContentErrors as errors:
+        return [str(error) for error in errors.errors], errors.suppressed
+
+
+def kept_equals_fresh(project, change) -> object:
+    kept = Builder(project, search_index=False)
+    kept.generate()
+    change()
+    expected = outcome(Builder(project, search_index=False))
+    assert outcome(kept) == expected
+    return expected
+
+
+def test_a_cited_paragraph_edited_fails_its_unchanged_value_record(project):
+    path = project.root / DOCUMENT
+    messages, _ = kept_equals_fresh(project, lambda: edit(path, "迈上**2100亿元**台阶", "达到**2100亿元**"))
+    assert any("value 'demo.gdp.2027.target'" in m and "quote not found" in m for m in messages)
+
+
+def test_an_indicators_unit_changed_fails_its_unchanged_value_record(project):
+    path = project.root / "content/indicators" / next(p.name for p in (project.root / "content/indicators").iterdir()
+                                                       if "id: gdp" in p.read_text(encoding="utf-8"))
+    messages, _ = kept_equals_fresh(project, lambda: edit(path, "unit: {zh: 亿元,", "unit: {zh: 万元,"))
+    assert any("does not match '迈上2100亿元台阶'" in m for m in messages)
+
+
+def test_a_category_removed_fails_its_unchanged_indicator(project):
+    path = project.root / "content/categories.yaml"
+    messages, _ = kept_equals_fresh(project, lambda: edit(path, "- id: quality-development", "- id: quality-dev"))
+    assert any("unknown category 'quality-development'" in m for m in messages)
+
+
+def test_indicators_reordered_and_an_edit_undone_give_the_fresh_output(project):
+    folder = project.root / "content/indicators"
+    path = next(p for p in sorted(folder.iterdir()) if p.read_text(encoding="utf-8").count("- id:") >= 2)
+    text = path.read_text(encoding="utf-8")
+    records = ["- id:" + part for part in text.split("- id:")[1:]]
+    swapped = text.split("- id:")[0] + "".join([records[1], records[0], *records[2:]])
+    swapped = swapped if swapped.endswith("\n") else swapped + "\n"
+    assert isinstance(kept_equals_fresh(project, lambda: path.write_text(swapped, encoding="utf-8")), dict)
+    assert isinstance(kept_equals_fresh(project, lambda: path.write_text(text, encoding="utf-8")), dict)

@@ -1,0 +1,44 @@
+"""Checks of single records kept between builds, by digests of what they read: a record's key (its file,
+the digest of the text parsed, its place in the file: see loading.RawContent.read_yaml) and a value for
+everything else the check looks at. Only a check that found no problem (and suppressed none) is kept, so
+every message is always made afresh; a record without a key (not read from a file) is checked every time."""
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+
+from .errors import Collector
+from .loading import Record
+
+LIMIT = 50_000  # entries; past it the memo starts again (several projects in one process, long sessions)
+
+
+class CheckMemo:
+    """One kind of check (values, indicators, terms) and the results it kept."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple, object] = {}
+
+    def __call__(self, record: Record, against: Hashable, check: Callable[[], object], errors: Collector):
+        """check()'s result for `record` checked against `against` (what else the check reads, as a value)."""
+        if record.key is None:
+            return check()
+        key = (record.key, against)
+        if key in self.kept:
+            return self.kept[key]
+        before = (len(errors.errors), errors.suppressed)
+        result = check()
+        if (len(errors.errors), errors.suppressed) == before:
+            if len(self.kept) >= LIMIT:
+                self.kept.clear()
+            self.kept[key] = result
+        return result
+
+
+@dataclass
+class Checks:
+    """What a builder keeps of validation between its builds (a new one for every fresh build)."""
+
+    values: CheckMemo = field(default_factory=CheckMemo)
+    indicators: CheckMemo = field(default_factory=CheckMemo)
+    terms: CheckMemo = field(default_factory=CheckMemo)
