@@ -1,5 +1,6 @@
 """The preview's edit loop without a browser: a Builder kept, a file edited, generate() with the open page
-first (the time until the browser could reload), then render_deferred(); medians of --rounds per edit.
+first (the time until the browser could reload: wall and CPU), then render_deferred(); medians of --rounds
+per edit.
 
     .venv/bin/python bench/loop.py [--rounds 7] [--engine DIR] [--profile paragraph|glossary|value]
 
@@ -56,15 +57,16 @@ def main() -> None:
                 continue
             original = path.read_text(encoding="utf-8")
             assert edit(original, 1) != original, f"the {name} edit changes nothing"
-            first, later = [], []
+            first, cpu, later = [], [], []
             for n in range(1, args.rounds + 1):
                 path.write_text(edit(original, n), encoding="utf-8")
                 profile = cProfile.Profile() if args.profile and n == args.rounds else None
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 if profile:
                     profile.enable()
                 generated = builder.generate(first={page})
                 first.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - cpu_started)
                 if profile:
                     profile.disable()
                     pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
@@ -74,7 +76,7 @@ def main() -> None:
             path.write_text(original, encoding="utf-8")
             builder.generate()
             print(f"{name}: open page {statistics.median(first) * 1000:.0f} ms (median of {args.rounds}: "
-                  f"{' '.join(f'{t * 1000:.0f}' for t in first)}), then {len(generated.deferred)} deferred pages "
+                  f"{' '.join(f'{t * 1000:.0f}' for t in first)}; CPU {statistics.median(cpu) * 1000:.0f} ms), then {len(generated.deferred)} deferred pages "
                   f"{statistics.median(later) * 1000:.0f} ms; load {os.getloadavg()[0]:.1f}")
 
 

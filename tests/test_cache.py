@@ -350,3 +350,37 @@ def test_indicators_reordered_and_an_edit_undone_give_the_fresh_output(project):
     swapped = swapped if swapped.endswith("\n") else swapped + "\n"
     assert isinstance(kept_equals_fresh(project, lambda: path.write_text(swapped, encoding="utf-8")), dict)
     assert isinstance(kept_equals_fresh(project, lambda: path.write_text(text, encoding="utf-8")), dict)
+
+
+def test_en_sources_edited_with_the_body_and_undone_gives_the_fresh_states(project):
+    """en.sources.yaml is kept parsed by the digest of its text (freshness.read_confirmed): a confirmation
+    changed together with the body, then both undone, reads as a fresh build reads them."""
+    folder = project.root / "content/documents/plenary-demo"
+    sources, body = folder / "en.sources.yaml", folder / "zh.md"
+    before = sources.read_text(encoding="utf-8"), body.read_text(encoding="utf-8")
+
+    def change():
+        edit(sources, "hash: 0ff68e3cad6d297c", "hash: abcdef0000000000")
+        edit(body, "取得新进展新成效", "取得新进展和新成效")
+
+    def undo():
+        sources.write_text(before[0], encoding="utf-8")
+        body.write_text(before[1], encoding="utf-8")
+
+    kept = Builder(project, search_index=False)
+    kept.generate()
+    for step in (change, undo):
+        step()
+        fresh_build = Builder(project, search_index=False).generate()
+        generated = kept.generate()
+        assert generated.translations == fresh_build.translations
+        assert generated.files == fresh_build.files
+
+
+def test_a_value_note_edited_is_seen_by_the_pages_that_read_it(project, tmp_path):
+    """Pages' keys take the digest each kept record took once (model.Digested): a value rebuilt from its
+    edited record has its own, and every page listing it is made again, as in a fresh build."""
+    path = project.root / "content/values/plenary-demo.yaml"
+    expected = warm_equals_fresh(project, tmp_path, lambda: edit(path, "text: {zh: 突破2500家, en: ",
+                                                                   "note: {zh: 注释, en: A note}\n  text: {zh: 突破2500家, en: "))
+    assert any("A note".encode() in data for data in expected.values())
