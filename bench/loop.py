@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--engine", type=Path, default=ROOT)
     parser.add_argument("--profile", choices=("paragraph", "glossary", "value"))
+    parser.add_argument("--search", action="store_true", help="with the search index, as the preview builds")
     args = parser.parse_args()
     sys.path.insert(0, str(args.engine))
     from portal.pipeline import Builder, Project
@@ -49,7 +50,7 @@ def main() -> None:
         project = Path(folder)
         for name in ("content", "templates", "static", "i18n"):
             shutil.copytree(ROOT / name, project / name)
-        builder = Builder(Project(project), search_index=False)
+        builder = Builder(Project(project), search_index=args.search)
         builder.generate()
         print(f"load {os.getloadavg()[0]:.1f}")
         for name, (page, path, edit) in edits(project).items():

@@ -42,3 +42,13 @@ class Checks:
     values: CheckMemo = field(default_factory=CheckMemo)
     indicators: CheckMemo = field(default_factory=CheckMemo)
     terms: CheckMemo = field(default_factory=CheckMemo)
+    problems: dict[tuple, list] = field(default_factory=dict)
+
+    def problems_of(self, key: tuple, check: Callable[[], list]) -> list:
+        """check()'s problems, kept by `key`: the digests of everything a pure check reads (its messages
+        are made from those alone, so a kept list is the list a fresh check gives)."""
+        if key not in self.problems:
+            if len(self.problems) >= LIMIT:
+                self.problems.clear()
+            self.problems[key] = check()
+        return self.problems[key]

@@ -4,6 +4,7 @@ valuechecks.py)."""
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Callable
 
@@ -42,8 +43,11 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
         return renderers[lang].render(source.text, source.shown, links[lang])
 
     documents = [d for d in (_document(meta, bodies, render, errors) for meta, bodies in raw.documents) if d]
-    for document in documents:
-        errors.extend(translation_errors(document, terms))
+    glossary_digest = hashlib.sha256("".join(term.digest for term in terms).encode()).hexdigest()
+    for document in documents:  # kept by all that translation_errors reads: the folder, both bodies, the glossary
+        key = ("translation", str(document.src.path.parent), document.bodies["zh"].digest,
+               document.bodies["en"].digest, glossary_digest)
+        errors.extend(checks.problems_of(key, lambda: translation_errors(document, terms)))
     categories, indicators = _indicators(raw, errors, checks)
     by_name = {i.name.zh: i for i in indicators}
     for document in documents:

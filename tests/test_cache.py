@@ -384,3 +384,12 @@ def test_a_value_note_edited_is_seen_by_the_pages_that_read_it(project, tmp_path
     expected = warm_equals_fresh(project, tmp_path, lambda: edit(path, "text: {zh: 突破2500家, en: ",
                                                                    "note: {zh: 注释, en: A note}\n  text: {zh: 突破2500家, en: "))
     assert any("A note".encode() in data for data in expected.values())
+
+
+def test_a_glossary_term_added_fails_the_unchanged_bodies_translation_check(project):
+    """The zh/en check of a document is kept by its bodies' digests and the glossary's: a term whose zh the
+    body uses but whose English the translation lacks is reported by the kept builder as by a fresh one."""
+    term = GLOSSARY_TERM.replace("测试词", "产业升级").replace("Test term", "Lifting of industry")
+    messages, _ = kept_equals_fresh(project, lambda: (project.root / "content/glossary.yaml").open(
+        "a", encoding="utf-8").write(term))
+    assert any("Lifting of industry" in m for m in messages)
