@@ -1,7 +1,9 @@
 """Checks of single records kept between builds, by digests of what they read: a record's key (its file,
 the digest of the text parsed, its place in the file: see loading.RawContent.read_yaml) and a value for
 everything else the check looks at. Only a check that found no problem (and suppressed none) is kept, so
-every message is always made afresh; a record without a key (not read from a file) is checked every time."""
+every message is always made afresh; a record without a key (not read from a file) is checked every time.
+Checks whose result is their list of problems, made from what they read alone (the zh/en check of a
+document), are kept whole by the digests of those inputs (Checks.problems_of)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
