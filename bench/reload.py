@@ -125,7 +125,7 @@ class ServerLog:
         return self.path.read_text(encoding="utf-8")
 
     def count(self) -> int:  # what this engine and the one before it say when deferred work is done
-        return len(re.findall("then rendered|refreshed the print edition", self.text()))
+        return len(re.findall("then rendered|then wrote|refreshed the print edition", self.text()))
 
     def wait_idle(self) -> None:
         deadline = time.time() + 120

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ContentError, ContentErrors, SourceRef
-from .loading import Record, load_yaml, read_text
+from .loading import Record, parse_yaml, read_text
 from .markup import Renderer
 from .model import BlockState, Body, TranslationState
 from .output import write_atomic
@@ -48,17 +48,24 @@ def block_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
 
 
-def read_confirmed(path: Path, shown: Path, doc_id: str, parsed: dict | None = None,
-                   digest: str | None = None) -> dict[str, Confirmed]:
-    """en.sources.yaml as anchor -> Confirmed; an absent file confirms nothing. With a `parsed` cache
-    and the file's digest, a file read before is not parsed again (YAML parsing is the slow part)."""
+PARSED_LIMIT = 1000  # en.sources.yaml texts kept parsed (one per document and version seen)
+
+
+def read_confirmed(path: Path, shown: Path, doc_id: str, parsed: dict | None = None) -> dict[str, Confirmed]:
+    """en.sources.yaml as anchor -> Confirmed; an absent file confirms nothing. With a `parsed` memo a
+    text read before is not parsed again (YAML parsing is the slow part): it is kept by the digest of the
+    very text read (and emptied when it holds PARSED_LIMIT texts)."""
     if not path.is_file():
         return {}
-    if parsed is not None and digest and ("sources", digest) in parsed:
-        return parsed[("sources", digest)]
-    entries = _parse_confirmed(path, shown, doc_id)
-    if parsed is not None and digest:
-        parsed[("sources", digest)] = entries
+    text = read_text(path, shown)
+    key = (shown.as_posix(), hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if parsed is not None and key in parsed:
+        return parsed[key]
+    entries = _parse_confirmed(text, shown, doc_id)
+    if parsed is not None:
+        if len(parsed) >= PARSED_LIMIT:
+            parsed.clear()
+        parsed[key] = entries
     return entries
 
 
@@ -110,11 +117,11 @@ def _fast_confirmed(text: str) -> dict[str, Confirmed] | None:
     return entries
 
 
-def _parse_confirmed(path: Path, shown: Path, doc_id: str) -> dict[str, Confirmed]:
-    fast = _fast_confirmed(read_text(path, shown))
+def _parse_confirmed(text: str, shown: Path, doc_id: str) -> dict[str, Confirmed]:
+    fast = _fast_confirmed(text)
     if fast is not None:
         return fast
-    data = load_yaml(path, shown)
+    data = parse_yaml(text, shown)
     if data is None:
         return {}
     hint = _FIX.format(doc=doc_id)
@@ -168,11 +175,11 @@ def block_states(zh: Body, en: Body, confirmed: dict[str, Confirmed],
     return states
 
 
-def translation_state(doc_id: str, zh: Body, en: Body, folder: Path, shown: Path, parsed: dict | None = None,
-                      digest: str | None = None) -> TranslationState:
+def translation_state(doc_id: str, zh: Body, en: Body, folder: Path, shown: Path,
+                      parsed: dict | None = None) -> TranslationState:
     """The state of every block of a document; `folder` is its content folder, `shown` how errors name it
-    (`parsed` and `digest` as for read_confirmed)."""
-    confirmed = read_confirmed(folder / SOURCES, shown / SOURCES, doc_id, parsed, digest)
+    (`parsed` as for read_confirmed)."""
+    confirmed = read_confirmed(folder / SOURCES, shown / SOURCES, doc_id, parsed)
     return TranslationState(doc_id, tuple(block_states(zh, en, confirmed, ChangeDates(folder / "zh.md"))))
 
 

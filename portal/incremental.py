@@ -18,6 +18,7 @@ from . import cache, routing
 from .freshness import SOURCES, translation_state
 from .inputs import refuse_links
 from .errors import ContentError, ContentErrors
+from .model import Digested
 from .parallel import WORKERS, render_all, render_bodies
 from .progress import Progress, Quiet
 
@@ -79,15 +80,18 @@ class KeptBodies:
         return self.used[key]
 
 
-def translation_states(site, inputs: dict[str, str], content: Path, kept: dict) -> tuple[dict, dict]:
+def translation_states(site, inputs: dict[str, str], content: Path, kept: dict,
+                       parsed: dict | None = None) -> tuple[dict, dict]:
     """Each document's translation state, and those states by what they come from: one is taken from
-    `kept` (the last build's) while the document's bodies and en.sources.yaml are the same."""
+    `kept` (the last build's) while the document's bodies and en.sources.yaml are the same (`parsed`
+    keeps en.sources.yaml files by the digest of their text: see freshness.read_confirmed)."""
     states, now = {}, {}
     for document in site.documents:
         key = (document.id, cache.digest(repr(document.bodies).encode()),
                inputs.get(f"content/documents/{document.id}/{SOURCES}"))
         now[key] = kept.get(key) or translation_state(document.id, document.bodies["zh"], document.bodies["en"],
-                                                      content / "documents" / document.id, document.src.path.parent)
+                                                      content / "documents" / document.id, document.src.path.parent,
+                                                      parsed)
         states[document.id] = now[key]
     return states, now
 
@@ -187,9 +191,22 @@ def without_bodies(document) -> tuple:
     return tuple((f.name, getattr(document, f.name)) for f in dataclasses.fields(document) if f.name != "bodies")
 
 
+def digested(value):
+    """What a read returns, with every Digested record in it (alone, in a collection, in a pair, in a dict)
+    replaced by its name and digest: the repr of the result stands for the whole, and is quick to make."""
+    if isinstance(value, Digested):
+        return type(value).__name__, value.digest
+    if isinstance(value, dict):
+        return {key: digested(item) for key, item in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(digested(item) for item in value)
+    return value
+
+
 class Digests:
     """The digest of what each read returns in this build (of its repr: model objects are frozen
-    dataclasses of builtin values, so a repr is the same in every process)."""
+    dataclasses of builtin values, so a repr is the same in every process; a Digested record's digest
+    is taken once, and records kept between builds keep it: see checkmemo.py and KeptBodies)."""
 
     def __init__(self, site, states: dict) -> None:
         self.site, self.states = site, states
@@ -199,7 +216,7 @@ class Digests:
     def __call__(self, read: tuple[str, str]) -> str:
         """The read and the digest of what it returns, as one line of a key."""
         if read not in self.memo:
-            digest = hashlib.sha256(repr(self.value(*read)).encode("utf-8")).hexdigest()
+            digest = hashlib.sha256(repr(digested(self.value(*read))).encode("utf-8")).hexdigest()
             self.memo[read] = f"\n{read[0]}\0{read[1]}\0{digest}"
         return self.memo[read]
 

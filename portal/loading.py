@@ -35,6 +35,7 @@ class Record(dict):
     path: Path
     line: int
     lines: dict
+    key: str | None = None  # a top-level record: its file, the digest of the text parsed, its place (see RawContent)
 
     def ref(self, key: str | None = None) -> SourceRef:
         """Where this record, or one of its keys, is written."""
@@ -335,6 +336,11 @@ class RawContent:
             self.read.add(key)
             if key not in self.parsed:
                 self.parsed[key] = parse_yaml(text, shown)
+                for index, item in enumerate(self.parsed[key] if isinstance(self.parsed[key], list) else ()):
+                    if isinstance(item, Record):  # a record is a function of exactly these: memos key by them
+                        item.key = f"{key[0]}\0{key[1]}\0{index}"
+                if isinstance(self.parsed[key], Record):
+                    self.parsed[key].key = f"{key[0]}\0{key[1]}"
             data = self.parsed[key]
         except ContentError as error:
             self.errors.append(error)

@@ -1,6 +1,7 @@
 """The portal's content as frozen, validated objects; no I/O here."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import Decimal
@@ -15,6 +16,15 @@ ATTRIBUTES = {"预期性": "expected", "约束性": "binding"}
 # How two documents disagree: a different level, year, scope, a five-year total against a yearly figure,
 # a different unit, or names and lists that change between layers.
 CONFLICT_KINDS = ("level", "horizon", "scope", "cumulative-vs-annual", "unit", "framing")
+
+
+class Digested:
+    """A frozen record that knows the sha256 of its repr, taken once (its fields are builtin values, so
+    the repr is the same in every process); a page's key reads it (incremental.Digests)."""
+
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.sha256(repr(self).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +50,7 @@ class Block:
 
 
 @dataclass(frozen=True)
-class Body:
+class Body(Digested):
     """A document body in one language: rendered HTML, its table of contents and its blocks."""
 
     html: str
@@ -75,7 +85,7 @@ class BlockState:
 
 
 @dataclass(frozen=True)
-class TranslationState:
+class TranslationState(Digested):
     """Every block of one document's English translation, in zh order."""
 
     document: str
@@ -126,7 +136,7 @@ class Category:
 
 
 @dataclass(frozen=True)
-class Indicator:
+class Indicator(Digested):
     id: str
     name: Localized
     unit: Localized
@@ -146,7 +156,7 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Value:
+class Value(Digested):
     id: str
     indicator: str
     document: str
@@ -201,7 +211,7 @@ class Goal:
 
 
 @dataclass(frozen=True)
-class Term:
+class Term(Digested):
     id: str
     term: Localized
     definition: Localized

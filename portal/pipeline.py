@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import cache, datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
 from .assets import collect_assets
+from .checkmemo import Checks
 from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .incremental import (Digests, Entry, InputsChanged, KeptBodies, SiteView, digest_of, read_inputs, render_pages,
                           reuse, translation_states)
@@ -91,11 +92,14 @@ class Builder:
         MESSAGES.update({(name, digest): [tuple(s) for s in strings]
                          for name, digest, strings in state.get("messages", [])})
         self.files: dict[str, bytes] = {}  # the last build's output (a new process: its site, read when needed)
+        self.made: dict[str, str] = {}  # the digests of the files in self.files that a build may keep
         self.site_dir = Path(state["site"]) if "site" in state else None
         self.memo: dict[str, tuple] = {}  # catalogs, assets, environments: (digest of their inputs, value)
         self.parsed, self.compiled_po = {}, {}  # YAML by file and digest of its text; catalogs by file digest
         self.bodies: tuple | None = None  # (labels, a KeptBodies per language)
+        self.checks = Checks()  # records' checks by what they read
         self.states: dict = {}  # translation states by document and digests of what they come from
+        self.sources: dict = {}  # the en.sources.yaml files parsed, by the digest of their text
         self.pending, self.deferred = None, []  # pages left for render_deferred(), and what they need
         data = state.get("data")  # the data files: (key, what they read, their digests), see incremental.reuse
         self.data = (data[0], tuple(map(tuple, data[1])), data[2]) if data else None
@@ -123,7 +127,7 @@ class Builder:
         inputs = read_inputs(self.project.folders())
         translations = self.catalogs(inputs)
         site = self.load_site(translations)
-        states, self.states = translation_states(site, inputs, self.project.content, self.states)
+        states, self.states = translation_states(site, inputs, self.project.content, self.states, self.sources)
         all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
         if collisions := routing.check_collisions(all_pages):
             raise ContentErrors(collisions)
@@ -152,6 +156,8 @@ class Builder:
         if check and read_inputs(self.project.folders()) != inputs:
             raise InputsChanged()
         self.entries, self.files, self.deferred = done.entries, files, done.deferred
+        self.made = {path: entry.digest for path, entry in done.entries.items()}
+        self.made.update({**self.data[2], **self.search_entry[1]})
         self.pending = (environments, digests, base, translations)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = sum(len(getattr(site, k)) for k in ("documents", "indicators", "values", "terms", "themes", "goals"))
@@ -162,6 +168,8 @@ class Builder:
         """A file of the last build: in memory, else read back from the site it was published to, used only
         when its bytes still have their digest."""
         data = self.files.get(name)
+        if data is not None and self.made.get(name) == digest:  # the digest taken of these very bytes
+            return data
         if data is None and self.site_dir is not None:
             try:
                 with open(self.site_dir / name, "rb") as handle:
@@ -184,8 +192,10 @@ class Builder:
                 raise
             self.files.update(done.files)
             self.entries.update(done.entries)
+            self.made.update({path: entry.digest for path, entry in done.entries.items()})
         if not self.deferred and not stop() and self.search_stale:
             self.files.update(self.search_files(digests.site, translations, later=False))
+            self.made.update(self.search_entry[1])
         return self.files
 
     def save_cache(self, site_dir: Path) -> None:
@@ -222,12 +232,13 @@ class Builder:
         if self.bodies is None or self.bodies[0] != labels:
             self.bodies = (labels, {lang: KeptBodies(Renderer(lang, labels[lang])) for lang in LANGS})
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
-        links = validation.term_links(validation.glossary_terms(raw, Collector()), glossary_href, titles)
+        terms = validation.glossary_terms(raw, Collector(), self.checks)
+        links = validation.term_links(terms, glossary_href, titles)
         for lang, renderer in self.bodies[1].items():
             renderer.next_build()
             renderer.prefill([texts[lang] for _, texts in raw.documents if lang in texts], links[lang],
                              self.parallel_min, self.progress)
-        return validation.validate(raw, self.bodies[1], glossary_href, titles)
+        return validation.validate(raw, self.bodies[1], glossary_href, titles, self.checks)
 
     def assets(self, inputs: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
         """The fingerprinted names of the static files, which are added to `files`."""

@@ -40,6 +40,9 @@ def search_records(site: Site, gettext: dict[str, Callable[[str], str]]) -> list
     themes, and the data and print pages. A record's title is short (a document's kind and year), its
     section the heading it is under; the content never repeats the title, so excerpts do not either."""
     records = []
+    values_of: dict[str, list] = {}  # each indicator's values, in the site's order
+    for value in site.values:
+        values_of.setdefault(value.indicator, []).append(value)
     for lang in LANGS:
         for document in site.documents:
             section = ""
@@ -51,7 +54,8 @@ def search_records(site: Site, gettext: dict[str, Callable[[str], str]]) -> list
                                        document.short_title(lang), "" if block.kind == "footnote" else section,
                                        "document"))
         for indicator in site.indicators:
-            texts = ("；" if lang == "zh" else "; ").join(dict.fromkeys(v.text[lang] for v in site.values if v.indicator == indicator.id))
+            texts = ("；" if lang == "zh" else "; ").join(dict.fromkeys(v.text[lang]
+                                                                   for v in values_of.get(indicator.id, ())))
             zh = f"{indicator.name.zh} · " if lang == "en" else ""
             records.append(_record(url_for("indicator", lang, indicator.id), lang,
                                    f"{zh}{indicator.unit[lang]} · {texts}", indicator.name[lang], kind="indicator",

@@ -4,10 +4,12 @@ valuechecks.py)."""
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Callable
 
 from . import goalchecks, valuechecks
+from .checkmemo import Checks
 from .crossrefs import Declared, check_source, check_unique, declared_ids, require
 from .errors import Collector, quote
 from .fields import Fields, describe
@@ -24,13 +26,15 @@ INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition",
 
 
 def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Callable[[str], str],
-             term_title: dict[str, str]) -> Site:
+             term_title: dict[str, str], checks: Checks | None = None) -> Site:
     """Turn raw content into a Site, or raise ContentErrors with every problem found (a renderer may
-    keep what it rendered, by the text it was given: see pipeline.KeptBodies)."""
+    keep what it rendered, by the text it was given: see incremental.KeptBodies; `checks` keeps records'
+    checks by what they read: see checkmemo.py)."""
+    checks = checks or Checks()
     errors = Collector()
     errors.extend(raw.errors)
     title, tagline, site_record = _site(raw, errors)
-    terms = glossary_terms(raw, errors)
+    terms = glossary_terms(raw, errors, checks)
     links = term_links(terms, glossary_href, term_title)
 
     def render(lang: str, source):
@@ -39,17 +43,20 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
         return renderers[lang].render(source.text, source.shown, links[lang])
 
     documents = [d for d in (_document(meta, bodies, render, errors) for meta, bodies in raw.documents) if d]
-    for document in documents:
-        errors.extend(translation_errors(document, terms))
-    categories, indicators = _indicators(raw, errors)
+    glossary_digest = hashlib.sha256("".join(term.digest for term in terms).encode()).hexdigest()
+    for document in documents:  # kept by all that translation_errors reads: the folder, both bodies, the glossary
+        key = ("translation", str(document.src.path.parent), document.bodies["zh"].digest,
+               document.bodies["en"].digest, glossary_digest)
+        errors.extend(checks.problems_of(key, lambda: translation_errors(document, terms)))
+    categories, indicators = _indicators(raw, errors, checks)
     by_name = {i.name.zh: i for i in indicators}
     for document in documents:
         errors.extend(indicator_name_errors(document, by_name))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)
-    value_of = valuechecks.checker(docs, inds, declared, errors)
-    values = [v for v in (value_of(record) for record in raw.values) if v]
+    values = [v for v in (valuechecks.checked_value(record, docs, inds, declared, errors, checks.values)
+                          for record in raw.values) if v]
     conflicts = [c for c in (goalchecks.conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]
     themes = [t for t in (_theme(record, n, docs, inds, declared, errors) for n, record in enumerate(raw.themes)) if t]
@@ -76,8 +83,9 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
                 headline)
 
 
-def glossary_terms(raw: RawContent, errors: Collector) -> list[Term]:
-    return [t for t in (_term(record, errors) for record in raw.terms) if t]
+def glossary_terms(raw: RawContent, errors: Collector, checks: Checks | None = None) -> list[Term]:
+    memo = (checks or Checks()).terms
+    return [t for t in (memo(record, (), lambda: _term(record, errors), errors) for record in raw.terms) if t]
 
 
 def term_links(terms: list[Term], glossary_href: Callable[[str], str], term_title: dict[str, str]) -> dict:
@@ -189,7 +197,7 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
     return document
 
 
-def _indicators(raw: RawContent, errors: Collector) -> tuple[list[Category], list[Indicator]]:
+def _indicators(raw: RawContent, errors: Collector, checks: Checks) -> tuple[list[Category], list[Indicator]]:
     categories = []
     for order, record in enumerate(raw.categories):
         fields = Fields(record, errors, describe("category", record))
@@ -200,11 +208,14 @@ def _indicators(raw: RawContent, errors: Collector) -> tuple[list[Category], lis
     known = {c.id for c in categories}
     known_or_lost = known if "categories" not in raw.failed else None
     # an invalid category's indicators, and all but the first indicator naming an unknown one, follow from
-    # one mistake in categories.yaml: not reported again
+    # one mistake in categories.yaml: not reported again (a kept check found no problem: its category was
+    # known, so what `explained` holds does not change it)
+    against = frozenset(known_or_lost) if known_or_lost is not None else None
     explained = {str(r.get("id")) for r in raw.categories} - known
     indicators = []
     for order, record in enumerate(raw.indicators):
-        indicator = _indicator(record, known_or_lost, explained, order, errors)
+        indicator = checks.indicators(record, (order, against),
+                                      lambda: _indicator(record, known_or_lost, explained, order, errors), errors)
         if indicator:
             indicators.append(indicator)
         explained.add(str(record.get("category")))

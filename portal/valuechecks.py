@@ -1,9 +1,10 @@
 """Value records: a figure as a document states it, checked against its indicator and its quote (and
-kept, record by record, with what it was checked against)."""
+kept, record by record, by the record's key and what it was checked against: see checkmemo.py)."""
 from __future__ import annotations
 
 import re
 
+from .checkmemo import CheckMemo
 from .crossrefs import Declared, require, source_of
 from .errors import Collector, quote
 from .fields import Fields, describe
@@ -16,38 +17,19 @@ PERIOD = r"\d{4}(?:-\d{4})?"
 VALUE_FIELDS = ("id", "indicator", "document", "kind", "period", "text", "number", "comparator", "source", "note")
 
 
-def checker(docs: dict[str, Document], inds: dict[str, Indicator], declared: Declared, errors: Collector,
-            records: dict | None = None):
-    """value(record) against these documents and indicators. With `records` (kept by the caller between
-    runs) a record gives the value it gave before when nothing it reads has changed: the record itself
-    (the same object while its file is unchanged), whether its document and indicator are valid, the
-    indicator's unit and the text of the cited paragraph. Only a value that raised no problem is kept;
-    `records` ends up holding the records of this run only."""
-    if records is None:
-        return lambda record: value(record, docs, inds, declared, errors)
-    previous = dict(records)
-    records.clear()
-
-    def value_of(record: Record) -> Value | None:
-        ind_id, doc_id = record.get("indicator"), record.get("document")  # anything YAML holds, unchecked yet
-        indicator = inds.get(ind_id) if isinstance(ind_id, str) else None
-        document = docs.get(doc_id) if isinstance(doc_id, str) else None
-        source = record.get("source")
-        anchor = source.get("anchor") if isinstance(source, dict) else None
-        block = document.bodies["zh"].block(anchor) if document is not None and isinstance(anchor, str) else None
-        key = (indicator is not None and (indicator.unit.zh, indicator.unit.en), document is not None,
+def checked_value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator], declared: Declared,
+                  errors: Collector, memo: CheckMemo) -> Value | None:
+    """value(record), kept by the record's key and what a valid record is checked against: whether its
+    indicator exists and its unit, whether its document exists, and the text of the cited paragraph."""
+    ind_id, doc_id = record.get("indicator"), record.get("document")  # anything YAML holds, unchecked yet
+    indicator = inds.get(ind_id) if isinstance(ind_id, str) else None
+    document = docs.get(doc_id) if isinstance(doc_id, str) else None
+    source = record.get("source")
+    anchor = source.get("anchor") if isinstance(source, dict) else None
+    block = document.bodies["zh"].block(anchor) if document is not None and isinstance(anchor, str) else None
+    against = (indicator is not None and (indicator.unit.zh, indicator.unit.en), document is not None,
                block.text if block is not None else None)
-        kept = previous.get(id(record))
-        if kept is not None and kept[0] is record and kept[1] == key:
-            records[id(record)] = kept
-            return kept[2]
-        before = (len(errors.errors), errors.suppressed)
-        checked = value(record, docs, inds, declared, errors)
-        if (len(errors.errors), errors.suppressed) == before:
-            records[id(record)] = (record, key, checked)  # the record is held: its id is not reused meanwhile
-        return checked
-
-    return value_of
+    return memo(record, against, lambda: value(record, docs, inds, declared, errors), errors)
 
 
 def value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator], declared: Declared,

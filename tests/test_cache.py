@@ -296,3 +296,100 @@ def test_a_failed_preview_build_leaves_no_stale_work_that_could_hide_its_errors(
     preview.finish()
     assert preview.app.error == str(caught.value)
     assert "/zh/indicators/" in preview.app.error and "/en/indicators/" in preview.app.error
+
+
+# Checks kept between builds (checkmemo.py) are keyed by what they read: the record's own text and what it
+# is checked against. Each test below makes an edit that only the `against` part of a key notices (the
+# record itself unchanged) and expects the preview's kept builder to report exactly what a fresh one does.
+
+DOCUMENT = "content/documents/plenary-demo/zh.md"
+
+
+def outcome(builder: Builder):
+    """The files a build makes, or its messages when it fails."""
+    try:
+        return builder.generate().files
+    except ContentErrors as errors:
+        return [str(error) for error in errors.errors], errors.suppressed
+
+
+def kept_equals_fresh(project, change) -> object:
+    kept = Builder(project, search_index=False)
+    kept.generate()
+    change()
+    expected = outcome(Builder(project, search_index=False))
+    assert outcome(kept) == expected
+    return expected
+
+
+def test_a_cited_paragraph_edited_fails_its_unchanged_value_record(project):
+    path = project.root / DOCUMENT
+    messages, _ = kept_equals_fresh(project, lambda: edit(path, "迈上**2100亿元**台阶", "达到**2100亿元**"))
+    assert any("value 'demo.gdp.2027.target'" in m and "quote not found" in m for m in messages)
+
+
+def test_an_indicators_unit_changed_fails_its_unchanged_value_record(project):
+    path = project.root / "content/indicators" / next(p.name for p in (project.root / "content/indicators").iterdir()
+                                                       if "id: gdp" in p.read_text(encoding="utf-8"))
+    messages, _ = kept_equals_fresh(project, lambda: edit(path, "unit: {zh: 亿元,", "unit: {zh: 万元,"))
+    assert any("does not match '迈上2100亿元台阶'" in m for m in messages)
+
+
+def test_a_category_removed_fails_its_unchanged_indicator(project):
+    path = project.root / "content/categories.yaml"
+    messages, _ = kept_equals_fresh(project, lambda: edit(path, "- id: quality-development", "- id: quality-dev"))
+    assert any("unknown category 'quality-development'" in m for m in messages)
+
+
+def test_indicators_reordered_and_an_edit_undone_give_the_fresh_output(project):
+    folder = project.root / "content/indicators"
+    path = next(p for p in sorted(folder.iterdir()) if p.read_text(encoding="utf-8").count("- id:") >= 2)
+    text = path.read_text(encoding="utf-8")
+    records = ["- id:" + part for part in text.split("- id:")[1:]]
+    swapped = text.split("- id:")[0] + "".join([records[1], records[0], *records[2:]])
+    swapped = swapped if swapped.endswith("\n") else swapped + "\n"
+    assert isinstance(kept_equals_fresh(project, lambda: path.write_text(swapped, encoding="utf-8")), dict)
+    assert isinstance(kept_equals_fresh(project, lambda: path.write_text(text, encoding="utf-8")), dict)
+
+
+def test_en_sources_edited_with_the_body_and_undone_gives_the_fresh_states(project):
+    """en.sources.yaml is kept parsed by the digest of its text (freshness.read_confirmed): a confirmation
+    changed together with the body, then both undone, reads as a fresh build reads them."""
+    folder = project.root / "content/documents/plenary-demo"
+    sources, body = folder / "en.sources.yaml", folder / "zh.md"
+    before = sources.read_text(encoding="utf-8"), body.read_text(encoding="utf-8")
+
+    def change():
+        edit(sources, "hash: 0ff68e3cad6d297c", "hash: abcdef0000000000")
+        edit(body, "取得新进展新成效", "取得新进展和新成效")
+
+    def undo():
+        sources.write_text(before[0], encoding="utf-8")
+        body.write_text(before[1], encoding="utf-8")
+
+    kept = Builder(project, search_index=False)
+    kept.generate()
+    for step in (change, undo):
+        step()
+        fresh_build = Builder(project, search_index=False).generate()
+        generated = kept.generate()
+        assert generated.translations == fresh_build.translations
+        assert generated.files == fresh_build.files
+
+
+def test_a_value_note_edited_is_seen_by_the_pages_that_read_it(project, tmp_path):
+    """Pages' keys take the digest each kept record took once (model.Digested): a value rebuilt from its
+    edited record has its own, and every page listing it is made again, as in a fresh build."""
+    path = project.root / "content/values/plenary-demo.yaml"
+    expected = warm_equals_fresh(project, tmp_path, lambda: edit(path, "text: {zh: 突破2500家, en: ",
+                                                                   "note: {zh: 注释, en: A note}\n  text: {zh: 突破2500家, en: "))
+    assert any("A note".encode() in data for data in expected.values())
+
+
+def test_a_glossary_term_added_fails_the_unchanged_bodies_translation_check(project):
+    """The zh/en check of a document is kept by its bodies' digests and the glossary's: a term whose zh the
+    body uses but whose English the translation lacks is reported by the kept builder as by a fresh one."""
+    term = GLOSSARY_TERM.replace("测试词", "产业升级").replace("Test term", "Lifting of industry")
+    messages, _ = kept_equals_fresh(project, lambda: (project.root / "content/glossary.yaml").open(
+        "a", encoding="utf-8").write(term))
+    assert any("Lifting of industry" in m for m in messages)

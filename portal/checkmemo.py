@@ -1,0 +1,56 @@
+"""Checks of single records kept between builds, by digests of what they read: a record's key (its file,
+the digest of the text parsed, its place in the file: see loading.RawContent.read_yaml) and a value for
+everything else the check looks at. Only a check that found no problem (and suppressed none) is kept, so
+every message is always made afresh; a record without a key (not read from a file) is checked every time.
+Checks whose result is their list of problems, made from what they read alone (the zh/en check of a
+document), are kept whole by the digests of those inputs (Checks.problems_of)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+
+from .errors import Collector
+from .loading import Record
+
+LIMIT = 50_000  # entries; past it the memo starts again (several projects in one process, long sessions)
+
+
+class CheckMemo:
+    """One kind of check (values, indicators, terms) and the results it kept."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple, object] = {}
+
+    def __call__(self, record: Record, against: Hashable, check: Callable[[], object], errors: Collector):
+        """check()'s result for `record` checked against `against` (what else the check reads, as a value)."""
+        if record.key is None:
+            return check()
+        key = (record.key, against)
+        if key in self.kept:
+            return self.kept[key]
+        before = (len(errors.errors), errors.suppressed)
+        result = check()
+        if (len(errors.errors), errors.suppressed) == before:
+            if len(self.kept) >= LIMIT:
+                self.kept.clear()
+            self.kept[key] = result
+        return result
+
+
+@dataclass
+class Checks:
+    """What a builder keeps of validation between its builds (a new one for every fresh build)."""
+
+    values: CheckMemo = field(default_factory=CheckMemo)
+    indicators: CheckMemo = field(default_factory=CheckMemo)
+    terms: CheckMemo = field(default_factory=CheckMemo)
+    problems: dict[tuple, list] = field(default_factory=dict)
+
+    def problems_of(self, key: tuple, check: Callable[[], list]) -> list:
+        """check()'s problems, kept by `key`: the digests of everything a pure check reads (its messages
+        are made from those alone, so a kept list is the list a fresh check gives)."""
+        if key not in self.problems:
+            if len(self.problems) >= LIMIT:
+                self.problems.clear()
+            self.problems[key] = check()
+        return self.problems[key]
