@@ -7,4 +7,4 @@ bash scripts/system-packages.sh test
 bash scripts/setup.sh --dev
 bash scripts/system-packages.sh test   # again: the libraries the tools now in .venv load (Playwright's Node)
 (cd node && npm ci --no-audit --no-fund --loglevel=error)   # axe-core and vnu.jar, from package-lock.json
-.venv/bin/python -m pytest -q --durations=15 "$@"   # fast tier: -m "not browser and not pdf and not slow"
+.venv/bin/python -m pytest -q -n auto --dist loadfile --durations=15 "$@"   # fast tier: -m "not browser and not pdf and not slow"
