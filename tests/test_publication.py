@@ -15,6 +15,7 @@ import threading
 import pytest
 
 from conftest import FIXTURE, ROOT, edit
+from props.runner import killed_publication
 from portal import output
 from portal.pipeline import Builder, Project
 
@@ -50,15 +51,7 @@ def two_sites(tmp_path_factory):
 
 def killed_while_publishing(files, site, where: str) -> None:
     """Publish in a forked child that SIGKILLs itself at `where` (a count of files written, or 'swap')."""
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into pytest
-        try:
-            os.environ[output.KILL_AT] = where
-            output.publish(files, site, say=lambda text: None)
-        finally:
-            os._exit(0)
-    _, status = os.waitpid(pid, 0)
-    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    assert killed_publication(files, site, where)
 
 
 def test_a_kill_at_any_write_point_or_at_the_swap_leaves_the_old_or_the_new_site(two_sites, tmp_path):
