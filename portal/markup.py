@@ -353,6 +353,19 @@ class Renderer:
                                        f"paragraph has no anchor: '{plain[:30]}…'",
                                        "add a line '{: #some-anchor }' directly under the paragraph"))
         errors.extend(attribute_errors(part.bad_attrs, source, shown))
+        errors = without_html_in_refused_links(errors)
         footnotes = sum(1 for b in blocks if b.kind == "footnote")
         body = Body(part.html, tuple(part.toc), tuple(blocks), footnotes, tuple(part.edits), faulty=bool(errors))
         return body, errors
+
+
+def without_html_in_refused_links(errors: list[ContentError]) -> list[ContentError]:
+    """A refused link whose address holds a tag (`data:text/html,<script>…`) is one mistake: its tag is not
+    reported again as raw HTML on the same line."""
+    refused = {e.src.line: e.message for e in errors if e.message.startswith("link ")}
+
+    def inside_refused(error: ContentError) -> bool:
+        tag = error.message.removeprefix("raw HTML is not allowed: ")
+        return tag != error.message and tag in refused.get(error.src.line, "")
+
+    return [e for e in errors if not inside_refused(e)]

@@ -410,3 +410,13 @@ def test_a_typo_in_a_value_text_is_one_error(content):
     errors = errors_of(content)
     assert errors == ["content/values/plenary-demo.yaml:6: value 'demo.gdp.2027.target': text '迈上210*0亿元台阶' is "
                       "not in its quote\n    hint: the value text must be words of the quote"]
+
+
+
+def test_a_refused_link_holding_a_tag_is_one_error():
+    """`[r]: data:text/html,<script>…` is one mistake: the link is refused, its tag not reported again as raw
+    HTML on the same line (found by the fuzzer, seed 22)."""
+    _, errors = render("## A {#a}\n\nsee [x][r]\n{: #p1 }\n\n[r]: data:text/html,<script>alert(1)</script>\n")
+    assert [e.message for e in errors] == ["link 'data:text/html,<script>alert(1)</script' is not allowed"]
+    _, errors = render("## A {#a}\n\nsee [x](/ok) <b>bold</b>\n{: #p1 }\n")
+    assert [e.message for e in errors] == ["raw HTML is not allowed: <b>"]  # raw HTML alone is still reported
