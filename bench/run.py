@@ -69,12 +69,20 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def prepare(n: int, work: Path = WORK) -> Path:
+SMOKE_CORPUS = ROOT / "tests" / "fixture" / "bench-plain"  # gen_corpus.py -n 3 --layout plain, kept: the smoke
+                                                           # run needs no ../shared (a fresh clone has none)
+
+
+def prepare(n: int, work: Path = WORK, plain: Path | None = None) -> Path:
+    """The corpus of size n in our content format (from `plain`, a generated plain layout, when given)."""
     base = work / f"n{n}"
-    if not (base / "content").exists():
+    if plain is not None and not (base / "content").exists():
+        shutil.copytree(plain, base / "plain")
+    elif not (base / "content").exists():
         for layout in ("plain", "hugo"):
             subprocess.run([PYTHON, str(GEN), "-n", str(n), "--layout", layout, "--out", str(base / layout)],
                            check=True, stdout=subprocess.DEVNULL)
+    if not (base / "content").exists():
         subprocess.run([PYTHON, str(ROOT / "bench" / "make_corpus.py"), str(base / "plain"), str(base / "content")],
                        check=True, stdout=subprocess.DEVNULL)
     return base
@@ -292,7 +300,7 @@ def main() -> None:
 def smoke() -> None:
     """The benchmark's own steps at a tiny size (no Hugo, no naive floor, no browser): it keeps running."""
     with tempfile.TemporaryDirectory() as temp:
-        base = prepare(3, Path(temp))
+        base = prepare(3, Path(temp), SMOKE_CORPUS)
         cold, warm = ours(base, fresh=True)[0], ours(base, fresh=False)[0]
         edits, deferred, rendered = edit_times(base, 2)
         print(f"smoke N=3: cold {cold:.2f} s, warm {warm:.2f} s, edit {statistics.median(edits) * 1000:.0f} ms "
