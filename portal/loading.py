@@ -9,21 +9,11 @@ import yaml
 
 from . import inputs
 from .errors import ContentError, SourceRef, quote
+from .textfiles import MAX_BYTES, MAX_LINE, character_problem, display_path, read_text  # noqa: F401 (theirs too)
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# Limits checked before a file reaches a parser: the content is far below them (largest file 130 KB,
-# longest line 7,600 characters, deepest YAML 6 levels); an input beyond them is a mistake or an attack
-# (libyaml's composer overflows the C stack on ~30,000 nested lists).
-MAX_BYTES = 1_000_000
-MAX_LINE = 20_000
-MAX_DEPTH = 40
-# C0 and C1 control characters other than tab and newline; the Unicode noncharacters U+FFFE and U+FFFF
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
-# Bidirectional controls (embeddings, overrides, isolates, marks) reorder the text around them, so a
-# link or a figure can read otherwise than it is written (Trojan Source); neither Chinese nor English
-# needs one, so they are refused in every file, not only in links
-_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+MAX_DEPTH = 40  # YAML nesting (libyaml's composer overflows the C stack on ~30,000 nested lists)
 # What PyYAML counts as a line break besides \n (after \r\n and \r are read as \n)
 _YAML_BREAKS = re.compile(r"[\n\x85\u2028\u2029]")
 _REPR_ESCAPE = re.compile(r"'(\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[0tnr]))'")
@@ -147,54 +137,6 @@ def _build(loader: _LineLoader, node):
     if tag == _SEQ_TAG:
         return _items(loader, node, lambda child: _build(loader, child))
     return loader.construct_object(node, deep=True)
-
-
-def display_path(path: Path, root: Path) -> Path:
-    """A path as the editor knows it: relative to the project when possible."""
-    try:
-        return path.relative_to(root)
-    except ValueError:
-        return path
-
-
-def read_text(path: Path, shown: Path) -> str:
-    """A UTF-8 text file within the size limits and free of control characters, or a ContentError naming
-    the line; line ends are read as \\n."""
-    try:
-        if path.stat().st_size > MAX_BYTES:  # not even read: a huge file must not fill the memory
-            raise ContentError(SourceRef(shown, 1), f"file is larger than {MAX_BYTES // 1_000_000} MB",
-                               "split it into several files", blocking=True)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError(SourceRef(shown, 1), "file not found", blocking=True) from None
-    except OSError as error:
-        raise ContentError(SourceRef(shown, 1), f"cannot be read: {error.strerror or error}", blocking=True) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ContentError(SourceRef(shown, line), "not valid UTF-8", "save the file as UTF-8",
-                           blocking=True) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    found = character_problem(text)
-    if found:
-        position, message, hint = found
-        raise ContentError(SourceRef(shown, text.count("\n", 0, position) + 1), message, hint, blocking=True)
-    for number, line in enumerate(text.split("\n"), 1):
-        if len(line) > MAX_LINE:
-            raise ContentError(SourceRef(shown, number), f"line is longer than {MAX_LINE:,} characters",
-                               "break it into several lines", blocking=True)
-    return text
-
-
-def character_problem(text: str) -> tuple[int, str, str] | None:
-    """The first control or bidirectional character in a text: (index, message, hint); None if clean."""
-    control = _CONTROL.search(text) or _BIDI.search(text)
-    if control is None:
-        return None
-    kind = "control" if _CONTROL.match(control.group(0)) else "bidirectional control"
-    return (control.start(), f"{kind} character U+{ord(control.group(0)):04X} is not allowed",
-            "delete it (most editors do not show it)")
 
 
 def _text_scalar(node: yaml.ScalarNode) -> str:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import random
 import re
 import subprocess
 from pathlib import Path
@@ -10,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import edit, generate, run_cli
-from portal.errors import ContentErrors
-from portal.segments import anchored_heading, insert_segment, replace_segments, segment_texts, split_segments
+from portal.segments import insert_segment, replace_segments, segment_texts, split_segments
 
 DOC = "documents/plenary-demo"
 MARCH_3 = 1772539200  # 2026-03-03 12:00 UTC
@@ -388,30 +386,3 @@ def test_sources_files_read_fast_exactly_as_yaml_reads_them(tmp_path, anchor):
             assert {k: (c.hash, c.date, c.text) for k, c in one.items()} == \
                 {str(k): (v["hash"], v["confirmed"], v["text"]) for k, v in data.items()}, (key, entry.text)
     assert read_fast >= len(TRICKY) // 2  # the fast path is not simply always declined
-
-
-def test_a_key_that_is_not_an_anchor_is_named_as_written(content):
-    """`null:` in en.sources.yaml is YAML's None: the message says null, never Python's repr."""
-    sources = content / DOC / "en.sources.yaml"
-    sources.write_text(sources.read_text(encoding="utf-8").replace("review:", "null:", 1), encoding="utf-8")
-    with pytest.raises(ContentErrors) as raised:
-        generate(content)
-    messages = [str(e) for e in raised.value.errors]
-    assert any("the key null is not a block's anchor" in m for m in messages), messages
-    assert not any("None" in m for m in messages), messages
-
-
-HEADING_BEFORE = re.compile(r"^(#{1,6})[ \t]+(?P<text>.*?)[ \t]*\{:?[ \t]*#(?P<anchor>[^\s}]+)[ \t]*\}[ \t]*$")
-
-
-def test_heading_anchors_are_cut_as_the_old_pattern_cut_them_in_linear_time():
-    """segments' heading reader (translations export/import) finds what its old lazy pattern found; that
-    pattern was quadratic on a long heading line (3 s at 20,000 characters)."""
-    rng = random.Random(21)
-    pieces = ["#", "#", "{", "}", ":", " ", "\t", "a", "b-", "{#", "{: #", "}  "]
-    for _ in range(20000):
-        line = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 14)))
-        old = HEADING_BEFORE.match(line)
-        assert anchored_heading(line) == ((old.group("anchor"), old.start("text"), old.end("text")) if old else None)
-    for line in ("## " + " " * 20000 + "x", "## " + "{#a " * 5000, "## " + "\t{" * 10000):
-        assert anchored_heading(line) is None  # (each returns at once; the old pattern took seconds)
