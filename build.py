@@ -5,6 +5,7 @@
     python build.py clean            remove the build cache and what interrupted builds left
     python build.py check [--strict] validate everything, write nothing (--strict: outdated translations fail)
     python build.py translations status|export|import|confirm   the translator's commands (see README)
+    python build.py new-document SOURCE.txt --id ID --layer LAYER   draft a document from a plain-text source
     python build.py serve            build, then preview with live reload on 127.0.0.1:8000
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 signal.signal(signal.SIGINT, lambda *_: (sys.stderr.write("build.py: interrupted; nothing was written\n"),
                                          os._exit(130)))
 
-from portal import cache, freshness, output, poimport, translating
+from portal import cache, freshness, newdocument, output, poimport, translating
 from portal.errors import ContentError, ContentErrors, EnvironmentProblem, environment_problem, unexpected
 from portal.pdf import pdf_problem
 from portal.pipeline import Project, build, generate
@@ -46,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     clean_cmd.add_argument("--cache", type=Path, default=None, help="cache folder (default .cache/build)")
     check_cmd = commands.add_parser("check", help="validate content, templates and catalogs; write nothing")
     check_cmd.add_argument("--strict", action="store_true", help="also fail on outdated translations")
+    check_cmd.add_argument("--figures", metavar="DOC", help="list DOC's figures that no value record holds yet")
+    new_cmd = commands.add_parser("new-document", help="draft content/documents/ID/ from a plain-text source")
+    new_cmd.add_argument("source", type=Path, help="the plain-text source (paragraphs, numbered headings, …)")
+    new_cmd.add_argument("--id", required=True, help="the document id (its folder name)")
+    new_cmd.add_argument("--layer", required=True, help="a layer content/site.yaml declares")
     add_translation_commands(commands)
     serve_cmd = commands.add_parser("serve", help="build, then serve with live reload")
     serve_cmd.add_argument("--out", type=Path, default=None)
@@ -65,7 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "translations":
             return translations(args, project)
-        if args.command == "check":
+        if args.command == "new-document":
+            print(newdocument.report(newdocument.new_document(args.source, args.id, args.layer, project.content,
+                                                               project.root)))
+        elif args.command == "check" and args.figures:
+            figures = newdocument.check_figures(project.content, project.root, args.figures)
+            print(f"{args.figures}: {len(figures)} figure(s) no value record holds yet")
+            if figures:
+                print(newdocument.checklist(figures))
+        elif args.command == "check":
             generated = generate(project)
             if args.strict:
                 outdated = [e for d in generated.site.documents

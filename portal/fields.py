@@ -17,6 +17,23 @@ MAX_ID = 100
 ID_HINT = f"ids use lowercase letters, digits, '-' and '.', at most {MAX_ID} characters"
 
 
+# What `build.py new-document` writes in each field an editor must fill in ("TO FILL: the title in English");
+# the build refuses a record that still holds one
+TO_FILL = "TO FILL"
+
+
+def unfilled(record: Record, prefix: str = "") -> list[tuple[str, SourceRef]]:
+    """The fields of a record (dotted: title.en) that still hold the TO FILL marker, with where each is."""
+    found = []
+    for key, value in record.items():
+        name = f"{prefix}{key_name(key)}"
+        if isinstance(value, Record):
+            found += unfilled(value, name + ".")
+        elif isinstance(value, str) and value.lstrip().startswith(TO_FILL):
+            found.append((name, record.ref(key)))
+    return found
+
+
 # A figure in the content is at most trillions with a few decimals; beyond that it is a typo (and a
 # number like 1e999999 would take minutes to print digit by digit).
 MAX_EXPONENT = 18
@@ -247,6 +264,16 @@ class Fields:
                             "use zh and en")
             self.ok = False
         return Localized(sides["zh"], sides["en"]) if len(sides) == 2 else None
+
+    def refuse_unfilled(self) -> bool:
+        """One error naming every field that still holds the TO FILL marker; True when there was one."""
+        todo = unfilled(self.record)
+        if todo:
+            names = ", ".join(name for name, _ in todo)
+            self.errors.add(todo[0][1], f"{self.what}: {len(todo)} field(s) still to be filled: {names}",
+                            f"replace each '{TO_FILL}: …' with what it asks for (see the content schema in README.md)")
+            self.ok = False
+        return bool(todo)
 
     def no_unknown(self, allowed) -> None:
         """Each field not in `allowed` is an error; one that looks like a misspelt allowed field names it,

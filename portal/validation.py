@@ -164,6 +164,8 @@ def _headline(record: Record | None, docs, inds, values, errors: Collector, decl
 
 def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document | None:
     fields = Fields(meta, errors, describe("document", meta))
+    if fields.refuse_unfilled():  # a draft of build.py new-document: its other checks wait until it is filled
+        return None
     fields.no_unknown(DOCUMENT_FIELDS)
     doc_id = fields.ident("id")
     folder = meta.path.parent.name

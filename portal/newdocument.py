@@ -1,0 +1,289 @@
+"""`build.py new-document`: a plain-text source drafted into content/documents/<id>/ (meta.yaml with the
+fields to fill marked, zh.md from scaffold.py, en.md ready for `translations export`), and the figures of a
+document that no value record holds yet (also `build.py check --figures <doc>`)."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import inputs
+from .errors import ContentError, ContentErrors, SourceRef, quote
+from .fields import ID, ID_HINT, MAX_ID, TO_FILL, decimal_of
+from .loading import RawContent, display_path, read_text
+from .markup import Renderer
+from .model import Block, Body
+from .numbers import numbers_zh
+from .scaffold import Draft, draft, english_tables
+
+SOURCE_NAME = re.compile(r"(\d{3})_[0-9a-f]{16}\.txt")  # the names validation.py accepts for source_file
+TRADITIONAL_SHARE = 0.02  # a source is Traditional when OpenCC's t2s changes more than this share of its Han
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# what may follow a number as its unit or qualifier, only to show the figure whole in the checklist
+_AFTER = re.compile(r"[%％‰]?(?:万亿|亿|万|千)?(?:平方米|公里|标箱|万人次|人次|美元|元|个|家|项|件|人|天|倍|次|条|所|张|岁|"
+                    r"米|吨|艘|栋|套|份|场|名|部|批|年|级|位|强)?(?:左右|以上|以下|以内|余|多)?")
+_BEFORE = re.compile(r"(?:突破|超过|超|逾|近|约|达到|达|不低于|不少于|不超过|高于|低于|第|＞|＜)$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of a document's zh text that no value record holds."""
+
+    where: SourceRef
+    anchor: str
+    figure: str  # as written, with its qualifier and unit: 突破400亿元
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Created:
+    folder: Path  # as shown: content/documents/<id>
+    source_file: str
+    draft: Draft
+    body: Body
+    converted: bool  # the source was Traditional and the edition is Simplified (OpenCC t2s)
+    to_fill: tuple[str, ...]
+    figures: tuple[Figure, ...]
+
+
+def new_document(source: Path, doc_id: str, layer: str, content: Path, root: Path) -> Created:
+    """Draft a document from a plain-text source; raises ContentErrors and writes nothing when the id, the
+    layer or the source is not right, or the document already exists."""
+    folder = content / "documents" / doc_id
+    shown = display_path(folder, root)
+    _check_id(doc_id, shown)
+    inputs.refuse_links({"content": content})
+    if folder.exists():
+        raise _error(SourceRef(shown), f"document '{doc_id}' already exists",
+                     "new-document never overwrites: choose another id, or remove the folder first")
+    declared = declared_layers(content)
+    if layer not in declared:
+        raise _error(SourceRef(Path("content/site.yaml")), f"layer {quote(layer)} is not declared",
+                     f"one of: {', '.join(declared) or '(none)'}; a new layer is added to site.yaml's layers first")
+    text, converted = _source_text(source, root)
+    made = draft(text)
+    body, problems = Renderer("zh", "").render(made.markdown, shown / "zh.md")
+    if body is None or problems:  # the scaffold escapes everything: a problem here is the scaffold's bug
+        raise ContentErrors(problems or [ContentError(SourceRef(source), "the source holds no text",
+                                                      "name a plain-text source with paragraphs")])
+    source_file = _keep_source(source, content.parent / "sources")
+    meta, to_fill = meta_yaml(doc_id, layer, source_file, _next_order(content), source.name)
+    _write_folder(folder, {"meta.yaml": meta, "zh.md": made.markdown, "en.md": en_md(doc_id, made.markdown)})
+    return Created(shown, source_file, made, body, converted, tuple(to_fill),
+                   tuple(unheld_figures(body, [], shown / "zh.md")))
+
+
+def check_figures(content: Path, root: Path, doc_id: str) -> list[Figure]:
+    """The figures of an existing document's zh.md that no value record (content/values/) holds."""
+    folder = content / "documents" / doc_id
+    shown = display_path(folder, root)
+    _check_id(doc_id, shown)
+    inputs.refuse_links({"content": content})
+    if not (folder / "zh.md").is_file():
+        raise _error(SourceRef(shown), f"no document '{doc_id}'", "name a folder of content/documents/")
+    body, problems = Renderer("zh", "").render(read_text(folder / "zh.md", shown / "zh.md"), shown / "zh.md")
+    if body is None or problems:
+        raise ContentErrors(problems)
+    raw = RawContent(content)
+    records = [r for path in sorted((content / "values").glob("*.yaml")) for r in raw.read_list(path, "values")]
+    if raw.errors:
+        raise ContentErrors(raw.errors)
+    quotes = []
+    for record in records:
+        cited = record.get("source")
+        if record.get("document") == doc_id and isinstance(cited, dict) and isinstance(cited.get("quote"), str):
+            quotes.append((str(cited.get("anchor")), cited["quote"]))
+    return unheld_figures(body, quotes, shown / "zh.md")
+
+
+def unheld_figures(body: Body, quotes: list[tuple[str, str]], zh_shown: Path) -> list[Figure]:
+    """Every figure of the body's blocks (numbers.numbers_zh) that no (anchor, quote) of a value covers;
+    years and dates (2025年, 1月24日) and a heading's own numbering are not figures."""
+    found = []
+    for block in body.blocks:
+        spans = [(m.start(), m.start() + len(q)) for a, q in quotes if a == block.anchor and q
+                 for m in re.finditer(re.escape(q), block.text)]
+        cursor = 0
+        for written, _options in numbers_zh(block.text):
+            start = block.text.find(written, cursor)
+            end = cursor = start + len(written)
+            if _not_a_figure(block, start, end) or any(s <= start and end <= e for s, e in spans):
+                continue
+            found.append(Figure(SourceRef(zh_shown, block.line), block.anchor, _figure(block.text, start, end),
+                                _sentence(block.text, start, end)))
+    return found
+
+
+def _not_a_figure(block: Block, start: int, end: int) -> bool:
+    text = block.text
+    after, before = text[end:end + 1], text[max(0, start - 1):start]
+    number = decimal_of(text[start:end].rstrip("余多万亿千"))
+    if after == "年" and number is not None and 1900 <= number <= 2100 and text[start:end].isdigit():
+        return True  # a year
+    if after in "月日" and after and (before in "年月-" or text[end + 1:end + 2].isdigit()):
+        return True  # a date's month or day
+    return start == 0 and after in ".．、 " and after != ""  # the numbering of a heading or item
+
+
+def _figure(text: str, start: int, end: int) -> str:
+    before = _BEFORE.search(text[max(0, start - 3):start])
+    tail = _AFTER.match(text, end)
+    return (before.group(0) if before else "") + text[start:tail.end() if tail else end]
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence (between 。；！？ or a line's ends) that holds text[start:end]."""
+    left = max(text.rfind(mark, 0, start) for mark in "。；！？\n") + 1
+    rights = [i for i in (text.find(mark, end) for mark in "。；！？\n") if i >= 0]
+    return text[left:min(rights) + 1 if rights else len(text)].strip()
+
+
+def checklist(figures: list[Figure] | tuple[Figure, ...]) -> str:
+    """The figures as a Markdown checklist an editor works through (one value record per figure)."""
+    return "\n".join(f"- [ ] {f.where} {f.anchor}: {f.figure} — “{f.sentence}”" for f in figures)
+
+
+def report(created: Created) -> str:
+    """What new-document wrote, what is left to do, and the figures that need value records."""
+    kinds = [block.kind for block in created.body.blocks]
+    counts = ", ".join(f"{kinds.count(kind)} {name}" for kind, name in (
+        ("heading", "headings"), ("paragraph", "paragraphs"), ("item", "list items"), ("row", "table rows"),
+        ("footnote", "footnotes")))
+    lines = [f"wrote {created.folder}/meta.yaml, zh.md, en.md: {len(kinds)} anchored blocks ({counts}), "
+             f"{created.draft.tables} table(s); source kept as sources/{created.source_file}"]
+    if created.converted:
+        lines.append("the source is in Traditional characters: the zh edition is converted to Simplified (OpenCC t2s)")
+    lines.append(f"to fill in meta.yaml (the build refuses 'TO FILL' until then): {', '.join(created.to_fill)}")
+    lines += [f"note: {note}" for note in created.draft.notes]
+    lines.append("check zh.md against the source (headings, paragraphs the source split over lines), then: "
+                 f"python build.py translations export {created.folder.name} -o {created.folder.name}.en.po")
+    lines.append(f"figures no value record holds yet ({len(created.figures)}):")
+    return "\n".join(lines + ([checklist(created.figures)] if created.figures else []))
+
+
+def declared_layers(content: Path) -> list[str]:
+    """The layer ids content/site.yaml declares (its `layers` list), and those documents already name."""
+    raw = RawContent(content)
+    site = raw.read_yaml(content / "site.yaml", dict, "site") or {}
+    layers = [str(item.get("id")) for item in site.get("layers") or () if isinstance(item, dict) and item.get("id")]
+    folders = sorted(p for p in (content / "documents").glob("*") if (p / "meta.yaml").is_file())
+    for folder in folders:
+        meta = raw.read_yaml(folder / "meta.yaml", dict, "documents") or {}
+        if isinstance(meta.get("layer"), str) and meta["layer"] not in layers:
+            layers.append(meta["layer"])
+    return layers
+
+
+def _check_id(doc_id: str, shown: Path) -> None:
+    """An id names the folder under content/documents/: nothing that could leave it (/, .., a drive)."""
+    if not re.fullmatch(ID, doc_id) or len(doc_id) > MAX_ID:
+        raise _error(SourceRef(shown.parent), f"{quote(doc_id)} is not a document id", ID_HINT)
+
+
+def _source_text(source: Path, root: Path) -> tuple[str, bool]:
+    """The source's text (read under the content limits) in Simplified characters."""
+    shown = display_path(Path(os.path.abspath(source)), root)
+    if source.is_symlink() or not source.is_file():
+        raise _error(SourceRef(shown), "not a regular file", "name the plain-text source itself (not a link)")
+    try:
+        text = read_text(source, shown)
+    except ContentError as error:
+        raise ContentErrors([error]) from None
+    return to_simplified(text)
+
+
+def to_simplified(text: str) -> tuple[str, bool]:
+    """Traditional text converted with OpenCC t2s (as the 003 edition was); Simplified text unchanged."""
+    han = _HAN.findall(text)
+    try:
+        import opencc  # only this command needs it (requirements-dev.txt)
+    except ImportError:
+        return text, False
+    converted = opencc.OpenCC("t2s").convert(text)
+    changed = sum(1 for a, b in zip(text, converted) if a != b)
+    if len(converted) != len(text) or not han or changed / len(han) <= TRADITIONAL_SHARE:
+        return text, False
+    return converted, True
+
+
+def _keep_source(source: Path, sources: Path) -> str:
+    """The source's name in sources/: the file already there with the same bytes, or a copy named like
+    the seeds (next number, then the first 16 hex digits of its sha256)."""
+    data = source.read_bytes()
+    existing = sorted(p for p in sources.glob("*.txt") if SOURCE_NAME.fullmatch(p.name)) if sources.is_dir() else []
+    for path in existing:
+        if path.read_bytes() == data:
+            return path.name
+    number = max((int(SOURCE_NAME.fullmatch(p.name).group(1)) for p in existing), default=-1) + 1
+    name = f"{number:03d}_{hashlib.sha256(data).hexdigest()[:16]}.txt"
+    sources.mkdir(exist_ok=True)
+    shutil.copyfile(source, sources / name)
+    return name
+
+
+def _next_order(content: Path) -> int:
+    raw = RawContent(content)
+    orders = [0]
+    for path in (content / "documents").glob("*/meta.yaml"):
+        meta = raw.read_yaml(path, dict, "documents") or {}
+        orders.append(int(decimal_of(meta.get("order", 0)) or 0))
+    return max(orders) + 1
+
+
+_FIELDS = (  # field, what to write (zh, en), or None for a plain text field
+    ("title", ("文件标题（正文不再重复）", "the title in English")),
+    ("kind", ("文件类型，如：年度计划报告", "the kind of document, e.g. Annual plan report")),
+    ("date", None),
+    ("issuer", ("发文机关", "the issuer in English")),
+    ("published", ("发布渠道和日期", "where and when it was published, in English")),
+    ("translated", None),
+    ("summary", ("一两句摘要", "a summary of one or two sentences in English")),
+)
+
+
+def meta_yaml(doc_id: str, layer: str, source_file: str, order: int, source_name: str) -> tuple[str, list[str]]:
+    """meta.yaml with what new-document knows filled in and every other field marked TO FILL."""
+    lines = [f"# Drafted by build.py new-document from {source_name}. Replace every '{TO_FILL}: …' (the build",
+             "# refuses the marker); the fields are described in README.md's content schema.",
+             f"id: {doc_id}", f"source_file: {source_file}", f"layer: {layer}", f"order: {order}"]
+    to_fill = []
+    for name, asks in _FIELDS:
+        if name == "date":
+            lines.append(f'date: "{TO_FILL}: YYYY-MM-DD (or YYYY-MM, YYYY; when undated, date_note: {{zh, en}})"')
+            to_fill.append(name)
+        elif name == "translated":
+            lines.append(f'translated: "{TO_FILL}: YYYY-MM-DD, when the English was last reviewed"')
+            to_fill.append(name)
+        else:
+            lines += [f"{name}:", f'  zh: "{TO_FILL}: {asks[0]}"', f'  en: "{TO_FILL}: {asks[1]}"']
+            to_fill += [f"{name}.zh", f"{name}.en"]
+    return "\n".join(lines) + "\n", to_fill
+
+
+def en_md(doc_id: str, zh_markdown: str) -> str:
+    """The English body before translation: a Markdown comment (it renders as nothing) saying how to fill
+    it, and the tables (see scaffold.english_tables); the import adds every other block."""
+    tables = english_tables(zh_markdown)
+    return (f"[//]: # (No English yet. Run: python build.py translations export {doc_id} -o {doc_id}.en.po, "
+            f"translate every entry, then: python build.py translations import {doc_id}.en.po. Translate the "
+            f"header row of each table here.)\n" + (f"\n{tables}\n" if tables else ""))
+
+
+def _write_folder(folder: Path, files: dict[str, str]) -> None:
+    """The document's files written into a temporary folder beside it, then renamed into place: all or none."""
+    temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+    try:
+        for name, text in files.items():
+            (temporary / name).write_text(text, encoding="utf-8")
+        os.chmod(temporary, 0o755)
+        os.rename(temporary, folder)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _error(src: SourceRef, message: str, hint: str) -> ContentErrors:
+    return ContentErrors([ContentError(src, message, hint)])
