@@ -54,8 +54,8 @@ def new_document(source: Path, doc_id: str, layer: str, content: Path, root: Pat
     """Draft a document from a plain-text source; raises ContentErrors and writes nothing when the id, the
     layer or the source is not right, or the document already exists."""
     folder = content / "documents" / doc_id
-    shown = display_path(folder, root)
-    _check_id(doc_id, shown)
+    _check_id(doc_id)
+    shown = Path("content", "documents", doc_id)  # as the build names content files
     inputs.refuse_links({"content": content})
     if folder.exists():
         raise _error(SourceRef(shown), f"document '{doc_id}' already exists",
@@ -80,8 +80,8 @@ def new_document(source: Path, doc_id: str, layer: str, content: Path, root: Pat
 def check_figures(content: Path, root: Path, doc_id: str) -> list[Figure]:
     """The figures of an existing document's zh.md that no value record (content/values/) holds."""
     folder = content / "documents" / doc_id
-    shown = display_path(folder, root)
-    _check_id(doc_id, shown)
+    _check_id(doc_id)
+    shown = Path("content", "documents", doc_id)
     inputs.refuse_links({"content": content})
     if not (folder / "zh.md").is_file():
         raise _error(SourceRef(shown), f"no document '{doc_id}'", "name a folder of content/documents/")
@@ -126,7 +126,9 @@ def _not_a_figure(block: Block, start: int, end: int) -> bool:
         return True  # a year
     if after in "月日" and after and (before in "年月-" or text[end + 1:end + 2].isdigit()):
         return True  # a date's month or day
-    return start == 0 and after in ".．、 " and after != ""  # the numbering of a heading or item
+    if text[max(0, start - 2):start] == "附件":
+        return True  # an annex's number
+    return start == 0 and after in ".．、 " and after != ""  # the numbering of a heading, item or row
 
 
 def _figure(text: str, start: int, end: int) -> str:
@@ -150,7 +152,7 @@ def checklist(figures: list[Figure] | tuple[Figure, ...]) -> str:
 def report(created: Created) -> str:
     """What new-document wrote, what is left to do, and the figures that need value records."""
     kinds = [block.kind for block in created.body.blocks]
-    counts = ", ".join(f"{kinds.count(kind)} {name}" for kind, name in (
+    counts = ", ".join(f"{name} {kinds.count(kind)}" for kind, name in (
         ("heading", "headings"), ("paragraph", "paragraphs"), ("item", "list items"), ("row", "table rows"),
         ("footnote", "footnotes")))
     lines = [f"wrote {created.folder}/meta.yaml, zh.md, en.md: {len(kinds)} anchored blocks ({counts}), "
@@ -178,10 +180,10 @@ def declared_layers(content: Path) -> list[str]:
     return layers
 
 
-def _check_id(doc_id: str, shown: Path) -> None:
+def _check_id(doc_id: str) -> None:
     """An id names the folder under content/documents/: nothing that could leave it (/, .., a drive)."""
     if not re.fullmatch(ID, doc_id) or len(doc_id) > MAX_ID:
-        raise _error(SourceRef(shown.parent), f"{quote(doc_id)} is not a document id", ID_HINT)
+        raise _error(SourceRef(Path("content/documents")), f"{quote(doc_id)} is not a document id", ID_HINT)
 
 
 def _source_text(source: Path, root: Path) -> tuple[str, bool]:

@@ -94,8 +94,10 @@ def _join(left: str, right: str) -> str:
 def escape(text: str) -> str:
     """Source text as Markdown that renders as exactly that text: every character Markdown or HTML would
     read as syntax is escaped, except the source's own **bold** pairs."""
-    text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("\t", " ")
+    text = text.replace("\\", "\\\\")
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)  # only what would read as a character reference
+    text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)  # only what would open a tag or comment
+    text = re.sub(r"\{(?=~~|\+\+|--)", "&#123;", text)  # editorial marks are read before Markdown's escapes
     for char in "`_[]{}|!":
         text = text.replace(char, "\\" + char)
     parts = re.split(r"(\*\*[^*\n]+?\*\*)", text)
@@ -104,7 +106,7 @@ def escape(text: str) -> str:
 
 def line_start(words: str) -> str:
     """Escaped words that begin a paragraph: what would start a heading, list or quote there is escaped."""
-    words = re.sub(r"^([#+-])", r"\\\1", words)
+    words = re.sub(r"^([#+>-])", r"\\\1", words)
     return re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", words)
 
 
