@@ -17,9 +17,12 @@ HEADING_STYLES = (  # style, pattern of the number at the start of a line
     ("chapter", re.compile(rf"^({_CN})、")),
     ("section", re.compile(rf"^（({_CN})）")),
     ("point", re.compile(r"^(\d{1,3})[.．、]\s*(?![\d.．])")),
+    ("spaced", re.compile(r"^(\d{1,2})[ \u3000]+(?=[^\d\s])")),  # 1 大力推进产业升级振兴 (a layout's numbering)
 )
+MAX_PLAIN_HEADING = 24  # characters: an unnumbered heading is short, without punctuation, before longer text
+_PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]|^[（(——\-●•]|[）)]$")
 _ANNEX = re.compile(r"^附件\s*(\d{1,3})$")
-_BULLET = re.compile(r"^[●•·▪◆■]\s*")
+_BULLET = re.compile(r"^(?:[●•·▪◆■]|[-*](?=\s))\s*")
 _FOOTNOTE_REF = re.compile(r"\[\[footnoteRef:(\d{1,4})\]\]")
 _FOOTNOTE_TEXT = re.compile(r"\s*\[(\d{1,4}): \[\]\s*")
 MAX_HEADING = 40  # characters: a numbered line longer than this is a paragraph (with a bold lead, when it has one)
@@ -39,11 +42,13 @@ class Draft:
 def draft(source: str) -> Draft:
     """The zh.md edition of a plain-text source, block by block (see the module docstring)."""
     writer = _Writer()
-    for item in _items(source.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")):
+    items = _items(source.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
+    for index, item in enumerate(items):
         if isinstance(item, list):
             writer.table(item)
         else:
-            writer.line(item)
+            following = items[index + 1] if index + 1 < len(items) else ""
+            writer.line(item, following if isinstance(following, str) else "")
     return writer.finish()
 
 
@@ -134,6 +139,17 @@ def numeral_value(written: str) -> int:
     return (_NUMERALS.index(tens) if tens else 1) * 10 + (_NUMERALS.index(ones) if ones else 0)
 
 
+def plain_heading(line: str, following: str) -> bool:
+    """An unnumbered line that reads as a heading: short, no punctuation, and longer text (or a numbered
+    or bulleted line) after it."""
+    if len(line) > MAX_PLAIN_HEADING or _PUNCTUATION.search(line) or heading_number(line) or _ANNEX.match(line):
+        return False
+    if not re.search(r"[\u4e00-\u9fff]", line) or re.search(r"\d+年\d+月|\.(?:png|jpe?g)$", line):
+        return False
+    return len(following) > max(2 * len(line), MAX_HEADING) or bool(heading_number(following) or
+                                                                     _BULLET.match(following))
+
+
 def heading_number(line: str) -> tuple[str, int] | None:
     """A line's numbering style and number (一、 -> chapter 1; （二） -> section 2; 3. -> point 3)."""
     for style, pattern in HEADING_STYLES:
@@ -171,12 +187,16 @@ class _Writer:
         self.counts[key] = self.counts.get(key, 0) + 1
         return self.anchor(f"{self.section}-{kind}{self.counts[key]}" if self.section else f"{kind}{self.counts[key]}")
 
-    def line(self, line: str) -> None:
+    def line(self, line: str, following: str) -> None:
         if _ANNEX.match(line) or (self.pending and len(line) <= MAX_HEADING and not line.endswith("。")):
             self.pending.append(line)  # an annex's label and title: kept until we know whether a table follows
             return
         self.flush()
         self.last_short = None
+        if plain_heading(line, following):
+            self.heading(line, "plain", self.counts.setdefault(("", "plain"), 0) + 1)
+            self.counts[("", "plain")] += 1
+            return
         self.block(line)
 
     def flush(self) -> None:
@@ -249,7 +269,8 @@ class _Writer:
         depth = self.styles.index(style)
         self.close(depth)
         self.path.append((style, number))
-        self.section = self.anchor("s" + "-".join(str(n) for _, n in self.path))
+        numbers = [str(n) for kind, n in self.path if kind != "plain"]  # unnumbered headings: h1, h2, …
+        self.section = self.anchor(f"h{number}" if style == "plain" else "s" + "-".join(numbers))
         self.anchors[tuple(self.path)] = self.section
         level = min(depth + 2, 6)
         self.out.append(f"{'#' * level} {escape(full_width(line))} {{#{self.section}}}")

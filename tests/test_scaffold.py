@@ -100,12 +100,23 @@ def test_each_construct_of_a_source_becomes_the_editions_markdown():
     assert (made.tables, made.footnotes, made.notes) == (1, 1, [])
 
 
+def test_a_layouts_unnumbered_headings_and_dash_lists():
+    """As in the plenary explainer's seed: a short line without punctuation before a numbered or longer one
+    is a heading (anchored h1, h2, … beside the numbered s1, s2), '1 title' is numbered, '- ' is a bullet;
+    a signature and a date line stay paragraphs."""
+    made = draft("过去一年 工作回顾总结\n1 大力推进产业升级振兴\n- 全区社零总额保持全市第一\n- 软件企业突破 **2500家**\n"
+                 "重庆市渝中区人民政府\n2025年1月24日\n")
+    assert made.markdown == ("## 过去一年 工作回顾总结 {#h1}\n\n### 1 大力推进产业升级振兴 {#s1}\n\n"
+                             "- 全区社零总额保持全市第一\n  {: #s1-i1 }\n- 软件企业突破 **2500家**\n  {: #s1-i2 }\n\n"
+                             "重庆市渝中区人民政府\n{: #s1-p1 }\n\n2025年1月24日\n{: #s1-p2 }\n")
+
+
 def test_the_source_is_text_never_markup():
     """Untrusted: HTML, attribute lists, links, editorial marks, emphasis and line-start syntax in a source
     are escaped and rendered as the very text they are."""
     hostile = ('<script>alert(1)</script>{: onclick="x" } [a](javascript:alert(1)) {~~a~>b~~} _x_ `c` | &amp; '
                'a*b\\ {#id}')
-    lines = [hostile, "# not a heading", "- not a list", "> not a quote", "3. 不是列表。", "<!-- x -->"]
+    lines = [hostile, "# not a heading", "+ not a list", "> not a quote", "3. 不是列表。", "<!-- x -->"]
     made = draft("\n".join(lines))
     body, problems = newdocument.Renderer("zh", "").render(made.markdown, Path("zh.md"))
     assert problems == []
