@@ -70,9 +70,13 @@ def new_document(source: Path, doc_id: str, layer: str, content: Path, root: Pat
     if body is None or problems:  # the scaffold escapes everything: a problem here is the scaffold's bug
         raise ContentErrors(problems or [ContentError(SourceRef(source), "the source holds no text",
                                                       "name a plain-text source with paragraphs")])
-    source_file = _keep_source(source, content.parent / "sources")
+    sources = content.parent / "sources"  # beside content/, where meta.yaml's source_file is looked up
+    source_file, kept = _source_name(source, sources)
     meta, to_fill = meta_yaml(doc_id, layer, source_file, _next_order(content), source.name)
     _write_folder(folder, {"meta.yaml": meta, "zh.md": made.markdown, "en.md": en_md(doc_id, made.markdown)})
+    if not kept:
+        sources.mkdir(exist_ok=True)
+        shutil.copyfile(source, sources / source_file)
     return Created(shown, source_file, made, body, converted, tuple(to_fill),
                    tuple(unheld_figures(body, [], shown / "zh.md")))
 
@@ -212,19 +216,16 @@ def to_simplified(text: str) -> tuple[str, bool]:
     return converted, True
 
 
-def _keep_source(source: Path, sources: Path) -> str:
-    """The source's name in sources/: the file already there with the same bytes, or a copy named like
-    the seeds (next number, then the first 16 hex digits of its sha256)."""
+def _source_name(source: Path, sources: Path) -> tuple[str, bool]:
+    """The source's name in sources/, and whether it is there already: the file with the same bytes, or a
+    new name like the seeds' (next number, then the first 16 hex digits of its sha256)."""
     data = source.read_bytes()
     existing = sorted(p for p in sources.glob("*.txt") if SOURCE_NAME.fullmatch(p.name)) if sources.is_dir() else []
     for path in existing:
         if path.read_bytes() == data:
-            return path.name
+            return path.name, True
     number = max((int(SOURCE_NAME.fullmatch(p.name).group(1)) for p in existing), default=-1) + 1
-    name = f"{number:03d}_{hashlib.sha256(data).hexdigest()[:16]}.txt"
-    sources.mkdir(exist_ok=True)
-    shutil.copyfile(source, sources / name)
-    return name
+    return f"{number:03d}_{hashlib.sha256(data).hexdigest()[:16]}.txt", False
 
 
 def _next_order(content: Path) -> int:
@@ -267,16 +268,18 @@ def meta_yaml(doc_id: str, layer: str, source_file: str, order: int, source_name
 
 
 def en_md(doc_id: str, zh_markdown: str) -> str:
-    """The English body before translation: a Markdown comment (it renders as nothing) saying how to fill
-    it, and the tables (see scaffold.english_tables); the import adds every other block."""
+    """The English body before translation: the tables (see scaffold.english_tables; the import adds every
+    other block before them), then a Markdown comment (it renders as nothing) saying how it is translated."""
     tables = english_tables(zh_markdown)
-    return (f"[//]: # (No English yet. Run: python build.py translations export {doc_id} -o {doc_id}.en.po, "
-            f"translate every entry, then: python build.py translations import {doc_id}.en.po. Translate the "
-            f"header row of each table here.)\n" + (f"\n{tables}\n" if tables else ""))
+    return (f"{tables}\n\n" if tables else "") + (
+        f"[//]: # (English edition of {doc_id}. Translate it with python build.py translations export {doc_id} "
+        f"-o {doc_id}.en.po and python build.py translations import {doc_id}.en.po; translate each table's "
+        f"header row here in en.md.)\n")
 
 
 def _write_folder(folder: Path, files: dict[str, str]) -> None:
     """The document's files written into a temporary folder beside it, then renamed into place: all or none."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:
         for name, text in files.items():

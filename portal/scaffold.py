@@ -316,7 +316,7 @@ def english_tables(markdown: str) -> str:
     for index, part in enumerate(parts):
         if part.startswith("|") and index and parts[index - 1].startswith("#"):
             marks, words, anchor = re.match(r"^(#+) (.*) (\{#[^}]+\})$", parts[index - 1]).groups()
-            rows = [_english_row(line) if not line.startswith("|---") else line for line in part.split("\n")]
+            rows = [_english_row(line) if not line.startswith("|---") else line for line in part.strip().split("\n")]
             kept += [f"{marks} {_kept_chinese(words)} {anchor}", "\n".join(rows)]
     return "\n\n".join(kept)
 

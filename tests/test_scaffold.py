@@ -195,7 +195,9 @@ def through_translation(content: Path, tmp_path: Path, doc_id: str) -> None:
     assert done.still_outdated == []
     en = content / "documents" / doc_id / "en.md"
     text = en.read_text(encoding="utf-8")
-    assert "[//]: # (No English yet." in text
+    assert text.endswith(f"[//]: # (English edition of {doc_id}. Translate it with python build.py translations "
+                         f"export {doc_id} -o {doc_id}.en.po and python build.py translations import {doc_id}.en.po; "
+                         "translate each table's header row here in en.md.)\n")
     en.write_text(re.sub(r'\*[^*|]*\*\{: lang="zh-Hans" \}', "Heading", text), encoding="utf-8")
 
 
@@ -241,6 +243,9 @@ def test_a_new_document_builds_in_the_fixture_once_filled_and_translated(content
     document = next(d for d in generated.site.documents if d.id == "plan2026")
     assert [b.anchor for b in document.bodies["en"].blocks] == [b.anchor for b in document.bodies["zh"].blocks]
     assert "<table" in document.bodies["zh"].html and 'id="annex-1-r2"' in document.bodies["en"].html
+    en = (folder / "en.md").read_text(encoding="utf-8")
+    assert [line for line in en.splitlines() if line.startswith("|")] == [
+        "| Heading | Heading | Heading |", "|---|---|---|", "| 1 | Words GDP | Words 6 |", "| 2 | Words | Words 5.5 |"]
 
 
 @pytest.mark.slow  # a whole seed drafted, translated and built: about 4 s
@@ -323,5 +328,5 @@ def test_the_folder_is_written_whole_or_not_at_all(content, tmp_path, monkeypatc
     monkeypatch.setattr(newdocument.os, "rename", refuse)
     with pytest.raises(OSError):
         newdocument.new_document(source, "plan2026", "plenary", content, ROOT)
-    assert sorted(p.name for p in (content / "documents").iterdir()) == ["plenary-demo"]
-    assert os.listdir(content / "documents") == ["plenary-demo"]
+    assert os.listdir(content / "documents") == ["plenary-demo"]  # no temporary folder left either
+    assert not (tmp_path / "sources").exists()
