@@ -25,7 +25,8 @@ TRADITIONAL_SHARE = 0.02  # a source is Traditional when OpenCC's t2s changes mo
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # what may follow a number as its unit or qualifier, only to show the figure whole in the checklist
 _AFTER = re.compile(r"[%％‰]?(?:万亿|亿|万|千)?(?:平方米|公里|标箱|万人次|人次|美元|元|个|家|项|件|人|天|倍|次|条|所|张|岁|"
-                    r"米|吨|艘|栋|套|份|场|名|部|批|年|级|位|强)?(?:左右|以上|以下|以内|余|多)?")
+                    r"米|吨|艘|栋|套|份|场|名|部|批|年|级|位|强|户)?(?:左右|以上|以下|以内|余|多)?")
+_DATE_OR_TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?")
 _BEFORE = re.compile(r"(?:突破|超过|超|逾|近|约|达到|达|不低于|不少于|不超过|高于|低于|第|＞|＜)$")
 
 
@@ -124,6 +125,8 @@ def unheld_figures(body: Body, quotes: list[tuple[str, str]], zh_shown: Path) ->
 
 def _not_a_figure(block: Block, start: int, end: int) -> bool:
     text = block.text
+    if any(m.start() <= start and end <= m.end() for m in _DATE_OR_TIME.finditer(text)):
+        return True  # 2022-01-24, 17:02:54
     after, before = text[end:end + 1], text[max(0, start - 1):start]
     number = decimal_of(text[start:end].rstrip("余多万亿千"))
     if after == "年" and number is not None and 1900 <= number <= 2100 and text[start:end].isdigit():

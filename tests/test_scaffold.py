@@ -307,6 +307,14 @@ def test_check_figures_lists_what_no_value_holds(content, capsys):
     assert build.main(["--content", str(content), "check", "--figures", "nothing-here"]) == 1
 
 
+def test_dates_times_years_and_numbering_are_not_figures():
+    body, _ = newdocument.Renderer("zh", "").render(
+        "1. 发布时间：2022-01-24 17:02:54，2025年1月24日，附件2，新增市场主体2.5万户以上，连续3年。\n{: #p1 }\n",
+        Path("zh.md"))
+    figures = newdocument.unheld_figures(body, [("p1", "连续3年")], Path("zh.md"))
+    assert [f.figure for f in figures] == ["2.5万户以上"]
+
+
 def test_the_marker_is_refused_in_any_document(content):
     """A filled document with one TO FILL left is still refused (the check is the build's, not the scaffold's)."""
     meta = content / "documents" / "plenary-demo" / "meta.yaml"
