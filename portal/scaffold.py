@@ -17,7 +17,8 @@ HEADING_STYLES = (  # style, pattern of the number at the start of a line
     ("chapter", re.compile(rf"^({_CN})、")),
     ("section", re.compile(rf"^（({_CN})）")),
     ("point", re.compile(r"^(\d{1,3})[.．、]\s*(?![\d.．])")),
-    ("spaced", re.compile(r"^(\d{1,2})[ \u3000]+(?=[^\d\s])")),  # 1 大力推进产业升级振兴 (a layout's numbering)
+    # 1 大力推进产业升级振兴 (a layout's numbering), not 12 个项目 (a count)
+    ("spaced", re.compile(r"^(\d{1,2})[ \u3000]+(?=[“‘《]?[\u4e00-\u9fff]{2})(?![个家项年月日万亿千百元人次倍件座所条名])")),
 )
 MAX_PLAIN_HEADING = 24  # characters: an unnumbered heading is short, without punctuation, before longer text
 _PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]|^[（(——\-●•]|[）)]$")
@@ -174,6 +175,7 @@ class _Writer:
         self.last_short: tuple[int, str] | None = None  # the last block, when a short paragraph: a table's title?
         self.tables = 0
         self.footnotes = 0
+        self.plain = 0  # unnumbered headings so far
 
     def anchor(self, wanted: str) -> str:
         anchor, suffix = wanted, 2
@@ -194,8 +196,8 @@ class _Writer:
         self.flush()
         self.last_short = None
         if plain_heading(line, following):
-            self.heading(line, "plain", self.counts.setdefault(("", "plain"), 0) + 1)
-            self.counts[("", "plain")] += 1
+            self.plain += 1
+            self.heading(line, "plain", self.plain)
             return
         self.block(line)
 
@@ -294,6 +296,8 @@ class _Writer:
         width = max(len(row) for row in rows)
         header = rows[0] if not re.fullmatch(r"\d+", rows[0][0]) else [""] * width
         body = rows[1:] if header is rows[0] else rows
+        if not any(header):
+            self.notes.append(f"table '{self.section}' has no header row: its header cells are empty; write them")
         unnumbered = [row[0] for row in body if not re.fullmatch(r"\d+", row[0])]
         if unnumbered:
             self.notes.append(f"table '{self.section}': rows whose first cell is not a number get no anchor "

@@ -19,7 +19,7 @@ from portal.errors import ContentErrors
 from portal.figures import english_amount
 from portal.loading import parse_yaml
 from portal.numbers import numbers_zh
-from portal.scaffold import draft, escape
+from portal.scaffold import draft, escape, heading_number
 
 SMALL = """渝中区2026年计划（样例）
 区政府各部门：
@@ -109,6 +109,13 @@ def test_a_layouts_unnumbered_headings_and_dash_lists():
     assert made.markdown == ("## 过去一年 工作回顾总结 {#h1}\n\n### 1 大力推进产业升级振兴 {#s1}\n\n"
                              "- 全区社零总额保持全市第一\n  {: #s1-i1 }\n- 软件企业突破 **2500家**\n  {: #s1-i2 }\n\n"
                              "重庆市渝中区人民政府\n{: #s1-p1 }\n\n2025年1月24日\n{: #s1-p2 }\n")
+
+
+def test_a_count_is_not_numbering_and_a_table_without_header_is_noted():
+    assert heading_number("12 个项目获评") is None and heading_number("1 “干出双城经济圈建设新业绩”见行动") == ("spaced", 1)
+    made = draft("表头\n\n\t1\n\t甲\n\n\t2\n\t乙\n")
+    assert made.markdown == "## 表头 {#table-1}\n\n|  |  |\n|---|---|\n| 1 | 甲 |\n| 2 | 乙 |\n"
+    assert made.notes == ["table 'table-1' has no header row: its header cells are empty; write them"]
 
 
 def test_the_source_is_text_never_markup():
