@@ -36,7 +36,7 @@ class Figure:
 
     where: SourceRef
     anchor: str
-    figure: str  # as written, with its qualifier and unit: 突破400亿元
+    figure: str  # as written, with its qualifier and unit (突破…亿元)
     sentence: str
 
 
@@ -107,7 +107,7 @@ def check_figures(content: Path, root: Path, doc_id: str) -> list[Figure]:
 
 def unheld_figures(body: Body, quotes: list[tuple[str, str]], zh_shown: Path) -> list[Figure]:
     """Every figure of the body's blocks (numbers.numbers_zh) that no (anchor, quote) of a value covers;
-    years and dates (2025年, 1月24日) and a heading's own numbering are not figures."""
+    years and dates (YYYY年, M月D日, YYYY-MM-DD, hh:mm) and a heading's own numbering are not figures."""
     found = []
     for block in body.blocks:
         spans = [(m.start(), m.start() + len(q)) for a, q in quotes if a == block.anchor and q
@@ -126,7 +126,7 @@ def unheld_figures(body: Body, quotes: list[tuple[str, str]], zh_shown: Path) ->
 def _not_a_figure(block: Block, start: int, end: int) -> bool:
     text = block.text
     if any(m.start() <= start and end <= m.end() for m in _DATE_OR_TIME.finditer(text)):
-        return True  # 2022-01-24, 17:02:54
+        return True  # a date or a time of day
     after, before = text[end:end + 1], text[max(0, start - 1):start]
     number = decimal_of(text[start:end].rstrip("余多万亿千"))
     if after == "年" and number is not None and 1900 <= number <= 2100 and text[start:end].isdigit():
@@ -242,7 +242,7 @@ def _next_order(content: Path) -> int:
 
 _FIELDS = (  # field, what to write (zh, en), or None for a plain text field
     ("title", ("文件标题（正文不再重复）", "the title in English")),
-    ("kind", ("文件类型，如：年度计划报告", "the kind of document, e.g. Annual plan report")),
+    ("kind", ("文件类型", "the kind of document in English")),
     ("date", None),
     ("issuer", ("发文机关", "the issuer in English")),
     ("published", ("发布渠道和日期", "where and when it was published, in English")),

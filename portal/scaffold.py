@@ -17,7 +17,7 @@ HEADING_STYLES = (  # style, pattern of the number at the start of a line
     ("chapter", re.compile(rf"^({_CN})、")),
     ("section", re.compile(rf"^（({_CN})）")),
     ("point", re.compile(r"^(\d{1,3})[.．、]\s*(?![\d.．])")),
-    # 1 大力推进产业升级振兴 (a layout's numbering), not 12 个项目 (a count)
+    # '1 title' (a layout's numbering), not '12 个…' (a count)
     ("spaced", re.compile(r"^(\d{1,2})[ \u3000]+(?=[“‘《]?[\u4e00-\u9fff]{2})(?![个家项年月日万亿千百元人次倍件座所条名])")),
 )
 MAX_PLAIN_HEADING = 24  # characters: an unnumbered heading is short, without punctuation, before longer text
