@@ -178,7 +178,11 @@ def declared_layers(content: Path) -> list[str]:
     """The layer ids content/site.yaml declares (its `layers` list), and those documents already name."""
     raw = RawContent(content)
     site = raw.read_yaml(content / "site.yaml", dict, "site") or {}
-    layers = [str(item.get("id")) for item in site.get("layers") or () if isinstance(item, dict) and item.get("id")]
+    declared = site.get("layers") or ()
+    if isinstance(declared, dict):  # layers keyed by id
+        layers = [str(key) for key in declared]
+    else:
+        layers = [str(item.get("id")) for item in declared if isinstance(item, dict) and item.get("id")]
     folders = sorted(p for p in (content / "documents").glob("*") if (p / "meta.yaml").is_file())
     for folder in folders:
         meta = raw.read_yaml(folder / "meta.yaml", dict, "documents") or {}
