@@ -23,6 +23,7 @@ from .scaffold import Draft, draft, english_tables
 SOURCE_NAME = re.compile(r"(\d{3})_[0-9a-f]{16}\.txt")  # the names validation.py accepts for source_file
 TRADITIONAL_SHARE = 0.02  # a source is Traditional when OpenCC's t2s changes more than this share of its Han
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_TRADITIONAL_ONLY = set("這們國發區會經與為來時對動實現說於開關點進過當體產業務從機歲黨屆")  # common, never Simplified
 # what may follow a number as its unit or qualifier, only to show the figure whole in the checklist
 _AFTER = re.compile(r"[%％‰]?(?:万亿|亿|万|千)?(?:平方米|公里|标箱|万人次|人次|美元|元|个|家|项|件|人|天|倍|次|条|所|张|岁|"
                     r"米|吨|艘|栋|套|份|场|名|部|批|年|级|位|强|户)?(?:左右|以上|以下|以内|余|多)?")
@@ -206,15 +207,19 @@ def _source_text(source: Path, root: Path) -> tuple[str, bool]:
         text = read_text(source, shown)
     except ContentError as error:
         raise ContentErrors([error]) from None
-    return to_simplified(text)
+    return to_simplified(text, shown)
 
 
-def to_simplified(text: str) -> tuple[str, bool]:
-    """Traditional text converted with OpenCC t2s (as the 003 edition was); Simplified text unchanged."""
+def to_simplified(text: str, shown: Path = Path("source")) -> tuple[str, bool]:
+    """Traditional text converted with OpenCC t2s (as the Traditional seed's edition was); Simplified text
+    unchanged. Without OpenCC, a text that reads as Traditional is refused rather than drafted as it is."""
     han = _HAN.findall(text)
     try:
         import opencc  # only this command needs it (requirements-dev.txt)
     except ImportError:
+        if han and sum(1 for char in han if char in _TRADITIONAL_ONLY) / len(han) > TRADITIONAL_SHARE:
+            raise _error(SourceRef(shown), "the source is in Traditional characters and OpenCC is not "
+                         "installed", "run 'bash scripts/setup.sh --dev' (OpenCC converts it to Simplified)") from None
         return text, False
     converted = opencc.OpenCC("t2s").convert(text)
     changed = sum(1 for a, b in zip(text, converted) if a != b)

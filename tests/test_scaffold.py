@@ -7,6 +7,7 @@ import html
 import io
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,16 @@ def test_a_traditional_source_is_drafted_in_simplified():
     simplified, converted = newdocument.to_simplified(text)
     assert converted and "高品质发展" in simplified and "質" not in simplified  # 高质量 is the editors' mark
     assert newdocument.to_simplified("地区生产总值突破2000亿元") == ("地区生产总值突破2000亿元", False)
+
+
+def test_without_opencc_a_traditional_source_is_refused(monkeypatch):
+    monkeypatch.setitem(sys.modules, "opencc", None)  # import opencc now raises ImportError
+    with pytest.raises(ContentErrors) as caught:
+        newdocument.to_simplified("重慶市渝中區第十三次黨代會提出")
+    assert str(caught.value.errors[0]) == ("source: the source is in Traditional characters and OpenCC is not "
+                                           "installed\n    hint: run 'bash scripts/setup.sh --dev' (OpenCC "
+                                           "converts it to Simplified)")
+    assert newdocument.to_simplified("重庆市渝中区第十三次党代会提出") == ("重庆市渝中区第十三次党代会提出", False)
 
 
 def fill_meta(folder: Path) -> None:
