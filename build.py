@@ -109,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     except EnvironmentProblem as problem:
         print(f"build.py: {problem}", file=sys.stderr)
         return ENVIRONMENT_EXIT
+    except BrokenPipeError:  # the reader of a pipe stopped (`build.py check … | head`): not an error of ours
+        return reader_gone()
     except Exception as error:  # noqa: BLE001 (the last resort: one line, never a traceback)
         if environment_problem(error):  # a refused write outside the publication (the cache, a lock file)
             print(f"build.py: {EnvironmentProblem(error.filename or '?', error, 'the site is unchanged')}",
@@ -117,6 +119,13 @@ def main(argv: list[str] | None = None) -> int:
         print(unexpected(error), file=sys.stderr)
         return 70
     return 0
+
+
+def reader_gone() -> int:
+    """Standard output's reader closed the pipe: stop quietly, as `head` expects of a writer. Standard
+    output is pointed at /dev/null first, so flushing it at exit does not raise again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 
 
 INTERRUPTED = 130  # what a shell reports for a command ended by Ctrl-C (128 + SIGINT)
@@ -200,6 +209,9 @@ if __name__ == "__main__":
     code = run()
     # Everything is written and closed by now. The objects of a large build (its cache: millions) are not
     # freed one by one at exit, the operating system takes the process back at once (0.3 s at N=2000).
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = reader_gone()
     sys.stderr.flush()
     os._exit(code or 0)

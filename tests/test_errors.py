@@ -177,3 +177,19 @@ def test_cli_reports_errors_without_traceback_and_fails(content, tmp_path):
 def test_english_uses_the_typographic_apostrophe(content, where, old, new, expected):
     edit(content / where, old, new)
     assert expected in "\n".join(errors_of(content))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("arguments", [("check", "--figures", "plan2025-report"), ("translations", "status")])
+def test_a_reader_that_stops_early_is_no_error(arguments):
+    """`build.py … | head`: the reader closes the pipe, whether the output is long (the write fails) or short
+    (the flush at exit fails): a quiet stop, no 'internal error', no traceback."""
+    import subprocess
+    import sys
+    from conftest import ROOT
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *arguments], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141
+    assert error == ""
