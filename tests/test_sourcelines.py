@@ -65,10 +65,12 @@ def _scanned_line(lines: list[str], anchor: str | None, plain: str) -> int:
         for number, line in enumerate(lines, 1):
             if marker.search(line):
                 return SourceLines("\n".join(lines))._block_start(number)
-        row = re.match(r".*-r(\d+)$", anchor)
-        if row:
-            cell = re.compile(r"^\|?\s*" + row.group(1) + r"\s*\|")
-            for number, line in enumerate(lines, 1):
+        row = re.match(r"(.*)-r(\d+)$", anchor)
+        if row:  # the row under its table's heading (not a row of that number in an earlier table)
+            heading = re.compile(r"^#.*\{:?\s*#" + re.escape(row.group(1)) + r"(?![\w-])")
+            below = next((number for number, line in enumerate(lines, 1) if heading.match(line)), 0)
+            cell = re.compile(r"^\|?\s*" + row.group(2) + r"\s*\|")
+            for number, line in enumerate(lines[below:], below + 1):
                 if cell.match(line):
                     return number
         footnote = re.match(r"fn-(.+)$", anchor)
