@@ -14,7 +14,7 @@ entities, editorial marks and glossary links) comes from the rendered tree (mark
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
 
@@ -107,6 +107,7 @@ class _Reader:
         self.plain = [line.replace("\t", " ") for line in self.lines]
         self.blocks: list[Block] = []
         self.heading: str | None = None  # the last heading's id: table rows are numbered under it
+        self.open_list: bool | None = None  # the kind (bullets?) of a list that only empty lines follow
 
     def blank(self, index: int) -> bool:
         return index >= len(self.lines) or not self.plain[index].strip(" ")
@@ -126,18 +127,31 @@ class _Reader:
         while index < len(self.lines):
             if self.blank(index):
                 index += 1
-            elif _HEADING.match(self.plain[index]):
+                continue
+            open_list, self.open_list = self.open_list, None
+            marker = _ITEM.match(self.plain[index])
+            if _HEADING.match(self.plain[index]):
                 index = self._heading(index)
-            elif self.indent(index) >= 4:  # an indented code block: no blocks of ours
+            elif self.indent(index) >= 4:  # code, or more of an open list's last item (then loose)
+                if open_list is not None:
+                    self._loosen(1)
+                    self.open_list = open_list
                 while not self.blank(index):
                     index += 1
             elif self._is_table(index):
                 index = self._table(index)
-            elif _ITEM.match(self.plain[index]):
-                index = self._list(index)
+            elif marker:
+                loose = open_list is not None and open_list == (marker.group(1) is not None)
+                index = self._list(index, loose)
             else:
                 index = self._flow(index)
         return self.blocks
+
+    def _loosen(self, count: int) -> None:
+        """The last `count` items of a list that became loose: their ids go to paragraphs inside them,
+        so they are no anchored items of the page."""
+        for position in range(len(self.blocks) - count, len(self.blocks)):
+            self.blocks[position] = replace(self.blocks[position], anchor=None)
 
     def _flow(self, index: int) -> int:
         """Footnotes and paragraphs up to the next empty line or heading (a footnote definition ends the
@@ -203,12 +217,17 @@ class _Reader:
                                  self.starts[first] + marker.end(), frame[1], frame))
         return index
 
-    def _list(self, index: int) -> int:
+    def _list(self, index: int, loose: bool) -> int:
         """A list up to its empty line or a heading: a line with a marker of the list's kind opens an
         item, and so does any marker indented four spaces or more (a nested item); other lines continue
-        the item above them (sane lists: a `1.` in a `-` list is text)."""
+        the item above them (sane lists: a `1.` in a `-` list is text). A list of the kind of the one
+        before it, with only empty lines between, continues it: the item on each side of the empty line
+        becomes loose, its id going to a paragraph inside it."""
         bullet = _ITEM.match(self.plain[index]).group(1) is not None
         item: tuple[int, int] | None = None
+        if loose:
+            self._loosen(1)
+        count = len(self.blocks)
         while not self.blank(index) and not _HEADING.match(self.plain[index]):
             marker = _ITEM.match(self.plain[index])
             if marker and (self.indent(index) >= 4 or (marker.group(1) is not None) == bullet):
@@ -217,6 +236,9 @@ class _Reader:
                 item = (index, self.starts[index] + marker.end())
             index += 1
         self._anchored("item", item[0], item[1], index - 1)
+        if loose:  # only the first item of the block that continues the list (Python-Markdown's OListProcessor)
+            self.blocks[count] = replace(self.blocks[count], anchor=None)
+        self.open_list = bullet
         return index
 
     def _is_table(self, index: int) -> bool:
