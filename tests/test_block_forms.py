@@ -170,3 +170,15 @@ def test_an_imported_block_that_lost_a_figure_is_reported_at_its_po_line(content
     messages = [str(e) for e in raised.value.errors]
     assert len(messages) == 1 and messages[0].startswith(f"{po}:{entries(po)[anchor].msgstr_line}: block '{anchor}' "
                                                          "lacks numbers"), messages
+
+
+def test_a_footnote_paragraph_left_unindented_is_one_error_at_its_po_line(content, tmp_path):
+    """A footnote's translation may hold paragraphs, but one not indented would leave the footnote."""
+    with_form(content, "a footnote over several lines")
+    po = export(content, tmp_path)
+    set_translation(po, "fn-1", "The note’s first line,\n    5 items in all.\n\nThe note’s second paragraph.")
+    with pytest.raises(ContentErrors) as raised:
+        poimport.import_po(po, content, ROOT)
+    messages = [str(e) for e in raised.value.errors]
+    assert len(messages) == 1 and messages[0].startswith(f"{po}:{entries(po)['fn-1'].msgstr_line}: paragraph has no "
+                                                         "anchor: 'The note’s second paragraph."), messages
