@@ -13,6 +13,7 @@ What the source alone cannot give (a heading's slug when it sets no id, a block'
 entities, editorial marks and glossary links) comes from the rendered tree (markup.py)."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -44,9 +45,11 @@ class Block:
         return self.first
 
 
-def read_blocks(text: str) -> list[Block]:
-    """Every heading, paragraph, list item, table row and footnote of a Markdown body, in source order."""
-    return _Reader(text).read()
+@functools.lru_cache(maxsize=64)
+def read_blocks(text: str) -> tuple[Block, ...]:
+    """Every heading, paragraph, list item, table row and footnote of a Markdown body, in source order
+    (kept for the last texts read: a render cuts sections and then finds lines in the same text)."""
+    return tuple(_Reader(text).read())
 
 
 def attribute_id(inner: str) -> str | None:
@@ -105,12 +108,13 @@ class _Reader:
             position += len(raw) + 1
         # Python-Markdown expands tabs; a tab read as one space keeps the offsets and cuts alike
         self.plain = [line.replace("\t", " ") for line in self.lines]
+        self.empty = [not line.strip(" ") for line in self.plain] + [True]  # (one past the end: empty)
         self.blocks: list[Block] = []
         self.heading: str | None = None  # the last heading's id: table rows are numbered under it
         self.open_list: bool | None = None  # the kind (bullets?) of a list that only empty lines follow
 
     def blank(self, index: int) -> bool:
-        return index >= len(self.lines) or not self.plain[index].strip(" ")
+        return self.empty[min(index, len(self.lines))]
 
     def indent(self, index: int) -> int:
         """The line's indentation in columns, tabs expanded to the next multiple of four."""
@@ -246,7 +250,9 @@ class _Reader:
         one-cell header only with a border, and then every row with a pipe at one end)."""
         if self.blank(index + 1):
             return False
-        header = self.plain[index].strip(" ")
+        header, line = self.plain[index].strip(" "), self.plain[index + 1].strip(" ")
+        if "|" not in header or not set(line) <= _SEPARATOR_CELLS:  # at once for the many paragraphs
+            return False
         border = _border(header)
         count = len(_cells(header, border))
         if count == 1:
@@ -256,7 +262,7 @@ class _Reader:
                 if not border or not (row.startswith("|") or _ends_with_pipe(row)):
                     return False
                 rows += 1
-        separator = _cells(self.plain[index + 1].strip(" "), border)
+        separator = _cells(line, border)
         return len(separator) == count and set("".join(separator)) <= _SEPARATOR_CELLS
 
     def _table(self, index: int) -> int:
