@@ -9,8 +9,11 @@ read with attr_list's own attribute parser, so `{#id .class}`, `{: #id .class }`
 all give the id the page will carry. One pass over the lines: each line is looked at a bounded number
 of times (no pattern here backtracks over a line's length more than once).
 
-What the source alone cannot give (a heading's slug when it sets no id, a block's plain text after
-entities, editorial marks and glossary links) comes from the rendered tree (markup.py)."""
+What the source alone cannot give (a heading's slug when it sets no id, and so its table rows' ids; a
+block's plain text after entities, editorial marks and glossary links; its HTML) comes from the rendered
+tree (markup.py, blocks.py). Not read as Python-Markdown would, as the content's conventions have no
+use for them: block quotes, setext headings and rules (a line of `-` or `=`), backticks around a
+table's pipes; what they make of a block is still checked on the rendered page."""
 from __future__ import annotations
 
 import functools
