@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import re
 
-from .anchored import read_blocks
+from .anchored import attribute_id, read_blocks
+
+_ATTRIBUTE_LIST = re.compile(r"\{:?([^{}\n]*)\}")  # the inside of one attribute list on a line
 
 
 class SourceLines:
@@ -51,10 +53,10 @@ class SourceLines:
 
     def anchor_lines(self, anchor: str) -> list[int]:
         """The first line of every block or element setting this anchor with an attribute list, in order
-        (an id may also sit on an inline element: `*…*{: #x }`)."""
-        marker = re.compile(r"\{:?\s*#" + re.escape(anchor) + r"(?![\w-])")
+        (an id may also sit on an inline element, `*…*{: #x }`, and anywhere in its list: `{: .c #x }`)."""
         return [self._block_start(number) for number, line in enumerate(self.lines, 1)
-                if "#" in line and marker.search(line)]
+                if "#" + anchor in line
+                and any(attribute_id(inner) == anchor for inner in _ATTRIBUTE_LIST.findall(line))]
 
     def _block_start(self, number: int) -> int:
         """For the attribute-list line under a paragraph or list item, the block's first line."""

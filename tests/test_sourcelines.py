@@ -101,3 +101,11 @@ def test_odd_anchors_fall_back_to_a_scan():
     source = SourceLines(text)
     assert source.line_of("a.b", "甲") == _scanned_line(text.split("\n"), "a.b", "甲") == 1
     assert source.line_of("fn-x]:y", "注") == 4
+
+
+@pytest.mark.parametrize("first, second", [("{: .note #d }", "{: .note #d }"), ("{: #d .note }", "{: .c #d }"),
+                                           ("{#d}", '{: lang="zh-Hans" #d }')])
+def test_a_duplicate_anchor_is_found_wherever_its_list_sets_it(first, second):
+    text = f"## 标题 {{#h}}\n\n甲 *乙*{first}\n{{: #p }}\n\n丙\n{second}\n"
+    _, errors = Renderer("zh", "¶").render(text, Path("x.md"))
+    assert [str(e).split("\n")[0] for e in errors] == ["x.md:6: duplicate anchor 'd' (first on line 3)"]
