@@ -109,3 +109,9 @@ def test_a_duplicate_anchor_is_found_wherever_its_list_sets_it(first, second):
     text = f"## 标题 {{#h}}\n\n甲 *乙*{first}\n{{: #p }}\n\n丙\n{second}\n"
     _, errors = Renderer("zh", "¶").render(text, Path("x.md"))
     assert [str(e).split("\n")[0] for e in errors] == ["x.md:6: duplicate anchor 'd' (first on line 3)"]
+
+
+def test_a_row_is_found_in_its_own_table_not_in_an_earlier_one_with_that_number():
+    text = "## 表一 {#a}\n\n| 序号 | 名称 |\n|---|---|\n| 1 | 甲 |\n\n## 表二 {#b}\n\n序号 | 名称\n---|---\n1 | 乙\n"
+    body, _ = Renderer("zh", "¶").render(text, Path("x.md"))
+    assert [(b.anchor, b.line) for b in body.blocks] == [("a", 1), ("a-r1", 5), ("b", 7), ("b-r1", 11)]
