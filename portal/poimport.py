@@ -16,7 +16,8 @@ from .loading import display_path, read_text
 from .markup import Renderer
 from .model import Term
 from .output import write_atomic
-from .segments import Segment, insert_segment, replace_segments, segment_texts, split_segments
+from .anchored import Block
+from .segments import insert_segment, replace_segments, segment_texts, split_segments
 from .translating import PROJECT, Texts, confirmations, document_ids, load_terms, open_document
 from .translation import body_errors
 
@@ -154,7 +155,8 @@ def _entries(entries_read: list[pofile.PoEntry], texts: Texts, shown_po: Path):
                                        f"{quote(attributes.group(0))} in the translation", "translate the words "
                                        "only: anchors stay in en.md; Chinese kept in the English is "
                                        "*…*{: lang=\"zh-Hans\" }"))
-        elif "\n\n" in message.string.strip() or "\n" in message.string and kinds[anchor] in ("heading", "row"):
+        elif ("\n\n" in message.string.strip() and kinds[anchor] != "footnote"  # a footnote may hold paragraphs
+              or "\n" in message.string and kinds[anchor] in ("heading", "row")):
             one_line = kinds[anchor] in ("heading", "row")
             errors.append(ContentError(SourceRef(shown_po, line), f"block '{anchor}' is a {_KINDS[kinds[anchor]]}: "
                                        f"its translation {'must be one line' if one_line else 'has an empty line'}",
@@ -191,7 +193,7 @@ def _compose(texts: Texts, words: dict[str, str]) -> tuple[str, dict[str, tuple[
     return replace_segments(text, words)
 
 
-def _separator(model: str, segments: list[Segment], index: int) -> str:
+def _separator(model: str, segments: list[Block], index: int) -> str:
     """What separates a block from the one before it in the model (or from the one after, at the top)."""
     if index > 0:
         return model[segments[index - 1].frame[1]:segments[index].frame[0]]

@@ -5,52 +5,47 @@ contents nested again, footnote blocks last)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from markdown.extensions.toc import nest_toc_tokens
 
-_HEADING_LINE = re.compile(r"^#{1,6}(?!#)")
-_ATTRIBUTE_ID = re.compile(r"\{:?\s*#[\w-]")  # an attribute list that sets an id: {#part-1}, {: #p12 }
+from .anchored import read_blocks
+
 # Labels end on their line: a label class that crossed lines scanned to the end of the text from every
 # '[' ("[^\n\n" repeated: quadratic, 7 s for 40 KB)
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:", re.M)
-_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\n]+)\]:", re.M)
-_FOOTNOTE_REFERENCE = re.compile(r"(?m)(^)?\[\^([^\]\n]+)\](:)?")  # at a line's start with ':', a definition
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\n]+)\]")
 _FOOTNOTES = re.compile(r'\n<div class="footnote">\n<hr>\n<ol>\n(.*)</ol>\n</div>(?=\n<section class="edits">|$)', re.S)
 _EDITS = re.compile(r'\n?<section class="edits"><h2>[^<]*</h2><ol>(.*)</ol></section>$', re.S)
-
-
-def _anchored_heading(line: str) -> bool:
-    """Whether a heading line ends with an attribute list setting an id. Found from the line's last '}'
-    back to the one before it, so each character is looked at once (a regex with [^\\n]* before the list
-    backtracked over every '{' of a long line)."""
-    body = line.rstrip()
-    if not body.startswith("#") or not body.endswith("}"):
-        return False
-    opened = body.rfind("}", 0, len(body) - 1) + 1
-    return _ATTRIBUTE_ID.search(body, opened, len(body) - 1) is not None
 
 
 def split_sections(text: str) -> list[str] | None:
     """The text cut before each heading (what precedes the first is a section too), or None when the
     sections would not render as the whole does: one section, a heading without an anchor, reference
     links (document-wide), footnotes cited or defined outside their own section, a table of contents."""
-    lines = text.split("\n")
-    starts = [i for i, line in enumerate(lines) if _HEADING_LINE.match(line)]
-    if len(starts) < 2 or "[TOC]" in text or _REFERENCE_DEFINITION.search(text):
+    blocks = read_blocks(text)
+    headings = [b for b in blocks if b.kind == "heading"]
+    if len(headings) < 2 or "[TOC]" in text or _REFERENCE_DEFINITION.search(text):
         return None
-    if any(not _anchored_heading(lines[i]) for i in starts):
+    if any(heading.anchor is None for heading in headings):
         return None
-    cuts = ([0] if starts[0] else []) + starts + [len(lines)]
-    sections = ["\n".join(lines[a:b]) for a, b in zip(cuts, cuts[1:])]
-    defined: set[str] = set()
-    for section in sections:
-        own = _FOOTNOTE_DEFINITION.findall(section)
-        cited = {m.group(2) for m in _FOOTNOTE_REFERENCE.finditer(section) if m.group(1) is None or not m.group(3)}
-        if len(set(own)) != len(own) or defined & set(own) or cited - set(own) or set(own) - cited:
+    cuts = ([0] if headings[0].frame[0] else []) + [h.frame[0] for h in headings] + [len(text) + 1]
+    notes = [b for b in blocks if b.kind == "footnote"]
+    markers = {text.index("[^", note.frame[0]) for note in notes}  # a definition's label cites nothing
+    defined: list[list[str]] = [[] for _ in cuts[1:]]
+    cited: list[set[str]] = [set() for _ in cuts[1:]]
+    for note in notes:
+        defined[bisect_right(cuts, note.frame[0]) - 1].append(note.anchor.removeprefix("fn-"))
+    for found in _FOOTNOTE_REFERENCE.finditer(text):
+        if found.start() not in markers:
+            cited[bisect_right(cuts, found.start()) - 1].add(found.group(1))
+    seen: set[str] = set()
+    for own, refs in zip(defined, cited):
+        if len(set(own)) != len(own) or seen & set(own) or refs != set(own):
             return None
-        defined |= set(own)
-    return sections
+        seen |= set(own)
+    return [text[a:b - 1] for a, b in zip(cuts, cuts[1:])]
 
 
 @dataclass

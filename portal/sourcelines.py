@@ -1,48 +1,37 @@
-"""Where in a Markdown source a rendered block came from, for messages that name the line: the lines are
-indexed once per document (anchors, table rows, footnotes), so finding every block's line is one pass."""
+"""Where in a Markdown source a rendered block came from, for messages that name the line: the blocks are
+read once per document (anchored.py), so finding every block's line is one look-up."""
 from __future__ import annotations
 
 import html
 import re
 
-_MARKER = re.compile(r"\{:?\s*#([\w-]+)")  # an attribute list's anchor: {#part-1} or {: #p12 }
-_ROW = re.compile(r"^\|?\s*(\d+)\s*\|")  # a table row, by its first cell
-_NOTE = re.compile(r"^\[\^(.+?)\]:")  # a footnote's definition
+from .anchored import attribute_id, read_blocks
+
+_ATTRIBUTE_LIST = re.compile(r"\{:?([^{}\n]*)\}")  # the inside of one attribute list on a line
 
 
 class SourceLines:
-    """A document's lines with an index of the first line of each anchor, table row and footnote."""
+    """A document's lines and its blocks, with the first line of each anchored block."""
 
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
+        self.blocks = read_blocks(text)
         self._anchors: dict[str, int] = {}
-        self._rows: dict[str, int] = {}
-        self._notes: dict[str, int] = {}
-        for number, line in enumerate(self.lines, 1):
-            if "#" in line:
-                for match in _MARKER.finditer(line):
-                    self._anchors.setdefault(match.group(1), number)
-            if "|" in line and (row := _ROW.match(line)):
-                self._rows.setdefault(row.group(1), number)
-            if line.startswith("[^") and (note := _NOTE.match(line)):
-                self._notes.setdefault(note.group(1), number)
+        self._attribute_lines: dict[int, int] = {}  # a paragraph's or item's last line -> its first
+        for block in self.blocks:
+            if block.anchor is not None:
+                self._anchors.setdefault(block.anchor, block.first)
+            if block.kind in ("paragraph", "item"):
+                self._attribute_lines[block.last] = block.first
 
     def line_of(self, anchor: str | None, plain: str, after: int = 0) -> int:
-        """Best guess at the source line of a block: its anchor, else its first words, looked for from
-        line `after` + 1 on (blocks come in document order: the next one is below the last one found)
-        and then from the top."""
+        """Best guess at the source line of a block: its anchor's block, else an attribute list setting
+        it (an id on an inline element), else its first words, looked for from line `after` + 1 on
+        (blocks come in document order: the next one is below the last one found) and then from the top."""
         if anchor:
-            found = self._anchor_line(anchor)
+            found = self._anchors.get(anchor) or next(iter(self.anchor_lines(anchor)), None)
             if found:
-                return self._block_start(found)
-            row = re.match(r".*-r(\d+)$", anchor)
-            if row and row.group(1) in self._rows:
-                return self._rows[row.group(1)]
-            footnote = re.match(r"fn-(.+)$", anchor)
-            if footnote:
-                found = self._note_line(footnote.group(1))
-                if found:
-                    return found
+                return found
         for start in ((after, 0) if after else (0,)):
             for probe in (plain[:12], plain[:4]):
                 for number, line in enumerate(self.lines[start:], start + 1):
@@ -63,30 +52,12 @@ class SourceLines:
         return 1
 
     def anchor_lines(self, anchor: str) -> list[int]:
-        """The first line of every block or element setting this anchor with an attribute list, in order."""
-        marker = re.compile(r"\{:?\s*#" + re.escape(anchor) + r"(?![\w-])")
+        """The first line of every block or element setting this anchor with an attribute list, in order
+        (an id may also sit on an inline element, `*…*{: #x }`, and anywhere in its list: `{: .c #x }`)."""
         return [self._block_start(number) for number, line in enumerate(self.lines, 1)
-                if "#" in line and marker.search(line)]
-
-    def _anchor_line(self, anchor: str) -> int | None:
-        if re.fullmatch(r"[\w-]+", anchor):
-            return self._anchors.get(anchor)
-        marker = re.compile(r"\{:?\s*#" + re.escape(anchor) + r"(?![\w-])")  # not an anchor the index holds
-        return next((number for number, line in enumerate(self.lines, 1) if marker.search(line)), None)
-
-    def _note_line(self, label: str) -> int | None:
-        if "]:" not in label:
-            return self._notes.get(label)
-        return next((number for number, line in enumerate(self.lines, 1) if line.startswith(f"[^{label}]:")), None)
+                if "#" + anchor in line
+                and any(attribute_id(inner) == anchor for inner in _ATTRIBUTE_LIST.findall(line))]
 
     def _block_start(self, number: int) -> int:
-        """For an attribute list on its own line, the first line of the block it belongs to."""
-        lines = self.lines
-        if not lines[number - 1].lstrip().startswith("{:"):
-            return number
-        start = number
-        while start > 1 and lines[start - 2].strip():
-            start -= 1
-            if re.match(r"\s*([-*+]|\d+\.)\s", lines[start - 1]):
-                break
-        return start
+        """For the attribute-list line under a paragraph or list item, the block's first line."""
+        return self._attribute_lines.get(number, number)

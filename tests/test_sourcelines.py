@@ -65,10 +65,12 @@ def _scanned_line(lines: list[str], anchor: str | None, plain: str) -> int:
         for number, line in enumerate(lines, 1):
             if marker.search(line):
                 return SourceLines("\n".join(lines))._block_start(number)
-        row = re.match(r".*-r(\d+)$", anchor)
-        if row:
-            cell = re.compile(r"^\|?\s*" + row.group(1) + r"\s*\|")
-            for number, line in enumerate(lines, 1):
+        row = re.match(r"(.*)-r(\d+)$", anchor)
+        if row:  # the row under its table's heading (not a row of that number in an earlier table)
+            heading = re.compile(r"^#.*\{:?\s*#" + re.escape(row.group(1)) + r"(?![\w-])")
+            below = next((number for number, line in enumerate(lines, 1) if heading.match(line)), 0)
+            cell = re.compile(r"^\|?\s*" + row.group(2) + r"\s*\|")
+            for number, line in enumerate(lines[below:], below + 1):
                 if cell.match(line):
                     return number
         footnote = re.match(r"fn-(.+)$", anchor)
@@ -99,3 +101,17 @@ def test_odd_anchors_fall_back_to_a_scan():
     source = SourceLines(text)
     assert source.line_of("a.b", "甲") == _scanned_line(text.split("\n"), "a.b", "甲") == 1
     assert source.line_of("fn-x]:y", "注") == 4
+
+
+@pytest.mark.parametrize("first, second", [("{: .note #d }", "{: .note #d }"), ("{: #d .note }", "{: .c #d }"),
+                                           ("{#d}", '{: lang="zh-Hans" #d }')])
+def test_a_duplicate_anchor_is_found_wherever_its_list_sets_it(first, second):
+    text = f"## 标题 {{#h}}\n\n甲 *乙*{first}\n{{: #p }}\n\n丙\n{second}\n"
+    _, errors = Renderer("zh", "¶").render(text, Path("x.md"))
+    assert [str(e).split("\n")[0] for e in errors] == ["x.md:6: duplicate anchor 'd' (first on line 3)"]
+
+
+def test_a_row_is_found_in_its_own_table_not_in_an_earlier_one_with_that_number():
+    text = "## 表一 {#a}\n\n| 序号 | 名称 |\n|---|---|\n| 1 | 甲 |\n\n## 表二 {#b}\n\n序号 | 名称\n---|---\n1 | 乙\n"
+    body, _ = Renderer("zh", "¶").render(text, Path("x.md"))
+    assert [(b.anchor, b.line) for b in body.blocks] == [("a", 1), ("a-r1", 5), ("b", 7), ("b-r1", 11)]
