@@ -197,7 +197,8 @@ def test_conflicts_carry_the_sides_that_exist_as_records():
     assert {"plenary2.rd-intensity.2027.target", "plan2025.annex2.rd-intensity.2025.target"} <= set(
         conflicts["rd-spending-growth-15-and-10"].values)
     framing = {c.id for c in conflicts.values() if c.kind == "framing"}
-    assert {"key-industries-six-six-4311", "tourism-destination-international-or-world"} <= framing
+    assert {"key-industries-six-six-4311", "tourism-destination-international-or-world",
+            "key-areas-ten-zones-or-one-core"} <= framing
 
 
 @pytest.mark.parametrize("lang, heading", [("zh", "怎样算作分歧"), ("en", "What counts as a disagreement")])
