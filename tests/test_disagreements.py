@@ -214,3 +214,13 @@ def test_the_page_states_the_rule_and_shows_each_consistency_note(lang, heading)
         assert item.consistent.note[lang] in article
         for other in (item, *(v for v in real().site.values if v.id in item.consistent.others)):
             assert f'<blockquote lang="zh-Hans">{other.source.quote}</blockquote>' in article
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_indicator_page_shows_its_consistency_notes_with_a_link_to_both_sides(lang):
+    for item in (v for v in real().site.values if v.consistent):
+        html = unescape(real().files[f"{lang}/indicators/{item.indicator}/index.html"].decode("utf-8"))
+        section = html[html.index('id="consistent-heading"'):]
+        section = section[:section.index("</section>")]
+        assert item.consistent.note[lang] in section
+        assert f'href="/{lang}/conflicts/#consistent-{item.id}"' in section
