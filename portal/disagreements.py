@@ -110,15 +110,19 @@ def open_errors(values, conflicts) -> list[ContentError]:
     return [d.error() for d in disagreements(values, conflicts) if d.covered_by is None]
 
 
-def check_notes(values: list[Value], errors: Collector) -> None:
-    """A consistency note names other values of the same indicator and kind from another document."""
+def check_notes(values: list[Value], errors: Collector, declared=None) -> None:
+    """A consistency note names other values of the same indicator and kind from another document. A value
+    that is declared but failed its own checks (`declared.explains`, see crossrefs.Declared) was reported
+    already: naming it is not reported again."""
     by_id = {v.id: v for v in values}
     for value in values:
         if value.consistent is None:
             continue
         for other_id in value.consistent.others:
             other = by_id.get(other_id)
-            if other is None:
+            if other is None and declared is not None and declared.explains("value", other_id):
+                errors.suppress()
+            elif other is None:
                 errors.add(value.consistent.src, f"value '{value.id}': consistent with unknown value '{other_id}'",
                            "name a value id from content/values/")
             elif not comparable(value, other):

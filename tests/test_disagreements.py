@@ -224,3 +224,12 @@ def test_the_indicator_page_shows_its_consistency_notes_with_a_link_to_both_side
         section = section[:section.index("</section>")]
         assert item.consistent.note[lang] in section
         assert f'href="/{lang}/conflicts/#consistent-{item.id}"' in section
+
+
+def test_a_note_naming_a_value_that_failed_its_own_checks_adds_no_error(two_documents):
+    """One mistake, one error: the named value's wrong number is reported, the note naming it is not."""
+    (two_documents / "values" / "plenary-copy.yaml").write_text(SECOND + NOTE, encoding="utf-8")
+    edit(two_documents / "values" / "plenary-demo.yaml", "  number: 2100\n", "  number: 2000\n")
+    errors = errors_of(two_documents)
+    assert len(errors) == 1 and errors[0].startswith("content/values/plenary-demo.yaml:7: value "
+                                                     "'demo.gdp.2027.target': number 2000 does not match")
