@@ -3,7 +3,8 @@
 
     python build.py build            render content/ into site/
     python build.py clean            remove the build cache and what interrupted builds left
-    python build.py check [--strict] validate everything, write nothing (--strict: outdated translations fail)
+    python build.py check [--strict] validate everything, write nothing (--strict: outdated translations and
+                                     open disagreements fail; --disagreements: list the open ones)
     python build.py translations status|export|import|confirm   the translator's commands (see README)
     python build.py new-document SOURCE.txt --id ID --layer LAYER   draft a document from a plain-text source
     python build.py serve            build, then preview with live reload on 127.0.0.1:8000
@@ -21,7 +22,7 @@ from pathlib import Path
 signal.signal(signal.SIGINT, lambda *_: (sys.stderr.write("build.py: interrupted; nothing was written\n"),
                                          os._exit(130)))
 
-from portal import cache, freshness, newdocument, output, poimport, translating
+from portal import cache, disagreements, freshness, newdocument, output, poimport, translating
 from portal.errors import ContentError, ContentErrors, EnvironmentProblem, environment_problem, unexpected
 from portal.pdf import pdf_problem
 from portal.pipeline import Project, build, generate
@@ -46,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     clean_cmd.add_argument("--out", type=Path, default=None)
     clean_cmd.add_argument("--cache", type=Path, default=None, help="cache folder (default .cache/build)")
     check_cmd = commands.add_parser("check", help="validate content, templates and catalogs; write nothing")
-    check_cmd.add_argument("--strict", action="store_true", help="also fail on outdated translations")
+    check_cmd.add_argument("--strict", action="store_true",
+                           help="also fail on outdated translations and on disagreements nothing covers")
+    check_cmd.add_argument("--disagreements", action="store_true",
+                           help="list the values that disagree with no conflict or consistency note covering them")
     check_cmd.add_argument("--figures", metavar="DOC", help="list DOC's figures that no value record holds yet")
     new_cmd = commands.add_parser("new-document", help="draft content/documents/ID/ from a plain-text source")
     new_cmd.add_argument("source", type=Path, help="the plain-text source (paragraphs, numbered headings, …)")
@@ -81,11 +85,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(newdocument.checklist(figures))
         elif args.command == "check":
             generated = generate(project)
+            site = generated.site
+            if args.disagreements:
+                return list_disagreements(site)
             if args.strict:
-                outdated = [e for d in generated.site.documents
+                outdated = [e for d in site.documents
                             for e in freshness.outdated_errors(generated.translations[d.id], d.src.path.parent)]
-                if outdated:
-                    raise ContentErrors(outdated)
+                problems = outdated + disagreements.open_errors(site.values, site.conflicts)
+                if problems:
+                    raise ContentErrors(problems)
             print(f"ok: {generated.summary().replace('built', 'checked', 1)}")
         elif args.command == "build":
             if args.no_cache:
@@ -126,6 +134,18 @@ def reader_gone() -> int:
     output is pointed at /dev/null first, so flushing it at exit does not raise again."""
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
+
+
+def list_disagreements(site) -> int:
+    """check --disagreements: each open disagreement as `path:line` with a hint, then a count; exit 1 if any."""
+    found = disagreements.disagreements(site.values, site.conflicts)
+    open_ones = [d for d in found if d.covered_by is None]
+    for item in open_ones:
+        print(item.error())
+    notes = sum(1 for d in found if d.covered_by == "consistent")
+    print(f"{len(open_ones)} open disagreement(s); {len(found)} pair(s) of values disagree by the rule, "
+          f"{len(found) - len(open_ones) - notes} covered by conflicts, {notes} by consistency notes")
+    return 1 if open_ones else 0
 
 
 INTERRUPTED = 130  # what a shell reports for a command ended by Ctrl-C (128 + SIGINT)

@@ -156,6 +156,15 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Consistency:
+    """Why a value agrees with others that, by the disagreement rule, look set apart (see disagreements.py)."""
+
+    others: tuple[str, ...]
+    note: Localized
+    src: SourceRef
+
+
+@dataclass(frozen=True)
 class Value(Digested):
     id: str
     indicator: str
@@ -168,6 +177,7 @@ class Value(Digested):
     source: Source
     note: Localized | None
     src: SourceRef
+    consistent: Consistency | None = None
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,8 @@ def assemble(site: Site, content: Path) -> list[Page]:
             add("goal", "goal.html", root.id, root.src.path,
                 context=lambda s, i=root.id: {"chain": _chains(s).step(s.goal(i)), "chains": _chains(s)})
         add("glossary", "glossary.html", context=lambda s, l=lang: {"index": glossary.index_groups(s.terms, l)})
-        add("conflicts", "conflicts.html", context=lambda s, l=lang: {"kinds": conflicts_by_kind(s, l)})
+        add("conflicts", "conflicts.html",
+            context=lambda s, l=lang: {"kinds": conflicts_by_kind(s, l), "agreements": agreements(s, l)})
         add("print", "book.html",
             context=lambda s, l=lang: {"kinds": conflicts_by_kind(s, l), "chains": _chains(s),
                                        "goal_steps": [_chains(s).step(r) for r in _chains(s).roots()],
@@ -190,15 +191,28 @@ def conflicts_by_kind(site: Site, lang: str) -> list[tuple[str, list[dict]]]:
     return grouped
 
 
+def agreements(site: Site, lang: str) -> list[dict]:
+    """Values with a consistency note (figures the disagreement rule sets apart that agree), each with the
+    values it names as sides, in content order."""
+    return [{"value": v, "indicator": site.indicator(v.indicator), "note": v.consistent.note,
+             "sides": value_sides(site, (v.id,) + v.consistent.others, (), lang)}
+            for v in site.values if v.consistent]
+
+
 def conflict_sides(site: Site, conflict, lang: str) -> list[dict]:
-    """Each side's document, wording and places (quote, anchor, where in words), in document order.
+    """Each side's document, wording and places (quote, anchor, where in words), in document order."""
+    return value_sides(site, conflict.values, conflict.sides, lang)
+
+
+def value_sides(site: Site, value_ids, statements, lang: str) -> list[dict]:
+    """Sides from value ids and statements (model.Side), in document order.
 
     A figure a document states twice (in an annex table and in its text) is one side with two places."""
     values = {v.id: v for v in site.values}
     documents = {d.id: d for d in site.documents}
     sides: list[dict] = []
     by_figure: dict[tuple, dict] = {}
-    for value in (values[v] for v in conflict.values):
+    for value in (values[v] for v in value_ids):
         place = {"anchor": value.source.anchor, "quote": value.source.quote}
         key = (value.document, value.period, value.kind, value.number, value.comparator)
         if value.number is not None and key in by_figure:
@@ -208,7 +222,7 @@ def conflict_sides(site: Site, conflict, lang: str) -> list[dict]:
         by_figure[key] = side
         sides.append(side)
     sides += [{"document": documents[s.document], "text": s.text, "value": None,
-               "places": [{"anchor": s.anchor, "quote": s.quote}]} for s in conflict.sides]
+               "places": [{"anchor": s.anchor, "quote": s.quote}]} for s in statements]
     sides.sort(key=lambda side: side["document"].order)
     for side in sides:
         for place in side["places"]:

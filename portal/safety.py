@@ -23,9 +23,10 @@ MAX_BRACKETS = 100  # '[' in one block (between blank lines)
 # a body setting one would make two elements share it, and the skip link or a script find the wrong one
 PAGE_IDS = frozenset({
     "book-toc-heading", "by-indicator", "chains-heading", "conflict-index-heading", "conflicts", "conflicts-heading",
+    "consistent", "consistent-heading",
     "explore-heading", "glossary-count", "glossary-filter", "goal-chains", "goals-heading", "indicators",
     "layers-heading", "main", "matrix", "matrix-caption", "matrix-count", "matrix-filter", "matrix-layer",
-    "matrix-status", "overview", "search-input", "search-results", "search-status", "standing-heading",
+    "matrix-status", "overview", "rule-heading", "search-input", "search-results", "search-status", "standing-heading",
     "status-rules", "theme-goals-heading", "timeline-heading", "toc-heading", "zh-edits-heading"})
 _ID = re.compile(r' id="([^"]*)"')
 LINK_HINT = "links may be https:, http:, mailto:, a path on this site or a #fragment"

@@ -8,7 +8,7 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from . import goalchecks, valuechecks
+from . import disagreements, goalchecks, valuechecks
 from .checkmemo import Checks
 from .crossrefs import Declared, check_source, check_unique, declared_ids, require
 from .errors import Collector, quote
@@ -57,6 +57,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     declared = declared_ids(raw)
     values = [v for v in (valuechecks.checked_value(record, docs, inds, declared, errors, checks.values)
                           for record in raw.values) if v]
+    disagreements.check_notes(values, errors, declared)
     conflicts = [c for c in (goalchecks.conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]
     themes = [t for t in (_theme(record, n, docs, inds, declared, errors) for n, record in enumerate(raw.themes)) if t]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import disagreements
 from .checkmemo import CheckMemo
 from .crossrefs import Declared, require, source_of
 from .errors import Collector, quote
@@ -14,7 +15,8 @@ from .model import KINDS, Document, Indicator, Localized, Value
 from .translation import squeeze
 
 PERIOD = r"\d{4}(?:-\d{4})?"
-VALUE_FIELDS = ("id", "indicator", "document", "kind", "period", "text", "number", "comparator", "source", "note")
+VALUE_FIELDS = ("id", "indicator", "document", "kind", "period", "text", "number", "comparator", "source", "note",
+                "consistent")
 
 
 def checked_value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator], declared: Declared,
@@ -56,6 +58,7 @@ def value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator],
     number = fields.number("number")
     comparator = fields.text("comparator", required=False)
     note = fields.localized("note", required=False)
+    consistent = disagreements.consistency(fields)
     indicator = inds.get(indicator_id) if indicator_id else None
     if indicator_id:
         require(fields, "indicator", "indicator", indicator_id, inds, declared, "define it under content/indicators/")
@@ -75,7 +78,7 @@ def value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator],
     if not fields.ok or source is None or zh is None or en is None:
         return None
     return Value(value_id, indicator_id, document_id, kind, period, Localized(zh, en), number, comparator,
-                 source, note, record.ref())
+                 source, note, record.ref(), consistent)
 
 
 def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number, comparator, indicator) -> str | None:
