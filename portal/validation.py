@@ -141,7 +141,7 @@ def _headline(record: Record | None, docs, inds, values, errors: Collector, decl
     for value in values:
         layers.setdefault(value.indicator, set()).add(docs[value.document].layer)
     chosen = []
-    for item in fields.idents("indicators", required=True):
+    for item in fields.idents("indicators"):
         if (item not in inds and declared.explains("indicator", item)) or \
                 (item in inds and len(layers.get(item, ())) < 2 and not complete):
             errors.suppress()
