@@ -17,8 +17,8 @@ STATUSES = ("met", "missed", "reported", "qualitative", "no-target")
 def status(target: Value | None, outcome: Value | None) -> str:
     """The status of a target and the outcome of the same year, in this order of rules:
     no-target    nothing to compare: no target, or a figure target with no outcome stated;
-    qualitative  the target itself is words (保持全市前列, 市计划);
-    reported     a figure target whose outcome is words (预计完成, a rank): stated, not measurable;
+    qualitative  the target itself is words (a phrase such as "stay among the city's leaders");
+    reported     a figure target whose outcome is words ("expected to be met", a rank): stated, not measurable;
     met / missed both are figures: compared with their comparators."""
     if target is None:
         return "no-target"

@@ -72,7 +72,7 @@ def goal(record: Record, order: int, docs, inds, themes: set[str], declared: Dec
     source = source_of(fields, document)
     horizon = fields.number("horizon", required=True)
     if horizon is not None and not (horizon == int(horizon) and 2000 < horizon < 2100):
-        fields.fail("horizon", f"horizon {horizon} is not a year", "the year the goal is set for, e.g. 2030")
+        fields.fail("horizon", f"horizon {horizon} is not a year", "the year the goal is set for: YYYY")
     text = fields.localized("text")
     if text and source:
         _check_goal_text(fields, text, source, glossary)

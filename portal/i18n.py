@@ -172,7 +172,7 @@ def _untranslated(used: dict[str, SourceRef], entries: dict, shown: Path) -> lis
 
 @functools.lru_cache(maxsize=4096)  # Babel takes ~30 µs a date; a translation status page lists thousands
 def format_date(iso: str, lang: str) -> str:
-    """2025-01-24 -> 2025年1月24日 / 24 January 2025; partial dates keep their precision."""
+    """1999-01-24 -> 1999年1月24日 / 24 January 1999; partial dates keep their precision."""
     parts = [int(p) for p in iso.split("-")]
     locale = LOCALES[lang]
     if len(parts) == 1:

@@ -120,7 +120,7 @@ class Document:
     bodies: dict[str, Body] = field(default_factory=dict, compare=False)
 
     def short_title(self, lang: str) -> str:
-        """The kind and year, for references and search results: 'Annual plan report (2030)'."""
+        """The kind and year, for references and search results: 'Annual plan report (1999)'."""
         if not self.date:
             return self.kind[lang]
         return f"{self.kind[lang]}（{self.date[:4]}）" if lang == "zh" else f"{self.kind[lang]} ({self.date[:4]})"
@@ -243,7 +243,7 @@ class Layer:
     id: str
     name: Localized  # the full name: goal pages
     short: Localized  # the label of tags, legends and cards
-    period: str  # the plan period, "2021-2025" or "2025"
+    period: str  # the plan period, "1996-2000" or "2000"
     colour: str  # "#rrggbb", for charts and the layer's custom property --layer
     shape: str  # a chart marker: one of SHAPES
     section: str  # the id of the layer whose overview section lists it (its own when it has one)

@@ -89,7 +89,7 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
             date=lambda iso, _lang=lang: format_date(iso, _lang) if iso else "",
             number=lambda n, _lang=lang: format_number(n, _lang),
             count_words=lambda n, _lang=lang: count_words(n, _lang),
-            period=lambda p, _lang=lang: str(p).replace("-", "—" if _lang == "zh" else "–"),  # 2021—2025 / 2021–2025
+            period=lambda p, _lang=lang: str(p).replace("-", "—" if _lang == "zh" else "–"),  # 1996—2000 / 1996–2000
             plain=figures.plain, book_ids=book_ids, block_html=block_html, block_map=block_map,
             annotate_blocks=annotate_blocks, section=chains.section_of,
         )

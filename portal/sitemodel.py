@@ -4,13 +4,16 @@ come first, the home page's panel, the published address and the book's file nam
 from __future__ import annotations
 
 import difflib
+import re
 
 from .errors import Collector, quote
 from .fields import Fields
 from .loading import Record
 from .model import KINDS, SHAPES, Column, Layer, Model
+from .typography import APOSTROPHE_HINT, STRAIGHT_APOSTROPHE
 
-SITE_FIELDS = ("title", "tagline", "base_url", "book", "layers", "matrix", "timeline", "horizons", "headline")
+SITE_FIELDS = ("title", "tagline", "base_url", "book", "layers", "matrix", "timeline", "horizons", "headline",
+               "phrases")
 LAYER_FIELDS = ("id", "name", "short", "period", "colour", "shape", "section", "listed_with")
 COLUMN_FIELDS = ("layer", "kind", "year", "other_years", "heading")
 COLOUR = r"#[0-9a-fA-F]{6}"
@@ -47,6 +50,28 @@ def site_model(record: Record | None, errors: Collector) -> Model | None:
     return model if fields.ok else None
 
 
+def phrases(record: Record | None, errors: Collector) -> dict[str, str]:
+    """Values stated in words (a goal such as "stay among the leaders") and their English: a value whose
+    text.zh is one of them needs no text.en and states no figure."""
+    table = Fields(record, errors, "site").mapping("phrases", required=False) if record is not None else None
+    if table is None:
+        return {}
+    found = {}
+    for zh in table:
+        pfields = Fields(table, errors, "site phrases")
+        english = pfields.text(zh) if isinstance(zh, str) else None
+        if not isinstance(zh, str) or not re.search(r"[\u3400-\u9fff]", zh):
+            pfields.fail(zh, f"phrase {quote(zh)} is not Chinese", "write the phrase as the documents do, "
+                         "then its English: '<phrase>: <English>'")
+        elif english and re.search(r"[\u3400-\u9fff]", english):
+            pfields.fail(zh, f"Chinese characters in the English of {quote(zh)}", "write the English only")
+        elif english and STRAIGHT_APOSTROPHE.search(english):
+            pfields.fail(zh, f"straight apostrophe in the English of {quote(zh)}", APOSTROPHE_HINT)
+        elif english:
+            found[re.sub(r"\s+", "", zh)] = english
+    return found
+
+
 def _layers(fields: Fields, errors: Collector) -> tuple[Layer, ...]:
     layers: list[Layer] = []
     for item in fields.records("layers", required=True):
@@ -75,7 +100,7 @@ def _layers(fields: Fields, errors: Collector) -> tuple[Layer, ...]:
                              f"did you mean '{close[0]}'?" if close else "name a layer declared above this one "
                              "that has 'section'")
         layer = Layer(layer_id or "", lfields.localized("name"), lfields.localized("short"),
-                      lfields.text("period", pattern=PERIOD, hint="a year (2030) or a span of years (2026-2030)")
+                      lfields.text("period", pattern=PERIOD, hint="a year (YYYY) or a span of years (YYYY-YYYY)")
                       or "",
                       lfields.text("colour", pattern=COLOUR, hint="a colour as #rrggbb, e.g. '#8a1c1c' (quoted: "
                                    "YAML reads # as a comment)") or "",
@@ -98,7 +123,7 @@ def _matrix(fields: Fields, ids: tuple[str, ...], errors: Collector) -> tuple[tu
             close = difflib.get_close_matches(layer, list(ids), n=1)
             cfields.fail("layer", f"unknown layer '{layer}'",
                          f"did you mean '{close[0]}'?" if close else "name a layer declared under 'layers'")
-        kind, year = cfields.choice("kind", KINDS), cfields.text("year", pattern=YEAR, hint="a year, e.g. 2030")
+        kind, year = cfields.choice("kind", KINDS), cfields.text("year", pattern=YEAR, hint="a year: YYYY")
         column = Column(f"{layer}-{kind}-{year}", layer or "", kind or "", year or "",
                         bool(cfields.flag("other_years", required=False)), cfields.localized("heading"))
         if cfields.ok and column.key in (c.key for c in columns):
@@ -108,7 +133,7 @@ def _matrix(fields: Fields, ids: tuple[str, ...], errors: Collector) -> tuple[tu
             columns.append(column)
         else:
             fields.ok = False
-    status_year = fields.text("status_year", pattern=YEAR, hint="the year a status compares, e.g. 2030") or ""
+    status_year = fields.text("status_year", pattern=YEAR, hint="the year a status compares: YYYY") or ""
     for kind in KINDS:
         if status_year and not any(c.kind == kind and c.year == status_year for c in columns) and fields.ok:
             fields.fail("status_year", f"no {kind} column for the status year {quote(status_year)}",

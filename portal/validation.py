@@ -57,7 +57,8 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)
-    values = [v for v in (valuechecks.checked_value(record, docs, inds, declared, errors, checks.values)
+    phrases = sitemodel.phrases(site_record, errors)
+    values = [v for v in (valuechecks.checked_value(record, docs, inds, declared, errors, checks.values, phrases)
                           for record in raw.values) if v]
     conflicts = [c for c in (goalchecks.conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
                              for record in raw.conflicts) if c]

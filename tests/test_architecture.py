@@ -25,7 +25,7 @@ ALLOWED = {
     "valuechecks": {"checkmemo", "crossrefs", "errors", "fields", "figures", "loading", "model", "translation"},
     "validation": {"checkmemo", "crossrefs", "errors", "fields", "goalchecks", "loading", "markup", "model",
                    "sitemodel", "valuechecks", "translation"},
-    "sitemodel": {"errors", "fields", "loading", "model"},
+    "sitemodel": {"errors", "fields", "loading", "model", "typography"},
     "crossrefs": {"errors", "fields", "loading", "model", "translation"},
     "goalchecks": {"crossrefs", "errors", "fields", "loading", "model", "numbers", "translation"},
     "charts": {"figures", "model"}, "chains": {"compare", "model", "typography"}, "glossary": {"model"}, "references": {"model"},
