@@ -29,11 +29,12 @@ def site_model(record: Record | None, errors: Collector) -> Model | None:
     fields = Fields(record, errors, "site")
     layers = _layers(fields, errors)
     ids = tuple(layer.id for layer in layers)
+    written = {str(item.get("id")) for item in fields.records("layers")} if fields.present("layers") else set()
     matrix = fields.mapping("matrix", required=False)
     columns, first, first_name, status_year = (), (), None, ""
     if matrix is not None:
         mfields = Fields(matrix, errors, "site matrix")
-        columns, status_year = _matrix(mfields, ids, errors)
+        columns, status_year = _matrix(mfields, ids, written, errors)
         first, first_name = _first(mfields, errors)
         fields.ok = fields.ok and mfields.ok
     headline = fields.mapping("headline", required=False)
@@ -74,6 +75,7 @@ def phrases(record: Record | None, errors: Collector) -> dict[str, str]:
 
 def _layers(fields: Fields, errors: Collector) -> tuple[Layer, ...]:
     layers: list[Layer] = []
+    with_section: set[str] = set()  # ids of the layers written with a section, valid or not
     for item in fields.records("layers", required=True):
         lfields = Fields(item, errors, "site layer")
         lfields.no_unknown(LAYER_FIELDS)
@@ -85,6 +87,7 @@ def _layers(fields: Fields, errors: Collector) -> tuple[Layer, ...]:
             lfields.fail(None, "a layer needs either 'section' (its own part of the overview: name, summary) or "
                          "'listed_with' (the id of an earlier layer whose part lists it)", None)
         elif lfields.present("section"):
+            with_section.add(str(item.get("id")))
             own = lfields.mapping("section")
             if own is not None:
                 sfields = Fields(own, errors, f"site layer '{layer_id}' section")
@@ -94,7 +97,10 @@ def _layers(fields: Fields, errors: Collector) -> tuple[Layer, ...]:
         else:
             section = lfields.ident("listed_with") or ""
             heads = [layer.id for layer in layers if layer.title is not None]
-            if section and section not in heads:
+            if section and section not in heads and section in with_section:  # that layer's error: not again
+                errors.suppress()
+                lfields.ok = False
+            elif section and section not in heads:
                 close = difflib.get_close_matches(section, heads, n=1)
                 lfields.fail("listed_with", f"'{section}' is not an earlier layer with a section of its own",
                              f"did you mean '{close[0]}'?" if close else "name a layer declared above this one "
@@ -112,14 +118,19 @@ def _layers(fields: Fields, errors: Collector) -> tuple[Layer, ...]:
     return tuple(layers)
 
 
-def _matrix(fields: Fields, ids: tuple[str, ...], errors: Collector) -> tuple[tuple, str]:
+def _matrix(fields: Fields, ids: tuple[str, ...], written: set[str], errors: Collector) -> tuple[tuple, str]:
+    """The columns and the status year; a column naming a layer that is itself wrong (in `written`, not in
+    `ids`) follows from that layer's error and is not reported again."""
     fields.no_unknown(("columns", "first", "status_year"))
     columns: list[Column] = []
     for item in fields.records("columns", required=True):
         cfields = Fields(item, errors, "site matrix column")
         cfields.no_unknown(COLUMN_FIELDS)
         layer = cfields.ident("layer")
-        if layer and layer not in ids:
+        if layer and layer not in ids and layer in written:
+            errors.suppress()
+            cfields.ok = False
+        elif layer and layer not in ids:
             close = difflib.get_close_matches(layer, list(ids), n=1)
             cfields.fail("layer", f"unknown layer '{layer}'",
                          f"did you mean '{close[0]}'?" if close else "name a layer declared under 'layers'")
