@@ -106,3 +106,20 @@ def test_the_layers_colours_reach_the_pages_as_custom_properties(fixture_site):
     page = files["en/indicators/index.html"].decode()
     assert re.search(r'<link rel="stylesheet" href="/static/layers\.[0-9a-f]{10}\.css">', page)
     assert files["robots.txt"] == b"User-agent: *\nAllow: /\nSitemap: https://yuzhong-plans.netlify.app/sitemap.xml\n"
+
+
+def test_a_model_edit_reaches_every_page_of_a_warm_rebuild(content):
+    """The model is in every page's key: a kept builder that rebuilds after a colour, the published address
+    and the status year change builds what a fresh builder builds."""
+    from conftest import first_fixture_build, project_for
+    from portal.pipeline import Builder
+    warm = Builder(project_for(content))
+    warm.compiled_po = dict(first_fixture_build()[0].compiled_po)  # as conftest.generate() does
+    warm.generate()
+    site = content / "site.yaml"
+    edit(site, 'colour: "#5b4a8a"', 'colour: "#123456"')
+    edit(site, "base_url: https://yuzhong-plans.netlify.app", "base_url: https://plans.example.net")
+    rebuilt = warm.generate().files
+    assert rebuilt == generate(content).files
+    assert b"--layer: #123456" in next(d for n, d in rebuilt.items() if n.startswith("static/layers."))
+    assert 'href="https://plans.example.net/en/"' in rebuilt["en/index.html"].decode()
