@@ -334,10 +334,6 @@ class Site:
     goals: tuple[Goal, ...] = ()
     headline: tuple[str, ...] = ()  # indicator ids of the home page's panel (site.yaml `headline`)
 
-    @property
-    def layers(self) -> tuple[Layer, ...]:
-        return self.model.layers
-
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)
 

@@ -27,6 +27,7 @@ def site_model(record: Record | None, errors: Collector) -> Model | None:
     if record is None:
         return None
     fields = Fields(record, errors, "site")
+    fields.no_unknown(SITE_FIELDS)
     layers = _layers(fields, errors)
     ids = tuple(layer.id for layer in layers)
     written = {str(item.get("id")) for item in fields.records("layers")} if fields.present("layers") else set()
@@ -127,7 +128,7 @@ def _matrix(fields: Fields, ids: tuple[str, ...], written: set[str], errors: Col
         cfields = Fields(item, errors, "site matrix column")
         cfields.no_unknown(COLUMN_FIELDS)
         layer = cfields.ident("layer")
-        if layer and layer not in ids and layer in written:
+        if layer and layer not in ids and (layer in written or not ids):  # that layer's error, or the list's
             errors.suppress()
             cfields.ok = False
         elif layer and layer not in ids:

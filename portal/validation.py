@@ -100,8 +100,7 @@ def term_links(terms: list[Term], glossary_href: Callable[[str], str], term_titl
 def _site(raw: RawContent, errors: Collector) -> tuple[Localized, Localized, Record | None]:
     if raw.site is None:
         return Localized("", ""), Localized("", ""), None
-    fields = Fields(raw.site, errors, "site")
-    fields.no_unknown(sitemodel.SITE_FIELDS)
+    fields = Fields(raw.site, errors, "site")  # its unknown fields are reported with the model (sitemodel.py)
     return (fields.localized("title") or Localized("", ""), fields.localized("tagline") or Localized("", ""),
             raw.site)
 
@@ -134,8 +133,8 @@ def _headline(record: Record | None, docs, inds, values, errors: Collector, decl
     """The home page's headline indicators: ids that resolve, each stated by two or more layers. An
     indicator that is itself invalid, or stated in values or documents that failed (`complete` false), is
     not reported again."""
-    headline = Fields(record, errors, "site").mapping("headline", required=False) if record is not None else None
-    if headline is None:
+    headline = record.get("headline") if record is not None else None
+    if not isinstance(headline, Record):  # a wrong or missing headline is reported with the model (sitemodel.py)
         return ()
     fields = Fields(headline, errors, "site headline")
     layers: dict[str, set] = {}

@@ -52,6 +52,10 @@ def test_renaming_every_layer_is_a_content_change(content, fixture_site):
 
 
 MODEL_ERRORS = [
+    # one mistake, one error: not also "missing field 'layers'" and an unknown layer in every column
+    ("layers:\n", "layerz:\n", "site: unknown field 'layerz'\n    hint: did you mean 'layers'?"),
+    ("headline:\n  heading: {zh: 渝中区目标进展一览, en: Where Yuzhong stands}\n", "headline: [gdp]\n",
+     "site: field 'headline' must be a mapping, not a list"),
     ('    colour: "#0b4f8a"\n', '    colour: "red; background: url(x)"\n',
      "site layer: field 'colour' has the malformed value 'red; background: url(x)'\n"
      "    hint: a colour as #rrggbb, e.g. '#8a1c1c' (quoted: YAML reads # as a comment)"),

@@ -263,7 +263,7 @@ def test_records_without_an_id_are_named_so(content):
     assert "content/indicators/main.yaml:9: indicator (no id): missing field 'id'\n    hint: ids use lowercase " \
            "letters, digits, '-' and '.', at most 100 characters" in errors
     assert "content/site.yaml:1: site: unknown field 'null'\n    hint: allowed fields: title, tagline, base_url, book, " \
-           "layers, matrix, timeline, horizons, headline" in errors
+           "layers, matrix, timeline, horizons, headline, phrases" in errors
     assert not [e for e in errors if "None" in e]
 
 
