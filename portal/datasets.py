@@ -51,8 +51,10 @@ def _rows(site: Site) -> dict:
 
 
 def portal_json(site: Site) -> bytes:
-    """site/data/portal.json: documents, indicators, values, goals — stable order and formatting."""
+    """site/data/portal.json: the layers (in order, with their plan periods), documents, indicators, values,
+    goals — stable order and formatting."""
     data = {
+        "layers": [{"id": layer.id, "name": _pair(layer.name), "period": layer.period} for layer in site.model.layers],
         "documents": [{"id": d.id, "source_file": d.source_file, "layer": d.layer,
                        "title": {"zh": d.title.zh, "en": d.title.en}, "date": d.date} for d in site.documents],
         "indicators": [_indicator_json(site, i) for i in site.indicators],

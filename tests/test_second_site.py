@@ -43,7 +43,10 @@ def test_second_site_matrix_columns_and_status_come_from_its_model():
     headings = ["Five-year outline (to 2030)", "2026 target", "2026 outcome", "2027 target", "2026 status"]
     assert all(heading in matrix for heading in headings)
     assert [matrix.index(h) for h in headings] == sorted(matrix.index(h) for h in headings)
-    data = {i["id"]: i for i in json.loads(files["data/portal.json"])["indicators"]}
+    portal = json.loads(files["data/portal.json"])
+    assert [(layer["id"], layer["period"]) for layer in portal["layers"]] == [
+        ("outline", "2026-2030"), ("annual-first", "2026"), ("annual-second", "2027")]
+    data = {i["id"]: i for i in portal["indicators"]}
     assert data["output"]["status"] == {"year": 2026, "value": "met"}         # 1120 against 1100
     assert data["green-space"]["status"] == {"year": 2026, "value": "missed"}  # 255 against 260
     assert data["output"]["layers"] == ["outline", "annual-first", "annual-second"]
