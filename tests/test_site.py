@@ -96,7 +96,9 @@ def test_cli_build_prints_one_summary_line(tmp_path):
 
 def test_portal_json_schema(fixture_site):
     data = json.loads(fixture_site.files["data/portal.json"])
-    assert list(data) == ["documents", "indicators", "values", "goals"]
+    assert list(data) == ["layers", "documents", "indicators", "values", "goals"]
+    assert data["layers"][2] == {"id": "plenary", "name": {"zh": "区委十三届二次全会", "en": "2nd plenary session"},
+                                 "period": "2023-2027"}
     assert list(data["documents"][0]) == ["id", "source_file", "layer", "title", "date"]
     assert data["documents"][0]["date"] is None  # undated in the source
     indicator = next(i for i in data["indicators"] if i["id"] == "rd-intensity")
