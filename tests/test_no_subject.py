@@ -12,7 +12,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 ENGINE = ("portal", "templates", "static")
-DISTRICT = ("渝中", "Yuzhong", "重庆", "Chongqing")
+DISTRICT = ("渝中", "Yuzhong", "重庆", "Chongqing", "示例区", "Example District")  # the second site's too
 SHORTEST_PHRASE = 3  # a two-character word (目标, 计划) is language; a phrase of three or more is a document's
 
 
@@ -39,6 +39,8 @@ def forbidden() -> dict[str, str]:
     words[site["headline"]["heading"]["zh"]] = "headline panel"
     for year in site["horizons"]:
         words[str(year)] = "horizon"
+    for phrase in site.get("phrases") or {}:
+        words[phrase] = "phrase in site.yaml"
     for folder in (CONTENT / "documents").iterdir():
         words[folder.name] = "document id"
         meta = yaml.safe_load((folder / "meta.yaml").read_text(encoding="utf-8"))
