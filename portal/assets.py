@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import inputs
 
-STATIC_PLAIN = {"robots.txt", "favicon.svg"}  # served under their own names
+STATIC_PLAIN = {"favicon.svg"}  # served under its own name (robots.txt is made with the sitemap: datasets.py)
 
 
 def collect_assets(static: Path) -> tuple[dict[str, str], dict[str, bytes]]:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from . import compare
-from .model import LAYERS, Body, Goal, Indicator, Site, Value
+from .model import Body, Goal, Indicator, Model, Site, Value
 from .typography import without_chinese_glosses
 
 
@@ -60,7 +60,7 @@ class Chains:
     def layers_of(self, goals) -> list[str]:
         """The layers a set of goals come from, in layer order."""
         present = {self.layers[g.document] for g in goals}
-        return [layer for layer in LAYERS if layer in present]
+        return [layer for layer in self.site.model.ids if layer in present]
 
     def step(self, goal: Goal) -> Step:
         kids = sorted(self.children.get(goal.id, []), key=self._order)
@@ -69,10 +69,11 @@ class Chains:
 
     def outcome(self, indicator_id: str) -> Outcome:
         values = self.values.get(indicator_id, [])
-        latest = _latest([v for v in values if v.kind == "outcome"])
+        model = self.site.model
+        latest = _latest(model, [v for v in values if v.kind == "outcome"])
         target = None
         if latest is not None:
-            target = _latest([v for v in values if v.kind == "target" and v.period == latest.period])
+            target = _latest(model, [v for v in values if v.kind == "target" and v.period == latest.period])
         return Outcome(self.site.indicator(indicator_id), latest, target, compare.status(target, latest))
 
     def about(self, goals) -> list[Goal]:
@@ -80,15 +81,15 @@ class Chains:
         return sorted(goals, key=self._order)
 
     def _order(self, goal: Goal) -> tuple[int, int]:
-        return (LAYERS.index(self.layers[goal.document]), goal.order)
+        return (self.site.model.rank(self.layers[goal.document]), goal.order)
 
 
-def _latest(values: list[Value]) -> Value | None:
-    """The value of the latest period; between equals, the plan's annex tables, then its text."""
+def _latest(model: Model, values: list[Value]) -> Value | None:
+    """The value of the latest period; between equals, those of site.yaml's `first` anchors (a plan's own
+    indicator tables), then the text."""
     if not values:
         return None
-    return max(values, key=lambda v: (int(v.period[-4:]), v.source.anchor.startswith("annex-1"),
-                                      v.source.anchor.startswith("annex-")))
+    return max(values, key=lambda v: (int(v.period[-4:]), *(not later for later in model.priority(v.source.anchor))))
 
 
 def section_of(body: Body, anchor: str) -> str:

@@ -1,15 +1,14 @@
 """Inline SVG charts drawn at build time: an indicator's values by year, one marker shape and colour per
-layer, targets hollow, outcomes filled; round ticks; coincident points set side by side."""
+layer (site.yaml's), targets hollow, outcomes filled; round ticks; coincident points set side by side."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
 from .figures import plain
-
-LAYER_COLOURS = {"fyp14": "#8a1c1c", "congress": "#0b4f8a", "plenary": "#5b4a8a", "plan2025": "#1f6b35"}
-LAYER_SHAPES = {"fyp14": "triangle", "congress": "square", "plenary": "diamond", "plan2025": "circle"}
+from .model import Layer
 INK, MUTED, GRID, FRAME = "#1d232b", "#4d5865", "#e6eaee", "#d5dbe2"
 
 
@@ -72,13 +71,14 @@ def year_ticks(first: int, last: int, room: int) -> list[int]:
     return [first, last]
 
 
-def marker(layer: str, kind: str, cx: float, cy: float, r: float, label: str = "") -> str:
-    """One point: the layer's shape and colour; hollow for a target, filled for an outcome."""
-    colour = LAYER_COLOURS.get(layer, INK)
+def marker(layer: Layer | None, kind: str, cx: float, cy: float, r: float, label: str = "") -> str:
+    """One point: the layer's shape and colour (no layer: a plain ink circle); hollow for a target, filled
+    for an outcome."""
+    colour = layer.colour if layer else INK
     fill = "#ffffff" if kind == "target" else colour
     paint = f'fill="{fill}" stroke="{colour}" stroke-width="2"'
     title = f"<title>{escape(label)}</title>" if label else ""
-    shape = LAYER_SHAPES.get(layer, "circle")
+    shape = layer.shape if layer else "circle"
     if shape == "circle":
         return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" {paint}>{title}</circle>'
     if shape == "square":
@@ -95,7 +95,18 @@ def marker(layer: str, kind: str, cx: float, cy: float, r: float, label: str = "
     return f'<polygon points="{points}" {paint}>{title}</polygon>'
 
 
-def legend_marker(layer: str, kind: str) -> str:
+def layer_stylesheet(layers: tuple[Layer, ...], files: dict[str, bytes]) -> dict[str, str]:
+    """Each layer's colour as the custom property --layer of its class (.layer-<id>), which the stylesheets
+    read: the file is added to `files` under a fingerprinted name, returned as the asset 'layers.css'. The
+    colours are validated #rrggbb and the ids plain ids (sitemodel.py): nothing else reaches the CSS."""
+    css = "".join(f".layer-{layer.id} {{ --layer: {layer.colour}; }}\n" for layer in layers)
+    data = ("/* The layers' colours, from content/site.yaml */\n" + css).encode("utf-8")
+    name = f"static/layers.{hashlib.sha256(data).hexdigest()[:10]}.css"
+    files[name] = data
+    return {"layers.css": f"/{name}"}
+
+
+def legend_marker(layer: Layer | None, kind: str) -> str:
     """A marker on its own, for the legend beside a chart (decorative: the legend's words name it)."""
     return (f'<svg class="legend-marker" viewBox="0 0 18 18" width="18" height="18" aria-hidden="true" '
             f'xmlns="http://www.w3.org/2000/svg">{marker(layer, kind, 9, 9, 5.5)}</svg>')
@@ -121,7 +132,7 @@ def spread(positions: list[tuple[float, float]], gap: float) -> list[float]:
 
 def value_chart(chart_id: str, title: str, description: str, points: list[dict], unit: str,
                 size: Size = FULL) -> str:
-    """SVG for points [{period, number, kind, layer, label}]; empty string when nothing is numeric."""
+    """SVG for points [{period, number, kind, layer (a Layer), label}]; empty string when nothing is numeric."""
     points = sorted((p for p in points if p["number"] is not None), key=lambda p: (p["period"], p["kind"]))
     if not points:
         return ""
@@ -162,7 +173,7 @@ def value_chart(chart_id: str, title: str, description: str, points: list[dict],
     for point, (cx, cy), offset in zip(points, places, offsets):
         start, end = _year_span(point["period"])
         if start != end:
-            colour = LAYER_COLOURS.get(point["layer"], INK)
+            colour = point["layer"].colour
             parts.append(f'<line x1="{x(start):.1f}" x2="{cx + offset:.1f}" y1="{cy:.1f}" y2="{cy:.1f}" '
                          f'stroke="{colour}" stroke-width="2" stroke-dasharray="4 3"/>')
         parts.append(marker(point["layer"], point["kind"], cx + offset, cy, r, point["label"]))

@@ -1,28 +1,24 @@
-"""Lining the layers up: which value fills which matrix column, one entry per figure, and the 2024 status."""
+"""Lining the layers up: which value fills which matrix column (site.yaml's), one entry per figure, and the
+status in the model's status year."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .model import Indicator, Site, Value
+from .model import Column, Indicator, Model, Site, Value
 
 # "about" (≈) and plain (=) targets are floors: every such target in the plans is a more-is-better
 # measure. An outcome within ABOUT_TOLERANCE (5 %) below an "about" target still counts as met.
 ABOUT_TOLERANCE = Decimal("0.05")
 
-COLUMNS = ("fyp14", "congress", "plenary", "target-2024", "outcome-2024", "target-2025")
-# The period a column stands for; a value stated for another period shows its own.
-COLUMN_PERIODS = {"fyp14": "2025", "congress": "2026", "plenary": "2027", "target-2024": "2024",
-                  "outcome-2024": "2024", "target-2025": "2025"}
-LAYERS = ("fyp14", "congress", "plenary", "plan2025")
 STATUSES = ("met", "missed", "reported", "qualitative", "no-target")
 
 
 def status(target: Value | None, outcome: Value | None) -> str:
-    """The 2024 status, in this order of rules:
+    """The status of a target and the outcome of the same year, in this order of rules:
     no-target    nothing to compare: no target, or a figure target with no outcome stated;
-    qualitative  the target itself is words (保持全市前列, 市计划);
-    reported     a figure target whose outcome is words (预计完成, a rank): stated, not measurable;
+    qualitative  the target itself is words (a phrase such as "stay among the city's leaders");
+    reported     a figure target whose outcome is words ("expected to be met", a rank): stated, not measurable;
     met / missed both are figures: compared with their comparators."""
     if target is None:
         return "no-target"
@@ -51,17 +47,12 @@ def meets(outcome: Decimal, stated: str, comparator: str, target: Decimal) -> bo
     return outcome >= target
 
 
-def column_of(value: Value, layer: str) -> str | None:
-    """The matrix column a value belongs in, or None when it is context (past results, other years)."""
-    if layer == "plan2025":
-        if value.kind == "target" and value.period in ("2024", "2025"):
-            return f"target-{value.period}"
-        if value.kind == "outcome" and value.period == "2024":
-            return "outcome-2024"
-        return None
-    if value.kind == "target":
-        return layer
-    return None
+def column_of(value: Value, layer: str, columns: tuple[Column, ...]) -> Column | None:
+    """The matrix column a value belongs in: its layer's and kind's, of its year (or of every year), or None
+    when it is context (past results, other years)."""
+    mine = [c for c in columns if c.layer == layer and c.kind == value.kind]
+    return next((c for c in mine if c.year == value.period), None) or \
+        next((c for c in mine if c.other_years), None)
 
 
 @dataclass(frozen=True)
@@ -74,20 +65,20 @@ class Entry:
     period: str | None
 
 
-def _rank(value: Value) -> tuple:
-    """Annex-table values first (they are the plan's own indicator system), then the text, in order."""
-    anchor = value.source.anchor
-    return (not anchor.startswith("annex-1"), not anchor.startswith("annex-"), value.period)
+def _rank(model: Model, value: Value) -> tuple:
+    """The values of site.yaml's `first` anchors first (a plan's own indicator tables), then the text."""
+    return (*model.priority(value.source.anchor), value.period)
 
 
-def entries(values: list[Value], column: str) -> list[Entry]:
+def entries(model: Model, values: list[Value], period: str) -> list[Entry]:
     """One entry per distinct figure (number, comparator and period; the text's when there is no number):
-    "6左右" in the annex and "6%左右" in the text are one figure stated twice."""
+    "6左右" in the annex and "6%左右" in the text are one figure stated twice. An entry shows its period
+    when it is not `period`, the column's."""
     groups: dict[tuple, list[Value]] = {}
-    for value in sorted(values, key=_rank):
+    for value in sorted(values, key=lambda v: _rank(model, v)):
         figure = (value.number, value.comparator or "=") if value.number is not None else value.text.zh
         groups.setdefault((figure, value.period), []).append(value)
-    return [Entry(first, tuple(rest), None if first.period == COLUMN_PERIODS[column] else first.period)
+    return [Entry(first, tuple(rest), None if first.period == period else first.period)
             for first, *rest in groups.values()]
 
 
@@ -106,8 +97,10 @@ class Row:
 
 
 def matrix(site: Site) -> list[tuple[object, list[Row]]]:
-    """Rows per category, each with the entries of each column (annex first)."""
+    """Rows per category, each with the entries of each column (the `first` anchors' first)."""
+    model = site.model
     layers = {d.id: d.layer for d in site.documents}
+    target_column, outcome_column = model.status_column("target"), model.status_column("outcome")
     by_indicator: dict[str, list[Value]] = {}
     for value in site.values:
         by_indicator.setdefault(value.indicator, []).append(value)
@@ -116,24 +109,24 @@ def matrix(site: Site) -> list[tuple[object, list[Row]]]:
         rows = []
         for indicator in (i for i in site.indicators if i.category == category.id):
             values = by_indicator.get(indicator.id, [])
-            columns: dict[str, list[Value]] = {column: [] for column in COLUMNS}
+            columns: dict[str, list[Value]] = {column.key: [] for column in model.columns}
             for value in values:
-                column = column_of(value, layers[value.document])
+                column = column_of(value, layers[value.document], model.columns)
                 if column:
-                    columns[column].append(value)
-            cells = {column: entries(columns[column], column) for column in COLUMNS}
-            target = cells["target-2024"][0].value if cells["target-2024"] else None
-            outcome = cells["outcome-2024"][0].value if cells["outcome-2024"] else None
+                    columns[column.key].append(value)
+            cells = {c.key: entries(model, columns[c.key], c.year) for c in model.columns}
+            target, outcome = (cells[c.key][0].value if c and cells[c.key] else None
+                               for c in (target_column, outcome_column))
             stated = {layers[v.document] for v in values}
-            rows.append(Row(indicator, cells, status(target, outcome), tuple(l for l in LAYERS if l in stated),
-                            any(v.source.anchor.startswith("annex-") for v in values)))
+            rows.append(Row(indicator, cells, status(target, outcome), tuple(l for l in model.ids if l in stated),
+                            any(False in model.priority(v.source.anchor) for v in values)))
         groups.append((category, rows))
     return groups
 
 
-def used_columns(groups: list[tuple[object, list[Row]]]) -> tuple[str, ...]:
+def used_columns(model: Model, groups: list[tuple[object, list[Row]]]) -> tuple[Column, ...]:
     """The columns at least one row fills: an empty column is left out of the page."""
-    return tuple(c for c in COLUMNS if any(row.cells[c] for _, rows in groups for row in rows))
+    return tuple(c for c in model.columns if any(row.cells[c.key] for _, rows in groups for row in rows))
 
 
 def focused(groups: list[tuple[object, list[Row]]]) -> list[tuple[object, list[Row]]]:
@@ -143,7 +136,7 @@ def focused(groups: list[tuple[object, list[Row]]]) -> list[tuple[object, list[R
 
 @dataclass(frozen=True)
 class Standing:
-    """Where an indicator stands: its latest outcome, each layer's goals and the 2024 status."""
+    """Where an indicator stands: its latest outcome, each layer's goals and the status."""
 
     row: Row
     latest: Value | None
@@ -157,17 +150,18 @@ def _end(period: str) -> int:
 def standings(site: Site, groups: list[tuple[object, list[Row]]]) -> list[Standing]:
     """The headline indicators of site.yaml in their order: latest outcome (latest year, annex first),
     goals by layer (one entry per figure and year, earliest year first)."""
+    model = site.model
     layers = {d.id: d.layer for d in site.documents}
     rows = {row.indicator.id: row for _, rows in groups for row in rows}
     result = []
     for indicator_id in site.headline:
         values = [v for v in site.values if v.indicator == indicator_id]
-        outcomes = sorted((v for v in values if v.kind == "outcome"), key=lambda v: (-_end(v.period), _rank(v)))
+        outcomes = sorted((v for v in values if v.kind == "outcome"), key=lambda v: (-_end(v.period), _rank(model, v)))
         goals = []
-        for layer in LAYERS:
+        for layer in model.ids:
             targets = [v for v in values if v.kind == "target" and layers[v.document] == layer]
             if targets:
-                stated = sorted(entries(targets, "target-2024"), key=lambda e: _end(e.value.period))
+                stated = sorted(entries(model, targets, ""), key=lambda e: _end(e.value.period))
                 goals.append((layer, tuple(Entry(e.value, e.also, e.value.period) for e in stated)))
         result.append(Standing(rows[indicator_id], outcomes[0] if outcomes else None, tuple(goals)))
     return result

@@ -1,4 +1,4 @@
-"""The published data: portal.json, the CSV downloads, the sitemap."""
+"""The published data: portal.json, the CSV downloads, the sitemap and robots.txt."""
 from __future__ import annotations
 
 import csv
@@ -12,7 +12,7 @@ from .model import LANGS, Conflict, Indicator, Site, Value
 from .routing import url_for
 
 CSV_COLUMNS = ("id", "indicator", "indicator_name", "unit", "document", "document_title", "layer", "kind",
-               "period", "text", "number", "comparator", "anchor", "quote", "url", "status_2024")
+               "period", "text", "number", "comparator", "anchor", "quote", "url", "status", "status_year")
 
 
 # A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…) phones home), also
@@ -44,15 +44,17 @@ _ROWS: list = [None, {}]  # the last site's rows: every CSV of a build asks for 
 
 def _rows(site: Site) -> dict:
     """The matrix row of each indicator: the layers that state it, whether the default matrix shows it, its
-    2024 status."""
+    status in the model's status year."""
     if _ROWS[0] is not site:
         _ROWS[:] = [site, {row.indicator.id: row for _, rows in matrix(site) for row in rows}]
     return _ROWS[1]
 
 
 def portal_json(site: Site) -> bytes:
-    """site/data/portal.json: documents, indicators, values, goals — stable order and formatting."""
+    """site/data/portal.json: the layers (in order, with their plan periods), documents, indicators, values,
+    goals — stable order and formatting."""
     data = {
+        "layers": [{"id": layer.id, "name": _pair(layer.name), "period": layer.period} for layer in site.model.layers],
         "documents": [{"id": d.id, "source_file": d.source_file, "layer": d.layer,
                        "title": {"zh": d.title.zh, "en": d.title.en}, "date": d.date} for d in site.documents],
         "indicators": [_indicator_json(site, i) for i in site.indicators],
@@ -79,8 +81,13 @@ def _indicator_json(site: Site, indicator: Indicator) -> dict:
     return {"id": indicator.id, "name": _pair(indicator.name), "unit": _pair(indicator.unit),
             "category": _pair(category.name), "attribute": indicator.attribute,
             "predecessor": indicator.predecessor, "successor": indicator.successor,
-            "layers": list(row.layers), "in_matrix": row.focus, "status_2024": row.status,
+            "layers": list(row.layers), "in_matrix": row.focus,
+            "status": {"year": _year(site), "value": row.status},
             "conflicts": [_conflict_json(c) for c in site.conflicts if indicator.id in c.indicators]}
+
+
+def _year(site: Site) -> int | None:
+    return int(site.model.status_year) if site.model.status_year else None
 
 
 def _conflict_json(conflict: Conflict) -> dict:
@@ -102,11 +109,11 @@ def _value_json(value: Value) -> dict:
             "source": {"anchor": value.source.anchor, "quote": value.source.quote}}
 
 
-def values_csv(site: Site, lang: str, base_url: str, indicator: str | None = None) -> bytes:
+def values_csv(site: Site, lang: str, indicator: str | None = None) -> bytes:
     """Values (all, or one indicator's) as CSV in one language, UTF-8 with BOM so spreadsheets read Chinese."""
     indicators = {i.id: i for i in site.indicators}
     documents = {d.id: d for d in site.documents}
-    rows = _rows(site)
+    rows, base_url = _rows(site), site.model.base_url
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -121,7 +128,7 @@ def values_csv(site: Site, lang: str, base_url: str, indicator: str | None = Non
             value.id, value.indicator, measure.name[lang], measure.unit[lang], value.document,
             document.title[lang], document.layer, value.kind, value.period, value.text[lang],
             "" if number is None else number, comparator, value.source.anchor, value.source.quote, link,
-            rows[value.indicator].status)])
+            rows[value.indicator].status, _year(site))])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -144,14 +151,20 @@ def sitemap(urls: list[str], base_url: str) -> bytes:
 
 
 
-def data_files(site: Site, urls: list[str], base_url: str) -> dict[str, bytes]:
-    """portal.json, the values as CSV (all, and per indicator), each indicator as JSON, the sitemap of `urls`."""
+def robots(base_url: str) -> bytes:
+    return f"User-agent: *\nAllow: /\nSitemap: {base_url}/sitemap.xml\n".encode("utf-8")
+
+
+def data_files(site: Site, urls: list[str]) -> dict[str, bytes]:
+    """portal.json, the values as CSV (all, and per indicator), each indicator as JSON, the sitemap of `urls`
+    and robots.txt pointing to it (at the published address: site.yaml's base_url)."""
     files = {"data/portal.json": portal_json(site)}
     for lang in LANGS:
-        files[f"data/values.{lang}.csv"] = values_csv(site, lang, base_url)
+        files[f"data/values.{lang}.csv"] = values_csv(site, lang)
         for indicator in site.indicators:
-            files[f"data/indicators/{indicator.id}.{lang}.csv"] = values_csv(site, lang, base_url, indicator.id)
+            files[f"data/indicators/{indicator.id}.{lang}.csv"] = values_csv(site, lang, indicator.id)
     for indicator in site.indicators:
         files[f"data/indicators/{indicator.id}.json"] = indicator_json(site, indicator)
-    files["sitemap.xml"] = sitemap(urls, base_url)
+    files["sitemap.xml"] = sitemap(urls, site.model.base_url)
+    files["robots.txt"] = robots(site.model.base_url)
     return files

@@ -72,7 +72,7 @@ def key_name(key) -> str:
 
 
 def describe(kind: str, record: Record) -> str:
-    """How messages name a record: value 'plan2025.gdp', or value (no id)."""
+    """How messages name a record: value 'plan.gdp', or value (no id)."""
     ident = record.get("id")
     if isinstance(ident, (str, int)) and not isinstance(ident, bool) and str(ident).strip():
         return f"{kind} {quote(ident)}"
@@ -124,7 +124,7 @@ class Fields:
 
     def text(self, key: str, required: bool = True, pattern: str | None = None,
              hint: str | None = None) -> str | None:
-        """A text field; numbers are accepted as text (period: 2024)."""
+        """A text field; numbers are accepted as text (period: 1999)."""
         if not self.present(key):
             if required:
                 self.missing(key, hint)

@@ -111,17 +111,6 @@ SINGULAR = {"hours": "hour", "minutes": "minute", "vehicles": "vehicle", "catego
             "buildings": "building", "units": "unit", "events": "event", "sessions": "session",
             "tonnes": "tonne", "entities": "entity", "consecutive titles": "consecutive title", "percentage points": "percentage point"}
 
-QUALITATIVE: dict[str, str] = {
-    "保持全市前列": "stay among the city’s leaders",
-    "高于全市平均水平": "above the city average",
-    "市计划": "per the municipal plan",
-    "预计完成": "expected to be met",
-    "口径调整": "definition changed",
-    "保持与经济发展同步": "in step with economic growth",
-    "保持Ⅱ类": "maintain Class II",
-    "保持全市第一": "remain 1st in the city",
-}
-
 _NUMBER = r"\d+(?:\.\d+)?(?:/\d+)?"
 
 
@@ -141,7 +130,6 @@ class Figure:
     after: str
     lead: str
     fraction: str | None = None
-    qualitative: str | None = None
     ordinal: bool = False
 
     @property
@@ -160,10 +148,9 @@ def _longest(text: str, table, at_start: bool = True) -> str | None:
 
 @functools.lru_cache(maxsize=16384)  # pure, and Figure is frozen: every rebuild re-reads the same few thousand
 def parse_figure(text: str) -> Figure:
-    """Read a zh figure such as 突破2000亿元, 6左右, 33万元左右, ＞13.7 or 预计完成."""
+    """Read a zh figure such as 突破2000亿元, 6左右, 33万元左右 or ＞13.7 (words without a figure, such as a
+    goal stated in words, are FigureError: site.yaml's `phrases` give their English)."""
     raw = re.sub(r"\s+", "", text)
-    if raw in QUALITATIVE:
-        return Figure(None, Decimal(1), "", None, "", "", "", qualitative=raw)
     rest, comparators, before, after, lead = raw, [], [], [], ""
     ordinal_form = raw.startswith("第")
     while True:
@@ -228,7 +215,7 @@ _CHINESE_RUN = re.compile(f"[{''.join(CHINESE_DIGITS)}{''.join(CHINESE_TENS)}]+"
 
 def chinese_numeral(text: str) -> tuple[int, int] | None:
     """The number stated by the Chinese numerals text starts with, and how many characters they take:
-    两千 -> 2000; 千 (as in 千亿) -> 1000; 十二 -> 12; 三千五百 -> 3500; 二〇三五 -> 2035 (digit by digit).
+    两千 -> 2000; 千 (as in 千亿) -> 1000; 十二 -> 12; 三千五百 -> 3500; 二〇一九 -> 2019 (digit by digit).
     万 and 亿 are left to the caller as magnitudes. None when text does not start with a numeral."""
     match = _CHINESE_RUN.match(text)
     if not match:
@@ -306,8 +293,6 @@ def english_amount(amount: Decimal) -> str:
 def english(text: str, unit: str = "", unit_en: str = "") -> str:
     """Render a zh figure in idiomatic English: 2000亿元 -> CNY 200 billion; 6左右 with unit % -> about 6%."""
     figure = parse_figure(text)
-    if figure.qualitative:
-        return QUALITATIVE[figure.qualitative]
     zh_unit = figure.unit
     magnitude = figure.magnitude
     english_unit, style = UNITS.get(zh_unit, ("", "bare"))

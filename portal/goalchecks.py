@@ -10,7 +10,7 @@ from .errors import Collector
 from .fields import Fields, describe
 from .numbers import missing_numbers
 from .loading import Record
-from .model import CONFLICT_KINDS, LAYERS, Conflict, Goal, Localized, Side, Source
+from .model import CONFLICT_KINDS, Conflict, Goal, Localized, Model, Side, Source
 from .translation import Glossary, squeeze
 
 GOAL_FIELDS = ("id", "document", "source", "horizon", "text", "indicators", "themes", "parent")
@@ -72,7 +72,7 @@ def goal(record: Record, order: int, docs, inds, themes: set[str], declared: Dec
     source = source_of(fields, document)
     horizon = fields.number("horizon", required=True)
     if horizon is not None and not (horizon == int(horizon) and 2000 < horizon < 2100):
-        fields.fail("horizon", f"horizon {horizon} is not a year", "the year the goal is set for, e.g. 2025")
+        fields.fail("horizon", f"horizon {horizon} is not a year", "the year the goal is set for: YYYY")
     text = fields.localized("text")
     if text and source:
         _check_goal_text(fields, text, source, glossary)
@@ -105,11 +105,12 @@ def _check_goal_text(fields: Fields, text: Localized, source: Source, glossary: 
                     f"'{term.term.en}'", "use the glossary's rendering")
 
 
-def check_parents(goals: list[Goal], docs, refs: dict, errors: Collector) -> None:
-    """A parent is a known goal of an earlier or the same layer (14th FYP -> congress -> plenary -> 2025 plan),
-    and following parents never comes back to where it started. `refs`: where each goal id's parent is written."""
+def check_parents(goals: list[Goal], docs, model: Model | None, refs: dict, errors: Collector) -> None:
+    """A parent is a known goal of an earlier or the same layer (in site.yaml's order of layers; not checked
+    when site.yaml failed: `model` None), and following parents never comes back to where it started.
+    `refs`: where each goal id's parent is written."""
     by_id = {g.id: g for g in goals}
-    rank = {d.id: LAYERS.index(d.layer) for d in docs.values()}
+    rank = {d.id: model.rank(d.layer) if model else 0 for d in docs.values()}
     for goal in goals:
         if goal.parent is None:
             continue
@@ -122,7 +123,7 @@ def check_parents(goals: list[Goal], docs, refs: dict, errors: Collector) -> Non
         if rank[parent.document] > rank[goal.document]:
             errors.add(refs[goal.id], f"goal '{goal.id}': parent '{parent.id}' is in a later layer "
                        f"({docs[parent.document].layer} after {docs[goal.document].layer})",
-                       "layers run fyp14 -> congress -> plenary -> plan2025; the parent is the earlier goal")
+                       f"layers run {' -> '.join(model.ids)}; the parent is the earlier goal")
         seen, step = {goal.id}, parent
         while step is not None and step.parent is not None:
             if step.parent in seen:

@@ -172,7 +172,7 @@ def _untranslated(used: dict[str, SourceRef], entries: dict, shown: Path) -> lis
 
 @functools.lru_cache(maxsize=4096)  # Babel takes ~30 µs a date; a translation status page lists thousands
 def format_date(iso: str, lang: str) -> str:
-    """2025-01-24 -> 2025年1月24日 / 24 January 2025; partial dates keep their precision."""
+    """1999-01-24 -> 1999年1月24日 / 24 January 1999; partial dates keep their precision."""
     parts = [int(p) for p in iso.split("-")]
     locale = LOCALES[lang]
     if len(parts) == 1:
@@ -189,3 +189,14 @@ def format_number(number: Decimal | int | float, lang: str) -> str:
 
 def format_share(ratio: Decimal | float, lang: str) -> str:
     return format_percent(ratio, locale=LOCALES[lang], decimal_quantization=False)
+
+
+# Small counts are written out in running text: "three layers", 三个层级 (两 before a measure word).
+COUNT_WORDS = {"zh": ("零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十"),
+               "en": ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")}
+
+
+def count_words(count: int, lang: str) -> str:
+    """A count in words up to ten ("five documents", 五份文件), in figures beyond."""
+    words = COUNT_WORDS[lang]
+    return words[count] if 0 <= count < len(words) else format_number(count, lang)

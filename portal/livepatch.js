@@ -88,7 +88,7 @@
   }
 
   class LiveReloadPluginPatch {
-    static identifier = "yuzhong-live-patch";
+    static identifier = "portal-live-patch";
     static version = "1.0";
 
     reload() {

@@ -9,7 +9,6 @@ from decimal import Decimal
 from .errors import SourceRef
 
 LANGS = ("zh", "en")
-LAYERS = ("fyp14", "congress", "plenary", "plan2025")
 KINDS = ("target", "outcome")
 COMPARATORS = (">", "≥", "<", "≤", "≈", "=")
 ATTRIBUTES = {"预期性": "expected", "约束性": "binding"}
@@ -121,7 +120,7 @@ class Document:
     bodies: dict[str, Body] = field(default_factory=dict, compare=False)
 
     def short_title(self, lang: str) -> str:
-        """The kind and year, for references and search results: 'Annual plan report (2025)'."""
+        """The kind and year, for references and search results: 'Annual plan report (1999)'."""
         if not self.date:
             return self.kind[lang]
         return f"{self.kind[lang]}（{self.date[:4]}）" if lang == "zh" else f"{self.kind[lang]} ({self.date[:4]})"
@@ -249,9 +248,73 @@ class Theme:
 
 @dataclass(frozen=True)
 class Layer:
+    """One layer of plans, in the order the layers follow one another (site.yaml `layers`)."""
+
     id: str
-    name: Localized
-    summary: Localized
+    name: Localized  # the full name: goal pages
+    short: Localized  # the label of tags, legends and cards
+    period: str  # the plan period, "1996-2000" or "2000"
+    colour: str  # "#rrggbb", for charts and the layer's custom property --layer
+    shape: str  # a chart marker: one of SHAPES
+    section: str  # the id of the layer whose overview section lists it (its own when it has one)
+    title: Localized | None = None  # the overview section's name, when the layer has its own
+    summary: Localized | None = None
+
+
+SHAPES = ("circle", "square", "diamond", "triangle")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the indicator matrix: a layer's values of one kind for one year; `other_years` takes
+    the layer's values of every year too (they show their own)."""
+
+    key: str
+    layer: str
+    kind: str
+    year: str
+    other_years: bool
+    heading: Localized
+
+
+@dataclass(frozen=True)
+class Model:
+    """What a site compares, from site.yaml: the layers, the matrix columns, the year a status is computed
+    for, the anchors whose values come first (a plan's own indicator tables), the home page's panel,
+    where the site is published and the book's file name."""
+
+    layers: tuple[Layer, ...] = ()
+    columns: tuple[Column, ...] = ()
+    status_year: str = ""
+    first: tuple[str, ...] = ()
+    first_name: Localized | None = None  # what the `first` anchors are, in words: "the plan's annex tables"
+    panel: Localized | None = None
+    base_url: str = ""
+    book: str = "book"
+
+    def layer(self, layer_id: str) -> Layer:
+        return next(layer for layer in self.layers if layer.id == layer_id)
+
+    def rank(self, layer_id: str) -> int:
+        return next((n for n, layer in enumerate(self.layers) if layer.id == layer_id), len(self.layers))
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(layer.id for layer in self.layers)
+
+    @property
+    def sections(self) -> tuple[Layer, ...]:
+        """The layers that head a section of the overview (home, themes, goals, book); each lists the
+        documents of the layers whose `section` it is."""
+        return tuple(layer for layer in self.layers if layer.section == layer.id)
+
+    def status_column(self, kind: str) -> Column | None:
+        """The column a status reads its target or outcome from: that kind, in the status year."""
+        return next((c for c in self.columns if c.kind == kind and c.year == self.status_year), None)
+
+    def priority(self, anchor: str) -> tuple[bool, ...]:
+        """Sorts a value's anchor: those that start with an anchor of `first` come first, in that order."""
+        return tuple(not anchor.startswith(prefix) for prefix in self.first)
 
 
 @dataclass(frozen=True)
@@ -268,7 +331,7 @@ class Site:
 
     title: Localized
     tagline: Localized
-    layers: tuple[Layer, ...]
+    model: Model
     timeline: tuple[Event, ...]
     horizons: tuple[int, ...]
     documents: tuple[Document, ...]
@@ -279,7 +342,7 @@ class Site:
     terms: tuple[Term, ...]
     themes: tuple[Theme, ...]
     goals: tuple[Goal, ...] = ()
-    headline: tuple[str, ...] = ()  # indicator ids of the home page's "where Yuzhong stands" panel
+    headline: tuple[str, ...] = ()  # indicator ids of the home page's panel (site.yaml `headline`)
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)

@@ -69,7 +69,7 @@ def _missing_numbers(zh: str, en: str) -> tuple[str, ...]:
     for position, (written, _options) in enumerate(found):
         if position in matched:
             continue
-        # "1.2024年" in a numbered list is 1 and 2024, not a decimal
+        # "1.1999年" in a numbered list is 1 and 1999, not a decimal
         parts = re.findall(r"\d+", written)
         if len(parts) == 2 and all(Decimal(p) in available for p in parts):
             continue

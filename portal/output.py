@@ -22,7 +22,7 @@ from pathlib import Path
 from .errors import EnvironmentProblem, environment_problem
 
 # For the kill tests only: SIGKILL this process after writing this many files, or at "swap".
-KILL_AT = "YUZHONG_KILL_AT"
+KILL_AT = "PORTAL_KILL_AT"
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -51,7 +51,8 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
     documents = {d.id: d for d in site.documents}
     # A figure a document states twice (annex table and text) is one point; two documents, two points.
     once = list({(v.document, v.kind, v.period, v.number, v.comparator): v for v in values[::-1]}.values())[::-1]
-    points = [{"period": v.period, "number": v.number, "kind": v.kind, "layer": documents[v.document].layer,
+    layers = {layer.id: layer for layer in site.model.layers}
+    points = [{"period": v.period, "number": v.number, "kind": v.kind, "layer": layers[documents[v.document].layer],
                "label": item.format(period=v.period, kind=kinds[v.kind], document=documents[v.document].kind[lang],
                                     text=v.text[lang])}
               for v in once]
@@ -65,7 +66,7 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
     # An SVG's text does not inherit the page's fonts in WeasyPrint: without a family it falls back to
     # whatever face fontconfig finds first for a Chinese unit (Noto Sans CJK JP), so name the language's.
     svg = svg.replace(' role="img"', f' font-family="{CHART_FONTS[lang]}" role="img"', 1)
-    return {"svg": svg, "layers": [layer for layer in compare.LAYERS if any(p["layer"] == layer for p in numeric)],
+    return {"svg": svg, "layers": [layer for layer in site.model.layers if any(p["layer"] is layer for p in numeric)],
             "kinds": [kind for kind in ("target", "outcome") if any(p["kind"] == kind for p in numeric)]}
 
 
@@ -115,7 +116,7 @@ def assemble(site: Site, content: Path) -> list[Page]:
             add("parallel", "parallel.html", document.id, document.src.path.parent,
                 context=lambda s, i=document.id: {"document": s.document(i), "state": s.state(i)})
         for kind, everything in (("indicators", False), ("indicators-all", True)):
-            add(kind, "indicators.html", context=lambda s, e=everything: _matrix_context(_groups(s), e))
+            add(kind, "indicators.html", context=lambda s, e=everything: _matrix_context(s.model, _groups(s), e))
         for indicator in site.indicators:
             add("indicator", "indicator.html", indicator.id, indicator.src.path,
                 context=lambda s, i=indicator.id, l=lang: {
@@ -137,7 +138,7 @@ def assemble(site: Site, content: Path) -> list[Page]:
             context=lambda s, l=lang: {"kinds": conflicts_by_kind(s, l), "chains": _chains(s),
                                        "goal_steps": [_chains(s).step(r) for r in _chains(s).roots()],
                                        **_book_context(s, _values(s), _groups(s), l),
-                                       **_matrix_context(_groups(s), False)})
+                                       **_matrix_context(s.model, _groups(s), False)})
         add("data", "data.html", context=lambda s: {"groups": indicators_by_category(s), "counts": {
             i.id: len(_values(s).get(i.id, [])) for i in s.indicators}})
         add("translation", "translation.html", context=lambda s: {"states": s.states})
@@ -146,10 +147,10 @@ def assemble(site: Site, content: Path) -> list[Page]:
     return pages
 
 
-def _matrix_context(groups, everything: bool) -> dict:
+def _matrix_context(model, groups, everything: bool) -> dict:
     """The default matrix (indicators the annexes track or two layers state) or all of them."""
     shown = groups if everything else compare.focused(groups)
-    return {"groups": shown, "everything": everything, "columns": compare.used_columns(shown),
+    return {"groups": shown, "everything": everything, "columns": compare.used_columns(model, shown),
             "total": sum(len(rows) for _, rows in groups)}
 
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
+from . import cache, charts, datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
 from .assets import collect_assets
 from .checkmemo import Checks
 from .errors import Collector, ContentError, ContentErrors, SourceRef
@@ -21,7 +21,6 @@ from .markup import BodyLabels, Renderer
 from .model import LANGS, Site, TranslationState
 from .progress import Progress, Quiet
 
-BASE_URL = "https://yuzhong-plans.netlify.app"
 glossary_href = functools.partial(routing.url_for, "glossary")  # by language
 # Templates compiled in this process, kept by their source's checksum (Jinja compares it when loading):
 # in memory only; a cache on disk would be code loaded from the disk, run by every page.
@@ -133,9 +132,10 @@ class Builder:
             raise ContentErrors(collisions)
         files: dict[str, bytes] = {}
         assets = self.assets(inputs, files)
+        assets = {**assets, **charts.layer_stylesheet(site.model.layers, files)}
         environments = self.environments(inputs, translations, site, assets)
         base = cache.digest(repr((self.engine, digest_of(inputs, "templates/", "i18n/", "static/"), self.pdfs,
-                                  [d.id for d in site.documents])).encode())
+                                  [d.id for d in site.documents], site.model)).encode())
         defer = (lambda page: routing.output_path(page.url) not in first) if first is not None else lambda page: False
         digests = Digests(site, states)
         done = render_pages(all_pages, environments, digests, base, self.entries, self.kept_file, defer,
@@ -145,10 +145,10 @@ class Builder:
         for name in ("index.html", "404.html"):
             files[name] = environments["en"].get_template(f"root-{name}").render(site=view, assets=assets).encode()
         urls = [p.url for p in all_pages if p.kind != "not-found"]
-        self.data, data = reuse(self.data, repr(urls), digests, lambda view: datasets.data_files(view, urls, BASE_URL),
+        self.data, data = reuse(self.data, repr(urls), digests, lambda view: datasets.data_files(view, urls),
                                 self.kept_file)
         files.update(data)
-        check_alternates(done.rendered, files)
+        check_alternates(done.rendered, files, site.model.base_url)
         if self.search_index:
             files.update(self.search_files(site, translations, later=first is not None))
         if self.pdfs:
@@ -186,7 +186,7 @@ class Builder:
             batch, self.deferred = self.deferred[:20], self.deferred[20:]
             try:
                 done = render_pages(batch, environments, digests, base, {}, self.kept_file, parallel_min=10**9)
-                check_alternates(done.rendered, {**self.files, **done.files})
+                check_alternates(done.rendered, {**self.files, **done.files}, digests.site.model.base_url)
             except ContentErrors:  # reported as the build reports them: every failing page of the site
                 render_pages(batch + self.deferred, environments, digests, base, {}, self.kept_file)
                 raise
@@ -249,7 +249,7 @@ class Builder:
         """Jinja environments, kept (with their compiled templates) while templates and catalogs are the same."""
         environments = self.memoized("environments", digest_of(inputs, "templates/", "i18n/") + str(self.pdfs),
                                      lambda: rendering.make_environments(self.project.templates, translations, site,
-                                                                         assets, BASE_URL, self.pdfs, COMPILED))
+                                                                         assets, self.pdfs, COMPILED))
         rendering.refresh_environments(environments, site, assets)
         return environments
 
@@ -272,14 +272,14 @@ class Builder:
 
 def pdf_files(site: Site, files: dict[str, bytes], cache_dir: Path, progress: Progress) -> dict[str, bytes]:
     """The briefing books and every document as PDF, from their built pages."""
-    jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
+    jobs = {routing.pdf_path(lang, site.model.book): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
     jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
                  for lang in LANGS for d in site.documents})
     with progress.stage("PDFs", len(jobs), "PDF") as stage:
         return pdf.render_pdfs(jobs, files, cache_dir, advance=stage.advance)
 
 
-def check_alternates(rendered, files: dict[str, bytes]) -> None:
+def check_alternates(rendered, files: dict[str, bytes], base_url: str) -> None:
     """Every rendered page's language switch and hreflang alternates resolve to a built page, both ways."""
     errors = []
     for page in rendered:
@@ -292,7 +292,7 @@ def check_alternates(rendered, files: dict[str, bytes]) -> None:
         if f'href="{twin}" hreflang=' not in html:
             errors.append(ContentError(SourceRef(page.origin), f"{page.url} has no language switch to {twin}"))
         for lang, target in ((page.lang, page.url), (routing.other_lang(page.lang), twin)):
-            if f'hreflang="{i18n.HTML_LANG[lang]}" href="{BASE_URL}{target}"' not in html:
+            if f'hreflang="{i18n.HTML_LANG[lang]}" href="{base_url}{target}"' not in html:
                 errors.append(ContentError(SourceRef(page.origin), f"{page.url} has no alternate link to {target}"))
     if errors:
         raise ContentErrors(errors)

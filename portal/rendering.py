@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from . import chains, charts, compare, figures, inputs
 from .errors import ContentError, SourceRef
-from .i18n import HTML_LANG, format_date, format_number
+from .i18n import HTML_LANG, count_words, format_date, format_number
 from .blocks import annotate_blocks, block_html, block_map
 from .model import LANGS, Site
 from .pages import Page
@@ -63,7 +63,7 @@ def install_translations(env: Environment, catalog: gettext.NullTranslations) ->
 
 
 def make_environments(templates: Path, translations: dict[str, gettext.NullTranslations], site: Site,
-                      assets: dict[str, str], base_url: str, pdfs: bool = False,
+                      assets: dict[str, str], pdfs: bool = False,
                       compiled: Path | BytecodeCache | None = None) -> dict[str, Environment]:
     """A Jinja environment for each language, with its catalog and formatting filters; the site and the
     asset names are set by refresh_environments (also when the environments are kept for a rebuild).
@@ -80,15 +80,16 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
                           bytecode_cache=bytecode)
         install_translations(env, translations[lang])
         env.globals.update(
-            lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang], base_url=base_url,
+            lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang],
             url=lambda kind, key="", _lang=lang: url_for(kind, _lang, key), url_in=url_for,
-            columns=compare.COLUMNS, layers=compare.LAYERS, statuses=compare.STATUSES, html_langs=HTML_LANG,
+            statuses=compare.STATUSES, html_langs=HTML_LANG,
             pdfs=pdfs, legend_marker=charts.legend_marker,
         )
         env.filters.update(
             date=lambda iso, _lang=lang: format_date(iso, _lang) if iso else "",
             number=lambda n, _lang=lang: format_number(n, _lang),
-            period=lambda p, _lang=lang: str(p).replace("-", "—" if _lang == "zh" else "–"),  # 2021—2025 / 2021–2025
+            count_words=lambda n, _lang=lang: count_words(n, _lang),
+            period=lambda p, _lang=lang: str(p).replace("-", "—" if _lang == "zh" else "–"),  # 1996—2000 / 1996–2000
             plain=figures.plain, book_ids=book_ids, block_html=block_html, block_map=block_map,
             annotate_blocks=annotate_blocks, section=chains.section_of,
         )
@@ -98,11 +99,14 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
 
 
 def refresh_environments(environments: dict, site: Site, assets: dict[str, str]) -> None:
-    """Point kept environments at this build's fingerprinted assets and PDF names. The site is no global:
-    each page gets the view of it that notes what the page read (render_page's `site`)."""
+    """Point kept environments at this build's fingerprinted assets, PDF names and published address (what
+    they come from is in every page's key: see pipeline.Builder). The site is no global: each page gets the
+    view of it that notes what the page read (render_page's `site`)."""
     for lang, env in environments.items():
         env.globals["asset"] = lambda name: assets[name]
-        env.globals["pdf_links"] = ({"book": pdf_path(lang), **{d.id: pdf_path(lang, d.id) for d in site.documents}}
+        env.globals["base_url"] = site.model.base_url
+        env.globals["pdf_links"] = ({"book": pdf_path(lang, site.model.book),
+                                     **{d.id: pdf_path(lang, d.id) for d in site.documents}}
                                     if env.globals["pdfs"] else {})
 
 

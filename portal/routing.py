@@ -27,7 +27,7 @@ PATTERNS = {
 
 
 def url_for(kind: str, lang: str, key: str = "") -> str:
-    """The site-absolute URL of a page: url_for('document', 'en', 'plan2025-report')."""
+    """The site-absolute URL of a page: url_for('document', 'en', 'some-report')."""
     return f"/{lang}/" + PATTERNS[kind].format(key=key)
 
 
@@ -37,9 +37,10 @@ def output_path(url: str) -> str:
     return path + "index.html" if path.endswith("/") or not path else path
 
 
-def pdf_path(lang: str, document: str | None = None) -> str:
-    """Where a PDF is published: the briefing book per language, or one document in one language."""
-    return f"pdf/{document}.{lang}.pdf" if document else f"pdf/yuzhong-plans-briefing.{lang}.pdf"
+def pdf_path(lang: str, name: str) -> str:
+    """Where a PDF is published: one document (its id) or the briefing book (site.yaml's `book`) in one
+    language."""
+    return f"pdf/{name}.{lang}.pdf"
 
 
 def other_lang(lang: str) -> str:

@@ -25,9 +25,9 @@ from .output import write_atomic
 from .segments import segment_texts, split_segments
 from .validation import glossary_terms
 
-PROJECT = "Yuzhong Plans"
+PROJECT = "Plans portal"
 _PO_HEADER = """\
-# English translation of the Yuzhong Plans document {doc}.
+# English translation of the document {doc}.
 # One entry per block: msgctxt is its anchor, msgid the Chinese
 # (authoritative) Markdown. Translate the words only: keep **bold**,
 # footnote markers [^n], links and every figure; Chinese kept in the

@@ -8,15 +8,15 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from . import disagreements, goalchecks, valuechecks
+from . import disagreements, goalchecks, sitemodel, valuechecks
 from .checkmemo import Checks
 from .crossrefs import Declared, check_source, check_unique, declared_ids, require
 from .errors import Collector, quote
 from .fields import Fields, describe
 from .loading import RawContent, Record
 from .markup import Renderer, TermLinks
-from .model import (ATTRIBUTES, LANGS, LAYERS, Category, Document, Event, Indicator, Layer, Localized, Site,
-                    Term, Theme, ThemeSection)
+from .model import (ATTRIBUTES, LANGS, Category, Document, Event, Indicator, Localized, Model, Site, Term, Theme,
+                    ThemeSection)
 from .translation import Glossary, indicator_name_errors, translation_errors
 
 DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
@@ -34,6 +34,8 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     errors = Collector()
     errors.extend(raw.errors)
     title, tagline, site_record = _site(raw, errors)
+    model = sitemodel.site_model(site_record, errors)
+    layer_ids = model.ids if model is not None else None
     terms = glossary_terms(raw, errors, checks)
     links = term_links(terms, glossary_href, term_title)
 
@@ -42,7 +44,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
             return None, [source.error]
         return renderers[lang].render(source.text, source.shown, links[lang])
 
-    documents = [d for d in (_document(meta, bodies, render, errors) for meta, bodies in raw.documents) if d]
+    documents = [d for d in (_document(meta, bodies, render, errors, layer_ids) for meta, bodies in raw.documents) if d]
     glossary_digest = hashlib.sha256("".join(term.digest for term in terms).encode()).hexdigest()
     for document in documents:  # kept by all that translation_errors reads: the folder, both bodies, the glossary
         key = ("translation", str(document.src.path.parent), document.bodies["zh"].digest,
@@ -55,7 +57,8 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)
-    values = [v for v in (valuechecks.checked_value(record, docs, inds, declared, errors, checks.values)
+    phrases = sitemodel.phrases(site_record, errors)
+    values = [v for v in (valuechecks.checked_value(record, docs, inds, declared, errors, checks.values, phrases)
                           for record in raw.values) if v]
     disagreements.check_notes(values, errors, declared)
     conflicts = [c for c in (goalchecks.conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
@@ -65,7 +68,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     glossary = Glossary(terms)
     goals = [g for g in (goalchecks.goal(record, n, docs, inds, theme_ids, declared, glossary, errors)
                          for n, record in enumerate(raw.goals)) if g]
-    goalchecks.check_parents(goals, docs, {str(r.get("id")): r.ref("parent") for r in raw.goals}, errors)
+    goalchecks.check_parents(goals, docs, model, {str(r.get("id")): r.ref("parent") for r in raw.goals}, errors)
     for term in terms:
         check_source(term.src, f"term '{term.id}'", term.document, term.anchor, docs, errors, declared)
     _check_links(indicators, inds, errors)
@@ -73,12 +76,12 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
                         ("conflict", conflicts), ("term", terms), ("theme", themes), ("category", categories),
                         ("goal", goals)):
         check_unique(kind, items, errors)
-    layers, timeline, horizons = _overview(site_record, docs, errors, declared)
+    timeline, horizons = _overview(site_record, docs, errors, declared)
     complete = not (raw.failed or raw.failed_documents) and len(values) == len(raw.values) and \
         len(documents) == len(raw.documents)
     headline = _headline(site_record, docs, inds, values, errors, declared, complete)
     errors.raise_if_any()
-    return Site(title, tagline, layers, timeline, horizons,
+    return Site(title, tagline, model or Model(), timeline, horizons,
                 tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
                 tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes), tuple(goals),
                 headline)
@@ -98,25 +101,17 @@ def term_links(terms: list[Term], glossary_href: Callable[[str], str], term_titl
 def _site(raw: RawContent, errors: Collector) -> tuple[Localized, Localized, Record | None]:
     if raw.site is None:
         return Localized("", ""), Localized("", ""), None
-    fields = Fields(raw.site, errors, "site")
-    fields.no_unknown(("title", "tagline", "layers", "timeline", "horizons", "headline"))
+    fields = Fields(raw.site, errors, "site")  # its unknown fields are reported with the model (sitemodel.py)
     return (fields.localized("title") or Localized("", ""), fields.localized("tagline") or Localized("", ""),
             raw.site)
 
 
-def _overview(record: Record | None, docs, errors: Collector, declared: Declared) -> tuple[tuple, tuple, tuple]:
-    """The home page's layers, timeline and horizons from site.yaml."""
+def _overview(record: Record | None, docs, errors: Collector, declared: Declared) -> tuple[tuple, tuple]:
+    """The home page's timeline and horizons from site.yaml."""
     if record is None:
-        return (), (), ()
+        return (), ()
     fields = Fields(record, errors, "site")
-    layers, events = [], []
-    for item in fields.records("layers"):
-        lfields = Fields(item, errors, "site layer")
-        lfields.no_unknown(("id", "name", "summary"))
-        layer = Layer(lfields.choice("id", LAYERS + ("congress",)) or "", lfields.localized("name"),
-                      lfields.localized("summary"))
-        if lfields.ok:
-            layers.append(layer)
+    events = []
     for item in fields.records("timeline"):
         efields = Fields(item, errors, "timeline event")
         efields.no_unknown(("date", "label", "document", "anchor"))
@@ -131,7 +126,7 @@ def _overview(record: Record | None, docs, errors: Collector, declared: Declared
             horizons.append(year)
         else:
             fields.fail("horizons", f"horizon {quote(year)} is not a year")
-    return tuple(layers), tuple(events), tuple(horizons)
+    return tuple(events), tuple(horizons)
 
 
 def _headline(record: Record | None, docs, inds, values, errors: Collector, declared: Declared,
@@ -139,23 +134,24 @@ def _headline(record: Record | None, docs, inds, values, errors: Collector, decl
     """The home page's headline indicators: ids that resolve, each stated by two or more layers. An
     indicator that is itself invalid, or stated in values or documents that failed (`complete` false), is
     not reported again."""
-    if record is None:
+    headline = record.get("headline") if record is not None else None
+    if not isinstance(headline, Record):  # a wrong or missing headline is reported with the model (sitemodel.py)
         return ()
-    fields = Fields(record, errors, "site")
+    fields = Fields(headline, errors, "site headline")
     layers: dict[str, set] = {}
     for value in values:
         layers.setdefault(value.indicator, set()).add(docs[value.document].layer)
     chosen = []
-    for item in fields.idents("headline"):
+    for item in fields.idents("indicators"):
         if (item not in inds and declared.explains("indicator", item)) or \
                 (item in inds and len(layers.get(item, ())) < 2 and not complete):
             errors.suppress()
         elif item not in inds:
             close = difflib.get_close_matches(item, list(inds), n=1)
-            fields.fail("headline", f"headline indicator '{item}' does not exist",
+            fields.fail("indicators", f"indicator '{item}' does not exist",
                         f"did you mean '{close[0]}'?" if close else "use an id from content/indicators/")
         elif len(layers.get(item, ())) < 2:
-            fields.fail("headline", f"headline indicator '{item}' is stated by "
+            fields.fail("indicators", f"indicator '{item}' is stated by "
                         f"{' and '.join(sorted(layers.get(item, ()))) or 'no document'} only",
                         "the panel compares layers: choose an indicator two or more layers state")
         else:
@@ -163,7 +159,10 @@ def _headline(record: Record | None, docs, inds, values, errors: Collector, decl
     return tuple(chosen)
 
 
-def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document | None:
+def _document(meta: Record, bodies: dict, render, errors: Collector,
+              layers: tuple[str, ...] | None) -> Document | None:
+    """One document; its layer must be one site.yaml declares (`layers` None: site.yaml failed, and the
+    layer is not checked again)."""
     fields = Fields(meta, errors, describe("document", meta))
     if fields.refuse_unfilled():  # a draft of build.py new-document: its other checks wait until it is filled
         return None
@@ -176,7 +175,7 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
     document = Document(
         id=doc_id or "", source_file=fields.text("source_file", pattern=r"\d{3}_[0-9a-f]{16}\.txt",
                                                  hint="the seed's file name, e.g. 002_19206d79a4b63e5c.txt") or "",
-        layer=fields.choice("layer", LAYERS) or "", title=fields.localized("title"), date=fields.text(
+        layer=_layer(fields, layers) or "", title=fields.localized("title"), date=fields.text(
             "date", required=not fields.present("date_note"), pattern=DATE,
             hint="write YYYY-MM-DD (YYYY-MM or YYYY when the day is not known; date_note when undated)"),
         date_note=fields.localized("date_note", required=False),
@@ -198,6 +197,16 @@ def _document(meta: Record, bodies: dict, render, errors: Collector) -> Document
     if not fields.ok or len(document.bodies) != 2 or faulty:
         return None
     return document
+
+
+def _layer(fields: Fields, layers: tuple[str, ...] | None) -> str | None:
+    layer = fields.ident("layer")
+    if layer and layers is not None and layer not in layers:
+        close = difflib.get_close_matches(layer, list(layers), n=1)
+        fields.fail("layer", f"unknown layer '{layer}'", f"did you mean '{close[0]}'?" if close else
+                    f"declare it under 'layers' in content/site.yaml, or use one of {', '.join(layers)}")
+        return None
+    return layer
 
 
 def _indicators(raw: RawContent, errors: Collector, checks: Checks) -> tuple[list[Category], list[Indicator]]:

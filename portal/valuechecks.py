@@ -20,29 +20,37 @@ VALUE_FIELDS = ("id", "indicator", "document", "kind", "period", "text", "number
 
 
 def checked_value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator], declared: Declared,
-                  errors: Collector, memo: CheckMemo) -> Value | None:
+                  errors: Collector, memo: CheckMemo, phrases: dict[str, str] | None = None) -> Value | None:
     """value(record), kept by the record's key and what a valid record is checked against: whether its
-    indicator exists and its unit, whether its document exists, and the text of the cited paragraph."""
+    indicator exists and its unit, whether its document exists, the text of the cited paragraph and the
+    English of its words in site.yaml's `phrases`."""
+    phrases = phrases or {}
     ind_id, doc_id = record.get("indicator"), record.get("document")  # anything YAML holds, unchecked yet
     indicator = inds.get(ind_id) if isinstance(ind_id, str) else None
     document = docs.get(doc_id) if isinstance(doc_id, str) else None
     source = record.get("source")
     anchor = source.get("anchor") if isinstance(source, dict) else None
     block = document.bodies["zh"].block(anchor) if document is not None and isinstance(anchor, str) else None
+    text = record.get("text")
+    zh = text.get("zh") if isinstance(text, dict) else None
     against = (indicator is not None and (indicator.unit.zh, indicator.unit.en), document is not None,
-               block.text if block is not None else None)
-    return memo(record, against, lambda: value(record, docs, inds, declared, errors), errors)
+               block.text if block is not None else None, phrases.get(_phrase(zh)) if isinstance(zh, str) else None)
+    return memo(record, against, lambda: value(record, docs, inds, declared, errors, phrases), errors)
+
+
+def _phrase(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator], declared: Declared,
-           errors: Collector) -> Value | None:
+          errors: Collector, phrases: dict[str, str] | None = None) -> Value | None:
     fields = Fields(record, errors, describe("value", record))
     fields.no_unknown(VALUE_FIELDS)
     value_id = fields.ident("id")
     indicator_id = fields.ident("indicator")
     document_id = fields.ident("document")
     kind = fields.choice("kind", KINDS)
-    period = fields.text("period", pattern=PERIOD, hint="a year (2025) or a span of years (2021-2025)")
+    period = fields.text("period", pattern=PERIOD, hint="a year (YYYY) or a span of years (YYYY-YYYY)")
     if period and "-" in period and period[:4] >= period[5:]:
         fields.fail("period", f"period {quote(period)} ends before it starts")
     text = fields.mapping("text")
@@ -74,15 +82,21 @@ def value(record: Record, docs: dict[str, Document], inds: dict[str, Indicator],
         if number is not None or comparator is not None:
             errors.suppress()  # the figure of a text that is not the quote's: wrong for the same reason
     elif zh and indicator:
-        en = _check_figure(fields, text, zh, en, number, comparator, indicator)
+        en = _check_figure(fields, text, zh, en, number, comparator, indicator, phrases or {})
     if not fields.ok or source is None or zh is None or en is None:
         return None
     return Value(value_id, indicator_id, document_id, kind, period, Localized(zh, en), number, comparator,
                  source, note, record.ref(), consistent)
 
 
-def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number, comparator, indicator) -> str | None:
-    """The number and comparator must be what the zh text says; English is generated when not given."""
+def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number, comparator, indicator,
+                  phrases: dict[str, str]) -> str | None:
+    """The number and comparator must be what the zh text says; English is generated when not given (from
+    site.yaml's `phrases` for a value in words)."""
+    if _phrase(zh) in phrases:
+        if number is not None or comparator is not None:
+            fields.fail("number", f"'{zh}' states no figure, so number and comparator must be left out")
+        return en or phrases[_phrase(zh)]
     try:
         figure = parse_figure(zh)
     except FigureError as error:
@@ -116,6 +130,6 @@ def _check_figure(fields: Fields, text: Record, zh: str, en: str | None, number,
         except FigureError:
             errors_hint = "add 'en: …' under text"
             fields.fail(None, f"missing translation 'text.en' ('{zh}' cannot be rendered automatically)",
-                        errors_hint)
+                        f"{errors_hint}, or the phrase's English under 'phrases' in content/site.yaml")
             return None
     return en

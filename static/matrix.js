@@ -1,4 +1,4 @@
-// Indicator matrix: filter rows by name, by 2024 status and by the layer that states the indicator.
+// Indicator matrix: filter rows by name, by status and by the layer that states the indicator.
 // The filters live in the query string (?q=…&status=…&layer=…): a filtered view can be shared, and the
 // back button returns to the previous filter. The table is complete without this script; it only hides rows.
 const table = document.querySelector("table.matrix");

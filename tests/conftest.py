@@ -5,6 +5,8 @@ process."""
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -60,6 +62,34 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         args = (*args, "--cache", tempfile.mkdtemp(prefix="build-cache-"))
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
+
+
+# Copied assets and Pagefind's bundle are recorded by digest, not as second copies of the files.
+BY_DIGEST = ("static/", "pagefind/")
+
+
+def check_golden(files: dict[str, bytes], expected_dir: Path) -> None:
+    """A build's files are exactly the reviewed tree in expected_dir (UPDATE_GOLDEN=1 writes it anew: then
+    review the diff); assets and the search bundle are compared by digest (DIGESTS.sha1)."""
+    digests_file = expected_dir / "DIGESTS.sha1"
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        expected_dir.mkdir(parents=True)
+        for name, data in files.items():
+            if not name.startswith(BY_DIGEST):
+                (expected_dir / name).parent.mkdir(parents=True, exist_ok=True)
+                (expected_dir / name).write_bytes(data)
+        digests_file.write_text("".join(f"{hashlib.sha1(files[n]).hexdigest()}  {n}\n"
+                                        for n in sorted(files) if n.startswith(BY_DIGEST)))
+    expected = {p.relative_to(expected_dir).as_posix(): p.read_bytes() for p in expected_dir.rglob("*")
+                if p.is_file() and p != digests_file}
+    digests = dict(reversed(line.split("  ", 1)) for line in digests_file.read_text().splitlines())
+    assert sorted(files) == sorted(list(expected) + list(digests))
+    for name in files:
+        if name in digests:
+            assert hashlib.sha1(files[name]).hexdigest() == digests[name], f"{name} differs from {digests_file}"
+        else:
+            assert files[name] == expected[name], f"{name} differs from {expected_dir / name}"
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -6,13 +6,17 @@ import pytest
 
 from portal.compare import status
 from portal.errors import SourceRef
-from portal.figures import parse_figure
+from portal.figures import FigureError, parse_figure
 from portal.model import Localized, Source, Value
 
 
 def value(text: str, kind: str) -> Value:
-    figure = parse_figure(text)
-    return Value("v", "i", "d", kind, "2024", Localized(text, text), figure.number, figure.comparator,
+    try:
+        figure = parse_figure(text)
+        number, comparator = figure.number, figure.comparator
+    except FigureError:  # words (a goal or outcome stated in words): no figure
+        number = comparator = None
+    return Value("v", "i", "d", kind, "2024", Localized(text, text), number, comparator,
                  Source("annex-1-r1", text), None, SourceRef("x"))
 
 

@@ -27,7 +27,7 @@ def test_yaml_syntax_error_names_file_and_line(content):
 def test_missing_field(content):
     edit(content / VALUES, '  period: "2027"\n', "")
     assert errors_of(content) == ["content/values/plenary-demo.yaml:1: value 'demo.gdp.2027.target': "
-                                  "missing field 'period'\n    hint: a year (2025) or a span of years (2021-2025)"]
+                                  "missing field 'period'\n    hint: a year (YYYY) or a span of years (YYYY-YYYY)"]
 
 
 def test_mistyped_field(content):
@@ -40,7 +40,7 @@ def test_malformed_period(content):
     edit(content / VALUES, 'period: "2027"', 'period: "2027年"')
     assert errors_of(content) == [
         "content/values/plenary-demo.yaml:5: value 'demo.gdp.2027.target': field 'period' has the malformed "
-        "value '2027年'\n    hint: a year (2025) or a span of years (2021-2025)"]
+        "value '2027年'\n    hint: a year (YYYY) or a span of years (YYYY-YYYY)"]
 
 
 def test_unknown_field_suggests_the_right_one(content):

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import edit, generate
+from portal.errors import ContentErrors
 from portal.figures import FigureError, chinese_numeral, english, number_in_unit, parse_figure
 from portal.numbers import missing_numbers
 
@@ -44,12 +46,6 @@ ENGLISH = [
     ("6000", "万美元", "USD 10,000", "USD 60 million"),                                # 002 annex: FDI 2025
     ("650", "亿元", "CNY 100 million", "CNY 65 billion"),                              # 002 annex: private economy
     ("240", "家", "enterprises", "240 enterprises"),                                   # 002 annex: high-tech firms
-    ("预计完成", "%", "%", "expected to be met"),                                      # 002 annex
-    ("保持全市前列", "万元/人", "CNY 10,000 per worker", "stay among the city’s leaders"),
-    ("高于全市平均水平", "岁", "years", "above the city average"),
-    ("市计划", "%", "%", "per the municipal plan"),
-    ("口径调整", "万美元", "USD 10,000", "definition changed"),
-    ("保持Ⅱ类", "-", "-", "maintain Class II"),
     ("年均增长15%以上", "%", "%", "average annual growth of over 15%"),               # 001: R&D spending
     ("4013万元", "", "", "CNY 40.13 million"),                                         # 002: paired assistance
     ("6594.8万元", "", "", "CNY 65.948 million"),                                      # 002: wage arrears
@@ -92,9 +88,33 @@ def test_numbers_and_comparators_parse_in_the_indicator_unit(zh, unit, number, c
 
 
 @pytest.mark.parametrize("text", ["保持全市前列", "预计完成", "口径调整", "市计划"])
-def test_qualitative_cells_have_no_number(text):
-    figure = parse_figure(text)
-    assert figure.number is None and figure.comparator is None
+def test_words_are_no_figure_to_the_engine(text):
+    """The engine knows no document's phrases: site.yaml's `phrases` give a value in words its English."""
+    with pytest.raises(FigureError):
+        parse_figure(text)
+
+
+def test_a_value_in_words_takes_its_english_from_site_yaml_phrases(content):
+    values = content / "values/plenary-demo.yaml"
+    edit(values, "  text: {zh: 迈上2100亿元台阶}\n  number: 2100\n  comparator: \"≥\"\n", "  text: {zh: 地区生产总值}\n")
+    with pytest.raises(ContentErrors) as caught:
+        generate(content)
+    assert [str(e) for e in caught.value.errors] == [
+        "content/values/plenary-demo.yaml:1: value 'demo.gdp.2027.target': missing translation 'text.en' "
+        "('地区生产总值' cannot be rendered automatically)\n    hint: add 'en: …' under text, or the phrase's "
+        "English under 'phrases' in content/site.yaml"]
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "phrases:\n  地区生产总值: GDP as a whole\n",
+                         encoding="utf-8")
+    value = next(v for v in generate(content).site.values if v.id == "demo.gdp.2027.target")
+    assert (value.text.en, value.number, value.comparator) == ("GDP as a whole", None, None)
+
+
+def test_the_real_phrases_give_the_annex_words_their_english():
+    from test_real_content import site
+    values = {v.id: v for v in site().values}
+    assert values["plan2025.annex1.labour-productivity.2024.target"].text.en == "stay among the city’s leaders"
+    assert values["plan2025.annex2.fdi.2024.outcome"].text.en == "definition changed"
 
 
 @pytest.mark.parametrize("text", ["大幅增长", "12份合同", "5以内以上"])

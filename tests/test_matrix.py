@@ -13,6 +13,7 @@ from conftest import edit, generate
 from portal import charts
 from portal.compare import matrix, standings
 from portal.errors import ContentErrors
+from portal.model import Layer, Localized
 from test_real_content import site
 
 # Annex 1 of the 2025 plan report (content/documents/plan2025-report/zh.md), row by row: the 2024 target
@@ -179,10 +180,10 @@ def test_status_is_in_the_page_and_the_data(real_site):
     html = (site_dir / "zh/indicators/index.html").read_text(encoding="utf-8")
     assert 'data-status="reported"' in html and 'id="status-rules"' in html
     data = {i["id"]: i for i in json.loads((site_dir / "data/portal.json").read_text(encoding="utf-8"))["indicators"]}
-    assert data["private-economy-value-added"]["status_2024"] == "reported"
+    assert data["private-economy-value-added"]["status"] == {"year": 2024, "value": "reported"}
     assert data["gdp"]["layers"] == ["fyp14", "congress", "plenary", "plan2025"] and data["gdp"]["in_matrix"]
     with open(site_dir / "data/indicators/rd-intensity.en.csv", encoding="utf-8-sig") as handle:
-        assert {row["status_2024"] for row in csv.DictReader(handle)} == {"missed"}
+        assert {(row["status"], row["status_year"]) for row in csv.DictReader(handle)} == {("missed", "2024")}
 
 
 def test_home_panel_lists_headline_indicators_two_layers_state(real_site):
@@ -201,19 +202,29 @@ def test_home_panel_lists_headline_indicators_two_layers_state(real_site):
 
 
 def test_headline_indicators_are_checked(content):
-    edit(content / "site.yaml", "tagline:", "headline: [gpd, software-enterprises]\ntagline:")
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "  indicators: [gpd, software-enterprises]\n",
+                         encoding="utf-8")
+    line = len(site_yaml.read_text(encoding="utf-8").splitlines())
     with pytest.raises(ContentErrors) as caught:
         generate(content)
     assert [str(e) for e in caught.value.errors] == [
-        "content/site.yaml:2: site: headline indicator 'gpd' does not exist\n    hint: did you mean 'gdp'?",
-        "content/site.yaml:2: site: headline indicator 'software-enterprises' is stated by plenary only\n"
+        f"content/site.yaml:{line}: site headline: indicator 'gpd' does not exist\n    hint: did you mean 'gdp'?",
+        f"content/site.yaml:{line}: site headline: indicator 'software-enterprises' is stated by plenary only\n"
         "    hint: the panel compares layers: choose an indicator two or more layers state"]
 
 
 # ---- charts ----
 
+# Layers as site.yaml declares them (the engine knows none of its own)
+LAYERS = {layer_id: Layer(layer_id, Localized(layer_id, layer_id), Localized(layer_id, layer_id), "2025", colour, shape,
+                          layer_id)
+          for layer_id, colour, shape in (("fyp14", "#8a1c1c", "triangle"), ("congress", "#0b4f8a", "square"),
+                                          ("plenary", "#5b4a8a", "diamond"), ("plan2025", "#1f6b35", "circle"))}
+
+
 def point(period, number, kind="target", layer="congress"):
-    return {"period": period, "number": Decimal(number), "kind": kind, "layer": layer, "label": period}
+    return {"period": period, "number": Decimal(number), "kind": kind, "layer": LAYERS[layer], "label": period}
 
 
 TICKS = [
@@ -262,9 +273,9 @@ def test_coincident_points_are_set_apart_and_no_point_touches_the_frame():
 def test_each_layer_has_its_own_shape():
     def shape(svg: str) -> tuple:  # element and number of corners
         return svg.split(" ", 1)[0], len(re.findall(r"[\d.]+,[\d.]+", svg))
-    assert len({shape(charts.marker(layer, "target", 10, 10, 5)) for layer in charts.LAYER_COLOURS}) == 4
-    assert 'fill="#ffffff"' in charts.marker("plan2025", "target", 0, 0, 5)
-    assert 'fill="#1f6b35"' in charts.marker("plan2025", "outcome", 0, 0, 5)
+    assert len({shape(charts.marker(layer, "target", 10, 10, 5)) for layer in LAYERS.values()}) == 4
+    assert 'fill="#ffffff"' in charts.marker(LAYERS["plan2025"], "target", 0, 0, 5)
+    assert 'fill="#1f6b35"' in charts.marker(LAYERS["plan2025"], "outcome", 0, 0, 5)
 
 
 def test_gdp_page_chart_has_a_legend_and_two_distinct_2026_goals(real_site):

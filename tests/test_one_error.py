@@ -27,7 +27,7 @@ def test_the_indicators_of_an_invalid_category_are_not_reported_again(content):
 
 def _headline_gdp(content) -> None:
     site = content / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8") + "headline: [gdp]\n", encoding="utf-8")
+    site.write_text(site.read_text(encoding="utf-8") + "  indicators: [gdp]\n", encoding="utf-8")
 
 
 def test_the_headline_panel_does_not_repeat_an_invalid_indicator(content):

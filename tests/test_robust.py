@@ -262,8 +262,8 @@ def test_records_without_an_id_are_named_so(content):
     errors = errors_of(content)
     assert "content/indicators/main.yaml:9: indicator (no id): missing field 'id'\n    hint: ids use lowercase " \
            "letters, digits, '-' and '.', at most 100 characters" in errors
-    assert "content/site.yaml:1: site: unknown field 'null'\n    hint: allowed fields: title, tagline, layers, " \
-           "timeline, horizons, headline" in errors
+    assert "content/site.yaml:1: site: unknown field 'null'\n    hint: allowed fields: title, tagline, base_url, book, " \
+           "layers, matrix, timeline, horizons, headline, phrases" in errors
     assert not [e for e in errors if "None" in e]
 
 
@@ -282,7 +282,7 @@ def test_invisible_characters_are_named_not_escaped(content):
     edit(content / VALUES, 'period: "2027"', 'period: "2027\u2028"')
     assert errors_of(content) == [
         "content/values/plenary-demo.yaml:5: value 'demo.gdp.2027.target': field 'period' has the malformed value "
-        "'2027<U+2028>'\n    hint: a year (2025) or a span of years (2021-2025)"]
+        "'2027<U+2028>'\n    hint: a year (YYYY) or a span of years (YYYY-YYYY)"]
 
 
 def test_a_replaced_translation_is_one_error_per_kind(content):

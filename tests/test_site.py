@@ -2,48 +2,22 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE, ROOT, edit, generate, project_for, run_cli
+from conftest import FIXTURE, ROOT, check_golden, edit, generate, project_for, run_cli
 from portal.pipeline import build
 
 EXPECTED = Path(__file__).resolve().parent / "fixture" / "expected"
 
 
-# Copied assets and Pagefind's bundle are recorded by digest, not as second copies of the files.
-BY_DIGEST = ("static/", "pagefind/")
-DIGESTS = EXPECTED / "DIGESTS.sha1"
-
-
 def test_golden_output(fixture_site):
     """The fixture builds to exactly the reviewed tree (refresh with UPDATE_GOLDEN=1, then review the diff)."""
-    files = fixture_site.files
-    if os.environ.get("UPDATE_GOLDEN"):
-        import shutil
-        shutil.rmtree(EXPECTED, ignore_errors=True)
-        EXPECTED.mkdir(parents=True)
-        for name, data in files.items():
-            if not name.startswith(BY_DIGEST):
-                (EXPECTED / name).parent.mkdir(parents=True, exist_ok=True)
-                (EXPECTED / name).write_bytes(data)
-        DIGESTS.write_text("".join(f"{hashlib.sha1(files[n]).hexdigest()}  {n}\n"
-                                   for n in sorted(files) if n.startswith(BY_DIGEST)))
-    expected = {p.relative_to(EXPECTED).as_posix(): p.read_bytes() for p in EXPECTED.rglob("*")
-                if p.is_file() and p != DIGESTS}
-    digests = dict(reversed(line.split("  ", 1)) for line in DIGESTS.read_text().splitlines())
-    assert sorted(files) == sorted(list(expected) + list(digests))
-    for name in files:
-        if name in digests:
-            assert hashlib.sha1(files[name]).hexdigest() == digests[name], f"{name} differs from {DIGESTS.name}"
-        else:
-            assert files[name] == expected[name], f"{name} differs from tests/fixture/expected/{name}"
+    check_golden(fixture_site.files, EXPECTED)
 
 
 def test_static_files_are_copied_byte_for_byte(fixture_site):
@@ -122,7 +96,9 @@ def test_cli_build_prints_one_summary_line(tmp_path):
 
 def test_portal_json_schema(fixture_site):
     data = json.loads(fixture_site.files["data/portal.json"])
-    assert list(data) == ["documents", "indicators", "values", "goals"]
+    assert list(data) == ["layers", "documents", "indicators", "values", "goals"]
+    assert data["layers"][2] == {"id": "plenary", "name": {"zh": "区委十三届二次全会", "en": "2nd plenary session"},
+                                 "period": "2023-2027"}
     assert list(data["documents"][0]) == ["id", "source_file", "layer", "title", "date"]
     assert data["documents"][0]["date"] is None  # undated in the source
     indicator = next(i for i in data["indicators"] if i["id"] == "rd-intensity")

@@ -31,12 +31,14 @@ sys.path.insert(0, str(ROOT))
 
 from portal.errors import ContentError, ContentErrors  # noqa: E402
 from portal.safety import link_allowed  # noqa: E402
-from portal.pipeline import BASE_URL, Builder, Project  # noqa: E402
+from portal.pipeline import Builder, Project  # noqa: E402
 
 from .mutations import mutate  # noqa: E402
 
 BUGS = ("bad-message", "cascade", "unsafe-output", "traceback", "memory", "hang", "crash")
 MAX_CASCADE = 3  # errors one mutation may cause: one per mistake, and a mutation is one or two mistakes
+# Where the fixture is published (its site.yaml's base_url): links there are the site's own
+BASE_URL = re.search(r"^base_url: (\S+)$", (FIXTURE / "site.yaml").read_text(encoding="utf-8"), re.M).group(1)
 _ERROR_LINE = re.compile(r"(content/[^:\n]+):(\d+): (.*)")
 _REPR = re.compile(r"\bNone\b|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|Decimal\(|<class |Items\(|Record\(|Traceback")
 _FORMULA = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
