@@ -4,7 +4,7 @@ The rule, stated to readers on the disagreements page: two value records are *co
 measure the same indicator, come from different documents, are of the same kind (a target beside a
 target, an outcome beside an outcome: a target later reported done is progress, not disagreement) and
 both state a figure. Two comparable values *disagree* when
-  - their periods overlap (2025 lies within 2021-2025) and their figures differ: the number or the
+  - their periods overlap (2043 lies within 2041-2045) and their figures differ: the number or the
     comparator (突破75% is not 75%以上); numbers are in the indicator's unit (see figures.number_in_unit),
     so 2000亿元 and 2100亿元 are compared as 2000 and 2100; or
   - their periods do not overlap and their figures are the same: one figure credited to two periods, or
@@ -37,7 +37,7 @@ def consistency(fields: Fields) -> Consistency | None:
 
 
 def span(period: str) -> tuple[int, int]:
-    """A period's first and last year: '2025' -> (2025, 2025), '2021-2025' -> (2021, 2025)."""
+    """A period's first and last year: '2043' -> (2043, 2043), '2041-2045' -> (2041, 2045)."""
     first, _, last = period.partition("-")
     return int(first), int(last or first)
 
