@@ -158,7 +158,19 @@ def _indicator_context(site: Site, indicator, values, lang: str) -> dict:
     return {"indicator": indicator, "values": values, "chart": _chart(site, indicator, values, lang),
             "conflicts": [c for c in site.conflicts if indicator.id in c.indicators],
             "themes": [t for t in site.themes if indicator.id in t.indicators],
-            "terms": _related_terms(site, indicator, values)}
+            "terms": _related_terms(site, indicator, values),
+            "changed_in_documents": {other: _changed_in(site, indicator.id, other)
+                           for other in (indicator.predecessor, indicator.successor) if other}}
+
+
+def _changed_in(site: Site, one: str, other: str):
+    """The document where one indicator took another's place: the latest that states both (an annual plan's
+    annex reporting last year by the old indicator and setting next year's by the new one), or None."""
+    stating = {}
+    for value in site.values:
+        stating.setdefault(value.indicator, set()).add(value.document)
+    both = stating.get(one, set()) & stating.get(other, set())
+    return max((site.document(d) for d in both), key=lambda d: d.order, default=None)
 
 
 def _book_context(site: Site, values_by_indicator: dict, groups, lang: str) -> dict:

@@ -152,3 +152,15 @@ def test_gdp_goals_credited_to_the_right_documents():
     assert ("congress13-article", "2026", "突破2000亿元") in gdp
     assert ("plenary2-interpretation", "2027", "迈上2100亿元台阶") in gdp
     assert not any(doc.startswith("congress") and text.startswith("迈上2100") for doc, _, text in gdp)
+
+
+def test_a_replaced_indicator_names_the_document_that_changed_its_definition():
+    """The annual plan report states both the old indicator (last year's outcome) and the new one (next year's
+    target): that document, not merely "changed", is named on both pages, in each language's form."""
+    files = real().files
+    for page, lang, words in [("high-tech-enterprises", "en", "(definition changed in Annual plan report (2025))"),
+                              ("invention-patents-per-10k", "en", "(definition changed in Annual plan report (2025))"),
+                              ("high-tech-enterprises", "zh", "万人发明专利拥有量</a>（2025年年度计划报告调整了指标口径）")]:
+        html = files[f"{lang}/indicators/{page}/index.html"]
+        html = html.decode() if isinstance(html, bytes) else html
+        assert words in html, (lang, page)
