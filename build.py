@@ -3,7 +3,8 @@
 
     python build.py build            render content/ into site/
     python build.py clean            remove the build cache and what interrupted builds left
-    python build.py check [--strict] validate everything, write nothing (--strict: outdated translations fail)
+    python build.py check [--strict] validate everything, write nothing (--strict: outdated translations and
+                                     American spellings fail)
     python build.py translations status|export|import|confirm   the translator's commands (see README)
     python build.py serve            build, then preview with live reload on 127.0.0.1:8000
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 signal.signal(signal.SIGINT, lambda *_: (sys.stderr.write("build.py: interrupted; nothing was written\n"),
                                          os._exit(130)))
 
-from portal import cache, freshness, output, poimport, translating
+from portal import cache, freshness, output, poimport, spelling, translating
 from portal.errors import ContentError, ContentErrors, EnvironmentProblem, environment_problem, unexpected
 from portal.pdf import pdf_problem
 from portal.pipeline import Project, build, generate
@@ -45,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     clean_cmd.add_argument("--out", type=Path, default=None)
     clean_cmd.add_argument("--cache", type=Path, default=None, help="cache folder (default .cache/build)")
     check_cmd = commands.add_parser("check", help="validate content, templates and catalogs; write nothing")
-    check_cmd.add_argument("--strict", action="store_true", help="also fail on outdated translations")
+    check_cmd.add_argument("--strict", action="store_true",
+                           help="also fail on outdated translations and American spellings in English")
     add_translation_commands(commands)
     serve_cmd = commands.add_parser("serve", help="build, then serve with live reload")
     serve_cmd.add_argument("--out", type=Path, default=None)
@@ -70,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.strict:
                 outdated = [e for d in generated.site.documents
                             for e in freshness.outdated_errors(generated.translations[d.id], d.src.path.parent)]
-                if outdated:
-                    raise ContentErrors(outdated)
+                problems = outdated + spelling.spelling_errors(project.content, project.folders()["i18n"])
+                if problems:
+                    raise ContentErrors(problems)
             print(f"ok: {generated.summary().replace('built', 'checked', 1)}")
         elif args.command == "build":
             if args.no_cache:
