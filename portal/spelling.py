@@ -166,8 +166,8 @@ def spelling_errors(content: Path, i18n_dir: Path) -> list[ContentError]:
     if catalog.is_file():
         shown = Path("i18n") / catalog.relative_to(i18n_dir)
         for entry in read_entries(read_text(catalog, shown), shown):
-            for text in entry.strings:
-                check(SourceRef(shown, entry.msgstr_line), "a translation", text)
+            for text in entry.strings:  # an empty msgstr shows the msgid: the English of the templates
+                check(SourceRef(shown, entry.msgstr_line), "a translation", text or entry.msgid)
     errors.extend(ContentError(SourceRef(Path("content") / EXCEPTIONS, line), f"spelling exception '{text}' "
                                "occurs in no English text", "remove it") for text, line, _r in exceptions
                   if text not in seen)

@@ -68,9 +68,10 @@ def test_the_english_catalog_is_checked(tmp_path, content):
     catalog = tmp_path / "i18n" / "en" / "LC_MESSAGES" / "messages.po"
     catalog.parent.mkdir(parents=True)
     catalog.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-                       'msgid "Search"\nmsgstr "Search the center"\n', encoding="utf-8")
+                       'msgid "Search"\nmsgstr "Search the center"\n\nmsgid "Programs"\nmsgstr ""\n', encoding="utf-8")
     assert [str(e).split("\n")[0] for e in spelling_errors(content, tmp_path / "i18n")] == [
-        "i18n/en/LC_MESSAGES/messages.po:6: spelling 'center' in a translation: the site writes 'centre'"]
+        "i18n/en/LC_MESSAGES/messages.po:6: spelling 'center' in a translation: the site writes 'centre'",
+        "i18n/en/LC_MESSAGES/messages.po:9: spelling 'Programs' in a translation: the site writes 'Programmes'"]
 
 
 @pytest.mark.slow
