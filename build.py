@@ -3,8 +3,9 @@
 
     python build.py build            render content/ into site/
     python build.py clean            remove the build cache and what interrupted builds left
-    python build.py check [--strict] validate everything, write nothing (--strict: outdated translations and
-                                     American spellings fail)
+    python build.py check [--strict] validate everything, write nothing (--strict: outdated translations,
+                                     American spellings and figures not recorded fail)
+    python build.py check --figures-unrecorded   figures and ranks no value holds nor the editorial list names
     python build.py translations status|export|import|confirm   the translator's commands (see README)
     python build.py serve            build, then preview with live reload on 127.0.0.1:8000
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 signal.signal(signal.SIGINT, lambda *_: (sys.stderr.write("build.py: interrupted; nothing was written\n"),
                                          os._exit(130)))
 
-from portal import cache, freshness, output, poimport, spelling, translating
+from portal import cache, freshness, output, poimport, spelling, translating, unrecorded
 from portal.errors import ContentError, ContentErrors, EnvironmentProblem, environment_problem, unexpected
 from portal.pdf import pdf_problem
 from portal.pipeline import Project, build, generate
@@ -47,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     clean_cmd.add_argument("--cache", type=Path, default=None, help="cache folder (default .cache/build)")
     check_cmd = commands.add_parser("check", help="validate content, templates and catalogs; write nothing")
     check_cmd.add_argument("--strict", action="store_true",
-                           help="also fail on outdated translations and American spellings in English")
+                           help="also fail on outdated translations, American spellings in English and figures "
+                                "that are not records (as --figures-unrecorded)")
+    check_cmd.add_argument("--figures-unrecorded", action="store_true",
+                           help="fail on each figure or rank of a zh body that no value holds and "
+                                "docs/editorial/unrecorded.yaml does not list")
     add_translation_commands(commands)
     serve_cmd = commands.add_parser("serve", help="build, then serve with live reload")
     serve_cmd.add_argument("--out", type=Path, default=None)
@@ -69,12 +74,10 @@ def main(argv: list[str] | None = None) -> int:
             return translations(args, project)
         if args.command == "check":
             generated = generate(project)
-            if args.strict:
-                outdated = [e for d in generated.site.documents
-                            for e in freshness.outdated_errors(generated.translations[d.id], d.src.path.parent)]
-                problems = outdated + spelling.spelling_errors(project.content, project.folders()["i18n"])
-                if problems:
-                    raise ContentErrors(problems)
+            problems = (strict_problems(generated, project) if args.strict else
+                        unrecorded.check(generated.site, project.content) if args.figures_unrecorded else [])
+            if problems:
+                raise ContentErrors(problems)
             print(f"ok: {generated.summary().replace('built', 'checked', 1)}")
         elif args.command == "build":
             if args.no_cache:
@@ -106,6 +109,17 @@ def main(argv: list[str] | None = None) -> int:
         print(unexpected(error), file=sys.stderr)
         return 70
     return 0
+
+
+def strict_problems(generated, project: Project) -> list[ContentError]:
+    """What `check --strict` adds to a build's checks: outdated translations, American spellings, and (in a
+    project keeping docs/editorial/unrecorded.yaml) figures and ranks that are not records."""
+    problems = [e for d in generated.site.documents
+                for e in freshness.outdated_errors(generated.translations[d.id], d.src.path.parent)]
+    problems += spelling.spelling_errors(project.content, project.folders()["i18n"])
+    if unrecorded.listing(project.content).is_file():
+        problems += unrecorded.check(generated.site, project.content)
+    return problems
 
 
 INTERRUPTED = 130  # what a shell reports for a command ended by Ctrl-C (128 + SIGINT)

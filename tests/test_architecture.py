@@ -8,6 +8,7 @@ PORTAL = Path(__file__).resolve().parent.parent / "portal"
 # module -> the portal modules it may import
 ALLOWED = {
     "errors": set(), "model": {"errors"}, "figures": {"errors"}, "numbers": {"figures"}, "loading": {"errors", "inputs", "textfiles"}, "textfiles": {"errors"}, "inputs": {"errors"}, "pofile": {"errors"}, "spelling": {"errors", "inputs", "loading", "pofile"},
+    "unrecorded": {"errors", "loading", "model", "numbers", "translation"},
     "fields": {"errors", "loading", "model", "typography"}, "typography": set(), "i18n": {"errors", "inputs", "loading", "pofile"},
     "markup": {"bodychecks", "editmarks", "entities", "errors", "footnotes", "model", "safety", "sections", "sourcelines",
                "typography"},
