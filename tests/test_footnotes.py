@@ -102,3 +102,19 @@ def test_references_to_a_note_name_the_number_its_readers_see():
     assert labels["en"]["fn-tn-1"] == "translator’s note a"
     parallel = real().files["en/documents/plan2025-report/parallel/index.html"].decode()
     assert '<span class="footnote-label">[17]</span>' in parallel
+
+
+def test_a_rendered_body_letters_its_translators_notes_apart_even_with_a_list_inside_one():
+    """Through the renderer: the translator's note (with a nested list) moves to its own lettered list
+    after the source's notes, which keep 1 and 2 although the translator's note stands between them."""
+    from pathlib import Path
+
+    from portal.markup import Renderer
+    text = ("## Head {#s1}\n\nA sentence[^1] with a note[^tn-1] and another[^2].\n{: #p1 }\n\n[^1]: First note.\n\n"
+            "[^tn-1]: Translator’s note: a list follows.\n\n    1. one\n    2. two\n\n[^2]: Second note.\n")
+    body, errors = Renderer("en", "¶").render(text, Path("content/documents/x/en.md"))
+    assert errors == []
+    assert [(target, mark) for _r, target, mark in REFERENCE.findall(body.html)] == [("1", "1"), ("tn-1", "a"), ("2", "2")]
+    notes = LISTS.search(body.html).group(1)
+    assert notes.startswith('<ol>\n<li id="fn-1">') and '</li>\n</ol>\n<ol class="translator-notes" type="a">\n<li id="fn-tn-1">' in notes
+    assert "<li>one</li>\n<li>two</li>" in notes and notes.endswith("</li>\n</ol>")
