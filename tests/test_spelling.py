@@ -2,6 +2,7 @@
 (issue 26, item 5): `build.py check --strict` names each American spelling at its line with the fix."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -94,15 +95,24 @@ def _table_cells(text: str):
                 yield number, cell.strip()
 
 
-def test_indicator_names_are_in_sentence_case_and_tables_write_them_so():
-    """An indicator's name is written in sentence case where it stands alone: its `name.en` (the matrix,
-    its page, the charts) starts with a capital (or a figure or quotation mark), and a table cell that
-    names it writes it exactly so (the plan report's annex tables had 'per capita GDP' beside the
-    matrix's 'Per capita GDP'). In running text a name takes the sentence's case."""
+def _quoted(text: str):
+    """(line, text) of every phrase in curly quotation marks of a Markdown text."""
+    for number, line in enumerate(text.split("\n"), 1):
+        for quoted in re.findall(r"“([^“”]+)”", line):
+            yield number, quoted
+
+
+def test_indicator_names_are_in_sentence_case_and_tables_and_quotations_write_them_so():
+    """An indicator's name is written in sentence case wherever it stands as a name: its `name.en` (the
+    matrix, its page, the charts) starts with a capital (or a figure or quotation mark), and a table cell
+    or a quotation that names it writes it exactly so (the plan report's annex tables and its notes on
+    the indicators had 'per capita GDP', “growth of total retail sales…” beside the matrix's 'Per capita
+    GDP'). Unquoted in running text, a measure is words of the sentence and takes its case."""
     from test_real_content import site
     names = {i.name.en.lower(): i.name.en for i in site().indicators}
     assert [name for name in names.values() if name[0].islower()] == []
-    differing = [f"{d.id}/en.md:{number}: {cell}" for d in site().documents
-                 for number, cell in _table_cells((d.src.path.parent / "en.md").read_text(encoding="utf-8"))
-                 if cell.lower() in names and cell != names[cell.lower()]]
+    differing = [f"{d.id}/en.md:{number}: {named}" for d in site().documents
+                 for found in (_table_cells, _quoted)
+                 for number, named in found((d.src.path.parent / "en.md").read_text(encoding="utf-8"))
+                 if named.lower() in names and named != names[named.lower()]]
     assert differing == []
