@@ -3,8 +3,10 @@
 
     python build.py build            render content/ into site/
     python build.py clean            remove the build cache and what interrupted builds left
-    python build.py check [--strict] validate everything, write nothing (--strict: outdated translations and
-                                     open disagreements fail; --disagreements: list the open ones)
+    python build.py check [--strict] validate everything, write nothing (--strict: outdated translations, open
+                                     disagreements, American spellings and figures not recorded fail)
+    python build.py check --disagreements        value pairs that disagree with nothing covering them
+    python build.py check --figures-unrecorded   figures and ranks no value holds nor the editorial list names
     python build.py translations status|export|import|confirm   the translator's commands (see README)
     python build.py new-document SOURCE.txt --id ID --layer LAYER   draft a document from a plain-text source
     python build.py serve            build, then preview with live reload on 127.0.0.1:8000
@@ -22,7 +24,7 @@ from pathlib import Path
 signal.signal(signal.SIGINT, lambda *_: (sys.stderr.write("build.py: interrupted; nothing was written\n"),
                                          os._exit(130)))
 
-from portal import cache, disagreements, freshness, newdocument, output, poimport, translating
+from portal import cache, disagreements, freshness, newdocument, output, poimport, spelling, translating, unrecorded
 from portal.errors import ContentError, ContentErrors, EnvironmentProblem, environment_problem, unexpected
 from portal.pdf import pdf_problem
 from portal.pipeline import Project, build, generate
@@ -48,9 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     clean_cmd.add_argument("--cache", type=Path, default=None, help="cache folder (default .cache/build)")
     check_cmd = commands.add_parser("check", help="validate content, templates and catalogs; write nothing")
     check_cmd.add_argument("--strict", action="store_true",
-                           help="also fail on outdated translations and on disagreements nothing covers")
+                           help="also fail on outdated translations, disagreements nothing covers, American "
+                                "spellings in English and figures that are not records (as --figures-unrecorded)")
     check_cmd.add_argument("--disagreements", action="store_true",
                            help="list the values that disagree with no conflict or consistency note covering them")
+    check_cmd.add_argument("--figures-unrecorded", action="store_true",
+                           help="fail on each figure or rank of a zh body that no value holds and "
+                                "docs/editorial/unrecorded.yaml does not list")
     check_cmd.add_argument("--figures", metavar="DOC", help="list DOC's figures that no value record holds yet")
     new_cmd = commands.add_parser("new-document", help="draft content/documents/ID/ from a plain-text source")
     new_cmd.add_argument("source", type=Path, help="the plain-text source (paragraphs, numbered headings, …)")
@@ -85,15 +91,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(newdocument.checklist(figures))
         elif args.command == "check":
             generated = generate(project)
-            site = generated.site
             if args.disagreements:
-                return list_disagreements(site)
-            if args.strict:
-                outdated = [e for d in site.documents
-                            for e in freshness.outdated_errors(generated.translations[d.id], d.src.path.parent)]
-                problems = outdated + disagreements.open_errors(site.values, site.conflicts)
-                if problems:
-                    raise ContentErrors(problems)
+                return list_disagreements(generated.site)
+            problems = (strict_problems(generated, project) if args.strict else
+                        unrecorded.check(generated.site, project.content) if args.figures_unrecorded else [])
+            if problems:
+                raise ContentErrors(problems)
             print(f"ok: {generated.summary().replace('built', 'checked', 1)}")
         elif args.command == "build":
             if args.no_cache:
@@ -146,6 +149,19 @@ def list_disagreements(site) -> int:
     print(f"{len(open_ones)} open disagreement(s); {len(found)} pair(s) of values disagree by the rule, "
           f"{len(found) - len(open_ones) - notes} covered by conflicts, {notes} by consistency notes")
     return 1 if open_ones else 0
+
+
+def strict_problems(generated, project: Project) -> list[ContentError]:
+    """What `check --strict` adds to a build's checks: outdated translations, open disagreements, American
+    spellings, and (in a project keeping docs/editorial/unrecorded.yaml) figures and ranks that are not records."""
+    site = generated.site
+    problems = [e for d in site.documents
+                for e in freshness.outdated_errors(generated.translations[d.id], d.src.path.parent)]
+    problems += disagreements.open_errors(site.values, site.conflicts)
+    problems += spelling.spelling_errors(project.content, project.folders()["i18n"])
+    if unrecorded.listing(project.content).is_file():
+        problems += unrecorded.check(generated.site, project.content)
+    return problems
 
 
 INTERRUPTED = 130  # what a shell reports for a command ended by Ctrl-C (128 + SIGINT)

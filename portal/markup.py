@@ -16,6 +16,7 @@ from .editmarks import OPENER, EditMarkPattern, broken_edit_marks, list_edits
 from .errors import ContentError, SourceRef, quote
 from .model import Block, Body
 from .entities import EntityPattern, is_reference
+from .footnotes import marked_notes
 from .bodychecks import attribute_errors, id_errors
 from .safety import bad_attributes, link_text_problems, raw_html_errors, shape_errors
 from .sections import Part, join_sections, split_sections, toc_tree
@@ -355,7 +356,7 @@ class Renderer:
         errors.extend(attribute_errors(part.bad_attrs, source, shown))
         errors = without_html_in_refused_links(errors)
         footnotes = sum(1 for b in blocks if b.kind == "footnote")
-        body = Body(part.html, tuple(part.toc), tuple(blocks), footnotes, tuple(part.edits), faulty=bool(errors))
+        body = Body(marked_notes(part.html), tuple(part.toc), tuple(blocks), footnotes, tuple(part.edits), faulty=bool(errors))
         return body, errors
 
 

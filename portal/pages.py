@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import chains, charts, compare, glossary, references
+from .footnotes import note_marks
 from .model import CONFLICT_KINDS, LANGS, Site
 from .routing import url_for
 from .typography import without_chinese_glosses
@@ -114,7 +115,8 @@ def assemble(site: Site, content: Path) -> list[Page]:
                 context=lambda s, i=document.id, l=lang: {"document": s.document(i), "body": s.document(i).bodies[l],
                                                           "state": s.state(i)})
             add("parallel", "parallel.html", document.id, document.src.path.parent,
-                context=lambda s, i=document.id: {"document": s.document(i), "state": s.state(i)})
+                context=lambda s, i=document.id: {"document": s.document(i), "state": s.state(i),
+                                                  "notes": _note_marks(s.document(i).bodies["en"])})
         for kind, everything in (("indicators", False), ("indicators-all", True)):
             add(kind, "indicators.html", context=lambda s, e=everything: _matrix_context(s.model, _groups(s), e))
         for indicator in site.indicators:
@@ -251,6 +253,11 @@ PARAGRAPH_WORDS = {
 }
 
 
+def _note_marks(body) -> dict[str, str]:
+    """Each footnote label of a body with the mark its readers see (17 -> "18", tn-1 -> "a")."""
+    return note_marks(b.anchor.removeprefix("fn-") for b in body.blocks if b.kind == "footnote")
+
+
 def paragraph_words(document, anchor: str, lang: str) -> str:
     """Where a paragraph is, in words a reader of paper can follow: its section heading and its place."""
     words = PARAGRAPH_WORDS[lang]
@@ -263,7 +270,7 @@ def paragraph_words(document, anchor: str, lang: str) -> str:
             continue
         if block.kind == "footnote":
             if block.anchor == anchor:
-                return words["footnote"].format(n=anchor.removeprefix("fn-"))
+                return words["footnote"].format(n=_note_marks(document.bodies[lang])[anchor.removeprefix("fn-")])
             continue
         counts[block.kind] = counts.get(block.kind, 0) + 1
         if block.anchor == anchor:

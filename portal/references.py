@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .footnotes import is_translators, note_marks
 from .model import Body
 
 # The number a heading starts with, as the source numbers it: 一、 （四） 附件1 1 / I. (IV) Annex 1 1
@@ -12,8 +13,8 @@ HEADING_NUMBER = {
 }
 # A block's place below its heading, appended to the heading's label
 PLACES = {
-    "zh": {"paragraph": "第{n}段", "item": "第{n}项", "row": "第{n}行", "footnote": "注{n}"},
-    "en": {"paragraph": " ¶{n}", "item": ", item {n}", "row": ", row {n}", "footnote": "note {n}"},
+    "zh": {"paragraph": "第{n}段", "item": "第{n}项", "row": "第{n}行", "footnote": "注{n}", "translator": "译注{n}"},
+    "en": {"paragraph": " ¶{n}", "item": ", item {n}", "row": ", row {n}", "footnote": "note {n}", "translator": "translator’s note {n}"},
 }
 PART = {"zh": "第{}部分", "en": "Part {}"}
 SHORT = {"zh": 12, "en": 40}  # characters of an unnumbered heading kept in a reference
@@ -38,12 +39,17 @@ def block_labels(body: Body, lang: str) -> dict[str, str]:
     labels: dict[str, str] = {}
     section, counts = "", {}
     places = PLACES[lang]
+    notes = note_marks(b.anchor.removeprefix("fn-") for b in body.blocks if b.kind == "footnote")
     for block in body.blocks:
+        if block.kind == "footnote":
+            label = block.anchor.removeprefix("fn-")
+            labels[block.anchor] = places["translator" if is_translators(label) else "footnote"].format(n=notes[label])
+            continue
         if block.kind == "heading":
             section, counts = heading_label(block.text, lang), {}
             labels[block.anchor] = section
             continue
         counts[block.kind] = counts.get(block.kind, 0) + 1
         place = places.get(block.kind, places["paragraph"]).format(n=counts[block.kind])
-        labels[block.anchor] = place if block.kind == "footnote" else (section + place).lstrip(", ")
+        labels[block.anchor] = (section + place).lstrip(", ")
     return labels

@@ -57,7 +57,7 @@ def test_the_names_found_in_review_have_one_glossary_rendering():
     assert {name: terms.get(name) for name in ("老鼓楼衙署", "谯楼", "西部金融中心主承载区", "全国示范步行街",
                                                 "世界知名商圈", "西部陆海新通道")} == {
         "老鼓楼衙署": "Laogulou Yamen Site", "谯楼": "drum tower",
-        "西部金融中心主承载区": "main hub area of the Western Financial Center",
+        "西部金融中心主承载区": "main hub area of the Western Financial Centre",
         "全国示范步行街": "National Model Pedestrian Street", "世界知名商圈": "world-famous business district",
         "西部陆海新通道": "New Western Land-Sea Corridor"}
 

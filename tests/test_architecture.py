@@ -7,9 +7,10 @@ from pathlib import Path
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
 # module -> the portal modules it may import
 ALLOWED = {
-    "errors": set(), "model": {"errors"}, "figures": {"errors"}, "numbers": {"figures"}, "loading": {"errors", "inputs", "textfiles"}, "textfiles": {"errors"}, "inputs": {"errors"}, "pofile": {"errors"},
+    "errors": set(), "model": {"errors"}, "figures": {"errors"}, "numbers": {"figures"}, "loading": {"errors", "inputs", "textfiles"}, "textfiles": {"errors"}, "inputs": {"errors"}, "pofile": {"errors"}, "spelling": {"errors", "inputs", "loading", "pofile"},
+    "unrecorded": {"errors", "loading", "model", "numbers", "translation"},
     "fields": {"errors", "loading", "model", "typography"}, "typography": set(), "i18n": {"errors", "inputs", "loading", "pofile"},
-    "markup": {"bodychecks", "editmarks", "entities", "errors", "model", "safety", "sections", "sourcelines",
+    "markup": {"bodychecks", "editmarks", "entities", "errors", "footnotes", "model", "safety", "sections", "sourcelines",
                "typography"},
     "bodychecks": {"errors", "fields", "safety", "sourcelines"}, "entities": {"loading"},
     "sections": {"anchored"}, "editmarks": {"errors"}, "anchored": set(),
@@ -29,8 +30,8 @@ ALLOWED = {
     "sitemodel": {"errors", "fields", "loading", "model", "typography"},
     "crossrefs": {"errors", "fields", "loading", "model", "translation"},
     "goalchecks": {"crossrefs", "errors", "fields", "loading", "model", "numbers", "translation"},
-    "charts": {"figures", "model"}, "chains": {"compare", "model", "typography"}, "glossary": {"model"}, "references": {"model"},
-    "pages": {"chains", "charts", "compare", "glossary", "model", "references", "routing", "typography"},
+    "charts": {"figures", "model"}, "chains": {"compare", "model", "typography"}, "glossary": {"model"}, "references": {"footnotes", "model"}, "footnotes": set(),
+    "pages": {"chains", "charts", "compare", "footnotes", "glossary", "model", "references", "routing", "typography"},
     "datasets": {"compare", "model", "routing"},
     "rendering": {"blocks", "chains", "charts", "compare", "errors", "figures", "i18n", "inputs", "model", "pages", "routing"},
     "output": {"errors"},
