@@ -18,9 +18,9 @@ from .translation import squeeze
 
 EDITORIAL = Path("docs") / "editorial" / "unrecorded.yaml"  # figures that are not records, with reasons
 
-# A rank, a place among others or a multiple stated in words: 全市第一, 居全市前列, 全市领先, 首位, 翻一番
+# A rank, a place among others or a multiple stated in words: 第一, 前列, 领先, 首位, 翻一番
 RANK = re.compile(r"第一(?![届次批个章条款节])|首位|前列|领先|前茅|榜首|居首|冠军|[一二三四五六七八九十]连冠|翻一番|翻番|倍增"
-                  r"|[ⅠⅡⅢⅣⅤ]+类")  # and a class of a grade scale: 水质保持Ⅱ类
+                  r"|[ⅠⅡⅢⅣⅤ]+类")  # and a class of a grade scale: Ⅲ类
 CHINESE_AMOUNT = re.compile(r"[一二两三四五六七八九十百千]+(?:万亿|亿)")  # 突破千亿, 千亿级 (万 alone: 千家万户)
 _SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
 _NUMBERING = re.compile(r"^\s*\d+(?:\.|\s)")  # a block's own number: "12. 加速…", "3 大力推进…"
