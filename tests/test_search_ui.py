@@ -16,8 +16,8 @@ KINDS = {"zh": {"文件段落", "指标", "术语", "目标", "文件分歧", "�
          "en": {"Document paragraph", "Indicator", "Glossary term", "Goal", "Disagreement", "Theme", "Site page"}}
 
 
-def open_search(browser, served, lang, width=1366):
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def open_search(browser, served, lang):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(f"{served}/{lang}/search/")
     return page
 
@@ -25,6 +25,15 @@ def open_search(browser, served, lang, width=1366):
 def wait_for_results(page):
     page.wait_for_function("() => document.querySelector('#search-status').textContent.trim() !== ''",
                            timeout=15000)
+
+
+def search_for(browser, served, lang, query):
+    """The search page with `query` searched by Enter, its results shown."""
+    page = open_search(browser, served, lang)
+    page.fill("#search-input", query)
+    page.keyboard.press("Enter")
+    wait_for_results(page)
+    return page
 
 
 def result_targets(page) -> list[str]:
@@ -35,10 +44,7 @@ def result_targets(page) -> list[str]:
 
 @pytest.mark.parametrize(("lang", "query", "expected"), QUERIES)
 def test_the_query_finds_its_expected_result_first(browser, served, lang, query, expected):
-    page = open_search(browser, served, lang)
-    page.fill("#search-input", query)
-    page.keyboard.press("Enter")
-    wait_for_results(page)
+    page = search_for(browser, served, lang, query)
     targets = result_targets(page)
     assert targets and targets[0] == expected, targets[:5]
     page.close()
@@ -77,10 +83,7 @@ def test_enter_searches_at_once(browser, served):
 
 
 def test_more_results_reaches_every_gdp_result_in_english(browser, served):
-    page = open_search(browser, served, "en")
-    page.fill("#search-input", "GDP")
-    page.keyboard.press("Enter")
-    wait_for_results(page)
+    page = search_for(browser, served, "en", "GDP")
     total = int(re.search(r"of (\d+) results", page.text_content("#search-status")).group(1))
     assert total >= 42 and page.locator("#search-results li").count() == 20
     page.click("#search-more")
@@ -102,10 +105,7 @@ def test_more_results_reaches_every_gdp_result_in_english(browser, served):
 @pytest.mark.parametrize(("lang", "query"), [("zh", "GDP"), ("en", "GDP"), ("zh", "目标"), ("en", "Yuzhong Yijia"),
                                              ("zh", "预期目标"), ("en", "地区生产总值")])
 def test_each_result_has_a_kind_label_and_a_clean_excerpt(browser, served, lang, query):
-    page = open_search(browser, served, lang)
-    page.fill("#search-input", query)
-    page.keyboard.press("Enter")
-    wait_for_results(page)
+    page = search_for(browser, served, lang, query)
     items = page.eval_on_selector_all("#search-results li", """items => items.map(li => ({
         kind: li.querySelector('.result-kind').textContent,
         title: li.querySelector('.result-title').textContent,
@@ -120,10 +120,7 @@ def test_each_result_has_a_kind_label_and_a_clean_excerpt(browser, served, lang,
 
 
 def test_injected_text_in_the_other_language_has_its_lang(browser, served):
-    page = open_search(browser, served, "en")
-    page.fill("#search-input", "GDP")
-    page.keyboard.press("Enter")
-    wait_for_results(page)
+    page = search_for(browser, served, "en", "GDP")
     chinese = page.eval_on_selector_all('#search-results p [lang="zh-Hans"]', "spans => spans.map(s => s.textContent)")
     assert "地区生产总值" in chinese
     bare = page.evaluate(r"""() => [...document.querySelectorAll('#search-results p')].flatMap(p => {
