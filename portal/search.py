@@ -64,7 +64,7 @@ def _plain(html: str) -> str:
 
 
 def row_text(cells: str, headers: list[str], lang: str) -> str:
-    """A table row as labelled text ("2024年预期目标：6左右；…"), never pipe-joined cells; empty cells
+    """A table row as labelled text ("指标名称：…；预期目标：6左右；…"), never pipe-joined cells; empty cells
     left out. Without one header per cell, the cells joined as a list."""
     values = cells.split(" | ")
     if len(values) != len(headers):
