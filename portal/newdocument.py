@@ -102,8 +102,7 @@ def check_figures(content: Path, root: Path, doc_id: str) -> tuple[list[Figure],
             zh = text.get("zh") if isinstance(text, dict) else None
             quotes.setdefault(str(cited.get("anchor")), []).append((cited["quote"], zh if isinstance(zh, str) else ""))
     listed, _entries = unrecorded.load_listed(unrecorded.listing(content))
-    excusing = {anchor: figures for (document, anchor), figures in listed.items() if document == doc_id}
-    return unheld_figures(body, quotes, shown / "zh.md", excusing)
+    return unheld_figures(body, quotes, shown / "zh.md", unrecorded.of_document(listed, doc_id))
 
 
 def unheld_figures(body: Body, quotes: dict[str, list[tuple[str, str]]], zh_shown: Path,

@@ -137,14 +137,19 @@ def unrecorded(site: Site, listed: dict[tuple[str, str], set[str]] | None = None
             (value.source.quote, value.text.zh))
     found = []
     for document in site.documents:
-        excusing = {anchor: figures for (doc, anchor), figures in listed.items() if doc == document.id}
-        open_, _excused = open_figures(document.bodies["zh"].blocks, quotes.get(document.id, {}), excusing)
+        open_, _excused = open_figures(document.bodies["zh"].blocks, quotes.get(document.id, {}),
+                                       of_document(listed, document.id))
         by_sentence: dict[tuple[Block, int], list[str]] = {}
         for block, at, written in open_:
             by_sentence.setdefault((block, sentence_at(block.text, at).start()), []).append(written)
         found += [Unrecorded(document.id, block.anchor, block.line, sentence_at(block.text, start).group(0).strip(),
                              tuple(figures)) for (block, start), figures in by_sentence.items()]
     return found
+
+
+def of_document(listed: dict[tuple[str, str], set[str]], document_id: str) -> dict[str, set[str]]:
+    """The editorial list's entries for one document: anchor -> figures as written."""
+    return {anchor: figures for (document, anchor), figures in listed.items() if document == document_id}
 
 
 def listing(content: Path) -> Path:
