@@ -4,12 +4,12 @@
 
 The rule. A figure is an Arabic number with its magnitude (2000亿), a Chinese amount (千亿), a class of a
 grade scale (Ⅱ类), or a rank, a place or a multiple in words (第一, 前列, 领先, 首位, 翻番…). Not a figure,
-by its form: a block's own number at its start (`12. …`, `3、…`, a row's `1 | …`), a date or a year (2031年,
-1月24日, 2031-01-02), a time of day (08:30:00) and an annex's number (附件2). A figure is held when a value
-record of the same document quotes its block (`source.anchor`, `source.quote`, spacing and emphasis aside)
-with a quote spanning the figure, and the value's zh text states it (a value quoting a sentence holds only
-the figures it records). A figure neither held nor listed, with the reason it is not a record, in
-docs/editorial/unrecorded.yaml is unrecorded."""
+by its form: a block's own number at its start (`12. …`, `3、…`, a row's `1 | …`), a date or a year
+(2031年, 1月2日, 2031-01-02, 20310102日), a time of day (08:30:00), an annex's number (附件2). A figure is
+held when a value record of the same document quotes its block (`source.anchor`, `source.quote`, spacing
+and emphasis aside) with a quote spanning the figure, and the value's zh text states it (a value quoting a
+sentence holds only the figures it records). A figure neither held nor listed, with the reason it is not a
+record, in docs/editorial/unrecorded.yaml is unrecorded."""
 from __future__ import annotations
 
 import re
@@ -30,7 +30,9 @@ RANK = re.compile(r"第一(?![届次批个章条款节])|首位|前列|领先|�
 CHINESE_AMOUNT = re.compile(r"[一二两三四五六七八九十百千]+(?:万亿|亿)")  # 突破千亿, 千亿级 (万 alone: 千家万户)
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _NUMBERING_AFTER = re.compile(r"[.．、\s]")  # what follows a block's own number: "12. 加速…", "3 大力推进…"
-_DATE = re.compile(r"(?:19|20)\d\d(?=年|-\d|\s|$)|\d{1,2}(?=月|日)|\d{1,2}(?=:\d\d)|(?<=:)\d\d|(?<=-)\d\d(?=-|\s|$)")
+# a date or a time of day: 2031年, 2031-01-02, 1月2日, 08:30:00, and a date the source wrote without 年月 (20310102日)
+_DATE = re.compile(r"(?:19|20)\d\d[01]\d[0-3]\d(?=日)|(?:19|20)\d\d(?=年|-\d|\s|$)|\d{1,2}(?=月|日)"
+                   r"|\d{1,2}(?=:\d\d)|(?<=:)\d\d|(?<=-)\d\d(?=-|\s|$)")
 _ANNEX = "附件"
 # only to show a figure whole (突破2000亿元, 6%左右): what may stand before it, and its unit and qualifier after
 _BEFORE = re.compile(r"(?:突破|超过|超|逾|近|约|达到|达|不低于|不少于|不超过|高于|低于|第|＞|＜)$")

@@ -22,6 +22,7 @@ GDP_SENTENCE = "经济实力显著提升，地区生产总值迈上2100亿元台
     ("到2025年，地区生产总值突破2000亿元", ["2000亿"]),           # a year is not, an amount is
     ("发布时间：2022-01-24 17:02:54", []),                         # a date and a time of day
     ("2024年12月31日完成", []),
+    ("20201211日全体会议通过", []),                                 # a date the source wrote without 年月
     ("金融业增加值稳居全市第一，居全市前列", ["第一", "前列"]),     # ranks in words
     ("第一届大会、第一批试点", []),                                 # an ordinal of an event is not a rank
     ("实现千亿级数字经济产值，力争销售总额翻番", ["千亿", "翻番"]),  # Chinese numerals, a doubling
