@@ -7,6 +7,7 @@
                                      disagreements, American spellings and figures not recorded fail)
     python build.py check --disagreements        value pairs that disagree with nothing covering them
     python build.py check --figures-unrecorded   figures and ranks no value holds nor the editorial list names
+    python build.py check --figures DOC          the same for one document, read from the raw content
     python build.py translations status|export|import|confirm   the translator's commands (see README)
     python build.py new-document SOURCE.txt --id ID --layer LAYER   draft a document from a plain-text source
     python build.py serve            build, then preview with live reload on 127.0.0.1:8000
@@ -57,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     check_cmd.add_argument("--figures-unrecorded", action="store_true",
                            help="fail on each figure or rank of a zh body that no value holds and "
                                 "docs/editorial/unrecorded.yaml does not list")
-    check_cmd.add_argument("--figures", metavar="DOC", help="list DOC's figures that no value record holds yet")
+    check_cmd.add_argument("--figures", metavar="DOC", help="list DOC's figures and ranks that no value record holds and "
+                           "docs/editorial/unrecorded.yaml does not list")
     new_cmd = commands.add_parser("new-document", help="draft content/documents/ID/ from a plain-text source")
     new_cmd.add_argument("source", type=Path, help="the plain-text source (paragraphs, numbered headings, …)")
     new_cmd.add_argument("--id", required=True, help="the document id (its folder name)")
@@ -85,10 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             print(newdocument.report(newdocument.new_document(args.source, args.id, args.layer, project.content,
                                                                project.root)))
         elif args.command == "check" and args.figures:
-            figures = newdocument.check_figures(project.content, project.root, args.figures)
-            print(f"{args.figures}: {len(figures)} figure(s) no value record holds yet")
-            if figures:
-                print(newdocument.checklist(figures))
+            print(newdocument.figures_report(args.figures, *newdocument.check_figures(project.content, project.root,
+                                                                                     args.figures)))
         elif args.command == "check":
             generated = generate(project)
             if args.disagreements:

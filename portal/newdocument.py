@@ -1,6 +1,7 @@
 """`build.py new-document`: a plain-text source drafted into content/documents/<id>/ (meta.yaml with the
-fields to fill marked, zh.md from scaffold.py, en.md ready for `translations export`), and the figures of a
-document that no value record holds yet (also `build.py check --figures <doc>`)."""
+fields to fill marked, zh.md from scaffold.py, en.md ready for `translations export`), and the figures and
+ranks of a document that no value record holds yet, by unrecorded.py's rule (also `build.py check --figures
+<doc>`, from the raw content, so that a document which does not build yet can be checked)."""
 from __future__ import annotations
 
 import hashlib
@@ -11,33 +12,27 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import inputs
+from . import inputs, unrecorded
 from .errors import ContentError, ContentErrors, SourceRef, quote
 from .fields import ID, ID_HINT, MAX_ID, TO_FILL, decimal_of
 from .loading import RawContent, display_path, read_text
 from .markup import Renderer
-from .model import Block, Body
-from .numbers import numbers_zh
+from .model import Body
 from .scaffold import Draft, draft, english_tables
 
 SOURCE_NAME = re.compile(r"(\d{3})_[0-9a-f]{16}\.txt")  # the names validation.py accepts for source_file
 TRADITIONAL_SHARE = 0.02  # a source is Traditional when OpenCC's t2s changes more than this share of its Han
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _TRADITIONAL_ONLY = set("這們國發區會經與為來時對動實現說於開關點進過當體產業務從機歲黨屆")  # common, never Simplified
-# what may follow a number as its unit or qualifier, only to show the figure whole in the checklist
-_AFTER = re.compile(r"[%％‰]?(?:万亿|亿|万|千)?(?:平方米|公里|标箱|万人次|人次|美元|元|个|家|项|件|人|天|倍|次|条|所|张|岁|"
-                    r"米|吨|艘|栋|套|份|场|名|部|批|年|级|位|强|户)?(?:左右|以上|以下|以内|余|多)?")
-_DATE_OR_TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?")
-_BEFORE = re.compile(r"(?:突破|超过|超|逾|近|约|达到|达|不低于|不少于|不超过|高于|低于|第|＞|＜)$")
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure of a document's zh text that no value record holds."""
+    """A figure or rank of a document's zh text that no value record holds (unrecorded.py's rule)."""
 
     where: SourceRef
     anchor: str
-    figure: str  # as written, with its qualifier and unit (突破…亿元)
+    figure: str  # with what stands before it, its unit and qualifier (突破2000亿元), or the rank (第一)
     sentence: str
 
 
@@ -80,11 +75,13 @@ def new_document(source: Path, doc_id: str, layer: str, content: Path, root: Pat
         sources.mkdir(exist_ok=True)
         shutil.copyfile(source, sources / source_file)
     return Created(shown, source_file, made, body, converted, tuple(to_fill),
-                   tuple(unheld_figures(body, [], shown / "zh.md")))
+                   tuple(unheld_figures(body, {}, shown / "zh.md")[0]))
 
 
-def check_figures(content: Path, root: Path, doc_id: str) -> list[Figure]:
-    """The figures of an existing document's zh.md that no value record (content/values/) holds."""
+def check_figures(content: Path, root: Path, doc_id: str) -> tuple[list[Figure], int]:
+    """The figures and ranks of an existing document's zh.md that no value record (content/values/) holds
+    and docs/editorial/unrecorded.yaml does not list, and how many that list excuses. Read from the raw
+    content, so that a document which does not build yet can be checked."""
     folder = content / "documents" / doc_id
     _check_id(doc_id)
     shown = Path("content", "documents", doc_id)
@@ -98,62 +95,35 @@ def check_figures(content: Path, root: Path, doc_id: str) -> list[Figure]:
     records = [r for path in sorted((content / "values").glob("*.yaml")) for r in raw.read_list(path, "values")]
     if raw.errors:
         raise ContentErrors(raw.errors)
-    quotes = []
+    quotes: dict[str, list[tuple[str, str]]] = {}
     for record in records:
-        cited = record.get("source")
+        cited, text = record.get("source"), record.get("text")
         if record.get("document") == doc_id and isinstance(cited, dict) and isinstance(cited.get("quote"), str):
-            quotes.append((str(cited.get("anchor")), cited["quote"]))
-    return unheld_figures(body, quotes, shown / "zh.md")
+            zh = text.get("zh") if isinstance(text, dict) else None
+            quotes.setdefault(str(cited.get("anchor")), []).append((cited["quote"], zh if isinstance(zh, str) else ""))
+    listed, _entries = unrecorded.load_listed(unrecorded.listing(content))
+    return unheld_figures(body, quotes, shown / "zh.md", unrecorded.of_document(listed, doc_id))
 
 
-def unheld_figures(body: Body, quotes: list[tuple[str, str]], zh_shown: Path) -> list[Figure]:
-    """Every figure of the body's blocks (numbers.numbers_zh) that no (anchor, quote) of a value covers;
-    years and dates (YYYY年, M月D日, YYYY-MM-DD, hh:mm) and a heading's own numbering are not figures."""
-    found = []
-    for block in body.blocks:
-        spans = [(m.start(), m.start() + len(q)) for a, q in quotes if a == block.anchor and q
-                 for m in re.finditer(re.escape(q), block.text)]
-        cursor = 0
-        for written, _options in numbers_zh(block.text):
-            start = block.text.find(written, cursor)
-            end = cursor = start + len(written)
-            if _not_a_figure(block, start, end) or any(s <= start and end <= e for s, e in spans):
-                continue
-            found.append(Figure(SourceRef(zh_shown, block.line), block.anchor, _figure(block.text, start, end),
-                                _sentence(block.text, start, end)))
-    return found
+def unheld_figures(body: Body, quotes: dict[str, list[tuple[str, str]]], zh_shown: Path,
+                   listed: dict[str, set[str]] | None = None) -> tuple[list[Figure], int]:
+    """Every figure and rank of the body no value holds (quotes: anchor -> (quote, value's zh text)) and
+    `listed` (anchor -> figures as written) does not name, and how many `listed` excuses."""
+    found, excused = unrecorded.open_figures(body.blocks, quotes, listed or {})
+    return [Figure(SourceRef(zh_shown, block.line), block.anchor, unrecorded.in_full(block.text, at, written),
+                   unrecorded.sentence_at(block.text, at).group(0).strip()) for block, at, written in found], excused
 
 
-def _not_a_figure(block: Block, start: int, end: int) -> bool:
-    text = block.text
-    if any(m.start() <= start and end <= m.end() for m in _DATE_OR_TIME.finditer(text)):
-        return True  # a date or a time of day
-    after, before = text[end:end + 1], text[max(0, start - 1):start]
-    number = decimal_of(text[start:end].rstrip("余多万亿千"))
-    if after == "年" and number is not None and 1900 <= number <= 2100 and text[start:end].isdigit():
-        return True  # a year
-    if after in "月日" and after and (before in "年月-" or text[end + 1:end + 2].isdigit()):
-        return True  # a date's month or day
-    if text[max(0, start - 2):start] == "附件":
-        return True  # an annex's number
-    return start == 0 and after in ".．、 " and after != ""  # the numbering of a heading, item or row
-
-
-def _figure(text: str, start: int, end: int) -> str:
-    before = _BEFORE.search(text[max(0, start - 3):start])
-    tail = _AFTER.match(text, end)
-    return (before.group(0) if before else "") + text[start:tail.end() if tail else end]
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence (between 。；！？ or a line's ends) that holds text[start:end]."""
-    left = max(text.rfind(mark, 0, start) for mark in "。；！？\n") + 1
-    rights = [i for i in (text.find(mark, end) for mark in "。；！？\n") if i >= 0]
-    return text[left:min(rights) + 1 if rights else len(text)].strip()
+def figures_report(doc_id: str, figures: list[Figure], excused: int) -> str:
+    """What `build.py check --figures DOC` prints: the count, what the editorial list excuses, the checklist."""
+    lines = [f"{doc_id}: {len(figures)} figure(s) or rank(s) no value record holds and "
+             f"{unrecorded.EDITORIAL.as_posix()} does not list ({excused} more listed there with a reason)"]
+    return "\n".join(lines + ([checklist(figures)] if figures else []))
 
 
 def checklist(figures: list[Figure] | tuple[Figure, ...]) -> str:
-    """The figures as a Markdown checklist an editor works through (one value record per figure)."""
+    """The figures as a Markdown checklist an editor works through (a value record, or an entry of the
+    editorial list with its reason, per figure)."""
     return "\n".join(f"- [ ] {f.where} {f.anchor}: {f.figure} — “{f.sentence}”" for f in figures)
 
 
@@ -171,7 +141,7 @@ def report(created: Created) -> str:
     lines += [f"note: {note}" for note in created.draft.notes]
     lines.append("check zh.md against the source (headings, paragraphs the source split over lines), then: "
                  f"python build.py translations export {created.folder.name} -o {created.folder.name}.en.po")
-    lines.append(f"figures no value record holds yet ({len(created.figures)}):")
+    lines.append(f"figures and ranks no value record holds yet ({len(created.figures)}):")
     return "\n".join(lines + ([checklist(created.figures)] if created.figures else []))
 
 

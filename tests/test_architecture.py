@@ -43,7 +43,7 @@ ALLOWED = {
     "pipeline": {"assets", "cache", "charts", "checkmemo", "datasets", "errors", "i18n", "incremental", "loading", "markup", "model", "output",
                  "pages", "pdf", "progress", "rendering", "routing", "search", "validation"},
     "serve": {"errors", "output", "pipeline", "watch"}, "watch": set(),
-    "scaffold": set(), "newdocument": {"errors", "fields", "inputs", "loading", "markup", "model", "numbers", "scaffold"},
+    "scaffold": set(), "newdocument": {"errors", "fields", "inputs", "loading", "markup", "model", "scaffold", "unrecorded"},
 }
 
 

@@ -235,7 +235,7 @@ def test_a_new_document_builds_in_the_fixture_once_filled_and_translated(content
         f"wrote {shown}/meta.yaml, zh.md, en.md: 15 anchored blocks (headings 4, paragraphs 6, list items 2, "
         f"table rows 2, footnotes 1), 1 table(s); source kept as sources/{kept[0]}")
     # the checklist: every figure with its qualifier and unit, sentence and anchor; years are not figures
-    assert out.split("figures no value record holds yet (8):\n")[1].splitlines() == [
+    assert out.split("figures and ranks no value record holds yet (8):\n")[1].splitlines() == [
         f"- [ ] {shown}/zh.md:9 s1-p1: 突破2000亿元 — “2026年，地区生产总值突破2000亿元，增长6%左右。”",
         f"- [ ] {shown}/zh.md:9 s1-p1: 6%左右 — “2026年，地区生产总值突破2000亿元，增长6%左右。”",
         f"- [ ] {shown}/zh.md:14 s1-p2: 5%以上 — “全区社零总额增长5%以上。”",
@@ -316,21 +316,39 @@ def test_a_linked_or_unreadable_source_is_refused(content, tmp_path):
 
 
 def test_check_figures_lists_what_no_value_holds(content, capsys):
-    """The fixture document: 2500家 and 2100亿元 are held by value records, 75% is not."""
+    """The fixture document: 2500家 and 2100亿元 are held by value records, 75% is not; once the editorial
+    list names it, it is counted as excused, not listed."""
     assert build.main(["--content", str(content), "check", "--figures", "plenary-demo"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "plenary-demo: 1 figure(s) no value record holds yet",
+        "plenary-demo: 1 figure(s) or rank(s) no value record holds and docs/editorial/unrecorded.yaml does not "
+        "list (0 more listed there with a reason)",
         "- [ ] content/documents/plenary-demo/zh.md:13 g1-p1: 75%以上 — “经济实力显著提升，地区生产总值迈上2100亿元台阶，"
         "现代服务业增加值占GDP比重提高到75%以上。”"]
+    editorial = content.parent / "docs" / "editorial" / "unrecorded.yaml"
+    editorial.parent.mkdir(parents=True)
+    editorial.write_text("- document: plenary-demo\n  anchor: g1-p1\n  figures: ['75']\n  reason: a test\n",
+                         encoding="utf-8")
+    assert build.main(["--content", str(content), "check", "--figures", "plenary-demo"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "plenary-demo: 0 figure(s) or rank(s) no value record holds and docs/editorial/unrecorded.yaml does not "
+        "list (1 more listed there with a reason)"]
     assert build.main(["--content", str(content), "check", "--figures", "nothing-here"]) == 1
 
 
-def test_dates_times_years_and_numbering_are_not_figures():
+def test_dates_times_years_annexes_and_numbering_are_not_figures_ranks_are():
+    """The one rule (unrecorded.py): what is passed over by its form, what a value holds (its quote spans
+    the figure and its text states it), and ranks in words, shown whole in the checklist."""
     body, _ = newdocument.Renderer("zh", "").render(
-        "1. 发布时间：2022-01-24 17:02:54，2025年1月24日，附件2，新增市场主体2.5万户以上，连续3年。\n{: #p1 }\n",
-        Path("zh.md"))
-    figures = newdocument.unheld_figures(body, [("p1", "连续3年")], Path("zh.md"))
-    assert [f.figure for f in figures] == ["2.5万户以上"]
+        "1. 发布时间：2022-01-24 17:02:54，2025年1月24日，附件2，新增市场主体2.5万户以上，连续3年，稳居全市第一。\n"
+        "{: #p1 }\n\n3、第一届大会，社零总额增长5%以上\n{: #p2 }\n", Path("zh.md"))
+    quotes = {"p1": [("连续3年", "连续3年")], "p2": [("社零总额增长5%以上", "增长")]}
+    figures, excused = newdocument.unheld_figures(body, quotes, Path("zh.md"), {"p1": {"第一"}})
+    assert [(f.anchor, f.figure, f.sentence) for f in figures] == [
+        ("p1", "2.5万户以上", body.blocks[0].text),
+        ("p2", "5%以上", "3、第一届大会，社零总额增长5%以上")]  # quoted, but the value's text does not state it
+    assert excused == 1  # 第一, listed
+    figures, excused = newdocument.unheld_figures(body, quotes, Path("zh.md"))
+    assert [f.figure for f in figures] == ["2.5万户以上", "第一", "5%以上"] and excused == 0
 
 
 def test_the_marker_is_refused_in_any_document(content):

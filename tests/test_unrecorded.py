@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, generate, real, run_cli
+from portal import newdocument
 from portal import unrecorded as module
 from portal.unrecorded import check, held, quoted_spans, stated, unrecorded
 
@@ -21,10 +22,13 @@ GDP_SENTENCE = "经济实力显著提升，地区生产总值迈上2100亿元台
     ("到2025年，地区生产总值突破2000亿元", ["2000亿"]),           # a year is not, an amount is
     ("发布时间：2022-01-24 17:02:54", []),                         # a date and a time of day
     ("2024年12月31日完成", []),
+    ("20201211日全体会议通过", []),                                 # a date the source wrote without 年月
     ("金融业增加值稳居全市第一，居全市前列", ["第一", "前列"]),     # ranks in words
     ("第一届大会、第一批试点", []),                                 # an ordinal of an event is not a rank
     ("实现千亿级数字经济产值，力争销售总额翻番", ["千亿", "翻番"]),  # Chinese numerals, a doubling
     ("地表水水质稳定保持Ⅱ类标准", ["Ⅱ类"]),                       # a class of a grade scale
+    ("3、新增停车位800个，详见附件2", ["800"]),                     # numbering after 、, an annex's number
+    ("1.5万户以上", ["1.5万"]),                                     # a block's first figure, not its number
 ])
 def test_what_is_a_figure_or_a_rank(text, figures):
     assert [written for _at, written in stated(text)] == figures
@@ -78,6 +82,31 @@ def test_the_check_names_each_open_figure_and_each_stale_entry(content, fixture_
     _listing(content, "- document: plenary-demo\n  anchor: g1-p1\n  figures: ['75']\n")
     with pytest.raises(Exception, match="an entry is {document, anchor, figures: \\[as written\\], reason}"):
         check(fixture_site.site, content)
+
+
+def _figures_of(site, content: Path, doc_id: str) -> list[tuple[str, int, str]]:
+    """What `check --figures-unrecorded` reports of one document: (anchor, line, sentence) per figure."""
+    listed, _entries = module.load_listed(module.listing(content))
+    return [(u.anchor, u.line, u.sentence) for u in unrecorded(site, listed) if u.document == doc_id
+            for _figure in u.figures]
+
+
+def test_check_figures_of_one_document_agrees_with_the_whole_check(content):
+    """`check --figures DOC` (raw content) and `check --figures-unrecorded` (the built site) find the same
+    figures and ranks: one finder, one editorial list."""
+    zh = content / "documents" / "plenary-demo" / "zh.md"
+    zh.write_text(zh.read_text(encoding="utf-8").replace("以上。", "以上，金融业增加值稳居全市第一。", 1), encoding="utf-8")
+    _listing(content, "- document: plenary-demo\n  anchor: g1-p1\n  figures: ['75']\n  reason: a test\n")
+    figures, excused = newdocument.check_figures(content, ROOT, "plenary-demo")
+    assert [(f.anchor, f.figure) for f in figures] == [("g1-p1", "第一")] and excused == 1
+    assert [(f.anchor, f.where.line, f.sentence) for f in figures] == _figures_of(generate(content).site, content,
+                                                                                 "plenary-demo")
+
+
+def test_check_figures_agrees_for_the_real_report():
+    figures, excused = newdocument.check_figures(ROOT / "content", ROOT, "plan2025-report")
+    assert figures == [] == _figures_of(real().site, ROOT / "content", "plan2025-report")
+    assert excused > 100  # the report's numbers in names, references and standings in words, each with its reason
 
 
 def test_every_figure_and_rank_of_the_real_documents_is_a_record_or_listed():
