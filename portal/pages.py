@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import chains, charts, compare, glossary, references
+from . import chains, charts, compare, figuretext, glossary, references
 from .model import CONFLICT_KINDS, LANGS, Site
 from .routing import url_for
 from .typography import without_chinese_glosses
@@ -53,7 +53,7 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
     once = list({(v.document, v.kind, v.period, v.number, v.comparator): v for v in values[::-1]}.values())[::-1]
     points = [{"period": v.period, "number": v.number, "kind": v.kind, "layer": documents[v.document].layer,
                "label": item.format(period=v.period, kind=kinds[v.kind], document=documents[v.document].kind[lang],
-                                    text=v.text[lang])}
+                                    text=figuretext.shown(v, indicator.unit.zh, lang))}
               for v in once]
     numeric = [p for p in points if p["number"] is not None]
     if not numeric:
