@@ -7,7 +7,7 @@ from pathlib import Path
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
 # module -> the portal modules it may import
 ALLOWED = {
-    "errors": set(), "model": {"errors"}, "figures": {"errors"}, "figuretext": {"figures"}, "numbers": {"figures"}, "loading": {"errors", "inputs", "textfiles"}, "textfiles": {"errors"}, "inputs": {"errors"}, "pofile": {"errors"},
+    "errors": set(), "model": {"errors"}, "figures": {"errors"}, "figuretext": {"figures"}, "quotedrows": set(), "numbers": {"figures"}, "loading": {"errors", "inputs", "textfiles"}, "textfiles": {"errors"}, "inputs": {"errors"}, "pofile": {"errors"},
     "fields": {"errors", "loading", "model", "typography"}, "typography": set(), "i18n": {"errors", "inputs", "loading", "pofile"},
     "markup": {"bodychecks", "editmarks", "entities", "errors", "model", "safety", "sections", "sourcelines",
                "typography"},
@@ -30,7 +30,8 @@ ALLOWED = {
     "charts": {"figures"}, "chains": {"compare", "model", "typography"}, "glossary": {"model"}, "references": {"model"},
     "pages": {"chains", "charts", "compare", "figuretext", "glossary", "model", "references", "routing", "typography"},
     "datasets": {"compare", "model", "routing"},
-    "rendering": {"blocks", "chains", "charts", "compare", "errors", "figures", "figuretext", "i18n", "inputs", "model", "pages", "routing"},
+    "rendering": {"blocks", "chains", "charts", "compare", "errors", "figures", "figuretext", "i18n", "inputs", "model", "pages", "quotedrows",
+                  "routing"},
     "output": {"errors"},
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
     "parallel": {"errors", "markup", "rendering"},
