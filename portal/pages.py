@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import chains, charts, compare, figuretext, glossary, references
+from . import assessments, chains, charts, compare, figuretext, glossary, references
 from .model import CONFLICT_KINDS, LANGS, Site
 from .routing import url_for
 from .typography import without_chinese_glosses
@@ -95,6 +95,20 @@ def _values(site) -> dict[str, list]:
     return site.shared("values by indicator", values_by_indicator)
 
 
+def _assessments(site) -> list:
+    return site.shared("assessments", assessments.assessments)
+
+
+def _progress_context(site) -> dict:
+    """Every assessment, by indicator and by layer, and the scorecard: how many per status and layer."""
+    found = _assessments(site)
+    by_indicator: dict[str, list] = {}
+    for assessment in found:
+        by_indicator.setdefault(assessment.goal.indicator, []).append(assessment)
+    return {"scorecard": assessments.scorecard(site, found), "assessed": by_indicator,
+            "assessment_statuses": assessments.STATUSES}
+
+
 def assemble(site: Site, content: Path) -> list[Page]:
     """Every page of the site, each language in turn, in a stable order; each context is made at
     rendering from the view of the site it is handed (`s` below), never from `site` itself."""
@@ -106,7 +120,7 @@ def assemble(site: Site, content: Path) -> list[Page]:
 
         add("home", "home.html", context=lambda s, l=lang: {"standings": [
             (standing, _chart(s, standing.row.indicator, _values(s)[standing.row.indicator.id], l, charts.SMALL))
-            for standing in compare.standings(s, _groups(s))]})
+            for standing in compare.standings(s, _groups(s))], **_progress_context(s)})
         add("documents", "documents.html")
         for document in site.documents:
             add("document", "document.html", document.id, document.src.path.parent,
@@ -120,7 +134,8 @@ def assemble(site: Site, content: Path) -> list[Page]:
             add("indicator", "indicator.html", indicator.id, indicator.src.path,
                 context=lambda s, i=indicator.id, l=lang: {
                     **_indicator_context(s, s.indicator(i), _values(s).get(i, []), l),
-                    "goals": _chains(s).about(g for g in s.goals if i in g.indicators), "chains": _chains(s)})
+                    "goals": _chains(s).about(g for g in s.goals if i in g.indicators), "chains": _chains(s),
+                    "assessments": [a for a in _assessments(s) if a.goal.indicator == i]})
         add("themes", "themes.html")
         for theme in site.themes:
             add("theme", "theme.html", theme.id, theme.src.path,
@@ -132,6 +147,7 @@ def assemble(site: Site, content: Path) -> list[Page]:
                 context=lambda s, i=root.id: {"chain": _chains(s).step(s.goal(i)), "chains": _chains(s)})
         add("glossary", "glossary.html", context=lambda s, l=lang: {"index": glossary.index_groups(s.terms, l)})
         add("conflicts", "conflicts.html", context=lambda s, l=lang: {"kinds": conflicts_by_kind(s, l)})
+        add("progress", "progress.html", context=_progress_context)
         add("print", "book.html",
             context=lambda s, l=lang: {"kinds": conflicts_by_kind(s, l), "chains": _chains(s),
                                        "goal_steps": [_chains(s).step(r) for r in _chains(s).roots()],

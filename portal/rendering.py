@@ -93,6 +93,7 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
             annotate_blocks=annotate_blocks, section=chains.section_of,
             shown=lambda value, site, _lang=lang: figuretext.shown(value, site.indicator(value.indicator).unit.zh,
                                                                   _lang),
+            percent=lambda share: f"{round(share * 100)}%",
             row_cells=lambda quote, site, document_id, anchor, _lang=lang: quotedrows.quoted_row(
                 site.document(document_id), anchor, quote, _lang),
         )

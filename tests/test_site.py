@@ -69,7 +69,7 @@ def html_pages(files: dict[str, bytes]) -> dict[str, str]:
 
 def test_every_page_has_its_twin_and_the_switch_lands_on_it(fixture_site):
     pages = html_pages(fixture_site.files)
-    assert len(pages) == 40
+    assert len(pages) == 42
     for name, html in pages.items():
         lang, rest = name.split("/", 1)
         other = "en" if lang == "zh" else "zh"
@@ -93,7 +93,7 @@ def test_urls_are_the_same_in_both_languages(fixture_site):
 def test_sitemap_lists_alternates_and_root_offers_both_languages(fixture_site):
     files = fixture_site.files
     sitemap = files["sitemap.xml"].decode()
-    assert sitemap.count("<url>") == 38  # 19 pages per language, 404 excluded
+    assert sitemap.count("<url>") == 40  # 20 pages per language, 404 excluded
     assert 'hreflang="zh-Hans" href="https://yuzhong-plans.netlify.app/zh/documents/plenary-demo/"' in sitemap
     root = files["index.html"].decode()
     assert 'href="/zh/"' in root and 'href="/en/"' in root
@@ -122,7 +122,7 @@ def test_cli_build_prints_one_summary_line(tmp_path):
 
 def test_portal_json_schema(fixture_site):
     data = json.loads(fixture_site.files["data/portal.json"])
-    assert list(data) == ["documents", "indicators", "values", "goals"]
+    assert list(data) == ["documents", "indicators", "values", "goals", "assessments"]
     assert list(data["documents"][0]) == ["id", "source_file", "layer", "title", "date"]
     assert data["documents"][0]["date"] is None  # undated in the source
     indicator = next(i for i in data["indicators"] if i["id"] == "rd-intensity")

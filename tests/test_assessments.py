@@ -1,0 +1,169 @@
+"""Where Yuzhong stands against every goal: the rules of portal/assessments.py, on small cases and on the
+real content (every headline indicator with its expected verdict per layer, checked by hand against the
+seeds: see the comments), and what the data files and pages carry."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+from conftest import real
+from portal.assessments import assess_goal, assessments, goal_kind, scorecard
+from portal.model import Localized, Source, Value
+
+
+def value(kind, period, number, comparator="=", quote="", value_id=None, document="d"):
+    from pathlib import Path
+
+    from portal.errors import SourceRef as Ref
+    text = f"{number}"
+    return Value(value_id or f"{kind}-{period}-{number}", "i", document, kind, period, Localized(text, text),
+                 None if number is None else Decimal(str(number)), comparator, Source("a", quote or text), None,
+                 Ref(Path("x.yaml"), 1))
+
+
+def test_what_makes_a_goal_annual_level_or_cumulative():
+    assert goal_kind(value("target", "2023-2027", 305, "≥", quote="每年达305天以上"), 2022) == "annual"
+    assert goal_kind(value("target", "2021-2025", 5, quote="年均增长5%"), 2020) == "annual"
+    assert goal_kind(value("target", "2025", 100), 2024) == "annual"  # an annual plan's target for next year
+    assert goal_kind(value("target", "2027", 2100), 2022) == "level"
+    assert goal_kind(value("target", "2027", 2100), None) == "level"  # undated document: a horizon
+    assert goal_kind(value("target", "2022-2026", 860), 2021) == "cumulative"
+
+
+def test_an_annual_goal_is_judged_for_each_year_with_an_outcome():
+    goal = value("target", "2023-2027", 305, "≥", quote="每年达305天以上")
+    outcomes = [value("outcome", "2022", 310), value("outcome", "2023", 306), value("outcome", "2024", 303)]
+    found = assess_goal(goal, "plenary", 2022, outcomes, [])
+    assert [(a.year, a.status, a.rule) for a in found] == [(2023, "met", "annual"), (2024, "missed", "annual")]
+
+
+def test_a_level_goal_is_met_or_missed_at_its_horizon():
+    goal = value("target", "2026", 2000, ">")
+    assert assess_goal(goal, "congress", 2021, [value("outcome", "2026", 2050, "=")], [])[0].status == "met"
+    assert assess_goal(goal, "congress", 2021, [value("outcome", "2026", 1990, "=")], [])[0].status == "missed"
+
+
+@pytest.mark.parametrize(("latest", "status"), [(1700, "ahead"), (1640, "on-schedule"), (1500, "behind")])
+def test_before_the_horizon_progress_is_set_against_time_elapsed(latest, status):
+    """From 1400 (2021) to 2000 (2026): by 2023, 40 % of the time has elapsed; 1700 has covered 50 % of
+    the way (ahead), 1640 40 % (on schedule), 1500 17 % (behind)."""
+    goal = value("target", "2026", 2000)
+    baseline = value("outcome", "2021", 1400)
+    found = assess_goal(goal, "congress", 2021, [baseline, value("outcome", "2023", latest)], [baseline])[0]
+    assert (found.rule, found.status, found.baseline, found.year) == ("progress", status, baseline, 2023)
+    assert found.elapsed.value == Decimal("0.400") and found.elapsed.formula == "(2023 − 2021) / (2026 − 2021)"
+    assert found.covered.formula == f"({latest} − 1400) / (2000 − 1400)"
+
+
+def test_the_schedule_ladder_at_its_edges():
+    goal, baseline = value("target", "2026", 2000), value("outcome", "2021", 1400)
+    statuses = [assess_goal(goal, "c", 2021, [baseline, value("outcome", "2023", n)], [baseline])[0].status
+                for n in (1670, 1669, 1610, 1609)]  # 45 %, 44.8 %, 35 %, 34.8 % of the way; 40 % of the time
+    assert statuses == ["ahead", "on-schedule", "on-schedule", "behind"]
+
+
+def test_without_a_baseline_the_latest_outcome_is_set_against_the_goal_with_no_verdict():
+    goal = value("target", "2027", 33, "≈")
+    found = assess_goal(goal, "plenary", None, [value("outcome", "2024", 29, ">")], [])[0]
+    assert (found.status, found.rule, found.year) == ("latest", "latest", 2024)
+    assert found.covered.value == Decimal("0.879") and found.covered.formula == "29 / 33"
+
+
+def test_words_totals_and_nothing_stated_give_no_verdict():
+    assert assess_goal(value("target", "2027", None, None), "p", 2022, [], [])[0].rule == "words"
+    total = assess_goal(value("target", "2022-2026", 860), "c", 2021,
+                        [value("outcome", "2022", 356), value("outcome", "2024", 280)], [])[0]
+    assert (total.status, total.rule, [v.period for v in total.counted]) == ("not-measurable", "cumulative",
+                                                                             ["2022", "2024"])
+    assert assess_goal(value("target", "2025", 5), "p", 2024, [], [])[0].status == "not-measurable"
+
+
+# The headline indicators of content/site.yaml: (layer, goal period, goal text, status, rule, outcome year).
+# Checked against the seeds: 2024 outcomes from the 2025 plan report (annex 1 and its text), 2021 outcomes
+# from the congress news (000), goals from the congress (000, 003), the plenary (001) and the plan (002).
+HEADLINE = {
+    "gdp": [("congress", "2026", "突破2000亿元", "latest", "latest", 2021),        # 突破1400亿元 (2021) is 70 %
+            ("plenary", "2027", "迈上2100亿元台阶", "latest", "latest", 2021),     # no 2022–2024 GDP stated
+            ("plan2025", "2027", "2100亿元", "latest", "latest", 2021),
+            ("plan2025", "2029", "2300亿元", "latest", "latest", 2021)],
+    "gdp-growth": [("plan2025", "2024", "6左右", "met", "annual", 2024),
+                   ("plan2025", "2025", "6左右", "latest", "latest", 2024)],
+    "gdp-per-capita": [("plenary", "2027", "33万元左右", "latest", "latest", 2024),  # ＞29 of 33: 88 %
+                       ("plan2025", "2024", "＞28.2", "met", "annual", 2024),
+                       ("plan2025", "2025", "＞30", "latest", "latest", 2024)],
+    "retail-sales": [("congress", "2026", "突破1800亿元", "latest", "latest", 2021),
+                     ("plan2025", "2025", "突破1500亿元", "latest", "latest", 2021)],
+    "rd-intensity": [("plenary", "2027", "超过全市平均水平", "not-measurable", "words", None),
+                     ("plan2025", "2024", "0.7左右", "missed", "annual", 2024),         # 0.62, the report says so
+                     ("plan2025", "2025", "0.65", "latest", "latest", 2024)],
+    "good-air-days": [("plenary", "2023-2027", "305天以上", "missed", "annual", 2024),   # 303 < 305 every year
+                      ("plan2025", "2024", "300", "met", "annual", 2024),
+                      ("plan2025", "2025", "300", "latest", "latest", 2024),
+                      ("plan2025", "2025", "300天以上", "latest", "latest", 2024)],
+    "new-urban-jobs": [("plenary", "2023-2027", "4万人以上", "met", "annual", 2024),     # 5.07万 in 2024
+                       ("plan2025", "2025", "4.6万人", "latest", "latest", 2024)],
+    "visitors": [("plan2025", "2025", "突破9100万人次", "latest", "latest", 2024)],
+    "deposits-and-loans": [("plan2025", "2025", "超1.4万亿元", "latest", "latest", 2024)],
+    "old-housing-renovation": [("congress", "2022-2026", "860万平方米", "not-measurable", "cumulative", 2024),
+                               ("plan2025", "2025", "100万平方米", "latest", "latest", 2024)],
+}
+
+
+def test_the_headline_table_covers_every_headline_indicator():
+    assert list(HEADLINE) == list(real().site.headline)
+
+
+@pytest.mark.parametrize("indicator", list(HEADLINE))
+def test_each_headline_indicator_gets_its_verdict_per_layer(indicator):
+    found = assessments(real().site, indicator)
+    assert [(a.layer, a.goal.period, a.goal.text.zh, a.status, a.rule, a.year) for a in found] == HEADLINE[indicator]
+
+
+def test_no_headline_card_is_left_without_a_comparison():
+    """Every headline indicator has at least one assessment that compares figures (a verdict or a share)."""
+    site = real().site
+    for indicator in site.headline:
+        assert any(a.status != "not-measurable" for a in assessments(site, indicator)), indicator
+
+
+def test_the_scorecard_counts_every_assessment_once_by_layer():
+    site = real().site
+    found = assessments(site)
+    card = scorecard(site, found)
+    assert sum(sum(counts.values()) for counts in card.values()) == len(found)
+    assert card["plenary"]["met"] >= 1 and card["plenary"]["missed"] >= 1 and card["plan2025"]["missed"] >= 2
+
+
+def test_portal_json_and_the_csvs_carry_the_assessments_with_their_derived_figures():
+    files = real().files
+    data = json.loads(files["data/portal.json"])
+    records = {(r["goal"], r["year"]): r for r in data["assessments"]}
+    air = records[("plenary2.good-air-days.2023-2027.target", 2024)]
+    assert air["status"] == "missed" and air["rule"] == "annual" and air["layer"] == "plenary"
+    assert air["figures"]["outcome"]["number"] == 303 and air["figures"]["goal"]["comparator"] == "≥"
+    per_capita = next(r for r in data["assessments"] if r["indicator"] == "gdp-per-capita" and r["layer"] == "plenary")
+    assert per_capita["derived"] == [{"name": "covered", "value": 0.879, "formula": "29 / 33", "derived": True,
+                                      "inputs": [per_capita["outcome"], per_capita["goal"]]}]
+    for lang in ("zh", "en"):
+        rows = list(csv.DictReader(io.StringIO(files[f"data/assessments.{lang}.csv"].decode("utf-8-sig"))))
+        assert len(rows) == len(data["assessments"])
+        assert {row["status"] for row in rows} >= {"met", "missed", "latest", "not-measurable"}
+
+
+def test_pages_say_the_status_in_words_and_symbols_and_mark_derived_figures():
+    files = real().files
+    en = files["en/indicators/good-air-days/index.html"].decode()
+    assert ('<span class="assessment-status assessment-missed"><span class="status-symbol" aria-hidden="true">✗'
+            '</span> missed</span>: <span class="assessment-text">2024 outcome 303 days against 305 days or more')\
+        in en
+    zh = files["zh/indicators/gdp-per-capita/index.html"].decode()
+    assert 'title="本站推算，原文未载：29 / 33"' in zh and ">88%</abbr>" in zh
+    for lang in ("zh", "en"):
+        page = files[f"{lang}/progress/index.html"].decode()
+        assert 'id="rules"' in page and 'id="plenary-missed"' in page
+        home = files[f"{lang}/index.html"].decode()
+        assert 'class="scorecard-line"' in home and f'href="/{lang}/progress/#plenary-missed"' in home
