@@ -219,3 +219,15 @@ def as_record(found: Assessment) -> dict:
             "figures": {"goal": _figure(found.goal), "outcome": _figure(found.outcome),
                         "baseline": _figure(found.baseline), "counted": [_figure(v) for v in found.counted]},
             "derived": _derived("covered", found.covered) + _derived("elapsed", found.elapsed)}
+
+
+def first_horizon(site: Site, found: list[Assessment]) -> tuple[str, int, dict[str, int]] | None:
+    """The earliest layer's horizon (the last year its goals name) and how the goals of every layer due
+    that year stand: (layer, year, count per status); None when the earliest layer states no goal figure."""
+    layers = layers_of(site)
+    own = [a for a in found if layers and a.layer == layers[0]]
+    if not own:
+        return None
+    year = max(_span(a.goal.period)[1] for a in own)
+    due = [a for a in found if _span(a.goal.period)[1] == year]
+    return layers[0], year, {status: sum(1 for a in due if a.status == status) for status in STATUSES}

@@ -106,7 +106,7 @@ def _progress_context(site) -> dict:
     for assessment in found:
         by_indicator.setdefault(assessment.goal.indicator, []).append(assessment)
     return {"scorecard": assessments.scorecard(site, found), "assessed": by_indicator,
-            "assessment_statuses": assessments.STATUSES}
+            "assessment_statuses": assessments.STATUSES, "final_year": assessments.first_horizon(site, found)}
 
 
 def assemble(site: Site, content: Path) -> list[Page]:

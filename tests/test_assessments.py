@@ -167,3 +167,16 @@ def test_pages_say_the_status_in_words_and_symbols_and_mark_derived_figures():
         assert 'id="rules"' in page and 'id="plenary-missed"' in page
         home = files[f"{lang}/index.html"].decode()
         assert 'class="scorecard-line"' in home and f'href="/{lang}/progress/#plenary-missed"' in home
+
+
+def test_home_sums_up_the_earliest_layers_last_year():
+    """The 14th FYP's horizon (2025): every layer's goals due that year, by status, on the home page."""
+    from portal.assessments import first_horizon
+    site = real().site
+    found = assessments(site)
+    layer, year, counts = first_horizon(site, found)
+    assert (layer, year) == ("fyp14", 2025)
+    assert sum(counts.values()) == sum(1 for a in found if a.goal.period.endswith("2025"))
+    home = real().files["en/index.html"].decode()
+    assert "<strong>2025, the last year of the 14th FYP proposal:</strong> the goals of every layer due that year" \
+        in home
