@@ -24,7 +24,7 @@ STATUSES = ("met", "ahead", "on-schedule", "behind", "missed", "latest", "not-me
 VERDICTS = ("met", "ahead", "on-schedule", "behind", "missed")
 RULES = ("annual", "horizon", "progress", "cumulative", "latest", "words", "none")
 SCHEDULE_BAND = Decimal("0.05")  # covered within 5 points of elapsed: on schedule
-EVERY_YEAR = ("每年", "年均")
+EVERY_YEAR = ("每年", "年均", "连续")  # each year, a yearly average, so many years running
 LESS_IS_BETTER = ("≤", "<")
 
 
@@ -71,10 +71,17 @@ def _order(value: Value) -> tuple:
     return (not value.source.anchor.startswith("annex-"), value.source.anchor)
 
 
+def is_total(value: Value) -> bool:
+    """A figure over several years that is not a yearly one (累计新增就业27.5万人 over 2017–2021): a total,
+    never on one axis with single years."""
+    first, last = _span(value.period)
+    return first != last and not any(word in value.source.quote for word in EVERY_YEAR)
+
+
 def goal_kind(goal: Value, set_in: int | None) -> str:
     """annual, level or cumulative: what the goal's period and wording make it."""
     first, last = _span(goal.period)
-    if any(word in goal.source.quote for word in EVERY_YEAR) and first != last:
+    if first != last and not is_total(goal):
         return "annual"
     if first == last:
         return "annual" if set_in is not None and last <= set_in + 1 else "level"

@@ -55,6 +55,9 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
                "label": item.format(period=v.period, kind=kinds[v.kind], document=documents[v.document].kind[lang],
                                     text=figuretext.shown(v, indicator.unit.zh, lang))}
               for v in once]
+    # A total over several years gets no place on an axis of single years: it is said beside the chart.
+    totals = [p["label"] for p, v in zip(points, once) if p["number"] is not None and assessments.is_total(v)]
+    points = [p for p, v in zip(points, once) if not assessments.is_total(v)]
     numeric = [p for p in points if p["number"] is not None]
     if not numeric:
         return None
@@ -66,7 +69,8 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
     # whatever face fontconfig finds first for a Chinese unit (Noto Sans CJK JP), so name the language's.
     svg = svg.replace(' role="img"', f' font-family="{CHART_FONTS[lang]}" role="img"', 1)
     return {"svg": svg, "layers": [layer for layer in compare.LAYERS if any(p["layer"] == layer for p in numeric)],
-            "kinds": [kind for kind in ("target", "outcome") if any(p["kind"] == kind for p in numeric)]}
+            "kinds": [kind for kind in ("target", "outcome") if any(p["kind"] == kind for p in numeric)],
+            "totals": totals}
 
 
 def _related_terms(site: Site, indicator, values) -> list:

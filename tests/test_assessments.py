@@ -180,3 +180,24 @@ def test_home_sums_up_the_earliest_layers_last_year():
     home = real().files["en/index.html"].decode()
     assert "<strong>2025, the last year of the 14th FYP proposal:</strong> the goals of every layer due that year" \
         in home
+
+
+def test_a_total_over_several_years_is_told_from_yearly_figures():
+    from portal.assessments import is_total
+    assert is_total(value("outcome", "2017-2021", 27.5, quote="累计新增就业27.5万人"))
+    assert not is_total(value("outcome", "2017-2021", 5600, quote="年均接待游客5600万人次"))
+    assert not is_total(value("target", "2023-2027", 305, quote="全区空气质量优良天数每年达305天以上"))
+    assert not is_total(value("outcome", "2019-2022", 300, quote="空气质量优良天数连续4年达300天以上"))
+    assert not is_total(value("outcome", "2024", 5.07))
+
+
+def test_charts_keep_totals_off_the_axis_of_single_years():
+    """New urban jobs: 27.5万 over 2017–2021 is said beside the chart, not plotted above 5.07万 (2024)."""
+    files = real().files
+    page = files["en/indicators/new-urban-jobs/index.html"].decode()
+    start = page.index('<svg class="chart chart-full"')
+    chart = page[start:page.index("</svg>", start)]
+    assert "275,000" not in chart and "50,700" in chart
+    assert '<ul class="chart-totals"><li>2017-2021 outcome (' in page and "): 275,000 people</li>" in page
+    zh = files["zh/indicators/old-housing-renovation/index.html"].decode()
+    assert "多年累计数，不与单年数值共用坐标轴" in zh and "860万平方米</li>" in zh
