@@ -156,6 +156,7 @@ def assemble(site: Site, content: Path) -> list[Page]:
             context=lambda s, l=lang: {"kinds": conflicts_by_kind(s, l), "chains": _chains(s),
                                        "goal_steps": [_chains(s).step(r) for r in _chains(s).roots()],
                                        **_book_context(s, _values(s), _groups(s), l),
+                                       **_progress_context(s),
                                        **_matrix_context(_groups(s), False)})
         add("data", "data.html", context=lambda s: {"groups": indicators_by_category(s), "counts": {
             i.id: len(_values(s).get(i.id, [])) for i in s.indicators}})

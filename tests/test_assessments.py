@@ -201,3 +201,12 @@ def test_charts_keep_totals_off_the_axis_of_single_years():
     assert '<ul class="chart-totals"><li>2017-2021 outcome (' in page and "): 275,000 people</li>" in page
     zh = files["zh/indicators/old-housing-renovation/index.html"].decode()
     assert "多年累计数，不与单年数值共用坐标轴" in zh and "860万平方米</li>" in zh
+
+
+def test_both_books_carry_the_scorecard_and_the_assessments():
+    for lang, missed in (("zh", "未完成"), ("en", "missed")):
+        book = real().files[f"{lang}/print/index.html"].decode()
+        chapter = book[book.index('id="assessments"'):book.index('id="goal-chains"')]
+        assert '<table class="scorecard">' in chapter and 'class="assessment-rules"' in chapter
+        assert f'data-status="missed" data-rule="annual"' in chapter and missed in chapter
+        assert 'href="#assessments"' in book
