@@ -63,8 +63,10 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
         return None
     description = joiner.join(p["label"] for p in numeric)
     prefix = "chart" if size is charts.FULL else "spark"
+    unit, factor = figuretext.axis_unit(indicator.unit.zh, indicator.unit.en, [p["number"] for p in numeric], lang)
+    points = [{**p, "number": None if p["number"] is None else p["number"] * factor} for p in points]
     svg = charts.value_chart(f"{prefix}-{indicator.id}", title.format(name=indicator.name[lang]), description,
-                             points, indicator.unit[lang], size)
+                             points, unit, size)
     # An SVG's text does not inherit the page's fonts in WeasyPrint: without a family it falls back to
     # whatever face fontconfig finds first for a Chinese unit (Noto Sans CJK JP), so name the language's.
     svg = svg.replace(' role="img"', f' font-family="{CHART_FONTS[lang]}" role="img"', 1)

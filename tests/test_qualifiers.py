@@ -83,3 +83,29 @@ def test_a_bare_zh_figure_gets_its_indicators_unit(text, unit, shown):
 def test_the_zh_indicator_page_shows_annex_figures_with_their_unit():
     page = real().files["zh/indicators/gdp-per-capita/index.html"].decode()
     assert "<td>＞29万元" in page and "<td>＞29<" not in page  # the quoted annex cell stays as written
+
+
+AXES = [  # (indicator unit zh, en, numbers in it, en axis, factor) — the axis in the units the text uses
+    ("亿元", "CNY 100 million", ["2100", "1400"], "CNY billion", "0.1"),        # CNY 210 billion
+    ("亿元", "CNY 100 million", ["13500", "14000"], "CNY trillion", "0.0001"),  # CNY 1.35 trillion
+    ("万元", "CNY 10,000", ["29", "33"], "CNY thousand", "10"),                  # CNY 290,000
+    ("万人次", "10,000 visits", ["8900", "9100"], "million visits", "0.01"),     # 89 million visits
+    ("万平方米", "10,000 m²", ["356", "100"], "million m²", "0.01"),            # 3.56 million m²
+    ("%", "%", ["6"], "%", "1"), ("天", "days", ["303"], "days", "1"),
+]
+
+
+@pytest.mark.parametrize(("unit", "unit_en", "numbers", "axis", "factor"), AXES)
+def test_english_chart_axes_use_the_texts_units(unit, unit_en, numbers, axis, factor):
+    from decimal import Decimal
+
+    from portal.figuretext import axis_unit
+    assert axis_unit(unit, unit_en, [Decimal(n) for n in numbers], "en") == (axis, Decimal(factor))
+    assert axis_unit(unit, unit_en, [Decimal(n) for n in numbers], "zh") == (unit, Decimal(1))
+
+
+def test_the_english_gdp_chart_reads_in_cny_billion():
+    page = real().files["en/indicators/gdp/index.html"].decode()
+    start = page.index('<svg class="chart chart-full"')
+    chart = page[start:page.index("</svg>", start)]
+    assert ">CNY billion</text>" in chart and ">200</text>" in chart and ">2,000</text>" not in chart
