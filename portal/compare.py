@@ -154,6 +154,12 @@ def _end(period: str) -> int:
     return int(period.rpartition("-")[2])
 
 
+def latest_outcome(values: list[Value]) -> Value | None:
+    """The outcome of the latest year (annex first), or None."""
+    outcomes = sorted((v for v in values if v.kind == "outcome"), key=lambda v: (-_end(v.period), _rank(v)))
+    return outcomes[0] if outcomes else None
+
+
 def standings(site: Site, groups: list[tuple[object, list[Row]]]) -> list[Standing]:
     """The headline indicators of site.yaml in their order: latest outcome (latest year, annex first),
     goals by layer (one entry per figure and year, earliest year first)."""
@@ -162,12 +168,11 @@ def standings(site: Site, groups: list[tuple[object, list[Row]]]) -> list[Standi
     result = []
     for indicator_id in site.headline:
         values = [v for v in site.values if v.indicator == indicator_id]
-        outcomes = sorted((v for v in values if v.kind == "outcome"), key=lambda v: (-_end(v.period), _rank(v)))
         goals = []
         for layer in LAYERS:
             targets = [v for v in values if v.kind == "target" and layers[v.document] == layer]
             if targets:
                 stated = sorted(entries(targets, "target-2024"), key=lambda e: _end(e.value.period))
                 goals.append((layer, tuple(Entry(e.value, e.also, e.value.period) for e in stated)))
-        result.append(Standing(rows[indicator_id], outcomes[0] if outcomes else None, tuple(goals)))
+        result.append(Standing(rows[indicator_id], latest_outcome(values), tuple(goals)))
     return result

@@ -141,7 +141,8 @@ def assemble(site: Site, content: Path) -> list[Page]:
                 context=lambda s, i=indicator.id, l=lang: {
                     **_indicator_context(s, s.indicator(i), _values(s).get(i, []), l),
                     "goals": _chains(s).about(g for g in s.goals if i in g.indicators), "chains": _chains(s),
-                    "assessments": [a for a in _assessments(s) if a.goal.indicator == i]})
+                    "assessments": [a for a in _assessments(s) if a.goal.indicator == i],
+                    "latest": compare.latest_outcome(_values(s).get(i, []))})
         add("themes", "themes.html")
         for theme in site.themes:
             add("theme", "theme.html", theme.id, theme.src.path,

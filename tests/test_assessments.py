@@ -210,3 +210,12 @@ def test_both_books_carry_the_scorecard_and_the_assessments():
         assert '<table class="scorecard">' in chapter and 'class="assessment-rules"' in chapter
         assert f'data-status="missed" data-rule="annual"' in chapter and missed in chapter
         assert 'href="#assessments"' in book
+
+
+def test_indicator_pages_lead_with_the_latest_outcome_assessments_and_chart():
+    """Before the facts, the goals and the values table: the answer, then the chart."""
+    page = real().files["en/indicators/good-air-days/index.html"].decode()
+    order = [page.index(mark) for mark in ('<div class="indicator-lead">', '<span class="latest-label">Latest outcome',
+                                           'data-status="missed"', '<svg class="chart chart-full"',
+                                           '<dl class="facts">', 'class="values"')]
+    assert order == sorted(order)
