@@ -217,5 +217,12 @@ def test_indicator_pages_lead_with_the_latest_outcome_assessments_and_chart():
     page = real().files["en/indicators/good-air-days/index.html"].decode()
     order = [page.index(mark) for mark in ('<div class="indicator-lead">', '<span class="latest-label">Latest outcome',
                                            'data-status="missed"', '<svg class="chart chart-full"',
-                                           '<dl class="facts">', 'class="values"')]
+                                           '<dl class="facts">', 'class="values values-cards"')]
     assert order == sorted(order)
+
+
+def test_the_values_table_labels_each_cell_for_its_phone_cards():
+    page = real().files["zh/indicators/good-air-days/index.html"].decode()
+    assert '<table class="values values-cards">' in page
+    for label in ("时期", "类型", "数值", "文件", "出处"):
+        assert f'data-label="{label}"' in page
