@@ -226,3 +226,15 @@ def test_the_values_table_labels_each_cell_for_its_phone_cards():
     assert '<table class="values values-cards">' in page
     for label in ("时期", "类型", "数值", "文件", "出处"):
         assert f'data-label="{label}"' in page
+
+
+@pytest.mark.browser
+def test_chinese_glosses_in_the_english_column_are_upright(browser, served):
+    """The zh parallel view of the 2025 plan: no Chinese text is set in a synthetic oblique (was 117)."""
+    page = browser.new_page()
+    page.goto(f"{served}/zh/documents/plan2025-report/parallel/")
+    oblique = page.evaluate("""() => [...document.querySelectorAll('[lang="en"] [lang="zh-Hans"]')]
+        .filter(e => getComputedStyle(e).fontStyle !== 'normal').length""")
+    glosses = page.evaluate("""() => document.querySelectorAll('[lang="en"] [lang="zh-Hans"]').length""")
+    page.close()
+    assert glosses > 100 and oblique == 0
