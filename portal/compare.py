@@ -147,6 +147,12 @@ def _end(period: str) -> int:
     return int(period.rpartition("-")[2])
 
 
+def latest_outcome(model: Model, values: list[Value]) -> Value | None:
+    """The outcome of the latest year (site.yaml's `first` anchors first), or None."""
+    outcomes = sorted((v for v in values if v.kind == "outcome"), key=lambda v: (-_end(v.period), _rank(model, v)))
+    return outcomes[0] if outcomes else None
+
+
 def standings(site: Site, groups: list[tuple[object, list[Row]]]) -> list[Standing]:
     """The headline indicators of site.yaml in their order: latest outcome (latest year, annex first),
     goals by layer (one entry per figure and year, earliest year first)."""
@@ -156,12 +162,11 @@ def standings(site: Site, groups: list[tuple[object, list[Row]]]) -> list[Standi
     result = []
     for indicator_id in site.headline:
         values = [v for v in site.values if v.indicator == indicator_id]
-        outcomes = sorted((v for v in values if v.kind == "outcome"), key=lambda v: (-_end(v.period), _rank(model, v)))
         goals = []
         for layer in model.ids:
             targets = [v for v in values if v.kind == "target" and layers[v.document] == layer]
             if targets:
                 stated = sorted(entries(model, targets, ""), key=lambda e: _end(e.value.period))
                 goals.append((layer, tuple(Entry(e.value, e.also, e.value.period) for e in stated)))
-        result.append(Standing(rows[indicator_id], outcomes[0] if outcomes else None, tuple(goals)))
+        result.append(Standing(rows[indicator_id], latest_outcome(model, values), tuple(goals)))
     return result

@@ -7,6 +7,7 @@ import json
 import re
 from decimal import Decimal
 
+from .assessments import as_record, assessments
 from .compare import matrix
 from .model import LANGS, Conflict, Indicator, Site, Value
 from .routing import url_for
@@ -61,6 +62,7 @@ def portal_json(site: Site) -> bytes:
         "values": [_value_json(v) for v in site.values],
         "goals": [{"id": g.id, "document": g.document, "anchor": g.source.anchor, "horizon": g.horizon,
                    "text": {"zh": g.text.zh, "en": g.text.en}, "indicators": list(g.indicators)} for g in site.goals],
+        "assessments": [as_record(a) for a in assessments(site)],
     }
     return _json_bytes(data)
 
@@ -132,6 +134,28 @@ def values_csv(site: Site, lang: str, indicator: str | None = None) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+ASSESSMENT_COLUMNS = ("goal", "layer", "indicator", "indicator_name", "goal_period", "goal_text", "goal_number",
+                      "goal_comparator", "outcome", "year", "outcome_text", "outcome_number", "status", "rule",
+                      "derived_share", "derived_formula", "elapsed_share", "elapsed_formula")
+
+
+def assessments_csv(site: Site, lang: str) -> bytes:
+    """Every assessment (see assessments.py) as CSV in one language; derived figures with their formula."""
+    names = {i.id: i.name[lang] for i in site.indicators}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(ASSESSMENT_COLUMNS)
+    for found in assessments(site):
+        goal, outcome, covered, elapsed = found.goal, found.outcome, found.covered, found.elapsed
+        writer.writerow([csv_cell(cell) for cell in (
+            goal.id, found.layer, goal.indicator, names[goal.indicator], goal.period, goal.text[lang],
+            _number(goal.number), goal.comparator, outcome.id if outcome else None, found.year,
+            outcome.text[lang] if outcome else None, _number(outcome.number) if outcome else None, found.status,
+            found.rule, covered and covered.value, covered and covered.formula, elapsed and elapsed.value,
+            elapsed and elapsed.formula)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
 def sitemap(urls: list[str], base_url: str) -> bytes:
     """sitemap.xml with the zh/en alternates of every page."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
@@ -161,6 +185,7 @@ def data_files(site: Site, urls: list[str]) -> dict[str, bytes]:
     files = {"data/portal.json": portal_json(site)}
     for lang in LANGS:
         files[f"data/values.{lang}.csv"] = values_csv(site, lang)
+        files[f"data/assessments.{lang}.csv"] = assessments_csv(site, lang)
         for indicator in site.indicators:
             files[f"data/indicators/{indicator.id}.{lang}.csv"] = values_csv(site, lang, indicator.id)
     for indicator in site.indicators:

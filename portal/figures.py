@@ -48,12 +48,12 @@ LEADS: dict[str, str] = {
 }
 # zh suffix -> (comparator, English words before the amount, English words after it)
 SUFFIXES: dict[str, tuple[str, str, str]] = {
-    "以上": ("≥", "over", ""),
+    "以上": ("≥", "", " or more"),  # 300天以上 is 300 days or more: the sources count the 300 in
     "以内": ("≤", "within", ""),
     "以下": ("≤", "", " or less"),
     "左右": ("≈", "about", ""),
     "台阶": ("≥", "", ""),
-    "级": ("≥", "at the", " level"),
+    "级": ("≥", "reaching the", " level"),  # 千亿级: of the 100-billion class, so 100 billion or more
 }
 # between number and unit: 20余项 -> more than 20
 INFIXES: dict[str, tuple[str, str]] = {"余": (">", "more than"), "多": (">", "more than")}

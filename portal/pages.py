@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import chains, charts, compare, glossary, references
+from . import assessments, chains, charts, compare, figuretext, glossary, references
 from .footnotes import note_marks
 from .model import CONFLICT_KINDS, LANGS, Site
 from .routing import url_for
@@ -55,20 +55,26 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
     layers = {layer.id: layer for layer in site.model.layers}
     points = [{"period": v.period, "number": v.number, "kind": v.kind, "layer": layers[documents[v.document].layer],
                "label": item.format(period=v.period, kind=kinds[v.kind], document=documents[v.document].kind[lang],
-                                    text=v.text[lang])}
+                                    text=figuretext.shown(v, indicator.unit.zh, lang))}
               for v in once]
+    # A total over several years gets no place on an axis of single years: it is said beside the chart.
+    totals = [p["label"] for p, v in zip(points, once) if p["number"] is not None and assessments.is_total(v)]
+    points = [p for p, v in zip(points, once) if not assessments.is_total(v)]
     numeric = [p for p in points if p["number"] is not None]
     if not numeric:
         return None
     description = joiner.join(p["label"] for p in numeric)
     prefix = "chart" if size is charts.FULL else "spark"
+    unit, factor = figuretext.axis_unit(indicator.unit.zh, indicator.unit.en, [p["number"] for p in numeric], lang)
+    points = [{**p, "number": None if p["number"] is None else p["number"] * factor} for p in points]
     svg = charts.value_chart(f"{prefix}-{indicator.id}", title.format(name=indicator.name[lang]), description,
-                             points, indicator.unit[lang], size)
+                             points, unit, size)
     # An SVG's text does not inherit the page's fonts in WeasyPrint: without a family it falls back to
     # whatever face fontconfig finds first for a Chinese unit (Noto Sans CJK JP), so name the language's.
     svg = svg.replace(' role="img"', f' font-family="{CHART_FONTS[lang]}" role="img"', 1)
     return {"svg": svg, "layers": [layer for layer in site.model.layers if any(p["layer"] is layer for p in numeric)],
-            "kinds": [kind for kind in ("target", "outcome") if any(p["kind"] == kind for p in numeric)]}
+            "kinds": [kind for kind in ("target", "outcome") if any(p["kind"] == kind for p in numeric)],
+            "totals": totals}
 
 
 def _related_terms(site: Site, indicator, values) -> list:
@@ -97,6 +103,20 @@ def _values(site) -> dict[str, list]:
     return site.shared("values by indicator", values_by_indicator)
 
 
+def _assessments(site) -> list:
+    return site.shared("assessments", assessments.assessments)
+
+
+def _progress_context(site) -> dict:
+    """Every assessment, by indicator and by layer, and the scorecard: how many per status and layer."""
+    found = _assessments(site)
+    by_indicator: dict[str, list] = {}
+    for assessment in found:
+        by_indicator.setdefault(assessment.goal.indicator, []).append(assessment)
+    return {"scorecard": assessments.scorecard(site, found), "assessed": by_indicator,
+            "assessment_statuses": assessments.STATUSES, "final_year": assessments.first_horizon(site, found)}
+
+
 def assemble(site: Site, content: Path) -> list[Page]:
     """Every page of the site, each language in turn, in a stable order; each context is made at
     rendering from the view of the site it is handed (`s` below), never from `site` itself."""
@@ -108,7 +128,7 @@ def assemble(site: Site, content: Path) -> list[Page]:
 
         add("home", "home.html", context=lambda s, l=lang: {"standings": [
             (standing, _chart(s, standing.row.indicator, _values(s)[standing.row.indicator.id], l, charts.SMALL))
-            for standing in compare.standings(s, _groups(s))]})
+            for standing in compare.standings(s, _groups(s))], **_progress_context(s)})
         add("documents", "documents.html")
         for document in site.documents:
             add("document", "document.html", document.id, document.src.path.parent,
@@ -123,7 +143,9 @@ def assemble(site: Site, content: Path) -> list[Page]:
             add("indicator", "indicator.html", indicator.id, indicator.src.path,
                 context=lambda s, i=indicator.id, l=lang: {
                     **_indicator_context(s, s.indicator(i), _values(s).get(i, []), l),
-                    "goals": _chains(s).about(g for g in s.goals if i in g.indicators), "chains": _chains(s)})
+                    "goals": _chains(s).about(g for g in s.goals if i in g.indicators), "chains": _chains(s),
+                    "assessments": [a for a in _assessments(s) if a.goal.indicator == i],
+                    "latest": compare.latest_outcome(s.model, _values(s).get(i, []))})
         add("themes", "themes.html")
         for theme in site.themes:
             add("theme", "theme.html", theme.id, theme.src.path,
@@ -136,10 +158,12 @@ def assemble(site: Site, content: Path) -> list[Page]:
         add("glossary", "glossary.html", context=lambda s, l=lang: {"index": glossary.index_groups(s.terms, l)})
         add("conflicts", "conflicts.html",
             context=lambda s, l=lang: {"kinds": conflicts_by_kind(s, l), "agreements": agreements(s, l)})
+        add("progress", "progress.html", context=_progress_context)
         add("print", "book.html",
             context=lambda s, l=lang: {"kinds": conflicts_by_kind(s, l), "chains": _chains(s),
                                        "goal_steps": [_chains(s).step(r) for r in _chains(s).roots()],
                                        **_book_context(s, _values(s), _groups(s), l),
+                                       **_progress_context(s),
                                        **_matrix_context(s.model, _groups(s), False)})
         add("data", "data.html", context=lambda s: {"groups": indicators_by_category(s), "counts": {
             i.id: len(_values(s).get(i.id, [])) for i in s.indicators}})

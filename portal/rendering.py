@@ -10,7 +10,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSyst
 from jinja2.loaders import split_template_path
 from markupsafe import escape
 
-from . import chains, charts, compare, figures, inputs
+from . import chains, charts, compare, figures, figuretext, inputs, quotedrows
 from .errors import ContentError, SourceRef
 from .i18n import HTML_LANG, count_words, format_date, format_number
 from .blocks import annotate_blocks, block_html, block_map
@@ -92,6 +92,11 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
             period=lambda p, _lang=lang: str(p).replace("-", "—" if _lang == "zh" else "–"),  # 1996—2000 / 1996–2000
             plain=figures.plain, book_ids=book_ids, block_html=block_html, block_map=block_map,
             annotate_blocks=annotate_blocks, section=chains.section_of,
+            shown=lambda value, site, _lang=lang: figuretext.shown(value, site.indicator(value.indicator).unit.zh,
+                                                                  _lang),
+            percent=lambda share: f"{round(share * 100)}%",
+            row_cells=lambda quote, site, document_id, anchor, _lang=lang: quotedrows.quoted_row(
+                site.document(document_id), anchor, quote, _lang),
         )
         environments[lang] = env
     refresh_environments(environments, site, assets)

@@ -18,6 +18,7 @@ PATTERNS = {
     "goal": "goals/{key}/",
     "glossary": "glossary/",
     "conflicts": "conflicts/",
+    "progress": "progress/",
     "data": "data/",
     "search": "search/",
     "print": "print/",

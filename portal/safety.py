@@ -22,11 +22,11 @@ MAX_BRACKETS = 100  # '[' in one block (between blank lines)
 # The ids the templates give the page's own elements (tests/test_hostile.py keeps this equal to theirs):
 # a body setting one would make two elements share it, and the skip link or a script find the wrong one
 PAGE_IDS = frozenset({
-    "book-toc-heading", "by-indicator", "chains-heading", "conflict-index-heading", "conflicts", "conflicts-heading",
-    "consistent", "consistent-heading",
-    "explore-heading", "glossary-count", "glossary-filter", "goal-chains", "goals-heading", "indicators",
-    "layers-heading", "main", "matrix", "matrix-caption", "matrix-count", "matrix-filter", "matrix-layer",
-    "matrix-status", "overview", "rule-heading", "search-input", "search-results", "search-status", "standing-heading",
+    "assessments", "assessments-heading", "book-toc-heading", "by-indicator", "chains-heading",
+    "conflict-index-heading", "conflicts", "conflicts-heading", "consistent", "consistent-heading", "explore-heading",
+    "glossary-count", "glossary-filter", "goal-chains", "goals-heading", "indicators", "layers-heading", "main",
+    "matrix", "matrix-caption", "matrix-count", "matrix-filter", "matrix-layer", "matrix-status", "overview",
+    "rule-heading", "rules", "rules-heading", "search-input", "search-results", "search-status", "standing-heading",
     "status-rules", "theme-goals-heading", "timeline-heading", "toc-heading", "zh-edits-heading"})
 _ID = re.compile(r' id="([^"]*)"')
 LINK_HINT = "links may be https:, http:, mailto:, a path on this site or a #fragment"

@@ -7,7 +7,7 @@ from pathlib import Path
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
 # module -> the portal modules it may import
 ALLOWED = {
-    "errors": set(), "model": {"errors"}, "figures": {"errors"}, "numbers": {"figures"}, "loading": {"errors", "inputs", "textfiles"}, "textfiles": {"errors"}, "inputs": {"errors"}, "pofile": {"errors"}, "spelling": {"errors", "inputs", "loading", "pofile"},
+    "errors": set(), "model": {"errors"}, "figures": {"errors"}, "figuretext": {"figures"}, "quotedrows": set(), "numbers": {"figures"}, "loading": {"errors", "inputs", "textfiles"}, "textfiles": {"errors"}, "inputs": {"errors"}, "pofile": {"errors"}, "spelling": {"errors", "inputs", "loading", "pofile"},
     "unrecorded": {"errors", "loading", "model", "numbers", "translation"},
     "fields": {"errors", "loading", "model", "typography"}, "typography": set(), "i18n": {"errors", "inputs", "loading", "pofile"},
     "markup": {"bodychecks", "editmarks", "entities", "errors", "footnotes", "model", "safety", "sections", "sourcelines",
@@ -31,9 +31,10 @@ ALLOWED = {
     "crossrefs": {"errors", "fields", "loading", "model", "translation"},
     "goalchecks": {"crossrefs", "errors", "fields", "loading", "model", "numbers", "translation"},
     "charts": {"figures", "model"}, "chains": {"compare", "model", "typography"}, "glossary": {"model"}, "references": {"footnotes", "model"}, "footnotes": set(),
-    "pages": {"chains", "charts", "compare", "footnotes", "glossary", "model", "references", "routing", "typography"},
-    "datasets": {"compare", "model", "routing"},
-    "rendering": {"blocks", "chains", "charts", "compare", "errors", "figures", "i18n", "inputs", "model", "pages", "routing"},
+    "pages": {"assessments", "chains", "charts", "compare", "figuretext", "footnotes", "glossary", "model", "references", "routing", "typography"},
+    "datasets": {"assessments", "compare", "model", "routing"}, "assessments": {"compare", "model"},
+    "rendering": {"blocks", "chains", "charts", "compare", "errors", "figures", "figuretext", "i18n", "inputs", "model", "pages", "quotedrows",
+                  "routing"},
     "output": {"errors"},
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
     "parallel": {"errors", "markup", "rendering"},

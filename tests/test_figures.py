@@ -23,9 +23,9 @@ ENGLISH = [
     ("800亿元", "亿元", "CNY 100 million", "CNY 80 billion"),                          # 002: tourist spending
     ("33万元左右", "万元", "CNY 10,000", "about CNY 330,000"),                         # 001: GDP per capita
     ("5.8万元左右", "万元", "CNY 10,000", "about CNY 58,000"),                         # 002: urban income
-    ("75%以上", "%", "%", "over 75%"),                                                # 000, 001: modern services
-    ("305天以上", "天", "days", "over 305 days"),                                       # 001: good air days
-    ("4万人以上", "万人", "10,000 people", "over 40,000 people"),                      # 001: new jobs a year
+    ("75%以上", "%", "%", "75% or more"),                                             # 000, 001: modern services
+    ("305天以上", "天", "days", "305 days or more"),                                     # 001: good air days
+    ("4万人以上", "万人", "10,000 people", "40,000 people or more"),                    # 001: new jobs a year
     ("6.6万人", "万人", "10,000 people", "66,000 people"),                             # 001: new jobs
     ("27.5万人", "万人", "10,000 people", "275,000 people"),                           # 000: jobs over five years
     ("5.07万人", "万人", "10,000 people", "50,700 people"),                            # 002: new urban jobs
@@ -46,7 +46,7 @@ ENGLISH = [
     ("6000", "万美元", "USD 10,000", "USD 60 million"),                                # 002 annex: FDI 2025
     ("650", "亿元", "CNY 100 million", "CNY 65 billion"),                              # 002 annex: private economy
     ("240", "家", "enterprises", "240 enterprises"),                                   # 002 annex: high-tech firms
-    ("年均增长15%以上", "%", "%", "average annual growth of over 15%"),               # 001: R&D spending
+    ("年均增长15%以上", "%", "%", "average annual growth of 15% or more"),               # 001: R&D spending
     ("4013万元", "", "", "CNY 40.13 million"),                                         # 002: paired assistance
     ("6594.8万元", "", "", "CNY 65.948 million"),                                      # 002: wage arrears
     ("1.2万元/平方米", "", "", "CNY 12,000 per m²"),                                   # 002: output per building
@@ -157,7 +157,7 @@ def test_chinese_numerals_read(text, number, length):
 # (zh, indicator unit zh, unit en, number in the indicator's unit, comparator, English)
 CHINESE_FIGURES = [
     ("突破千亿", "亿元", "CNY 100 million", "1000", ">", "over CNY 100 billion"),            # 004 p1: GDP, retail
-    ("千亿级", "亿元", "CNY 100 million", "1000", "≥", "at the CNY 100 billion level"),     # 000 s4-p5, 003 s1-p3
+    ("千亿级", "亿元", "CNY 100 million", "1000", "≥", "reaching the CNY 100 billion level"),     # 000 s4-p5, 003 s1-p3
     ("百家", "家", "enterprises", "100", "=", "100"),                                        # 000 s4-p5, 003 s1-p3
     ("六连冠", "连冠", "consecutive titles", "6", "=", "6 consecutive titles"),             # 000 s3-6-p2
     ("连续五年", "年", "years", "5", "=", "for 5 years"),                                    # 001 r7-2

@@ -103,7 +103,7 @@ def test_real_chains_run_from_the_14th_fyp_down_the_layers():
 
 def test_portal_json_lists_the_goals_after_the_values():
     data = json.loads(real().files["data/portal.json"])
-    assert list(data) == ["layers", "documents", "indicators", "values", "goals"]
+    assert list(data) == ["layers", "documents", "indicators", "values", "goals", "assessments"]
     assert len(data["goals"]) == len(real().site.goals)
     for goal in data["goals"]:
         assert list(goal) == ["id", "document", "anchor", "horizon", "text", "indicators"]

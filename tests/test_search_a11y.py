@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 AXE = ROOT / "node/node_modules/axe-core/axe.min.js"
 TEMPLATES = ["", "indicators/", "indicators/gdp-growth/", "themes/culture-tourism/", "documents/plan2025-report/",
              "documents/", "glossary/", "search/", "data/", "print/", "404.html",
-             "documents/plan2025-report/parallel/", "translation/", "goals/", "goals/fyp14.high-quality-development/"]
+             "documents/plan2025-report/parallel/", "translation/", "goals/", "goals/fyp14.high-quality-development/", "progress/"]
 
 
 @pytest.mark.parametrize(("lang", "query", "expected"), [

@@ -43,7 +43,7 @@ def html_pages(files: dict[str, bytes]) -> dict[str, str]:
 
 def test_every_page_has_its_twin_and_the_switch_lands_on_it(fixture_site):
     pages = html_pages(fixture_site.files)
-    assert len(pages) == 40
+    assert len(pages) == 42
     for name, html in pages.items():
         lang, rest = name.split("/", 1)
         other = "en" if lang == "zh" else "zh"
@@ -67,7 +67,7 @@ def test_urls_are_the_same_in_both_languages(fixture_site):
 def test_sitemap_lists_alternates_and_root_offers_both_languages(fixture_site):
     files = fixture_site.files
     sitemap = files["sitemap.xml"].decode()
-    assert sitemap.count("<url>") == 38  # 19 pages per language, 404 excluded
+    assert sitemap.count("<url>") == 40  # 20 pages per language, 404 excluded
     assert 'hreflang="zh-Hans" href="https://yuzhong-plans.netlify.app/zh/documents/plenary-demo/"' in sitemap
     root = files["index.html"].decode()
     assert 'href="/zh/"' in root and 'href="/en/"' in root
@@ -91,12 +91,12 @@ def test_failed_build_leaves_site_untouched(content, tmp_path):
 def test_cli_build_prints_one_summary_line(tmp_path):
     result = run_cli("--content", str(FIXTURE), "build", "--out", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"built 20 zh, 20 en pages, 10 records, \d+ files in \d+\.\d\d s\n", result.stdout)
+    assert re.fullmatch(r"built 21 zh, 21 en pages, 10 records, \d+ files in \d+\.\d\d s\n", result.stdout)
 
 
 def test_portal_json_schema(fixture_site):
     data = json.loads(fixture_site.files["data/portal.json"])
-    assert list(data) == ["layers", "documents", "indicators", "values", "goals"]
+    assert list(data) == ["layers", "documents", "indicators", "values", "goals", "assessments"]
     assert data["layers"][2] == {"id": "plenary", "name": {"zh": "区委十三届二次全会", "en": "2nd plenary session"},
                                  "period": "2023-2027"}
     assert list(data["documents"][0]) == ["id", "source_file", "layer", "title", "date"]
