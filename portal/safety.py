@@ -26,7 +26,7 @@ PAGE_IDS = frozenset({
     "conflict-index-heading", "conflicts", "conflicts-heading", "consistent", "consistent-heading", "explore-heading",
     "glossary-count", "glossary-filter", "goal-chains", "goals-heading", "indicators", "layers-heading", "main",
     "matrix", "matrix-caption", "matrix-count", "matrix-filter", "matrix-layer", "matrix-status", "overview",
-    "rule-heading", "rules", "rules-heading", "search-input", "search-results", "search-status", "standing-heading",
+    "rule-heading", "rules", "rules-heading", "search-input", "search-more", "search-results", "search-status", "standing-heading",
     "status-rules", "theme-goals-heading", "timeline-heading", "toc-heading", "zh-edits-heading"})
 _ID = re.compile(r' id="([^"]*)"')
 LINK_HINT = "links may be https:, http:, mailto:, a path on this site or a #fragment"
