@@ -1,7 +1,7 @@
 """Every outcome against every goal or target with a figure that applies to it, layer by layer.
 
 The rules, in the order they are tried (RULES names them; pages and the help section state them):
-  words       the goal is words (保持全市前列): not measurable;
+  words       the goal is words (保持前列, 稳步提升): not measurable;
   annual      a goal for every year (每年, 年均 in its quote) or a one-year target of an annual plan: each year
               with an outcome is judged met / missed (compare.meets: ＞, ≥, 左右 within 5 % …);
   horizon     a level goal whose horizon year has an outcome: met / missed;
@@ -72,7 +72,7 @@ def _order(value: Value) -> tuple:
 
 
 def is_total(value: Value) -> bool:
-    """A figure over several years that is not a yearly one (累计新增就业27.5万人 over 2017–2021): a total,
+    """A figure over several years that is not a yearly one (累计新增就业N万人 over a span of years): a total,
     never on one axis with single years."""
     first, last = _span(value.period)
     return first != last and not any(word in value.source.quote for word in EVERY_YEAR)

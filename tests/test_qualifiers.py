@@ -82,7 +82,9 @@ def test_a_bare_zh_figure_gets_its_indicators_unit(text, unit, shown):
 
 def test_the_zh_indicator_page_shows_annex_figures_with_their_unit():
     page = real().files["zh/indicators/gdp-per-capita/index.html"].decode()
-    assert "<td>＞29万元" in page and "<td>＞29<" not in page  # the quoted annex cell stays as written
+    # the values table's cell carries the unit; a quoted annex row keeps its cell as the source wrote it
+    assert re.search(r'<td data-label="[^"]+">＞29万元<', page) and not re.search(r'<td data-label="[^"]+">＞29<', page)
+    assert '<td lang="zh-Hans">＞29<' in page
 
 
 AXES = [  # (indicator unit zh, en, numbers in it, en axis, factor) — the axis in the units the text uses

@@ -32,7 +32,9 @@ def test_second_site_has_every_kind_of_page():
             assert f"{lang}/{page}" in files, f"{lang}/{page}"
     home = files["en/index.html"].decode()
     assert "Where Example District stands" in home
-    assert '<span class="status-year">2026:</span>' in home
+    # the scorecard by the second site's own layers, and its five-year plan's last year summed up
+    assert "2030, the last year of the Five-year outline:" in home
+    assert 'href="/en/progress/#annual-first-met"' in home
     assert "Two layers of plans" in home and "The three documents in full" in home
 
 
