@@ -70,7 +70,7 @@ def main() -> None:
                 cpu.append(time.process_time() - cpu_started)
                 if profile:
                     profile.disable()
-                    pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+                    st = pstats.Stats(profile); st.sort_stats("cumulative").print_stats(45); st.print_callees("validate|_generate|load_site|render_pages")
                 started = time.perf_counter()
                 builder.render_deferred()
                 later.append(time.perf_counter() - started)

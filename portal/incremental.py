@@ -87,7 +87,7 @@ def translation_states(site, inputs: dict[str, str], content: Path, kept: dict,
     keeps en.sources.yaml files by the digest of their text: see freshness.read_confirmed)."""
     states, now = {}, {}
     for document in site.documents:
-        key = (document.id, cache.digest(repr(document.bodies).encode()),
+        key = (document.id, repr(digested(document.bodies)),  # each body's digest, taken once
                inputs.get(f"content/documents/{document.id}/{SOURCES}"))
         now[key] = kept.get(key) or translation_state(document.id, document.bodies["zh"], document.bodies["en"],
                                                       content / "documents" / document.id, document.src.path.parent,
@@ -260,6 +260,24 @@ def reuse(last: tuple | None, base: str, digests: Digests, make: Callable, load:
 
 
 @dataclass(frozen=True)
+class Verified:
+    """The page entries a build made or found current, with the base and the Digests their keys were
+    taken with. A later build with the same base knows such an entry's key unchanged, without taking it
+    again, when none of its reads gives another line now: the key is a digest of exactly those lines."""
+
+    base: str
+    digests: Digests
+    entries: dict[str, Entry]
+
+    def unchanged(self, base: str, digests: Digests) -> Callable[[str, Entry], bool]:
+        """known(path, entry): True when `entry` is one of these and its key under `digests` is the same."""
+        if base != self.base:
+            return lambda path, entry: False
+        changed = {read for read, line in self.digests.memo.items() if digests(read) != line}
+        return lambda path, entry: self.entries.get(path) == entry and changed.isdisjoint(entry.reads)
+
+
+@dataclass(frozen=True)
 class Entry:
     """What a build remembers of a page: its key, what it read, the digest of its bytes."""
 
@@ -278,17 +296,18 @@ class Rendered:
 
 def render_pages(all_pages, environments, digests: Digests, base: str, last: dict[str, Entry],
                  load: Callable[[str, str], bytes | None], defer=lambda page: False, parallel_min: int = 200,
-                 progress: Progress | None = None) -> Rendered:
+                 progress: Progress | None = None, known=lambda path, entry: False) -> Rendered:
     """Every page's bytes: from the last build (`load(path, digest)`, None when it has not got them) when
-    its key is unchanged, else rendered now. A changed page for which defer(page) is true keeps its last
-    version and is listed as deferred (the preview renders the pages open in a browser first)."""
+    its key is unchanged (known(path, entry) says so without taking it: see Verified), else rendered now.
+    A changed page for which defer(page) is true keeps its last version and is listed as deferred (the
+    preview renders the pages open in a browser first)."""
     site, states = digests.site, digests.states
     done = Rendered({}, {}, [], [])
     todo = []
     for page in all_pages:
         path = routing.output_path(page.url)
         entry = last.get(path)
-        current = entry is not None and page_key(base, page, entry.reads, digests) == entry.key
+        current = entry is not None and (known(path, entry) or page_key(base, page, entry.reads, digests) == entry.key)
         data = load(path, entry.digest) if entry is not None and (current or defer(page)) else None
         if data is None:
             todo.append(page)

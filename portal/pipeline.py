@@ -15,8 +15,8 @@ from . import cache, datasets, i18n, loading, output, pages, pdf, rendering, rou
 from .assets import collect_assets
 from .checkmemo import Checks
 from .errors import Collector, ContentError, ContentErrors, SourceRef
-from .incremental import (Digests, Entry, InputsChanged, KeptBodies, SiteView, digest_of, read_inputs, render_pages,
-                          reuse, translation_states)
+from .incremental import (Digests, Entry, InputsChanged, KeptBodies, SiteView, Verified, digest_of, read_inputs,
+                          render_pages, reuse, translation_states)
 from .markup import BodyLabels, Renderer
 from .model import LANGS, Site, TranslationState
 from .progress import Progress, Quiet
@@ -88,7 +88,7 @@ class Builder:
         state = cache.load(cache_dir, self.engine)
         self.entries: dict[str, Entry] = {path: Entry(e[0], tuple(map(tuple, e[1])), e[2])
                                           for path, e in state.get("pages", {}).items()}
-        self.search_entry: tuple = tuple(state.get("search", ("", {})))  # (records digest, {name: digest})
+        self.search = search.Bundle(state.get("search", ("", {})))
         MESSAGES.update({(name, digest): [tuple(s) for s in strings]
                          for name, digest, strings in state.get("messages", [])})
         self.files: dict[str, bytes] = {}  # the last build's output (a new process: its site, read when needed)
@@ -103,7 +103,7 @@ class Builder:
         self.pending, self.deferred = None, []  # pages left for render_deferred(), and what they need
         data = state.get("data")  # the data files: (key, what they read, their digests), see incremental.reuse
         self.data = (data[0], tuple(map(tuple, data[1])), data[2]) if data else None
-        self.search_stale = False  # the search bundle in the last output is not that of its records
+        self.verified: Verified | None = None  # the last build's page entries and the digests they were taken with
 
     def generate(self, first: set[str] | None = None) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
@@ -138,8 +138,9 @@ class Builder:
                                   [d.id for d in site.documents])).encode())
         defer = (lambda page: routing.output_path(page.url) not in first) if first is not None else lambda page: False
         digests = Digests(site, states)
+        known = self.verified.unchanged(base, digests) if self.verified else lambda path, entry: False
         done = render_pages(all_pages, environments, digests, base, self.entries, self.kept_file, defer,
-                            self.parallel_min, self.progress)
+                            self.parallel_min, self.progress, known)
         files.update(done.files)
         view = SiteView(site, states)  # the root pages and data files are made anew every build
         for name in ("index.html", "404.html"):
@@ -150,14 +151,17 @@ class Builder:
         files.update(data)
         check_alternates(done.rendered, files)
         if self.search_index:
-            files.update(self.search_files(site, translations, later=first is not None))
+            files.update(self.search.files(site, gettexts(translations), self.kept_file, first is not None,
+                                           self.progress))
         if self.pdfs:
             files.update(pdf_files(site, files, self.pdf_cache_dir, self.progress))
         if check and read_inputs(self.project.folders()) != inputs:
             raise InputsChanged()
         self.entries, self.files, self.deferred = done.entries, files, done.deferred
+        deferred = {routing.output_path(page.url) for page in done.deferred}  # kept under their old keys
+        self.verified = Verified(base, digests, {p: e for p, e in done.entries.items() if p not in deferred})
         self.made = {path: entry.digest for path, entry in done.entries.items()}
-        self.made.update({**self.data[2], **self.search_entry[1]})
+        self.made.update({**self.data[2], **self.search.made})
         self.pending = (environments, digests, base, translations)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = sum(len(getattr(site, k)) for k in ("documents", "indicators", "values", "terms", "themes", "goals"))
@@ -192,10 +196,12 @@ class Builder:
                 raise
             self.files.update(done.files)
             self.entries.update(done.entries)
+            self.verified.entries.update(done.entries)
             self.made.update({path: entry.digest for path, entry in done.entries.items()})
-        if not self.deferred and not stop() and self.search_stale:
-            self.files.update(self.search_files(digests.site, translations, later=False))
-            self.made.update(self.search_entry[1])
+        if not self.deferred and not stop() and self.search.stale:
+            self.files.update(self.search.files(digests.site, gettexts(translations), self.kept_file, False,
+                                                self.progress))
+            self.made.update(self.search.made)
         return self.files
 
     def save_cache(self, site_dir: Path) -> None:
@@ -204,7 +210,7 @@ class Builder:
             cache.save(self.cache_dir, self.engine, {
                 "site": str(site_dir.absolute()),
                 "pages": {path: [e.key, [list(r) for r in e.reads], e.digest] for path, e in self.entries.items()},
-                "search": list(self.search_entry),
+                "search": [self.search.key, self.search.made],
                 "data": [self.data[0], [list(r) for r in self.data[1]], self.data[2]] if self.data else None,
                 "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
@@ -253,21 +259,10 @@ class Builder:
         rendering.refresh_environments(environments, site, assets)
         return environments
 
-    def search_files(self, site: Site, translations: dict, later: bool) -> dict[str, bytes]:
-        """The Pagefind bundle, made again when the searchable text changed (unless `later` and the last
-        one is at hand: then render_deferred() makes it)."""
-        records = search.search_records(site, {lang: translations[lang].gettext for lang in LANGS})
-        key = search.records_digest(records)
-        kept = {name: self.kept_file(name, digest) for name, digest in self.search_entry[1].items()}
-        self.search_stale = key != self.search_entry[0]
-        if kept and None not in kept.values() and (later or not self.search_stale):
-            return kept
-        self.search_stale = False
-        with self.progress.stage("search index", len(records), "record") as stage:
-            bundle = search.build_index(records)
-            stage.advance(len(records))
-        self.search_entry = (key, {name: cache.digest(data) for name, data in bundle.items()})
-        return bundle
+
+
+def gettexts(translations: dict) -> dict:
+    return {lang: translations[lang].gettext for lang in LANGS}
 
 
 def pdf_files(site: Site, files: dict[str, bytes], cache_dir: Path, progress: Progress) -> dict[str, bytes]:
