@@ -66,3 +66,16 @@ def character_problem(text: str) -> tuple[int, str, str] | None:
     kind = "control" if _CONTROL.match(control.group(0)) else "bidirectional control"
     return (control.start(), f"{kind} character U+{ord(control.group(0)):04X} is not allowed",
             "delete it (most editors do not show it)")
+
+
+class SourceText:
+    """A Markdown file, read once; a file that cannot be read reads as empty text and keeps its
+    ContentError in `error`."""
+
+    def __init__(self, path: Path, shown: Path) -> None:
+        self.path, self.shown = path, shown
+        self.error: ContentError | None = None
+        try:
+            self.text = read_text(path, shown)
+        except ContentError as error:
+            self.error, self.text = error, ""

@@ -3,12 +3,14 @@ against a fresh build of the same inputs."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from conftest import edit
+from conftest import FIXTURE, ROOT, edit
 from test_cache import project  # noqa: F401 (the fixture: a copy of everything a build reads)
-from portal import incremental, search
+from portal import incremental, loading, search
+from portal.errors import ContentError
 from portal.pipeline import Builder
 
 OPEN_PAGE = "zh/documents/plenary-demo/index.html"
@@ -106,3 +108,71 @@ def test_a_deferred_page_is_not_known_unchanged(project):
     again = builder.generate()
     assert {p.url for p in deferred} <= set(again.rendered)
     assert again.files == Builder(project, search_index=False).generate().files
+
+
+def shape(value):
+    """A parsed value with the lines its Records and Items remember, for comparing two parses."""
+    if isinstance(value, loading.Record):
+        return ("Record", str(value.path), value.line, value.lines, {k: shape(v) for k, v in value.items()})
+    if isinstance(value, loading.Items):
+        return ("Items", value.lines, [shape(v) for v in value])
+    return value
+
+
+def parsed_by_items(text: str, kept: dict) -> tuple:
+    """What RawContent.read_yaml makes of a list file's `text` with `kept` from earlier parses: parse_list's
+    answer, else (None: not one item per text) the whole parsed; or the error's message."""
+    try:
+        items = loading.parse_list(text, loading.list_items(text), SHOWN, kept, set())
+        return shape(items if items is not None else loading.parse_yaml(text, SHOWN))
+    except ContentError as error:
+        return ("error", str(error))
+
+
+def parsed_whole(text: str) -> tuple:
+    try:
+        return shape(loading.parse_yaml(text, SHOWN))
+    except ContentError as error:
+        return ("error", str(error))
+
+
+SHOWN = Path("content/x.yaml")
+LIST_FILES = sorted({p for folder in (ROOT / "content", FIXTURE) for p in folder.rglob("*.yaml")
+                     if loading.list_items(p.read_text(encoding="utf-8"))})
+
+
+@pytest.mark.parametrize("path", LIST_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_a_list_file_parsed_item_by_item_is_the_whole_parsed(path):
+    """Every list file of the real and fixture content, and each with one item edited and parsed alone
+    (the others kept), gives what parsing the whole gives: values, lines and the records' places."""
+    text = path.read_text(encoding="utf-8")
+    kept: dict = {}
+    assert parsed_by_items(text, kept) == parsed_whole(text)  # cold: parsed whole, items kept
+    assert parsed_by_items(text, kept) == parsed_whole(text)  # every item kept
+    items = loading.list_items(text)
+    for number in sorted({0, len(items) // 2, len(items) - 1}):
+        line, item = items[number]
+        edited = text.replace(item, item.replace(":", ":  ", 1) + "# an edit\n", 1)
+        assert parsed_by_items(edited, dict(kept)) == parsed_whole(edited)
+
+
+@pytest.mark.parametrize("text", [
+    '- id: a\n  text: "one\n- two"\n- id: b\n',  # a '-' at column 0 inside a quoted text: not an item
+    "- id: a\n  text: 'one\n- two'\n- id: b\n",
+    "- id: a\n  list: [1,\n- 2]\n- id: b\n",
+    "# a comment\n\n- id: a\n# between\n-\tid: b\n-\n  id: c\n",  # '-' then a tab, or alone on its line
+    "- id: a\n  id: b\n- id: c\n",  # an error: the whole's message
+    "- id: a\n- &x {id: b}\n",
+    "- id: a\n  text: |\n    - one\n- id: b\n",
+])
+def test_tricky_lists_parse_item_by_item_as_whole(text):
+    whole = parsed_whole(text)
+    assert parsed_by_items(text, {}) == whole
+    kept: dict = {}
+    parsed_by_items(text.replace("id: b", "id: z"), kept)  # kept items of a neighbouring version
+    assert parsed_by_items(text, kept) == whole
+
+
+@pytest.mark.parametrize("text", ["---\n- id: a\n", "id: a\n", "  - id: a\n", "- a\n\u2028- b\n", ""])
+def test_what_is_not_plainly_a_top_level_list_is_parsed_whole(text):
+    assert loading.list_items(text) is None
