@@ -62,15 +62,11 @@ class KeptBodies:
         return (self.renderer.state["lang"], hashlib.sha256(text.encode("utf-8")).hexdigest(), str(shown),
                 links.digest if links else "")
 
-    def prefill(self, sources: list, links, minimum: int, progress: Progress) -> None:
-        """Render on several processes the bodies of `sources` not kept yet, when there are `minimum` of them
-        (a cold build of a large site)."""
-        todo = [(key, s.text, s.shown, links) for s in sources if not s.error
+    def todo(self, sources: list, links) -> list:
+        """(key, text, shown, links) of each body of `sources` not kept yet (see prefill)."""
+        return [(key, s.text, s.shown, links) for s in sources if not s.error
                 and (key := self.key(s.text, s.shown, links)) not in self.kept]
-        if todo and len(todo) >= minimum and WORKERS >= 2:
-            with progress.stage("Markdown", len(todo), "body") as stage:
-                self.kept.update(render_bodies(todo, {self.renderer.state["lang"]: self.renderer.state["labels"]},
-                                               advance=stage.advance))
+
 
     def render(self, text: str, shown: Path, links):
         key = self.key(text, shown, links)
@@ -78,6 +74,18 @@ class KeptBodies:
             self.kept[key] = self.renderer.render(text, shown, links)
         self.used[key] = self.kept[key]
         return self.used[key]
+
+
+def prefill(bodies: dict[str, KeptBodies], sources: dict[str, list], links: dict, minimum: int,
+            progress: Progress) -> None:
+    """Render on several processes the bodies of `sources` (by language) that `bodies` has not kept yet,
+    when there are `minimum` of them (a cold build)."""
+    todo = [item for lang, kept in bodies.items() for item in kept.todo(sources[lang], links[lang])]
+    if todo and len(todo) >= minimum and WORKERS >= 2:
+        labels = {lang: kept.renderer.state["labels"] for lang, kept in bodies.items()}
+        with progress.stage("Markdown", len(todo), "body") as stage:
+            for key, rendered in render_bodies(todo, labels, advance=stage.advance):
+                bodies[key[0]].kept[key] = rendered
 
 
 def translation_states(site, inputs: dict[str, str], content: Path, kept: dict,
@@ -284,6 +292,19 @@ class Entry:
     key: str
     reads: tuple[tuple[str, str], ...]
     digest: str
+
+
+def kept_entries(state: dict) -> tuple[dict[str, Entry], tuple | None]:
+    """The pages' entries and the data files' (key, reads, digests) as saved_entries() gave them to the cache."""
+    data = state.get("data")
+    return ({path: Entry(e[0], tuple(map(tuple, e[1])), e[2]) for path, e in state.get("pages", {}).items()},
+            (data[0], tuple(map(tuple, data[1])), data[2]) if data else None)
+
+
+def saved_entries(entries: dict[str, Entry], data: tuple | None) -> dict:
+    """The pages' entries and the data files' in JSON's types (lists for tuples), for the cache."""
+    return {"pages": {path: [e.key, [list(r) for r in e.reads], e.digest] for path, e in entries.items()},
+            "data": [data[0], [list(r) for r in data[1]], data[2]] if data else None}
 
 
 @dataclass

@@ -259,7 +259,8 @@ def parse_list(text: str, items: list[tuple[int, str]], shown: Path, kept: dict,
             for index, (line, item) in enumerate(items)]
     if any(key in kept for key in keys):
         try:
-            alone = [kept[key] if key in kept else parse_yaml(item, shown, line) for key, (line, item) in zip(keys, items)]
+            alone = [kept[key] if key in kept else parse_yaml(item, shown, line)
+                     for key, (line, item) in zip(keys, items)]
         except ContentError:
             alone = []
         if alone and all(isinstance(one, Items) and len(one) == 1 for one in alone):

@@ -15,8 +15,8 @@ from . import cache, datasets, i18n, loading, output, pages, pdf, rendering, rou
 from .assets import collect_assets
 from .checkmemo import Checks
 from .errors import Collector, ContentError, ContentErrors, SourceRef
-from .incremental import (Digests, Entry, InputsChanged, KeptBodies, SiteView, Verified, digest_of, read_inputs,
-                          render_pages, reuse, translation_states)
+from .incremental import (Digests, InputsChanged, KeptBodies, SiteView, Verified, digest_of, kept_entries,
+                          prefill, read_inputs, render_pages, reuse, saved_entries, translation_states)
 from .markup import BodyLabels, Renderer
 from .model import LANGS, Site, TranslationState
 from .progress import Progress, Quiet
@@ -86,8 +86,7 @@ class Builder:
         self.pdf_cache_dir = pdf_cache_dir or project.root / ".cache" / "pdf"  # tests pass a temporary one
         self.cache_dir, self.parallel_min, self.progress = cache_dir, parallel_min, progress or Quiet()
         state = cache.load(cache_dir, self.engine)
-        self.entries: dict[str, Entry] = {path: Entry(e[0], tuple(map(tuple, e[1])), e[2])
-                                          for path, e in state.get("pages", {}).items()}
+        self.entries, self.data = kept_entries(state)  # pages, and the data files (see incremental.reuse)
         self.search = search.Bundle(state.get("search", ("", {})))
         MESSAGES.update({(name, digest): [tuple(s) for s in strings]
                          for name, digest, strings in state.get("messages", [])})
@@ -100,9 +99,8 @@ class Builder:
         self.checks = Checks()  # records' checks by what they read
         self.states: dict = {}  # translation states by document and digests of what they come from
         self.sources: dict = {}  # the en.sources.yaml files parsed, by the digest of their text
-        self.pending, self.deferred = None, []  # pages left for render_deferred(), and what they need
-        data = state.get("data")  # the data files: (key, what they read, their digests), see incremental.reuse
-        self.data = (data[0], tuple(map(tuple, data[1])), data[2]) if data else None
+        # what render_deferred() needs, pages and (digests, urls) of data files left for it
+        self.pending, self.deferred, self.data_later = None, [], None
         self.verified: Verified | None = None  # the last build's page entries and the digests they were taken with
 
     def generate(self, first: set[str] | None = None) -> Generated:
@@ -146,8 +144,7 @@ class Builder:
         for name in ("index.html", "404.html"):
             files[name] = environments["en"].get_template(f"root-{name}").render(site=view, assets=assets).encode()
         urls = [p.url for p in all_pages if p.kind != "not-found"]
-        self.data, data = reuse(self.data, repr(urls), digests, lambda view: datasets.data_files(view, urls, BASE_URL),
-                                self.kept_file)
+        data, data_later = self.data_files(digests, urls, later=first is not None)
         files.update(data)
         check_alternates(done.rendered, files)
         if self.search_index:
@@ -157,7 +154,7 @@ class Builder:
             files.update(pdf_files(site, files, self.pdf_cache_dir, self.progress))
         if check and read_inputs(self.project.folders()) != inputs:
             raise InputsChanged()
-        self.entries, self.files, self.deferred = done.entries, files, done.deferred
+        self.entries, self.files, self.deferred, self.data_later = done.entries, files, done.deferred, data_later
         deferred = {routing.output_path(page.url) for page in done.deferred}  # kept under their old keys
         self.verified = Verified(base, digests, {p: e for p, e in done.entries.items() if p not in deferred})
         self.made = {path: entry.digest for path, entry in done.entries.items()}
@@ -183,7 +180,7 @@ class Builder:
         return data if data is not None and cache.digest(data) == digest else None
 
     def render_deferred(self, stop=lambda: False) -> dict[str, bytes]:
-        """Make what the last generate() left for later (pages, then the search index), until done or until
+        """Make what the last generate() left for later (pages, data files, search index), until done or until
         stop() is true; returns the whole output, as generate() would have made it."""
         environments, digests, base, translations = self.pending
         while self.deferred and not stop():
@@ -198,20 +195,32 @@ class Builder:
             self.entries.update(done.entries)
             self.verified.entries.update(done.entries)
             self.made.update({path: entry.digest for path, entry in done.entries.items()})
+        if not self.deferred and not stop() and self.data_later:
+            names, (data, self.data_later) = list(self.data[2]), self.data_files(*self.data_later, later=False)
+            replace(self.files, self.made, names, data, self.data[2])
         if not self.deferred and not stop() and self.search.stale:
-            self.files.update(self.search.files(digests.site, gettexts(translations), self.kept_file, False,
-                                                self.progress))
-            self.made.update(self.search.made)
+            names = list(self.search.made)
+            bundle = self.search.files(digests.site, gettexts(translations), self.kept_file, False, self.progress)
+            replace(self.files, self.made, names, bundle, self.search.made)
         return self.files
+
+    def data_files(self, digests: Digests, urls: list[str], later: bool) -> tuple[dict[str, bytes], tuple | None]:
+        """portal.json, the CSVs and the sitemap, kept while nothing they read changed. With `later` the last
+        ones, when at hand, are kept as they are, and what render_deferred() needs to make them is returned
+        (no page shows them)."""
+        kept = {name: self.kept_file(name, digest) for name, digest in self.data[2].items()} if self.data else {}
+        if later and kept and None not in kept.values():
+            return kept, (digests, urls)
+        self.data, files = reuse(self.data, repr(urls), digests,
+                                 lambda view: datasets.data_files(view, urls, BASE_URL), self.kept_file)
+        return files, None
 
     def save_cache(self, site_dir: Path) -> None:
         """Keep what this build made for the next one (its pages stay in site_dir, where it published them)."""
         if self.cache_dir:
             cache.save(self.cache_dir, self.engine, {
                 "site": str(site_dir.absolute()),
-                "pages": {path: [e.key, [list(r) for r in e.reads], e.digest] for path, e in self.entries.items()},
-                "search": [self.search.key, self.search.made],
-                "data": [self.data[0], [list(r) for r in self.data[1]], self.data[2]] if self.data else None,
+                **saved_entries(self.entries, self.data), "search": [self.search.key, self.search.made],
                 "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
     def memoized(self, name: str, key: str, make):
@@ -240,10 +249,11 @@ class Builder:
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
         terms = validation.glossary_terms(raw, Collector(), self.checks)
         links = validation.term_links(terms, glossary_href, titles)
-        for lang, renderer in self.bodies[1].items():
-            renderer.next_build()
-            renderer.prefill([texts[lang] for _, texts in raw.documents if lang in texts], links[lang],
-                             self.parallel_min, self.progress)
+        for kept in self.bodies[1].values():
+            kept.next_build()
+        sources = {lang: [texts[lang] for _, texts in raw.documents if lang in texts] for lang in LANGS}
+        # a body takes some twenty pages' time: a cold build renders ten on several processes
+        prefill(self.bodies[1], sources, links, max(2, self.parallel_min // 20), self.progress)
         return validation.validate(raw, self.bodies[1], glossary_href, titles, self.checks)
 
     def assets(self, inputs: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
@@ -259,6 +269,15 @@ class Builder:
         rendering.refresh_environments(environments, site, assets)
         return environments
 
+
+
+def replace(files: dict[str, bytes], made: dict[str, str], names: list[str], new: dict[str, bytes],
+            digests: dict[str, str]) -> None:
+    """Files made after the reload in place of those kept for it (`names`: the new ones may be named otherwise)."""
+    for name in set(names) - set(new):
+        files.pop(name, None), made.pop(name, None)
+    files.update(new)
+    made.update(digests)
 
 
 def gettexts(translations: dict) -> dict:

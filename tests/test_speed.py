@@ -9,8 +9,8 @@ import pytest
 
 from conftest import FIXTURE, ROOT, edit
 from test_cache import project  # noqa: F401 (the fixture: a copy of everything a build reads)
-from portal import incremental, loading, search
-from portal.errors import ContentError
+from portal import incremental, loading, pipeline, search
+from portal.errors import ContentError, ContentErrors, SourceRef
 from portal.pipeline import Builder
 
 OPEN_PAGE = "zh/documents/plenary-demo/index.html"
@@ -70,9 +70,10 @@ def test_a_stopped_render_deferred_looks_at_the_records_on_the_next_one(project,
     assert files == Builder(project).generate().files
 
 
+VALUE_EDIT = ("values/plenary-demo.yaml", 'en: "over 2,500 enterprises"', 'en: "more than 2,500 enterprises"')
 EDITS = [("documents/plenary-demo/zh.md", "取得新进展新成效", "取得新进展新成效喵"),
          ("glossary.yaml", "zh: 产业升级振兴、", "zh: 产业升级振兴，"),
-         ("values/plenary-demo.yaml", 'en: "over 2,500 enterprises"', 'en: "more than 2,500 enterprises"'),
+         VALUE_EDIT,
          ("documents/plenary-demo/zh.md", "取得新进展新成效喵", "取得新进展新成效")]
 
 
@@ -108,6 +109,52 @@ def test_a_deferred_page_is_not_known_unchanged(project):
     again = builder.generate()
     assert {p.url for p in deferred} <= set(again.rendered)
     assert again.files == Builder(project, search_index=False).generate().files
+
+
+def test_the_preview_leaves_the_data_files_to_render_deferred(project):
+    builder = Builder(project, search_index=False)
+    before = builder.generate().files
+    edit(project.content / VALUE_EDIT[0], *VALUE_EDIT[1:])
+    first = builder.generate(first={OPEN_PAGE})
+    assert first.files["data/portal.json"] is before["data/portal.json"]  # kept as it was, for now
+    files = builder.render_deferred()
+    assert b"more than 2,500" in files["data/portal.json"]
+    assert files == Builder(project, search_index=False).generate().files
+
+
+def test_data_files_and_a_bundle_made_after_the_reload_replace_the_kept_ones_whole(project, bundles):
+    """An indicator removed: its data files are gone after render_deferred() (not left from the kept
+    set); a bundle whose files are named otherwise replaces the kept one whole."""
+    indicators = project.content / "indicators/main.yaml"
+    original = indicators.read_text(encoding="utf-8")
+    indicators.write_text(original + "- id: extra\n  category: narrative\n  name: {zh: 额外, en: Extra}\n"
+                          "  unit: {zh: 家, en: enterprises}\n", encoding="utf-8")
+    builder = Builder(project)
+    assert "data/indicators/extra.json" in builder.generate().files
+    indicators.write_text(original, encoding="utf-8")
+    renamed = lambda records: {f"pagefind/{len(records)}.json": json.dumps(records).encode()}  # noqa: E731
+    search.build_index = renamed  # the monkeypatch of `bundles` undoes it
+    assert "data/indicators/extra.json" in builder.generate(first={OPEN_PAGE}).files  # kept until after the reload
+    files = builder.render_deferred()
+    assert "data/indicators/extra.json" not in files and "pagefind/records.json" not in files
+    assert files == Builder(project).generate().files
+
+
+def test_a_build_failing_after_its_data_files_leaves_them_to_no_one(project, monkeypatch):
+    """What a failed build would have deferred is not made by the next render_deferred(): it finishes
+    the last good build, whose output the preview still serves."""
+    builder = Builder(project, search_index=False)
+    before = builder.generate().files
+    edit(project.content / VALUE_EDIT[0], *VALUE_EDIT[1:])
+
+    def failing(rendered, files):
+        raise ContentErrors([ContentError(SourceRef(Path("templates/base.html"), 1), "a failure for the test")])
+
+    monkeypatch.setattr(pipeline, "check_alternates", failing)
+    with pytest.raises(ContentErrors):
+        builder.generate(first={OPEN_PAGE})
+    monkeypatch.undo()
+    assert builder.render_deferred() == before
 
 
 def shape(value):
