@@ -3,7 +3,7 @@ temporary folder) in this process, from cold or, with --warm, after a `build.py 
 (cache and site in place, nothing changed); each stage's wall and CPU time (CPU of this process and of
 the worker processes it waited for, which render pages and Markdown bodies).
 
-    .venv/bin/python bench/stages.py [--warm] [--search] [--engine DIR]
+    .venv/bin/python bench/stages.py [--warm] [--search] [--engine DIR] [--content DIR]
 
 The stages are the pipeline's functions, timed by wrapping them; what is not in one of them (the
 interpreter's start, imports) is printed apart."""
@@ -77,6 +77,7 @@ def main() -> None:
     parser.add_argument("--warm", action="store_true", help="a warm build (after one in another process)")
     parser.add_argument("--search", action="store_true", help="with the search index")
     parser.add_argument("--engine", type=Path, default=ROOT)
+    parser.add_argument("--content", type=Path, default=ROOT / "content", help="another content folder")
     args = parser.parse_args()
     sys.path.insert(0, str(args.engine))
     imports = time.perf_counter()
@@ -85,8 +86,9 @@ def main() -> None:
           f"{time.perf_counter() - STARTED:.2f} s)")
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder)
-        for name in ("content", "templates", "static", "i18n"):
+        for name in ("templates", "static", "i18n"):
             shutil.copytree(ROOT / name, project / name)
+        shutil.copytree(args.content, project / "content")
         site, cache = project / "site", project / "cache"
         if args.warm:
             subprocess.run([sys.executable, str(args.engine / "build.py"), "--project", str(project), "build",

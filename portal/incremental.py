@@ -19,7 +19,7 @@ from .freshness import SOURCES, translation_state
 from .inputs import refuse_links
 from .errors import ContentError, ContentErrors
 from .model import Digested
-from .parallel import WORKERS, render_all, render_bodies
+from .parallel import render_all
 from .progress import Progress, Quiet
 
 LOOKUPS = {"document": "documents", "indicator": "indicators", "goal": "goals"}
@@ -42,50 +42,6 @@ def read_inputs(folders: dict[str, Path]) -> dict[str, str]:
 def digest_of(inputs: dict[str, str], *prefixes: str) -> str:
     """One digest over the input files below these folders."""
     return cache.digest(repr([(k, v) for k, v in inputs.items() if k.startswith(prefixes)]).encode())
-
-
-class KeptBodies:
-    """A language's Markdown renderer that keeps each body it rendered by a digest of the text it was
-    given, its path and the glossary links (an edit renders only that body); it keeps the bodies of the
-    last build only."""
-
-    def __init__(self, renderer: Renderer) -> None:
-        self.renderer = renderer
-        self.kept: dict[tuple, tuple] = {}
-        self.used: dict[tuple, tuple] = {}
-
-    def next_build(self) -> None:
-        if self.used:
-            self.kept, self.used = self.used, {}
-
-    def key(self, text: str, shown: Path, links) -> tuple:
-        return (self.renderer.state["lang"], hashlib.sha256(text.encode("utf-8")).hexdigest(), str(shown),
-                links.digest if links else "")
-
-    def todo(self, sources: list, links) -> list:
-        """(key, text, shown, links) of each body of `sources` not kept yet (see prefill)."""
-        return [(key, s.text, s.shown, links) for s in sources if not s.error
-                and (key := self.key(s.text, s.shown, links)) not in self.kept]
-
-
-    def render(self, text: str, shown: Path, links):
-        key = self.key(text, shown, links)
-        if key not in self.kept:
-            self.kept[key] = self.renderer.render(text, shown, links)
-        self.used[key] = self.kept[key]
-        return self.used[key]
-
-
-def prefill(bodies: dict[str, KeptBodies], sources: dict[str, list], links: dict, minimum: int,
-            progress: Progress) -> None:
-    """Render on several processes the bodies of `sources` (by language) that `bodies` has not kept yet,
-    when there are `minimum` of them (a cold build)."""
-    todo = [item for lang, kept in bodies.items() for item in kept.todo(sources[lang], links[lang])]
-    if todo and len(todo) >= minimum and WORKERS >= 2:
-        labels = {lang: kept.renderer.state["labels"] for lang, kept in bodies.items()}
-        with progress.stage("Markdown", len(todo), "body") as stage:
-            for key, rendered in render_bodies(todo, labels, advance=stage.advance):
-                bodies[key[0]].kept[key] = rendered
 
 
 def translation_states(site, inputs: dict[str, str], content: Path, kept: dict,

@@ -15,8 +15,9 @@ from . import cache, datasets, i18n, loading, output, pages, pdf, rendering, rou
 from .assets import collect_assets
 from .checkmemo import Checks
 from .errors import Collector, ContentError, ContentErrors, SourceRef
-from .incremental import (Digests, InputsChanged, KeptBodies, SiteView, Verified, digest_of, kept_entries,
-                          prefill, read_inputs, render_pages, reuse, saved_entries, translation_states)
+from .incremental import (Digests, InputsChanged, SiteView, Verified, digest_of, kept_entries, read_inputs,
+                          render_pages, reuse, saved_entries, translation_states)
+from .keptbodies import KeptBodies, prefill, restore_bodies, saved_bodies
 from .markup import BodyLabels, Renderer
 from .model import LANGS, Site, TranslationState
 from .progress import Progress, Quiet
@@ -96,6 +97,7 @@ class Builder:
         self.memo: dict[str, tuple] = {}  # catalogs, assets, environments: (digest of their inputs, value)
         self.parsed, self.compiled_po = {}, {}  # YAML by file and digest of its text; catalogs by file digest
         self.bodies: tuple | None = None  # (labels, a KeptBodies per language)
+        self.saved_bodies = state.get("bodies")  # the last process's, put back once the labels are known
         self.checks = Checks()  # records' checks by what they read
         self.states: dict = {}  # translation states by document and digests of what they come from
         self.sources: dict = {}  # the en.sources.yaml files parsed, by the digest of their text
@@ -221,6 +223,7 @@ class Builder:
             cache.save(self.cache_dir, self.engine, {
                 "site": str(site_dir.absolute()),
                 **saved_entries(self.entries, self.data), "search": [self.search.key, self.search.made],
+                "bodies": saved_bodies(self.bodies[1]) if self.bodies else None,
                 "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
     def memoized(self, name: str, key: str, make):
@@ -246,6 +249,8 @@ class Builder:
         labels = {lang: BodyLabels.translated(translations[lang].gettext) for lang in LANGS}
         if self.bodies is None or self.bodies[0] != labels:
             self.bodies = (labels, {lang: KeptBodies(Renderer(lang, labels[lang])) for lang in LANGS})
+            restore_bodies(self.bodies[1], self.saved_bodies)
+            self.saved_bodies = None
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
         terms = validation.glossary_terms(raw, Collector(), self.checks)
         links = validation.term_links(terms, glossary_href, titles)

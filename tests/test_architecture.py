@@ -35,9 +35,11 @@ ALLOWED = {
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
     "parallel": {"errors", "markup", "rendering"},
     "incremental": {"cache", "errors", "freshness", "inputs", "model", "parallel", "progress", "routing"},
+    "keptbodies": {"markup", "model", "parallel", "progress"},
     "progress": set(),
     "assets": {"inputs"},
-    "pipeline": {"assets", "cache", "checkmemo", "datasets", "errors", "i18n", "incremental", "loading", "markup", "model", "output",
+    "pipeline": {"assets", "cache", "checkmemo", "datasets", "errors", "i18n", "incremental", "keptbodies", "loading",
+                 "markup", "model", "output",
                  "pages", "pdf", "progress", "rendering", "routing", "search", "validation"},
     "serve": {"errors", "output", "pipeline", "watch"}, "watch": set(),
 }

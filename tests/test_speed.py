@@ -2,6 +2,7 @@
 against a fresh build of the same inputs."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -9,9 +10,10 @@ import pytest
 
 from conftest import FIXTURE, ROOT, edit
 from test_cache import project  # noqa: F401 (the fixture: a copy of everything a build reads)
-from portal import incremental, loading, pipeline, search
+from portal import incremental, keptbodies, loading, markup, pipeline, search
 from portal.errors import ContentError, ContentErrors, SourceRef
-from portal.pipeline import Builder
+from portal.pipeline import Builder, build
+from test_cache import fresh
 
 OPEN_PAGE = "zh/documents/plenary-demo/index.html"
 
@@ -223,3 +225,37 @@ def test_tricky_lists_parse_item_by_item_as_whole(text):
 @pytest.mark.parametrize("text", ["---\n- id: a\n", "id: a\n", "  - id: a\n", "- a\n\u2028- b\n", ""])
 def test_what_is_not_plainly_a_top_level_list_is_parsed_whole(text):
     assert loading.list_items(text) is None
+
+
+def test_a_new_process_takes_the_bodies_from_the_cache_while_labels_and_library_are_the_same(project, tmp_path,
+                                                                                            monkeypatch):
+    site, folder = tmp_path / "site", tmp_path / "cache"
+    build(project, site, search_index=False, cache_dir=folder)
+    rendered = []
+    original = markup.Renderer.render
+    monkeypatch.setattr(markup.Renderer, "render", lambda *args: rendered.append(1) or original(*args))
+    warm = Builder(project, search_index=False, cache_dir=folder).generate()  # as a new process starts
+    assert rendered == [] and warm.files == fresh(project)
+    catalog = project.root / "i18n/en/LC_MESSAGES/messages.po"
+    edit(catalog, 'msgid "Link to this paragraph"\nmsgstr "Link to this paragraph"',
+         'msgid "Link to this paragraph"\nmsgstr "Link here"')
+    relabelled = Builder(project, search_index=False, cache_dir=folder).generate()
+    assert rendered and relabelled.files == fresh(project)
+    rendered.clear()
+    edit(catalog, 'msgstr "Link here"', 'msgstr "Link to this paragraph"')
+    monkeypatch.setattr(keptbodies.markdown, "__version__", "0.0")  # another Python-Markdown
+    assert Builder(project, search_index=False, cache_dir=folder).generate().files == fresh(project) and rendered
+
+
+def test_only_bodies_whose_json_form_reads_back_exactly_are_saved(project):
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    saved = keptbodies.saved_bodies(builder.bodies[1])
+    assert len(saved["items"]) == 2  # the fixture's document in both languages
+    for key, item in saved["items"]:
+        assert repr(keptbodies._body(item)) == repr(builder.bodies[1][key[0]].used[tuple(key)][0])
+    body = builder.bodies[1]["zh"].used[tuple(saved["items"][0][0])][0]
+    odd = dataclasses.replace(body, toc=({"id": "x", "children": ()},))  # a tuple would come back a list
+    builder.bodies[1]["zh"].used[tuple(saved["items"][0][0])] = (odd, [])
+    builder.bodies[1]["zh"].forms.clear()  # its form is made once per process: make it again
+    assert len(keptbodies.saved_bodies(builder.bodies[1])["items"]) == 1
