@@ -312,11 +312,19 @@ class RawContent:
         shown = self.shown(path)
         try:
             text = read_text(path, shown)
-            # a list's items are kept one by one: an edit parses (and validation checks) only its item
-            items = list_items(text) if expect is list else None
-            data = parse_list(text, items, shown, self.parsed, self.read) if items else None
-            if data is None:
-                data = self._parse(text, shown)
+            whole = (shown.as_posix(), hashlib.sha1(text.encode("utf-8")).hexdigest(), "items")
+            if whole in self.parsed:  # the same text as before: its items, all kept
+                data, used = self.parsed[whole]
+                self.read.update((whole, *used))
+            else:  # a list's items are kept one by one: an edit parses (and validation checks) only its item
+                items = list_items(text) if expect is list else None
+                used: set = set()
+                data = parse_list(text, items, shown, self.parsed, used) if items else None
+                if data is not None:
+                    self.parsed[whole] = (data, tuple(used))
+                    self.read.update((whole, *used))
+                else:
+                    data = self._parse(text, shown)
         except ContentError as error:
             self.errors.append(error)
             self.failed.add(kind)
