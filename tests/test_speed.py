@@ -259,3 +259,17 @@ def test_only_bodies_whose_json_form_reads_back_exactly_are_saved(project):
     builder.bodies[1]["zh"].used[tuple(saved["items"][0][0])] = (odd, [])
     builder.bodies[1]["zh"].forms.clear()  # its form is made once per process: make it again
     assert len(keptbodies.saved_bodies(builder.bodies[1])["items"]) == 1
+
+
+def test_templates_compiled_before_forking_leave_a_broken_unused_one_to_no_page(project):
+    """compile_templates loads every template before the workers fork; one that does not compile and
+    that no page uses changes nothing, and one a page uses fails as it did (same message, serial or not)."""
+    (project.templates / "unused.html").write_text("{% if %}", encoding="utf-8")
+    assert Builder(project, search_index=False, parallel_min=0).generate().files == fresh(project)
+    edit(project.templates / "base.html", "<main", "{% if %}<main")
+    messages = []
+    for parallel_min in (0, 10**9):
+        with pytest.raises(ContentErrors) as failed:
+            Builder(project, search_index=False, parallel_min=parallel_min).generate()
+        messages.append(str(failed.value))
+    assert messages[0] == messages[1] and "templates/base.html" in messages[0]
