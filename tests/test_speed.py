@@ -10,7 +10,7 @@ import pytest
 
 from conftest import FIXTURE, ROOT, edit
 from test_cache import project  # noqa: F401 (the fixture: a copy of everything a build reads)
-from portal import incremental, keptbodies, loading, markup, pipeline, search
+from portal import incremental, keptbodies, loading, markup, pipeline, search, textfiles
 from portal.errors import ContentError, ContentErrors, SourceRef
 from portal.pipeline import Builder, build
 from test_cache import fresh
@@ -273,3 +273,20 @@ def test_templates_compiled_before_forking_leave_a_broken_unused_one_to_no_page(
             Builder(project, search_index=False, parallel_min=parallel_min).generate()
         messages.append(str(failed.value))
     assert messages[0] == messages[1] and "templates/base.html" in messages[0]
+
+
+def test_read_text_screens_the_same_bytes_once_and_refuses_every_time(tmp_path, monkeypatch):
+    screened = []
+    monkeypatch.setattr(textfiles, "SCREENED", {})  # nothing kept from other tests' reads
+    original = textfiles.character_problem
+    monkeypatch.setattr(textfiles, "character_problem", lambda text: screened.append(1) or original(text))
+    good, bad = tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_bytes("\ufeff一段文字\r\nA line".encode("utf-8"))
+    bad.write_bytes("a\u202eb".encode("utf-8"))
+    first, second = textfiles.read_text(good, Path("good.md")), textfiles.read_text(good, Path("good.md"))
+    assert first == second == "一段文字\nA line"
+    assert len(screened) == 1
+    for _ in range(2):
+        with pytest.raises(ContentError, match="bidirectional"):
+            textfiles.read_text(bad, Path("bad.md"))
+    assert len(screened) == 3
