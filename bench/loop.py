@@ -70,7 +70,9 @@ def main() -> None:
                 cpu.append(time.process_time() - cpu_started)
                 if profile:
                     profile.disable()
-                    pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+                    stats = pstats.Stats(profile).sort_stats("cumulative")
+                    stats.print_stats(45)
+                    stats.print_callees("validate|_generate|load_site|render_pages")  # where each stage's time goes
                 started = time.perf_counter()
                 builder.render_deferred()
                 later.append(time.perf_counter() - started)

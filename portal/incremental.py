@@ -19,7 +19,7 @@ from .freshness import SOURCES, translation_state
 from .inputs import refuse_links
 from .errors import ContentError, ContentErrors
 from .model import Digested
-from .parallel import WORKERS, render_all, render_bodies
+from .parallel import render_all
 from .progress import Progress, Quiet
 
 LOOKUPS = {"document": "documents", "indicator": "indicators", "goal": "goals"}
@@ -44,42 +44,6 @@ def digest_of(inputs: dict[str, str], *prefixes: str) -> str:
     return cache.digest(repr([(k, v) for k, v in inputs.items() if k.startswith(prefixes)]).encode())
 
 
-class KeptBodies:
-    """A language's Markdown renderer that keeps each body it rendered by a digest of the text it was
-    given, its path and the glossary links (an edit renders only that body); it keeps the bodies of the
-    last build only."""
-
-    def __init__(self, renderer: Renderer) -> None:
-        self.renderer = renderer
-        self.kept: dict[tuple, tuple] = {}
-        self.used: dict[tuple, tuple] = {}
-
-    def next_build(self) -> None:
-        if self.used:
-            self.kept, self.used = self.used, {}
-
-    def key(self, text: str, shown: Path, links) -> tuple:
-        return (self.renderer.state["lang"], hashlib.sha256(text.encode("utf-8")).hexdigest(), str(shown),
-                links.digest if links else "")
-
-    def prefill(self, sources: list, links, minimum: int, progress: Progress) -> None:
-        """Render on several processes the bodies of `sources` not kept yet, when there are `minimum` of them
-        (a cold build of a large site)."""
-        todo = [(key, s.text, s.shown, links) for s in sources if not s.error
-                and (key := self.key(s.text, s.shown, links)) not in self.kept]
-        if todo and len(todo) >= minimum and WORKERS >= 2:
-            with progress.stage("Markdown", len(todo), "body") as stage:
-                self.kept.update(render_bodies(todo, {self.renderer.state["lang"]: self.renderer.state["labels"]},
-                                               advance=stage.advance))
-
-    def render(self, text: str, shown: Path, links):
-        key = self.key(text, shown, links)
-        if key not in self.kept:
-            self.kept[key] = self.renderer.render(text, shown, links)
-        self.used[key] = self.kept[key]
-        return self.used[key]
-
-
 def translation_states(site, inputs: dict[str, str], content: Path, kept: dict,
                        parsed: dict | None = None) -> tuple[dict, dict]:
     """Each document's translation state, and those states by what they come from: one is taken from
@@ -87,7 +51,7 @@ def translation_states(site, inputs: dict[str, str], content: Path, kept: dict,
     keeps en.sources.yaml files by the digest of their text: see freshness.read_confirmed)."""
     states, now = {}, {}
     for document in site.documents:
-        key = (document.id, cache.digest(repr(document.bodies).encode()),
+        key = (document.id, repr(digested(document.bodies)),  # each body's digest, taken once
                inputs.get(f"content/documents/{document.id}/{SOURCES}"))
         now[key] = kept.get(key) or translation_state(document.id, document.bodies["zh"], document.bodies["en"],
                                                       content / "documents" / document.id, document.src.path.parent,
@@ -260,12 +224,43 @@ def reuse(last: tuple | None, base: str, digests: Digests, make: Callable, load:
 
 
 @dataclass(frozen=True)
+class Verified:
+    """The page entries a build made or found current, with the base and the Digests their keys were
+    taken with. A later build with the same base knows such an entry's key unchanged, without taking it
+    again, when none of its reads gives another line now: the key is a digest of exactly those lines."""
+
+    base: str
+    digests: Digests
+    entries: dict[str, Entry]
+
+    def unchanged(self, base: str, digests: Digests) -> Callable[[str, Entry], bool]:
+        """known(path, entry): True when `entry` is one of these and its key under `digests` is the same."""
+        if base != self.base:
+            return lambda path, entry: False
+        changed = {read for read, line in self.digests.memo.items() if digests(read) != line}
+        return lambda path, entry: self.entries.get(path) == entry and changed.isdisjoint(entry.reads)
+
+
+@dataclass(frozen=True)
 class Entry:
     """What a build remembers of a page: its key, what it read, the digest of its bytes."""
 
     key: str
     reads: tuple[tuple[str, str], ...]
     digest: str
+
+
+def kept_entries(state: dict) -> tuple[dict[str, Entry], tuple | None]:
+    """The pages' entries and the data files' (key, reads, digests) as saved_entries() gave them to the cache."""
+    data = state.get("data")
+    return ({path: Entry(e[0], tuple(map(tuple, e[1])), e[2]) for path, e in state.get("pages", {}).items()},
+            (data[0], tuple(map(tuple, data[1])), data[2]) if data else None)
+
+
+def saved_entries(entries: dict[str, Entry], data: tuple | None) -> dict:
+    """The pages' entries and the data files' in JSON's types (lists for tuples), for the cache."""
+    return {"pages": {path: [e.key, [list(r) for r in e.reads], e.digest] for path, e in entries.items()},
+            "data": [data[0], [list(r) for r in data[1]], data[2]] if data else None}
 
 
 @dataclass
@@ -278,17 +273,18 @@ class Rendered:
 
 def render_pages(all_pages, environments, digests: Digests, base: str, last: dict[str, Entry],
                  load: Callable[[str, str], bytes | None], defer=lambda page: False, parallel_min: int = 200,
-                 progress: Progress | None = None) -> Rendered:
+                 progress: Progress | None = None, known=lambda path, entry: False) -> Rendered:
     """Every page's bytes: from the last build (`load(path, digest)`, None when it has not got them) when
-    its key is unchanged, else rendered now. A changed page for which defer(page) is true keeps its last
-    version and is listed as deferred (the preview renders the pages open in a browser first)."""
+    its key is unchanged (known(path, entry) says so without taking it: see Verified), else rendered now.
+    A changed page for which defer(page) is true keeps its last version and is listed as deferred (the
+    preview renders the pages open in a browser first)."""
     site, states = digests.site, digests.states
     done = Rendered({}, {}, [], [])
     todo = []
     for page in all_pages:
         path = routing.output_path(page.url)
         entry = last.get(path)
-        current = entry is not None and page_key(base, page, entry.reads, digests) == entry.key
+        current = entry is not None and (known(path, entry) or page_key(base, page, entry.reads, digests) == entry.key)
         data = load(path, entry.digest) if entry is not None and (current or defer(page)) else None
         if data is None:
             todo.append(page)

@@ -9,7 +9,8 @@ import yaml
 
 from . import inputs
 from .errors import ContentError, SourceRef, quote
-from .textfiles import MAX_BYTES, MAX_LINE, character_problem, display_path, read_text  # noqa: F401 (theirs too)
+from .textfiles import (MAX_BYTES, MAX_LINE, SourceText, character_problem, display_path,  # noqa: F401 (theirs too)
+                        read_text)
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -196,9 +197,11 @@ def load_yaml(path: Path, shown: Path):
     return parse_yaml(read_text(path, shown), shown)
 
 
-def parse_yaml(text: str, shown: Path):
-    """Parse YAML text read from `shown` into Records (see load_yaml)."""
-    line_of = LineMap(text)
+def parse_yaml(text: str, shown: Path, first_line: int = 1):
+    """Parse YAML text read from `shown` into Records (see load_yaml); `first_line`: the file's line the
+    text begins on (an item of a list parsed alone: see list_items)."""
+    line_map = LineMap(text)
+    line_of = line_map if first_line == 1 else lambda mark: line_map(mark) + first_line - 1
     loader = None
     try:
         _screen(text)
@@ -230,17 +233,54 @@ def parse_yaml(text: str, shown: Path):
             loader.dispose()
 
 
-class SourceText:
-    """A Markdown file, read once; a file that cannot be read reads as empty text and keeps its
-    ContentError in `error`."""
+def list_items(text: str) -> list[tuple[int, str]] | None:
+    """A top-level block list cut into its items' texts, each with the line it begins on; None unless every
+    line at column 0 is blank, a comment or an item's '-' (and no odd line break). An item's text parses
+    alone to what it is in the whole: a '-' at column 0 inside a quoted or flow scalar leaves the text
+    before it unterminated, which does not parse alone; anchors and aliases are refused (see _screen)."""
+    if any(ch in text for ch in "\x85\u2028\u2029"):
+        return None
+    starts, position = [], 0
+    for number, line in enumerate(text.split("\n"), 1):
+        if line[:1] == "-" and line[1:2] in ("", " ", "\t"):
+            starts.append((number, position))
+        elif line[:1] not in ("", " ", "#"):
+            return None
+        position += len(line) + 1
+    ends = [start for _, start in starts[1:]] + [len(text)]
+    return [(number, text[start:end]) for (number, start), end in zip(starts, ends)] or None
 
-    def __init__(self, path: Path, shown: Path) -> None:
-        self.path, self.shown = path, shown
-        self.error: ContentError | None = None
+
+def parse_list(text: str, items: list[tuple[int, str]], shown: Path, kept: dict, used: set) -> Items | None:
+    """parse_yaml(text) of a list file cut into `items` (see list_items), each item kept in `kept` by its
+    file, text, line and place and parsed alone when others are kept (`used` gets the keys it takes);
+    None when the whole has not one item per text (then parse it whole). Errors are the whole's."""
+    keys = [(shown.as_posix(), hashlib.sha1(item.encode("utf-8")).hexdigest(), line, index)
+            for index, (line, item) in enumerate(items)]
+    if any(key in kept for key in keys):
         try:
-            self.text = read_text(path, shown)
-        except ContentError as error:
-            self.error, self.text = error, ""
+            alone = [kept[key] if key in kept else parse_yaml(item, shown, line)
+                     for key, (line, item) in zip(keys, items)]
+        except ContentError:
+            alone = []
+        if alone and all(isinstance(one, Items) and len(one) == 1 for one in alone):
+            whole = Items(one[0] for one in alone)
+            whole.lines = [one.lines[0] for one in alone]
+            return _keep(whole, keys, kept, used)
+    whole = parse_yaml(text, shown)
+    return _keep(whole, keys, kept, used) if isinstance(whole, Items) and len(whole) == len(keys) else None
+
+
+def _keep(whole: Items, keys: list[tuple], kept: dict, used: set) -> Items:
+    """Each item of `whole` kept as a one-item list under its key, and given that key (checks key by it)."""
+    for key, item, line in zip(keys, whole, whole.lines):
+        if key not in kept:
+            kept[key] = Items([item])
+            kept[key].lines = [line]
+        if isinstance(item, Record):  # a record is a function of exactly these: memos key by them
+            item.key = "\0".join(map(str, key))
+        used.add(key)
+    return whole
 
 
 class RawContent:
@@ -272,18 +312,19 @@ class RawContent:
         shown = self.shown(path)
         try:
             text = read_text(path, shown)
-            # keyed by the very text parsed (never a digest taken before reading: the file may change
-            # in between); records remember their file, so the same text elsewhere is other records
-            key = (shown.as_posix(), hashlib.sha1(text.encode("utf-8")).hexdigest())
-            self.read.add(key)
-            if key not in self.parsed:
-                self.parsed[key] = parse_yaml(text, shown)
-                for index, item in enumerate(self.parsed[key] if isinstance(self.parsed[key], list) else ()):
-                    if isinstance(item, Record):  # a record is a function of exactly these: memos key by them
-                        item.key = f"{key[0]}\0{key[1]}\0{index}"
-                if isinstance(self.parsed[key], Record):
-                    self.parsed[key].key = f"{key[0]}\0{key[1]}"
-            data = self.parsed[key]
+            whole = (shown.as_posix(), hashlib.sha1(text.encode("utf-8")).hexdigest(), "items")
+            if whole in self.parsed:  # the same text as before: its items, all kept
+                data, used = self.parsed[whole]
+                self.read.update((whole, *used))
+            else:  # a list's items are kept one by one: an edit parses (and validation checks) only its item
+                items = list_items(text) if expect is list else None
+                used: set = set()
+                data = parse_list(text, items, shown, self.parsed, used) if items else None
+                if data is not None:
+                    self.parsed[whole] = (data, tuple(used))
+                    self.read.update((whole, *used))
+                else:
+                    data = self._parse(text, shown)
         except ContentError as error:
             self.errors.append(error)
             self.failed.add(kind)
@@ -294,6 +335,20 @@ class RawContent:
             self.failed.add(kind)
             return None
         return data
+
+    def _parse(self, text: str, shown: Path):
+        """parse_yaml(text), kept by the very text parsed (never a digest taken before reading: the file may
+        change in between); records remember their file, so the same text elsewhere is other records."""
+        key = (shown.as_posix(), hashlib.sha1(text.encode("utf-8")).hexdigest())
+        self.read.add(key)
+        if key not in self.parsed:
+            self.parsed[key] = parse_yaml(text, shown)
+            for index, item in enumerate(self.parsed[key] if isinstance(self.parsed[key], list) else ()):
+                if isinstance(item, Record):  # a record is a function of exactly these: memos key by them
+                    item.key = f"{key[0]}\0{key[1]}\0{index}"
+            if isinstance(self.parsed[key], Record):
+                self.parsed[key].key = f"{key[0]}\0{key[1]}"
+        return self.parsed[key]
 
     def read_list(self, path: Path, kind: str) -> list[Record]:
         """Items of a YAML list file; non-mapping items are reported (and make the kind incomplete)."""

@@ -93,9 +93,10 @@ def fill(folder: Path, files: dict[str, bytes], old: Path) -> list[str]:
     """Write the files into an empty folder, hard-linking (else copying) those the old site holds with
     the same bytes; returns the names whose bytes are new."""
     changed = []
+    for parent in sorted({os.path.dirname(name) for name in files}):  # each folder once, not once per file
+        os.makedirs(folder / parent, exist_ok=True)
     for count, name in enumerate(sorted(files), 1):
         target, data, before = folder / name, files[name], old / name
-        target.parent.mkdir(parents=True, exist_ok=True)
         if same_bytes(before, data):
             try:
                 os.link(before, target)

@@ -26,6 +26,18 @@ def render_bodies(items: list, labels: dict, workers: int = WORKERS, advance=lam
             yield from results
 
 
+def compile_templates(environments: dict) -> None:
+    """Load every template into each environment here, before forking: each worker would compile them
+    all again (half a second of CPU each on the real site). One that fails to load is left to the page
+    using it, which reports it as it would without this."""
+    for env in environments.values():
+        for name in env.list_templates(extensions=["html"]):
+            try:
+                env.get_template(name)
+            except Exception:  # noqa: BLE001 (a syntax error, bad UTF-8…: the page using it reports it)
+                continue
+
+
 _JOB: tuple = ()  # set before forking workers; children inherit it instead of unpickling pages
 
 
@@ -55,6 +67,7 @@ def render_all(environments, todo: list, make_view, minimum: int, workers: int =
             results.append(_render_one(environments, page, make_view(shared)))
             advance(1)
         return results
+    compile_templates(environments)
     _JOB = (environments, todo, make_view)
     step = -(-len(todo) // (workers * 4))
     parts = []

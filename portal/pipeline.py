@@ -15,8 +15,9 @@ from . import cache, charts, datasets, i18n, loading, output, pages, pdf, render
 from .assets import collect_assets
 from .checkmemo import Checks
 from .errors import Collector, ContentError, ContentErrors, SourceRef
-from .incremental import (Digests, Entry, InputsChanged, KeptBodies, SiteView, digest_of, read_inputs, render_pages,
-                          reuse, translation_states)
+from .incremental import (Digests, InputsChanged, SiteView, Verified, digest_of, kept_entries, read_inputs,
+                          render_pages, reuse, saved_entries, translation_states)
+from .keptbodies import KeptBodies, prefill, restore_bodies, saved_bodies
 from .markup import BodyLabels, Renderer
 from .model import LANGS, Site, TranslationState
 from .progress import Progress, Quiet
@@ -85,9 +86,8 @@ class Builder:
         self.pdf_cache_dir = pdf_cache_dir or project.root / ".cache" / "pdf"  # tests pass a temporary one
         self.cache_dir, self.parallel_min, self.progress = cache_dir, parallel_min, progress or Quiet()
         state = cache.load(cache_dir, self.engine)
-        self.entries: dict[str, Entry] = {path: Entry(e[0], tuple(map(tuple, e[1])), e[2])
-                                          for path, e in state.get("pages", {}).items()}
-        self.search_entry: tuple = tuple(state.get("search", ("", {})))  # (records digest, {name: digest})
+        self.entries, self.data = kept_entries(state)  # pages, and the data files (see incremental.reuse)
+        self.search = search.Bundle(state.get("search", ("", {})))
         MESSAGES.update({(name, digest): [tuple(s) for s in strings]
                          for name, digest, strings in state.get("messages", [])})
         self.files: dict[str, bytes] = {}  # the last build's output (a new process: its site, read when needed)
@@ -96,13 +96,13 @@ class Builder:
         self.memo: dict[str, tuple] = {}  # catalogs, assets, environments: (digest of their inputs, value)
         self.parsed, self.compiled_po = {}, {}  # YAML by file and digest of its text; catalogs by file digest
         self.bodies: tuple | None = None  # (labels, a KeptBodies per language)
+        self.saved_bodies = state.get("bodies")  # the last process's, put back once the labels are known
         self.checks = Checks()  # records' checks by what they read
         self.states: dict = {}  # translation states by document and digests of what they come from
         self.sources: dict = {}  # the en.sources.yaml files parsed, by the digest of their text
-        self.pending, self.deferred = None, []  # pages left for render_deferred(), and what they need
-        data = state.get("data")  # the data files: (key, what they read, their digests), see incremental.reuse
-        self.data = (data[0], tuple(map(tuple, data[1])), data[2]) if data else None
-        self.search_stale = False  # the search bundle in the last output is not that of its records
+        # what render_deferred() needs, pages and (digests, urls) of data files left for it
+        self.pending, self.deferred, self.data_later = None, [], None
+        self.verified: Verified | None = None  # the last build's page entries and the digests they were taken with
 
     def generate(self, first: set[str] | None = None) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
@@ -138,26 +138,29 @@ class Builder:
                                   [d.id for d in site.documents], site.model)).encode())
         defer = (lambda page: routing.output_path(page.url) not in first) if first is not None else lambda page: False
         digests = Digests(site, states)
+        known = self.verified.unchanged(base, digests) if self.verified else lambda path, entry: False
         done = render_pages(all_pages, environments, digests, base, self.entries, self.kept_file, defer,
-                            self.parallel_min, self.progress)
+                            self.parallel_min, self.progress, known)
         files.update(done.files)
         view = SiteView(site, states)  # the root pages and data files are made anew every build
         for name in ("index.html", "404.html"):
             files[name] = environments["en"].get_template(f"root-{name}").render(site=view, assets=assets).encode()
         urls = [p.url for p in all_pages if p.kind != "not-found"]
-        self.data, data = reuse(self.data, repr(urls), digests, lambda view: datasets.data_files(view, urls),
-                                self.kept_file)
+        data, data_later = self.data_files(digests, urls, later=first is not None)
         files.update(data)
         check_alternates(done.rendered, files, site.model.base_url)
         if self.search_index:
-            files.update(self.search_files(site, translations, later=first is not None))
+            files.update(self.search.files(site, gettexts(translations), self.kept_file, first is not None,
+                                           self.progress))
         if self.pdfs:
             files.update(pdf_files(site, files, self.pdf_cache_dir, self.progress))
         if check and read_inputs(self.project.folders()) != inputs:
             raise InputsChanged()
-        self.entries, self.files, self.deferred = done.entries, files, done.deferred
+        self.entries, self.files, self.deferred, self.data_later = done.entries, files, done.deferred, data_later
+        deferred = {routing.output_path(page.url) for page in done.deferred}  # kept under their old keys
+        self.verified = Verified(base, digests, {p: e for p, e in done.entries.items() if p not in deferred})
         self.made = {path: entry.digest for path, entry in done.entries.items()}
-        self.made.update({**self.data[2], **self.search_entry[1]})
+        self.made.update({**self.data[2], **self.search.made})
         self.pending = (environments, digests, base, translations)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = sum(len(getattr(site, k)) for k in ("documents", "indicators", "values", "terms", "themes", "goals"))
@@ -179,7 +182,7 @@ class Builder:
         return data if data is not None and cache.digest(data) == digest else None
 
     def render_deferred(self, stop=lambda: False) -> dict[str, bytes]:
-        """Make what the last generate() left for later (pages, then the search index), until done or until
+        """Make what the last generate() left for later (pages, data files, search index), until done or until
         stop() is true; returns the whole output, as generate() would have made it."""
         environments, digests, base, translations = self.pending
         while self.deferred and not stop():
@@ -192,20 +195,35 @@ class Builder:
                 raise
             self.files.update(done.files)
             self.entries.update(done.entries)
+            self.verified.entries.update(done.entries)
             self.made.update({path: entry.digest for path, entry in done.entries.items()})
-        if not self.deferred and not stop() and self.search_stale:
-            self.files.update(self.search_files(digests.site, translations, later=False))
-            self.made.update(self.search_entry[1])
+        if not self.deferred and not stop() and self.data_later:
+            names, (data, self.data_later) = list(self.data[2]), self.data_files(*self.data_later, later=False)
+            replace(self.files, self.made, names, data, self.data[2])
+        if not self.deferred and not stop() and self.search.stale:
+            names = list(self.search.made)
+            bundle = self.search.files(digests.site, gettexts(translations), self.kept_file, False, self.progress)
+            replace(self.files, self.made, names, bundle, self.search.made)
         return self.files
+
+    def data_files(self, digests: Digests, urls: list[str], later: bool) -> tuple[dict[str, bytes], tuple | None]:
+        """portal.json, the CSVs and the sitemap, kept while nothing they read changed. With `later` the last
+        ones, when at hand, are kept as they are, and what render_deferred() needs to make them is returned
+        (no page shows them)."""
+        kept = {name: self.kept_file(name, digest) for name, digest in self.data[2].items()} if self.data else {}
+        if later and kept and None not in kept.values():
+            return kept, (digests, urls)
+        self.data, files = reuse(self.data, repr(urls), digests,
+                                 lambda view: datasets.data_files(view, urls), self.kept_file)
+        return files, None
 
     def save_cache(self, site_dir: Path) -> None:
         """Keep what this build made for the next one (its pages stay in site_dir, where it published them)."""
         if self.cache_dir:
             cache.save(self.cache_dir, self.engine, {
                 "site": str(site_dir.absolute()),
-                "pages": {path: [e.key, [list(r) for r in e.reads], e.digest] for path, e in self.entries.items()},
-                "search": list(self.search_entry),
-                "data": [self.data[0], [list(r) for r in self.data[1]], self.data[2]] if self.data else None,
+                **saved_entries(self.entries, self.data), "search": [self.search.key, self.search.made],
+                "bodies": saved_bodies(self.bodies[1]) if self.bodies else None,
                 "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
     def memoized(self, name: str, key: str, make):
@@ -231,13 +249,16 @@ class Builder:
         labels = {lang: BodyLabels.translated(translations[lang].gettext) for lang in LANGS}
         if self.bodies is None or self.bodies[0] != labels:
             self.bodies = (labels, {lang: KeptBodies(Renderer(lang, labels[lang])) for lang in LANGS})
+            restore_bodies(self.bodies[1], self.saved_bodies)
+            self.saved_bodies = None
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
         terms = validation.glossary_terms(raw, Collector(), self.checks)
         links = validation.term_links(terms, glossary_href, titles)
-        for lang, renderer in self.bodies[1].items():
-            renderer.next_build()
-            renderer.prefill([texts[lang] for _, texts in raw.documents if lang in texts], links[lang],
-                             self.parallel_min, self.progress)
+        for kept in self.bodies[1].values():
+            kept.next_build()
+        sources = {lang: [texts[lang] for _, texts in raw.documents if lang in texts] for lang in LANGS}
+        # a body takes some twenty pages' time: a cold build renders ten on several processes
+        prefill(self.bodies[1], sources, links, max(2, self.parallel_min // 20), self.progress)
         return validation.validate(raw, self.bodies[1], glossary_href, titles, self.checks)
 
     def assets(self, inputs: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
@@ -253,21 +274,19 @@ class Builder:
         rendering.refresh_environments(environments, site, assets)
         return environments
 
-    def search_files(self, site: Site, translations: dict, later: bool) -> dict[str, bytes]:
-        """The Pagefind bundle, made again when the searchable text changed (unless `later` and the last
-        one is at hand: then render_deferred() makes it)."""
-        records = search.search_records(site, {lang: translations[lang].gettext for lang in LANGS})
-        key = search.records_digest(records)
-        kept = {name: self.kept_file(name, digest) for name, digest in self.search_entry[1].items()}
-        self.search_stale = key != self.search_entry[0]
-        if kept and None not in kept.values() and (later or not self.search_stale):
-            return kept
-        self.search_stale = False
-        with self.progress.stage("search index", len(records), "record") as stage:
-            bundle = search.build_index(records)
-            stage.advance(len(records))
-        self.search_entry = (key, {name: cache.digest(data) for name, data in bundle.items()})
-        return bundle
+
+
+def replace(files: dict[str, bytes], made: dict[str, str], names: list[str], new: dict[str, bytes],
+            digests: dict[str, str]) -> None:
+    """Files made after the reload in place of those kept for it (`names`: the new ones may be named otherwise)."""
+    for name in set(names) - set(new):
+        files.pop(name, None), made.pop(name, None)
+    files.update(new)
+    made.update(digests)
+
+
+def gettexts(translations: dict) -> dict:
+    return {lang: translations[lang].gettext for lang in LANGS}
 
 
 def pdf_files(site: Site, files: dict[str, bytes], cache_dir: Path, progress: Progress) -> dict[str, bytes]:

@@ -124,6 +124,34 @@ def search_records(site: Site, gettext: dict[str, Callable[[str], str]]) -> list
     return records
 
 
+class Bundle:
+    """The Pagefind bundle of the last build, kept by the digest of its records (`key`) with the digests of
+    its files (`made`); made again only when the records change."""
+
+    def __init__(self, state: tuple | list = ("", {})) -> None:
+        self.key, self.made = state  # the key and files as saved in the build cache
+        self.stale = False  # the kept bundle may not be the records' now: render_deferred() looks
+
+    def files(self, site: Site, gettext: dict[str, Callable[[str], str]], kept_file: Callable, later: bool,
+              progress) -> dict[str, bytes]:
+        """The bundle's files (kept_file(name, digest) gives the last ones, or None). With `later` the last
+        bundle is kept, when at hand, without gathering the records: stale says they are still to compare."""
+        kept = {name: kept_file(name, digest) for name, digest in self.made.items()}
+        at_hand = bool(kept) and None not in kept.values()
+        self.stale = later and at_hand
+        if self.stale:
+            return kept
+        records = search_records(site, gettext)
+        key = records_digest(records)
+        if at_hand and key == self.key:
+            return kept
+        with progress.stage("search index", len(records), "record") as stage:
+            bundle = build_index(records)
+            stage.advance(len(records))
+        self.key, self.made = key, {name: hashlib.sha256(data).hexdigest() for name, data in bundle.items()}
+        return bundle
+
+
 def records_digest(records: list[dict]) -> str:
     return hashlib.sha256(json.dumps(records, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 

@@ -2,6 +2,7 @@
 refusal a ContentError at its line."""
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -18,6 +19,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 # link or a figure can read otherwise than it is written (Trojan Source); neither Chinese nor English
 # needs one, so they are refused in every file, not only in links
 _BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+# The text of each file content that passed read_text's checks, by the digest of its bytes (the result
+# depends on the bytes alone): the preview reads every input on every rebuild, and screening all takes
+# ~10 ms. Refusals are not kept: their messages name the file.
+SCREENED: dict[bytes, str] = {}
+SCREENED_LIMIT = 2_000
 
 
 def display_path(path: Path, root: Path) -> Path:
@@ -40,6 +48,9 @@ def read_text(path: Path, shown: Path) -> str:
         raise ContentError(SourceRef(shown, 1), "file not found", blocking=True) from None
     except OSError as error:
         raise ContentError(SourceRef(shown, 1), f"cannot be read: {error.strerror or error}", blocking=True) from None
+    key = hashlib.sha1(data).digest()
+    if key in SCREENED:  # these very bytes passed the checks below before
+        return SCREENED[key]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -55,6 +66,9 @@ def read_text(path: Path, shown: Path) -> str:
         if len(line) > MAX_LINE:
             raise ContentError(SourceRef(shown, number), f"line is longer than {MAX_LINE:,} characters",
                                "break it into several lines", blocking=True)
+    if len(SCREENED) >= SCREENED_LIMIT:
+        SCREENED.clear()
+    SCREENED[key] = text
     return text
 
 
@@ -66,3 +80,16 @@ def character_problem(text: str) -> tuple[int, str, str] | None:
     kind = "control" if _CONTROL.match(control.group(0)) else "bidirectional control"
     return (control.start(), f"{kind} character U+{ord(control.group(0)):04X} is not allowed",
             "delete it (most editors do not show it)")
+
+
+class SourceText:
+    """A Markdown file, read once; a file that cannot be read reads as empty text and keeps its
+    ContentError in `error`."""
+
+    def __init__(self, path: Path, shown: Path) -> None:
+        self.path, self.shown = path, shown
+        self.error: ContentError | None = None
+        try:
+            self.text = read_text(path, shown)
+        except ContentError as error:
+            self.error, self.text = error, ""
