@@ -207,9 +207,8 @@ class Builder:
         return self.files
 
     def data_files(self, digests: Digests, urls: list[str], later: bool) -> tuple[dict[str, bytes], tuple | None]:
-        """portal.json, the CSVs and the sitemap, kept while nothing they read changed. With `later` the last
-        ones, when at hand, are kept as they are, and what render_deferred() needs to make them is returned
-        (no page shows them)."""
+        """portal.json, the CSVs and the sitemap, kept while nothing they read changed. With `later` the last ones
+        are kept as they are, and what render_deferred() needs to make them is returned (no page shows them)."""
         kept = {name: self.kept_file(name, digest) for name, digest in self.data[2].items()} if self.data else {}
         if later and kept and None not in kept.values():
             return kept, (digests, urls)

@@ -28,7 +28,7 @@ INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition",
 def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Callable[[str], str],
              term_title: dict[str, str], checks: Checks | None = None) -> Site:
     """Turn raw content into a Site, or raise ContentErrors with every problem found (a renderer may
-    keep what it rendered, by the text it was given: see incremental.KeptBodies; `checks` keeps records'
+    keep what it rendered, by the text it was given: see keptbodies.KeptBodies; `checks` keeps records'
     checks by what they read: see checkmemo.py)."""
     checks = checks or Checks()
     errors = Collector()

@@ -149,7 +149,7 @@ def test_a_build_failing_after_its_data_files_leaves_them_to_no_one(project, mon
     before = builder.generate().files
     edit(project.content / VALUE_EDIT[0], *VALUE_EDIT[1:])
 
-    def failing(rendered, files):
+    def failing(rendered, files, base_url):
         raise ContentErrors([ContentError(SourceRef(Path("templates/base.html"), 1), "a failure for the test")])
 
     monkeypatch.setattr(pipeline, "check_alternates", failing)
