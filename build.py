@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     check_cmd = commands.add_parser("check", help="validate content, templates and catalogs; write nothing")
     check_cmd.add_argument("--strict", action="store_true", help="also fail on outdated translations")
     add_translation_commands(commands)
+    add_edition_commands(commands)
     serve_cmd = commands.add_parser("serve", help="build, then serve with live reload")
     serve_cmd.add_argument("--out", type=Path, default=None)
     serve_cmd.add_argument("--port", type=int, default=8000)
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "translations":
             return translations(args, project)
+        if args.command == "edition":
+            return edition(args, project)
         if args.command == "check":
             generated = generate(project)
             if args.strict:
@@ -129,7 +132,7 @@ def _on_interrupt(main_process: int):
 def run(argv: list[str] | None = None) -> int:
     """main() with Ctrl-C handled."""
     signal.signal(signal.SIGINT, _on_interrupt(os.getpid()))
-    command = next((a for a in (argv or sys.argv[1:]) if a in ("build", "check", "serve", "translations")), None)
+    command = next((a for a in (argv or sys.argv[1:]) if a in ("build", "check", "serve", "translations", "edition")), None)
     try:
         return main(argv)
     except KeyboardInterrupt:
@@ -149,6 +152,30 @@ def add_translation_commands(commands) -> None:
     confirm = actions.add_parser("confirm", help="mark blocks as translating the current Chinese")
     confirm.add_argument("document")
     confirm.add_argument("anchors", nargs="*", help="blocks to confirm (default: every block)")
+
+
+def add_edition_commands(commands) -> None:
+    parser = commands.add_parser("edition", help="make a new edition: snapshot the records, list it in editions.yaml")
+    actions = parser.add_subparsers(dest="action", required=True)
+    new = actions.add_parser("new", help="content/editions/VERSION.json and its entry in content/editions.yaml")
+    new.add_argument("version", help="a version higher than the last, e.g. 1.1")
+    new.add_argument("--date", default=None, help="the edition's date, YYYY-MM-DD (default: today, UTC)")
+    new.add_argument("--summary-zh", required=True, help="what the edition brings, in Chinese")
+    new.add_argument("--summary-en", required=True, help="what the edition brings, in English")
+
+
+def edition(args, project: Project) -> int:
+    """build.py edition new: validate the content as a build does, then record every record's digest."""
+    import datetime
+    from portal import editions
+    from portal.model import Localized
+    site = generate(project, search_index=False).site
+    date = args.date or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    path = editions.write_edition(project.content, args.version, date, Localized(args.summary_zh, args.summary_en),
+                                  editions.record_digests(site))
+    print(f"edition {args.version} of {date}: wrote {path.relative_to(project.root) if path.is_relative_to(project.root) else path}"
+          f" and its entry in {editions.FILE}")
+    return 0
 
 
 def translations(args, project: Project) -> int:

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
+from . import cache, datasets, editions, i18n, loading, output, pages, pdf, publishing, rendering, routing, search, validation
 from .assets import collect_assets
 from .checkmemo import Checks
 from .errors import Collector, ContentError, ContentErrors, SourceRef
@@ -81,8 +81,8 @@ class Builder:
 
     def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True,
                  cache_dir: Path | None = None, parallel_min: int = 200, pdf_cache_dir: Path | None = None,
-                 progress: Progress | None = None) -> None:
-        self.project, self.pdfs, self.search_index = project, pdfs, search_index
+                 progress: Progress | None = None, cards: bool = True) -> None:
+        self.project, self.pdfs, self.search_index, self.cards = project, pdfs, search_index, cards
         self.pdf_cache_dir = pdf_cache_dir or project.root / ".cache" / "pdf"  # tests pass a temporary one
         self.cache_dir, self.parallel_min, self.progress = cache_dir, parallel_min, progress or Quiet()
         state = cache.load(cache_dir, self.engine)
@@ -104,6 +104,7 @@ class Builder:
         data = state.get("data")  # the data files: (key, what they read, their digests), see incremental.reuse
         self.data = (data[0], tuple(map(tuple, data[1])), data[2]) if data else None
         self.search_stale = False  # the search bundle in the last output is not that of its records
+        self.card_entries: dict = state.get("cards", {})  # sharing cards: {path: [key, digest]}
 
     def generate(self, first: set[str] | None = None) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
@@ -127,6 +128,8 @@ class Builder:
         inputs = read_inputs(self.project.folders())
         translations = self.catalogs(inputs)
         site = self.load_site(translations)
+        line = publishing.timeline(site, self.memoized("editions", digest_of(inputs, "content/editions"),
+                                                       lambda: editions.load(self.project.content)))
         states, self.states = translation_states(site, inputs, self.project.content, self.states, self.sources)
         all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
         if collisions := routing.check_collisions(all_pages):
@@ -134,7 +137,9 @@ class Builder:
         files: dict[str, bytes] = {}
         assets = self.assets(inputs, files)
         environments = self.environments(inputs, translations, site, assets)
-        base = cache.digest(repr((self.engine, digest_of(inputs, "templates/", "i18n/", "static/"), self.pdfs,
+        publishing.install(environments, line, BASE_URL)
+        base = cache.digest(repr((self.engine, digest_of(inputs, "templates/", "i18n/", "static/", "content/editions"),
+                                  self.pdfs,
                                   [d.id for d in site.documents])).encode())
         defer = (lambda page: routing.output_path(page.url) not in first) if first is not None else lambda page: False
         digests = Digests(site, states)
@@ -148,7 +153,13 @@ class Builder:
         self.data, data = reuse(self.data, repr(urls), digests, lambda view: datasets.data_files(view, urls, BASE_URL),
                                 self.kept_file)
         files.update(data)
+        files.update(publishing.reuse_files(site, line, files, BASE_URL))
         check_alternates(done.rendered, files)
+        if self.cards:  # the preview does without: a shared page is a published one
+            made, self.card_entries = publishing.card_files(site, line, [p for p in all_pages], files,
+                                                            self.card_entries, self.kept_file, self.engine, BASE_URL,
+                                                            self.progress)
+            files.update(made)
         if self.search_index:
             files.update(self.search_files(site, translations, later=first is not None))
         if self.pdfs:
@@ -158,6 +169,7 @@ class Builder:
         self.entries, self.files, self.deferred = done.entries, files, done.deferred
         self.made = {path: entry.digest for path, entry in done.entries.items()}
         self.made.update({**self.data[2], **self.search_entry[1]})
+        self.made.update({path: entry[1] for path, entry in self.card_entries.items()} if self.cards else {})
         self.pending = (environments, digests, base, translations)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = sum(len(getattr(site, k)) for k in ("documents", "indicators", "values", "terms", "themes", "goals"))
@@ -206,6 +218,7 @@ class Builder:
                 "pages": {path: [e.key, [list(r) for r in e.reads], e.digest] for path, e in self.entries.items()},
                 "search": list(self.search_entry),
                 "data": [self.data[0], [list(r) for r in self.data[1]], self.data[2]] if self.data else None,
+                "cards": self.card_entries,
                 "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
     def memoized(self, name: str, key: str, make):
@@ -298,8 +311,8 @@ def check_alternates(rendered, files: dict[str, bytes]) -> None:
         raise ContentErrors(errors)
 
 
-def generate(project: Project, pdfs: bool = False, search_index: bool = True) -> Generated:
-    return Builder(project, pdfs, search_index).generate()
+def generate(project: Project, pdfs: bool = False, search_index: bool = True, cards: bool = False) -> Generated:
+    return Builder(project, pdfs, search_index, cards=cards).generate()
 
 
 def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bool = True,

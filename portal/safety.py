@@ -3,6 +3,7 @@ shapes that would make Python-Markdown recurse or scan without end."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
@@ -127,3 +128,15 @@ def raw_html_errors(text: str, shown: Path) -> list[ContentError]:
             errors.append(ContentError(SourceRef(shown, number), f"raw HTML is not allowed: {match.group(0)[:40]}",
                                        "write it in Markdown; attributes go in {: … } lists"))
     return errors
+
+
+# Inside <script type="application/ld+json"> the HTML parser ends the element at the first "</script"
+# and treats "<!--" specially: written as \u escapes, < > & and the line separators JSON allows but
+# JavaScript did not cannot end or confuse the element, and the JSON reads the same.
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(data) -> str:
+    """JSON to embed in a <script> element (JSON-LD): no text in it can close the element."""
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    return "".join(_SCRIPT_ESCAPES.get(char, char) for char in text)

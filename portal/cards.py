@@ -1,0 +1,235 @@
+"""Sharing cards: a 1200×630 PNG per page for Open Graph and Twitter, drawn with Pillow in Noto Sans CJK.
+
+A card says what the page is in the page's language: an indicator its latest figure, its goals and its
+values as a chart; a goal chain the status of the figures that measure it; a document its title, issuer
+and date; any other page its title. A card is described by a Card (plain text and numbers); its PNG is
+made again only when that description (or the engine, or the font) changes: see draw_cards."""
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import compare
+from .chains import Chains
+
+WIDTH, HEIGHT = 1200, 630
+FONTS = {False: Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+         True: Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")}
+FONT_HINT = "install the Noto CJK fonts: bash scripts/system-packages.sh pdf (Debian: fonts-noto-cjk)"
+INK, MUTED, ACCENT, LINE, WASH = (29, 35, 43), (77, 88, 101), (138, 28, 28), (213, 219, 226), (244, 246, 248)
+LAYER_COLOURS = {"fyp14": (11, 79, 138), "congress": (138, 28, 28), "plenary": (91, 74, 138),
+                 "plan2025": (31, 107, 53)}
+WORDS = {
+    "zh": {"indicator": "指标", "goal": "目标链", "document": "文件", "latest": "最新：{period}年{kind}",
+           "target": "目标", "outcome": "完成", "goals": "{n}个目标以它衡量", "edition": "第{version}版 · {date}",
+           "met": "达到", "missed": "未达到", "reported": "文字报告", "qualitative": "定性目标",
+           "no-target": "无可比较", "status": "衡量它的指标：", "none": "无数值指标衡量此目标",
+           "number": "文号：{number}"},
+    "en": {"indicator": "Indicator", "goal": "Goal chain", "document": "Document",
+           "latest": "Latest: {period} {kind}", "target": "target", "outcome": "outcome",
+           "goals": "measures {n} goal(s)", "edition": "Edition {version} · {date}", "met": "met", "missed": "missed",
+           "reported": "reported in words", "qualitative": "qualitative target", "no-target": "nothing to compare",
+           "status": "Its indicators: ", "none": "No figure measures this goal", "number": "No. {number}"},
+}
+
+
+class FontsMissing(Exception):
+    """The card fonts are not installed."""
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a card shows, as plain values (its repr is its cache key)."""
+
+    lang: str
+    kicker: str
+    title: str
+    lines: tuple[str, ...]
+    figure: str  # a big figure (an indicator's latest value), or ""
+    points: tuple[tuple[int, float, str, str], ...]  # (year, number, kind, layer) of a chart, or ()
+    footer: str
+    address: str
+
+
+def card_path(url: str) -> str:
+    """The card of a page: /en/indicators/gdp/ -> cards/en/indicators/gdp.png; /zh/ -> cards/zh/index.png."""
+    path = url.strip("/")
+    path = path[:-len(".html")] if path.endswith(".html") else path
+    return f"cards/{path if '/' in path else path + '/index'}.png"
+
+
+_OG_TITLE = re.compile(r'<meta property="og:title" content="([^"]*)"')
+
+
+def page_title(page_html: bytes) -> str:
+    found = _OG_TITLE.search(page_html.decode("utf-8"))
+    return html.unescape(found.group(1)) if found else ""
+
+
+def card_for(site, chains: Chains, values: dict, page, title: str, edition, base_url: str) -> Card:
+    """The card of one page (`title` is the page's own, from its og:title)."""
+    words, lang = WORDS[page.lang], page.lang
+    footer = site.title[lang] + ("  ·  " + words["edition"].format(version=edition.version, date=edition.date)
+                                 if edition else "")
+    address = (base_url + page.url).removeprefix("https://")
+    if page.kind == "indicator":
+        indicator = site.indicator(page.key)
+        own = values.get(page.key, [])
+        numeric = [v for v in own if v.number is not None]
+        outcomes = [v for v in own if v.kind == "outcome"]  # the latest outcome, else the latest target
+        latest = max(outcomes or own, key=lambda v: int(v.period[-4:]), default=None)
+        layers = {d.id: d.layer for d in site.documents}
+        goals = sum(1 for g in site.goals if page.key in g.indicators)
+        lines = [indicator.unit[lang]]
+        if latest is not None:
+            lines.append(words["latest"].format(period=latest.period, kind=words[latest.kind]))
+        if goals:
+            lines.append(words["goals"].format(n=goals))
+        points = tuple(sorted((int(v.period[-4:]), float(v.number), v.kind, layers[v.document]) for v in numeric))
+        return Card(lang, words["indicator"], indicator.name[lang], tuple(lines),
+                    latest.text[lang] if latest is not None else "", points, footer, address)
+    if page.kind == "goal":
+        goal = site.goal(page.key)
+        members = chains.members(goal)
+        outcomes = {o.indicator.id: o for g in members for o in chains.step(g).outcomes}
+        counts = [(status, sum(1 for o in outcomes.values() if o.status == status)) for status in compare.STATUSES]
+        status = "  ".join(f"{words[s]} {n}" for s, n in counts if n)
+        lines = (words["status"] + status,) if outcomes else (words["none"],)
+        return Card(lang, words["goal"], goal.text[lang], lines, "", (), footer, address)
+    if page.kind == "document":
+        document = site.document(page.key)
+        facts = [document.issuer[lang]]
+        facts.append(" · ".join(part for part in (document.date or document.date_note[lang],
+                                                  words["number"].format(number=document.number)
+                                                  if document.number else "") if part))
+        return Card(lang, words["document"] + " · " + document.kind[lang], document.title[lang], tuple(facts), "",
+                    (), footer, address)
+    return Card(lang, site.title[lang], title, (site.tagline[lang],), "", (), footer, address)
+
+
+@lru_cache(maxsize=None)
+def _font(size: int, bold: bool = False):
+    """Noto Sans CJK SC (the .ttc holds JP, KR, SC, TC, HK faces: the SC one, by its name)."""
+    from PIL import ImageFont
+    path = FONTS[bold]
+    if not path.is_file():
+        raise FontsMissing(f"sharing cards need {path}: {FONT_HINT}")
+    for index in range(10):
+        font = ImageFont.truetype(str(path), size, index=index)
+        if font.getname()[0] == "Noto Sans CJK SC":
+            return font
+    raise FontsMissing(f"{path} holds no Noto Sans CJK SC face: {FONT_HINT}")
+
+
+def fonts_digest() -> str:
+    """What the cards' look depends on besides their Card: the font files (by size and name)."""
+    return hashlib.sha256(repr([(p.name, p.stat().st_size if p.is_file() else None)
+                                for p in FONTS.values()]).encode()).hexdigest()
+
+
+_TOKEN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+\s*|\s+")
+
+
+def wrap(text: str, font, width: int, most: int) -> list[str]:
+    """Lines of at most `width` pixels (Chinese breaks between characters, English between words); at most
+    `most` lines, the last ending in … when the text is longer."""
+    lines, line = [], ""
+    for token in _TOKEN.findall(" ".join(text.split())):
+        if line and font.getlength((line + token).rstrip()) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    if len(lines) > most:
+        last = lines[most - 1]
+        while last and font.getlength(last + "…") > width:
+            last = last[:-1]
+        lines = lines[:most - 1] + [last.rstrip() + "…"]
+    return lines
+
+
+def draw(card: Card) -> bytes:
+    """The card as PNG bytes (no time or software stamp in them: the same card, the same bytes)."""
+    from PIL import Image, ImageDraw
+    image = Image.new("RGB", (WIDTH, HEIGHT), (255, 255, 255))
+    pen = ImageDraw.Draw(image)
+    pen.rectangle((0, 0, WIDTH, 14), fill=ACCENT)
+    pen.rectangle((0, HEIGHT - 70, WIDTH, HEIGHT), fill=WASH)
+    text_width = 620 if card.points else WIDTH - 120
+    y = 54
+    pen.text((60, y), card.kicker, font=_font(28, True), fill=ACCENT)
+    y += 52
+    size = 54 if len(card.title) < 40 else 44
+    for line in wrap(card.title, _font(size, True), text_width, 3):
+        pen.text((60, y), line, font=_font(size, True), fill=INK)
+        y += int(size * 1.3)
+    y += 14
+    if card.figure:
+        for line in wrap(card.figure, _font(60, True), text_width, 1):
+            pen.text((60, y), line, font=_font(60, True), fill=ACCENT)
+        y += 84
+    for text in card.lines:
+        for line in wrap(text, _font(28), text_width, 2):
+            if y > HEIGHT - 120:
+                break
+            pen.text((60, y), line, font=_font(28), fill=MUTED)
+            y += 40
+    if card.points:
+        _chart(pen, card.points, (720, 110, 1140, 500))
+    pen.text((60, HEIGHT - 52), card.footer, font=_font(26, True), fill=INK)
+    room = WIDTH - 160 - _font(26, True).getlength(card.footer)
+    address = wrap(card.address, _font(22), int(room), 1)[0] if card.address and room > 100 else ""
+    pen.text((WIDTH - 60 - _font(22).getlength(address), HEIGHT - 48), address, font=_font(22), fill=MUTED)
+    out = io.BytesIO()  # 64 colours: a third of the bytes, and quicker to encode than full colour
+    image.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(out, "PNG", compress_level=6)
+    return out.getvalue()
+
+
+def _chart(pen, points, box) -> None:
+    """The values by year: a dot per figure in its layer's colour, targets hollow, outcomes filled."""
+    left, top, right, bottom = box
+    pen.rectangle(box, outline=LINE, width=2)
+    years = [p[0] for p in points]
+    numbers = [p[1] for p in points]
+    low, high = min(numbers + [0.0]), max(numbers)
+    first, last = min(years), max(years)
+    span_x, span_y = max(last - first, 1), (high - low) or 1.0
+    place = lambda year, number: (left + 40 + (year - first) / span_x * (right - left - 80),
+                                  bottom - 30 - (number - low) / span_y * (bottom - top - 60))
+    zero = place(first, 0.0)[1]
+    pen.line((left + 20, zero, right - 20, zero), fill=LINE, width=2)
+    for year in sorted(set(years)):
+        x = place(year, low)[0]
+        label = str(year)
+        pen.text((x - _font(20).getlength(label) / 2, bottom + 8), label, font=_font(20), fill=MUTED)
+    for year, number, kind, layer in points:
+        x, y = place(year, number)
+        colour = LAYER_COLOURS.get(layer, INK)
+        if kind == "outcome":
+            pen.ellipse((x - 11, y - 11, x + 11, y + 11), fill=colour)
+        else:
+            pen.ellipse((x - 11, y - 11, x + 11, y + 11), outline=colour, width=4)
+
+
+def draw_cards(cards: dict, kept: dict, kept_file, salt: str, advance=lambda n: None) -> tuple[dict, dict]:
+    """The PNG of every card, with their cache entries {path: [key, digest]}: a card whose key (its
+    description, the engine and fonts in `salt`) is that of `kept` is taken from the last build, when
+    kept_file(path, digest) still has those bytes; the others are drawn."""
+    files, entries = {}, {}
+    for path, card in cards.items():
+        key = hashlib.sha256((salt + repr(card)).encode("utf-8")).hexdigest()
+        entry = kept.get(path)
+        data = kept_file(path, entry[1]) if entry and entry[0] == key else None
+        if data is None:
+            data = draw(card)
+            advance(1)
+        files[path] = data
+        entries[path] = [key, hashlib.sha256(data).hexdigest()]
+    return files, entries
