@@ -15,7 +15,7 @@ FORMATS = {"bib": "application/x-bibtex", "ris": "application/x-research-info-sy
 LANGUAGE = {"zh": "zh-Hans", "en": "en"}
 # BibTeX's special characters and what stands for each inside a braced field
 _BIBTEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#",
-           "_": r"\_", "^": r"\^{}", "~": r"\textasciitilde{}"}
+           "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,8 @@ def bibtex(citation: Citation) -> str:
     if citation.version:
         fields += [("edition", bibtex_text(citation.version)), ("note", bibtex_text(
             f"{citation.portal}, edition {citation.version} ({citation.date})"))]
-    fields += [("url", bibtex_text(citation.url)), ("language", LANGUAGE[citation.lang])]
+    # a url field is read verbatim (url, biblatex): not escaped, only braces (which would end it) encoded
+    fields += [("url", citation.url.replace("{", "%7B").replace("}", "%7D")), ("language", LANGUAGE[citation.lang])]
     key = re.sub(r"[^A-Za-z0-9.-]", "-", f"yuzhong-plans-{citation.slug}-{citation.lang}")
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{entry}{{{key},\n{body}\n}}\n"

@@ -81,7 +81,7 @@ class Builder:
 
     def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True,
                  cache_dir: Path | None = None, parallel_min: int = 200, pdf_cache_dir: Path | None = None,
-                 progress: Progress | None = None, cards: bool = True) -> None:
+                 progress: Progress | None = None, cards: bool = False) -> None:
         self.project, self.pdfs, self.search_index, self.cards = project, pdfs, search_index, cards
         self.pdf_cache_dir = pdf_cache_dir or project.root / ".cache" / "pdf"  # tests pass a temporary one
         self.cache_dir, self.parallel_min, self.progress = cache_dir, parallel_min, progress or Quiet()
@@ -104,7 +104,7 @@ class Builder:
         data = state.get("data")  # the data files: (key, what they read, their digests), see incremental.reuse
         self.data = (data[0], tuple(map(tuple, data[1])), data[2]) if data else None
         self.search_stale = False  # the search bundle in the last output is not that of its records
-        self.card_entries: dict = state.get("cards", {})  # sharing cards: {path: [key, digest]}
+        self.card_entries, self.reuse_entry = state.get("cards", {}), state.get("reuse", [])  # see reuse_and_cards
 
     def generate(self, first: set[str] | None = None) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
@@ -128,8 +128,6 @@ class Builder:
         inputs = read_inputs(self.project.folders())
         translations = self.catalogs(inputs)
         site = self.load_site(translations)
-        line = publishing.timeline(site, self.memoized("editions", digest_of(inputs, "content/editions"),
-                                                       lambda: editions.load(self.project.content)))
         states, self.states = translation_states(site, inputs, self.project.content, self.states, self.sources)
         all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
         if collisions := routing.check_collisions(all_pages):
@@ -137,9 +135,8 @@ class Builder:
         files: dict[str, bytes] = {}
         assets = self.assets(inputs, files)
         environments = self.environments(inputs, translations, site, assets)
-        publishing.install(environments, line, BASE_URL)
-        base = cache.digest(repr((self.engine, digest_of(inputs, "templates/", "i18n/", "static/", "content/editions"),
-                                  self.pdfs,
+        line = editions_for(self, inputs, site, environments)
+        base = cache.digest(repr((self.engine, digest_of(inputs, "templates/", "i18n/", "static/", "content/editions"), self.pdfs,
                                   [d.id for d in site.documents])).encode())
         defer = (lambda page: routing.output_path(page.url) not in first) if first is not None else lambda page: False
         digests = Digests(site, states)
@@ -153,13 +150,8 @@ class Builder:
         self.data, data = reuse(self.data, repr(urls), digests, lambda view: datasets.data_files(view, urls, BASE_URL),
                                 self.kept_file)
         files.update(data)
-        files.update(publishing.reuse_files(site, line, files, BASE_URL))
         check_alternates(done.rendered, files)
-        if self.cards:  # the preview does without: a shared page is a published one
-            made, self.card_entries = publishing.card_files(site, line, [p for p in all_pages], files,
-                                                            self.card_entries, self.kept_file, self.engine, BASE_URL,
-                                                            self.progress)
-            files.update(made)
+        files.update(reuse_and_cards(self, site, line, all_pages, files))
         if self.search_index:
             files.update(self.search_files(site, translations, later=first is not None))
         if self.pdfs:
@@ -169,7 +161,7 @@ class Builder:
         self.entries, self.files, self.deferred = done.entries, files, done.deferred
         self.made = {path: entry.digest for path, entry in done.entries.items()}
         self.made.update({**self.data[2], **self.search_entry[1]})
-        self.made.update({path: entry[1] for path, entry in self.card_entries.items()} if self.cards else {})
+        self.made.update({**{p: e[1] for p, e in self.card_entries.items() if self.cards}, **self.reuse_entry[1]})
         self.pending = (environments, digests, base, translations)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = sum(len(getattr(site, k)) for k in ("documents", "indicators", "values", "terms", "themes", "goals"))
@@ -216,9 +208,8 @@ class Builder:
             cache.save(self.cache_dir, self.engine, {
                 "site": str(site_dir.absolute()),
                 "pages": {path: [e.key, [list(r) for r in e.reads], e.digest] for path, e in self.entries.items()},
-                "search": list(self.search_entry),
+                "search": list(self.search_entry), "cards": self.card_entries, "reuse": self.reuse_entry,
                 "data": [self.data[0], [list(r) for r in self.data[1]], self.data[2]] if self.data else None,
-                "cards": self.card_entries,
                 "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
     def memoized(self, name: str, key: str, make):
@@ -283,6 +274,30 @@ class Builder:
         return bundle
 
 
+def editions_for(builder: Builder, inputs: dict[str, str], site: Site, environments: dict):
+    """The editions (kept while content/editions* is the same) against this site's records, installed in the
+    templates."""
+    loaded = builder.memoized("editions", digest_of(inputs, "content/editions"),
+                              lambda: editions.load(builder.project.content))
+    line = publishing.timeline(site, loaded)
+    publishing.install(environments, line, BASE_URL)
+    return line
+
+
+def reuse_and_cards(builder: Builder, site: Site, line, all_pages, files: dict[str, bytes]) -> dict[str, bytes]:
+    """Citation files, feeds and the data package; the sharing cards unless the builder does without (the
+    preview: a shared page is a published one). Each kept from the last build while what it shows is."""
+    # cache entries: sharing cards {path: [key, digest]}; citations, feeds, data package [key, {path: digest}]
+    made, builder.reuse_entry = publishing.reuse_files(site, line, files, BASE_URL, builder.reuse_entry,
+                                                       builder.kept_file, builder.engine)
+    if builder.cards:
+        cards, builder.card_entries = publishing.card_files(site, line, all_pages, {**files, **made},
+                                                            builder.card_entries, builder.kept_file, builder.engine,
+                                                            BASE_URL, builder.progress)
+        made.update(cards)
+    return made
+
+
 def pdf_files(site: Site, files: dict[str, bytes], cache_dir: Path, progress: Progress) -> dict[str, bytes]:
     """The briefing books and every document as PDF, from their built pages."""
     jobs = {routing.pdf_path(lang): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
@@ -319,7 +334,7 @@ def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bo
           cache_dir: Path | None = None, progress: Progress | None = None) -> Generated:
     """Generate the whole site and publish it to site_dir atomically (see output.publish); on any error
     site_dir is left as it was."""
-    builder = Builder(project, pdfs, search_index, cache_dir, progress=progress)
+    builder = Builder(project, pdfs, search_index, cache_dir, progress=progress, cards=True)  # published: cards
     generated = builder.generate()
     with builder.progress.stage("write"):
         output.publish(generated.files, site_dir)

@@ -44,8 +44,24 @@ def install(environments: dict, line: editions.Timeline, base_url: str) -> None:
             licence=datapackage.LICENCE, data_zip="/" + datapackage.ZIP)
 
 
-def reuse_files(site, line: editions.Timeline, files: dict[str, bytes], base_url: str) -> dict[str, bytes]:
-    """The citation downloads, the feeds and the data package (made from the data files in `files`)."""
+def reuse_files(site, line: editions.Timeline, files: dict[str, bytes], base_url: str, kept: list, kept_file,
+                engine: str) -> tuple[dict[str, bytes], list]:
+    """The citation downloads, the feeds and the data package (made from the data files in `files`), with
+    their cache entry [key, {path: digest}]: taken from the last build while their key is the same (the
+    records, editions, portal title and data files they are made of) and kept_file still has the bytes."""
+    key = hashlib.sha256(repr((engine, line.current, [(e.version, e.date, e.summary) for e in line.editions],
+                               site.title, site.tagline, base_url, sorted(
+                                   (name, hashlib.sha256(data).hexdigest()) for name, data in files.items()
+                                   if name.startswith("data/")))).encode("utf-8")).hexdigest()
+    if kept and kept[0] == key:
+        found = {path: kept_file(path, digest) for path, digest in kept[1].items()}
+        if None not in found.values():
+            return found, kept
+    made = _reuse_files(site, line, files, base_url)
+    return made, [key, {path: hashlib.sha256(data).hexdigest() for path, data in made.items()}]
+
+
+def _reuse_files(site, line: editions.Timeline, files: dict[str, bytes], base_url: str) -> dict[str, bytes]:
     made = {}
     for lang in LANGS:
         for citation in citations.all_citations(site, lang, line.latest, base_url):

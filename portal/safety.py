@@ -25,7 +25,7 @@ MAX_BRACKETS = 100  # '[' in one block (between blank lines)
 PAGE_IDS = frozenset({
     "book-toc-heading", "by-indicator", "chains-heading", "conflict-index-heading", "conflicts", "conflicts-heading",
     "explore-heading", "glossary-count", "glossary-filter", "goal-chains", "goals-heading", "indicators",
-    "layers-heading", "main", "matrix", "matrix-caption", "matrix-count", "matrix-filter", "matrix-layer",
+    "layers-heading", "licence", "main", "matrix", "matrix-caption", "matrix-count", "matrix-filter", "matrix-layer",
     "matrix-status", "overview", "search-input", "search-results", "search-status", "standing-heading",
     "status-rules", "theme-goals-heading", "timeline-heading", "toc-heading", "zh-edits-heading"})
 _ID = re.compile(r' id="([^"]*)"')

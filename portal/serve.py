@@ -270,7 +270,7 @@ class Preview:
     """Keeps the builder and the current error between rebuilds."""
 
     def __init__(self, project: Project, site_dir: Path, app: SiteApp, say=print, pdfs: bool = False) -> None:
-        self.builder = Builder(project, pdfs, cards=False)
+        self.builder = Builder(project, pdfs)
         self.site_dir = site_dir
         self.app = app
         self.built = False

@@ -37,7 +37,7 @@ def project_for(content: Path) -> Project:
 @functools.cache
 def first_fixture_build() -> tuple[Builder, Generated]:
     """The fixture built once, and the builder that built it (its memos of what no content edit changes)."""
-    builder = Builder(project_for(FIXTURE))
+    builder = Builder(project_for(FIXTURE), cards=True)  # as published: with the sharing cards
     return builder, builder.generate()
 
 

@@ -30,6 +30,10 @@ ALLOWED = {
     "charts": {"figures"}, "chains": {"compare", "model", "typography"}, "glossary": {"model"}, "references": {"model"},
     "pages": {"chains", "charts", "compare", "glossary", "model", "references", "routing", "typography"},
     "datasets": {"compare", "model", "routing"},
+    "editions": {"errors", "fields", "loading", "model", "output", "routing", "textfiles"},
+    "citations": {"routing"}, "feeds": {"editions", "routing"}, "cards": {"chains", "compare"},
+    "datapackage": {"compare", "datasets", "routing"},
+    "publishing": {"cards", "chains", "citations", "datapackage", "editions", "feeds", "model", "routing", "safety"},
     "rendering": {"blocks", "chains", "charts", "compare", "errors", "figures", "i18n", "inputs", "model", "pages", "routing"},
     "output": {"errors"},
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
@@ -38,7 +42,7 @@ ALLOWED = {
     "progress": set(),
     "assets": {"inputs"},
     "pipeline": {"assets", "cache", "checkmemo", "datasets", "errors", "i18n", "incremental", "loading", "markup", "model", "output",
-                 "pages", "pdf", "progress", "rendering", "routing", "search", "validation"},
+                 "pages", "pdf", "progress", "publishing", "editions", "rendering", "routing", "search", "validation"},
     "serve": {"errors", "output", "pipeline", "watch"}, "watch": set(),
 }
 
