@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.no_cache:
                 cache.clear(cache_dir)
             print(build(project, out, args.pdf, not args.no_search, None if args.no_cache else cache_dir,
-                        Progress()).summary())
+                        Progress(), cards=True).summary())  # published: with the sharing cards
         elif args.command == "clean":
             cache.clear(cache_dir)
             with output.site_lock(out):

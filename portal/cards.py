@@ -98,7 +98,7 @@ def card_for(site, chains: Chains, values: dict, page, title: str, edition, base
         members = chains.members(goal)
         outcomes = {o.indicator.id: o for g in members for o in chains.step(g).outcomes}
         counts = [(status, sum(1 for o in outcomes.values() if o.status == status)) for status in compare.STATUSES]
-        status = "  ".join(f"{words[s]} {n}" for s, n in counts if n)
+        status = " · ".join(f"{words[s]} {n}" for s, n in counts if n)
         lines = (words["status"] + status,) if outcomes else (words["none"],)
         return Card(lang, words["goal"], goal.text[lang], lines, "", (), footer, address)
     if page.kind == "document":
@@ -126,10 +126,12 @@ def _font(size: int, bold: bool = False):
     raise FontsMissing(f"{path} holds no Noto Sans CJK SC face: {FONT_HINT}")
 
 
-def fonts_digest() -> str:
-    """What the cards' look depends on besides their Card: the font files (by size and name)."""
-    return hashlib.sha256(repr([(p.name, p.stat().st_size if p.is_file() else None)
-                                for p in FONTS.values()]).encode()).hexdigest()
+def look_digest() -> str:
+    """What a card's pixels depend on besides its Card: this drawing code, Pillow, the font files (by name
+    and size). Not the rest of the engine: a change elsewhere redraws no card."""
+    import PIL
+    fonts = [(p.name, p.stat().st_size if p.is_file() else None) for p in FONTS.values()]
+    return hashlib.sha256(repr((Path(__file__).read_bytes(), PIL.__version__, fonts)).encode()).hexdigest()
 
 
 _TOKEN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+\s*|\s+")
@@ -153,6 +155,15 @@ def wrap(text: str, font, width: int, most: int) -> list[str]:
             last = last[:-1]
         lines = lines[:most - 1] + [last.rstrip() + "…"]
     return lines
+
+
+def fitted(text: str, font, width: float) -> str:
+    """One line of at most `width` pixels, cut with … at the end (an address has no spaces to wrap at)."""
+    if font.getlength(text) <= width:
+        return text
+    while text and font.getlength(text + "…") > width:
+        text = text[:-1]
+    return text + "…" if text else ""
 
 
 def draw(card: Card) -> bytes:
@@ -182,10 +193,12 @@ def draw(card: Card) -> bytes:
             pen.text((60, y), line, font=_font(28), fill=MUTED)
             y += 40
     if card.points:
-        _chart(pen, card.points, (720, 110, 1140, 500))
+        _chart(pen, card.points, (720, 110, 1140, 470))
+        words = WORDS[card.lang]
+        legend = f"○ {words['target']}   ● {words['outcome']}"
+        pen.text((1140 - _font(22).getlength(legend), 514), legend, font=_font(22), fill=MUTED)
     pen.text((60, HEIGHT - 52), card.footer, font=_font(26, True), fill=INK)
-    room = WIDTH - 160 - _font(26, True).getlength(card.footer)
-    address = wrap(card.address, _font(22), int(room), 1)[0] if card.address and room > 100 else ""
+    address = fitted(card.address, _font(22), WIDTH - 160 - _font(26, True).getlength(card.footer))
     pen.text((WIDTH - 60 - _font(22).getlength(address), HEIGHT - 48), address, font=_font(22), fill=MUTED)
     out = io.BytesIO()  # 64 colours: a third of the bytes, and quicker to encode than full colour
     image.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(out, "PNG", compress_level=6)
@@ -198,17 +211,24 @@ def _chart(pen, points, box) -> None:
     pen.rectangle(box, outline=LINE, width=2)
     years = [p[0] for p in points]
     numbers = [p[1] for p in points]
-    low, high = min(numbers + [0.0]), max(numbers)
+    low, high = min(numbers), max(numbers)
+    pad = (high - low) * 0.15 or abs(high) * 0.15 or 1.0  # the figures' own range, not from zero
+    low, high = low - pad, high + pad
     first, last = min(years), max(years)
-    span_x, span_y = max(last - first, 1), (high - low) or 1.0
+    span_x, span_y = max(last - first, 1), high - low
     place = lambda year, number: (left + 40 + (year - first) / span_x * (right - left - 80),
-                                  bottom - 30 - (number - low) / span_y * (bottom - top - 60))
-    zero = place(first, 0.0)[1]
-    pen.line((left + 20, zero, right - 20, zero), fill=LINE, width=2)
+                                  bottom - 20 - (number - low) / span_y * (bottom - top - 40))
+    if low < 0 < high:
+        zero = place(first, 0.0)[1]
+        pen.line((left + 20, zero, right - 20, zero), fill=LINE, width=2)
     for year in sorted(set(years)):
         x = place(year, low)[0]
         label = str(year)
         pen.text((x - _font(20).getlength(label) / 2, bottom + 8), label, font=_font(20), fill=MUTED)
+    for number in (min(numbers), max(numbers)):
+        label = f"{number:g}"
+        pen.text((left - 12 - _font(20).getlength(label), place(first, number)[1] - 12), label, font=_font(20),
+                 fill=MUTED)
     for year, number, kind, layer in points:
         x, y = place(year, number)
         colour = LAYER_COLOURS.get(layer, INK)
@@ -218,18 +238,21 @@ def _chart(pen, points, box) -> None:
             pen.ellipse((x - 11, y - 11, x + 11, y + 11), outline=colour, width=4)
 
 
-def draw_cards(cards: dict, kept: dict, kept_file, salt: str, advance=lambda n: None) -> tuple[dict, dict]:
+def draw_cards(cards: dict, kept: dict, kept_file, salt: str, progress) -> tuple[dict, dict]:
     """The PNG of every card, with their cache entries {path: [key, digest]}: a card whose key (its
-    description, the engine and fonts in `salt`) is that of `kept` is taken from the last build, when
+    description and `salt`, see look_digest) is that of `kept` is taken from the last build, when
     kept_file(path, digest) still has those bytes; the others are drawn."""
-    files, entries = {}, {}
+    files, keys = {}, {}
     for path, card in cards.items():
-        key = hashlib.sha256((salt + repr(card)).encode("utf-8")).hexdigest()
+        keys[path] = hashlib.sha256((salt + repr(card)).encode("utf-8")).hexdigest()
         entry = kept.get(path)
-        data = kept_file(path, entry[1]) if entry and entry[0] == key else None
-        if data is None:
-            data = draw(card)
-            advance(1)
-        files[path] = data
-        entries[path] = [key, hashlib.sha256(data).hexdigest()]
-    return files, entries
+        data = kept_file(path, entry[1]) if entry and entry[0] == keys[path] else None
+        if data is not None:
+            files[path] = data
+    todo = [path for path in cards if path not in files]
+    with progress.stage("sharing cards", len(todo), "card") as stage:
+        for path in todo:
+            files[path] = draw(cards[path])
+            stage.advance(1)
+    return ({path: files[path] for path in cards},
+            {path: [keys[path], hashlib.sha256(files[path]).hexdigest()] for path in cards})

@@ -54,7 +54,8 @@ def make(kind: str, record, lang: str, portal: str, edition, base_url: str, titl
                         url=base_url + url_for("document", lang, record.id), number=record.number,
                         original_date=record.date, translation=lang == "en", **common)
     if kind == "indicator":
-        return Citation(f"indicator-{record.id}", "dataset", f"{record.name[lang]} ({record.unit[lang]})", portal,
+        unit = f"（{record.unit[lang]}）" if lang == "zh" else f" ({record.unit[lang]})"
+        return Citation(f"indicator-{record.id}", "dataset", record.name[lang] + unit, portal,
                         url=base_url + url_for("indicator", lang, record.id), **common)
     if kind == "goal":
         return Citation(f"goal-{record.id}", "webpage", record.text[lang], portal,

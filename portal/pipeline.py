@@ -292,8 +292,8 @@ def reuse_and_cards(builder: Builder, site: Site, line, all_pages, files: dict[s
                                                        builder.kept_file, builder.engine)
     if builder.cards:
         cards, builder.card_entries = publishing.card_files(site, line, all_pages, {**files, **made},
-                                                            builder.card_entries, builder.kept_file, builder.engine,
-                                                            BASE_URL, builder.progress)
+                                                            builder.card_entries, builder.kept_file, BASE_URL,
+                                                            builder.progress)
         made.update(cards)
     return made
 
@@ -331,10 +331,10 @@ def generate(project: Project, pdfs: bool = False, search_index: bool = True, ca
 
 
 def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bool = True,
-          cache_dir: Path | None = None, progress: Progress | None = None) -> Generated:
+          cache_dir: Path | None = None, progress: Progress | None = None, cards: bool = False) -> Generated:
     """Generate the whole site and publish it to site_dir atomically (see output.publish); on any error
     site_dir is left as it was."""
-    builder = Builder(project, pdfs, search_index, cache_dir, progress=progress, cards=True)  # published: cards
+    builder = Builder(project, pdfs, search_index, cache_dir, progress=progress, cards=cards)
     generated = builder.generate()
     with builder.progress.stage("write"):
         output.publish(generated.files, site_dir)

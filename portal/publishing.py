@@ -71,8 +71,8 @@ def _reuse_files(site, line: editions.Timeline, files: dict[str, bytes], base_ur
     return made
 
 
-def card_files(site, line: editions.Timeline, pages, files: dict[str, bytes], kept: dict, kept_file, engine: str,
-               base_url: str, progress) -> tuple[dict[str, bytes], dict]:
+def card_files(site, line: editions.Timeline, pages, files: dict[str, bytes], kept: dict, kept_file, base_url: str,
+               progress) -> tuple[dict[str, bytes], dict]:
     """Every page's sharing card (drawn again only when what it shows changed), with the cache entries."""
     chains, values = Chains(site), {}
     for value in site.values:
@@ -81,8 +81,5 @@ def card_files(site, line: editions.Timeline, pages, files: dict[str, bytes], ke
     for page in pages:
         title = cards.page_title(files[output_path(page.url)])
         wanted[cards.card_path(page.url)] = cards.card_for(site, chains, values, page, title, line.latest, base_url)
-    salt = hashlib.sha256((engine + cards.fonts_digest()).encode()).hexdigest()
-    todo = sum(1 for path in wanted if path not in kept)
-    with progress.stage("sharing cards", todo, "card") as stage:
-        return cards.draw_cards(wanted, kept, kept_file, salt, stage.advance)
+    return cards.draw_cards(wanted, kept, kept_file, cards.look_digest(), progress)
 

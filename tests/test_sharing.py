@@ -77,7 +77,7 @@ def test_every_page_has_its_sharing_and_citation_tags_and_its_card(fixture_site)
 
 def test_cards_are_drawn_once_and_kept_by_their_digest(tmp_path, monkeypatch):
     """A warm build (a new process: the cache on disk) draws no card; a changed title redraws that card only."""
-    first = build(project_for(FIXTURE), tmp_path / "site", cache_dir=tmp_path / "cache")
+    first = build(project_for(FIXTURE), tmp_path / "site", cache_dir=tmp_path / "cache", cards=True)
     drawn = []
     real_draw = cards.draw
     monkeypatch.setattr(cards, "draw", lambda card: drawn.append(card) or real_draw(card))
