@@ -56,6 +56,7 @@ def test_record_pages_show_when_they_last_changed(fixture_site):
     assert "edition 1.1" in page(fixture_site, "en/indicators/software-enterprises/index.html")
     assert "最近修改于第1.1版" in page(fixture_site, "zh/documents/plenary-demo/index.html")
     assert "Last changed in edition 1.0" in page(fixture_site, "en/goals/demo.gdp/index.html")
+    assert "Last changed in edition 1.0" in page(fixture_site, "en/themes/economy/index.html")
 
 
 def test_a_change_after_the_latest_edition_is_pending(content):
