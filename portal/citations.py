@@ -148,7 +148,7 @@ def csl_json(citation: Citation) -> str:
         item["issued"] = {"date-parts": _date_parts(citation.published)}
     if citation.version:
         item["version"] = citation.version
-    return json.dumps([item], ensure_ascii=False, indent=1) + "\n"
+    return json.dumps([item], ensure_ascii=False) + "\n"  # on one line: the C encoder (indent is pure Python)
 
 
 def files(citation: Citation) -> dict[str, bytes]:

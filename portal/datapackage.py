@@ -99,11 +99,17 @@ def _json_bytes(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
+def data_of(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The data files a package describes: those under data/ but the package's own."""
+    own = (ZIP, SCHEMA, "data/datapackage.json")
+    return {name: content for name, content in files.items() if name.startswith("data/") and name not in own}
+
+
 def package_files(site, data: dict[str, bytes], edition, base_url: str) -> dict[str, bytes]:
     """datapackage.json, the CSV schema and the zip of the data files (`data`: the data/ files so far)."""
     files = {"data/datapackage.json": _json_bytes(package(site, edition, base_url)),
              SCHEMA: _json_bytes(values_schema())}
-    inside = {**{name: content for name, content in data.items() if name.startswith("data/")}, **files}
+    inside = {**data_of(data), **files}
     inside["data/LICENCE.txt"] = (f"{site.title.en} ({site.title.zh})\n\n{RIGHTS}\n\n{LICENCE['title']}: "
                                   f"{LICENCE['path']}\n").encode("utf-8")
     files[ZIP] = archive(inside, edition.date if edition else "1980-01-01")
@@ -118,7 +124,7 @@ def archive(files: dict[str, bytes], date: str) -> bytes:
         for name in sorted(files):
             info = zipfile.ZipInfo("yuzhong-plans-data/" + name.removeprefix("data/"), date_time=stamp)
             info.compress_type, info.external_attr, info.create_system = zipfile.ZIP_DEFLATED, 0o644 << 16, 3
-            bundle.writestr(info, files[name], compresslevel=6)
+            bundle.writestr(info, files[name], compresslevel=1)  # level 6 is 2 % smaller, 3 times the time
     return out.getvalue()
 
 

@@ -104,7 +104,7 @@ class Builder:
         data = state.get("data")  # the data files: (key, what they read, their digests), see incremental.reuse
         self.data = (data[0], tuple(map(tuple, data[1])), data[2]) if data else None
         self.search_stale = False  # the search bundle in the last output is not that of its records
-        self.card_entries, self.reuse_entry = state.get("cards", {}), state.get("reuse", [])  # see reuse_and_cards
+        self.card_entries, self.reuse_entry, self.reuse_later = state.get("cards", {}), state.get("reuse", []), None
 
     def generate(self, first: set[str] | None = None) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
@@ -151,7 +151,7 @@ class Builder:
                                 self.kept_file)
         files.update(data)
         check_alternates(done.rendered, files)
-        files.update(reuse_and_cards(self, site, line, all_pages, files))
+        files.update(reuse_and_cards(self, site, line, all_pages, files, later=first is not None))
         if self.search_index:
             files.update(self.search_files(site, translations, later=first is not None))
         if self.pdfs:
@@ -197,9 +197,8 @@ class Builder:
             self.files.update(done.files)
             self.entries.update(done.entries)
             self.made.update({path: entry.digest for path, entry in done.entries.items()})
-        if not self.deferred and not stop() and self.search_stale:
-            self.files.update(self.search_files(digests.site, translations, later=False))
-            self.made.update(self.search_entry[1])
+        if not self.deferred and not stop():
+            self.files.update(finish_later(self, digests.site, translations))
         return self.files
 
     def save_cache(self, site_dir: Path) -> None:
@@ -284,17 +283,38 @@ def editions_for(builder: Builder, inputs: dict[str, str], site: Site, environme
     return line
 
 
-def reuse_and_cards(builder: Builder, site: Site, line, all_pages, files: dict[str, bytes]) -> dict[str, bytes]:
+def reuse_and_cards(builder: Builder, site: Site, line, all_pages, files: dict[str, bytes],
+                    later: bool = False) -> dict[str, bytes]:
     """Citation files, feeds and the data package; the sharing cards unless the builder does without (the
-    preview: a shared page is a published one). Each kept from the last build while what it shows is."""
+    preview: a shared page is a published one). Each kept from the last build while what it shows is; with
+    `later` (the preview's pages first) changed citations, feeds and package wait for finish_later()."""
     # cache entries: sharing cards {path: [key, digest]}; citations, feeds, data package [key, {path: digest}]
-    made, builder.reuse_entry = publishing.reuse_files(site, line, files, BASE_URL, builder.reuse_entry,
-                                                       builder.kept_file, builder.engine)
+    made, entry = publishing.reuse_files(site, line, files, BASE_URL, builder.reuse_entry, builder.kept_file,
+                                         builder.engine, later)
+    builder.reuse_later = (site, line) if entry is None else None
+    builder.reuse_entry = entry or builder.reuse_entry
     if builder.cards:
         cards, builder.card_entries = publishing.card_files(site, line, all_pages, {**files, **made},
                                                             builder.card_entries, builder.kept_file, BASE_URL,
                                                             builder.progress)
         made.update(cards)
+    return made
+
+
+def finish_later(builder: Builder, site: Site, translations: dict) -> dict[str, bytes]:
+    """What a preview build left at its last version after its pages: the search index, the citation files,
+    feeds and data package."""
+    made = {}
+    if builder.search_stale:
+        made.update(builder.search_files(site, translations, later=False))
+        builder.made.update(builder.search_entry[1])
+    if builder.reuse_later is not None:
+        made_site, line = builder.reuse_later
+        files, builder.reuse_entry = publishing.reuse_files(made_site, line, builder.files, BASE_URL, [],
+                                                            builder.kept_file, builder.engine)
+        builder.reuse_later = None
+        made.update(files)
+        builder.made.update(builder.reuse_entry[1])
     return made
 
 

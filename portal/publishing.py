@@ -45,18 +45,20 @@ def install(environments: dict, line: editions.Timeline, base_url: str) -> None:
 
 
 def reuse_files(site, line: editions.Timeline, files: dict[str, bytes], base_url: str, kept: list, kept_file,
-                engine: str) -> tuple[dict[str, bytes], list]:
+                engine: str, later: bool = False) -> tuple[dict[str, bytes], list | None]:
     """The citation downloads, the feeds and the data package (made from the data files in `files`), with
     their cache entry [key, {path: digest}]: taken from the last build while their key is the same (the
-    records, editions, portal title and data files they are made of) and kept_file still has the bytes."""
+    records, editions, portal title and data files they are made of) and kept_file still has the bytes.
+    With `later` (the preview, pages first) a changed set is left at its last version: the entry is then
+    None, and the caller makes them again after the reload."""
     key = hashlib.sha256(repr((engine, line.current, [(e.version, e.date, e.summary) for e in line.editions],
                                site.title, site.tagline, base_url, sorted(
-                                   (name, hashlib.sha256(data).hexdigest()) for name, data in files.items()
-                                   if name.startswith("data/")))).encode("utf-8")).hexdigest()
-    if kept and kept[0] == key:
+                                   (name, hashlib.sha256(data).hexdigest())
+                                   for name, data in datapackage.data_of(files).items()))).encode("utf-8")).hexdigest()
+    if kept:
         found = {path: kept_file(path, digest) for path, digest in kept[1].items()}
-        if None not in found.values():
-            return found, kept
+        if None not in found.values() and (kept[0] == key or later):
+            return found, kept if kept[0] == key else None
     made = _reuse_files(site, line, files, base_url)
     return made, [key, {path: hashlib.sha256(data).hexdigest() for path, data in made.items()}]
 

@@ -138,3 +138,18 @@ def test_no_editions_no_feeds_and_no_dates(content):
     assert not any(name.startswith("feeds/") for name in site.files)
     html = page(site, "en/indicators/gdp/index.html")
     assert "Edition" not in html and "Last changed" not in html and "citation_edition" not in html
+
+
+def test_the_preview_makes_citations_feeds_and_package_after_its_pages(content):
+    """Pages first: a preview build keeps the last citation files, feeds and package, and render_deferred()
+    makes them as a fresh build does."""
+    from conftest import project_for
+    from portal.pipeline import Builder
+    builder = Builder(project_for(content))
+    builder.generate()
+    before = builder.files["cite/en/portal.bib"]
+    edit(content / "site.yaml", "en: Yuzhong Plans (sample)", "en: Yuzhong Plans (test)")
+    builder.generate(first={"en/indicators/gdp/index.html"})
+    assert builder.files["cite/en/portal.bib"] == before  # not yet
+    assert builder.render_deferred() == generate(content).files
+    assert b"Yuzhong Plans (test)" in builder.files["cite/en/portal.bib"]
