@@ -98,16 +98,32 @@ def _body(document, lang: str) -> tuple:
     return tuple((b.anchor, b.kind, b.text) for b in document.bodies[lang].blocks)
 
 
+# Digests of records (and bodies) that carry their own (model.Digested: the sha256 of their repr, taken once),
+# by that digest: a rebuild digests only what changed (the preview's save loop). The last call's only.
+_KEPT: dict[str, str] = {}
+
+
 def record_digests(site: Site) -> dict[str, str]:
     """Every record's digest by its key, 'kind/id'."""
-    found = {}
+    found, used = {}, {}
+
+    def kept(record, make) -> str:
+        own = getattr(record, "digest", None)
+        if own is None:
+            return make()
+        used[own] = _KEPT[own] if own in _KEPT else make()
+        return used[own]
+
     for document in site.documents:
-        found[f"document/{document.id}"] = _digest((_canon(document), _body(document, "zh")))
-        found[f"translation/{document.id}"] = _digest(_body(document, "en"))
+        found[f"document/{document.id}"] = _digest((_canon(document), kept(
+            document.bodies["zh"], lambda d=document: _digest(_body(d, "zh")))))
+        found[f"translation/{document.id}"] = kept(document.bodies["en"], lambda d=document: _digest(_body(d, "en")))
     for kind, records in (("indicator", site.indicators), ("value", site.values), ("goal", site.goals),
                           ("conflict", site.conflicts), ("term", site.terms), ("theme", site.themes)):
         for record in records:
-            found[f"{kind}/{record.id}"] = _digest(_canon(record))
+            found[f"{kind}/{record.id}"] = kept(record, lambda r=record: _digest(_canon(r)))
+    _KEPT.clear()
+    _KEPT.update(used)
     return dict(sorted(found.items()))
 
 
