@@ -165,10 +165,8 @@ def highwire(citation: Citation, pdf_url: str | None = None) -> list[tuple[str, 
         tags.append(("citation_publication_date", citation.published.replace("-", "/")))
     if citation.date:
         tags.append(("citation_online_date", citation.date.replace("-", "/")))
-    if citation.kind == "report":
-        tags.append(("citation_technical_report_institution", citation.author))
-        if citation.number:
-            tags.append(("citation_technical_report_number", citation.number))
+    if citation.kind == "report" and citation.number:
+        tags.append(("citation_technical_report_number", citation.number))
     tags.append(("citation_publisher", citation.portal))
     if citation.version:
         tags.append(("citation_edition", citation.version))

@@ -147,8 +147,7 @@ def document_jsonld(document, lang: str, portal: str, edition, base_url: str) ->
     """schema.org CreativeWork of a document page: the source's own facts; in English, the translation."""
     data = {"@context": "https://schema.org", "@type": "CreativeWork", "name": document.title[lang],
             "url": base_url + url_for("document", lang, document.id), "inLanguage": "zh-Hans" if lang == "zh" else "en",
-            "author": {"@type": "Organization", "name": document.issuer[lang]},
-            "isPartOf": {"@type": "WebSite", "name": portal, "url": base_url + f"/{lang}/"}}
+            "author": {"@type": "Organization", "name": document.issuer[lang]}}
     if document.date:
         data["datePublished"] = document.date
     if document.number:

@@ -138,5 +138,5 @@ _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\
 
 def script_json(data) -> str:
     """JSON to embed in a <script> element (JSON-LD): no text in it can close the element."""
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return "".join(_SCRIPT_ESCAPES.get(char, char) for char in text)

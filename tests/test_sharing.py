@@ -64,8 +64,7 @@ def test_every_page_has_its_sharing_and_citation_tags_and_its_card(fixture_site)
     for name in names:
         tags = meta(files[name])
         url = "/" + name.removesuffix("index.html")
-        for key in ("og:title", "og:description", "og:url", "og:image", "og:locale", "twitter:card",
-                    "twitter:image", "citation_title", "citation_author", "citation_publication_date",
+        for key in ("og:title", "og:description", "og:url", "og:image", "og:locale", "twitter:card", "citation_title", "citation_author", "citation_publication_date",
                     "citation_language", "citation_public_url"):
             assert tags.get(key) and tags[key][0].strip(), f"{name} has no {key}"
         card = cards.card_path(url)
@@ -73,6 +72,7 @@ def test_every_page_has_its_sharing_and_citation_tags_and_its_card(fixture_site)
         image = Image.open(io.BytesIO(files[card]))
         assert (image.format, image.size) == ("PNG", (1200, 630)), card
         assert tags["og:locale"] == ["zh_CN" if name.startswith("zh/") else "en_GB"]
+        assert tags["twitter:card"] == ["summary_large_image"]  # X takes title, text and image from og:*
 
 
 def test_cards_are_drawn_once_and_kept_by_their_digest(tmp_path, monkeypatch):
