@@ -253,3 +253,21 @@ def test_card_paths_do_not_collide(fixture_site):
             for lang in ("zh", "en")]
     paths = [cards.card_path(url) for url in urls]
     assert len(paths) == len(set(paths))
+
+
+def test_a_document_page_names_its_pdf_when_the_build_makes_pdfs():
+    """With --pdf, reference managers find the document's PDF (citation_pdf_url); a citation's own fields
+    stay the document's (issuer, number, date)."""
+    from conftest import first_fixture_build
+    from portal import editions, publishing
+    from jinja2 import Environment
+    site = first_fixture_build()[1].site
+    environments = {"en": Environment(), "zh": Environment()}
+    for env in environments.values():
+        env.globals["pdfs"] = True
+    publishing.install(environments, editions.Timeline([], {}), "https://x.example")
+    document = site.documents[0]
+    cite = environments["en"].globals["citation"]("document", document, site)
+    tags = dict(environments["en"].globals["highwire"](cite, document))
+    assert tags["citation_pdf_url"] == f"https://x.example/pdf/{document.id}.en.pdf"
+    assert tags["citation_author"] == document.issuer.en and "citation_edition" not in tags  # no edition yet
