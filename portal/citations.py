@@ -96,7 +96,9 @@ def bibtex(citation: Citation) -> str:
     entry = "techreport" if citation.kind == "report" else "misc"
     fields = [("title", "{" + bibtex_text(citation.title) + "}"),  # double braces keep the title's case
               ("author", "{" + bibtex_text(citation.author) + "}"),  # an institution, not "Last, First"
-              ("institution" if entry == "techreport" else "publisher", bibtex_text(citation.portal))]
+              # a report's institution is its issuer; the portal publishes the rest
+              ("institution", bibtex_text(citation.author)) if entry == "techreport" else
+              ("publisher", bibtex_text(citation.portal))]
     if citation.number:
         fields.append(("number", bibtex_text(citation.number)))
     if citation.published:

@@ -67,10 +67,11 @@ def feed_files(site, timeline: Timeline, base_url: str) -> dict[str, bytes]:
         for edition in timeline.newest_first():
             summary = edition.summary[lang]
             listed = "" if edition.first else _listed(site, edition.changes, lang)
+            if listed:
+                summary = summary.rstrip("。.") + ("。" if lang == "zh" else ". ") + listed
             entries.append(_entry(f"tag:{host},{edition.date}:edition/{edition.version}/{lang}",
                                   edition_title.format(version=edition.version), edition.date,
-                                  f"{changes_url}#{edition_anchor(edition.version)}",
-                                  summary + (("。" if lang == "zh" else ". ") + listed if listed else "")))
+                                  f"{changes_url}#{edition_anchor(edition.version)}", summary))
         path = feed_path(lang)
         files[path] = atom(whole.format(portal=portal), f"{base_url}/{path}", changes_url, portal, lang, entries,
                            timeline.latest.date)

@@ -127,7 +127,7 @@ def test_feeds_parse_and_list_the_editions(fixture_site):
         untouched = feedparser.parse(fixture_site.files[f"feeds/indicators/rd-intensity.{lang}.xml"])
         assert not untouched.bozo and len(untouched.entries) == 1
     english = feedparser.parse(fixture_site.files["feeds/changes.en.xml"])
-    assert "added: Number of software enterprises" in english.entries[0].summary
+    assert "revises the translation. added: Number of software enterprises" in english.entries[0].summary
     assert re.search(r'<link rel="alternate" type="application/atom\+xml" href="/feeds/indicators/gdp.en.xml"',
                      page(fixture_site, "en/indicators/gdp/index.html"))
 

@@ -133,6 +133,7 @@ def test_bibtex_escapes_and_round_trips_through_a_parser(fixture_site):
             assert len(library.entries) == 1 and not library.failed_blocks, name
     entry = bibtexparser.parse_string(fixture_site.files["cite/en/document-plenary-demo.bib"].decode()).entries[0]
     assert entry.entry_type == "techreport" and entry["edition"] == "1.1"
+    assert entry["institution"] == entry["author"].strip("{}") == "CPC Yuzhong District Committee"
     assert entry["url"] == "https://yuzhong-plans.netlify.app/en/documents/plenary-demo/"
     hostile = citations.Citation("x", "webpage", HOSTILE, "A & B", "Portal_1", "1.0", "2026-12-06",
                                  "https://e.example/a_b%20c", "en")
