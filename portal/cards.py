@@ -22,6 +22,8 @@ from .chains import Chains
 WIDTH, HEIGHT = 1200, 630
 FONTS = {False: Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
          True: Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")}
+LATIN = {False: Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+         True: Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")}
 FONT_HINT = "install the Noto CJK fonts: bash scripts/system-packages.sh pdf (Debian: fonts-noto-cjk)"
 INK, MUTED, ACCENT, LINE, WASH = (29, 35, 43), (77, 88, 101), (138, 28, 28), (213, 219, 226), (244, 246, 248)
 LAYER_COLOURS = {"fyp14": (11, 79, 138), "congress": (138, 28, 28), "plenary": (91, 74, 138),
@@ -132,7 +134,7 @@ def look_digest() -> str:
     """What a card's pixels depend on besides its Card: this drawing code, Pillow, the font files (by name
     and size). Not the rest of the engine: a change elsewhere redraws no card."""
     import PIL
-    fonts = [(p.name, p.stat().st_size if p.is_file() else None) for p in FONTS.values()]
+    fonts = [(p.name, p.stat().st_size if p.is_file() else None) for p in (*FONTS.values(), *LATIN.values())]
     return hashlib.sha256(repr((Path(__file__).read_bytes(), PIL.__version__, fonts)).encode()).hexdigest()
 
 
@@ -168,40 +170,61 @@ def fitted(text: str, font, width: float) -> str:
     return text + "…" if text else ""
 
 
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def face(text: str, size: int, bold: bool, lang: str):
+    """English without Chinese in DejaVu Sans (Noto Sans CJK draws ’ “ ” full-width, as Chinese sets them);
+    everything else in Noto Sans CJK SC."""
+    latin = LATIN[bold]
+    if lang == "en" and not _CJK.search(text) and latin.is_file():
+        return _latin(size, bold)
+    return _font(size, bold)
+
+
+@lru_cache(maxsize=None)
+def _latin(size: int, bold: bool):
+    from PIL import ImageFont
+    return ImageFont.truetype(str(LATIN[bold]), size)
+
+
 def draw(card: Card) -> bytes:
     """The card as PNG bytes (no time or software stamp in them: the same card, the same bytes)."""
     from PIL import Image, ImageDraw
     image = Image.new("RGB", (WIDTH, HEIGHT), (255, 255, 255))
     pen = ImageDraw.Draw(image)
+    font = lambda text, size, bold=False: face(text, size, bold, card.lang)
     pen.rectangle((0, 0, WIDTH, 14), fill=ACCENT)
     pen.rectangle((0, HEIGHT - 70, WIDTH, HEIGHT), fill=WASH)
     text_width = 620 if card.points else WIDTH - 120
     y = 54
-    pen.text((60, y), card.kicker, font=_font(28, True), fill=ACCENT)
+    pen.text((60, y), card.kicker, font=font(card.kicker, 28, True), fill=ACCENT)
     y += 52
     size = 54 if len(card.title) < 40 else 44
-    for line in wrap(card.title, _font(size, True), text_width, 3):
-        pen.text((60, y), line, font=_font(size, True), fill=INK)
+    for line in wrap(card.title, font(card.title, size, True), text_width, 3):
+        pen.text((60, y), line, font=font(card.title, size, True), fill=INK)
         y += int(size * 1.3)
     y += 14
     if card.figure:
-        for line in wrap(card.figure, _font(60, True), text_width, 1):
-            pen.text((60, y), line, font=_font(60, True), fill=ACCENT)
+        for line in wrap(card.figure, font(card.figure, 60, True), text_width, 1):
+            pen.text((60, y), line, font=font(card.figure, 60, True), fill=ACCENT)
         y += 84
     for text in card.lines:
-        for line in wrap(text, _font(28), text_width, 2):
+        for line in wrap(text, font(text, 28), text_width, 2):
             if y > HEIGHT - 120:
                 break
-            pen.text((60, y), line, font=_font(28), fill=MUTED)
+            pen.text((60, y), line, font=font(text, 28), fill=MUTED)
             y += 40
     if card.points:
         _chart(pen, card.points, (720, 110, 1140, 470))
         words = WORDS[card.lang]
         legend = f"○ {words['target']}   ● {words['outcome']}"
         pen.text((1140 - _font(22).getlength(legend), 514), legend, font=_font(22), fill=MUTED)
-    pen.text((60, HEIGHT - 52), card.footer, font=_font(26, True), fill=INK)
-    address = fitted(card.address, _font(22), WIDTH - 160 - _font(26, True).getlength(card.footer))
-    pen.text((WIDTH - 60 - _font(22).getlength(address), HEIGHT - 48), address, font=_font(22), fill=MUTED)
+    footer = font(card.footer, 26, True)
+    pen.text((60, HEIGHT - 52), card.footer, font=footer, fill=INK)
+    small = font(card.address, 22)
+    address = fitted(card.address, small, WIDTH - 160 - footer.getlength(card.footer))
+    pen.text((WIDTH - 60 - small.getlength(address), HEIGHT - 48), address, font=small, fill=MUTED)
     out = io.BytesIO()  # 64 colours: a third of the bytes, and quicker to encode than full colour
     image.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(out, "PNG", compress_level=6)
     return out.getvalue()
