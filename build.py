@@ -22,6 +22,7 @@ signal.signal(signal.SIGINT, lambda *_: (sys.stderr.write("build.py: interrupted
 
 from portal import cache, freshness, output, poimport, translating
 from portal.errors import ContentError, ContentErrors, EnvironmentProblem, environment_problem, unexpected
+from portal.cards import FontsMissing
 from portal.pdf import pdf_problem
 from portal.pipeline import Project, build, generate
 from portal.progress import Progress
@@ -95,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         print(ContentErrors([error]), file=sys.stderr)
         return 1
+    except FontsMissing as problem:  # the published build draws sharing cards: the machine lacks their font
+        print(f"build.py: {problem}; the site is unchanged", file=sys.stderr)
+        return 2
     except EnvironmentProblem as problem:
         print(f"build.py: {problem}", file=sys.stderr)
         return ENVIRONMENT_EXIT

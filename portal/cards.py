@@ -118,16 +118,34 @@ def card_for(site, chains: Chains, values: dict, page, title: str, edition, base
 
 @lru_cache(maxsize=None)
 def _font(size: int, bold: bool = False):
-    """Noto Sans CJK SC (the .ttc holds JP, KR, SC, TC, HK faces: the SC one, by its name)."""
+    """Noto Sans CJK SC (the .ttc holds JP, KR, SC, TC, HK faces: the SC one, by its name); without the
+    Debian package, the Simplified Chinese Noto face fontconfig knows (Netlify: Noto Sans SC from npm,
+    see scripts/netlify-build.sh)."""
+    from PIL import ImageFont
+    path, index = _chinese_face(bold)
+    return ImageFont.truetype(path, size, index=index)
+
+
+@lru_cache(maxsize=None)
+def _chinese_face(bold: bool) -> tuple[str, int]:
     from PIL import ImageFont
     path = FONTS[bold]
-    if not path.is_file():
-        raise FontsMissing(f"sharing cards need {path}: {FONT_HINT}")
-    for index in range(10):
-        font = ImageFont.truetype(str(path), size, index=index)
-        if font.getname()[0] == "Noto Sans CJK SC":
-            return font
-    raise FontsMissing(f"{path} holds no Noto Sans CJK SC face: {FONT_HINT}")
+    if path.is_file():
+        for index in range(10):
+            if ImageFont.truetype(str(path), 12, index=index).getname()[0] == "Noto Sans CJK SC":
+                return str(path), index
+    import subprocess
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{family}|%{file}|%{index}",
+                                f"Noto Sans SC:{'bold' if bold else 'regular'}"],
+                               capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        found = ""
+    family, _, rest = found.partition("|")
+    file, _, index = rest.partition("|")
+    if ("Noto Sans SC" in family or "Noto Sans CJK SC" in family) and Path(file).is_file():
+        return file, int(index or 0)
+    raise FontsMissing(f"sharing cards need Noto Sans CJK SC ({path}) or Noto Sans SC: {FONT_HINT}")
 
 
 def look_digest() -> str:

@@ -272,3 +272,19 @@ def test_a_document_page_names_its_pdf_when_the_build_makes_pdfs():
     tags = dict(environments["en"].globals["highwire"](cite, document))
     assert tags["citation_pdf_url"] == f"https://x.example/pdf/{document.id}.en.pdf"
     assert tags["citation_author"] == document.issuer.en and "citation_edition" not in tags  # no edition yet
+
+
+def test_without_a_chinese_font_the_build_stops_with_the_fix(monkeypatch, tmp_path):
+    """No Noto CJK file and fontconfig offers no Simplified Chinese Noto face: a clear stop, not a card of
+    empty boxes (build.py prints it as one line, exit code 2)."""
+    import subprocess
+    monkeypatch.setattr(cards, "FONTS", {False: tmp_path / "none.ttc", True: tmp_path / "none-bold.ttc"})
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, "DejaVu Sans|x|0", ""))
+    cards._chinese_face.cache_clear()
+    cards._font.cache_clear()
+    try:
+        with pytest.raises(cards.FontsMissing, match="fonts-noto-cjk"):
+            cards.draw(cards.Card("zh", "指标", "地区生产总值", (), "", (), "渝中", "x"))
+    finally:
+        cards._chinese_face.cache_clear()
+        cards._font.cache_clear()
