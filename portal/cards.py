@@ -42,6 +42,17 @@ WORDS = {
 }
 
 
+def _configured_fonts() -> list[Path]:
+    """The font files in the folders of the fontconfig file named by FONTCONFIG_FILE, if any."""
+    config = os.environ.get("FONTCONFIG_FILE")
+    try:
+        text = Path(config).read_text(encoding="utf-8") if config else ""
+    except OSError:
+        return []
+    return sorted(file for folder in re.findall(r"<dir>([^<]+)</dir>", text) if Path(folder).is_dir()
+                  for file in Path(folder).rglob("*") if file.suffix.lower() in (".otf", ".ttf", ".ttc"))
+
+
 class FontsMissing(Exception):
     """The card fonts are not installed."""
 
@@ -134,6 +145,17 @@ def _chinese_face(bold: bool) -> tuple[str, int]:
         for index in range(10):
             if ImageFont.truetype(str(path), 12, index=index).getname()[0] == "Noto Sans CJK SC":
                 return str(path), index
+    named = {}  # a private fontconfig file's folders (Netlify: scripts/netlify-build.sh), by (family, style)
+    for file in _configured_fonts():
+        try:
+            named.setdefault(ImageFont.truetype(str(file), 12).getname(), str(file))
+        except OSError:
+            continue
+    style = "Bold" if bold else "Regular"
+    chosen = named.get(("Noto Sans SC", style)) or next((f for (family, _), f in sorted(named.items())
+                                                         if family == "Noto Sans SC"), None)
+    if chosen:
+        return chosen, 0
     import subprocess
     try:
         found = subprocess.run(["fc-match", "-f", "%{family}|%{file}|%{index}",
