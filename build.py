@@ -27,6 +27,7 @@ signal.signal(signal.SIGINT, lambda *_: (sys.stderr.write("build.py: interrupted
 
 from portal import cache, disagreements, freshness, newdocument, output, poimport, spelling, translating, unrecorded
 from portal.errors import ContentError, ContentErrors, EnvironmentProblem, environment_problem, unexpected
+from portal.cards import FontsMissing
 from portal.pdf import pdf_problem
 from portal.pipeline import Project, build, generate
 from portal.progress import Progress
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     new_cmd.add_argument("--id", required=True, help="the document id (its folder name)")
     new_cmd.add_argument("--layer", required=True, help="a layer content/site.yaml declares")
     add_translation_commands(commands)
+    add_edition_commands(commands)
     serve_cmd = commands.add_parser("serve", help="build, then serve with live reload")
     serve_cmd.add_argument("--out", type=Path, default=None)
     serve_cmd.add_argument("--port", type=int, default=8000)
@@ -83,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "translations":
             return translations(args, project)
+        if args.command == "edition":
+            return edition(args, project)
         if args.command == "new-document":
             print(newdocument.report(newdocument.new_document(args.source, args.id, args.layer, project.content,
                                                                project.root)))
@@ -102,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.no_cache:
                 cache.clear(cache_dir)
             print(build(project, out, args.pdf, not args.no_search, None if args.no_cache else cache_dir,
-                        Progress()).summary())
+                        Progress(), cards=True).summary())  # published: with the sharing cards
         elif args.command == "clean":
             cache.clear(cache_dir)
             with output.site_lock(out):
@@ -117,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         print(ContentErrors([error]), file=sys.stderr)
         return 1
+    except FontsMissing as problem:  # the published build draws sharing cards: the machine lacks their font
+        print(f"build.py: {problem}; the site is unchanged", file=sys.stderr)
+        return 2
     except EnvironmentProblem as problem:
         print(f"build.py: {problem}", file=sys.stderr)
         return ENVIRONMENT_EXIT
@@ -188,7 +195,7 @@ def _on_interrupt(main_process: int):
 def run(argv: list[str] | None = None) -> int:
     """main() with Ctrl-C handled."""
     signal.signal(signal.SIGINT, _on_interrupt(os.getpid()))
-    command = next((a for a in (argv or sys.argv[1:]) if a in ("build", "check", "serve", "translations")), None)
+    command = next((a for a in (argv or sys.argv[1:]) if a in ("build", "check", "serve", "translations", "edition")), None)
     try:
         return main(argv)
     except KeyboardInterrupt:
@@ -208,6 +215,30 @@ def add_translation_commands(commands) -> None:
     confirm = actions.add_parser("confirm", help="mark blocks as translating the current Chinese")
     confirm.add_argument("document")
     confirm.add_argument("anchors", nargs="*", help="blocks to confirm (default: every block)")
+
+
+def add_edition_commands(commands) -> None:
+    parser = commands.add_parser("edition", help="make a new edition: snapshot the records, list it in editions.yaml")
+    actions = parser.add_subparsers(dest="action", required=True)
+    new = actions.add_parser("new", help="content/editions/VERSION.json and its entry in content/editions.yaml")
+    new.add_argument("version", help="a version higher than the last, e.g. 1.1")
+    new.add_argument("--date", default=None, help="the edition's date, YYYY-MM-DD (default: today, UTC)")
+    new.add_argument("--summary-zh", required=True, help="what the edition brings, in Chinese")
+    new.add_argument("--summary-en", required=True, help="what the edition brings, in English")
+
+
+def edition(args, project: Project) -> int:
+    """build.py edition new: validate the content as a build does, then record every record's digest."""
+    import datetime
+    from portal import editions
+    from portal.model import Localized
+    site = generate(project, search_index=False).site
+    date = args.date or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    path = editions.write_edition(project.content, args.version, date, Localized(args.summary_zh, args.summary_en),
+                                  editions.record_digests(site))
+    print(f"edition {args.version} of {date}: wrote {path.relative_to(project.root) if path.is_relative_to(project.root) else path}"
+          f" and its entry in {editions.FILE}")
+    return 0
 
 
 def translations(args, project: Project) -> int:

@@ -168,6 +168,9 @@ def assemble(site: Site, content: Path) -> list[Page]:
         add("data", "data.html", context=lambda s: {"groups": indicators_by_category(s), "counts": {
             i.id: len(_values(s).get(i.id, [])) for i in s.indicators}})
         add("translation", "translation.html", context=lambda s: {"states": s.states})
+        # what changed since the latest edition is a difference over every record, texts included: read them all
+        add("changes", "changes.html", context=lambda s: {"records": (
+            [d.bodies for d in s.documents], s.indicators, s.values, s.goals, s.conflicts, s.terms, s.themes)})
         add("search", "search.html")
         add("not-found", "404.html")
     return pages

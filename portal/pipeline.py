@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, charts, datasets, i18n, loading, output, pages, pdf, rendering, routing, search, validation
+from . import cache, charts, datasets, editions, i18n, loading, output, pages, pdf, publishing, rendering, routing, search, validation
 from .assets import collect_assets
 from .checkmemo import Checks
 from .errors import Collector, ContentError, ContentErrors, SourceRef
@@ -81,8 +81,8 @@ class Builder:
 
     def __init__(self, project: Project, pdfs: bool = False, search_index: bool = True,
                  cache_dir: Path | None = None, parallel_min: int = 200, pdf_cache_dir: Path | None = None,
-                 progress: Progress | None = None) -> None:
-        self.project, self.pdfs, self.search_index = project, pdfs, search_index
+                 progress: Progress | None = None, cards: bool = False) -> None:
+        self.project, self.pdfs, self.search_index, self.cards = project, pdfs, search_index, cards
         self.pdf_cache_dir = pdf_cache_dir or project.root / ".cache" / "pdf"  # tests pass a temporary one
         self.cache_dir, self.parallel_min, self.progress = cache_dir, parallel_min, progress or Quiet()
         state = cache.load(cache_dir, self.engine)
@@ -103,6 +103,7 @@ class Builder:
         # what render_deferred() needs, pages and (digests, urls) of data files left for it
         self.pending, self.deferred, self.data_later = None, [], None
         self.verified: Verified | None = None  # the last build's page entries and the digests they were taken with
+        self.card_entries, self.reuse_entry, self.reuse_later = state.get("cards", {}), state.get("reuse", []), None
 
     def generate(self, first: set[str] | None = None) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
@@ -134,8 +135,9 @@ class Builder:
         assets = self.assets(inputs, files)
         assets = {**assets, **charts.layer_stylesheet(site.model.layers, files)}
         environments = self.environments(inputs, translations, site, assets)
-        base = cache.digest(repr((self.engine, digest_of(inputs, "templates/", "i18n/", "static/"), self.pdfs,
-                                  [d.id for d in site.documents], site.model)).encode())
+        line = editions_for(self, inputs, site, environments)
+        base = cache.digest(repr((self.engine, digest_of(inputs, "templates/", "i18n/", "static/", "content/editions"),
+                                  self.pdfs, [d.id for d in site.documents], site.model)).encode())
         defer = (lambda page: routing.output_path(page.url) not in first) if first is not None else lambda page: False
         digests = Digests(site, states)
         known = self.verified.unchanged(base, digests) if self.verified else lambda path, entry: False
@@ -149,6 +151,7 @@ class Builder:
         data, data_later = self.data_files(digests, urls, later=first is not None)
         files.update(data)
         check_alternates(done.rendered, files, site.model.base_url)
+        files.update(reuse_and_cards(self, site, line, all_pages, files, later=first is not None))
         if self.search_index:
             files.update(self.search.files(site, gettexts(translations), self.kept_file, first is not None,
                                            self.progress))
@@ -161,6 +164,7 @@ class Builder:
         self.verified = Verified(base, digests, {p: e for p, e in done.entries.items() if p not in deferred})
         self.made = {path: entry.digest for path, entry in done.entries.items()}
         self.made.update({**self.data[2], **self.search.made})
+        self.made.update({**{p: e[1] for p, e in self.card_entries.items() if self.cards}, **self.reuse_entry[1]})
         self.pending = (environments, digests, base, translations)
         counts = {lang: sum(1 for p in all_pages if p.lang == lang) for lang in LANGS}
         records = sum(len(getattr(site, k)) for k in ("documents", "indicators", "values", "terms", "themes", "goals"))
@@ -204,6 +208,8 @@ class Builder:
             names = list(self.search.made)
             bundle = self.search.files(digests.site, gettexts(translations), self.kept_file, False, self.progress)
             replace(self.files, self.made, names, bundle, self.search.made)
+        if not self.deferred and not stop():
+            self.files.update(finish_later(self))
         return self.files
 
     def data_files(self, digests: Digests, urls: list[str], later: bool) -> tuple[dict[str, bytes], tuple | None]:
@@ -223,6 +229,7 @@ class Builder:
                 "site": str(site_dir.absolute()),
                 **saved_entries(self.entries, self.data), "search": [self.search.key, self.search.made],
                 "bodies": saved_bodies(self.bodies[1]) if self.bodies else None,
+                "cards": self.card_entries, "reuse": self.reuse_entry,
                 "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
     def memoized(self, name: str, key: str, make):
@@ -288,6 +295,47 @@ def gettexts(translations: dict) -> dict:
     return {lang: translations[lang].gettext for lang in LANGS}
 
 
+def editions_for(builder: Builder, inputs: dict[str, str], site: Site, environments: dict):
+    """The editions (kept while content/editions* is the same) against this site's records, installed in the
+    templates."""
+    loaded = builder.memoized("editions", digest_of(inputs, "content/editions"),
+                              lambda: editions.load(builder.project.content))
+    line = publishing.timeline(site, loaded)
+    publishing.install(environments, line, site.model.base_url)
+    return line
+
+
+def reuse_and_cards(builder: Builder, site: Site, line, all_pages, files: dict[str, bytes],
+                    later: bool = False) -> dict[str, bytes]:
+    """Citation files, feeds and the data package; the sharing cards unless the builder does without (the
+    preview: a shared page is a published one). Each kept from the last build while what it shows is; with
+    `later` (the preview's pages first) changed citations, feeds and package wait for finish_later()."""
+    # cache entries: sharing cards {path: [key, digest]}; citations, feeds, data package [key, {path: digest}]
+    made, entry = publishing.reuse_files(site, line, files, site.model.base_url, builder.reuse_entry, builder.kept_file,
+                                         builder.engine, later)
+    builder.reuse_later = (site, line) if entry is None else None
+    builder.reuse_entry = entry or builder.reuse_entry
+    if builder.cards:
+        cards, builder.card_entries = publishing.card_files(site, line, all_pages, {**files, **made},
+                                                            builder.card_entries, builder.kept_file, site.model.base_url,
+                                                            builder.progress)
+        made.update(cards)
+    return made
+
+
+def finish_later(builder: Builder) -> dict[str, bytes]:
+    """What a preview build left at its last version after its pages and data files: the citation files,
+    feeds and data package (made from the data files now in builder.files)."""
+    if builder.reuse_later is None:
+        return {}
+    made_site, line = builder.reuse_later
+    files, builder.reuse_entry = publishing.reuse_files(made_site, line, builder.files, made_site.model.base_url, [],
+                                                        builder.kept_file, builder.engine)
+    builder.reuse_later = None
+    builder.made.update(builder.reuse_entry[1])
+    return files
+
+
 def pdf_files(site: Site, files: dict[str, bytes], cache_dir: Path, progress: Progress) -> dict[str, bytes]:
     """The briefing books and every document as PDF, from their built pages."""
     jobs = {routing.pdf_path(lang, site.model.book): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
@@ -316,15 +364,15 @@ def check_alternates(rendered, files: dict[str, bytes], base_url: str) -> None:
         raise ContentErrors(errors)
 
 
-def generate(project: Project, pdfs: bool = False, search_index: bool = True) -> Generated:
-    return Builder(project, pdfs, search_index).generate()
+def generate(project: Project, pdfs: bool = False, search_index: bool = True, cards: bool = False) -> Generated:
+    return Builder(project, pdfs, search_index, cards=cards).generate()
 
 
 def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bool = True,
-          cache_dir: Path | None = None, progress: Progress | None = None) -> Generated:
+          cache_dir: Path | None = None, progress: Progress | None = None, cards: bool = False) -> Generated:
     """Generate the whole site and publish it to site_dir atomically (see output.publish); on any error
     site_dir is left as it was."""
-    builder = Builder(project, pdfs, search_index, cache_dir, progress=progress)
+    builder = Builder(project, pdfs, search_index, cache_dir, progress=progress, cards=cards)
     generated = builder.generate()
     with builder.progress.stage("write"):
         output.publish(generated.files, site_dir)

@@ -23,6 +23,7 @@ PATTERNS = {
     "search": "search/",
     "print": "print/",
     "translation": "translation/",
+    "changes": "changes/",
     "not-found": "404.html",
 }
 

@@ -3,6 +3,7 @@ shapes that would make Python-Markdown recurse or scan without end."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
@@ -24,7 +25,7 @@ MAX_BRACKETS = 100  # '[' in one block (between blank lines)
 PAGE_IDS = frozenset({
     "assessments", "assessments-heading", "book-toc-heading", "by-indicator", "chains-heading",
     "conflict-index-heading", "conflicts", "conflicts-heading", "consistent", "consistent-heading", "explore-heading",
-    "glossary-count", "glossary-filter", "goal-chains", "goals-heading", "indicators", "layers-heading", "main",
+    "glossary-count", "glossary-filter", "goal-chains", "goals-heading", "indicators", "layers-heading", "licence", "main",
     "matrix", "matrix-caption", "matrix-count", "matrix-filter", "matrix-layer", "matrix-status", "overview",
     "rule-heading", "rules", "rules-heading", "search-input", "search-more", "search-results", "search-status", "standing-heading",
     "status-rules", "theme-goals-heading", "timeline-heading", "toc-heading", "zh-edits-heading"})
@@ -128,3 +129,15 @@ def raw_html_errors(text: str, shown: Path) -> list[ContentError]:
             errors.append(ContentError(SourceRef(shown, number), f"raw HTML is not allowed: {match.group(0)[:40]}",
                                        "write it in Markdown; attributes go in {: … } lists"))
     return errors
+
+
+# Inside <script type="application/ld+json"> the HTML parser ends the element at the first "</script"
+# and treats "<!--" specially: written as \u escapes, < > & and the line separators JSON allows but
+# JavaScript did not cannot end or confuse the element, and the JSON reads the same.
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(data) -> str:
+    """JSON to embed in a <script> element (JSON-LD): no text in it can close the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return "".join(_SCRIPT_ESCAPES.get(char, char) for char in text)

@@ -177,7 +177,7 @@ def test_the_data_page_lists_every_indicator_with_its_csv_and_json(lang):
         for href in (f"/data/indicators/{indicator.id}.{lang}.csv", f"/data/indicators/{indicator.id}.json"):
             assert f'href="{href}"' in html
             assert href.lstrip("/") in files
-    assert html.count("<details") == len({i.category for i in real().site.indicators})
+    assert html.count("<details class=\"data-category\">") == len({i.category for i in real().site.indicators})
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -142,4 +142,5 @@ def test_document_page_has_toc_footnotes_permalinks_and_provenance(fixture_site)
 def test_the_tests_builds_of_edited_copies_equal_a_fresh_build(content, fixture_site):
     """conftest.generate() takes the UI strings and compiled templates from the first build: it must
     build the unedited fixture byte for byte as a builder starting from nothing did."""
-    assert generate(content).files == fixture_site.files
+    published = {name: data for name, data in fixture_site.files.items() if not name.startswith("cards/")}
+    assert generate(content).files == published  # the tests' builds draw no sharing cards (the preview's way)

@@ -159,7 +159,8 @@ class _Live(HTMLParser):
         handlers = [name for name, _ in attrs if name.startswith("on")]
         if handlers:
             self.found.append(f"<{tag} {handlers[0]}=…>")
-        if tag == "script" and not (values.get("src") or "").startswith("/static/"):
+        if tag == "script" and values.get("type") != "application/ld+json" \
+                and not (values.get("src") or "").startswith("/static/"):  # JSON-LD is data, never run
             self.found.append(f"<script src={values.get('src')!r}>")
         if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":
             self.found.append("<meta http-equiv=refresh>")
