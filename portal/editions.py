@@ -80,14 +80,22 @@ class LastChange:
 
 def _canon(value):
     """A record's fields as builtin values, without where it was written (its file, line and order)."""
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(value):  # a field at its default is left out: a new optional field changes nothing
         return tuple((f.name, _canon(getattr(value, f.name))) for f in dataclasses.fields(value)
-                     if f.name not in _SKIPPED)
+                     if f.name not in _SKIPPED and not _at_default(value, f))
     if isinstance(value, (list, tuple)):
         return tuple(_canon(item) for item in value)
     if isinstance(value, Decimal):
         return str(value.normalize())
     return value
+
+
+def _at_default(record, field) -> bool:
+    if field.default is not dataclasses.MISSING:
+        return getattr(record, field.name) == field.default
+    if field.default_factory is not dataclasses.MISSING:
+        return getattr(record, field.name) == field.default_factory()
+    return False
 
 
 def _digest(value) -> str:
@@ -306,7 +314,8 @@ def change_label(site, key: str, lang: str) -> tuple[str, str | None]:
         if kind == "value":
             value = next(v for v in site.values if v.id == ident)
             name = site.indicator(value.indicator).name[lang]
-            return f"{name}: {value.period} {value.text[lang]}", url_for("indicator", lang, value.indicator)
+            said = f"{name}：{value.period}年 {value.text[lang]}" if lang == "zh" else f"{name}: {value.period} {value.text[lang]}"
+            return said, url_for("indicator", lang, value.indicator)
         if kind == "goal":
             goal = site.goal(ident)
             return _short(goal.text[lang]), url_for("goal", lang, site.chain_root(goal).id) + f"#goal-{ident}"

@@ -148,7 +148,7 @@ class Builder:
         for name in ("index.html", "404.html"):
             files[name] = environments["en"].get_template(f"root-{name}").render(site=view, assets=assets).encode()
         urls = [p.url for p in all_pages if p.kind != "not-found"]
-        data, data_later = self.data_files(digests, urls, later=first is not None)
+        data, data_later = data_files(self, digests, urls, later=first is not None)
         files.update(data)
         check_alternates(done.rendered, files, site.model.base_url)
         files.update(reuse_and_cards(self, site, line, all_pages, files, later=first is not None))
@@ -202,25 +202,15 @@ class Builder:
             self.verified.entries.update(done.entries)
             self.made.update({path: entry.digest for path, entry in done.entries.items()})
         if not self.deferred and not stop() and self.data_later:
-            names, (data, self.data_later) = list(self.data[2]), self.data_files(*self.data_later, later=False)
+            names, (data, self.data_later) = list(self.data[2]), data_files(self, *self.data_later, later=False)
             replace(self.files, self.made, names, data, self.data[2])
         if not self.deferred and not stop() and self.search.stale:
             names = list(self.search.made)
             bundle = self.search.files(digests.site, gettexts(translations), self.kept_file, False, self.progress)
             replace(self.files, self.made, names, bundle, self.search.made)
         if not self.deferred and not stop():
-            self.files.update(finish_later(self))
+            finish_later(self)
         return self.files
-
-    def data_files(self, digests: Digests, urls: list[str], later: bool) -> tuple[dict[str, bytes], tuple | None]:
-        """portal.json, the CSVs and the sitemap, kept while nothing they read changed. With `later` the last ones
-        are kept as they are, and what render_deferred() needs to make them is returned (no page shows them)."""
-        kept = {name: self.kept_file(name, digest) for name, digest in self.data[2].items()} if self.data else {}
-        if later and kept and None not in kept.values():
-            return kept, (digests, urls)
-        self.data, files = reuse(self.data, repr(urls), digests,
-                                 lambda view: datasets.data_files(view, urls), self.kept_file)
-        return files, None
 
     def save_cache(self, site_dir: Path) -> None:
         """Keep what this build made for the next one (its pages stay in site_dir, where it published them)."""
@@ -281,7 +271,6 @@ class Builder:
         return environments
 
 
-
 def replace(files: dict[str, bytes], made: dict[str, str], names: list[str], new: dict[str, bytes],
             digests: dict[str, str]) -> None:
     """Files made after the reload in place of those kept for it (`names`: the new ones may be named otherwise)."""
@@ -293,6 +282,17 @@ def replace(files: dict[str, bytes], made: dict[str, str], names: list[str], new
 
 def gettexts(translations: dict) -> dict:
     return {lang: translations[lang].gettext for lang in LANGS}
+
+
+def data_files(builder: Builder, digests: Digests, urls: list[str], later: bool) -> tuple[dict[str, bytes], tuple | None]:
+    """portal.json, the CSVs and the sitemap, kept while nothing they read changed. With `later` the last ones
+    are kept as they are, and what render_deferred() needs to make them is returned (no page shows them)."""
+    kept = {name: builder.kept_file(name, digest) for name, digest in builder.data[2].items()} if builder.data else {}
+    if later and kept and None not in kept.values():
+        return kept, (digests, urls)
+    builder.data, files = reuse(builder.data, repr(urls), digests,
+                                lambda view: datasets.data_files(view, urls), builder.kept_file)
+    return files, None
 
 
 def editions_for(builder: Builder, inputs: dict[str, str], site: Site, environments: dict):
@@ -323,17 +323,17 @@ def reuse_and_cards(builder: Builder, site: Site, line, all_pages, files: dict[s
     return made
 
 
-def finish_later(builder: Builder) -> dict[str, bytes]:
+def finish_later(builder: Builder) -> None:
     """What a preview build left at its last version after its pages and data files: the citation files,
-    feeds and data package (made from the data files now in builder.files)."""
+    feeds and data package (made from the data files now in builder.files), in place of the kept ones."""
     if builder.reuse_later is None:
-        return {}
+        return
     made_site, line = builder.reuse_later
+    names = list(builder.reuse_entry[1]) if builder.reuse_entry else []
     files, builder.reuse_entry = publishing.reuse_files(made_site, line, builder.files, made_site.model.base_url, [],
                                                         builder.kept_file, builder.engine)
     builder.reuse_later = None
-    builder.made.update(builder.reuse_entry[1])
-    return files
+    replace(builder.files, builder.made, names, files, builder.reuse_entry[1])
 
 
 def pdf_files(site: Site, files: dict[str, bytes], cache_dir: Path, progress: Progress) -> dict[str, bytes]:

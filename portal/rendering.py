@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.loaders import split_template_path
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from . import chains, charts, compare, figures, figuretext, inputs, quotedrows
 from .errors import ContentError, SourceRef
@@ -17,6 +17,16 @@ from .blocks import annotate_blocks, block_html, block_map
 from .model import LANGS, Site
 from .pages import Page
 from .routing import other_lang, pdf_path, url_for
+
+
+# A run of Chinese (ideographs, CJK punctuation and full-width forms), digits inside it included: 某委发〔2041〕1号
+_CHINESE_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef](?:[\u3000-\u303f\u3400-\u9fff\uff00-\uffef0-9]*"
+                          r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])?")
+
+
+def chinese_marked(text: str) -> Markup:
+    """Plain text for an English page with each run of Chinese in it marked as such (escaped)."""
+    return Markup(_CHINESE_RUN.sub(lambda m: f'<span lang="zh-Hans">{m.group(0)}</span>', str(escape(text))))
 
 
 def book_ids(html: str, prefix: str) -> str:
@@ -94,7 +104,7 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
             annotate_blocks=annotate_blocks, section=chains.section_of,
             shown=lambda value, site, _lang=lang: figuretext.shown(value, site.indicator(value.indicator).unit.zh,
                                                                   _lang),
-            percent=lambda share: f"{round(share * 100)}%",
+            percent=lambda share: f"{round(share * 100)}%", chinese_marked=chinese_marked,
             row_cells=lambda quote, site, document_id, anchor, _lang=lang: quotedrows.quoted_row(
                 site.document(document_id), anchor, quote, _lang),
         )

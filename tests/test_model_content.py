@@ -3,6 +3,7 @@ names, and site.yaml's model is validated field by field."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -40,14 +41,20 @@ def _named_back(files: dict[str, bytes]) -> dict[str, bytes]:
     return back
 
 
-def test_renaming_every_layer_is_a_content_change(content, fixture_site):
+def test_renaming_every_layer_is_a_content_change(content):
+    # Without editions: a document's layer is part of its record, so against an edition's snapshot a renamed
+    # layer rightly reads as a change of its documents ("What changed"); the pages are what is compared here.
+    shutil.rmtree(content / "editions")
+    (content / "editions.yaml").unlink()
+    original = generate(content).files
     _rename_layers(content)
     assert "fyp14" not in (content / "site.yaml").read_text(encoding="utf-8")
     renamed = generate(content).files
     assert any(b"renamed-a-layer" in data for data in renamed.values())  # the new names are in the output
-    before, after = _named_back(fixture_site.files), _named_back(renamed)
+    before, after = _named_back(original), _named_back(renamed)
     assert sorted(before) == sorted(after)
-    differing = [name for name in before if before[name] != after[name]]
+    # the zip compresses the data files compared here one by one: its bytes cannot be named back
+    differing = [name for name in before if before[name] != after[name] and name != "data/all-data.zip"]
     assert not differing, f"renaming the layers changed more than their names: {differing[:5]}"
 
 

@@ -60,7 +60,7 @@ def test_every_page_has_its_sharing_and_citation_tags_and_its_card(fixture_site)
     from PIL import Image
     files = fixture_site.files
     names = pages_of(files)
-    assert len(names) == 42
+    assert len(names) == 44
     for name in names:
         tags = meta(files[name])
         url = "/" + name.removesuffix("index.html")
@@ -233,7 +233,8 @@ def test_the_data_package_validates_against_the_frictionless_schema(fixture_site
     assert {"portal", "values-zh", "values-en", "indicator-gdp", "indicator-gdp-en"} <= names
     described = {r.path for r in package.resources}
     data_files = {n.removeprefix("data/") for n in fixture_site.files if n.startswith("data/")
-                  and n.endswith((".csv", ".json")) and n not in ("data/datapackage.json", "data/values.schema.json")}
+                  and n.endswith((".csv", ".json")) and n not in ("data/datapackage.json", "data/values.schema.json",
+                                                                                    "data/assessments.schema.json")}
     assert data_files == described
     assert package.licenses[0]["name"] == "CC-BY-4.0"
     unit = next(f for f in json.loads(fixture_site.files["data/values.schema.json"])["fields"] if f["name"] == "unit")
@@ -241,12 +242,12 @@ def test_the_data_package_validates_against_the_frictionless_schema(fixture_site
 
 
 def test_the_zip_holds_everything_with_fixed_times(fixture_site):
-    bundle = zipfile.ZipFile(io.BytesIO(fixture_site.files["data/yuzhong-plans-data.zip"]))
+    bundle = zipfile.ZipFile(io.BytesIO(fixture_site.files["data/all-data.zip"]))
     names = bundle.namelist()
-    assert names == sorted(names) and "yuzhong-plans-data/datapackage.json" in names
-    assert "yuzhong-plans-data/LICENCE.txt" in names and "yuzhong-plans-data/values.en.csv" in names
+    assert names == sorted(names) and "yuzhong-plans-briefing-data/datapackage.json" in names
+    assert "yuzhong-plans-briefing-data/LICENCE.txt" in names and "yuzhong-plans-briefing-data/values.en.csv" in names
     assert {info.date_time for info in bundle.infolist()} == {(2026, 12, 1, 0, 0, 0)}
-    assert bundle.read("yuzhong-plans-data/portal.json") == fixture_site.files["data/portal.json"]
+    assert bundle.read("yuzhong-plans-briefing-data/portal.json") == fixture_site.files["data/portal.json"]
 
 
 def test_card_paths_do_not_collide(fixture_site):

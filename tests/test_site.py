@@ -43,7 +43,7 @@ def html_pages(files: dict[str, bytes]) -> dict[str, str]:
 
 def test_every_page_has_its_twin_and_the_switch_lands_on_it(fixture_site):
     pages = html_pages(fixture_site.files)
-    assert len(pages) == 42
+    assert len(pages) == 44  # 22 per language: the progress and What changed pages included
     for name, html in pages.items():
         lang, rest = name.split("/", 1)
         other = "en" if lang == "zh" else "zh"
@@ -67,7 +67,7 @@ def test_urls_are_the_same_in_both_languages(fixture_site):
 def test_sitemap_lists_alternates_and_root_offers_both_languages(fixture_site):
     files = fixture_site.files
     sitemap = files["sitemap.xml"].decode()
-    assert sitemap.count("<url>") == 40  # 20 pages per language, 404 excluded
+    assert sitemap.count("<url>") == 42  # 21 pages per language, 404 excluded
     assert 'hreflang="zh-Hans" href="https://yuzhong-plans.netlify.app/zh/documents/plenary-demo/"' in sitemap
     root = files["index.html"].decode()
     assert 'href="/zh/"' in root and 'href="/en/"' in root
