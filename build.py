@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--out", type=Path, default=None)
     build_cmd.add_argument("--pdf", action="store_true", help="also render the PDFs (needs WeasyPrint and CJK fonts)")
     build_cmd.add_argument("--no-search", action="store_true", help="skip the search index")
+    build_cmd.add_argument("--no-cards", action="store_true", help="skip the sharing cards (the pages still name them)")
     build_cmd.add_argument("--cache", type=Path, default=None, help="cache folder (default .cache/build)")
     build_cmd.add_argument("--no-cache", action="store_true", help="build from scratch; removes the cache")
     clean_cmd = commands.add_parser("clean", help="remove the build cache and leftovers of interrupted builds")
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.no_cache:
                 cache.clear(cache_dir)
             print(build(project, out, args.pdf, not args.no_search, None if args.no_cache else cache_dir,
-                        Progress(), cards=True).summary())  # published: with the sharing cards
+                        Progress(), cards=not args.no_cards).summary())  # published: with the sharing cards
         elif args.command == "clean":
             cache.clear(cache_dir)
             with output.site_lock(out):

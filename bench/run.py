@@ -8,7 +8,8 @@ For each size N (pages per language) it generates the corpus with ../shared/benc
 (plain layout converted to our content format by make_corpus.py, and Hugo's own layout), then
 measures, alternating the three so machine noise hits all alike, ratios taken run by run:
 
-  cold   a full build from nothing, all checks on: our `build.py build --no-search` with no cache and
+  cold   a full build from nothing, all checks on: our `build.py build --no-search --no-cards` (the search
+         index and the sharing cards are timed apart: bench/stages.py) with no cache and
          no site/; the naive floor (../shared/bench/naive_build.py --jobs 2: Python-Markdown and
          Jinja2, nothing checked); Hugo with no public/ (fresh processes, start-up included)
   warm   our command again with nothing changed (cache and site/ in place)
@@ -93,7 +94,7 @@ def ours(base: Path, fresh: bool) -> tuple[float, float]:
         shutil.rmtree(base / "site", ignore_errors=True)
         shutil.rmtree(base / "cache", ignore_errors=True)
     return timed([PYTHON, str(ROOT / "build.py"), "--content", str(base / "content"), "build", "--no-search",
-                  "--out", str(base / "site"), "--cache", str(base / "cache")])
+                  "--no-cards", "--out", str(base / "site"), "--cache", str(base / "cache")])
 
 
 def hugo(base: Path, binary: str) -> tuple[float, float]:
