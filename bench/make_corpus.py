@@ -25,10 +25,26 @@ from portal.typography import STRAIGHT_APOSTROPHE  # noqa: E402
 
 SITE = """title: {zh: 基准语料, en: Benchmark corpus}
 tagline: {zh: 合成的双语页面, en: Synthetic bilingual pages}
+base_url: https://bench.example.org
+book: bench-corpus
 layers:
-  - id: plan2025
+  - id: synthetic
     name: {zh: 合成文件, en: Synthetic documents}
-    summary: {zh: 基准测试用的合成文件。, en: Synthetic documents for the benchmark.}
+    short: {zh: 合成文件, en: Synthetic}
+    period: 2025
+    colour: "#0b4f8a"
+    shape: circle
+    section:
+      name: {zh: 合成文件, en: Synthetic documents}
+      summary: {zh: 基准测试用的合成文件。, en: Synthetic documents for the benchmark.}
+matrix:
+  columns:
+    - {layer: synthetic, kind: target, year: 2025, heading: {zh: 2025年目标, en: 2025 target}}
+    - {layer: synthetic, kind: outcome, year: 2025, heading: {zh: 2025年完成, en: 2025 outcome}}
+  status_year: 2025
+  first:
+    anchors: [annex-]
+    name: {zh: 附表, en: the annex tables}
 """
 CATEGORIES = "- id: narrative\n  name: {zh: 指标, en: Indicators}\n"
 
@@ -98,7 +114,7 @@ def convert(plain: Path, content: Path) -> int:
                                                           .read_text(encoding="utf-8")))
         folder = content / "documents" / zh_path.stem
         folder.mkdir()
-        meta = {"id": zh_path.stem, "source_file": f"{order % 1000:03d}_{order:016x}.txt", "layer": "plan2025",
+        meta = {"id": zh_path.stem, "source_file": f"{order % 1000:03d}_{order:016x}.txt", "layer": "synthetic",
                 "order": order, "title": {"zh": zh_meta["title"], "en": en_meta["title"]},
                 "kind": {"zh": "通知", "en": "Notice"}, "date": str(zh_meta["date"]),
                 "issuer": {"zh": "合成机关", "en": "Synthetic issuer"}, "published": {"zh": "基准", "en": "Benchmark"},

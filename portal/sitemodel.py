@@ -31,7 +31,7 @@ def site_model(record: Record | None, errors: Collector) -> Model | None:
     layers = _layers(fields, errors)
     ids = tuple(layer.id for layer in layers)
     written = {str(item.get("id")) for item in fields.records("layers")} if fields.present("layers") else set()
-    matrix = fields.mapping("matrix", required=False)
+    matrix = fields.mapping("matrix")  # the matrix page and the book need its columns and their names
     columns, first, first_name, status_year = (), (), None, ""
     if matrix is not None:
         mfields = Fields(matrix, errors, "site matrix")
