@@ -91,7 +91,7 @@ def test_failed_build_leaves_site_untouched(content, tmp_path):
 def test_cli_build_prints_one_summary_line(tmp_path):
     result = run_cli("--content", str(FIXTURE), "build", "--out", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"built 21 zh, 21 en pages, 10 records, \d+ files in \d+\.\d\d s\n", result.stdout)
+    assert re.fullmatch(r"built 22 zh, 22 en pages, 10 records, \d+ files in \d+\.\d\d s\n", result.stdout)
 
 
 def test_portal_json_schema(fixture_site):
