@@ -24,6 +24,9 @@ FONTS = {False: Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
          True: Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")}
 LATIN = {False: Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
          True: Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")}
+# The Simplified Chinese Noto face by the names its other packagings give it: Google's "Noto Sans SC", and the
+# npm package scripts/netlify-build.sh installs (@embedpdf/fonts-sc), whose family is "Noto Sans S Chinese"
+SIMPLIFIED_FAMILIES = ("Noto Sans SC", "Noto Sans S Chinese")
 FONT_HINT = "install the Noto CJK fonts: bash scripts/system-packages.sh pdf (Debian: fonts-noto-cjk)"
 INK, MUTED, ACCENT, LINE, WASH = (29, 35, 43), (77, 88, 101), (138, 28, 28), (213, 219, 226), (244, 246, 248)
 WORDS = {
@@ -129,8 +132,8 @@ def card_for(site, chains: Chains, values: dict, page, title: str, edition, base
 @lru_cache(maxsize=None)
 def _font(size: int, bold: bool = False):
     """Noto Sans CJK SC (the .ttc holds JP, KR, SC, TC, HK faces: the SC one, by its name); without the
-    Debian package, the Simplified Chinese Noto face fontconfig knows (Netlify: Noto Sans SC from npm,
-    see scripts/netlify-build.sh)."""
+    Debian package, the Simplified Chinese Noto face of a private fontconfig file or fontconfig's own
+    (Netlify: Noto Sans S Chinese from npm, see scripts/netlify-build.sh)."""
     from PIL import ImageFont
     path, index = _chinese_face(bold)
     return ImageFont.truetype(path, size, index=index)
@@ -151,8 +154,8 @@ def _chinese_face(bold: bool) -> tuple[str, int]:
         except OSError:
             continue
     style = "Bold" if bold else "Regular"
-    chosen = named.get(("Noto Sans SC", style)) or next((f for (family, _), f in sorted(named.items())
-                                                         if family == "Noto Sans SC"), None)
+    chosen = next((named[(family, style)] for family in SIMPLIFIED_FAMILIES if (family, style) in named), None) or next(
+        (f for (family, _), f in sorted(named.items()) if family in SIMPLIFIED_FAMILIES), None)
     if chosen:
         return chosen, 0
     import subprocess
@@ -164,7 +167,7 @@ def _chinese_face(bold: bool) -> tuple[str, int]:
         found = ""
     family, _, rest = found.partition("|")
     file, _, index = rest.partition("|")
-    if ("Noto Sans SC" in family or "Noto Sans CJK SC" in family) and Path(file).is_file():
+    if any(name in family for name in ("Noto Sans CJK SC", *SIMPLIFIED_FAMILIES)) and Path(file).is_file():
         return file, int(index or 0)
     raise FontsMissing(f"sharing cards need Noto Sans CJK SC ({path}) or Noto Sans SC: {FONT_HINT}")
 

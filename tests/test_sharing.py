@@ -289,3 +289,33 @@ def test_without_a_chinese_font_the_build_stops_with_the_fix(monkeypatch, tmp_pa
     finally:
         cards._chinese_face.cache_clear()
         cards._font.cache_clear()
+
+
+def test_the_npm_face_of_a_private_fontconfig_file_draws_the_cards(monkeypatch, tmp_path):
+    """Netlify has no Debian CJK font: scripts/netlify-build.sh points FONTCONFIG_FILE at the npm package's
+    Noto Sans SC, whose family is named "Noto Sans S Chinese". The cards find it by that name (a face with the
+    name table of that package stands in for it: no download in the tests)."""
+    from fontTools.ttLib import TTFont
+    folder = tmp_path / "package" / "fonts"
+    folder.mkdir(parents=True)
+    for style, source in (("Regular", cards.LATIN[False]), ("Bold", cards.LATIN[True])):
+        face = TTFont(str(source))
+        for record in face["name"].names:
+            if record.nameID in (1, 16):
+                record.string = "Noto Sans S Chinese"
+            elif record.nameID in (2, 17):
+                record.string = style
+        face.save(str(folder / f"NotoSansHans-{style}.otf"))
+    config = tmp_path / "fonts.conf"
+    config.write_text(f"<?xml version='1.0'?>\n<fontconfig><dir>{folder}</dir></fontconfig>\n", encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    monkeypatch.setattr(cards, "FONTS", {False: tmp_path / "none.ttc", True: tmp_path / "none-bold.ttc"})
+    cards._chinese_face.cache_clear()
+    cards._font.cache_clear()
+    try:
+        assert cards._chinese_face(False) == (str(folder / "NotoSansHans-Regular.otf"), 0)
+        assert cards._chinese_face(True) == (str(folder / "NotoSansHans-Bold.otf"), 0)
+        assert cards.draw(cards.Card("en", "Indicator", "GDP", (), "", (), "Plans", "x")).startswith(b"\x89PNG")
+    finally:
+        cards._chinese_face.cache_clear()
+        cards._font.cache_clear()
