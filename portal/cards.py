@@ -203,6 +203,13 @@ def wrap(text: str, font, width: int, most: int) -> list[str]:
     return lines
 
 
+def figure_lines(figure: str, lang: str, width: float) -> tuple[int, list[str]]:
+    """A figure is never cut: set smaller until it fits one line, else on two lines of the smallest size
+    ("more than CNY 1.35 trillion and …" / "… trillion")."""
+    size = next((size for size in range(60, 35, -4) if face(figure, size, True, lang).getlength(figure) <= width), 36)
+    return size, wrap(figure, face(figure, size, True, lang), width, 3)
+
+
 def fitted(text: str, font, width: float) -> str:
     """One line of at most `width` pixels, cut with … at the end (an address has no spaces to wrap at)."""
     if font.getlength(text) <= width:
@@ -248,9 +255,11 @@ def draw(card: Card) -> bytes:
         y += int(size * 1.3)
     y += 14
     if card.figure:
-        for line in wrap(card.figure, font(card.figure, 60, True), text_width, 1):
-            pen.text((60, y), line, font=font(card.figure, 60, True), fill=ACCENT)
-        y += 84
+        size, lines = figure_lines(card.figure, card.lang, text_width)
+        for line in lines:
+            pen.text((60, y), line, font=font(card.figure, size, True), fill=ACCENT)
+            y += int(size * 1.25)
+        y += 84 - int(size * 1.25)
     for text in card.lines:
         for line in wrap(text, font(text, 28), text_width, 2):
             if y > HEIGHT - 120:

@@ -319,3 +319,14 @@ def test_the_npm_face_of_a_private_fontconfig_file_draws_the_cards(monkeypatch, 
     finally:
         cards._chinese_face.cache_clear()
         cards._font.cache_clear()
+
+
+@pytest.mark.parametrize("figure", ["more than CNY 290,000", "more than CNY 1.35 trillion and over CNY 1.4 trillion by far",
+                                    "突破2000亿元", "6%左右"])
+def test_a_cards_figure_is_never_cut(figure):
+    """The big figure of an indicator's card is set smaller, then wrapped, never cut with '…': a number is
+    sacred (a first version showed "more than CNY…")."""
+    size, lines = cards.figure_lines(figure, "zh" if "亿" in figure or "左右" in figure else "en", 620)
+    assert 36 <= size <= 60
+    assert "…" not in "".join(lines)
+    assert "".join(lines).replace(" ", "") == figure.replace(" ", "")
