@@ -297,10 +297,14 @@ def _chart(pen, points, box) -> None:
     if low < 0 < high:
         zero = place(first, 0.0)[1]
         pen.line((left + 20, zero, right - 20, zero), fill=LINE, width=2)
+    free_from = float("-inf")  # a year's label is left out where it would run into the one before (2020 2021)
     for year in sorted(set(years)):
         x = place(year, low)[0]
         label = str(year)
-        pen.text((x - _font(20).getlength(label) / 2, bottom + 8), label, font=_font(20), fill=MUTED)
+        start = x - _font(20).getlength(label) / 2
+        if start >= free_from:
+            pen.text((start, bottom + 8), label, font=_font(20), fill=MUTED)
+            free_from = start + _font(20).getlength(label) + 8
     for number in (min(numbers), max(numbers)):
         label = f"{number:g}"
         pen.text((left - 12 - _font(20).getlength(label), place(first, number)[1] - 12), label, font=_font(20),
