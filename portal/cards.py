@@ -297,7 +297,7 @@ def _chart(pen, points, box) -> None:
     if low < 0 < high:
         zero = place(first, 0.0)[1]
         pen.line((left + 20, zero, right - 20, zero), fill=LINE, width=2)
-    free_from = float("-inf")  # a year's label is left out where it would run into the one before (2020 2021)
+    free_from = float("-inf")  # a year label running into the one before is left out
     for year in sorted(set(years)):
         x = place(year, low)[0]
         label = str(year)
