@@ -100,6 +100,18 @@ class Fields:
         self.errors.add(self.record.ref(key), f"{self.what}: {message}", hint)
         self.ok = False
 
+    def known(self, key: str, value: str | None, known, noun: str, hint: str, reported: bool = False) -> None:
+        """A reference must name one of `known`. When `reported` (the list it names failed, or the value is
+        one that list's own error already names) the mistake is that one: no second error, the record not ok."""
+        if not value:
+            return
+        if reported:
+            self.errors.suppress()
+            self.ok = False
+        elif value not in known:
+            close = difflib.get_close_matches(value, sorted(known), n=1)
+            self.fail(key, f"unknown {noun} '{value}'", f"did you mean '{close[0]}'?" if close else hint)
+
     def missing(self, key: str, hint: str | None = None) -> None:
         """A required field is absent; an empty record is one error, not one per field, and a misspelt
         field (already reported) none."""

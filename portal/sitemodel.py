@@ -128,13 +128,8 @@ def _matrix(fields: Fields, ids: tuple[str, ...], written: set[str], errors: Col
         cfields = Fields(item, errors, "site matrix column")
         cfields.no_unknown(COLUMN_FIELDS)
         layer = cfields.ident("layer")
-        if layer and layer not in ids and (layer in written or not ids):  # that layer's error, or the list's
-            errors.suppress()
-            cfields.ok = False
-        elif layer and layer not in ids:
-            close = difflib.get_close_matches(layer, list(ids), n=1)
-            cfields.fail("layer", f"unknown layer '{layer}'",
-                         f"did you mean '{close[0]}'?" if close else "name a layer declared under 'layers'")
+        cfields.known("layer", layer, ids, "layer", "name a layer declared under 'layers'",
+                      reported=layer not in ids and (layer in written or not ids))  # that layer's error, or the list's
         kind, year = cfields.choice("kind", KINDS), cfields.text("year", pattern=YEAR, hint="a year: YYYY")
         column = Column(f"{layer}-{kind}-{year}", layer or "", kind or "", year or "",
                         bool(cfields.flag("other_years", required=False)), cfields.localized("heading"))

@@ -201,12 +201,11 @@ def _document(meta: Record, bodies: dict, render, errors: Collector,
 
 def _layer(fields: Fields, layers: tuple[str, ...] | None) -> str | None:
     layer = fields.ident("layer")
-    if layer and layers is not None and layer not in layers:
-        close = difflib.get_close_matches(layer, list(layers), n=1)
-        fields.fail("layer", f"unknown layer '{layer}'", f"did you mean '{close[0]}'?" if close else
-                    f"declare it under 'layers' in content/site.yaml, or use one of {', '.join(layers)}")
-        return None
-    return layer
+    if layers is None:  # site.yaml failed: the layer is not checked again
+        return layer
+    fields.known("layer", layer, layers, "layer",
+                 f"declare it under 'layers' in content/site.yaml, or use one of {', '.join(layers)}")
+    return layer if not layer or layer in layers else None
 
 
 def _indicators(raw: RawContent, errors: Collector, checks: Checks) -> tuple[list[Category], list[Indicator]]:
@@ -241,13 +240,8 @@ def _indicator(record: Record, categories: set[str] | None, explained: set[str],
     fields = Fields(record, errors, describe("indicator", record))
     fields.no_unknown(INDICATOR_FIELDS)
     category = fields.ident("category")
-    if category and (categories is None or (category in explained and category not in categories)):
-        errors.suppress()
-        fields.ok = False
-    elif category and category not in categories:
-        close = difflib.get_close_matches(category, sorted(categories), n=1)
-        fields.fail("category", f"unknown category '{category}'",
-                    f"did you mean '{close[0]}'?" if close else "categories are listed in content/categories.yaml")
+    fields.known("category", category, categories or (), "category", "categories are listed in content/categories.yaml",
+                 reported=categories is None or (category in explained and category not in categories))
     attribute = fields.choice("attribute", tuple(ATTRIBUTES), required=False)
     indicator = Indicator(
         id=fields.ident("id") or "", name=fields.localized("name"), unit=fields.localized("unit"),
