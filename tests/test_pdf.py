@@ -70,3 +70,21 @@ def test_every_document_has_a_pdf_per_language(real_site):
             assert path.exists() and pages(path) >= 2
             first = re.sub(r"\s+", "", pdf_text(path, 1, 1))
             assert re.sub(r"\s+", "", document.title[lang])[:10] in first
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_books_scorecard_keeps_every_column_on_the_page(real_site, lang):
+    """The scorecard's eight columns fit the page's width: the last (not measurable) was cut off at the
+    right edge, heading and counts."""
+    site, _ = real_site
+    html = (site / lang / "print" / "index.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="scorecard">.*?</table>', html, re.S).group(0)
+    heading = re.sub(r"<[^>]+>|[\s–-]+", "", re.findall(r'<th scope="col">(.*?)</th>', table, re.S)[-1])
+    last_column = [row[-1] for row in re.findall(r"<tr><th scope=\"row\">.*?</tr>", table)
+                   for row in [re.findall(r"<td>(\d+)</td>", row)]]
+    path = site / BOOKS[lang]
+    caption = "目标进展汇总" if lang == "zh" else "Scorecard: goals by layer"
+    page = next(p for p in range(1, pages(path) + 1) if caption in pdf_text(path, p, p))
+    text = pdf_text(path, page, page)
+    assert heading in re.sub(r"[\s–-]+", "", text)
+    assert max(last_column, key=int) in re.findall(r"\d+", text)
