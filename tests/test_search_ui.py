@@ -74,10 +74,18 @@ def test_results_appear_as_you_type_once_typing_pauses(browser, served):
 
 
 def test_enter_searches_at_once(browser, served):
-    page = open_search(browser, served, "zh")
+    """Enter runs the search itself, not the typing delay's timer: with that timer held back (never
+    fired), the results still come. No clock in the test: a slow machine only waits longer."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.add_init_script("""(() => { const real = window.setTimeout;
+        window.heldTimers = 0;
+        window.setTimeout = (fn, ms, ...rest) => ms === 200 ? (window.heldTimers += 1, 0) : real(fn, ms, ...rest);
+      })();""")
+    page.goto(f"{served}/zh/search/")
     page.fill("#search-input", "解放碑")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#search-results li a", timeout=1000)  # well before the typing delay's search
+    page.wait_for_selector("#search-results li a", timeout=15000)
+    assert page.evaluate("() => window.heldTimers") >= 1  # the typing delay's search was asked for, and held
     assert result_targets(page)[0] == "/zh/glossary/#jiefangbei"
     page.close()
 
