@@ -347,3 +347,23 @@ def test_the_progress_page_is_in_the_navigation_and_the_home_scorecard_links_to_
     assert len(fragments) >= 8
     for fragment in fragments:
         assert f'<h3 id="{fragment}">' in progress, fragment
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_progress_page_and_its_navigation_fit_a_phones_width(browser, served, lang):
+    """At 360 px: the nine links of the navigation inside the screen, none over another, the masthead under a
+    quarter of it; nothing on the page wider than the screen (the scorecard's eight columns were 995 px wide:
+    on a phone it is a card per layer)."""
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(f"{served}/{lang}/progress/")
+    boxes = page.eval_on_selector_all(".site-nav a", "links => links.map(a => { const r = a.getBoundingClientRect();"
+                                                     " return [r.left, r.top, r.right, r.bottom]; })")
+    masthead = page.eval_on_selector(".masthead", "e => e.getBoundingClientRect().height")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth")
+    page.close()
+    assert len(boxes) == 9 and overflow <= 360 and masthead < 740 / 4
+    assert all(left >= 0 and right <= 360 for left, _, right, _ in boxes)
+    for index, (left, top, right, bottom) in enumerate(boxes):
+        for other in boxes[index + 1:]:
+            assert right <= other[0] or other[2] <= left or bottom <= other[1] or other[3] <= top
