@@ -84,10 +84,12 @@ def test_words_totals_and_nothing_stated_give_no_verdict():
 
 def test_a_level_goal_not_yet_due_gets_the_growth_a_year_it_needs():
     """From 29 (2024) to 33 by 2027: (33 / 29)^(1/3) − 1 = 4.40 % a year, a derived figure with its inputs."""
-    goal, latest = value("target", "2027", 33, "≈", value_id="goal"), value("outcome", "2024", 29, ">", value_id="latest")
+    goal = value("target", "2027", 33, "≈", value_id="goal")
+    latest = value("outcome", "2024", 29, ">", value_id="latest")
     found = assess_goal(goal, "plenary", 2022, [latest], [], "万元")[0]
     assert (found.rule, found.required.value) == ("latest", Decimal("0.044"))
-    assert found.required.formula == "(33 / 29)^(1 / (2027 − 2024)) − 1" and found.required.inputs == ("latest", "goal")
+    assert found.required.formula == "(33 / 29)^(1 / (2027 − 2024)) − 1"
+    assert found.required.inputs == ("latest", "goal")
     baseline = value("outcome", "2021", 1400)
     progress = assess_goal(value("target", "2026", 2000), "c", 2021, [baseline, value("outcome", "2023", 1640)],
                            [baseline], "亿元")[0]

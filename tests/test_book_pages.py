@@ -77,11 +77,12 @@ def test_a_table_continued_on_the_next_page_repeats_its_header(real_site, lang):
     the annual plan's annex tables has theirs."""
     path = real_site[0] / BOOKS[lang]
     values_row = re.compile(r"^\S.*\b\d{4}(?:[–—]\d{4})?\s+(?:target|outcome|目标|完成)\s", re.M)
-    values_head = re.compile(r"^(?:Indicator\s+Period\s+Kind\s+Value\s+Source\s+Page|指标\s+时期\s+类型\s+数值\s+出处\s+页码)$",
-                             re.M)
-    annex_row = re.compile(r"^\d{1,2}\s{2,}\S.*\s{2,}(?:expected|binding|预期性|约束性)\s{2,}", re.M)  # cells, not prose
-    annex_head = re.compile(r"^(?:No\.\s+Category\s+Indicator\s+Unit\s+Attribute|序号\s+指标类别\s+指标名称\s+单位\s+指标属性)",
-                            re.M)
+    values_head = re.compile(r"^(?:Indicator\s+Period\s+Kind\s+Value\s+Source\s+Page"
+                             r"|指标\s+时期\s+类型\s+数值\s+出处\s+页码)$", re.M)
+    # an annex row: its cells apart (two spaces or more), not a sentence that names an attribute
+    annex_row = re.compile(r"^\d{1,2}\s{2,}\S.*\s{2,}(?:expected|binding|预期性|约束性)\s{2,}", re.M)
+    annex_head = re.compile(r"^(?:No\.\s+Category\s+Indicator\s+Unit\s+Attribute"
+                            r"|序号\s+指标类别\s+指标名称\s+单位\s+指标属性)", re.M)
     last_document = contents(path)  # the annex tables are in the last document, the book's last chapter
     annex_from = max(last_document.values())
     checked = 0
