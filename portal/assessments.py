@@ -11,10 +11,12 @@ The rules, in the order they are tried (RULES names them; pages and the help sec
   cumulative  a total over several years: the stated years are listed, no verdict (a year may be missing);
   latest      otherwise, the latest outcome against the goal (its share, a derived figure), no verdict;
   none        no outcome at all: not measurable.
+A level goal not yet due also gets the average growth a year it needs from its latest outcome (a derived
+figure), where the figures allow it: an amount (not a rate, rank or age), both figures positive, the goal above.
 Pure functions of the Site."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .compare import meets
@@ -26,6 +28,8 @@ RULES = ("annual", "horizon", "progress", "cumulative", "latest", "words", "none
 SCHEDULE_BAND = Decimal("0.05")  # covered within 5 points of elapsed: on schedule
 EVERY_YEAR = ("每年", "年均", "连续")  # each year, a yearly average, so many years running
 LESS_IS_BETTER = ("≤", "<")
+# Units of rates, ranks, ages and durations: a level in them does not grow by a share a year
+NOT_AMOUNTS = ("%", "个百分点", "位次", "岁", "年", "天", "倍", "连冠", "-", "")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Assessment:
     covered: Derived | None = None  # share of the goal (latest) or of the way from the baseline (progress)
     elapsed: Derived | None = None  # share of the period elapsed (progress)
     counted: tuple[Value, ...] = ()  # cumulative: the stated years
+    required: Derived | None = None  # a level goal not yet due: the average growth a year it needs
 
 
 def _span(period: str) -> tuple[int, int]:
@@ -132,10 +137,33 @@ def _progress(goal: Value, layer: str, baseline: Value, latest: Value, horizon: 
     return Assessment(goal, layer, status, "progress", latest, year, baseline, covered, elapsed)
 
 
+def required_growth(goal: Value, latest: Value | None, unit: str) -> Derived | None:
+    """The average growth a year that takes the latest outcome to a level goal by its horizon,
+    (goal / latest)^(1 / years) − 1; None unless the unit is an amount, both figures are positive, the goal
+    lies above the outcome and its horizon after it."""
+    if latest is None or latest.number is None or goal.number is None or unit in NOT_AMOUNTS:
+        return None
+    year, horizon = _single(latest), _span(goal.period)[1]
+    if goal.comparator in LESS_IS_BETTER or year is None or year >= horizon or not 0 < latest.number < goal.number:
+        return None
+    growth = (goal.number / latest.number) ** (Decimal(1) / (horizon - year)) - 1
+    formula = f"({_plain(goal.number)} / {_plain(latest.number)})^(1 / ({horizon} − {year})) − 1"
+    return Derived(growth.quantize(Decimal("0.001")), formula, (latest.id, goal.id))
+
+
 def assess_goal(goal: Value, layer: str, set_in: int | None, outcomes: list[Value],
-                known_when_set: list[Value]) -> list[Assessment]:
+                known_when_set: list[Value], unit: str = "") -> list[Assessment]:
     """The assessments of one goal. outcomes: the indicator's one-year outcomes, one per year, oldest first;
-    known_when_set: those a document stated by the time the goal was set."""
+    known_when_set: those a document stated by the time the goal was set; unit: the indicator's (zh), which
+    says whether a level goal can be given the growth a year it needs."""
+    found = _assess(goal, layer, set_in, outcomes, known_when_set)
+    if goal.number is None or goal_kind(goal, set_in) != "level":
+        return found
+    return [replace(a, required=required_growth(goal, a.outcome, unit)) for a in found]
+
+
+def _assess(goal: Value, layer: str, set_in: int | None, outcomes: list[Value],
+            known_when_set: list[Value]) -> list[Assessment]:
     if goal.number is None:
         return [Assessment(goal, layer, "not-measurable", "words")]
     first, last = _span(goal.period)
@@ -167,6 +195,7 @@ def assessments(site: Site, indicator_id: str | None = None) -> list[Assessment]
     documents = {d.id: d for d in site.documents}
     result = []
     indicators = [indicator_id] if indicator_id else [i.id for i in site.indicators]
+    units = {i.id: i.unit.zh for i in site.indicators}
     values = {}
     for value in site.values:
         values.setdefault(value.indicator, []).append(value)
@@ -188,7 +217,7 @@ def assessments(site: Site, indicator_id: str | None = None) -> list[Assessment]
                 known = [o for o in outcomes if set_in is not None and
                          _year_of(documents[o.document]) is not None and
                          _year_of(documents[o.document]) <= set_in and _single(o) <= set_in]
-                result.extend(assess_goal(goal, layer, set_in, outcomes, known))
+                result.extend(assess_goal(goal, layer, set_in, outcomes, known, units[ind]))
     return result
 
 
@@ -226,7 +255,8 @@ def as_record(found: Assessment) -> dict:
             "rule": found.rule,
             "figures": {"goal": _figure(found.goal), "outcome": _figure(found.outcome),
                         "baseline": _figure(found.baseline), "counted": [_figure(v) for v in found.counted]},
-            "derived": _derived("covered", found.covered) + _derived("elapsed", found.elapsed)}
+            "derived": (_derived("covered", found.covered) + _derived("elapsed", found.elapsed)
+                        + _derived("required-growth", found.required))}
 
 
 def first_horizon(site: Site, found: list[Assessment]) -> tuple[str, int, dict[str, int]] | None:

@@ -66,6 +66,9 @@ ASSESSMENT_FIELDS = {
     "derived_formula": ("string", "How derived_share is computed from the values named."),
     "elapsed_share": ("number", "Derived: the share of the goal's period elapsed (progress rule)."),
     "elapsed_formula": ("string", "How elapsed_share is computed."),
+    "required_growth": ("number", "Derived: the average growth a year a level goal not yet due needs from the latest "
+                                  "outcome (0.044 is 4.4 %)."),
+    "required_formula": ("string", "How required_growth is computed: (goal / latest)^(1 / years) − 1."),
 }
 
 
@@ -112,7 +115,7 @@ def package(site, edition, base_url: str) -> dict:
         resources.append(_csv(f"values-{lang}", f"values.{lang}.csv", f"All values ({lang})", lang))
         resources.append(_csv(f"assessments-{lang}", f"assessments.{lang}.csv", f"Every goal judged ({lang})", lang,
                               ASSESSMENTS_SCHEMA, "one row per goal or target and year judged against an outcome, "
-                              "with the rule applied and the derived shares and their formulas."))
+                              "with the rule applied and the derived shares and growth and their formulas."))
     for indicator in site.indicators:
         resources.append(_json(f"indicator-{indicator.id}", f"indicators/{indicator.id}.json",
                                indicator.name.en, f"{indicator.name.en}: the indicator and its values (unit: "

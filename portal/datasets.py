@@ -136,7 +136,8 @@ def values_csv(site: Site, lang: str, indicator: str | None = None) -> bytes:
 
 ASSESSMENT_COLUMNS = ("goal", "layer", "indicator", "indicator_name", "goal_period", "goal_text", "goal_number",
                       "goal_comparator", "outcome", "year", "outcome_text", "outcome_number", "status", "rule",
-                      "derived_share", "derived_formula", "elapsed_share", "elapsed_formula")
+                      "derived_share", "derived_formula", "elapsed_share", "elapsed_formula", "required_growth",
+                      "required_formula")
 
 
 def assessments_csv(site: Site, lang: str) -> bytes:
@@ -147,12 +148,13 @@ def assessments_csv(site: Site, lang: str) -> bytes:
     writer.writerow(ASSESSMENT_COLUMNS)
     for found in assessments(site):
         goal, outcome, covered, elapsed = found.goal, found.outcome, found.covered, found.elapsed
+        required = found.required
         writer.writerow([csv_cell(cell) for cell in (
             goal.id, found.layer, goal.indicator, names[goal.indicator], goal.period, goal.text[lang],
             _number(goal.number), goal.comparator, outcome.id if outcome else None, found.year,
             outcome.text[lang] if outcome else None, _number(outcome.number) if outcome else None, found.status,
             found.rule, covered and covered.value, covered and covered.formula, elapsed and elapsed.value,
-            elapsed and elapsed.formula)])
+            elapsed and elapsed.formula, required and required.value, required and required.formula)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -74,7 +74,7 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
     svg = svg.replace(' role="img"', f' font-family="{CHART_FONTS[lang]}" role="img"', 1)
     return {"svg": svg, "layers": [layer for layer in site.model.layers if any(p["layer"] is layer for p in numeric)],
             "kinds": [kind for kind in ("target", "outcome") if any(p["kind"] == kind for p in numeric)],
-            "totals": totals}
+            "totals": totals, "unit": unit}  # the axis's unit, which the card's unit line repeats
 
 
 def _related_terms(site: Site, indicator, values) -> list:
