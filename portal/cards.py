@@ -372,7 +372,7 @@ PARALLEL_MIN = 40  # fewer cards draw faster than worker processes start
 
 def draw_all(todo: list[Card]):
     """The PNG of each card, in order: on one forked process per CPU when there are many (a cold build of
-    the real site draws about 870, some 9 s of CPU)."""
+    the real site draws about 870, some 11 s of CPU)."""
     if len(todo) < PARALLEL_MIN or WORKERS < 2:
         yield from map(draw, todo)
         return
