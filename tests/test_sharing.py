@@ -3,6 +3,7 @@ cache, the citation files (BibTeX and RIS round-trip through parsers), the data 
 frictionless), the zip, JSON-LD that cannot break out of its script element."""
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
 import json
@@ -330,3 +331,55 @@ def test_a_cards_figure_is_never_cut(figure):
     assert 36 <= size <= 60
     assert "…" not in "".join(lines)
     assert "".join(lines).replace(" ", "") == figure.replace(" ", "")
+
+
+CHART_CARD = cards.Card("en", "Indicator", "Gross domestic product of the district, at comparable prices",
+                        ("CNY 100 million", "Latest: 2024 outcome", "measures 2 goal(s)"), "more than CNY 1.35 trillion",
+                        ((2021, 5.0, "outcome", "#0b4f8a"), (2024, 6.0, "outcome", "#1f6b35"), (2025, 6.0, "target", "#1f6b35")),
+                        "Yuzhong Plans  ·  Edition 1.0 · 2026-12-06", "yuzhong-plans.example/en/indicators/gdp/" * 3)
+
+
+@pytest.mark.parametrize("card", [CHART_CARD, cards.Card("zh", "文件 · 年度计划报告", "重庆市渝中区2024年国民经济和社会发展计划执行情况",
+                                                         ("重庆市渝中区人民政府", "2025-01-24"), "", (), "渝中规划对照", "x/zh/")])
+def test_a_card_keeps_its_colours_in_its_palette(card):
+    """The PNG holds the card's own palette (no colours picked from the image): every pixel within 10 of the
+    full-colour drawing per channel, the grounds, the text's ink and the chart's layer colours exact."""
+    from PIL import Image, ImageChops
+    full = cards.picture(card)
+    png = Image.open(io.BytesIO(cards.draw(card)))
+    assert (png.format, png.mode, png.size) == ("PNG", "P", (1200, 630))
+    shown = png.convert("RGB")
+    assert max(high for _, high in ImageChops.difference(full, shown).getextrema()) <= 10
+    assert shown.getpixel((600, 7)) == cards.ACCENT and shown.getpixel((600, 520)) == (255, 255, 255)
+    assert shown.getpixel((600, 625)) == cards.WASH
+    colours = {colour for _, colour in shown.getcolors(256)}
+    assert cards.INK in colours and {cards._rgb(point[3]) for point in card.points} <= colours
+
+
+def test_the_same_card_is_the_same_bytes():
+    """A card drawn twice (here and on a worker) is byte for byte the same: no time or software stamp, the
+    palette fixed by the card."""
+    assert cards.draw(CHART_CARD) == cards.draw(CHART_CARD)
+    assert list(cards.draw_all([CHART_CARD] * cards.PARALLEL_MIN)) == [cards.draw(CHART_CARD)] * cards.PARALLEL_MIN
+
+
+@pytest.mark.parametrize("text", ["yuzhong-plans.netlify.app/en/indicators/urban-renewal-national-cases/",
+                                  "以建成高质量发展高品质生活新范例为统领，基本建成重庆现代服务业引领区", "x", ""])
+def test_cutting_by_halves_finds_what_cutting_a_character_at_a_time_found(text):
+    font = cards._font(22)
+    for width in (0, 10, 80, 300, 2000):
+        one_by_one = text
+        while one_by_one and font.getlength(one_by_one + "…") > width:
+            one_by_one = one_by_one[:-1]
+        assert cards.cut(text, font, width) == one_by_one, (text, width)
+
+
+def test_fonts_are_opened_once_a_process(monkeypatch):
+    """A second card of the same sizes opens no font file: faces are kept by file, size and weight."""
+    from PIL import ImageFont
+    cards.draw(CHART_CARD)
+    opened = []
+    real = ImageFont.truetype
+    monkeypatch.setattr(ImageFont, "truetype", lambda *a, **k: opened.append(a) or real(*a, **k))
+    cards.draw(dataclasses.replace(CHART_CARD, title="Another indicator", address="elsewhere.example/en/"))
+    assert opened == []
