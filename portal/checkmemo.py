@@ -16,7 +16,7 @@ LIMIT = 50_000  # entries; past it the memo starts again (several projects in on
 
 
 class CheckMemo:
-    """One kind of check (values, indicators, terms) and the results it kept."""
+    """One kind of check (values, indicators, terms, goals, conflicts, themes) and the results it kept."""
 
     def __init__(self) -> None:
         self.kept: dict[tuple, object] = {}
@@ -44,6 +44,9 @@ class Checks:
     values: CheckMemo = field(default_factory=CheckMemo)
     indicators: CheckMemo = field(default_factory=CheckMemo)
     terms: CheckMemo = field(default_factory=CheckMemo)
+    goals: CheckMemo = field(default_factory=CheckMemo)
+    conflicts: CheckMemo = field(default_factory=CheckMemo)
+    themes: CheckMemo = field(default_factory=CheckMemo)
     problems: dict[tuple, list] = field(default_factory=dict)
 
     def problems_of(self, key: tuple, check: Callable[[], list]) -> list:

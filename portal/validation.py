@@ -61,12 +61,24 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     values = [v for v in (valuechecks.checked_value(record, docs, inds, declared, errors, checks.values, phrases)
                           for record in raw.values) if v]
     disagreements.check_notes(values, errors, declared)
-    conflicts = [c for c in (goalchecks.conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
-                             for record in raw.conflicts) if c]
-    themes = [t for t in (_theme(record, n, docs, inds, declared, errors) for n, record in enumerate(raw.themes)) if t]
-    theme_ids = {t.id for t in themes} | {str(r.get("id")) for r in raw.themes}
+    # goals, conflicts and themes kept per record by what each reads besides it: the cited paragraphs' texts,
+    # the ids that exist (indicators, themes; values with their indicators), the glossary and its place
+    by_value = {v.id: v for v in values}
+    ids = {name: _digest(sorted(items)) for name, items in (("indicators", inds),
+                                                             ("values", ((v.id, v.indicator) for v in values)))}
+    conflicts = [c for c in (checks.conflicts(record, (goalchecks.side_reads(record, "sides", docs), ids["indicators"],
+                                                       ids["values"]),
+                                              lambda: goalchecks.conflict(record, docs, inds, by_value, declared, errors),
+                                              errors) for record in raw.conflicts) if c]
+    themes = [t for t in (checks.themes(record, (n, goalchecks.side_reads(record, "sections", docs), ids["indicators"]),
+                                        lambda: _theme(record, n, docs, inds, declared, errors), errors)
+                          for n, record in enumerate(raw.themes)) if t]
+    theme_ids = {t.id for t in themes} | themes_declared(raw)
     glossary = Glossary(terms)
-    goals = [g for g in (goalchecks.goal(record, n, docs, inds, theme_ids, declared, glossary, errors)
+    goals = [g for g in (checks.goals(record, (n, goalchecks.goal_reads(record, docs), ids["indicators"],
+                                               _digest(sorted(theme_ids)), glossary_digest),
+                                      lambda: goalchecks.goal(record, n, docs, inds, theme_ids, declared, glossary,
+                                                              errors), errors)
                          for n, record in enumerate(raw.goals)) if g]
     goalchecks.check_parents(goals, docs, model, {str(r.get("id")): r.ref("parent") for r in raw.goals}, errors)
     for term in terms:
@@ -85,6 +97,14 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
                 tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
                 tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes), tuple(goals),
                 headline)
+
+
+def themes_declared(raw: RawContent) -> set[str]:
+    return {str(r.get("id")) for r in raw.themes}
+
+
+def _digest(items) -> str:
+    return hashlib.sha256(repr(list(items)).encode("utf-8")).hexdigest()
 
 
 def glossary_terms(raw: RawContent, errors: Collector, checks: Checks | None = None) -> list[Term]:

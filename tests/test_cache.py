@@ -393,3 +393,46 @@ def test_a_glossary_term_added_fails_the_unchanged_bodies_translation_check(proj
     messages, _ = kept_equals_fresh(project, lambda: (project.root / "content/glossary.yaml").open(
         "a", encoding="utf-8").write(term))
     assert any("Lifting of industry" in m for m in messages)
+
+
+def test_a_cited_paragraph_edited_fails_its_unchanged_goal_and_conflict(project):
+    """Goals, conflicts and themes are kept per record by the texts of the paragraphs they cite (and the ids
+    they name): an edit of the paragraph alone fails them in the kept builder as in a fresh one."""
+    path = project.root / DOCUMENT
+    messages, _ = kept_equals_fresh(project, lambda: edit(path, "提高到**75%**以上", "提高到**76%**以上"))
+    assert any("goal 'demo.services'" in m and "quote not found" in m for m in messages)
+    assert any("conflict 'gdp-goal-and-services-share'" in m and "quote not found" in m for m in messages)
+
+
+def test_a_side_of_a_statements_only_conflict_edited_fails_it(project):
+    path = project.root / DOCUMENT
+    messages, _ = kept_equals_fresh(project, lambda: edit(path, "大力推进产业升级振兴", "大力推进产业升级"))
+    assert any("conflict 'seven-renewals-review'" in m and "quote not found" in m for m in messages)
+
+
+def test_a_theme_removed_fails_the_unchanged_goals_naming_it(project):
+    path = project.root / "content/themes.yaml"
+    messages, _ = kept_equals_fresh(project, lambda: edit(path, "- id: economy", "- id: economics"))
+    assert any("goal 'demo.gdp'" in m and "unknown theme 'economy'" in m for m in messages)
+
+
+def test_a_cited_anchor_renamed_in_both_bodies_fails_as_in_a_fresh_build(project):
+    """The goals, the conflicts and the theme citing g1-p1 are unchanged records: the kept builder reports the
+    lost anchor exactly as a fresh one (once, the rest following from it)."""
+    def rename():
+        for lang in ("zh", "en"):
+            path = project.root / f"content/documents/plenary-demo/{lang}.md"
+            edit(path, "{: #g1-p1 }", "{: #g1-p9 }")
+
+    messages, suppressed = kept_equals_fresh(project, rename)
+    assert any("anchor 'g1-p1' not found" in m for m in messages) and suppressed
+
+
+def test_goals_reordered_and_undone_give_the_fresh_output(project):
+    """A goal's place is part of what it is (its order): kept goals moved are the fresh build's."""
+    path = project.root / "content/goals.yaml"
+    text = path.read_text(encoding="utf-8")
+    records = ["- id:" + part for part in text.split("- id:")[1:]]
+    swapped = text.split("- id:")[0] + "".join([records[1], records[0], *records[2:]])
+    assert isinstance(kept_equals_fresh(project, lambda: path.write_text(swapped, encoding="utf-8")), dict)
+    assert isinstance(kept_equals_fresh(project, lambda: path.write_text(text, encoding="utf-8")), dict)
