@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, routing
+from . import cache, quotedrows, routing
 from .freshness import SOURCES, translation_state
 from .inputs import refuse_links
 from .errors import ContentError, ContentErrors
@@ -100,6 +100,12 @@ class SiteView:
         while goal.parent:
             goal = self.goal(goal.parent)
         return goal
+
+    def row(self, doc_id: str, anchor: str, lang: str):
+        """What quoting a table row reads (quotedrows.row_reads), noted as ("rows", "lang/document/anchor"):
+        an edit elsewhere in the document leaves a page quoting the row as it was."""
+        self.reads.add(("rows", f"{lang}/{doc_id}/{anchor}"))
+        return quotedrows.row_reads(self._site.document(doc_id), anchor, lang)
 
     def state(self, doc_id: str):
         self.reads.add(("states", doc_id))
@@ -191,12 +197,19 @@ class Digests:
             return [without_bodies(d) for d in self.site.documents]
         if not key:
             return getattr(self.site, kind, None)
-        if kind not in self.by_id:
-            self.by_id[kind] = {r.id: r for r in getattr(self.site, "documents" if kind == "bodies" else kind, ())}
-        record = self.by_id[kind].get(key)
+        if kind == "rows":
+            lang, doc_id, anchor = key.split("/", 2)
+            document = self.record("documents", doc_id)
+            return quotedrows.row_reads(document, anchor, lang) if document is not None else None
+        record = self.record("documents" if kind == "bodies" else kind, key)
         if record is None or kind not in ("documents", "bodies"):
             return record
         return record.bodies if kind == "bodies" else without_bodies(record)
+
+    def record(self, kind: str, key: str):
+        if kind not in self.by_id:
+            self.by_id[kind] = {r.id: r for r in getattr(self.site, kind, ())}
+        return self.by_id[kind].get(key)
 
 
 def reads_key(base: str, reads, digests: Digests) -> str:
