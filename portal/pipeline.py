@@ -309,7 +309,7 @@ def reuse_and_cards(builder: Builder, site: Site, line, all_pages, files: dict[s
                     later: bool = False) -> dict[str, bytes]:
     """Citation files, feeds and the data package; the sharing cards unless the builder does without (the
     preview: a shared page is a published one). Each kept from the last build while what it shows is; with
-    `later` (the preview's pages first) changed citations, feeds and package wait for finish_later()."""
+    `later` (the preview's pages first) citations, feeds and package are checked and made by finish_later()."""
     # cache entries: sharing cards {path: [key, digest]}; citations, feeds, data package [key, {path: digest}]
     made, entry = publishing.reuse_files(site, line, files, site.model.base_url, builder.reuse_entry, builder.kept_file,
                                          builder.engine, later)
@@ -330,8 +330,8 @@ def finish_later(builder: Builder) -> None:
         return
     made_site, line = builder.reuse_later
     names = list(builder.reuse_entry[1]) if builder.reuse_entry else []
-    files, builder.reuse_entry = publishing.reuse_files(made_site, line, builder.files, made_site.model.base_url, [],
-                                                        builder.kept_file, builder.engine)
+    files, builder.reuse_entry = publishing.reuse_files(made_site, line, builder.files, made_site.model.base_url,
+                                                        builder.reuse_entry, builder.kept_file, builder.engine)
     builder.reuse_later = None
     replace(builder.files, builder.made, names, files, builder.reuse_entry[1])
 

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import FIXTURE, ROOT, edit
 from test_cache import project  # noqa: F401 (the fixture: a copy of everything a build reads)
-from portal import incremental, keptbodies, loading, markup, pipeline, routing, search, textfiles
+from portal import incremental, keptbodies, loading, markup, pipeline, publishing, routing, search, textfiles
 from portal.errors import ContentError, ContentErrors, SourceRef
 from portal.pipeline import Builder, build
 from test_cache import fresh
@@ -315,3 +315,23 @@ def test_a_page_quoting_a_table_row_reads_that_row_not_the_whole_body(tmp_path):
     generated = builder.generate()
     assert '<th scope="row">Target set for 2024</th>' in generated.files[page].decode()
     assert generated.files == Builder(project, search_index=False).generate().files
+
+
+def test_the_preview_checks_citations_feeds_and_package_after_the_reload(project, monkeypatch):
+    """Before the reload the preview takes the last citation files, feeds and data package unchecked; after
+    it, finish_later() takes them again while their key is the same, else makes them: as a fresh build."""
+    made = []
+    original = publishing._reuse_files
+    monkeypatch.setattr(publishing, "_reuse_files", lambda *args: made.append(1) or original(*args))
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    for name, old, new, remade in (("templates/base.html", "<main", '<main data-edit="1"', []),  # nothing they show
+                                   ("content/values/plenary-demo.yaml", "text: {zh: 突破2500家, en: ",
+                                    "note: {zh: 注释, en: A note}\n  text: {zh: 突破2500家, en: ", [1])):
+        edit(project.root / name, old, new)
+        made.clear()
+        builder.generate(first={OPEN_PAGE})
+        assert made == [] and builder.reuse_later is not None, name
+        files = builder.render_deferred()
+        assert made == remade, name
+        assert files == Builder(project, search_index=False).generate().files, name
