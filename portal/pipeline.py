@@ -99,7 +99,7 @@ class Builder:
         self.saved_bodies = state.get("bodies")  # the last process's, put back once the labels are known
         self.checks = Checks()  # records' checks by what they read
         self.states: dict = {}  # translation states by document and digests of what they come from
-        self.sources: dict = {}  # the en.sources.yaml files parsed, by the digest of their text
+        self.sources, self.stats = {}, {}  # en.sources.yaml parsed by its text's digest; inputs' times (read_inputs)
         # what render_deferred() needs, pages and (digests, urls) of data files left for it
         self.pending, self.deferred, self.data_later = None, [], None
         self.verified: Verified | None = None  # the last build's page entries and the digests they were taken with
@@ -124,7 +124,7 @@ class Builder:
 
     def _generate(self, first: set[str] | None, check: bool) -> Generated:
         started, self.deferred = time.perf_counter(), []  # a failed build leaves nothing for later: the next one
-        inputs = read_inputs(self.project.folders())
+        inputs = read_inputs(self.project.folders(), self.stats)
         translations = self.catalogs(inputs)
         site = self.load_site(translations)
         states, self.states = translation_states(site, inputs, self.project.content, self.states, self.sources)
@@ -157,7 +157,7 @@ class Builder:
                                            self.progress))
         if self.pdfs:
             files.update(pdf_files(site, files, self.pdf_cache_dir, self.progress))
-        if check and read_inputs(self.project.folders()) != inputs:
+        if check and read_inputs(self.project.folders(), self.stats) != inputs:
             raise InputsChanged()
         self.entries, self.files, self.deferred, self.data_later = done.entries, files, done.deferred, data_later
         deferred = {routing.output_path(page.url) for page in done.deferred}  # kept under their old keys

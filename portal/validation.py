@@ -52,8 +52,11 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
         errors.extend(checks.problems_of(key, lambda: translation_errors(document, terms)))
     categories, indicators = _indicators(raw, errors, checks)
     by_name = {i.name.zh: i for i in indicators}
-    for document in documents:
-        errors.extend(indicator_name_errors(document, by_name))
+    names = _digest(sorted((zh, i.name.en, i.id) for zh, i in by_name.items()))
+    for document in documents:  # kept by the folder, both bodies and the indicators' names and ids
+        key = ("indicator names", str(document.src.path.parent), document.bodies["zh"].digest,
+               document.bodies["en"].digest, names)
+        errors.extend(checks.problems_of(key, lambda: indicator_name_errors(document, by_name)))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)
