@@ -52,8 +52,12 @@ class Checks:
     def problems_of(self, key: tuple, check: Callable[[], list]) -> list:
         """check()'s problems, kept by `key`: the digests of everything a pure check reads (its messages
         are made from those alone, so a kept list is the list a fresh check gives)."""
+        return self.kept(key, check)
+
+    def kept(self, key: tuple, make: Callable[[], object]):
+        """make()'s result, kept by `key`: everything the pure function make() reads."""
         if key not in self.problems:
             if len(self.problems) >= LIMIT:
                 self.problems.clear()
-            self.problems[key] = check()
+            self.problems[key] = make()
         return self.problems[key]

@@ -249,7 +249,7 @@ class Builder:
             self.saved_bodies = None
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
         terms = validation.glossary_terms(raw, Collector(), self.checks)
-        links = validation.term_links(terms, glossary_href, titles)
+        links = validation.term_links(terms, glossary_href, titles, self.checks)
         for kept in self.bodies[1].values():
             kept.next_build()
         sources = {lang: [texts[lang] for _, texts in raw.documents if lang in texts] for lang in LANGS}

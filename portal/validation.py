@@ -37,7 +37,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     model = sitemodel.site_model(site_record, errors)
     layer_ids = model.ids if model is not None else None
     terms = glossary_terms(raw, errors, checks)
-    links = term_links(terms, glossary_href, term_title)
+    links = term_links(terms, glossary_href, term_title, checks)
 
     def render(lang: str, source):
         if source.text == "" and source.error:  # unreadable (bad UTF-8, too large, …)
@@ -115,10 +115,14 @@ def glossary_terms(raw: RawContent, errors: Collector, checks: Checks | None = N
     return [t for t in (memo(record, (), lambda: _term(record, errors), errors) for record in raw.terms) if t]
 
 
-def term_links(terms: list[Term], glossary_href: Callable[[str], str], term_title: dict[str, str]) -> dict:
-    """The glossary as linking patterns per language (documents link a term's first use per section)."""
-    return {lang: TermLinks.build({t.term[lang]: t.id for t in terms}, glossary_href(lang), term_title[lang])
-            for lang in LANGS}
+def term_links(terms: list[Term], glossary_href: Callable[[str], str], term_title: dict[str, str],
+               checks: Checks | None = None) -> dict:
+    """The glossary as linking patterns per language (documents link a term's first use per section), kept
+    by the terms' digests, the glossary's addresses and its title."""
+    key = ("term links", tuple(t.digest for t in terms), *((glossary_href(lang), term_title[lang]) for lang in LANGS))
+    return (checks or Checks()).kept(key, lambda: {
+        lang: TermLinks.build({t.term[lang]: t.id for t in terms}, glossary_href(lang), term_title[lang])
+        for lang in LANGS})
 
 
 def _site(raw: RawContent, errors: Collector) -> tuple[Localized, Localized, Record | None]:

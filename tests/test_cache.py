@@ -483,3 +483,13 @@ def test_a_file_changed_just_now_is_hashed_on_every_read(project, monkeypatch):
     monkeypatch.setattr(incremental.time, "time_ns", lambda: os.stat(path).st_ctime_ns)
     incremental.read_inputs(folders, known)
     assert "content/glossary.yaml" not in known and known
+
+
+def test_a_glossary_term_added_is_linked_in_the_unchanged_bodies(project, tmp_path):
+    """The glossary's linking patterns are kept by the terms' digests: a new term is linked in a document
+    whose text did not change, by the kept builder as by a fresh one."""
+    term = GLOSSARY_TERM.replace("test-term", "modern-services-test").replace("测试词", "现代服务业").replace(
+        "Test term", "modern services").replace("anchor: review-lead", "anchor: g1-p1")
+    path = project.content / "glossary.yaml"
+    expected = warm_equals_fresh(project, tmp_path, lambda: path.open("a", encoding="utf-8").write(term))
+    assert b"modern-services-test" in expected["zh/documents/plenary-demo/index.html"]
