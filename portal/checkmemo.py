@@ -16,7 +16,7 @@ LIMIT = 50_000  # entries; past it the memo starts again (several projects in on
 
 
 class CheckMemo:
-    """One kind of check (values, indicators, terms) and the results it kept."""
+    """One kind of check (values, indicators, terms, goals, conflicts, themes) and the results it kept."""
 
     def __init__(self) -> None:
         self.kept: dict[tuple, object] = {}
@@ -44,13 +44,20 @@ class Checks:
     values: CheckMemo = field(default_factory=CheckMemo)
     indicators: CheckMemo = field(default_factory=CheckMemo)
     terms: CheckMemo = field(default_factory=CheckMemo)
+    goals: CheckMemo = field(default_factory=CheckMemo)
+    conflicts: CheckMemo = field(default_factory=CheckMemo)
+    themes: CheckMemo = field(default_factory=CheckMemo)
     problems: dict[tuple, list] = field(default_factory=dict)
 
     def problems_of(self, key: tuple, check: Callable[[], list]) -> list:
         """check()'s problems, kept by `key`: the digests of everything a pure check reads (its messages
         are made from those alone, so a kept list is the list a fresh check gives)."""
+        return self.kept(key, check)
+
+    def kept(self, key: tuple, make: Callable[[], object]):
+        """make()'s result, kept by `key`: everything the pure function make() reads."""
         if key not in self.problems:
             if len(self.problems) >= LIMIT:
                 self.problems.clear()
-            self.problems[key] = check()
+            self.problems[key] = make()
         return self.problems[key]

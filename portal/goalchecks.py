@@ -17,6 +17,29 @@ GOAL_FIELDS = ("id", "document", "source", "horizon", "text", "indicators", "the
 CONFLICT_FIELDS = ("id", "kind", "comparable", "title", "indicator", "values", "sides", "note")
 
 
+def cited_text(docs, document, anchor) -> str | None:
+    """The zh text of the paragraph a record cites by raw `document` and `anchor` values (read as Fields.text
+    reads them), None when there is none: what check_quote and check_source read of the documents."""
+    document, anchor = (str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+                        for v in (document, anchor))
+    found = docs.get(document) if isinstance(document, str) else None
+    block = found.bodies["zh"].block(anchor) if found is not None and isinstance(anchor, str) else None
+    return None if block is None else block.text
+
+
+def goal_reads(record: Record, docs) -> str | None:
+    """What goal() reads of the documents: the text of the paragraph its source cites."""
+    source = record.get("source")
+    return cited_text(docs, record.get("document"), source.get("anchor") if isinstance(source, Record) else None)
+
+
+def side_reads(record: Record, key: str, docs) -> tuple:
+    """What conflict() (its `sides`) and a theme (its `sections`) read of the documents: each cited paragraph's text."""
+    items = record.get(key)
+    return tuple(cited_text(docs, i.get("document"), i.get("anchor")) if isinstance(i, Record) else None
+                 for i in items) if isinstance(items, list) else ()
+
+
 def conflict(record: Record, docs, inds, values, declared: Declared, errors: Collector) -> Conflict | None:
     fields = Fields(record, errors, describe("conflict", record))
     fields.no_unknown(CONFLICT_FIELDS)

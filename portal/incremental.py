@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, routing
+from . import cache, quotedrows, routing
 from .freshness import SOURCES, translation_state
 from .inputs import refuse_links
 from .errors import ContentError, ContentErrors
@@ -25,17 +26,37 @@ from .progress import Progress, Quiet
 LOOKUPS = {"document": "documents", "indicator": "indicators", "goal": "goals"}
 
 
-def read_inputs(folders: dict[str, Path]) -> dict[str, str]:
-    """sha256 of every input file, keyed 'content/…', 'templates/…' etc. as if all were below one root."""
+# A file changed this recently is hashed on every read: a second write within one tick of the file system's
+# clock can leave its times as they were. Only files older than this are remembered by their times.
+RECENT_NS = 2_000_000_000
+
+
+def read_inputs(folders: dict[str, Path], known: dict | None = None) -> dict[str, str]:
+    """sha256 of every input file, keyed 'content/…', 'templates/…' etc. as if all were below one root.
+    With `known` (kept by the caller between calls, updated here) a file whose inode, size, mtime and ctime
+    are those it had when hashed, changed over RECENT_NS before, keeps that digest: any write changes the
+    ctime (restoring the mtime with touch -r or cp -p does not undo it)."""
     refuse_links(folders)  # before any file is read: a symlink could publish any file of the machine
-    digests = {}
+    digests, seen, now = {}, {}, time.time_ns()
     for name, base in folders.items():
         for folder, subfolders, files in os.walk(base):
             subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
             relative = Path(name) / Path(folder).relative_to(base)
             for file in files:
-                with open(os.path.join(folder, file), "rb") as handle:
-                    digests[(relative / file).as_posix()] = cache.digest(handle.read())
+                path, key = os.path.join(folder, file), (relative / file).as_posix()
+                stat = os.stat(path) if known is not None else None
+                times = stat and (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+                kept = known.get(key) if known is not None else None
+                if kept is not None and kept[0] == times:
+                    digests[key] = kept[1]
+                else:
+                    with open(path, "rb") as handle:
+                        digests[key] = cache.digest(handle.read())
+                if stat is not None and now - stat.st_ctime_ns > RECENT_NS:  # hashed after these times were read
+                    seen[key] = (times, digests[key])
+    if known is not None:
+        known.clear()
+        known.update(seen)
     return dict(sorted(digests.items()))
 
 
@@ -100,6 +121,12 @@ class SiteView:
         while goal.parent:
             goal = self.goal(goal.parent)
         return goal
+
+    def row(self, doc_id: str, anchor: str, lang: str):
+        """What quoting a table row reads (quotedrows.row_reads), noted as ("rows", "lang/document/anchor"):
+        an edit elsewhere in the document leaves a page quoting the row as it was."""
+        self.reads.add(("rows", f"{lang}/{doc_id}/{anchor}"))
+        return quotedrows.row_reads(self._site.document(doc_id), anchor, lang)
 
     def state(self, doc_id: str):
         self.reads.add(("states", doc_id))
@@ -191,12 +218,29 @@ class Digests:
             return [without_bodies(d) for d in self.site.documents]
         if not key:
             return getattr(self.site, kind, None)
-        if kind not in self.by_id:
-            self.by_id[kind] = {r.id: r for r in getattr(self.site, "documents" if kind == "bodies" else kind, ())}
-        record = self.by_id[kind].get(key)
+        if kind == "rows":
+            lang, doc_id, anchor = key.split("/", 2)
+            document = self.record("documents", doc_id)
+            return quotedrows.row_reads(document, anchor, lang) if document is not None else None
+        record = self.record("documents" if kind == "bodies" else kind, key)
         if record is None or kind not in ("documents", "bodies"):
             return record
         return record.bodies if kind == "bodies" else without_bodies(record)
+
+    def same_row(self, read: tuple[str, str], other: Digests) -> bool:
+        """Whether a ("rows", …) read gives `other`'s line without taking it: the bodies it reads are the
+        very objects it was taken from (kept bodies: see keptbodies.py)."""
+        if read[0] != "rows":
+            return False
+        lang, doc_id, _ = read[1].split("/", 2)
+        mine, theirs = self.record("documents", doc_id), other.record("documents", doc_id)
+        return mine is not None and theirs is not None and \
+            all(mine.bodies.get(each) is theirs.bodies.get(each) is not None for each in {"zh", lang})
+
+    def record(self, kind: str, key: str):
+        if kind not in self.by_id:
+            self.by_id[kind] = {r.id: r for r in getattr(self.site, kind, ())}
+        return self.by_id[kind].get(key)
 
 
 def reads_key(base: str, reads, digests: Digests) -> str:
@@ -237,7 +281,12 @@ class Verified:
         """known(path, entry): True when `entry` is one of these and its key under `digests` is the same."""
         if base != self.base:
             return lambda path, entry: False
-        changed = {read for read, line in self.digests.memo.items() if digests(read) != line}
+        changed = set()
+        for read, line in self.digests.memo.items():
+            if digests.same_row(read, self.digests):
+                digests.memo.setdefault(read, line)
+            elif digests(read) != line:
+                changed.add(read)
         return lambda path, entry: self.entries.get(path) == entry and changed.isdisjoint(entry.reads)
 
 

@@ -190,7 +190,7 @@ class Side:
 
 
 @dataclass(frozen=True)
-class Conflict:
+class Conflict(Digested):
     id: str
     kind: str
     comparable: bool
@@ -204,7 +204,7 @@ class Conflict:
 
 
 @dataclass(frozen=True)
-class Goal:
+class Goal(Digested):
     """A goal a document states, in words or figures; `parent` is the earlier-layer goal it takes up."""
 
     id: str
@@ -236,7 +236,7 @@ class ThemeSection:
 
 
 @dataclass(frozen=True)
-class Theme:
+class Theme(Digested):
     id: str
     name: Localized
     summary: Localized

@@ -99,7 +99,7 @@ class Builder:
         self.saved_bodies = state.get("bodies")  # the last process's, put back once the labels are known
         self.checks = Checks()  # records' checks by what they read
         self.states: dict = {}  # translation states by document and digests of what they come from
-        self.sources: dict = {}  # the en.sources.yaml files parsed, by the digest of their text
+        self.sources, self.stats = {}, {}  # en.sources.yaml parsed by its text's digest; inputs' times (read_inputs)
         # what render_deferred() needs, pages and (digests, urls) of data files left for it
         self.pending, self.deferred, self.data_later = None, [], None
         self.verified: Verified | None = None  # the last build's page entries and the digests they were taken with
@@ -124,7 +124,7 @@ class Builder:
 
     def _generate(self, first: set[str] | None, check: bool) -> Generated:
         started, self.deferred = time.perf_counter(), []  # a failed build leaves nothing for later: the next one
-        inputs = read_inputs(self.project.folders())
+        inputs = read_inputs(self.project.folders(), self.stats)
         translations = self.catalogs(inputs)
         site = self.load_site(translations)
         states, self.states = translation_states(site, inputs, self.project.content, self.states, self.sources)
@@ -157,7 +157,7 @@ class Builder:
                                            self.progress))
         if self.pdfs:
             files.update(pdf_files(site, files, self.pdf_cache_dir, self.progress))
-        if check and read_inputs(self.project.folders()) != inputs:
+        if check and read_inputs(self.project.folders(), self.stats) != inputs:
             raise InputsChanged()
         self.entries, self.files, self.deferred, self.data_later = done.entries, files, done.deferred, data_later
         deferred = {routing.output_path(page.url) for page in done.deferred}  # kept under their old keys
@@ -249,7 +249,7 @@ class Builder:
             self.saved_bodies = None
         titles = {lang: translations[lang].gettext("Glossary") for lang in LANGS}
         terms = validation.glossary_terms(raw, Collector(), self.checks)
-        links = validation.term_links(terms, glossary_href, titles)
+        links = validation.term_links(terms, glossary_href, titles, self.checks)
         for kept in self.bodies[1].values():
             kept.next_build()
         sources = {lang: [texts[lang] for _, texts in raw.documents if lang in texts] for lang in LANGS}
@@ -309,7 +309,7 @@ def reuse_and_cards(builder: Builder, site: Site, line, all_pages, files: dict[s
                     later: bool = False) -> dict[str, bytes]:
     """Citation files, feeds and the data package; the sharing cards unless the builder does without (the
     preview: a shared page is a published one). Each kept from the last build while what it shows is; with
-    `later` (the preview's pages first) changed citations, feeds and package wait for finish_later()."""
+    `later` (the preview's pages first) citations, feeds and package are checked and made by finish_later()."""
     # cache entries: sharing cards {path: [key, digest]}; citations, feeds, data package [key, {path: digest}]
     made, entry = publishing.reuse_files(site, line, files, site.model.base_url, builder.reuse_entry, builder.kept_file,
                                          builder.engine, later)
@@ -330,8 +330,8 @@ def finish_later(builder: Builder) -> None:
         return
     made_site, line = builder.reuse_later
     names = list(builder.reuse_entry[1]) if builder.reuse_entry else []
-    files, builder.reuse_entry = publishing.reuse_files(made_site, line, builder.files, made_site.model.base_url, [],
-                                                        builder.kept_file, builder.engine)
+    files, builder.reuse_entry = publishing.reuse_files(made_site, line, builder.files, made_site.model.base_url,
+                                                        builder.reuse_entry, builder.kept_file, builder.engine)
     builder.reuse_later = None
     replace(builder.files, builder.made, names, files, builder.reuse_entry[1])
 

@@ -49,16 +49,17 @@ def reuse_files(site, line: editions.Timeline, files: dict[str, bytes], base_url
     """The citation downloads, the feeds and the data package (made from the data files in `files`), with
     their cache entry [key, {path: digest}]: taken from the last build while their key is the same (the
     records, editions, portal title and data files they are made of) and kept_file still has the bytes.
-    With `later` (the preview, pages first) a changed set is left at its last version: the entry is then
-    None, and the caller makes them again after the reload."""
+    With `later` (the preview, pages first) the last set is taken as it is, unchecked: the entry is then None,
+    and the caller makes them after the reload (taking them again when their key is the same)."""
+    found = {path: kept_file(path, digest) for path, digest in kept[1].items()} if kept else {}
+    if later and kept and None not in found.values():
+        return found, None
     key = hashlib.sha256(repr((engine, line.current, [(e.version, e.date, e.summary) for e in line.editions],
                                site.title, site.tagline, base_url, sorted(
                                    (name, hashlib.sha256(data).hexdigest())
                                    for name, data in datapackage.data_of(files).items()))).encode("utf-8")).hexdigest()
-    if kept:
-        found = {path: kept_file(path, digest) for path, digest in kept[1].items()}
-        if None not in found.values() and (kept[0] == key or later):
-            return found, kept if kept[0] == key else None
+    if kept and kept[0] == key and None not in found.values():
+        return found, kept
     made = _reuse_files(site, line, files, base_url)
     return made, [key, {path: hashlib.sha256(data).hexdigest() for path, data in made.items()}]
 

@@ -44,13 +44,23 @@ def labelled_cells(quote: str, row_text: str, headings: tuple[str, ...]) -> list
     return None
 
 
-def quoted_row(document, anchor: str, quote: str, lang: str) -> list[tuple[str, str]] | None:
-    """A quote of the document's zh row `anchor` as (heading in lang, zh cell) pairs, or None."""
+def row_reads(document, anchor: str, lang: str) -> tuple[str, tuple[str, ...] | None] | None:
+    """What quoting the document's zh row `anchor` reads of it: the row's text and its table's headings in
+    lang; None when `anchor` is no row (a page's key takes this alone, not the whole body)."""
     row = document.bodies["zh"].block(anchor)
     if row is None or row.kind != "row":
         return None
-    headings = column_headings(document.bodies[lang].html).get(anchor)
-    return labelled_cells(quote, row.text, headings) if headings else None
+    return row.text, column_headings(document.bodies[lang].html).get(anchor)
+
+
+def labelled(quote: str, read: tuple | None) -> list[tuple[str, str]] | None:
+    """A quote of a row as (heading in lang, zh cell) pairs from row_reads(), or None."""
+    return labelled_cells(quote, read[0], read[1]) if read is not None and read[1] else None
+
+
+def quoted_row(document, anchor: str, quote: str, lang: str) -> list[tuple[str, str]] | None:
+    """A quote of the document's zh row `anchor` as (heading in lang, zh cell) pairs, or None."""
+    return labelled(quote, row_reads(document, anchor, lang))
 
 
 def row_plain(pairs: list[tuple[str, str]], lang: str) -> str:

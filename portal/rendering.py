@@ -105,8 +105,8 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
             shown=lambda value, site, _lang=lang: figuretext.shown(value, site.indicator(value.indicator).unit.zh,
                                                                   _lang),
             percent=lambda share: f"{round(share * 100)}%", chinese_marked=chinese_marked,
-            row_cells=lambda quote, site, document_id, anchor, _lang=lang: quotedrows.quoted_row(
-                site.document(document_id), anchor, quote, _lang),
+            row_cells=lambda quote, site, document_id, anchor, _lang=lang: quotedrows.labelled(
+                quote, site.row(document_id, anchor, _lang)),
         )
         environments[lang] = env
     refresh_environments(environments, site, assets)

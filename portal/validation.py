@@ -37,7 +37,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     model = sitemodel.site_model(site_record, errors)
     layer_ids = model.ids if model is not None else None
     terms = glossary_terms(raw, errors, checks)
-    links = term_links(terms, glossary_href, term_title)
+    links = term_links(terms, glossary_href, term_title, checks)
 
     def render(lang: str, source):
         if source.text == "" and source.error:  # unreadable (bad UTF-8, too large, …)
@@ -52,8 +52,11 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
         errors.extend(checks.problems_of(key, lambda: translation_errors(document, terms)))
     categories, indicators = _indicators(raw, errors, checks)
     by_name = {i.name.zh: i for i in indicators}
-    for document in documents:
-        errors.extend(indicator_name_errors(document, by_name))
+    names = _digest(sorted((zh, i.name.en, i.id) for zh, i in by_name.items()))
+    for document in documents:  # kept by the folder, both bodies and the indicators' names and ids
+        key = ("indicator names", str(document.src.path.parent), document.bodies["zh"].digest,
+               document.bodies["en"].digest, names)
+        errors.extend(checks.problems_of(key, lambda: indicator_name_errors(document, by_name)))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)
@@ -61,12 +64,24 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     values = [v for v in (valuechecks.checked_value(record, docs, inds, declared, errors, checks.values, phrases)
                           for record in raw.values) if v]
     disagreements.check_notes(values, errors, declared)
-    conflicts = [c for c in (goalchecks.conflict(record, docs, inds, {v.id: v for v in values}, declared, errors)
-                             for record in raw.conflicts) if c]
-    themes = [t for t in (_theme(record, n, docs, inds, declared, errors) for n, record in enumerate(raw.themes)) if t]
-    theme_ids = {t.id for t in themes} | {str(r.get("id")) for r in raw.themes}
+    # goals, conflicts and themes kept per record by what each reads besides it: the cited paragraphs' texts,
+    # the ids that exist (indicators, themes; values with their indicators), the glossary and its place
+    by_value = {v.id: v for v in values}
+    ids = {name: _digest(sorted(items)) for name, items in (("indicators", inds),
+                                                             ("values", ((v.id, v.indicator) for v in values)))}
+    conflicts = [c for c in (checks.conflicts(record, (goalchecks.side_reads(record, "sides", docs), ids["indicators"],
+                                                       ids["values"]),
+                                              lambda: goalchecks.conflict(record, docs, inds, by_value, declared, errors),
+                                              errors) for record in raw.conflicts) if c]
+    themes = [t for t in (checks.themes(record, (n, goalchecks.side_reads(record, "sections", docs), ids["indicators"]),
+                                        lambda: _theme(record, n, docs, inds, declared, errors), errors)
+                          for n, record in enumerate(raw.themes)) if t]
+    theme_ids = {t.id for t in themes} | themes_declared(raw)
     glossary = Glossary(terms)
-    goals = [g for g in (goalchecks.goal(record, n, docs, inds, theme_ids, declared, glossary, errors)
+    goals = [g for g in (checks.goals(record, (n, goalchecks.goal_reads(record, docs), ids["indicators"],
+                                               _digest(sorted(theme_ids)), glossary_digest),
+                                      lambda: goalchecks.goal(record, n, docs, inds, theme_ids, declared, glossary,
+                                                              errors), errors)
                          for n, record in enumerate(raw.goals)) if g]
     goalchecks.check_parents(goals, docs, model, {str(r.get("id")): r.ref("parent") for r in raw.goals}, errors)
     for term in terms:
@@ -87,15 +102,27 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
                 headline)
 
 
+def themes_declared(raw: RawContent) -> set[str]:
+    return {str(r.get("id")) for r in raw.themes}
+
+
+def _digest(items) -> str:
+    return hashlib.sha256(repr(list(items)).encode("utf-8")).hexdigest()
+
+
 def glossary_terms(raw: RawContent, errors: Collector, checks: Checks | None = None) -> list[Term]:
     memo = (checks or Checks()).terms
     return [t for t in (memo(record, (), lambda: _term(record, errors), errors) for record in raw.terms) if t]
 
 
-def term_links(terms: list[Term], glossary_href: Callable[[str], str], term_title: dict[str, str]) -> dict:
-    """The glossary as linking patterns per language (documents link a term's first use per section)."""
-    return {lang: TermLinks.build({t.term[lang]: t.id for t in terms}, glossary_href(lang), term_title[lang])
-            for lang in LANGS}
+def term_links(terms: list[Term], glossary_href: Callable[[str], str], term_title: dict[str, str],
+               checks: Checks | None = None) -> dict:
+    """The glossary as linking patterns per language (documents link a term's first use per section), kept
+    by the terms' digests, the glossary's addresses and its title."""
+    key = ("term links", tuple(t.digest for t in terms), *((glossary_href(lang), term_title[lang]) for lang in LANGS))
+    return (checks or Checks()).kept(key, lambda: {
+        lang: TermLinks.build({t.term[lang]: t.id for t in terms}, glossary_href(lang), term_title[lang])
+        for lang in LANGS})
 
 
 def _site(raw: RawContent, errors: Collector) -> tuple[Localized, Localized, Record | None]:

@@ -42,7 +42,7 @@ ALLOWED = {
     "output": {"errors"},
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
     "parallel": {"errors", "markup", "rendering"},
-    "incremental": {"cache", "errors", "freshness", "inputs", "model", "parallel", "progress", "routing"},
+    "incremental": {"cache", "errors", "freshness", "inputs", "model", "parallel", "progress", "quotedrows", "routing"},
     "keptbodies": {"markup", "model", "parallel", "progress"},
     "progress": set(),
     "assets": {"inputs"},

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURE, ROOT, edit
 from test_cache import project  # noqa: F401 (the fixture: a copy of everything a build reads)
-from portal import incremental, keptbodies, loading, markup, pipeline, search, textfiles
+from portal import incremental, keptbodies, loading, markup, pipeline, publishing, routing, search, textfiles
 from portal.errors import ContentError, ContentErrors, SourceRef
 from portal.pipeline import Builder, build
 from test_cache import fresh
@@ -290,3 +291,47 @@ def test_read_text_screens_the_same_bytes_once_and_refuses_every_time(tmp_path, 
         with pytest.raises(ContentError, match="bidirectional"):
             textfiles.read_text(bad, Path("bad.md"))
     assert len(screened) == 3
+
+
+@pytest.mark.slow  # three builds of the real portal (its annex tables are what quoted rows are)
+def test_a_page_quoting_a_table_row_reads_that_row_not_the_whole_body(tmp_path):
+    """A quoted row's page (its cells under their columns' headings) reads the row's text and its table's
+    headings alone: a paragraph edited elsewhere in the document leaves it as it was (the preview deferred
+    689 such pages for a paragraph before), and an edited heading makes it again, as a fresh build does."""
+    for folder in ("content", "templates", "static", "i18n"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    project, page = pipeline.Project(tmp_path), "en/indicators/good-air-days/index.html"
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    body = tmp_path / "content/documents/plan2025-report"
+    edit(body / "zh.md", "。", "。改")
+    generated = builder.generate(first={"zh/documents/plan2025-report/index.html"})
+    made_again = {routing.output_path(p.url) for p in generated.deferred} | {
+        routing.output_path(url) for url in generated.rendered}
+    assert page not in made_again
+    assert len(generated.deferred) < 60
+    builder.render_deferred()
+    edit(body / "en.md", "| Expected target for 2024 |", "| Target set for 2024 |")
+    generated = builder.generate()
+    assert '<th scope="row">Target set for 2024</th>' in generated.files[page].decode()
+    assert generated.files == Builder(project, search_index=False).generate().files
+
+
+def test_the_preview_checks_citations_feeds_and_package_after_the_reload(project, monkeypatch):
+    """Before the reload the preview takes the last citation files, feeds and data package unchecked; after
+    it, finish_later() takes them again while their key is the same, else makes them: as a fresh build."""
+    made = []
+    original = publishing._reuse_files
+    monkeypatch.setattr(publishing, "_reuse_files", lambda *args: made.append(1) or original(*args))
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    for name, old, new, remade in (("templates/base.html", "<main", '<main data-edit="1"', []),  # nothing they show
+                                   ("content/values/plenary-demo.yaml", "text: {zh: 突破2500家, en: ",
+                                    "note: {zh: 注释, en: A note}\n  text: {zh: 突破2500家, en: ", [1])):
+        edit(project.root / name, old, new)
+        made.clear()
+        builder.generate(first={OPEN_PAGE})
+        assert made == [] and builder.reuse_later is not None, name
+        files = builder.render_deferred()
+        assert made == remade, name
+        assert files == Builder(project, search_index=False).generate().files, name
