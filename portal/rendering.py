@@ -161,7 +161,7 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
     for lang in LANGS:
         env = Environment(loader=InputLoader(str(templates)), undefined=StrictUndefined, autoescape=True,
                           extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
-                          bytecode_cache=bytecode)
+                          bytecode_cache=bytecode, auto_reload=False)  # new environments when a template changes
         install_translations(env, translations[lang])
         env.globals.update(
             lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang],

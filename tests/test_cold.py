@@ -2,6 +2,7 @@
 replaces, checked against that work."""
 from __future__ import annotations
 
+import dataclasses
 import gettext
 import io
 
@@ -10,7 +11,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from jinja2 import DictLoader, Environment, StrictUndefined
 
-from portal import rendering
+from conftest import real
+from portal import blocks, rendering, safety
 
 TEMPLATES = {
     "page.html": '{% from "_macros.html" import note with context %}<p>{{ _("Skip") }}|{{ _("100%% sure") }}|'
@@ -86,3 +88,45 @@ def test_other_catalogs_are_not_written_into_templates():
     env = Environment(loader=DictLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.i18n"])
     rendering.install_translations(env, gettext.NullTranslations())
     assert env.code_generator_class is not rendering.TranslatedCodeGenerator
+
+
+def old_block_map(body_html: str) -> dict[str, str]:
+    """block_map as it was before its patterns were compiled once and skipped when absent (the oracle)."""
+    import re
+    found = {}
+    for match in blocks._ANCHORED.finditer(body_html):
+        inner = re.sub(r'<a [^>]*class="(?:permalink|footnote-backref)"[^>]*>.*?</a>', "", match.group(3))
+        inner = re.sub(r'<sup class="edit-mark">.*?</sup>', "", inner)
+        inner = re.sub(r'<sup id="fnref-tn-[^"]+"><a [^>]*>(.*?)</a></sup>', r"<sup>\1</sup>", inner)
+        inner = re.sub(r'<sup id="fnref-[^"]+">', "<sup>", inner).replace("&#160;</p>", "</p>")
+        inner = re.sub(r"<t[dh]\b[^>]*>", '<span class="cell">', inner)
+        found[match.group(2)] = re.sub(r"</t[dh]>", "</span>", inner).strip()
+    return found
+
+
+def test_block_map_gives_what_it_gave_for_every_real_and_fixture_body(fixture_site):
+    bodies = [d.bodies[lang].html for site in (fixture_site.site, real().site) for d in site.documents
+              for lang in ("zh", "en")]
+    bodies.append('<table><tr id="r1"><td a="1">x</td><th>y</th></tr></table><p id="p1">a<sup id="fnref-tn-1">'
+                  '<a href="#fn-tn-1">1</a></sup><sup class="edit-mark">[1]</sup> <a class="permalink" href="#p1">'
+                  '¶</a>&#160;</p></p>')
+    assert all(blocks.block_map(html) == old_block_map(html) for html in bodies)
+    assert any("<sup>" in inner for html in bodies for inner in blocks.block_map(html).values())
+
+
+def test_script_json_escapes_what_could_end_the_element():
+    assert safety.script_json({"a": "</script><!--&\u2028\u2029>"}) == \
+        '{"a":"\\u003c/script\\u003e\\u003c!--\\u0026\\u2028\\u2029\\u003e"}'
+
+
+def test_site_lookups_by_id_find_the_first_and_raise_stopiteration_when_missing(fixture_site):
+    site = fixture_site.site
+    for document in site.documents:
+        assert site.document(document.id) is next(d for d in site.documents if d.id == document.id)
+    for indicator in site.indicators:
+        assert site.indicator(indicator.id) is indicator
+    twice = dataclasses.replace(site, documents=site.documents + (dataclasses.replace(site.documents[0], title=None),))
+    assert twice.document(site.documents[0].id) is site.documents[0]
+    for lookup in (site.document, site.indicator, site.goal):
+        with pytest.raises(StopIteration):
+            lookup("no-such-id")
