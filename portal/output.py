@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import EnvironmentProblem, environment_problem
@@ -64,18 +65,21 @@ def remove_leftovers(site: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(files: dict[str, bytes], site: Path, say=print) -> list[str]:
+def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tuple] | None = None) -> list[str]:
     """Make `site` hold exactly `files`, atomically; returns the names that changed (written or gone).
-    A refused write (full disk, read-only, permission) is an EnvironmentProblem; site/ is then untouched."""
-    site = site.absolute()
+    A refused write (full disk, read-only, permission) is an EnvironmentProblem; site/ is then untouched.
+    `known`: the signatures read_back() gave for files of site/ whose bytes were found to be those in
+    `files` (not read again while their signature is the same)."""
+    site, known = site.absolute(), known or {}
     try:
         with site_lock(site, say):
             remove_leftovers(site)
-            if sorted(files) == sorted(names_in(site)) and all(same_bytes(site / n, d) for n, d in files.items()):
+            if sorted(files) == sorted(names_in(site)) and all(same_bytes(site / n, d, known)
+                                                               for n, d in files.items()):
                 return []  # site/ holds exactly these files already: nothing to swap
             fresh = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}-new-"))
             try:
-                changed = fill(fresh, files, site)
+                changed = fill(fresh, files, site, known)
                 changed += [name for name in sorted(names_in(site)) if name not in files]
                 os.chmod(fresh, 0o755)
                 crash_point("swap")
@@ -89,15 +93,15 @@ def publish(files: dict[str, bytes], site: Path, say=print) -> list[str]:
         raise
 
 
-def fill(folder: Path, files: dict[str, bytes], old: Path) -> list[str]:
+def fill(folder: Path, files: dict[str, bytes], old: Path, known: dict[str, tuple] | None = None) -> list[str]:
     """Write the files into an empty folder, hard-linking (else copying) those the old site holds with
-    the same bytes; returns the names whose bytes are new."""
+    the same bytes (see same_bytes for `known`); returns the names whose bytes are new."""
     changed = []
     for parent in sorted({os.path.dirname(name) for name in files}):  # each folder once, not once per file
         os.makedirs(folder / parent, exist_ok=True)
     for count, name in enumerate(sorted(files), 1):
         target, data, before = folder / name, files[name], old / name
-        if same_bytes(before, data):
+        if same_bytes(before, data, known):
             try:
                 os.link(before, target)
             except OSError:
@@ -110,14 +114,41 @@ def fill(folder: Path, files: dict[str, bytes], old: Path) -> list[str]:
     return changed
 
 
-def same_bytes(path: Path, data: bytes) -> bool:
+def same_bytes(path: Path, data: bytes, known: dict[str, tuple] | None = None) -> bool:
+    """Whether the file holds `data`: read and compared, unless `known` has its signature of when it was
+    read and found to hold them (the file is the same inode, unchanged since: see read_back)."""
     try:
-        if os.stat(path).st_size != len(data):
+        status = os.stat(path)
+        if status.st_size != len(data):
             return False
+        if known and known.get(str(path)) == signature(status):
+            return True
         with open(path, "rb") as handle:
             return handle.read() == data
     except OSError:
         return False
+
+
+# A file whose status changed this recently may change again within the file system's clock tick (its
+# ctime would not move): its signature is not taken.
+SETTLED_NS = 2_000_000_000
+
+
+def signature(status: os.stat_result) -> tuple:
+    """What changes when a file's bytes change: its inode, size and modification and change times."""
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
+def read_back(path: Path) -> tuple[bytes, tuple | None] | None:
+    """A published file's bytes and its signature as they were read (None when it changed too recently
+    to tell a later change by it); None when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            data = handle.read()
+    except OSError:
+        return None
+    return data, signature(status) if time.time_ns() - status.st_ctime_ns > SETTLED_NS else None
 
 
 def names_in(folder: Path) -> list[str]:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import dataclasses
 import gettext
 import io
+import os
+import shutil
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from jinja2 import DictLoader, Environment, StrictUndefined
 
-from conftest import real
-from portal import blocks, rendering, safety
+from conftest import FIXTURE, project_for, real
+from portal import blocks, keptbodies, output, pipeline, rendering, safety
 
 TEMPLATES = {
     "page.html": '{% from "_macros.html" import note with context %}<p>{{ _("Skip") }}|{{ _("100%% sure") }}|'
@@ -130,3 +132,58 @@ def test_site_lookups_by_id_find_the_first_and_raise_stopiteration_when_missing(
     for lookup in (site.document, site.indicator, site.goal):
         with pytest.raises(StopIteration):
             lookup("no-such-id")
+
+
+def test_publish_trusts_a_file_read_back_only_while_its_signature_holds(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    output.replace_site({"a.html": b"old", "b.html": b"bbb"}, site)
+    monkeypatch.setattr(output, "SETTLED_NS", 0)
+    data, known = output.read_back(site / "a.html")
+    assert data == b"old" and known == output.signature(os.stat(site / "a.html"))
+    reads = []
+    monkeypatch.setattr(output, "open", lambda *a, **k: reads.append(a[0]) or open(*a, **k), raising=False)
+    assert output.publish({"a.html": b"old", "b.html": b"bbb"}, site, say=print,
+                          known={str(site.absolute() / "a.html"): known}) == []
+    assert [p for p in reads if p.parent == site.absolute()] == [site.absolute() / "b.html"]  # a.html: known
+    stamp = os.stat(site / "a.html")
+    (site / "a.html").write_bytes(b"new")  # the same size; its times put back as they were
+    os.utime(site / "a.html", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    changed = output.publish({"a.html": b"old", "b.html": b"bbb"}, site, say=print,
+                             known={str(site.absolute() / "a.html"): known})
+    assert changed == ["a.html"] and (site / "a.html").read_bytes() == b"old"  # its ctime moved: read, rewritten
+
+
+def test_a_file_changed_just_now_gets_no_signature(tmp_path):
+    (tmp_path / "a.html").write_bytes(b"x")
+    assert output.read_back(tmp_path / "a.html") == (b"x", None)
+    assert output.read_back(tmp_path / "gone.html") is None
+
+
+def test_a_warm_build_publishes_what_a_fresh_build_does_after_the_site_was_edited_by_hand(tmp_path, monkeypatch):
+    monkeypatch.setattr(output, "SETTLED_NS", 0)
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    site, cache_dir = tmp_path / "site", tmp_path / "cache"
+    fresh = pipeline.build(project_for(content), site, cache_dir=cache_dir, search_index=False).files
+    page = site / "en/documents/plenary-demo/index.html"
+    stamp = os.stat(page)
+    page.write_bytes(page.read_bytes().replace(b"<main", b"<mian"))
+    os.utime(page, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    warm = pipeline.build(project_for(content), site, cache_dir=cache_dir, search_index=False)
+    assert warm.files == fresh and page.read_bytes() == fresh["en/documents/plenary-demo/index.html"]
+
+
+def test_a_bodys_json_form_is_kept_exactly_when_json_gives_the_body_back(fixture_site):
+    import json
+    from markupsafe import Markup
+    bodies = [d.bodies[lang] for site in (fixture_site.site, real().site) for d in site.documents for lang in ("zh", "en")]
+    assert bodies and all(keptbodies.exact_form(body) is not None for body in bodies)
+    for body in bodies:  # what the cache gives back has the body's repr
+        loaded = json.loads(json.dumps(keptbodies.exact_form(body), ensure_ascii=False))
+        assert repr(keptbodies._body(loaded)) == repr(body)
+    body = bodies[0]
+    toc = ({"level": 2, "id": "x", "name": "x", "html": "x", "children": ()},)  # a tuple JSON gives back as a list
+    for inexact in (dataclasses.replace(body, html=Markup(body.html)), dataclasses.replace(body, toc=toc),
+                    dataclasses.replace(body, toc=list(body.toc)), dataclasses.replace(body, edits=(["a", "b", "c"],)),
+                    dataclasses.replace(body, blocks=body.blocks + (dataclasses.replace(body.blocks[0], line=1.5j),))):
+        assert keptbodies.exact_form(inexact) is None
