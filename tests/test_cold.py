@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import gettext
 import io
+import json
 import os
 import shutil
 
@@ -14,7 +15,7 @@ from babel.messages.mofile import write_mo
 from jinja2 import DictLoader, Environment, StrictUndefined
 
 from conftest import FIXTURE, project_for, real
-from portal import blocks, keptbodies, output, pipeline, rendering, safety
+from portal import blocks, datasets, keptbodies, output, pipeline, rendering, safety
 
 TEMPLATES = {
     "page.html": '{% from "_macros.html" import note with context %}<p>{{ _("Skip") }}|{{ _("100%% sure") }}|'
@@ -174,7 +175,6 @@ def test_a_warm_build_publishes_what_a_fresh_build_does_after_the_site_was_edite
 
 
 def test_a_bodys_json_form_is_kept_exactly_when_json_gives_the_body_back(fixture_site):
-    import json
     from markupsafe import Markup
     bodies = [d.bodies[lang] for site in (fixture_site.site, real().site) for d in site.documents for lang in ("zh", "en")]
     assert bodies and all(keptbodies.exact_form(body) is not None for body in bodies)
@@ -187,3 +187,16 @@ def test_a_bodys_json_form_is_kept_exactly_when_json_gives_the_body_back(fixture
                     dataclasses.replace(body, toc=list(body.toc)), dataclasses.replace(body, edits=(["a", "b", "c"],)),
                     dataclasses.replace(body, blocks=body.blocks + (dataclasses.replace(body.blocks[0], line=1.5j),))):
         assert keptbodies.exact_form(inexact) is None
+
+
+def test_each_indicators_csv_is_the_all_values_csv_cut_to_its_rows(fixture_site):
+    for site in (fixture_site.site, real().site):
+        files = datasets.data_files(site, ["/zh/", "/en/"])
+        for lang in ("zh", "en"):
+            head, *rows = files[f"data/values.{lang}.csv"].decode("utf-8-sig").split("\r\n")[:-1]
+            for indicator in site.indicators:
+                own = [row for row in rows if row.split(",")[1] == indicator.id]
+                assert files[f"data/indicators/{indicator.id}.{lang}.csv"].decode("utf-8-sig") == \
+                    "\r\n".join([head, *own, ""])
+        assert sum(len(json.loads(files[f"data/indicators/{i.id}.json"])["values"])
+                   for i in site.indicators) == len(site.values)
