@@ -200,3 +200,19 @@ def test_each_indicators_csv_is_the_all_values_csv_cut_to_its_rows(fixture_site)
                     "\r\n".join([head, *own, ""])
         assert sum(len(json.loads(files[f"data/indicators/{i.id}.json"])["values"])
                    for i in site.indicators) == len(site.values)
+
+
+def test_names_in_lists_what_rglob_and_is_file_list(tmp_path):
+    site = tmp_path / "site"
+    (site / "a/b").mkdir(parents=True)
+    (site / "a/b/page.html").write_bytes(b"x")
+    (site / ".hidden").write_bytes(b"x")
+    (site / "top.html").write_bytes(b"x")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside/secret.txt").write_bytes(b"x")
+    (site / "linked-folder").symlink_to(tmp_path / "outside")
+    (site / "a/linked-file.html").symlink_to(site / "top.html")
+    (site / "broken").symlink_to(tmp_path / "nowhere")
+    expected = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    assert sorted(output.names_in(site)) == expected == [".hidden", "a/b/page.html", "a/linked-file.html", "top.html"]
+    assert output.names_in(tmp_path / "missing") == []
