@@ -68,8 +68,8 @@ def remove_leftovers(site: Path) -> None:
 def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tuple] | None = None) -> list[str]:
     """Make `site` hold exactly `files`, atomically; returns the names that changed (written or gone).
     A refused write (full disk, read-only, permission) is an EnvironmentProblem; site/ is then untouched.
-    `known`: the signatures read_back() gave for files of site/ whose bytes were found to be those in
-    `files` (not read again while their signature is the same)."""
+    `known`: by path, (signature, bytes) of files of site/ that read_back() gave and the build verified
+    (one is not read again while its signature holds and `files` has those very bytes)."""
     site, known = site.absolute(), known or {}
     try:
         with site_lock(site, say):
@@ -115,13 +115,15 @@ def fill(folder: Path, files: dict[str, bytes], old: Path, known: dict[str, tupl
 
 
 def same_bytes(path: Path, data: bytes, known: dict[str, tuple] | None = None) -> bool:
-    """Whether the file holds `data`: read and compared, unless `known` has its signature of when it was
-    read and found to hold them (the file is the same inode, unchanged since: see read_back)."""
+    """Whether the file holds `data`: read and compared, unless `known` has it as read into this very bytes
+    object with its present signature (the same inode, unchanged since: see read_back). The identity
+    matters: a file read back and then made anew (with other bytes of the same size) is compared."""
     try:
         status = os.stat(path)
         if status.st_size != len(data):
             return False
-        if known and known.get(str(path)) == signature(status):
+        read = known.get(str(path)) if known else None
+        if read is not None and read[1] is data and read[0] == signature(status):
             return True
         with open(path, "rb") as handle:
             return handle.read() == data

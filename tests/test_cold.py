@@ -143,15 +143,21 @@ def test_publish_trusts_a_file_read_back_only_while_its_signature_holds(tmp_path
     assert data == b"old" and known == output.signature(os.stat(site / "a.html"))
     reads = []
     monkeypatch.setattr(output, "open", lambda *a, **k: reads.append(a[0]) or open(*a, **k), raising=False)
-    assert output.publish({"a.html": b"old", "b.html": b"bbb"}, site, say=print,
-                          known={str(site.absolute() / "a.html"): known}) == []
+    files = {"a.html": data, "b.html": b"bbb"}
+    assert output.publish(files, site, say=print, known={str(site.absolute() / "a.html"): (known, data)}) == []
     assert [p for p in reads if p.parent == site.absolute()] == [site.absolute() / "b.html"]  # a.html: known
+    del reads[:]
+    made_anew = {"a.html": b"new", "b.html": b"bbb"}  # read back, then made again: other bytes, the same size
+    assert output.publish(made_anew, site, say=print, known={str(site.absolute() / "a.html"): (known, data)}) == \
+        ["a.html"]
+    assert (site / "a.html").read_bytes() == b"new"
+    data, known = output.read_back(site / "a.html")
     stamp = os.stat(site / "a.html")
-    (site / "a.html").write_bytes(b"new")  # the same size; its times put back as they were
+    (site / "a.html").write_bytes(b"old")  # by hand, the same size; its times put back as they were
     os.utime(site / "a.html", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
-    changed = output.publish({"a.html": b"old", "b.html": b"bbb"}, site, say=print,
-                             known={str(site.absolute() / "a.html"): known})
-    assert changed == ["a.html"] and (site / "a.html").read_bytes() == b"old"  # its ctime moved: read, rewritten
+    changed = output.publish({"a.html": data, "b.html": b"bbb"}, site, say=print,
+                             known={str(site.absolute() / "a.html"): (known, data)})
+    assert changed == ["a.html"] and (site / "a.html").read_bytes() == b"new"  # its ctime moved: read, rewritten
 
 
 def test_a_file_changed_just_now_gets_no_signature(tmp_path):
