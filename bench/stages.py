@@ -94,7 +94,7 @@ def main() -> None:
         site, cache = project / "site", project / "cache"
         if args.warm:
             subprocess.run([sys.executable, str(args.engine / "build.py"), "--project", str(project), "build",
-                            "--out", str(site), "--cache", str(cache)] + ([] if args.search else ["--no-search"]),
+                            "--out", str(site), "--cache", str(cache), "--no-cards"] + ([] if args.search else ["--no-search"]),
                            check=True, capture_output=True)
         totals: dict[str, list[float]] = {}
         instrument(totals)

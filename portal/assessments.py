@@ -199,6 +199,7 @@ def assessments(site: Site, indicator_id: str | None = None) -> list[Assessment]
     values = {}
     for value in site.values:
         values.setdefault(value.indicator, []).append(value)
+    layers = layers_of(site)
     for ind in indicators:
         own = sorted(values.get(ind, []), key=_order)
         yearly: dict[int, Value] = {}
@@ -206,7 +207,7 @@ def assessments(site: Site, indicator_id: str | None = None) -> list[Assessment]
             if value.kind == "outcome" and _single(value) is not None:
                 yearly.setdefault(_single(value), value)
         outcomes = [yearly[year] for year in sorted(yearly)]
-        for layer in layers_of(site):
+        for layer in layers:
             seen = set()
             for goal in (v for v in own if v.kind == "target" and documents[v.document].layer == layer):
                 figure = (goal.period, goal.number, goal.comparator) if goal.number is not None else goal.text.zh

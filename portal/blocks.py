@@ -18,6 +18,11 @@ def block_html(body_html: str, anchor: str) -> str:
 
 
 _ANCHORED = re.compile(r'<(p|li|h[1-6]|tr)\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</\1>', re.S)
+_LINKS = re.compile(r'<a [^>]*class="(?:permalink|footnote-backref)"[^>]*>.*?</a>')
+_EDIT_MARK = re.compile(r'<sup class="edit-mark">.*?</sup>')
+_NOTE_MARK_TN = re.compile(r'<sup id="fnref-tn-[^"]+"><a [^>]*>(.*?)</a></sup>')
+_NOTE_MARK = re.compile(r'<sup id="fnref-[^"]+">')
+_CELL_OPEN, _CELL_CLOSE = re.compile(r"<t[dh]\b[^>]*>"), re.compile(r"</t[dh]>")
 
 
 def block_map(body_html: str) -> dict[str, str]:
@@ -25,13 +30,15 @@ def block_map(body_html: str) -> dict[str, str]:
     footnote markers without their ids, no footnote back-links, table cells as spans."""
     found = {}
     for match in _ANCHORED.finditer(body_html):
-        inner = re.sub(r'<a [^>]*class="(?:permalink|footnote-backref)"[^>]*>.*?</a>', "", match.group(3))
-        inner = re.sub(r'<sup class="edit-mark">.*?</sup>', "", inner)  # its note is on the document page
-        # a translator's note has no Chinese twin, so no pair to link to beside its translation
-        inner = re.sub(r'<sup id="fnref-tn-[^"]+"><a [^>]*>(.*?)</a></sup>', r"<sup>\1</sup>", inner)
-        inner = re.sub(r'<sup id="fnref-[^"]+">', "<sup>", inner).replace("&#160;</p>", "</p>")
-        inner = re.sub(r"<t[dh]\b[^>]*>", '<span class="cell">', inner)
-        found[match.group(2)] = re.sub(r"</t[dh]>", "</span>", inner).strip()
+        inner = _LINKS.sub("", match.group(3)) if "<a " in match.group(3) else match.group(3)
+        if "<sup" in inner:
+            inner = _EDIT_MARK.sub("", inner)  # its note is on the document page
+            # a translator's note has no Chinese twin, so no pair to link to beside its translation
+            inner = _NOTE_MARK.sub("<sup>", _NOTE_MARK_TN.sub(r"<sup>\1</sup>", inner))
+        inner = inner.replace("&#160;</p>", "</p>")
+        if "<t" in inner or "</t" in inner:
+            inner = _CELL_CLOSE.sub("</span>", _CELL_OPEN.sub('<span class="cell">', inner))
+        found[match.group(2)] = inner.strip()
     return found
 
 

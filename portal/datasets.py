@@ -67,10 +67,9 @@ def portal_json(site: Site) -> bytes:
     return _json_bytes(data)
 
 
-def indicator_json(site: Site, indicator: Indicator) -> bytes:
-    """site/data/indicators/<id>.json: one indicator and its values, with portal.json's fields."""
-    return _json_bytes({"indicator": _indicator_json(site, indicator),
-                        "values": [_value_json(v) for v in site.values if v.indicator == indicator.id]})
+def indicator_json(site: Site, indicator: Indicator, values: list[Value]) -> bytes:
+    """site/data/indicators/<id>.json: one indicator and its values (in site order), with portal.json's fields."""
+    return _json_bytes({"indicator": _indicator_json(site, indicator), "values": [_value_json(v) for v in values]})
 
 
 def _json_bytes(data: dict) -> bytes:
@@ -111,17 +110,15 @@ def _value_json(value: Value) -> dict:
             "source": {"anchor": value.source.anchor, "quote": value.source.quote}}
 
 
-def values_csv(site: Site, lang: str, indicator: str | None = None) -> bytes:
-    """Values (all, or one indicator's) as CSV in one language, UTF-8 with BOM so spreadsheets read Chinese."""
+def values_csv(site: Site, lang: str, values, documents: dict) -> bytes:
+    """Values (all, or one indicator's, in site order) as CSV in one language, UTF-8 with BOM so spreadsheets
+    read Chinese; `documents` by id."""
     indicators = {i.id: i for i in site.indicators}
-    documents = {d.id: d for d in site.documents}
     rows, base_url = _rows(site), site.model.base_url
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for value in site.values:
-        if indicator is not None and value.indicator != indicator:
-            continue
+    for value in values:
         measure, document = indicators[value.indicator], documents[value.document]
         link = base_url + url_for("document", lang, document.id) + "#" + value.source.anchor
         number = _number(value.number)
@@ -185,13 +182,16 @@ def data_files(site: Site, urls: list[str]) -> dict[str, bytes]:
     """portal.json, the values as CSV (all, and per indicator), each indicator as JSON, the sitemap of `urls`
     and robots.txt pointing to it (at the published address: site.yaml's base_url)."""
     files = {"data/portal.json": portal_json(site)}
+    documents, own = {d.id: d for d in site.documents}, {i.id: [] for i in site.indicators}
+    for value in site.values:
+        own.setdefault(value.indicator, []).append(value)
     for lang in LANGS:
-        files[f"data/values.{lang}.csv"] = values_csv(site, lang)
+        files[f"data/values.{lang}.csv"] = values_csv(site, lang, site.values, documents)
         files[f"data/assessments.{lang}.csv"] = assessments_csv(site, lang)
         for indicator in site.indicators:
-            files[f"data/indicators/{indicator.id}.{lang}.csv"] = values_csv(site, lang, indicator.id)
+            files[f"data/indicators/{indicator.id}.{lang}.csv"] = values_csv(site, lang, own[indicator.id], documents)
     for indicator in site.indicators:
-        files[f"data/indicators/{indicator.id}.json"] = indicator_json(site, indicator)
+        files[f"data/indicators/{indicator.id}.json"] = indicator_json(site, indicator, own[indicator.id])
     files["sitemap.xml"] = sitemap(urls, site.model.base_url)
     files["robots.txt"] = robots(site.model.base_url)
     return files

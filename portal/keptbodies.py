@@ -5,7 +5,6 @@ Markdown library it was rendered with."""
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import markdown
@@ -78,15 +77,33 @@ def _valid_for(bodies: dict[str, KeptBodies]) -> list:
     return [markdown.__version__, {lang: repr(kept.renderer.state["labels"]) for lang, kept in bodies.items()}]
 
 
+def _exact(value) -> bool:
+    """Whether JSON gives `value` back as it is: only JSON's own types in it (no subclass, tuple or other
+    key), so a load gives the same values of the same types (the same repr)."""
+    kind = type(value)
+    if kind in (str, int, float, bool) or value is None:
+        return True
+    if kind is list:
+        return all(_exact(item) for item in value)
+    return kind is dict and all(type(key) is str and _exact(item) for key, item in value.items())
+
+
+def exact_form(body: Body) -> list | None:
+    """The body's JSON form when loading it gives the body back exactly, else None: the form holds only
+    JSON's own types and the body made from it (of the same leaves) is equal to it, so the containers
+    _body() makes are the body's own."""
+    form = _body_json(body)
+    return form if _exact(form) and _body(form) == body else None
+
+
 def saved_bodies(bodies: dict[str, KeptBodies]) -> dict:
     """The bodies this build used that rendered without a problem, in JSON's types, for the cache (each
-    body's form is made and read back once per process: `forms`, by key, None when it is not exact)."""
+    body's form is made once per process: `forms`, by key, None when it is not exact)."""
     items = []
     for kept in bodies.values():
         for key, (body, errors) in kept.used.items():
             if key not in kept.forms and body is not None and not errors:
-                item = json.loads(json.dumps(_body_json(body), ensure_ascii=False))
-                kept.forms[key] = item if repr(_body(item)) == repr(body) else None
+                kept.forms[key] = exact_form(body)
             if kept.forms.get(key) is not None:
                 items.append([list(key), kept.forms[key]])
     return {"valid_for": _valid_for(bodies), "items": items}

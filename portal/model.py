@@ -345,13 +345,29 @@ class Site:
     headline: tuple[str, ...] = ()  # indicator ids of the home page's panel (site.yaml `headline`)
 
     def document(self, doc_id: str) -> Document:
-        return next(d for d in self.documents if d.id == doc_id)
+        return self._find("documents", doc_id)
 
     def indicator(self, indicator_id: str) -> Indicator:
-        return next(i for i in self.indicators if i.id == indicator_id)
+        return self._find("indicators", indicator_id)
 
     def goal(self, goal_id: str) -> Goal:
-        return next(g for g in self.goals if g.id == goal_id)
+        return self._find("goals", goal_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, dict]:
+        """Documents, indicators and goals by id, the first of an id (every page looks some up)."""
+        index: dict[str, dict] = {}
+        for name in ("documents", "indicators", "goals"):
+            for record in getattr(self, name):
+                index.setdefault(name, {}).setdefault(record.id, record)
+        return index
+
+    def _find(self, collection: str, record_id: str):
+        """The record of that id; StopIteration when there is none (as next() over them gave: callers catch it)."""
+        record = self._by_id.get(collection, {}).get(record_id)
+        if record is None:
+            raise StopIteration(record_id)
+        return record
 
     def chain_root(self, goal: Goal) -> Goal:
         """The earliest goal of the chain a goal belongs to (validation rules out cycles)."""

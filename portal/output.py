@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import EnvironmentProblem, environment_problem
@@ -64,18 +65,21 @@ def remove_leftovers(site: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(files: dict[str, bytes], site: Path, say=print) -> list[str]:
+def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tuple] | None = None) -> list[str]:
     """Make `site` hold exactly `files`, atomically; returns the names that changed (written or gone).
-    A refused write (full disk, read-only, permission) is an EnvironmentProblem; site/ is then untouched."""
-    site = site.absolute()
+    A refused write (full disk, read-only, permission) is an EnvironmentProblem; site/ is then untouched.
+    `known`: by path, (signature, bytes) of files of site/ that read_back() gave and the build verified
+    (one is not read again while its signature holds and `files` has those very bytes)."""
+    site, known = site.absolute(), known or {}
     try:
         with site_lock(site, say):
             remove_leftovers(site)
-            if sorted(files) == sorted(names_in(site)) and all(same_bytes(site / n, d) for n, d in files.items()):
+            if sorted(files) == sorted(names_in(site)) and all(same_bytes(site / n, d, known)
+                                                               for n, d in files.items()):
                 return []  # site/ holds exactly these files already: nothing to swap
             fresh = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}-new-"))
             try:
-                changed = fill(fresh, files, site)
+                changed = fill(fresh, files, site, known)
                 changed += [name for name in sorted(names_in(site)) if name not in files]
                 os.chmod(fresh, 0o755)
                 crash_point("swap")
@@ -89,15 +93,15 @@ def publish(files: dict[str, bytes], site: Path, say=print) -> list[str]:
         raise
 
 
-def fill(folder: Path, files: dict[str, bytes], old: Path) -> list[str]:
+def fill(folder: Path, files: dict[str, bytes], old: Path, known: dict[str, tuple] | None = None) -> list[str]:
     """Write the files into an empty folder, hard-linking (else copying) those the old site holds with
-    the same bytes; returns the names whose bytes are new."""
+    the same bytes (see same_bytes for `known`); returns the names whose bytes are new."""
     changed = []
     for parent in sorted({os.path.dirname(name) for name in files}):  # each folder once, not once per file
         os.makedirs(folder / parent, exist_ok=True)
     for count, name in enumerate(sorted(files), 1):
         target, data, before = folder / name, files[name], old / name
-        if same_bytes(before, data):
+        if same_bytes(before, data, known):
             try:
                 os.link(before, target)
             except OSError:
@@ -110,18 +114,60 @@ def fill(folder: Path, files: dict[str, bytes], old: Path) -> list[str]:
     return changed
 
 
-def same_bytes(path: Path, data: bytes) -> bool:
+def same_bytes(path: Path, data: bytes, known: dict[str, tuple] | None = None) -> bool:
+    """Whether the file holds `data`: read and compared, unless `known` has it as read into this very bytes
+    object with its present signature (the same inode, unchanged since: see read_back). The identity
+    matters: a file read back and then made anew (with other bytes of the same size) is compared."""
     try:
-        if os.stat(path).st_size != len(data):
+        status = os.stat(path)
+        if status.st_size != len(data):
             return False
+        read = known.get(str(path)) if known else None
+        if read is not None and read[1] is data and read[0] == signature(status):
+            return True
         with open(path, "rb") as handle:
             return handle.read() == data
     except OSError:
         return False
 
 
+# A file whose status changed this recently may change again within the file system's clock tick (its
+# ctime would not move): its signature is not taken.
+SETTLED_NS = 2_000_000_000
+
+
+def signature(status: os.stat_result) -> tuple:
+    """What changes when a file's bytes change: its inode, size and modification and change times."""
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
+def read_back(path: Path) -> tuple[bytes, tuple | None] | None:
+    """A published file's bytes and its signature as they were read (None when it changed too recently
+    to tell a later change by it); None when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            data = handle.read()
+    except OSError:
+        return None
+    return data, signature(status) if time.time_ns() - status.st_ctime_ns > SETTLED_NS else None
+
+
 def names_in(folder: Path) -> list[str]:
-    return [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    """The files below `folder` (links to files too; links to folders are not followed) as relative posix
+    names: what rglob("*") with is_file() gives, in a quarter of its time (a site holds 20,000 files)."""
+    if not folder.is_dir():
+        return []
+    names, todo = [], [("", str(folder))]
+    while todo:
+        prefix, path = todo.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    names.append(prefix + entry.name)
+    return names
 
 
 def swap(fresh: Path, site: Path) -> None:

@@ -107,13 +107,21 @@ def _assessments(site) -> list:
     return site.shared("assessments", assessments.assessments)
 
 
+def _assessed(site) -> dict[str, list]:
+    """The assessments by indicator (in their order): each indicator page lists its own."""
+    def group(view) -> dict[str, list]:
+        by_indicator: dict[str, list] = {}
+        for assessment in _assessments(view):
+            by_indicator.setdefault(assessment.goal.indicator, []).append(assessment)
+        return by_indicator
+
+    return site.shared("assessments by indicator", group)
+
+
 def _progress_context(site) -> dict:
     """Every assessment, by indicator and by layer, and the scorecard: how many per status and layer."""
     found = _assessments(site)
-    by_indicator: dict[str, list] = {}
-    for assessment in found:
-        by_indicator.setdefault(assessment.goal.indicator, []).append(assessment)
-    return {"scorecard": assessments.scorecard(site, found), "assessed": by_indicator,
+    return {"scorecard": assessments.scorecard(site, found), "assessed": _assessed(site),
             "assessment_statuses": assessments.STATUSES, "final_year": assessments.first_horizon(site, found)}
 
 
@@ -144,7 +152,7 @@ def assemble(site: Site, content: Path) -> list[Page]:
                 context=lambda s, i=indicator.id, l=lang: {
                     **_indicator_context(s, s.indicator(i), _values(s).get(i, []), l),
                     "goals": _chains(s).about(g for g in s.goals if i in g.indicators), "chains": _chains(s),
-                    "assessments": [a for a in _assessments(s) if a.goal.indicator == i],
+                    "assessments": _assessed(s).get(i, []),
                     "latest": compare.latest_outcome(s.model, _values(s).get(i, []))})
         add("themes", "themes.html")
         for theme in site.themes:

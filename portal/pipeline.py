@@ -92,6 +92,7 @@ class Builder:
                          for name, digest, strings in state.get("messages", [])})
         self.files: dict[str, bytes] = {}  # the last build's output (a new process: its site, read when needed)
         self.made: dict[str, str] = {}  # the digests of the files in self.files that a build may keep
+        self.read_back: dict[str, tuple] = {}  # site files read and verified, by path: (signature, bytes)
         self.site_dir = Path(state["site"]) if "site" in state else None
         self.memo: dict[str, tuple] = {}  # catalogs, assets, environments: (digest of their inputs, value)
         self.parsed, self.compiled_po = {}, {}  # YAML by file and digest of its text; catalogs by file digest
@@ -178,11 +179,12 @@ class Builder:
         if data is not None and self.made.get(name) == digest:  # the digest taken of these very bytes
             return data
         if data is None and self.site_dir is not None:
-            try:
-                with open(self.site_dir / name, "rb") as handle:
-                    data = handle.read()
-            except OSError:
+            data, known = output.read_back(self.site_dir / name) or (None, None)
+            if data is None or cache.digest(data) != digest:
                 return None
+            if known:  # publish() need not read it again while it is unchanged and these bytes are published
+                self.read_back[str(self.site_dir.absolute() / name)] = (known, data)
+            return data
         return data if data is not None and cache.digest(data) == digest else None
 
     def render_deferred(self, stop=lambda: False) -> dict[str, bytes]:
@@ -375,6 +377,6 @@ def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bo
     builder = Builder(project, pdfs, search_index, cache_dir, progress=progress, cards=cards)
     generated = builder.generate()
     with builder.progress.stage("write"):
-        output.publish(generated.files, site_dir)
+        output.publish(generated.files, site_dir, known=builder.read_back)
     builder.save_cache(site_dir)
     return generated

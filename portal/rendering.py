@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import gettext
+import hashlib
 import re
 import traceback
 from pathlib import Path
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import nodes
+from jinja2.bccache import Bucket
+from jinja2.compiler import CodeGenerator
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
@@ -36,11 +40,18 @@ def book_ids(html: str, prefix: str) -> str:
 
 
 class CompiledTemplates(BytecodeCache):
-    """Compiled templates kept in memory by their source's checksum: when one template is edited, new
-    environments compile only that one (the preview keeps one of these for its whole run)."""
+    """Compiled templates kept in memory by their source's checksum and the catalog written into them (see
+    TranslatedCodeGenerator): when one template is edited, new environments compile only that one (the
+    preview keeps one of these for its whole run)."""
 
     def __init__(self) -> None:
         self.store: dict[str, bytes] = {}
+
+    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
+        key = f"{self.get_cache_key(name, filename)}:{getattr(environment, 'catalog_key', '')}"
+        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket) -> None:
         if bucket.key in self.store:
@@ -60,10 +71,73 @@ class InputLoader(FileSystemLoader):
         return super().get_source(environment, template)
 
 
+class TranslatedCodeGenerator(CodeGenerator):
+    """Jinja's code generator with each `_("text")` of a template written as what the call returns: the
+    environment's catalog is fixed, so the escaped translation is a constant of the compiled template
+    (with `name=value` arguments it is formatted with them as the call would: Markup % {…}, values
+    escaped). Half the calls of a page were these; the output is the same bytes. A template that binds
+    `_` anywhere (set, loop, parameter, import) is compiled as Jinja does."""
+
+    def visit_Template(self, node: nodes.Template, frame=None) -> None:
+        self.translated = getattr(self.environment, "translate", None) if not binds_gettext(node) else None
+        super().visit_Template(node, frame)
+
+    def visit_Call(self, node: nodes.Call, frame, forward_caller: bool = False) -> None:
+        translated = None if forward_caller or self.translated is None else translated_call(self.translated, node)
+        if translated is None:
+            return super().visit_Call(node, frame, forward_caller=forward_caller)
+        if not node.kwargs:
+            return self.write(repr(translated))
+        self.write(f"({translated!r} % {{")
+        for keyword in node.kwargs:
+            self.write(f"{keyword.key!r}: ")
+            self.visit(keyword.value, frame)
+            self.write(", ")
+        self.write("})")
+
+
+def binds_gettext(template: nodes.Template) -> bool:
+    """Whether the template gives the name `_` a value of its own anywhere."""
+    names = [n.name for n in template.find_all(nodes.Name) if n.ctx != "load"]
+    names += [n.name for n in template.find_all(nodes.Macro)] + [n.target for n in template.find_all(nodes.Import)]
+    names += [alias if isinstance(alias, str) else alias[1] for n in template.find_all(nodes.FromImport)
+              for alias in n.names]
+    return "_" in names
+
+
+def translated_call(translate, node: nodes.Call) -> Markup | None:
+    """What `_("text")` (a constant; keyword arguments only) returns with `translate`, None for any other call
+    or for a text that does not format."""
+    name = node.node
+    if (not isinstance(name, nodes.Name) or name.name != "_" or node.dyn_args or node.dyn_kwargs
+            or len(node.args) != 1 or not isinstance(node.args[0], nodes.Const) or not isinstance(node.args[0].value, str)):
+        return None
+    translated = Markup(translate(node.args[0].value))
+    if node.kwargs:
+        return translated
+    try:
+        return translated % {}  # what Jinja's newstyle gettext does with no variables
+    except (ValueError, TypeError, KeyError):
+        return None  # left to fail at render time, as it did
+
+
+def catalog_key(catalog: gettext.NullTranslations) -> str | None:
+    """A digest of every translation a plain compiled catalog gives; None for any other kind of catalog."""
+    if type(catalog) is not gettext.GNUTranslations or catalog._fallback is not None:
+        return None
+    entries = sorted(catalog._catalog.items(), key=repr)
+    return hashlib.sha256(repr(entries).encode("utf-8")).hexdigest()
+
+
 def install_translations(env: Environment, catalog: gettext.NullTranslations) -> None:
     """The catalog's gettext functions for the templates, each translation escaped: a msgstr is untrusted
     text (under autoescape, Jinja's newstyle gettext would mark it safe and send it out as HTML). The
-    %(name)s values are escaped by Jinja as it formats the escaped translation."""
+    %(name)s values are escaped by Jinja as it formats the escaped translation. A plain compiled catalog's
+    `_("text")` calls are written into the compiled templates (TranslatedCodeGenerator)."""
+    key = catalog_key(catalog)
+    if key is not None:
+        env.code_generator_class = TranslatedCodeGenerator
+        env.translate, env.catalog_key = lambda message: escape(catalog.gettext(message)), key
     env.install_gettext_callables(
         gettext=lambda message: escape(catalog.gettext(message)),
         ngettext=lambda singular, plural, n: escape(catalog.ngettext(singular, plural, n)),
@@ -87,7 +161,7 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
     for lang in LANGS:
         env = Environment(loader=InputLoader(str(templates)), undefined=StrictUndefined, autoescape=True,
                           extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
-                          bytecode_cache=bytecode)
+                          bytecode_cache=bytecode, auto_reload=False)  # new environments when a template changes
         install_translations(env, translations[lang])
         env.globals.update(
             lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang],

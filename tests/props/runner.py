@@ -150,18 +150,27 @@ def run(iterations: int, seed: int, say=lambda text: None, per_project: int = 25
     """`iterations` edits (each checked four ways when the edit builds, three when it fails); a new copy
     of the fixture every `per_project` edits, and back to the pristine content half of the time."""
     rng, report = random.Random(seed), Report()
-    with tempfile.TemporaryDirectory(prefix="props-") as temp:
-        for number in range(0, iterations, per_project):
-            root = restore(Path(temp) / f"project-{number}")
-            preview = Preview(Project(root), root / "preview", SiteApp(root / "preview"), say=lambda text: None)
-            preview.builder = Builder(Project(root), search_index=False)
-            preview.rebuild()
-            build(Project(root), root / "site", search_index=False, cache_dir=root / "cache")
-            for step in range(number, min(number + per_project, iterations)):
-                if rng.random() < 0.5:
-                    restore(root)
-                what = f"#{step} {edit(rng, root)}"
-                failed = len(report.failures)
-                check_all(rng, root, preview, what, report)
-                say(f"{what}: {'ok' if len(report.failures) == failed else 'FAILED'}")
+    settled, output.SETTLED_NS = output.SETTLED_NS, 0  # every file read back gets its signature: publish's
+    try:                                               # trust in it is put to the test on every warm build
+        with tempfile.TemporaryDirectory(prefix="props-") as temp:
+            _run(rng, report, Path(temp), iterations, per_project, say)
+    finally:
+        output.SETTLED_NS = settled
     return report
+
+
+def _run(rng: random.Random, report: Report, temp: Path, iterations: int, per_project: int, say) -> None:
+    """The edits of run(), each checked by check_all, in copies of the fixture below `temp`."""
+    for number in range(0, iterations, per_project):
+        root = restore(temp / f"project-{number}")
+        preview = Preview(Project(root), root / "preview", SiteApp(root / "preview"), say=lambda text: None)
+        preview.builder = Builder(Project(root), search_index=False)
+        preview.rebuild()
+        build(Project(root), root / "site", search_index=False, cache_dir=root / "cache")
+        for step in range(number, min(number + per_project, iterations)):
+            if rng.random() < 0.5:
+                restore(root)
+            what = f"#{step} {edit(rng, root)}"
+            failed = len(report.failures)
+            check_all(rng, root, preview, what, report)
+            say(f"{what}: {'ok' if len(report.failures) == failed else 'FAILED'}")
