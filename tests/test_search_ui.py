@@ -57,16 +57,34 @@ def test_the_query_table_covers_what_the_issue_asks():
     assert ("zh", "GDP", "/zh/indicators/gdp/") in QUERIES and ("en", "GDP", "/en/indicators/gdp/") in QUERIES
 
 
+# The typing delay's timers (200 ms) held in a list instead of fired by the clock: a test then says when
+# typing has paused, and a slow machine cannot make it pause mid-word.
+HOLD_TYPING_TIMERS = """(() => { const realSet = window.setTimeout, realClear = window.clearTimeout;
+    window.heldTimers = new Map(); let next = 1e6;
+    window.setTimeout = (fn, ms, ...rest) => {
+      if (ms !== 200) return realSet(fn, ms, ...rest);
+      next += 1; window.heldTimers.set(next, fn); return next; };
+    window.clearTimeout = (id) => { window.heldTimers.delete(id); realClear(id); };
+    window.fireHeldTimers = () => { const fns = [...window.heldTimers.values()]; window.heldTimers.clear();
+      fns.forEach((fn) => fn()); return fns.length; };
+  })();"""
+
+
 def test_results_appear_as_you_type_once_typing_pauses(browser, served):
-    """No Enter: results come 200 ms after the last key, and one search is shown for a whole word typed
-    fast (the live region changes once, not once per key)."""
-    page = open_search(browser, served, "en")
+    """No Enter: each key puts the search off again (one pending search for a whole word, never one per
+    key), and when typing pauses that one search runs: the live region changes once."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.add_init_script(HOLD_TYPING_TIMERS)
+    page.goto(f"{served}/en/search/")
     page.evaluate("""() => { window.statusChanges = [];
         new MutationObserver(() => window.statusChanges.push(document.querySelector('#search-status').textContent))
           .observe(document.querySelector('#search-status'), {childList: true, characterData: true, subtree: true}); }""")
     page.type("#search-input", "Jiefangbei", delay=40)
+    assert page.evaluate("() => window.heldTimers.size") == 1  # every earlier key's search was put off
+    assert page.evaluate("() => window.statusChanges") == []   # nothing searched while typing
+    assert page.evaluate("() => window.fireHeldTimers()") == 1  # typing pauses
     page.wait_for_selector("#search-results li a", timeout=15000)
-    page.wait_for_timeout(600)
+    page.wait_for_function("() => window.statusChanges.length > 0", timeout=15000)
     assert result_targets(page)[0] == "/en/glossary/#jiefangbei"
     assert page.evaluate("() => window.statusChanges") == [page.text_content("#search-status")]
     assert "?q=Jiefangbei" in page.url
@@ -77,15 +95,12 @@ def test_enter_searches_at_once(browser, served):
     """Enter runs the search itself, not the typing delay's timer: with that timer held back (never
     fired), the results still come. No clock in the test: a slow machine only waits longer."""
     page = browser.new_page(viewport={"width": 1366, "height": 900})
-    page.add_init_script("""(() => { const real = window.setTimeout;
-        window.heldTimers = 0;
-        window.setTimeout = (fn, ms, ...rest) => ms === 200 ? (window.heldTimers += 1, 0) : real(fn, ms, ...rest);
-      })();""")
+    page.add_init_script(HOLD_TYPING_TIMERS)
     page.goto(f"{served}/zh/search/")
     page.fill("#search-input", "解放碑")
     page.keyboard.press("Enter")
     page.wait_for_selector("#search-results li a", timeout=15000)
-    assert page.evaluate("() => window.heldTimers") >= 1  # the typing delay's search was asked for, and held
+    assert page.evaluate("() => window.heldTimers.size") == 0  # Enter ran the search and put off none
     assert result_targets(page)[0] == "/zh/glossary/#jiefangbei"
     page.close()
 
