@@ -3,13 +3,12 @@
 A card says what the page is in the page's language: an indicator its latest figure, its goals and its
 values as a chart; a goal chain the status of the figures that measure it; a document its title, issuer
 and date; any other page its title. A card is described by a Card (plain text and numbers); its PNG is
-made again only when that description (or the engine, or the font) changes: see draw_cards."""
+made again only when that description (or the engine, or the font) changes: see cardcache.draw_cards."""
 from __future__ import annotations
 
 import hashlib
 import html
 import io
-import multiprocessing
 import os
 import re
 from dataclasses import dataclass
@@ -364,38 +363,3 @@ def _chart(pen, points, box) -> None:
             pen.ellipse((x - 11, y - 11, x + 11, y + 11), fill=colour)
         else:
             pen.ellipse((x - 11, y - 11, x + 11, y + 11), outline=colour, width=4)
-
-
-WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-PARALLEL_MIN = 40  # fewer cards draw faster than worker processes start
-
-
-def draw_all(todo: list[Card]):
-    """The PNG of each card, in order: on one forked process per CPU when there are many (a cold build of
-    the real site draws about 870, some 11 s of CPU)."""
-    if len(todo) < PARALLEL_MIN or WORKERS < 2:
-        yield from map(draw, todo)
-        return
-    yield draw(todo[0])  # here first: the fonts are found and opened once, and the workers inherit them
-    with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-        yield from pool.imap(draw, todo[1:], chunksize=8)
-
-
-def draw_cards(cards: dict, kept: dict, kept_file, salt: str, progress) -> tuple[dict, dict]:
-    """The PNG of every card, with their cache entries {path: [key, digest]}: a card whose key (its
-    description and `salt`, see look_digest) is that of `kept` is taken from the last build, when
-    kept_file(path, digest) still has those bytes; the others are drawn."""
-    files, keys = {}, {}
-    for path, card in cards.items():
-        keys[path] = hashlib.sha256((salt + repr(card)).encode("utf-8")).hexdigest()
-        entry = kept.get(path)
-        data = kept_file(path, entry[1]) if entry and entry[0] == keys[path] else None
-        if data is not None:
-            files[path] = data
-    todo = [path for path in cards if path not in files]
-    with progress.stage("sharing cards", len(todo), "card") as stage:
-        for path, data in zip(todo, draw_all([cards[path] for path in todo])):
-            files[path] = data
-            stage.advance(1)
-    return ({path: files[path] for path in cards},
-            {path: [keys[path], hashlib.sha256(files[path]).hexdigest()] for path in cards})

@@ -6,7 +6,7 @@ import hashlib
 
 from markupsafe import Markup
 
-from . import cards, citations, datapackage, editions, feeds
+from . import cardcache, cards, citations, datapackage, editions, feeds
 from .chains import Chains
 from .model import LANGS
 from .routing import output_path, pdf_path
@@ -84,5 +84,5 @@ def card_files(site, line: editions.Timeline, pages, files: dict[str, bytes], ke
     for page in pages:
         title = cards.page_title(files[output_path(page.url)])
         wanted[cards.card_path(page.url)] = cards.card_for(site, chains, values, page, title, line.latest, base_url)
-    return cards.draw_cards(wanted, kept, kept_file, cards.look_digest(), progress)
+    return cardcache.draw_cards(wanted, kept, kept_file, cards.look_digest(), progress)
 

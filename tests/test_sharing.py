@@ -16,7 +16,7 @@ import pytest
 import rispy
 
 from conftest import FIXTURE, project_for
-from portal import cards, citations, routing
+from portal import cardcache, cards, citations, routing
 from portal.pipeline import Builder, build
 from portal.safety import script_json
 
@@ -360,7 +360,7 @@ def test_the_same_card_is_the_same_bytes():
     """A card drawn twice (here and on a worker) is byte for byte the same: no time or software stamp, the
     palette fixed by the card."""
     assert cards.draw(CHART_CARD) == cards.draw(CHART_CARD)
-    assert list(cards.draw_all([CHART_CARD] * cards.PARALLEL_MIN)) == [cards.draw(CHART_CARD)] * cards.PARALLEL_MIN
+    assert list(cardcache.draw_all([CHART_CARD] * cardcache.PARALLEL_MIN)) == [cards.draw(CHART_CARD)] * cardcache.PARALLEL_MIN
 
 
 @pytest.mark.parametrize("text", ["yuzhong-plans.netlify.app/en/indicators/urban-renewal-national-cases/",
