@@ -134,12 +134,12 @@ def install_translations(env: Environment, catalog: gettext.NullTranslations) ->
     text (under autoescape, Jinja's newstyle gettext would mark it safe and send it out as HTML). The
     %(name)s values are escaped by Jinja as it formats the escaped translation. A plain compiled catalog's
     `_("text")` calls are written into the compiled templates (TranslatedCodeGenerator)."""
-    key = catalog_key(catalog)
-    if key is not None:
+    translate, key = (lambda message: escape(catalog.gettext(message))), catalog_key(catalog)
+    if key is not None:  # the compiled templates hold what translate() gives: the same function as _()
         env.code_generator_class = TranslatedCodeGenerator
-        env.translate, env.catalog_key = lambda message: escape(catalog.gettext(message)), key
+        env.translate, env.catalog_key = translate, key
     env.install_gettext_callables(
-        gettext=lambda message: escape(catalog.gettext(message)),
+        gettext=translate,
         ngettext=lambda singular, plural, n: escape(catalog.ngettext(singular, plural, n)),
         pgettext=lambda context, message: escape(catalog.pgettext(context, message)),
         npgettext=lambda context, singular, plural, n: escape(catalog.npgettext(context, singular, plural, n)),
