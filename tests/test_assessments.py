@@ -369,3 +369,19 @@ def test_the_progress_page_and_its_navigation_fit_a_phones_width(browser, served
     for index, (left, top, right, bottom) in enumerate(boxes):
         for other in boxes[index + 1:]:
             assert right <= other[0] or other[2] <= left or bottom <= other[1] or other[3] <= top
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_an_indicator_pages_chart_starts_in_the_first_screen(browser, served, lang):
+    """Item 7 at 360×740, on the headline indicator with three goals judged: the latest outcome, each
+    layer's assessment and the start of the chart before the fold. The language switch sits beside the
+    title, the menu's rows below (on its own row it pushed the chart of this page below the first screen)."""
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(f"{served}/{lang}/indicators/gdp-per-capita/")
+    chart = page.eval_on_selector("svg.chart-full", "e => e.getBoundingClientRect().top")
+    brand, switch = (page.eval_on_selector(s, "e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom]; }")
+                     for s in (".brand", ".lang-switch"))
+    page.close()
+    assert chart < 740
+    assert switch[0] < brand[1] and brand[0] < switch[1]  # one row
