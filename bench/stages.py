@@ -1,6 +1,7 @@
 """Where a build's time goes, stage by stage: one build of the real project (a copy of its inputs in a
 temporary folder) in this process, from cold or, with --warm, after a `build.py build` in another process
-(cache and site in place, nothing changed); each stage's wall and CPU time (CPU of this process and of
+(cache and site in place, nothing changed; the inputs were copied just before that build, too recently to
+keep a record of it (portal/unchanged.py), so the warm build runs whole); each stage's wall and CPU time (CPU of this process and of
 the worker processes it waited for, which render pages and Markdown bodies).
 
     .venv/bin/python bench/stages.py [--warm] [--search] [--engine DIR] [--content DIR]

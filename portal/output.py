@@ -65,17 +65,20 @@ def remove_leftovers(site: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tuple] | None = None) -> list[str]:
+def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tuple] | None = None,
+            then=lambda: None) -> list[str]:
     """Make `site` hold exactly `files`, atomically; returns the names that changed (written or gone).
     A refused write (full disk, read-only, permission) is an EnvironmentProblem; site/ is then untouched.
     `known`: by path, (signature, bytes) of files of site/ that read_back() gave and the build verified
-    (one is not read again while its signature holds and `files` has those very bytes)."""
+    (one is not read again while its signature holds and `files` has those very bytes). `then` is called
+    with site/ holding the files, before another build may publish."""
     site, known = site.absolute(), known or {}
     try:
         with site_lock(site, say):
             remove_leftovers(site)
             if sorted(files) == sorted(names_in(site)) and all(same_bytes(site / n, d, known)
                                                                for n, d in files.items()):
+                then()
                 return []  # site/ holds exactly these files already: nothing to swap
             fresh = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}-new-"))
             try:
@@ -84,6 +87,7 @@ def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tup
                 os.chmod(fresh, 0o755)
                 crash_point("swap")
                 swap(fresh, site)
+                then()
             finally:
                 shutil.rmtree(fresh, ignore_errors=True)  # after the swap: the old site
             return changed
