@@ -22,7 +22,8 @@ from pathlib import Path
 STARTED = time.perf_counter()
 ROOT = Path(__file__).resolve().parent.parent
 # (module, attribute holding the function or class, method name or None, label)
-STAGES = [("pipeline", "read_inputs", None, "hash the inputs (twice)"),
+STAGES = [("unchanged", "build_key", None, "the build's key (hash the inputs; after the build, stat them)"),
+          ("pipeline", "read_inputs", None, "read the inputs (twice: their digests kept by their times)"),
           ("pipeline", "Builder", "catalogs", "catalogs and UI strings"),
           ("loading", "load_content", None, "read and parse the content"),
           ("pipeline", "prefill", None, "Markdown bodies (workers)"),
@@ -37,7 +38,8 @@ STAGES = [("pipeline", "read_inputs", None, "hash the inputs (twice)"),
           ("pipeline", "reuse_and_cards", None, "citations, feeds, data package, cards"),
           ("search", "Bundle", "files", "search index"),
           ("output", "publish", None, "publish (write, swap)"),
-          ("pipeline", "Builder", "save_cache", "save the cache")]
+          ("pipeline", "Builder", "save_cache", "save the cache"),
+          ("unchanged", "save", None, "keep the record (site/'s signatures)")]
 
 
 def cpu() -> float:
