@@ -3,6 +3,7 @@ and validate -> assemble -> render -> data files, search index, PDFs. Reuse live
 memoized by digests of what they read; pages are kept by what they read (see incremental.py)."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -14,7 +15,7 @@ from pathlib import Path
 from . import cache, charts, datasets, editions, i18n, loading, output, pages, pdf, publishing, rendering, routing, search, unchanged, validation
 from .assets import collect_assets
 from .checkmemo import Checks
-from .errors import Collector, ContentError, ContentErrors, SourceRef
+from .errors import Collector, ContentError, ContentErrors, EnvironmentProblem, SourceRef, environment_problem
 from .inputs import Project, read_inputs
 from .incremental import (Digests, InputsChanged, SiteView, Verified, digest_of, kept_entries,
                           render_pages, reuse, saved_entries, translation_states)
@@ -362,9 +363,15 @@ def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bo
     builder.stats = last.known  # the inputs' digests by their times, just taken
     generated = builder.generate()
     published = []  # which tree site_dir is once published (see unchanged.Last.save)
-    with builder.progress.stage("write"):
-        output.publish(generated.files, site_dir, known=builder.read_back,
-                       then=lambda: published.append(unchanged.tree_id(site_dir)))
-    builder.save_cache(site_dir)
+    saving = output.alongside(lambda: builder.save_cache(site_dir)) if cache_dir else contextlib.nullcontext()
+    try:
+        with builder.progress.stage("write"), saving:  # the cache is written while site/ is
+            output.publish(generated.files, site_dir, known=builder.read_back,
+                           then=lambda: published.append(unchanged.tree_id(site_dir)))
+    except OSError as error:  # the cache's, site/ being published
+        if published and environment_problem(error):
+            raise EnvironmentProblem(error.filename or cache_dir, error, f"{site_dir} is published; the build cache "
+                                     "is not saved (the next build starts without it)") from None
+        raise
     last.save(site_dir, published[0] if published else None, builder.stats, generated.counts())
     return generated
