@@ -25,15 +25,24 @@ from pathlib import Path
 signal.signal(signal.SIGINT, lambda *_: (sys.stderr.write("build.py: interrupted; nothing was written\n"),
                                          os._exit(130)))
 
-from portal import cache, disagreements, freshness, newdocument, output, poimport, spelling, translating, unrecorded
-from portal.errors import ContentError, ContentErrors, EnvironmentProblem, environment_problem, unexpected
-from portal.cards import FontsMissing
+from portal import cache, output, unchanged
+from portal.errors import ContentError, ContentErrors, EnvironmentProblem, FontsMissing, environment_problem, unexpected
+from portal.inputs import Project
 from portal.pdf import pdf_problem
-from portal.pipeline import Project, build, generate
 from portal.progress import Progress
 
 ROOT = Path(__file__).resolve().parent
 ENVIRONMENT_EXIT = 74  # EX_IOERR: the machine refused a write (content errors exit 1, bugs 70)
+
+
+def load_engine() -> None:
+    """The modules that read, check and render the content: a third of a second of imports, which a build
+    with nothing to do (see portal/unchanged.py) does without."""
+    global build, generate, disagreements, freshness, newdocument, poimport, spelling, translating, unrecorded
+    if "generate" in globals():  # loaded already (and a test may have replaced one of them)
+        return
+    from portal import disagreements, freshness, newdocument, poimport, spelling, translating, unrecorded
+    from portal.pipeline import build, generate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"build.py: --pdf cannot run: {problem}", file=sys.stderr)
         return 2
+    last = None  # the last build's record (portal/unchanged.py)
     try:
+        if args.command == "build" and not args.no_cache:
+            last = unchanged.Last(cache_dir, project.folders(), cache.engine_digest(), args.pdf, not args.no_search,
+                                  not args.no_cards)
+            if last.holds(out):
+                print(last.result(out).summary())
+                return 0
+        load_engine()
         if args.command == "translations":
             return translations(args, project)
         if args.command == "edition":
@@ -107,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.no_cache:
                 cache.clear(cache_dir)
             print(build(project, out, args.pdf, not args.no_search, None if args.no_cache else cache_dir,
-                        Progress(), cards=not args.no_cards).summary())  # published: with the sharing cards
+                        Progress(), cards=not args.no_cards, last=last).summary())  # published: with the sharing cards
         elif args.command == "clean":
             cache.clear(cache_dir)
             with output.site_lock(out):

@@ -1,11 +1,13 @@
 """Where a build's time goes, stage by stage: one build of the real project (a copy of its inputs in a
 temporary folder) in this process, from cold or, with --warm, after a `build.py build` in another process
-(cache and site in place, nothing changed); each stage's wall and CPU time (CPU of this process and of
+(cache and site in place, nothing changed; the inputs were copied just before that build, too recently to
+keep a record of it (portal/unchanged.py), so the warm build runs whole); each stage's wall and CPU time (CPU of this process and of
 the worker processes it waited for, which render pages and Markdown bodies).
 
     .venv/bin/python bench/stages.py [--warm] [--search] [--engine DIR] [--content DIR]
 
-The stages are the pipeline's functions, timed by wrapping them; what is not in one of them (the
+The cache is saved by a forked child while site/ is published (output.alongside): its time is not in the
+stages, only in the total. The stages are the pipeline's functions, timed by wrapping them; what is not in one of them (the
 interpreter's start, imports) is printed apart."""
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ from pathlib import Path
 STARTED = time.perf_counter()
 ROOT = Path(__file__).resolve().parent.parent
 # (module, attribute holding the function or class, method name or None, label)
-STAGES = [("pipeline", "read_inputs", None, "hash the inputs (twice)"),
+STAGES = [("unchanged", "build_key", None, "the build's key (hash the inputs; after the build, stat them)"),
+          ("pipeline", "read_inputs", None, "read the inputs (twice: their digests kept by their times)"),
           ("pipeline", "Builder", "catalogs", "catalogs and UI strings"),
           ("loading", "load_content", None, "read and parse the content"),
           ("pipeline", "prefill", None, "Markdown bodies (workers)"),
@@ -36,7 +39,7 @@ STAGES = [("pipeline", "read_inputs", None, "hash the inputs (twice)"),
           ("pipeline", "reuse_and_cards", None, "citations, feeds, data package, cards"),
           ("search", "Bundle", "files", "search index"),
           ("output", "publish", None, "publish (write, swap)"),
-          ("pipeline", "Builder", "save_cache", "save the cache")]
+          ("unchanged", "save", None, "keep the record (site/'s signatures)")]
 
 
 def cpu() -> float:

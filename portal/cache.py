@@ -16,6 +16,7 @@ from pathlib import Path
 from .output import write_atomic
 
 FILE = "build-cache.json"
+RECORD = "published.json"  # the last build's record, kept beside the cache (see unchanged.py)
 
 
 def engine_digest() -> str:
@@ -41,14 +42,15 @@ def load(folder: Path | None, engine: str) -> dict:
 
 
 def save(folder: Path, engine: str, state: dict) -> None:
-    """Replace the cache with `state` (JSON types only); everything else in the folder is removed: what
-    the last build did not reach, older formats, stray files."""
+    """Replace the cache with `state` (JSON types only); everything else in the folder but the record is
+    removed: what the last build did not reach, older formats, stray files."""
     body = json.dumps({**state, "engine": engine}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / FILE, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
     for entry in folder.iterdir():
-        if entry.name == FILE or (entry.name.startswith(f".{FILE}.") and time.time() - entry.stat().st_mtime < 60):
-            continue  # the cache, or another build's save under way (a temporary file of write_atomic)
+        if entry.name in (FILE, RECORD) or (entry.name.startswith((f".{FILE}.", f".{RECORD}."))
+                                            and time.time() - entry.stat().st_mtime < 60):
+            continue  # the cache, the record, or another build's save under way (a temporary file of write_atomic)
         shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink(missing_ok=True)
 
 

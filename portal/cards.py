@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import compare
 from .chains import Chains
+from .errors import FontsMissing
 
 WIDTH, HEIGHT = 1200, 630
 FONTS = {False: Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
@@ -51,10 +52,6 @@ def _configured_fonts() -> list[Path]:
         return []
     return sorted(file for folder in re.findall(r"<dir>([^<]+)</dir>", text) if Path(folder).is_dir()
                   for file in Path(folder).rglob("*") if file.suffix.lower() in (".otf", ".ttf", ".ttc"))
-
-
-class FontsMissing(Exception):
-    """The card fonts are not installed."""
 
 
 @dataclass(frozen=True)

@@ -139,3 +139,7 @@ class EnvironmentProblem(Exception):
 def environment_problem(error: BaseException) -> bool:
     """Whether an exception is the machine refusing a write (see EnvironmentProblem)."""
     return isinstance(error, OSError) and errno.errorcode.get(error.errno or 0) in ENVIRONMENT_ERRNOS
+
+
+class FontsMissing(Exception):
+    """The sharing cards' fonts are not installed."""

@@ -17,47 +17,12 @@ from pathlib import Path
 
 from . import cache, quotedrows, routing
 from .freshness import SOURCES, translation_state
-from .inputs import refuse_links
 from .errors import ContentError, ContentErrors
 from .model import Digested
 from .parallel import render_all
 from .progress import Progress, Quiet
 
 LOOKUPS = {"document": "documents", "indicator": "indicators", "goal": "goals"}
-
-
-# A file changed this recently is hashed on every read: a second write within one tick of the file system's
-# clock can leave its times as they were. Only files older than this are remembered by their times.
-RECENT_NS = 2_000_000_000
-
-
-def read_inputs(folders: dict[str, Path], known: dict | None = None) -> dict[str, str]:
-    """sha256 of every input file, keyed 'content/…', 'templates/…' etc. as if all were below one root.
-    With `known` (kept by the caller between calls, updated here) a file whose inode, size, mtime and ctime
-    are those it had when hashed, changed over RECENT_NS before, keeps that digest: any write changes the
-    ctime (restoring the mtime with touch -r or cp -p does not undo it)."""
-    refuse_links(folders)  # before any file is read: a symlink could publish any file of the machine
-    digests, seen, now = {}, {}, time.time_ns()
-    for name, base in folders.items():
-        for folder, subfolders, files in os.walk(base):
-            subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
-            relative = Path(name) / Path(folder).relative_to(base)
-            for file in files:
-                path, key = os.path.join(folder, file), (relative / file).as_posix()
-                stat = os.stat(path) if known is not None else None
-                times = stat and (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-                kept = known.get(key) if known is not None else None
-                if kept is not None and kept[0] == times:
-                    digests[key] = kept[1]
-                else:
-                    with open(path, "rb") as handle:
-                        digests[key] = cache.digest(handle.read())
-                if stat is not None and now - stat.st_ctime_ns > RECENT_NS:  # hashed after these times were read
-                    seen[key] = (times, digests[key])
-    if known is not None:
-        known.clear()
-        known.update(seen)
-    return dict(sorted(digests.items()))
 
 
 def digest_of(inputs: dict[str, str], *prefixes: str) -> str:

@@ -1,9 +1,12 @@
-"""The input files of a folder, symlinks refused: a link committed to the repository could publish any
-file of the machine that builds it (/proc/self/environ, ~/.ssh/…), so no input is ever a link, and
-no input's real path leaves its folder. Nothing here reads a file."""
+"""Where a site's inputs are, and their files, symlinks refused: a link committed to the repository could
+publish any file of the machine that builds it (/proc/self/environ, ~/.ssh/…), so no input is ever a link,
+and no input's real path leaves its folder. read_inputs() hashes the files; nothing else here reads one."""
 from __future__ import annotations
 
+import hashlib
 import os
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, SourceRef
@@ -63,3 +66,63 @@ def input_files(folder: Path, shown: Path) -> list[Path]:
     """Every file below `folder`, sorted; raises ContentErrors when any entry is a symlink."""
     refuse_links({shown.as_posix(): folder})
     return sorted(Path(top, name) for top, _, files in os.walk(folder) for name in files)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a site's inputs are: templates/, static/, i18n/ below root; content/ there or elsewhere."""
+
+    root: Path
+    content_dir: Path | None = None
+
+    @property
+    def content(self) -> Path:
+        return self.content_dir or self.root / "content"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static(self) -> Path:
+        return self.root / "static"
+
+    def folders(self) -> dict[str, Path]:
+        """The input folders by the names their files are known under."""
+        return {"content": self.content, "templates": self.templates, "static": self.static,
+                "i18n": self.root / "i18n"}
+
+
+# A file changed this recently is hashed on every read: a second write within one tick of the file system's
+# clock can leave its times as they were. Only files older than this are remembered by their times.
+RECENT_NS = 2_000_000_000
+
+
+def read_inputs(folders: dict[str, Path], known: dict | None = None) -> dict[str, str]:
+    """sha256 of every input file, keyed 'content/…', 'templates/…' etc. as if all were below one root.
+    With `known` (kept by the caller between calls, updated here) a file whose inode, size, mtime and ctime
+    are those it had when hashed, changed over RECENT_NS before, keeps that digest: any write changes the
+    ctime (restoring the mtime with touch -r or cp -p does not undo it)."""
+    refuse_links(folders)  # before any file is read: a symlink could publish any file of the machine
+    digests, seen, now = {}, {}, time.time_ns()
+    for name, base in folders.items():
+        for folder, subfolders, files in os.walk(base):
+            subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+            relative = os.path.relpath(folder, base)
+            prefix = f"{name}/" if relative == "." else f"{name}/{relative.replace(os.sep, '/')}/"
+            for file in files:
+                path, key = os.path.join(folder, file), prefix + file
+                stat = os.stat(path) if known is not None else None
+                times = stat and (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+                kept = known.get(key) if known is not None else None
+                if kept is not None and kept[0] == times:
+                    digests[key] = kept[1]
+                else:
+                    with open(path, "rb") as handle:
+                        digests[key] = hashlib.sha256(handle.read()).hexdigest()
+                if stat is not None and now - stat.st_ctime_ns > RECENT_NS:  # hashed after these times were read
+                    seen[key] = (times, digests[key])
+    if known is not None:
+        known.clear()
+        known.update(seen)
+    return dict(sorted(digests.items()))

@@ -13,6 +13,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import json
 import os
 import shutil
 import signal
@@ -53,6 +54,35 @@ def site_lock(site: Path, say=print):
         yield
 
 
+@contextlib.contextmanager
+def alongside(work):
+    """Run work() in a forked child while the with-block runs in this process (a build writes its cache while
+    it writes site/: the second core's work), and wait for it at the end. Its failure is raised then: an
+    OSError as one (the same errno, message and file), anything else as a RuntimeError naming it."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its copy of the parent's memory, no cleanup of the parent's to run at exit
+        os.close(read)
+        try:
+            work()
+            os._exit(0)
+        except BaseException as error:  # noqa: BLE001 (told to the parent, which raises it)
+            told = ([error.errno, error.strerror, error.filename] if isinstance(error, OSError) and error.errno
+                    else [None, f"{type(error).__name__}: {error}", None])
+            os.write(write, json.dumps(told).encode())
+            os._exit(1)
+    os.close(write)
+    try:
+        yield
+    finally:
+        with os.fdopen(read, "rb") as told:
+            said = told.read()
+        _, status = os.waitpid(pid, 0)
+    if said or status:
+        code, message, filename = json.loads(said) if said else (None, f"exit status {status}", None)
+        raise OSError(code, message, filename) if code else RuntimeError(message)
+
+
 def remove_leftovers(site: Path) -> None:
     """What an interrupted build left: its unfinished new trees, and the old site if the swap's fallback
     was cut between its two renames (then the old site is put back: it is complete)."""
@@ -65,17 +95,20 @@ def remove_leftovers(site: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tuple] | None = None) -> list[str]:
+def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tuple] | None = None,
+            then=lambda: None) -> list[str]:
     """Make `site` hold exactly `files`, atomically; returns the names that changed (written or gone).
     A refused write (full disk, read-only, permission) is an EnvironmentProblem; site/ is then untouched.
     `known`: by path, (signature, bytes) of files of site/ that read_back() gave and the build verified
-    (one is not read again while its signature holds and `files` has those very bytes)."""
+    (one is not read again while its signature holds and `files` has those very bytes). `then` is called
+    with site/ holding the files, before another build may publish."""
     site, known = site.absolute(), known or {}
     try:
         with site_lock(site, say):
             remove_leftovers(site)
             if sorted(files) == sorted(names_in(site)) and all(same_bytes(site / n, d, known)
                                                                for n, d in files.items()):
+                then()
                 return []  # site/ holds exactly these files already: nothing to swap
             fresh = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}-new-"))
             try:
@@ -84,6 +117,7 @@ def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tup
                 os.chmod(fresh, 0o755)
                 crash_point("swap")
                 swap(fresh, site)
+                then()
             finally:
                 shutil.rmtree(fresh, ignore_errors=True)  # after the swap: the old site
             return changed

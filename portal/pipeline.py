@@ -3,6 +3,7 @@ and validate -> assemble -> render -> data files, search index, PDFs. Reuse live
 memoized by digests of what they read; pages are kept by what they read (see incremental.py)."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -11,11 +12,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, charts, datasets, editions, i18n, loading, output, pages, pdf, publishing, rendering, routing, search, validation
+from . import cache, charts, datasets, editions, i18n, loading, output, pages, pdf, publishing, rendering, routing, search, unchanged, validation
 from .assets import collect_assets
 from .checkmemo import Checks
-from .errors import Collector, ContentError, ContentErrors, SourceRef
-from .incremental import (Digests, InputsChanged, SiteView, Verified, digest_of, kept_entries, read_inputs,
+from .errors import Collector, ContentError, ContentErrors, EnvironmentProblem, SourceRef, environment_problem
+from .inputs import Project, read_inputs
+from .incremental import (Digests, InputsChanged, SiteView, Verified, digest_of, kept_entries,
                           render_pages, reuse, saved_entries, translation_states)
 from .keptbodies import KeptBodies, prefill, restore_bodies, saved_bodies
 from .markup import BodyLabels, Renderer
@@ -32,31 +34,6 @@ MESSAGES: dict[tuple[str, str], list] = {}
 
 
 @dataclass(frozen=True)
-class Project:
-    """Where a site's inputs are: templates/, static/, i18n/ below root; content/ there or elsewhere."""
-
-    root: Path
-    content_dir: Path | None = None
-
-    @property
-    def content(self) -> Path:
-        return self.content_dir or self.root / "content"
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def static(self) -> Path:
-        return self.root / "static"
-
-    def folders(self) -> dict[str, Path]:
-        """The input folders by the names their files are known under."""
-        return {"content": self.content, "templates": self.templates, "static": self.static,
-                "i18n": self.root / "i18n"}
-
-
-@dataclass(frozen=True)
 class Generated:
     site: Site
     files: dict[str, bytes]
@@ -68,8 +45,11 @@ class Generated:
     translations: dict[str, TranslationState] = field(default_factory=dict)  # by document id
 
     def summary(self) -> str:
+        return f"built {self.counts()} in {self.seconds:.2f} s"
+
+    def counts(self) -> str:
         per_lang = ", ".join(f"{count} {lang}" for lang, count in self.pages.items())
-        return f"built {per_lang} pages, {self.records} records, {len(self.files)} files in {self.seconds:.2f} s"
+        return f"{per_lang} pages, {self.records} records, {len(self.files)} files"
 
 
 class Builder:
@@ -371,12 +351,27 @@ def generate(project: Project, pdfs: bool = False, search_index: bool = True, ca
 
 
 def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bool = True,
-          cache_dir: Path | None = None, progress: Progress | None = None, cards: bool = False) -> Generated:
+          cache_dir: Path | None = None, progress: Progress | None = None, cards: bool = False,
+          last: unchanged.Last | None = None) -> Generated | unchanged.Unchanged:
     """Generate the whole site and publish it to site_dir atomically (see output.publish); on any error
-    site_dir is left as it was."""
+    site_dir is left as it was. With a cache, nothing is done when the last build read what this one would
+    and site_dir is as it published it (see unchanged.py; `last`: that record and key, when taken already)."""
+    last = last or unchanged.Last(cache_dir, project.folders(), Builder.engine, pdfs, search_index, cards)
+    if last.holds(site_dir):
+        return last.result(site_dir)
     builder = Builder(project, pdfs, search_index, cache_dir, progress=progress, cards=cards)
+    builder.stats = last.known  # the inputs' digests by their times, just taken
     generated = builder.generate()
-    with builder.progress.stage("write"):
-        output.publish(generated.files, site_dir, known=builder.read_back)
-    builder.save_cache(site_dir)
+    published = []  # which tree site_dir is once published (see unchanged.Last.save)
+    saving = output.alongside(lambda: builder.save_cache(site_dir)) if cache_dir else contextlib.nullcontext()
+    try:
+        with builder.progress.stage("write"), saving:  # the cache is written while site/ is
+            output.publish(generated.files, site_dir, known=builder.read_back,
+                           then=lambda: published.append(unchanged.tree_id(site_dir)))
+    except OSError as error:  # the cache's, site/ being published
+        if published and environment_problem(error):
+            raise EnvironmentProblem(error.filename or cache_dir, error, f"{site_dir} is published; the build cache "
+                                     "is not saved (the next build starts without it)") from None
+        raise
+    last.save(site_dir, published[0] if published else None, builder.stats, generated.counts())
     return generated

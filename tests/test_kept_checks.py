@@ -167,34 +167,34 @@ def test_an_indicators_english_name_changed_fails_the_unchanged_body_naming_it(p
 def test_inputs_keep_their_digests_by_inode_size_and_times_and_a_restored_mtime_is_seen(project, monkeypatch):
     """read_inputs with the times it kept: a file whose inode, size, mtime and ctime are unchanged is not
     read again; a same-size edit with its mtime put back changes the ctime and is hashed again."""
-    from portal import incremental
-    monkeypatch.setattr(incremental, "RECENT_NS", -1)  # remember every file, even one written just now
+    from portal import inputs
+    monkeypatch.setattr(inputs, "RECENT_NS", -1)  # remember every file, even one written just now
     opened = []
-    monkeypatch.setattr(incremental, "open", lambda path, mode: opened.append(path) or open(path, mode), raising=False)
+    monkeypatch.setattr(inputs, "open", lambda path, mode: opened.append(path) or open(path, mode), raising=False)
     folders, known = project.folders(), {}
-    first = incremental.read_inputs(folders, known)
+    first = inputs.read_inputs(folders, known)
     assert len(opened) == len(first) == len(known)
     opened.clear()
-    assert incremental.read_inputs(folders, known) == first and opened == []
+    assert inputs.read_inputs(folders, known) == first and opened == []
     path = project.content / "glossary.yaml"
     before = os.stat(path)
     edit(path, "测试", "试测") if "测试" in path.read_text(encoding="utf-8") else edit(path, "a", "b")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert os.stat(path).st_size == before.st_size
-    again = incremental.read_inputs(folders, known)
-    assert opened == [str(path)] and again != first and again == incremental.read_inputs(folders)
+    again = inputs.read_inputs(folders, known)
+    assert opened == [str(path)] and again != first and again == inputs.read_inputs(folders)
 
 
 def test_a_file_changed_just_now_is_hashed_on_every_read(project, monkeypatch):
     """Times are remembered only of files changed over RECENT_NS ago (a second write in the same tick of the
     file system's clock could leave them as they were)."""
-    from portal import incremental
+    from portal import inputs
     folders, known = project.folders(), {}
     path = project.content / "glossary.yaml"
     path.write_bytes(path.read_bytes())  # written last: "now" is its ctime, the other files are older
-    monkeypatch.setattr(incremental, "RECENT_NS", 1)
-    monkeypatch.setattr(incremental.time, "time_ns", lambda: os.stat(path).st_ctime_ns)
-    incremental.read_inputs(folders, known)
+    monkeypatch.setattr(inputs, "RECENT_NS", 1)
+    monkeypatch.setattr(inputs.time, "time_ns", lambda: os.stat(path).st_ctime_ns)
+    inputs.read_inputs(folders, known)
     assert "content/glossary.yaml" not in known and known
 
 

@@ -88,6 +88,7 @@ def test_build_py_turns_an_unexpected_failure_into_one_line(monkeypatch, capsys)
     def broken(project):
         raise RecursionError("maximum recursion depth exceeded")
 
+    build.load_engine()
     monkeypatch.setattr(build, "generate", broken)
     assert build.main(["check"]) == 70
     err = capsys.readouterr().err

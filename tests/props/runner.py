@@ -3,7 +3,8 @@ every way of building must give what a fresh build (no cache, a new Builder) giv
 or the same messages when the edit made the content invalid:
   preview  the preview's kept Builder (pages open in a browser first, the rest after), written in place
   warm     `build.py build`'s path with its cache folder (a new Builder, so the cache comes from disk)
-  damaged  the same after random damage to the cache file or to a kept page of the published site
+  damaged  the same after random damage to the cache file, the last build's record (unchanged.py) or a
+           page of the published site, or a file added to it
   killed   a publication SIGKILLed at a random write point or at the swap: site/ is the old site, whole"""
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixture" / "content"
 sys.path.insert(0, str(ROOT))
 
-from portal import cache, output  # noqa: E402
+from portal import cache, inputs, output, unchanged  # noqa: E402
 from portal.errors import ContentErrors  # noqa: E402
 from portal.pipeline import Builder, Project, build  # noqa: E402
 from portal.serve import Preview, SiteApp  # noqa: E402
@@ -69,9 +71,13 @@ def restore(root: Path) -> Path:
 
 
 def damage(rng: random.Random, folder: Path, site: Path) -> str:
-    """Random damage to the cache file, or to a file of the published site that the cache points at."""
-    file = folder / cache.FILE
-    kind = rng.choice(["flip", "truncate", "garbage", "delete", "stray", "page"])
+    """Random damage to the cache file or the last build's record, or to the published site."""
+    kind = rng.choice(["flip", "truncate", "garbage", "delete", "stray", "page", "record", "extra"])
+    file = folder / (unchanged.FILE if kind == "record" else cache.FILE)
+    if kind == "extra":
+        time.sleep(0.02)  # past the clock tick of the build's last look at site/ (outside tests: 100 ms, unchanged.py)
+        (site / "static" / "extra.css").write_text("a file no build made")
+        return kind
     if kind == "page" or not file.exists():
         pages = sorted(p for p in site.rglob("*.html"))
         if not pages:
@@ -79,10 +85,11 @@ def damage(rng: random.Random, folder: Path, site: Path) -> str:
         page = rng.choice(pages)
         data = bytearray(page.read_bytes())
         data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+        time.sleep(0.02)  # as above
         page.write_bytes(bytes(data))  # in place, as an editor of site/ would: the old tree shares its inode
         return f"page {page.relative_to(site)} changed"
     data = bytearray(file.read_bytes())
-    if kind == "flip":
+    if kind in ("flip", "record"):
         data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
     elif kind == "truncate":
         data = data[: rng.randrange(len(data))]
@@ -150,12 +157,15 @@ def run(iterations: int, seed: int, say=lambda text: None, per_project: int = 25
     """`iterations` edits (each checked four ways when the edit builds, three when it fails); a new copy
     of the fixture every `per_project` edits, and back to the pristine content half of the time."""
     rng, report = random.Random(seed), Report()
-    settled, output.SETTLED_NS = output.SETTLED_NS, 0  # every file read back gets its signature: publish's
-    try:                                               # trust in it is put to the test on every warm build
+    # Every file read back gets its signature, every input and site file is told by its times: publish's trust
+    # in them, and a build's that nothing changed (unchanged.py), is put to the test on every warm build.
+    settled = output.SETTLED_NS, inputs.RECENT_NS, unchanged.FINE_SETTLED_NS
+    output.SETTLED_NS = inputs.RECENT_NS = unchanged.FINE_SETTLED_NS = 0
+    try:
         with tempfile.TemporaryDirectory(prefix="props-") as temp:
             _run(rng, report, Path(temp), iterations, per_project, say)
     finally:
-        output.SETTLED_NS = settled
+        output.SETTLED_NS, inputs.RECENT_NS, unchanged.FINE_SETTLED_NS = settled
     return report
 
 

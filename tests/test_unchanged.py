@@ -1,0 +1,184 @@
+"""`build.py build` with nothing changed does nothing (portal/unchanged.py), and only then: every change to
+what a build reads, to the site it published or to the record makes the build run, and its output is a
+fresh build's. The times a file must be older than to be told by its signature are set to none here, as
+tests.props does, so the record is kept after every build (tests at the end put them back)."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import FIXTURE, ROOT
+from portal import inputs, output, unchanged
+from portal.pipeline import Builder, Generated, Project, build
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    for folder in ("templates", "static", "i18n"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copytree(FIXTURE, tmp_path / "content")
+    for module, name in ((inputs, "RECENT_NS"), (output, "SETTLED_NS"), (unchanged, "FINE_SETTLED_NS")):
+        monkeypatch.setattr(module, name, -1)
+    return Project(tmp_path)
+
+
+def tree(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def run(project, site=None, **options):
+    return build(project, site or project.root / "site", search_index=False, cache_dir=project.root / "cache",
+                 **options)
+
+
+def fresh(project) -> dict[str, bytes]:
+    return Builder(project, search_index=False).generate().files
+
+
+def signatures(site):
+    return {p: output.signature(p.stat()) for p in site.rglob("*")}
+
+
+def test_a_second_build_with_nothing_changed_writes_nothing(project):
+    first = run(project)
+    site, record = project.root / "site", project.root / "cache" / unchanged.FILE
+    before, cache_file = signatures(site), (project.root / "cache" / "build-cache.json").stat().st_mtime_ns
+    again = run(project)
+    assert isinstance(first, Generated) and isinstance(again, unchanged.Unchanged)
+    assert signatures(site) == before  # not a file written, linked or swapped
+    assert (project.root / "cache" / "build-cache.json").stat().st_mtime_ns == cache_file
+    assert again.files == tree(site) == fresh(project)
+    assert first.counts() in again.summary() and "nothing changed" in again.summary()
+    assert record.is_file()
+
+
+def edit_keeping_times(path, old, new):
+    status = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+
+
+def touch(path):
+    status = path.stat()
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 86_400 * 10**9))  # a day later: dates move
+
+
+CHANGES = {
+    "a paragraph, same size, mtime restored": lambda root: edit_keeping_times(
+        next((root / "content" / "documents").glob("*/zh.md")), "。", "，"),
+    "a zh.md touched (an uncommitted change is dated by it)": lambda root: touch(
+        next((root / "content" / "documents").glob("*/zh.md"))),
+    "a template": lambda root: edit_keeping_times(root / "templates" / "base.html", "<main", "<main data-x"),
+    "a catalog": lambda root: (root / "i18n" / "en" / "LC_MESSAGES" / "messages.po").write_text(
+        (root / "i18n" / "en" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8") + "\n", encoding="utf-8"),
+    "a static file added": lambda root: (root / "static" / "extra.txt").write_text("extra", encoding="utf-8"),
+    "a glossary file deleted and put back": lambda root: (root / "content" / "glossary.yaml").write_bytes(
+        (root / "content" / "glossary.yaml").read_bytes()),
+    "a site page edited, same size, mtime restored": lambda root: edit_keeping_times(
+        root / "site" / "en" / "index.html", "<", "{"),
+    "a site page removed": lambda root: (root / "site" / "zh" / "index.html").unlink(),
+    "a file added to the site": lambda root: (root / "site" / "stray.html").write_text("x", encoding="utf-8"),
+    "a folder added to the site": lambda root: (root / "site" / "stray").mkdir(),
+    "a site file made a link": lambda root: (
+        (root / "site" / "robots.txt").unlink(), (root / "site" / "robots.txt").symlink_to("/etc/hostname")),
+    "the record damaged": lambda root: (root / "cache" / unchanged.FILE).write_bytes(
+        (root / "cache" / unchanged.FILE).read_bytes().replace(b'"key":"', b'"key":"0', 1)),
+    "the record removed": lambda root: (root / "cache" / unchanged.FILE).unlink(),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
+def test_any_change_makes_the_build_run_and_its_output_is_a_fresh_builds(project, change):
+    run(project)
+    CHANGES[change](project.root)
+    expected = fresh(project)
+    again = run(project)
+    assert isinstance(again, Generated), change
+    assert tree(project.root / "site") == again.files == expected
+    assert isinstance(run(project), unchanged.Unchanged)  # and it left a record for the next one
+
+
+def test_an_other_site_or_engine_makes_the_build_run(project, tmp_path, monkeypatch):
+    run(project)
+    assert isinstance(run(project, site=tmp_path / "elsewhere"), Generated)
+    assert isinstance(run(project, site=tmp_path / "elsewhere"), unchanged.Unchanged)
+    assert isinstance(run(project), Generated)  # the record is the last build's: of the other site
+    assert isinstance(run(project), unchanged.Unchanged)
+    monkeypatch.setattr(Builder, "engine", "another engine")
+    assert isinstance(run(project), Generated)
+
+
+def test_every_option_and_library_is_in_the_key(project, monkeypatch):
+    folders = project.folders()
+    options = {"pdfs": False, "search": False, "cards": False, "content": str(project.content)}
+    key = unchanged.build_key(folders, {}, "engine", options)
+    assert unchanged.build_key(folders, {}, "engine", options) == key
+    for name, value in (("pdfs", True), ("search", True), ("cards", "a look"), ("content", "/elsewhere")):
+        assert unchanged.build_key(folders, {}, "engine", {**options, name: value}) != key, name
+    monkeypatch.setattr(unchanged, "version", lambda name: "9" if name == "markdown" else "1")
+    assert unchanged.build_key(folders, {}, "engine", options) != key
+
+
+def test_a_new_commit_of_the_content_makes_the_build_run(project):
+    """The translation states date a block's change by the content's git history."""
+    def git(*args):
+        subprocess.run(["git", "-C", str(project.content), *args], check=True, capture_output=True,
+                       env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                            "GIT_COMMITTER_EMAIL": "t@t"})
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "one")
+    run(project)
+    assert isinstance(run(project), unchanged.Unchanged)
+    git("commit", "-q", "--allow-empty", "-m", "two")
+    assert isinstance(run(project), Generated)
+    assert tree(project.root / "site") == fresh(project)
+
+
+def test_without_a_cache_every_build_runs(project):
+    site = project.root / "site"
+    build(project, site, search_index=False)
+    assert isinstance(build(project, site, search_index=False), Generated)
+
+
+def test_files_too_new_to_be_told_by_their_times_leave_no_record(project, monkeypatch):
+    """An input changed, or a site file written, within the file system's clock tick could change again
+    with the same times: no record is kept, and the next build runs."""
+    monkeypatch.setattr(inputs, "RECENT_NS", 10**18)
+    run(project)
+    assert isinstance(run(project), Generated)
+    monkeypatch.setattr(inputs, "RECENT_NS", -1)
+    monkeypatch.setattr(unchanged, "FINE_SETTLED_NS", 10**18)
+    monkeypatch.setattr(output, "SETTLED_NS", 10**18)
+    run(project)
+    assert not (project.root / "cache" / unchanged.FILE).exists()
+    assert isinstance(run(project), Generated)
+
+
+def test_an_unreadable_record_is_no_record(project):
+    run(project)
+    record = project.root / "cache" / unchanged.FILE
+    body = record.read_bytes().partition(b"\n")[2]
+    for damaged in (b"", b"garbage", b"0" * 64 + b"\n" + body, record.read_bytes()[:-3]):
+        record.write_bytes(damaged)
+        assert isinstance(run(project), Generated)
+        assert tree(project.root / "site") == fresh(project)
+
+
+def test_no_record_when_another_build_published_before_it_was_kept(project, monkeypatch):
+    """Two builds of one site at once, the content edited between their starts: the record of the one that
+    published first must not describe the other's site."""
+    original = Builder.save_cache
+
+    def meanwhile(self, site_dir):  # another build publishes its site between this one's publication and record
+        output.publish({"index.html": b"another build's site"}, site_dir, say=lambda text: None)
+        original(self, site_dir)
+
+    monkeypatch.setattr(Builder, "save_cache", meanwhile)
+    run(project)
+    monkeypatch.setattr(Builder, "save_cache", original)
+    assert isinstance(run(project), Generated)
+    assert tree(project.root / "site") == fresh(project)
