@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import compare
+from . import compare, figuretext
 from .chains import Chains
 from .errors import FontsMissing
 
@@ -98,12 +98,15 @@ def card_for(site, chains: Chains, values: dict, page, title: str, edition, base
         colours = {layer.id: layer.colour for layer in site.model.layers}
         layers = {d.id: colours.get(d.layer, "#1d232b") for d in site.documents}  # each point in its layer's colour
         goals = sum(1 for g in site.goals if page.key in g.indicators)
-        lines = [indicator.unit[lang]]
+        # the unit of the chart's axis, as the indicator page's: in English 亿元 figures read "CNY 210 billion"
+        unit, factor = figuretext.axis_unit(indicator.unit.zh, indicator.unit.en, [v.number for v in numeric], lang)
+        lines = [unit]
         if latest is not None:
             lines.append(words["latest"].format(period=latest.period, kind=words[latest.kind]))
         if goals:
             lines.append(words["goals"].format(n=goals))
-        points = tuple(sorted((int(v.period[-4:]), float(v.number), v.kind, layers[v.document]) for v in numeric))
+        points = tuple(sorted((int(v.period[-4:]), float(v.number * factor), v.kind, layers[v.document])
+                              for v in numeric))
         return Card(lang, words["indicator"], indicator.name[lang], tuple(lines),
                     latest.text[lang] if latest is not None else "", points, footer, address)
     if page.kind == "goal":

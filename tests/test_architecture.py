@@ -34,7 +34,7 @@ ALLOWED = {
     "pages": {"assessments", "chains", "charts", "compare", "figuretext", "footnotes", "glossary", "model", "references", "routing", "typography"},
     "datasets": {"assessments", "compare", "model", "routing"}, "assessments": {"compare", "model"},
     "editions": {"errors", "fields", "loading", "model", "output", "routing", "textfiles"},
-    "citations": {"routing"}, "feeds": {"editions", "routing"}, "cards": {"chains", "compare", "errors"}, "cardcache": {"cards"},
+    "citations": {"routing"}, "feeds": {"editions", "routing"}, "cards": {"chains", "compare", "errors", "figuretext"}, "cardcache": {"cards"},
     "datapackage": {"compare", "datasets", "routing"},
     "publishing": {"cardcache", "cards", "chains", "citations", "datapackage", "editions", "feeds", "model", "routing", "safety"},
     "rendering": {"blocks", "chains", "charts", "compare", "errors", "figures", "figuretext", "i18n", "inputs", "model", "pages", "quotedrows",

@@ -109,6 +109,9 @@ def test_cards_say_what_the_page_is_in_its_language():
                                                                      site.values[-1].text.en)
     assert indicator.points and indicator.lines[0] == "enterprises"
     assert made("/zh/indicators/software-enterprises/").kicker == "指标"
+    gdp = {lang: made(f"/{lang}/indicators/gdp/") for lang in ("zh", "en")}  # its axis as the page's: 亿元 -> CNY billion
+    assert (gdp["zh"].lines[0], gdp["en"].lines[0]) == ("亿元", "CNY billion")
+    assert gdp["en"].points and [p[1] for p in gdp["en"].points] == [p[1] / 10 for p in gdp["zh"].points]
     document = made("/zh/documents/plenary-demo/")
     assert document.title == site.documents[0].title.zh and document.lines[0] == site.documents[0].issuer.zh
     goal = made("/en/goals/demo.gdp/")
