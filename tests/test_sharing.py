@@ -384,5 +384,5 @@ def test_fonts_are_opened_once_a_process(monkeypatch):
     opened = []
     real = ImageFont.truetype
     monkeypatch.setattr(ImageFont, "truetype", lambda *a, **k: opened.append(a) or real(*a, **k))
-    cards.draw(dataclasses.replace(CHART_CARD, title="Another indicator", address="elsewhere.example/en/"))
+    cards.draw(dataclasses.replace(CHART_CARD, lines=("Another line",), address="elsewhere.example/en/"))
     assert opened == []
