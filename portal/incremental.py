@@ -94,13 +94,16 @@ class SiteView:
         self._shared = {} if shared is None else shared  # name -> (value, the view it was made from)
         self.reads: set[tuple[str, str]] = set()
         self.used: set[str] = set()
+        self._documents: tuple | None = None  # the documents' views, made on the first read of them
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
         self.reads.add((name, ""))
         if name == "documents":
-            return tuple(DocumentView(d, self.reads) for d in self._site.documents)
+            if self._documents is None:  # each read of them notes the same, so one set of views serves all
+                self._documents = tuple(DocumentView(d, self.reads) for d in self._site.documents)
+            return self._documents
         return getattr(self._site, name)
 
     def _lookup(self, kind: str, record_id: str):

@@ -49,7 +49,7 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
     """The indicator's numeric values as an inline SVG with a title and a text description, and the layers
     and kinds its legend names; None when no value is a figure."""
     title, item, kinds, joiner = CHART_WORDS[lang]
-    documents = {d.id: d for d in site.documents}
+    documents = {v.document: site.document(v.document) for v in values}  # not every document: a page has many charts
     # A figure a document states twice (annex table and text) is one point; two documents, two points.
     once = list({(v.document, v.kind, v.period, v.number, v.comparator): v for v in values[::-1]}.values())[::-1]
     layers = {layer.id: layer for layer in site.model.layers}
