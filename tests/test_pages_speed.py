@@ -2,9 +2,11 @@
 the work it replaces, checked against that work."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from portal import incremental, pages
+from conftest import first_fixture_build, real
+from portal import blocks, incremental, pages, pairs, rendering, routing
 
 
 def indicator_pages(site) -> list[pages.Page]:
@@ -40,3 +42,99 @@ def test_an_indicator_page_wraps_only_the_documents_its_values_come_from(fixture
         stating = {v.document for v in site.values if v.indicator == page.key}
         assert set(made) <= stating, page.key  # was every document of the site, for each chart
         assert {("documents", d) for d in stating} <= view.reads
+
+
+# The side-by-side page as it was written before pairs.py: a macro per column, two calls a block.
+OLD_PARALLEL = r'''{% extends "base.html" %}
+{% block title %}{{ _("Chinese and English side by side: %(title)s", title=document.title[lang]) }}{% endblock %}
+{% block description %}{{ document.summary[lang] }}{% endblock %}
+{% block head %}
+<script src="{{ asset('fragment.js') }}" defer></script>
+{% endblock %}
+{% macro column(html, block, own) %}
+{% if block.kind == "heading" and own %}<h{{ block.level }}>{{ html|safe }}</h{{ block.level }}>{% elif block.kind == "heading" %}<p class="pair-heading">{{ html|safe }}</p>{% elif block.kind == "footnote" %}<div class="pair-footnote"><span class="footnote-label">[{{ notes.get(block.anchor[3:], block.anchor[3:]) }}]</span> {{ html|safe }}</div>{% elif block.kind == "paragraph" %}<p>{{ html|safe }}</p>{% else %}<p class="pair-{{ block.kind }}">{{ html|safe }}</p>{% endif %}
+{% endmacro %}
+{% block main %}
+{% set zh_html = document.bodies.zh.html|block_map %}
+{% set en_html = document.bodies.en.html|block_map %}
+{% set document_url = url('document', document.id) %}
+{% set pair_label = _('This paragraph in the document') %}
+<article class="parallel">
+  <header class="document-header">
+    <p class="layer-meta">{{ document.kind[lang] }}</p>
+    <h1>{{ document.title[lang] }}</h1>
+    <p>{{ _("The Chinese text, which is authoritative, and this portal's English translation, block by block.") }}
+      <a href="{{ url('document', document.id) }}" data-keep-fragment>{{ _("Back to the document") }}</a></p>
+    {% if state.outdated %}<p class="outdated-summary">{{ _("Blocks whose Chinese text changed after they were translated are highlighted: %(count)s.", count=state.outdated|length) }}</p>{% endif %}
+  </header>
+  <div class="pairs">
+    <div class="pair pair-head" aria-hidden="true"><p>{{ _("Chinese original") }}</p><p>{{ _("English translation") }}</p></div>
+    {% for state_block in state.blocks %}
+    {% set block = document.bodies.zh.block(state_block.anchor) %}
+    {% set outdated = state_block.state == "outdated" %}
+    <div class="pair{% if outdated %} outdated{% endif %}" id="{{ block.anchor }}"{% if outdated %} data-outdated="true"{% endif %}>
+      {% if outdated %}<p class="pair-note">{{ _("Translation may be out of date: the Chinese text changed on %(date)s.", date=state_block.changed|date) }}</p>{% endif %}
+      <div class="pair-zh" lang="zh-Hans">{{ column(zh_html.get(block.anchor, ""), block, lang == "zh") }}</div>
+      <div class="pair-en" lang="en">{{ column(en_html.get(block.anchor, ""), block, lang == "en") }}</div>
+      <a class="permalink pair-link" href="{{ document_url }}#{{ block.anchor }}" aria-label="{{ pair_label }}">¶</a>
+    </div>
+    {% endfor %}
+    {% for block in document.bodies.en.blocks if block.anchor.startswith("fn-tn-") %}
+    <div class="pair pair-tn" id="{{ block.anchor }}">
+      <p class="pair-label">{{ _("Translator's note (not in the Chinese)") }}</p>
+      <div class="pair-en" lang="en">{{ column(en_html.get(block.anchor, ""), block, lang == "en") }}</div>
+      <a class="permalink pair-link" href="{{ url_in('document', 'en', document.id) }}#{{ block.anchor }}" hreflang="en" aria-label="{{ pair_label }}">¶</a>
+    </div>
+    {% endfor %}
+  </div>
+</article>
+{% endblock %}
+'''
+OLD_COLUMN = OLD_PARALLEL[OLD_PARALLEL.index("{% macro"):OLD_PARALLEL.index("{% block main")]
+
+
+def test_the_side_by_side_page_is_what_the_column_macro_made(fixture_site):
+    """Every fixture document in both languages, with its translation state as built and with every block
+    outdated (the fixture has no outdated block, a translator's note or a footnote beside its Chinese)."""
+    builder, _ = first_fixture_build()
+    environments = builder.pending[0]
+    site, shared = fixture_site.site, {}
+    parallels = [p for p in pages.assemble(site, Path("content")) if p.kind == "parallel"]
+    assert parallels
+    for page in parallels:
+        env = environments[page.lang]
+        for states in (fixture_site.translations, {page.key: all_outdated(fixture_site.translations[page.key])}):
+            view = incremental.SiteView(site, states, shared)
+            new = rendering.render_page(environments, page, view)
+            document, state = view.document(page.key), view.state(page.key)
+            old = env.from_string(OLD_PARALLEL).render(
+                page=page, site=view, alternate=routing.url_for(page.kind, routing.other_lang(page.lang), page.key),
+                document=document, state=state, notes=pages._note_marks(document.bodies["en"]))
+            assert new == old, page.url
+        assert 'data-outdated="true"' in new
+
+
+def all_outdated(state):
+    return dataclasses.replace(state, blocks=tuple(dataclasses.replace(b, state="outdated", changed="2041-03-05")
+                                                   for b in state.blocks))
+
+
+def test_a_column_is_what_the_macro_made_for_every_real_and_fixture_block(fixture_site):
+    builder, _ = first_fixture_build()
+    env = builder.pending[0]["en"]
+    macro = env.from_string(OLD_COLUMN + "{{ column(html, block, own) }}")
+    seen = set()
+    for site in (fixture_site.site, real().site):
+        for document in site.documents:
+            notes = pages._note_marks(document.bodies["en"])
+            for lang in ("zh", "en"):
+                cut = blocks.block_map(document.bodies[lang].html)
+                for block in document.bodies[lang].blocks:
+                    for own in (True, False):
+                        old = macro.render(html=cut.get(block.anchor, ""), block=block, own=own, notes=notes)
+                        assert pairs.column(cut.get(block.anchor, ""), block, own, notes) == old
+                    seen.add(block.kind)
+    assert {"heading", "paragraph", "footnote", "item", "row"} <= seen
+    hostile = dataclasses.replace(next(b for b in document.bodies["en"].blocks), kind='x"><script>', anchor="fn-<b>")
+    assert pairs.column("<i>x</i>", hostile, False, {}) == macro.render(html="<i>x</i>", block=hostile, own=False,
+                                                                         notes={})
