@@ -3,10 +3,12 @@ the work it replaces, checked against that work."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import os
 from pathlib import Path
 
 from conftest import first_fixture_build, real
-from portal import blocks, incremental, pages, pairs, rendering, routing
+from portal import blocks, incremental, pages, pairs, parallel, rendering, routing
 
 
 def indicator_pages(site) -> list[pages.Page]:
@@ -138,3 +140,40 @@ def test_a_column_is_what_the_macro_made_for_every_real_and_fixture_block(fixtur
     hostile = dataclasses.replace(next(b for b in document.bodies["en"].blocks), kind='x"><script>', anchor="fn-<b>")
     assert pairs.column("<i>x</i>", hostile, False, {}) == macro.render(html="<i>x</i>", block=hostile, own=False,
                                                                          notes={})
+
+
+def test_pages_are_scheduled_list_pages_alone_first_then_each_records_pages_together(fixture_site):
+    assembled = pages.assemble(fixture_site.site, Path("content"))
+    chunks = parallel.schedule(assembled, 2)
+    order = [i for chunk in chunks for i in chunk]
+    assert sorted(order) == list(range(len(assembled)))
+    lists = [i for i, page in enumerate(assembled) if not page.key]
+    assert [chunk for chunk in chunks[:len(lists)]] == [[i] for i in lists]
+    keys = [assembled[i].key for i in order[len(lists):]]
+    assert keys == sorted(keys)  # a record's pages, both languages and every kind, one after the other
+    document = fixture_site.site.documents[0].id
+    assert {(assembled[i].kind, assembled[i].lang) for i in order if assembled[i].key == document} == \
+        {(kind, lang) for kind in ("document", "parallel") for lang in ("zh", "en")}
+    assert len(chunks) <= len(lists) + 2 * 16
+
+
+def test_forked_workers_give_each_page_what_one_process_gives_and_make_shared_things_once_each(fixture_site,
+                                                                                                  monkeypatch):
+    builder, _ = first_fixture_build()
+    environments, site, states = builder.pending[0], fixture_site.site, fixture_site.translations
+    assembled = pages.assemble(site, Path("content"))
+    made, counter = [], itertools.count()
+
+    def make_view(shared):
+        if not shared:  # a new `shared`: numbered within its process
+            shared["made in"] = f"{os.getpid()}-{next(counter)}"
+        view = incremental.SiteView(site, states, shared)
+        view.reads.add(("made in", str(shared["made in"])))
+        return view
+
+    serial = dict(parallel.render_all(environments, assembled, make_view, 10**9))
+    forked = dict(parallel.render_all(environments, assembled, make_view, 0, workers=2,
+                                      advance=made.append))
+    assert sorted(forked) == list(range(len(assembled))) and sum(made) == len(assembled)
+    assert all(forked[i][0] == serial[i][0] for i in forked)
+    assert len({read for _, reads in forked.values() for read in reads if read[0] == "made in"}) <= 2
