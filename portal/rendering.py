@@ -98,11 +98,16 @@ class TranslatedCodeGenerator(CodeGenerator):
 
 def binds_gettext(template: nodes.Template) -> bool:
     """Whether the template gives the name `_` a value of its own anywhere."""
-    names = [n.name for n in template.find_all(nodes.Name) if n.ctx != "load"]
-    names += [n.name for n in template.find_all(nodes.Macro)] + [n.target for n in template.find_all(nodes.Import)]
-    names += [alias if isinstance(alias, str) else alias[1] for n in template.find_all(nodes.FromImport)
-              for alias in n.names]
-    return "_" in names
+    for node in template.find_all((nodes.Name, nodes.Macro, nodes.Import, nodes.FromImport)):  # one walk
+        if isinstance(node, nodes.FromImport):
+            names = [alias if isinstance(alias, str) else alias[1] for alias in node.names]
+        elif isinstance(node, nodes.Import):
+            names = [node.target]
+        else:
+            names = [node.name] if not isinstance(node, nodes.Name) or node.ctx != "load" else []
+        if "_" in names:
+            return True
+    return False
 
 
 def translated_call(translate, node: nodes.Call) -> Markup | None:

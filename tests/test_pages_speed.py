@@ -7,7 +7,9 @@ import itertools
 import os
 from pathlib import Path
 
-from conftest import first_fixture_build, real
+from jinja2 import Environment, nodes
+
+from conftest import ROOT, first_fixture_build, real
 from portal import blocks, incremental, pages, pairs, parallel, rendering, routing
 
 
@@ -177,3 +179,24 @@ def test_forked_workers_give_each_page_what_one_process_gives_and_make_shared_th
     assert sorted(forked) == list(range(len(assembled))) and sum(made) == len(assembled)
     assert all(forked[i][0] == serial[i][0] for i in forked)
     assert len({read for _, reads in forked.values() for read in reads if read[0] == "made in"}) <= 2
+
+
+def old_binds_gettext(template) -> bool:
+    """rendering.binds_gettext as it was: four walks of the template."""
+    names = [n.name for n in template.find_all(nodes.Name) if n.ctx != "load"]
+    names += [n.name for n in template.find_all(nodes.Macro)] + [n.target for n in template.find_all(nodes.Import)]
+    names += [alias if isinstance(alias, str) else alias[1] for n in template.find_all(nodes.FromImport)
+              for alias in n.names]
+    return "_" in names
+
+
+def test_binding_gettext_is_found_in_one_walk_as_in_four():
+    env = Environment(extensions=["jinja2.ext.i18n"])
+    sources = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "templates").glob("*.html"))]
+    sources += ['{% set _ = x %}', '{% for _ in y %}{% endfor %}', '{% macro _() %}{% endmacro %}',
+                '{% macro m(_) %}{% endmacro %}', '{% import "a" as _ %}', '{% from "a" import b as _ %}',
+                '{{ _("x") }}', '{% set a, _ = b %}',
+                '{% with _ = 1 %}{% endwith %}', '{% set ns = namespace() %}{% set ns._ = 1 %}']
+    found = [rendering.binds_gettext(env.parse(source)) for source in sources]
+    assert found == [old_binds_gettext(env.parse(source)) for source in sources]
+    assert found[-10:] == [True, True, True, True, True, True, False, True, True, False]
