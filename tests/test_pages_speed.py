@@ -7,7 +7,8 @@ import itertools
 import os
 from pathlib import Path
 
-from jinja2 import Environment, nodes
+from jinja2 import Environment, StrictUndefined, nodes, pass_context, pass_environment, pass_eval_context
+from jinja2.runtime import Context
 
 from conftest import ROOT, first_fixture_build, real
 from portal import blocks, incremental, pages, pairs, parallel, rendering, routing
@@ -200,3 +201,51 @@ def test_binding_gettext_is_found_in_one_walk_as_in_four():
     found = [rendering.binds_gettext(env.parse(source)) for source in sources]
     assert found == [old_binds_gettext(env.parse(source)) for source in sources]
     assert found[-10:] == [True, True, True, True, True, True, False, True, True, False]
+
+
+class Marked:
+    """A callable class whose __call__ asks for the context."""
+
+    @pass_context
+    def __call__(self, context, word):
+        return f"{context['who']}:{word}"
+
+
+class Holder:
+    @pass_context
+    def method(self, context, word):
+        return f"{context.get('looped', '-')}/{word}"
+
+    def plain(self, word):
+        return word.upper()
+
+
+def stops():
+    raise StopIteration
+
+
+CALLS = ('{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m(who) }}|{{ ctx("a") }}|{{ envd("b") }}|{{ evald("c") }}|'
+         '{{ marked("d") }}|{{ holder.method("e") }}|{{ holder.plain("f") }}|{{ plain("g", k=1) }}|{{ {"a": 1}.get("a") }}|'
+         '{% for looped in [1, 2] %}{% set inner = looped %}{{ ctx("h") }}{{ holder.method("i") }}{% endfor %}|{% set s = ctx("j") %}{{ s }}|'
+         '{{ stops() is undefined }}|{{ len([1]) }}|{{ "x".upper() }}|{{ cycler("p", "q").next() }}')
+
+
+def test_quick_calls_call_each_kind_of_callable_as_jinjas_context_does():
+    helpers = dict(ctx=pass_context(lambda context, word: f"{context.get('inner', '-')}{context['who']}{word}"),
+                   envd=pass_environment(lambda env, word: f"{env.autoescape}{word}"),
+                   evald=pass_eval_context(lambda eval_ctx, word: f"{eval_ctx.autoescape}{word}"),
+                   marked=Marked(), holder=Holder(), plain=lambda word, k: f"{word}{k}", stops=stops, len=len)
+    rendered = []
+    for context_class in (Context, rendering.QuickCalls):
+        env = Environment(autoescape=True, undefined=StrictUndefined)
+        env.context_class = context_class
+        env.globals.update(helpers)
+        rendered.append(env.from_string(CALLS).render(who="<Ann>"))
+    assert rendered[0] == rendered[1]
+    assert "<&lt;Ann&gt;>|-&lt;Ann&gt;a|Trueb|Truec|&lt;Ann&gt;:d|-/e|F|g1|1|" in rendered[1]
+    assert "|1&lt;Ann&gt;h-/i2&lt;Ann&gt;h-/i|-&lt;Ann&gt;j|True|1|X|p" in rendered[1]  # a loop's set seen
+
+
+def test_the_environments_use_quick_calls():
+    builder, _ = first_fixture_build()
+    assert all(env.context_class is rendering.QuickCalls for env in builder.pending[0].values())
