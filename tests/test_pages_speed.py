@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
+import re
 from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined, nodes, pass_context, pass_environment, pass_eval_context
 from jinja2.runtime import Context
+from markupsafe import escape
 
 from conftest import ROOT, first_fixture_build, real
 from portal import blocks, incremental, pages, pairs, parallel, rendering, routing
@@ -249,3 +251,20 @@ def test_quick_calls_call_each_kind_of_callable_as_jinjas_context_does():
 def test_the_environments_use_quick_calls():
     builder, _ = first_fixture_build()
     assert all(env.context_class is rendering.QuickCalls for env in builder.pending[0].values())
+
+
+def old_annotate_links(body_html: str, parallel: str, label: str) -> str:
+    """annotate_blocks' links as they were made: the pattern looked up and the label escaped for each block."""
+    return re.sub(r'(<a [^>]*\bclass="permalink"[^>]*\bhref="#([^"]+)"[^>]*>¶</a>)',
+                  lambda m: f'{m.group(1)}<a class="parallel-link" href="{parallel}#{m.group(2)}" '
+                            f'aria-label="{escape(label)}">⇄</a>', body_html)
+
+
+def test_the_links_to_the_parallel_view_are_what_they_were_for_every_real_and_fixture_body(fixture_site):
+    bodies = [d.bodies[lang].html for site in (fixture_site.site, real().site) for d in site.documents
+              for lang in ("zh", "en")]
+    for label in ("Chinese and English side by side", escape('"<&>"'), '"<&>"'):
+        for body in bodies:
+            assert blocks.annotate_blocks(body, (), None, "parallel/", label) == \
+                old_annotate_links(body, "parallel/", label)
+    assert "⇄" in blocks.annotate_blocks(bodies[0], (), None, "parallel/", "x")
