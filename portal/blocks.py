@@ -45,9 +45,9 @@ def block_map(body_html: str) -> dict[str, str]:
 def annotate_blocks(body_html: str, outdated, note, parallel: str, label: str) -> str:
     """A document body on its page: a link to the parallel view beside each permalink, and each
     outdated block marked `data-outdated="true"` with note(block) at its start (in a row: its first cell)."""
-    html = re.sub(r'(<a [^>]*\bclass="permalink"[^>]*\bhref="#([^"]+)"[^>]*>¶</a>)',
-                  lambda m: f'{m.group(1)}<a class="parallel-link" href="{parallel}#{m.group(2)}" '
-                            f'aria-label="{escape(label)}">⇄</a>', body_html)
+    label = escape(label)  # once, not for each block
+    html = _PERMALINK.sub(lambda m: f'{m.group(1)}<a class="parallel-link" href="{parallel}#{m.group(2)}" '
+                                    f'aria-label="{label}">⇄</a>', body_html)
     if not outdated:
         return html
     pending = {block.anchor: block for block in outdated}
@@ -61,5 +61,7 @@ def annotate_blocks(body_html: str, outdated, note, parallel: str, label: str) -
     return _OPENING.sub(mark, html)
 
 
+# A block's permalink, for annotate_blocks to put the link to the parallel view beside it.
+_PERMALINK = re.compile(r'(<a [^>]*\bclass="permalink"[^>]*\bhref="#([^"]+)"[^>]*>¶</a>)')
 # The opening tag of an anchored block (in a row: with its first cell), for annotate_blocks' one pass.
 _OPENING = re.compile(r'<(p|li|h[1-6]|tr)\b([^>]*\bid="([^"]+)"[^>]*)>(\s*<td\b[^>]*>)?')

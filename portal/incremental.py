@@ -59,13 +59,16 @@ class SiteView:
         self._shared = {} if shared is None else shared  # name -> (value, the view it was made from)
         self.reads: set[tuple[str, str]] = set()
         self.used: set[str] = set()
+        self._documents: tuple | None = None  # the documents' views, made on the first read of them
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
         self.reads.add((name, ""))
         if name == "documents":
-            return tuple(DocumentView(d, self.reads) for d in self._site.documents)
+            if self._documents is None:  # each read of them notes the same, so one set of views serves all
+                self._documents = tuple(DocumentView(d, self.reads) for d in self._site.documents)
+            return self._documents
         return getattr(self._site, name)
 
     def _lookup(self, kind: str, record_id: str):
@@ -277,6 +280,12 @@ def saved_entries(entries: dict[str, Entry], data: tuple | None) -> dict:
             "data": [data[0], [list(r) for r in data[1]], data[2]] if data else None}
 
 
+def made_entry(base: str, page, data: bytes, reads, digests: Digests) -> Entry:
+    """The entry of a page rendered now into `data`, having read `reads`."""
+    reads = tuple(sorted(reads))
+    return Entry(page_key(base, page, reads, digests), reads, hashlib.sha256(data).hexdigest())
+
+
 @dataclass
 class Rendered:
     files: dict[str, bytes]
@@ -306,19 +315,24 @@ def render_pages(all_pages, environments, digests: Digests, base: str, last: dic
         done.files[path], done.entries[path] = data, entry
         if not current:
             done.deferred.append(page)
+    results, entries = [None] * len(todo), [None] * len(todo)
+
+    def make_view(shared: dict) -> SiteView:
+        return SiteView(site, states, shared)
+
     with (progress or Quiet()).stage("pages", len(todo)) as stage:
-        results = render_all(environments, todo, lambda shared: SiteView(site, states, shared), parallel_min,
-                             advance=stage.advance)
+        for i, result in render_all(environments, todo, make_view, parallel_min, advance=stage.advance):
+            results[i] = result
+            if not isinstance(result, ContentError):  # its key taken here while the workers render the rest
+                entries[i] = made_entry(base, todo[i], *result, digests)
     errors = [result for result in results if isinstance(result, ContentError)]
     if errors and done.deferred:  # a failing build reports every page's errors, as a build without deferral
-        errors += [r for r in render_all(environments, done.deferred, lambda shared: SiteView(site, states, shared),
-                                         parallel_min) if isinstance(r, ContentError)]
+        errors += [r for _, r in sorted(render_all(environments, done.deferred, make_view, parallel_min),
+                                        key=lambda made: made[0]) if isinstance(r, ContentError)]
     if errors:
         raise ContentErrors(errors)
-    for page, (data, reads) in zip(todo, results):
+    for page, (data, _), entry in zip(todo, results, entries):
         path = routing.output_path(page.url)
-        reads = tuple(sorted(reads))
-        done.files[path] = data
-        done.entries[path] = Entry(page_key(base, page, reads, digests), reads, hashlib.sha256(data).hexdigest())
+        done.files[path], done.entries[path] = data, entry
         done.rendered.append(page)
     return done

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import assessments, chains, charts, compare, figuretext, glossary, references
+from . import assessments, chains, charts, compare, figuretext, glossary, pairs, references
 from .footnotes import note_marks
 from .model import CONFLICT_KINDS, LANGS, Site
 from .routing import url_for
@@ -49,7 +49,7 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
     """The indicator's numeric values as an inline SVG with a title and a text description, and the layers
     and kinds its legend names; None when no value is a figure."""
     title, item, kinds, joiner = CHART_WORDS[lang]
-    documents = {d.id: d for d in site.documents}
+    documents = {v.document: site.document(v.document) for v in values}  # not every document: a page has many charts
     # A figure a document states twice (annex table and text) is one point; two documents, two points.
     once = list({(v.document, v.kind, v.period, v.number, v.comparator): v for v in values[::-1]}.values())[::-1]
     layers = {layer.id: layer for layer in site.model.layers}
@@ -143,8 +143,7 @@ def assemble(site: Site, content: Path) -> list[Page]:
                 context=lambda s, i=document.id, l=lang: {"document": s.document(i), "body": s.document(i).bodies[l],
                                                           "state": s.state(i)})
             add("parallel", "parallel.html", document.id, document.src.path.parent,
-                context=lambda s, i=document.id: {"document": s.document(i), "state": s.state(i),
-                                                  "notes": _note_marks(s.document(i).bodies["en"])})
+                context=lambda s, i=document.id, l=lang: _parallel_context(s.document(i), s.state(i), l))
         for kind, everything in (("indicators", False), ("indicators-all", True)):
             add(kind, "indicators.html", context=lambda s, e=everything: _matrix_context(s.model, _groups(s), e))
         for indicator in site.indicators:
@@ -189,6 +188,13 @@ def _matrix_context(model, groups, everything: bool) -> dict:
     shown = groups if everything else compare.focused(groups)
     return {"groups": shown, "everything": everything, "columns": compare.used_columns(model, shown),
             "total": sum(len(rows) for _, rows in groups)}
+
+
+def _parallel_context(document, state, lang: str) -> dict:
+    """The side-by-side page: the pairs of blocks and the translator's notes, each column made (pairs.py)."""
+    notes = _note_marks(document.bodies["en"])
+    return {"document": document, "state": state, "pairs": pairs.pairs(document, state, notes, lang),
+            "translators_notes": pairs.translators_notes(document, notes, lang)}
 
 
 def _indicator_context(site: Site, indicator, values, lang: str) -> dict:

@@ -41,10 +41,9 @@ def compile_templates(environments: dict) -> None:
 _JOB: tuple = ()  # set before forking workers; children inherit it instead of unpickling pages
 
 
-def _render_slice(bounds: tuple[int, int]) -> list:
-    environments, pages, make_view = _JOB
-    shared: dict = {}
-    return [_render_one(environments, page, make_view(shared)) for page in pages[bounds[0]:bounds[1]]]
+def _render_chunk(indices: list[int]) -> tuple[list[int], list]:
+    environments, pages, make_view, shared = _JOB  # `shared`: this process's own copy, filled as it renders
+    return indices, [_render_one(environments, pages[i], make_view(shared)) for i in indices]
 
 
 def _render_one(environments, page, view):
@@ -55,27 +54,38 @@ def _render_one(environments, page, view):
         return error
 
 
+def schedule(pages: list, workers: int) -> list[list[int]]:
+    """The pages' indices in chunks, in the order to render them: each page of no record (a list page,
+    which grows with the site: the print edition, the documents' list…) alone and first, so that no worker
+    is left with one at the end; then the record pages by record, each record's pages (both languages,
+    document and side by side) one after the other so that what they share is made once (pairs.blocks_of),
+    in chunks small enough for the last to end soon after the others."""
+    lists = [[i] for i, page in enumerate(pages) if not page.key]
+    records = sorted((i for i, page in enumerate(pages) if page.key), key=lambda i: pages[i].key)
+    size = max(1, -(-len(records) // (workers * 16)))
+    return lists + [records[i:i + size] for i in range(0, len(records), size)]
+
+
 def render_all(environments, todo: list, make_view, minimum: int, workers: int = WORKERS,
-               advance=lambda count: None) -> list:
-    """Each page's (bytes, reads) or ContentError, in order; on forked processes when there are many.
-    make_view(shared) gives a page its view of the site; each process has its own `shared`."""
+               advance=lambda count: None):
+    """Each page's (index in `todo`, bytes and reads or ContentError), as they are made (see schedule); on
+    forked processes when there are many. make_view(shared) gives a page its view of the site; each process
+    has its own `shared`, so that what many pages share is made once in each."""
     global _JOB
+    chunks = schedule(todo, workers)
     if not todo or len(todo) < minimum or workers < 2:
         shared: dict = {}
-        results = []
-        for page in todo:
-            results.append(_render_one(environments, page, make_view(shared)))
-            advance(1)
-        return results
+        for chunk in chunks:
+            for i in chunk:
+                yield i, _render_one(environments, todo[i], make_view(shared))
+            advance(len(chunk))
+        return
     compile_templates(environments)
-    _JOB = (environments, todo, make_view)
-    step = -(-len(todo) // (workers * 4))
-    parts = []
+    _JOB = (environments, todo, make_view, {})
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for part in pool.imap(_render_slice, [(i, i + step) for i in range(0, len(todo), step)]):
-                parts.append(part)
-                advance(len(part))
+            for indices, results in pool.imap_unordered(_render_chunk, chunks):
+                yield from zip(indices, results)
+                advance(len(results))
     finally:
         _JOB = ()
-    return [result for part in parts for result in part]

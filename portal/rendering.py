@@ -5,6 +5,7 @@ import gettext
 import hashlib
 import re
 import traceback
+import types
 from pathlib import Path
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
@@ -12,6 +13,7 @@ from jinja2 import nodes
 from jinja2.bccache import Bucket
 from jinja2.compiler import CodeGenerator
 from jinja2.loaders import split_template_path
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from . import chains, charts, compare, figures, figuretext, inputs, quotedrows
@@ -61,6 +63,27 @@ class CompiledTemplates(BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+_PLAIN_CALLABLES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType)
+
+
+class QuickCalls(Context):
+    """Jinja's Context, calling a plain function or method that asks for no context, eval context or
+    environment (most of a page's calls: url, dict.get, the catalog, the helpers) straight away, as Jinja's
+    `call` ends up doing after looking for those marks on the object and on its __call__; any other
+    callable (a macro, a class, a marked function) as Jinja does."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own names: a keyword may be `self`)
+        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+            return Context.call(__self, __obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a StopIteration "
+                                                "exception")
+
+
 class InputLoader(FileSystemLoader):
     """Templates from one folder; a template that is a symlink (or inside one) is refused, never read."""
 
@@ -98,11 +121,16 @@ class TranslatedCodeGenerator(CodeGenerator):
 
 def binds_gettext(template: nodes.Template) -> bool:
     """Whether the template gives the name `_` a value of its own anywhere."""
-    names = [n.name for n in template.find_all(nodes.Name) if n.ctx != "load"]
-    names += [n.name for n in template.find_all(nodes.Macro)] + [n.target for n in template.find_all(nodes.Import)]
-    names += [alias if isinstance(alias, str) else alias[1] for n in template.find_all(nodes.FromImport)
-              for alias in n.names]
-    return "_" in names
+    for node in template.find_all((nodes.Name, nodes.Macro, nodes.Import, nodes.FromImport)):  # one walk
+        if isinstance(node, nodes.FromImport):
+            names = [alias if isinstance(alias, str) else alias[1] for alias in node.names]
+        elif isinstance(node, nodes.Import):
+            names = [node.target]
+        else:
+            names = [node.name] if not isinstance(node, nodes.Name) or node.ctx != "load" else []
+        if "_" in names:
+            return True
+    return False
 
 
 def translated_call(translate, node: nodes.Call) -> Markup | None:
@@ -162,6 +190,7 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
         env = Environment(loader=InputLoader(str(templates)), undefined=StrictUndefined, autoescape=True,
                           extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
                           bytecode_cache=bytecode, auto_reload=False)  # new environments when a template changes
+        env.context_class = QuickCalls
         install_translations(env, translations[lang])
         env.globals.update(
             lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang],
