@@ -17,7 +17,7 @@ from .errors import ContentError, SourceRef, quote
 from .model import Block, Body
 from .entities import EntityPattern, is_reference
 from .footnotes import marked_notes
-from .inline import GuardedInlineProcessor
+from . import guarded
 from .bodychecks import attribute_errors, id_errors
 from .safety import bad_attributes, link_text_problems, raw_html_errors, shape_errors
 from .sections import Part, join_sections, split_sections, toc_tree
@@ -249,9 +249,9 @@ class _Extension(markdown.Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
         md.treeprocessors.register(_Collect(md, self.state), "portal-collect", 0)
-        md.treeprocessors.register(GuardedInlineProcessor(md), "inline", 20)  # replaces Markdown's own
         md.inlinePatterns.register(EditMarkPattern(OPENER.pattern, md), "portal-edit-mark", 185)
         md.inlinePatterns.register(EntityPattern(md, self.state), "entity", 80)  # replaces Markdown's own
+        guarded.install(md)  # Python-Markdown's passes, skipping what they cannot change
 
 
 class Renderer:

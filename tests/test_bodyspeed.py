@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from markdown.extensions.tables import TableProcessor
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
 from conftest import FIXTURE, ROOT
-from portal.inline import GuardedInlineProcessor, needed_characters, pattern_needs
+from portal.guarded import GuardedInlineProcessor, GuardedTables, GuardedToc, needed_characters, pattern_needs
 from portal.markup import Renderer, TermLinks
 
 DOCUMENTS = sorted((ROOT / "content" / "documents").glob("*/*.md")) + sorted((FIXTURE / "documents").glob("*/*.md"))
@@ -19,9 +21,14 @@ LINKS = {"zh": TermLinks.build({"地区生产总值": "gdp", "城镇": "urban"},
 
 
 def stock(lang: str) -> Renderer:
-    """A renderer with Python-Markdown's own inline pass (what the guarded one replaces)."""
+    """A renderer with Python-Markdown's own passes (what the guarded ones replace)."""
     renderer = Renderer(lang, "¶")
-    renderer.md.treeprocessors.register(InlineProcessor(renderer.md), "inline", 20)
+    md = renderer.md
+    md.treeprocessors.register(InlineProcessor(md), "inline", 20)
+    md.parser.blockprocessors.register(TableProcessor(md.parser, md.parser.blockprocessors["table"].config), "table", 75)
+    toc = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
+    md.treeprocessors.register(TocTreeprocessor(md, toc.getConfigs()), "toc", 5)
+    del md.is_block_level  # the class's method again
     return renderer
 
 
@@ -35,7 +42,7 @@ PIECES = ["*", "**", "_", "__", "`", "``", "\\", "\\`", "[", "]", "(", ")", "!["
           "<b>", "</i>", "<!-- c -->", "<https://x.org/a>", "<a@b.cn>", "&amp;", "&#160;", "&#x1;", "&nope;", "&",
           "  \n", "\n", "\n\n", "{++", "++}", "{--", "--}", "{~~", "~>", "~~}", "{: #p1 }", "{: .c }", "{#h}", ":",
           "# ", "## ", "- ", "1. ", "| a | b |\n|---|---|\n| 1 | 2 |", "    ", "[x]", "[x][]", "[a][x]", "![x]", "![a][x]", "![x][]",
-          "(https://example.org)", "GDP", "urban", "R&D", "地区生产总值", "城镇", "文字", "text", " ", "word's", "’"]
+          "(https://example.org)", "[TOC]", "\n\n[TOC]\n\n", "\\[TOC]", "&#91;TOC]", "|", " | ", "|---|", "\\|", "\n\n|a\n|-\n|1\n\n", "\n\n|a|\n|:-:|\n\n", "GDP", "urban", "R&D", "地区生产总值", "城镇", "文字", "text", " ", "word's", "’"]
 
 
 DEFINITIONS = ["[x]: https://x.org/a", "[x]: <b>", "[^1]: A note *with* `code`.", "[^tn-a]: Translator's."]
@@ -67,6 +74,8 @@ def test_every_inline_pattern_is_guarded():
     """The regex of each pattern the bodies use names its characters: none is tried on every text."""
     renderer = Renderer("en", "¶")
     assert isinstance(renderer.md.treeprocessors["inline"], GuardedInlineProcessor)
+    assert isinstance(renderer.md.treeprocessors["toc"], GuardedToc)
+    assert isinstance(renderer.md.parser.blockprocessors["table"], GuardedTables)
     unguarded = [type(pattern).__name__ for pattern in renderer.md.inlinePatterns if pattern_needs(pattern) is None]
     assert unguarded == []
 
