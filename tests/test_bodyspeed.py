@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from pathlib import Path
 
 import pytest
 from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
-from markdown.treeprocessors import InlineProcessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from conftest import FIXTURE, ROOT
 from portal.guarded import GuardedInlineProcessor, GuardedTables, GuardedToc, needed_characters, pattern_needs
+from portal import markup, safety
+from portal.editmarks import broken_edit_marks
 from portal.markup import Renderer, TermLinks
 
 DOCUMENTS = sorted((ROOT / "content" / "documents").glob("*/*.md")) + sorted((FIXTURE / "documents").glob("*/*.md"))
@@ -96,3 +99,95 @@ def test_random_markdown_renders_as_with_the_stock_inline_pass(seed):
         text = random_body(rng)
         assert shown(ours.render(text, Path("x.md"), LINKS[lang])) == \
             shown(theirs.render(text, Path("x.md"), LINKS[lang])), text
+
+
+def old_text(elem, exclude_zh: bool = False) -> str:
+    """markup._text as it was: one walk per text, the English-only text a second walk."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        classes = node.get("class", "")
+        skip = (node.tag == "sup" and (node.get("id") or "").startswith("fnref")) or \
+            "footnote-backref" in classes or "permalink" in classes or "edit-mark" in classes
+        skip = skip or (exclude_zh and (node.get("lang") or "").startswith("zh"))
+        if not skip:
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                walk(child)
+        if node.tail and node is not elem:
+            parts.append(node.tail)
+
+    walk(elem)
+    joined = re.sub(r"\x02[^\x03]*\x03", "", "".join(parts))
+    return re.sub(r"\s+", " ", joined).strip()
+
+
+class TextsOfEveryElement(Treeprocessor):
+    """Runs after the body's own passes: both texts of every element, the old way and the new."""
+
+    def __init__(self, md, found: list) -> None:
+        super().__init__(md)
+        self.found = found
+
+    def run(self, root):
+        self.found.extend(((old_text(el), old_text(el, exclude_zh=True)), markup._texts(el)) for el in root.iter())
+
+
+def test_one_walk_gives_both_texts_as_two_walks_did():
+    """A block's text and its English-only text (lang="zh…" parts left out) from one walk, on every element
+    of the real and fixture documents and of random Markdown with Chinese marked inside English."""
+    found: list = []
+    rng = random.Random(5)
+    texts = [(path.read_text(encoding="utf-8"), path.stem) for path in DOCUMENTS]
+    pieces = ['*中文*{: lang="zh-Hans" }', '*甲 **乙**丙 `c`丁*{: lang="zh-Hans" }', '**粗 *斜*{: lang="zh" } bold**', "word\u3000 \u00a0x", "[^1]", "{++加++}"]
+    texts += [(" ".join(rng.choice(pieces + PIECES[:20]) for _ in range(12)) + "\n{: #p1 }\n\n[^1]: n.", "en")
+              for _ in range(60)]
+    for text, lang in texts:
+        renderer = Renderer(lang, "¶")
+        renderer.md.treeprocessors.register(TextsOfEveryElement(renderer.md, found), "texts", -1)
+        renderer.render(text, Path("x.md"))
+    assert len(found) > 5000 and any(text != english for (text, english), _ in found)  # Chinese left out
+    assert [old for old, _ in found] == [new for _, new in found]
+
+
+def test_str_split_whitespace_is_the_regex_whitespace():
+    """_plain joins str.split()'s words where the old code replaced runs of \\s: the same characters."""
+    assert [c for c in range(sys.maxunicode + 1) if bool(re.fullmatch(r"\s", chr(c))) != chr(c).isspace()] == []
+
+
+def old_shape_errors(text: str) -> list[tuple[int, str]]:
+    """safety.shape_errors' loop as it was (every line measured), for the lines and messages it gives."""
+    block_start, brackets = 1, 0
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            block_start, brackets = number + 1, 0
+            continue
+        expanded = line.expandtabs(4)
+        if len(expanded) - len(expanded.lstrip()) > safety.MAX_INDENT:
+            return [(number, "indented")]
+        if len(re.match(r"[\s>]*", line).group(0).replace(" ", "").replace("\t", "")) > safety.MAX_QUOTES:
+            return [(number, "quotes")]
+        brackets += line.count("[")
+        if brackets > safety.MAX_BRACKETS:
+            return [(block_start, "more than")]
+    return []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_checks_before_rendering_skip_only_lines_they_cannot_fault(seed):
+    """shape_errors measures only lines starting with whitespace or '>'; raw_html_errors and broken_edit_marks
+    return at once for a text without '<' or without a mark's opener: the same errors as before."""
+    rng = random.Random(seed)
+    starts = [" " * 41, "\t" * 11, "\u3000" * 41, "> " * 11, ">" * 11, " > " * 6, "x", "[" * 60, "", " "]
+    for _ in range(200):
+        lines = [rng.choice(starts) + rng.choice(["a", "[", "<b>", "{++a", "{++a++}", "`<i>`", ""]) for _ in range(4)]
+        text = "\n".join(lines)
+        new = [(e.src.line, e.message) for e in safety.shape_errors(text, Path("x.md"))]
+        assert [(line, kind) for line, kind in old_shape_errors(text)] == \
+            [(line, "indented" if "indented" in message else "quotes" if "quotes" in message else "more than")
+             for line, message in new if "empty" not in message]
+        html_lines = [number for number, line in enumerate(lines, 1) if "<b>" in line]
+        assert [e.src.line for e in safety.raw_html_errors(text, Path("x.md"))] == html_lines
+        open_marks = [number for number, line in enumerate(lines, 1) if line.endswith("{++a")]
+        assert [e.src.line for e in broken_edit_marks(lines, Path("x.md"))] == open_marks
