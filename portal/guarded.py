@@ -2,13 +2,14 @@
 library's own code, and the output is the library's to the byte (tests/test_bodyspeed.py renders against
 the stock passes).
 
-- The inline pass (install, GuardedInlineProcessor): Python-Markdown tries each inline pattern (code spans, links, emphasis…) on each text of the tree, one
-after the other: a regex search and a few calls per pattern and text, most of them finding nothing. Each
-pattern's regex is read once (its parsed form) for the characters a match cannot do without: `&…;` needs
-an `&`, emphasis a `*` or a `_`. A text holding none of a pattern's characters is not given to that
-pattern; what the library does then with the text is what it does after the pattern found no match
-(go on with the next pattern, from the text's start). A pattern whose regex names no such character is
-tried on every text, as before; so is every pattern of another kind than a regex.
+- The inline pass (GuardedInlineProcessor): Python-Markdown tries each inline pattern (code spans, links,
+  emphasis…) on each text of the tree, one after the other: a regex search and a few calls per pattern
+  and text, most of them finding nothing. Each pattern's regex is read once (its parsed form) for the
+  strings a match cannot do without: `&…;` needs an `&`, an editorial mark `{++`, `{--` or `{~~`, a line
+  break two spaces and a newline. A text holding none of a pattern's strings is not given to that
+  pattern: the library would then go on with the next pattern, from the text's start, as it does after
+  a try that found nothing. A text holding no pattern's strings at all (one regex search) is left as it
+  is. A pattern whose regex tells nothing is tried on every text, as is every pattern of another kind.
 - The table test (GuardedTables): a block whose first line has no `|` is no table (the library splits its
   first line into cells and finds one cell, without a border).
 - The table of contents (GuardedToc): its `[TOC]` marker is looked for in the tree only when the text
@@ -19,6 +20,7 @@ tried on every text, as before; so is every pattern of another kind than a regex
 from __future__ import annotations
 
 import functools
+import re
 
 try:  # the regex parser of the standard library (Python 3.11 renamed its module)
     from re import _constants as sre, _parser as sre_parse
@@ -31,35 +33,39 @@ from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
-# Characters without case: a regex's flags (IGNORECASE) cannot make one of them match anything else
-GUARDS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \n\t")
+# Characters without case: no flag (IGNORECASE) makes one of them match another character
+CASELESS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \n\t")
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
+_MOST = 16  # strings in one set at most (a run of alternatives multiplies them)
 
 
 @functools.lru_cache(maxsize=256)
-def needed_characters(pattern: str, flags: int = 0) -> frozenset[str] | None:
-    """Characters of which every match of the regex (its lookaheads and lookbehinds included) holds at
-    least one, all of them from GUARDS; None when the regex does not tell."""
+def needed_strings(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Strings of CASELESS characters of which every match of the regex holds one (lookaheads and
+    lookbehinds included: they read the same text); None when the regex does not tell."""
     return _needed(sre_parse.parse(pattern, flags))
 
 
 def _needed(items) -> frozenset[str] | None:
-    """Of a sequence: every item must match, so any item's characters will do; the fewest are kept."""
-    best = None
+    """Of a sequence: every item matches, so any item's strings will do; a run of items that each match
+    one of a few exact strings matches one of their concatenations. The longest strings are kept."""
+    found, run = [], [""]
     for op, argument in items:
-        found = _needed_by(op, argument)
-        if found is not None and (best is None or len(found) < len(best)):
-            best = found
-    return best
+        exact = _exact(op, argument)
+        if exact is not None and len(run) * len(exact) <= _MOST:
+            run = [a + b for a in run for b in exact]
+            continue
+        found.append(frozenset(run))
+        run = list(exact) if exact is not None else [""]
+        if exact is None:
+            found.append(_needed_by(op, argument))
+    found.append(frozenset(run))
+    found = [strings for strings in found if strings and "" not in strings]
+    return max(found, key=lambda strings: (min(map(len, strings)), -len(strings)), default=None)
 
 
 def _needed_by(op, argument) -> frozenset[str] | None:
-    if op is sre.LITERAL:
-        return frozenset(chr(argument)) & GUARDS or None
-    if op is sre.IN:  # a class of literals only (no range, category or negation): one of them
-        if all(kind is sre.LITERAL and chr(code) in GUARDS for kind, code in argument):
-            return frozenset(chr(code) for _, code in argument) or None
-        return None
+    """What an item that is not one of a few exact strings needs."""
     if op in _REPEATS:
         low, _high, item = argument
         return _needed(item) if low >= 1 else None
@@ -67,22 +73,52 @@ def _needed_by(op, argument) -> frozenset[str] | None:
         return _needed(argument[-1])
     if op is getattr(sre, "ATOMIC_GROUP", None):
         return _needed(argument)
-    if op is sre.ASSERT:  # a positive lookahead or lookbehind reads characters of the same text
+    if op is sre.ASSERT:
         return _needed(argument[1])
-    if op is sre.BRANCH:  # one of the alternatives matches: each must need some character
+    if op is sre.BRANCH:  # one of the alternatives matches: each must need something
         alternatives = [_needed(alternative) for alternative in argument[1]]
-        if any(found is None for found in alternatives):
+        if any(strings is None for strings in alternatives):
             return None
         return frozenset().union(*alternatives)
     return None
 
 
+def _exact(op, argument) -> list[str] | None:
+    """The strings an item matches when it matches one of a few non-empty strings of CASELESS characters."""
+    if op is sre.LITERAL:
+        return [chr(argument)] if chr(argument) in CASELESS else None
+    if op is sre.IN:  # a class of literals (no negation, range or category)
+        if all(kind is sre.LITERAL and chr(code) in CASELESS for kind, code in argument):
+            return [chr(code) for _, code in argument] or None
+        return None
+    if op is sre.SUBPATTERN:
+        return _exact_sequence(argument[-1])
+    if op is sre.BRANCH:
+        alternatives = [_exact_sequence(alternative) for alternative in argument[1]]
+        if any(strings is None for strings in alternatives):
+            return None
+        return [string for strings in alternatives for string in strings]
+    if op in _REPEATS and argument[0] == argument[1] >= 1:  # exactly n times
+        return _exact_sequence(list(argument[2]) * argument[0])
+    return None
+
+
+def _exact_sequence(items) -> list[str] | None:
+    strings = [""]
+    for op, argument in items:
+        exact = _exact(op, argument)
+        if exact is None or len(strings) * len(exact) > _MOST:
+            return None
+        strings = [a + b for a in strings for b in exact]
+    return strings if "" not in strings else None
+
+
 def pattern_needs(pattern) -> frozenset[str] | None:
-    """What an inline pattern's regex needs (needed_characters), None for anything but a compiled regex."""
+    """What an inline pattern's regex needs (needed_strings), None for anything but a compiled regex."""
     compiled = getattr(pattern, "compiled_re", None)
     if compiled is None or not isinstance(compiled.pattern, str):
         return None
-    return needed_characters(compiled.pattern, compiled.flags)
+    return needed_strings(compiled.pattern, compiled.flags)
 
 
 class GuardedInlineProcessor(InlineProcessor):
@@ -91,27 +127,32 @@ class GuardedInlineProcessor(InlineProcessor):
 
     def run(self, tree, ancestors=None):
         self.guarded = [(pattern, pattern_needs(pattern)) for pattern in self.inlinePatterns]
+        self.any_needed = _any_of(tuple(needs for _, needs in self.guarded))
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
         """The library's __handleInline (which the library calls by this name), with the guard."""
-        if not isinstance(data, util.AtomicString):
-            guarded = self.guarded
-            start = 0
-            present = None  # the GUARDS characters in data, found again after each match changed it
-            while patternIndex < len(guarded):
-                pattern, needs = guarded[patternIndex]
-                if needs is not None:
-                    present = GUARDS.intersection(data) if present is None else present
-                    if needs.isdisjoint(present):
-                        patternIndex, start = patternIndex + 1, 0  # as after a try that found nothing
-                        continue
-                data, matched, start = self._InlineProcessor__applyPattern(pattern, data, patternIndex, start)
-                if matched:
-                    present = None
-                else:
-                    patternIndex += 1
+        if isinstance(data, util.AtomicString) or (self.any_needed and not self.any_needed.search(data)):
+            return data  # no pattern can match
+        guarded = self.guarded
+        start = 0
+        while patternIndex < len(guarded):
+            pattern, needs = guarded[patternIndex]
+            if needs is not None and not any(string in data for string in needs):
+                patternIndex, start = patternIndex + 1, 0  # as after a try that found nothing
+                continue
+            data, matched, start = self._InlineProcessor__applyPattern(pattern, data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
         return data
+
+
+@functools.lru_cache(maxsize=16)
+def _any_of(needs: tuple) -> re.Pattern | None:
+    """A regex finding any string that some pattern needs; None when a pattern needs nothing known."""
+    if any(strings is None for strings in needs):
+        return None
+    return re.compile("|".join(re.escape(string) for strings in needs for string in sorted(strings)))
 
 
 class GuardedTables(TableProcessor):

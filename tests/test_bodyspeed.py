@@ -13,7 +13,7 @@ from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from conftest import FIXTURE, ROOT
-from portal.guarded import GuardedInlineProcessor, GuardedTables, GuardedToc, needed_characters, pattern_needs
+from portal.guarded import GuardedInlineProcessor, GuardedTables, GuardedToc, needed_strings, pattern_needs
 from portal import markup, safety
 from portal.editmarks import broken_edit_marks
 from portal.markup import Renderer, TermLinks
@@ -59,18 +59,24 @@ def random_body(rng: random.Random) -> str:
     return "\n\n".join(blocks)
 
 
-def test_needed_characters_are_what_every_match_holds():
-    assert needed_characters(r"(&(?:\#[0-9]+|[a-zA-Z0-9]+);)") == {"&"}
-    assert needed_characters(r"\*|_") == {"*", "_"}
-    assert needed_characters(r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)") == {"\\", "`"}  # one of each branch
-    assert needed_characters(r"x(?=`)") == {"`"}  # a lookahead reads the same text
-    assert needed_characters(r"(?<!\!)\[") == {"["}  # a negative lookbehind needs nothing
-    assert needed_characters(r"&?x") is None  # optional
-    assert needed_characters(r"[^&]+") is None  # a negated class
-    assert needed_characters(r"[&a-z]") is None  # a range
-    assert needed_characters(r"a|&") is None  # one alternative needs no guard character
-    assert needed_characters(r"K", re.IGNORECASE) is None  # letters fold (K also matches the Kelvin sign)
-    assert needed_characters(r"(?:x&)+<") in ({"&"}, {"<"})
+def test_needed_strings_are_what_every_match_holds():
+    assert needed_strings(r"(&(?:\#[0-9]+|[a-zA-Z0-9]+);)") in ({"&"}, {";"})
+    assert needed_strings(r"\*|_") == {"*", "_"}
+    assert needed_strings(r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)") == {"\\\\", "`"}  # one of each branch
+    assert needed_strings(r"x(?=`)") == {"`"}  # a lookahead reads the same text
+    assert needed_strings(r"(?<!\!)\[") == {"["}  # a negative lookbehind needs nothing
+    assert needed_strings(r"\{(?:\+\+|--|~~)") == {"{++", "{--", "{~~"}  # a run of exact items: concatenated
+    assert needed_strings(r"  \n") == {"  \n"}
+    assert needed_strings(r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>") == {"://"}  # the longest run
+    assert needed_strings(r"[<>]-") == {"<-", ">-"}
+    assert needed_strings(r"&?x") is None  # optional, and a letter
+    assert needed_strings(r"[^&]+") is None  # a negated class
+    assert needed_strings(r"[&a-z]") is None  # a range
+    assert needed_strings(r"a|&") is None  # one alternative needs no guard character
+    assert needed_strings(r"K", re.IGNORECASE) is None  # letters fold (K also matches the Kelvin sign)
+    assert needed_strings(r"(?:x&)+<") in ({"&"}, {"<"})
+    assert needed_strings(r"&(?=x)<") in ({"&"}, {"<"})  # a lookahead does not join a run
+    assert needed_strings(r"(?:&\^){2}") == {"&^&^"}
 
 
 def test_every_inline_pattern_is_guarded():
