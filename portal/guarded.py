@@ -15,6 +15,9 @@ the stock passes).
 - The table of contents (GuardedToc): its `[TOC]` marker is looked for in the tree only when the text
   holds it; a paragraph reading just `[TOC]` when the contents are made can only come from those five
   characters on one line (escapes and character references are still placeholders then).
+- The serializer (serialize): Python-Markdown's to_html_string written as a recursive function (the
+  library's keeps a queue of elements and strings); a tree with anything but plain tags, string
+  attributes and text (comments, qualified names), or nested too deep for recursion, goes to the library's.
 - Block-level tags (install): whether a tag is one, asked for each element by several passes, is
   remembered per tag (the list of block-level tags is fixed once the extensions are in)."""
 from __future__ import annotations
@@ -28,7 +31,10 @@ except ImportError:  # pragma: no cover (Python before 3.11)
     import sre_constants as sre
     import sre_parse
 
+from xml.etree.ElementTree import HTML_EMPTY
+
 from markdown import util
+from markdown.serializers import BOOLEAN_ATTRIBUTES, _escape_attrib_html, _escape_cdata, to_html_string
 from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
@@ -189,3 +195,54 @@ def install(md) -> None:
         return block_level[tag]
 
     md.is_block_level = is_block_level
+    md.serializer = serialize
+
+
+class _Unusual(Exception):
+    """A tree holding what only the library's serializer writes."""
+
+
+def serialize(element) -> str:
+    """The HTML of an element and its children, as Python-Markdown's to_html_string writes it."""
+    parts: list[str] = []
+    try:
+        _write(parts.append, element)
+    except (_Unusual, RecursionError):
+        return to_html_string(element)
+    return "".join(parts)
+
+
+_BOOLEAN = BOOLEAN_ATTRIBUTES["html"]
+
+
+def _write(write, element) -> None:
+    """The library's order: start tag, text, children, end tag (none for an empty element), tail."""
+    tag = element.tag
+    if tag is None:  # children without a tag of their own
+        if element.text:
+            write(_escape_cdata(element.text))
+        for child in element:
+            _write(write, child)
+    elif type(tag) is str:
+        attributes = element.attrib
+        write(f"<{tag}{''.join(_attribute(k, v) for k, v in sorted(attributes.items()))}>" if attributes else f"<{tag}>")
+        lower = tag.lower()
+        if element.text:
+            write(element.text if lower in ("script", "style") else _escape_cdata(element.text))
+        for child in element:
+            _write(write, child)
+        if lower not in HTML_EMPTY:
+            write(f"</{tag}>")
+    else:
+        raise _Unusual
+    if element.tail:
+        write(_escape_cdata(element.tail))
+
+
+def _attribute(name, value) -> str:
+    if type(name) is not str or (value is not None and type(value) is not str):
+        raise _Unusual
+    if value is None:
+        return f" {name}"  # a valueless attribute, as given
+    value = _escape_attrib_html(value)
+    return f" {value}" if name == value and name in _BOOLEAN else f' {name}="{value}"'

@@ -5,15 +5,17 @@ from __future__ import annotations
 import random
 import re
 import sys
+import xml.etree.ElementTree as etree
 from pathlib import Path
 
 import pytest
 from markdown.extensions.tables import TableProcessor
+from markdown.serializers import to_html_string
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from conftest import FIXTURE, ROOT
-from portal.guarded import GuardedInlineProcessor, GuardedTables, GuardedToc, needed_strings, pattern_needs
+from portal.guarded import GuardedInlineProcessor, serialize, GuardedTables, GuardedToc, needed_strings, pattern_needs
 from portal import markup, safety
 from portal.editmarks import broken_edit_marks
 from portal.markup import Renderer, TermLinks
@@ -32,6 +34,7 @@ def stock(lang: str) -> Renderer:
     toc = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
     md.treeprocessors.register(TocTreeprocessor(md, toc.getConfigs()), "toc", 5)
     del md.is_block_level  # the class's method again
+    md.serializer = to_html_string
     return renderer
 
 
@@ -197,3 +200,52 @@ def test_the_checks_before_rendering_skip_only_lines_they_cannot_fault(seed):
         assert [e.src.line for e in safety.raw_html_errors(text, Path("x.md"))] == html_lines
         open_marks = [number for number, line in enumerate(lines, 1) if line.endswith("{++a")]
         assert [e.src.line for e in broken_edit_marks(lines, Path("x.md"))] == open_marks
+
+
+class SerializeEveryElement(Treeprocessor):
+    """Runs last: every element of the finished tree written by both serializers."""
+
+    def __init__(self, md, found: list) -> None:
+        super().__init__(md)
+        self.found = found
+
+    def run(self, root):
+        self.found.extend((to_html_string(el), serialize(el)) for el in root.iter())
+
+
+def test_the_serializer_writes_what_the_library_writes():
+    found: list = []
+    rng = random.Random(11)
+    texts = [(path.read_text(encoding="utf-8"), path.stem) for path in DOCUMENTS]
+    texts += [(random_body(rng), "en") for _ in range(150)]
+    for text, lang in texts:
+        renderer = Renderer(lang, "¶")
+        renderer.md.treeprocessors.register(SerializeEveryElement(renderer.md, found), "written", -1)
+        renderer.render(text, Path("x.md"), LINKS[lang])
+    assert len(found) > 5000
+    assert [library for library, _ in found] == [ours for _, ours in found]
+
+
+def test_the_serializer_leaves_unusual_trees_to_the_library():
+    """Comments, processing instructions, qualified names, valueless and boolean attributes, raw text
+    elements, empty elements, an element without a tag, and a tree too deep for recursion."""
+    root = etree.Element("div", {"class": 'a"<&b', "checked": "checked", "hidden": None, "id": "x\ny"})
+    root.text = "1 < 2 & 3 &amp; 4 > 0"
+    etree.SubElement(root, "script").text = "if (a < b && c) {}"
+    etree.SubElement(root, "br").tail = "after"
+    etree.SubElement(root, "BR").text = "inside an empty element"
+    bare = etree.SubElement(root, None)
+    bare.text, bare.tail = "no tag <", " & tail"
+    etree.SubElement(bare, "em").text = "in"
+    assert serialize(root) == to_html_string(root)
+    for unusual in (etree.Comment("a -- b"), etree.ProcessingInstruction("php x"), etree.Element(etree.QName("{u}p")),
+                    etree.Element("p", {etree.QName("k"): "v"}), etree.Element("p", {"k": etree.QName("v")})):
+        wrapper = etree.Element("div")
+        wrapper.append(unusual)
+        unusual.tail = "t"
+        assert serialize(wrapper) == to_html_string(wrapper)
+    deep = top = etree.Element("div")
+    for _ in range(sys.getrecursionlimit() + 10):
+        deep = etree.SubElement(deep, "span")
+    deep.text = "deep"
+    assert serialize(top) == to_html_string(top)
