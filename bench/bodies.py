@@ -5,13 +5,14 @@ where it goes (cProfile, the functions with the most time of their own and cumul
 
 The bodies are those the build's `prefill` would render (both languages, with the glossary links the
 build gives them), taken by running the build up to that stage on a copy of the project in a temporary
-folder. Each run renders them all with fresh renderers (no section kept from the run before); the
+folder. As in a build, without the cyclic garbage collector. Each run renders them all with fresh renderers (no section kept from the run before); the
 minimum of the runs is printed. --workers renders them as the build does, on forked processes (CPU of
 this process and of the workers)."""
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import hashlib
 import pstats
 import resource
@@ -75,6 +76,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(args.engine))
     todo, labels = bodies_of(args.content)
+    gc.disable()  # as a build renders them (Builder.generate), its workers too
     print(f"{len(todo)} bodies, {sum(len(text) for _k, text, _s, _l in todo) / 1e6:.1f} M characters")
     if args.digests:
         rendered = render_serially(todo, labels)

@@ -56,7 +56,7 @@ def bad_attributes(root: etree.Element, stash) -> list[tuple[str, str]]:
             bad.append(("<img>", elem.get("src") or ""))
             continue
         for name, value in elem.attrib.items():
-            if value is not None:
+            if value is not None and "\x02" in value:  # a placeholder of the stash starts so
                 value = _STASHED.sub(lambda m: _stashed(stash, int(m.group(1))), value)
             if name not in ALLOWED_ATTRS or value is None or (name == "href" and not link_allowed(value)):
                 bad.append((name, value))
@@ -68,7 +68,7 @@ def link_text_problems(root: etree.Element, stash) -> list[str]:
     soft hyphen …), written out or as a character reference: a link must read as what it does."""
     texts = (html.unescape(_STASHED.sub(lambda m: _stashed(stash, int(m.group(1))), "".join(a.itertext())))
              for a in root.iter("a"))
-    return [text for text in texts if any(unicodedata.category(ch) == "Cf" for ch in text)]
+    return [text for text in texts if not text.isascii() and any(unicodedata.category(ch) == "Cf" for ch in text)]
 
 
 _STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")

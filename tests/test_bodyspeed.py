@@ -249,3 +249,16 @@ def test_the_serializer_leaves_unusual_trees_to_the_library():
         deep = etree.SubElement(deep, "span")
     deep.text = "deep"
     assert serialize(top) == to_html_string(top)
+
+
+def test_link_text_and_attribute_checks_skip_only_what_cannot_fail():
+    """link_text_problems looks for format characters only in text beyond ASCII (ASCII has none);
+    bad_attributes reads the stash only for a value holding a placeholder's start: a link whose address
+    is a character reference is still refused, an invisible character written as one still reported."""
+    import unicodedata
+    assert [c for c in range(128) if unicodedata.category(chr(c)) == "Cf"] == []
+    body, errors = Renderer("en", "¶").render("[a](&#106;avascript:x) [b\u200bc](/x) [d&#8203;e](/y)\n{: #p1 }\n",
+                                             Path("x.md"))
+    messages = [error.message for error in errors]
+    assert "link '&#106;avascript:x' is not allowed" in messages
+    assert sum(m.startswith("invisible character in link text") for m in messages) == 2, messages
