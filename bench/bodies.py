@@ -45,16 +45,18 @@ def bodies_of(content: Path) -> tuple[list, dict]:
         taken["labels"] = {lang: kept.renderer.state["labels"] for lang, kept in bodies.items()}
         raise _Taken
 
-    pipeline.prefill = take
-    with tempfile.TemporaryDirectory() as folder:
-        project = Path(folder)
-        for name in ("templates", "static", "i18n"):
-            shutil.copytree(ROOT / name, project / name)
-        shutil.copytree(content, project / "content")
-        try:
+    prefill, pipeline.prefill = pipeline.prefill, take
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            project = Path(folder)
+            for name in ("templates", "static", "i18n"):
+                shutil.copytree(ROOT / name, project / name)
+            shutil.copytree(content, project / "content")
             pipeline.build(pipeline.Project(project), project / "site", search_index=False, cache_dir=project / "cache")
-        except _Taken:
-            pass
+    except _Taken:
+        pass
+    finally:
+        pipeline.prefill = prefill
     return taken["todo"], taken["labels"]
 
 

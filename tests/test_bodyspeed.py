@@ -262,3 +262,19 @@ def test_link_text_and_attribute_checks_skip_only_what_cannot_fail():
     messages = [error.message for error in errors]
     assert "link '&#106;avascript:x' is not allowed" in messages
     assert sum(m.startswith("invisible character in link text") for m in messages) == 2, messages
+
+
+def test_the_bodies_benchmark_takes_what_a_cold_build_renders():
+    """bench/bodies.py (kept from rotting): the fixture's bodies, both languages, with the build's links."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_bodies", ROOT / "bench" / "bodies.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    from portal import pipeline
+    prefill = pipeline.prefill
+    todo, labels = bench.bodies_of(FIXTURE)
+    assert pipeline.prefill is prefill  # put back for the builds of other tests
+    assert sorted(key[0] for key, *_ in todo) == ["en", "zh"] and set(labels) == {"en", "zh"}
+    rendered = bench.render_serially(todo, labels)
+    assert all(body is not None and not errors for body, errors in rendered)
+    assert all(links is not None and links.pattern is not None for *_, links in todo)
