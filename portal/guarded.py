@@ -12,6 +12,10 @@ the stock passes).
   is. A pattern whose regex tells nothing is tried on every text, as is every pattern of another kind.
 - The table test (GuardedTables): a block whose first line has no `|` is no table (the library splits its
   first line into cells and finds one cell, without a border).
+- Other block processors (_BLOCK_GUARDS): a block without what the processor's regex needs is not given
+  to it (a `#` heading needs `#` at a line's start, a setext heading a line of `=` or `-`, a rule `-`, `_`
+  or `*`, a quote `>`, a footnote definition `[^`, a link reference `]:`); the library's test would say no,
+  or its run would put the block back and say no.
 - The table of contents (GuardedToc): its `[TOC]` marker is looked for in the tree only when the text
   holds it; a paragraph reading just `[TOC]` when the contents are made can only come from those five
   characters on one line (escapes and character references are still placeholders then).
@@ -35,6 +39,9 @@ from xml.etree.ElementTree import HTML_EMPTY
 
 from markdown import util
 from markdown.serializers import BOOLEAN_ATTRIBUTES, _escape_attrib_html, _escape_cdata, to_html_string
+from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ReferenceProcessor,
+                                      SetextHeaderProcessor)
+from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
@@ -170,6 +177,50 @@ class GuardedTables(TableProcessor):
         return "|" in block.partition("\n")[0] and super().test(parent, block)
 
 
+class _HashHeader(HashHeaderProcessor):
+    def test(self, parent, block: str) -> bool:  # its regex: (?:^|\n)#{1,6}…
+        return (block.startswith("#") or "\n#" in block) and super().test(parent, block)
+
+
+class _SetextHeader(SetextHeaderProcessor):
+    def test(self, parent, block: str) -> bool:  # its regex: ^.*?\n(?:=+|-+)…
+        return ("\n=" in block or "\n-" in block) and super().test(parent, block)
+
+
+class _HR(HRProcessor):
+    def test(self, parent, block: str) -> bool:  # three of -, _ or * (self.match is set only when found)
+        return ("-" in block or "_" in block or "*" in block) and super().test(parent, block)
+
+
+class _BlockQuote(BlockQuoteProcessor):
+    def test(self, parent, block: str) -> bool:  # its regex: (^|\n)[ ]{0,3}>…
+        return ">" in block and super().test(parent, block)
+
+
+class _FootnoteBlock(FootnoteBlockProcessor):
+    def run(self, parent, blocks: list[str]) -> bool:  # no [^…]: the library puts the block back, says no
+        return "[^" in blocks[0] and super().run(parent, blocks)
+
+
+class _Reference(ReferenceProcessor):
+    def run(self, parent, blocks: list[str]) -> bool:  # no […]: the library puts the block back, says no
+        return "]:" in blocks[0] and super().run(parent, blocks)
+
+
+# name, the library's priority, the guarded subclass of the registered processor's class
+_BLOCK_GUARDS = [("hashheader", 70, _HashHeader), ("setextheader", 60, _SetextHeader), ("hr", 50, _HR),
+                 ("quote", 20, _BlockQuote), ("footnote", 17, _FootnoteBlock), ("reference", 15, _Reference)]
+
+
+def _guard_block(registry, name: str, priority: int, guarded: type) -> None:
+    """The registered processor, same state, as its guarded subclass."""
+    processor = registry[name]
+    if type(processor) is guarded.__base__:  # another extension's processor is left as it is
+        made = guarded.__new__(guarded)
+        made.__dict__.update(vars(processor))
+        registry.register(made, name, priority)
+
+
 class GuardedToc(TocTreeprocessor):
     """The toc extension's treeprocessor, which looks for its marker in the tree only when the text has it."""
 
@@ -184,6 +235,8 @@ def install(md) -> None:
     md.treeprocessors.register(GuardedInlineProcessor(md), "inline", 20)
     tables = md.parser.blockprocessors["table"]
     md.parser.blockprocessors.register(GuardedTables(md.parser, tables.config), "table", 75)
+    for name, priority, guarded in _BLOCK_GUARDS:
+        _guard_block(md.parser.blockprocessors, name, priority, guarded)
     toc = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
     md.treeprocessors.register(GuardedToc(md, toc.getConfigs()), "toc", 5)
     block_level: dict = {}

@@ -15,7 +15,7 @@ from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from conftest import FIXTURE, ROOT
-from portal.guarded import GuardedInlineProcessor, serialize, GuardedTables, GuardedToc, needed_strings, pattern_needs
+from portal.guarded import _BLOCK_GUARDS, GuardedInlineProcessor, serialize, GuardedTables, GuardedToc, needed_strings, pattern_needs
 from portal import markup, safety
 from portal.editmarks import broken_edit_marks
 from portal.markup import Renderer, TermLinks
@@ -33,6 +33,10 @@ def stock(lang: str) -> Renderer:
     md.parser.blockprocessors.register(TableProcessor(md.parser, md.parser.blockprocessors["table"].config), "table", 75)
     toc = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
     md.treeprocessors.register(TocTreeprocessor(md, toc.getConfigs()), "toc", 5)
+    for name, priority, guarded in _BLOCK_GUARDS:  # the library's own class again, same state
+        plain = guarded.__base__.__new__(guarded.__base__)
+        plain.__dict__.update(vars(md.parser.blockprocessors[name]))
+        md.parser.blockprocessors.register(plain, name, priority)
     del md.is_block_level  # the class's method again
     md.serializer = to_html_string
     return renderer
@@ -48,7 +52,8 @@ PIECES = ["*", "**", "_", "__", "`", "``", "\\", "\\`", "[", "]", "(", ")", "!["
           "<b>", "</i>", "<!-- c -->", "<https://x.org/a>", "<a@b.cn>", "&amp;", "&#160;", "&#x1;", "&nope;", "&",
           "  \n", "\n", "\n\n", "{++", "++}", "{--", "--}", "{~~", "~>", "~~}", "{: #p1 }", "{: .c }", "{#h}", ":",
           "# ", "## ", "- ", "1. ", "| a | b |\n|---|---|\n| 1 | 2 |", "    ", "[x]", "[x][]", "[a][x]", "![x]", "![a][x]", "![x][]",
-          "(https://example.org)", "[TOC]", "\n\n[TOC]\n\n", "\\[TOC]", "&#91;TOC]", "|", " | ", "|---|", "\\|", "\n\n|a\n|-\n|1\n\n", "\n\n|a|\n|:-:|\n\n", "GDP", "urban", "R&D", "地区生产总值", "城镇", "文字", "text", " ", "word's", "’"]
+          "(https://example.org)", "[TOC]", "\n\n[TOC]\n\n", "\\[TOC]", "&#91;TOC]", "|", " | ", "|---|", "\\|", "\n\n|a\n|-\n|1\n\n", "\n\n|a|\n|:-:|\n\n", "\n\n> quote\n\n", ">", "\nTitle\n===\n", "\nTitle\n---\n", "\n\n***\n\n", "\n\n- - -\n\n",
+          "\n\n## H {#h}\n\n", "\n#x", " #y", "\n=", "GDP", "urban", "R&D", "地区生产总值", "城镇", "文字", "text", " ", "word's", "’"]
 
 
 DEFINITIONS = ["[x]: https://x.org/a", "[x]: <b>", "[^1]: A note *with* `code`.", "[^tn-a]: Translator's."]
@@ -88,6 +93,7 @@ def test_every_inline_pattern_is_guarded():
     assert isinstance(renderer.md.treeprocessors["inline"], GuardedInlineProcessor)
     assert isinstance(renderer.md.treeprocessors["toc"], GuardedToc)
     assert isinstance(renderer.md.parser.blockprocessors["table"], GuardedTables)
+    assert all(type(renderer.md.parser.blockprocessors[name]) is guarded for name, _, guarded in _BLOCK_GUARDS)
     unguarded = [type(pattern).__name__ for pattern in renderer.md.inlinePatterns if pattern_needs(pattern) is None]
     assert unguarded == []
 
