@@ -55,6 +55,7 @@ def read_blocks(text: str) -> tuple[Block, ...]:
     return tuple(_Reader(text).read())
 
 
+@functools.lru_cache(maxsize=4096)  # the same lists come back in every document: {: #p1 }, {: #p2 }…
 def attribute_id(inner: str) -> str | None:
     """The id an attribute list's inside (`#p1 .note`, `: .x #a`) sets, as attr_list assigns it (the last
     one wins; nothing when the list holds a stray '}', which attr_list then leaves as text)."""

@@ -17,6 +17,7 @@ from .errors import ContentError, SourceRef, quote
 from .model import Block, Body
 from .entities import EntityPattern, is_reference
 from .footnotes import marked_notes
+from . import guarded
 from .bodychecks import attribute_errors, id_errors
 from .safety import bad_attributes, link_text_problems, raw_html_errors, shape_errors
 from .sections import Part, join_sections, split_sections, toc_tree
@@ -24,6 +25,7 @@ from .sourcelines import SourceLines
 from .typography import APOSTROPHE_HINT, STRAIGHT_APOSTROPHE
 
 ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIP_LINKING = {"a", "code", "sup", "h1", "h2", "h3", "h4", "h5", "h6", "th"}
 
@@ -92,26 +94,46 @@ class _Collect(Treeprocessor):
         _focusable_tables(root)  # after the attribute check: tabindex is ours, not the content's
 
 
-def _text(elem: etree.Element, lang: str = "zh", exclude_zh: bool = False) -> str:
+def _text(elem: etree.Element) -> str:
     """Plain text of an element, without footnote markers, backrefs or permalinks."""
-    parts: list[str] = []
+    return _texts(elem)[0]
 
-    def walk(node: etree.Element) -> None:
+
+_STASHED = re.compile(r"\x02[^\x03]*\x03")  # a placeholder of Python-Markdown's stash
+
+
+def _texts(elem: etree.Element) -> tuple[str, str]:
+    """Plain text of an element (see _text), and the same without what is marked Chinese (lang="zh…"),
+    in one walk."""
+    every: list[str] = []
+    english: list[str] = []
+
+    def walk(node: etree.Element, chinese: bool) -> None:
         classes = node.get("class", "")
-        skip = (node.tag == "sup" and (node.get("id") or "").startswith("fnref")) or \
-            "footnote-backref" in classes or "permalink" in classes or "edit-mark" in classes
-        skip = skip or (exclude_zh and (node.get("lang") or "").startswith("zh"))
-        if not skip:
+        if not ((node.tag == "sup" and (node.get("id") or "").startswith("fnref")) or
+                "footnote-backref" in classes or "permalink" in classes or "edit-mark" in classes):
+            inner = chinese or (node.get("lang") or "").startswith("zh")
             if node.text:
-                parts.append(node.text)
+                every.append(node.text)
+                if not inner:
+                    english.append(node.text)
             for child in node:
-                walk(child)
+                walk(child, inner)
         if node.tail and node is not elem:
-            parts.append(node.tail)
+            every.append(node.tail)
+            if not chinese:
+                english.append(node.tail)
 
-    walk(elem)
-    joined = re.sub(r"\x02[^\x03]*\x03", "", "".join(parts))
-    return re.sub(r"\s+", " ", joined).strip()
+    walk(elem, False)
+    return _plain("".join(every)), _plain("".join(english))
+
+
+def _plain(joined: str) -> str:
+    """Text without stash placeholders, its runs of whitespace one space (str.split's whitespace is the
+    regex \\s, tested), no space at either end."""
+    if "\x02" in joined:
+        joined = _STASHED.sub("", joined)
+    return " ".join(joined.split())
 
 
 def _focusable_tables(root: etree.Element) -> None:
@@ -156,8 +178,8 @@ def _collect_blocks(root: etree.Element, lang: str) -> list[tuple[str, str, str,
     def add(elem: etree.Element, kind: str, level: int = 0) -> None:
         anchor = elem.get("id")
         if anchor:
-            blocks.append((anchor, kind, _cell_text(elem) if kind == "row" else _text(elem),
-                           level, _text(elem, exclude_zh=True)))
+            text, english_only = _texts(elem)
+            blocks.append((anchor, kind, _cell_text(elem) if kind == "row" else text, level, english_only))
 
     for elem in root:
         if elem.tag in HEADINGS:
@@ -250,6 +272,7 @@ class _Extension(markdown.Extension):
         md.treeprocessors.register(_Collect(md, self.state), "portal-collect", 0)
         md.inlinePatterns.register(EditMarkPattern(OPENER.pattern, md), "portal-edit-mark", 185)
         md.inlinePatterns.register(EntityPattern(md, self.state), "entity", 80)  # replaces Markdown's own
+        guarded.install(md)  # Python-Markdown's passes, skipping what they cannot change
 
 
 class Renderer:
@@ -337,7 +360,7 @@ class Renderer:
                 errors.append(ContentError(SourceRef(shown, line), f"anchor '{anchor}' is not lowercase "
                                            "letters, digits and hyphens", "rename it, e.g. 'p12' or 'part-3'"))
             blocks.append(Block(anchor, kind, plain, line, level))
-            if self.state["lang"] == "en" and re.search(r"[\u3400-\u9fff]", english_only):
+            if self.state["lang"] == "en" and _HAN.search(english_only):
                 errors.append(ContentError(SourceRef(shown, line), f"Chinese characters in English block '{anchor}'",
                                            'mark Chinese as *…*{: lang="zh-Hans" }'))
             if self.state["lang"] == "en" and STRAIGHT_APOSTROPHE.search(english_only):

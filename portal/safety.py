@@ -56,7 +56,7 @@ def bad_attributes(root: etree.Element, stash) -> list[tuple[str, str]]:
             bad.append(("<img>", elem.get("src") or ""))
             continue
         for name, value in elem.attrib.items():
-            if value is not None:
+            if value is not None and "\x02" in value:  # a placeholder of the stash starts so
                 value = _STASHED.sub(lambda m: _stashed(stash, int(m.group(1))), value)
             if name not in ALLOWED_ATTRS or value is None or (name == "href" and not link_allowed(value)):
                 bad.append((name, value))
@@ -68,7 +68,7 @@ def link_text_problems(root: etree.Element, stash) -> list[str]:
     soft hyphen …), written out or as a character reference: a link must read as what it does."""
     texts = (html.unescape(_STASHED.sub(lambda m: _stashed(stash, int(m.group(1))), "".join(a.itertext())))
              for a in root.iter("a"))
-    return [text for text in texts if any(unicodedata.category(ch) == "Cf" for ch in text)]
+    return [text for text in texts if not text.isascii() and any(unicodedata.category(ch) == "Cf" for ch in text)]
 
 
 _STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
@@ -100,13 +100,14 @@ def shape_errors(text: str, shown: Path) -> list[ContentError]:
         if not line.strip():
             block_start, brackets = number + 1, 0
             continue
-        expanded = line.expandtabs(4)
-        if len(expanded) - len(expanded.lstrip()) > MAX_INDENT:
-            return [ContentError(SourceRef(shown, number), f"indented more than {MAX_INDENT} columns",
-                                 f"lists nest at most {MAX_INDENT // 4} levels", blocking=True)]
-        if len(re.match(r"[\s>]*", line).group(0).replace(" ", "").replace("\t", "")) > MAX_QUOTES:
-            return [ContentError(SourceRef(shown, number), f"quotes nested more than {MAX_QUOTES} levels",
-                                 "use fewer '>'", blocking=True)]
+        if line[0].isspace() or line[0] == ">":  # else neither indented nor quoted
+            expanded = line.expandtabs(4)
+            if len(expanded) - len(expanded.lstrip()) > MAX_INDENT:
+                return [ContentError(SourceRef(shown, number), f"indented more than {MAX_INDENT} columns",
+                                     f"lists nest at most {MAX_INDENT // 4} levels", blocking=True)]
+            if len(re.match(r"[\s>]*", line).group(0).replace(" ", "").replace("\t", "")) > MAX_QUOTES:
+                return [ContentError(SourceRef(shown, number), f"quotes nested more than {MAX_QUOTES} levels",
+                                     "use fewer '>'", blocking=True)]
         brackets += line.count("[")
         if brackets > MAX_BRACKETS:
             return [ContentError(SourceRef(shown, block_start), f"more than {MAX_BRACKETS} '[' in one block",
@@ -116,6 +117,8 @@ def shape_errors(text: str, shown: Path) -> list[ContentError]:
 
 def raw_html_errors(text: str, shown: Path) -> list[ContentError]:
     """Every line holding an HTML tag outside code, as an error at that line."""
+    if "<" not in text:  # a tag starts with one
+        return []
     errors = []
     fenced = False
     for number, line in enumerate(text.split("\n"), 1):

@@ -1,0 +1,301 @@
+"""Python-Markdown's passes, each passing over what it provably cannot change; everything else is the
+library's own code, and the output is the library's to the byte (tests/test_bodyspeed.py renders against
+the stock passes).
+
+- The inline pass (GuardedInlineProcessor): Python-Markdown tries each inline pattern (code spans, links,
+  emphasis…) on each text of the tree, one after the other: a regex search and a few calls per pattern
+  and text, most of them finding nothing. Each pattern's regex is read once (its parsed form) for the
+  strings a match cannot do without: `&…;` needs an `&`, an editorial mark `{++`, `{--` or `{~~`, a line
+  break two spaces and a newline. A text holding none of a pattern's strings is not given to that
+  pattern: the library would then go on with the next pattern, from the text's start, as it does after
+  a try that found nothing. A text holding no pattern's strings at all (one regex search) is left as it
+  is. A pattern whose regex tells nothing is tried on every text, as is every pattern of another kind.
+- The table test (GuardedTables): a block whose first line has no `|` is no table (the library splits its
+  first line into cells and finds one cell, without a border).
+- Other block processors (_BLOCK_GUARDS): a block without what the processor's regex needs is not given
+  to it (a `#` heading needs `#` at a line's start, a setext heading a line of `=` or `-`, a rule `-`, `_`
+  or `*`, a quote `>`, a footnote definition `[^`, a link reference `]:`); the library's test would say no,
+  or its run would put the block back and say no.
+- The table of contents (GuardedToc): its `[TOC]` marker is looked for in the tree only when the text
+  holds it; a paragraph reading just `[TOC]` when the contents are made can only come from those five
+  characters on one line (escapes and character references are still placeholders then).
+- The serializer (serialize): Python-Markdown's to_html_string written as a recursive function (the
+  library's keeps a queue of elements and strings); a tree with anything but plain tags, string
+  attributes and text (comments, qualified names), or nested too deep for recursion, goes to the library's.
+- Block-level tags (install): whether a tag is one, asked for each element by several passes, is
+  remembered per tag (the list of block-level tags is fixed once the extensions are in)."""
+from __future__ import annotations
+
+import functools
+import re
+
+try:  # the regex parser of the standard library (Python 3.11 renamed its module)
+    from re import _constants as sre, _parser as sre_parse
+except ImportError:  # pragma: no cover (Python before 3.11)
+    import sre_constants as sre
+    import sre_parse
+
+from xml.etree.ElementTree import HTML_EMPTY
+
+from markdown import util
+from markdown.serializers import BOOLEAN_ATTRIBUTES, _escape_attrib_html, _escape_cdata, to_html_string
+from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ReferenceProcessor,
+                                      SetextHeaderProcessor)
+from markdown.extensions.footnotes import FootnoteBlockProcessor
+from markdown.extensions.tables import TableProcessor
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
+from markdown.treeprocessors import InlineProcessor
+
+# Characters without case: no flag (IGNORECASE) makes one of them match another character
+CASELESS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \n\t")
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
+_MOST = 16  # strings in one set at most (a run of alternatives multiplies them)
+
+
+@functools.lru_cache(maxsize=256)
+def needed_strings(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Strings of CASELESS characters of which every match of the regex holds one (lookaheads and
+    lookbehinds included: they read the same text); None when the regex does not tell."""
+    return _needed(sre_parse.parse(pattern, flags))
+
+
+def _needed(items) -> frozenset[str] | None:
+    """Of a sequence: every item matches, so any item's strings will do; a run of items that each match
+    one of a few exact strings matches one of their concatenations. The longest strings are kept."""
+    found, run = [], [""]
+    for op, argument in items:
+        exact = _exact(op, argument)
+        if exact is not None and len(run) * len(exact) <= _MOST:
+            run = [a + b for a in run for b in exact]
+            continue
+        found.append(frozenset(run))
+        run = list(exact) if exact is not None else [""]
+        if exact is None:
+            found.append(_needed_by(op, argument))
+    found.append(frozenset(run))
+    found = [strings for strings in found if strings and "" not in strings]
+    return max(found, key=lambda strings: (min(map(len, strings)), -len(strings)), default=None)
+
+
+def _needed_by(op, argument) -> frozenset[str] | None:
+    """What an item that is not one of a few exact strings needs."""
+    if op in _REPEATS:
+        low, _high, item = argument
+        return _needed(item) if low >= 1 else None
+    if op is sre.SUBPATTERN:
+        return _needed(argument[-1])
+    if op is getattr(sre, "ATOMIC_GROUP", None):
+        return _needed(argument)
+    if op is sre.ASSERT:
+        return _needed(argument[1])
+    if op is sre.BRANCH:  # one of the alternatives matches: each must need something
+        alternatives = [_needed(alternative) for alternative in argument[1]]
+        if any(strings is None for strings in alternatives):
+            return None
+        return frozenset().union(*alternatives)
+    return None
+
+
+def _exact(op, argument) -> list[str] | None:
+    """The strings an item matches when it matches one of a few non-empty strings of CASELESS characters."""
+    if op is sre.LITERAL:
+        return [chr(argument)] if chr(argument) in CASELESS else None
+    if op is sre.IN:  # a class of literals (no negation, range or category)
+        if all(kind is sre.LITERAL and chr(code) in CASELESS for kind, code in argument):
+            return [chr(code) for _, code in argument] or None
+        return None
+    if op is sre.SUBPATTERN:
+        return _exact_sequence(argument[-1])
+    if op is sre.BRANCH:
+        alternatives = [_exact_sequence(alternative) for alternative in argument[1]]
+        if any(strings is None for strings in alternatives):
+            return None
+        return [string for strings in alternatives for string in strings]
+    if op in _REPEATS and argument[0] == argument[1] >= 1:  # exactly n times
+        return _exact_sequence(list(argument[2]) * argument[0])
+    return None
+
+
+def _exact_sequence(items) -> list[str] | None:
+    strings = [""]
+    for op, argument in items:
+        exact = _exact(op, argument)
+        if exact is None or len(strings) * len(exact) > _MOST:
+            return None
+        strings = [a + b for a in strings for b in exact]
+    return strings if "" not in strings else None
+
+
+def pattern_needs(pattern) -> frozenset[str] | None:
+    """What an inline pattern's regex needs (needed_strings), None for anything but a compiled regex."""
+    compiled = getattr(pattern, "compiled_re", None)
+    if compiled is None or not isinstance(compiled.pattern, str):
+        return None
+    return needed_strings(compiled.pattern, compiled.flags)
+
+
+class GuardedInlineProcessor(InlineProcessor):
+    """Python-Markdown's InlineProcessor, whose loop over the patterns passes over a pattern that cannot
+    match the text (see the module's docstring); everything else is the library's own."""
+
+    def run(self, tree, ancestors=None):
+        self.guarded = [(pattern, pattern_needs(pattern)) for pattern in self.inlinePatterns]
+        self.any_needed = _any_of(tuple(needs for _, needs in self.guarded))
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        """The library's __handleInline (which the library calls by this name), with the guard."""
+        if isinstance(data, util.AtomicString) or (self.any_needed and not self.any_needed.search(data)):
+            return data  # no pattern can match
+        guarded = self.guarded
+        start = 0
+        while patternIndex < len(guarded):
+            pattern, needs = guarded[patternIndex]
+            if needs is not None and not any(string in data for string in needs):
+                patternIndex, start = patternIndex + 1, 0  # as after a try that found nothing
+                continue
+            data, matched, start = self._InlineProcessor__applyPattern(pattern, data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+@functools.lru_cache(maxsize=16)
+def _any_of(needs: tuple) -> re.Pattern | None:
+    """A regex finding any string that some pattern needs; None when a pattern needs nothing known."""
+    if any(strings is None for strings in needs):
+        return None
+    return re.compile("|".join(re.escape(string) for strings in needs for string in sorted(strings)))
+
+
+class GuardedTables(TableProcessor):
+    """The tables extension's block processor, which does not split a block into cells when its first line
+    has no `|` (the library's test then finds one cell and no border: not a table). The border it would set
+    is only read after a test that found a table, which sets it again."""
+
+    def test(self, parent, block: str) -> bool:
+        return "|" in block.partition("\n")[0] and super().test(parent, block)
+
+
+class _HashHeader(HashHeaderProcessor):
+    def test(self, parent, block: str) -> bool:  # its regex: (?:^|\n)#{1,6}…
+        return (block.startswith("#") or "\n#" in block) and super().test(parent, block)
+
+
+class _SetextHeader(SetextHeaderProcessor):
+    def test(self, parent, block: str) -> bool:  # its regex: ^.*?\n(?:=+|-+)…
+        return ("\n=" in block or "\n-" in block) and super().test(parent, block)
+
+
+class _HR(HRProcessor):
+    def test(self, parent, block: str) -> bool:  # three of -, _ or * (self.match is set only when found)
+        return ("-" in block or "_" in block or "*" in block) and super().test(parent, block)
+
+
+class _BlockQuote(BlockQuoteProcessor):
+    def test(self, parent, block: str) -> bool:  # its regex: (^|\n)[ ]{0,3}>…
+        return ">" in block and super().test(parent, block)
+
+
+class _FootnoteBlock(FootnoteBlockProcessor):
+    def run(self, parent, blocks: list[str]) -> bool:  # no [^…]: the library puts the block back, says no
+        return "[^" in blocks[0] and super().run(parent, blocks)
+
+
+class _Reference(ReferenceProcessor):
+    def run(self, parent, blocks: list[str]) -> bool:  # no […]: the library puts the block back, says no
+        return "]:" in blocks[0] and super().run(parent, blocks)
+
+
+# name, the library's priority, the guarded subclass of the registered processor's class
+_BLOCK_GUARDS = [("hashheader", 70, _HashHeader), ("setextheader", 60, _SetextHeader), ("hr", 50, _HR),
+                 ("quote", 20, _BlockQuote), ("footnote", 17, _FootnoteBlock), ("reference", 15, _Reference)]
+
+
+def _guard_block(registry, name: str, priority: int, guarded: type) -> None:
+    """The registered processor, same state, as its guarded subclass."""
+    processor = registry[name]
+    if type(processor) is guarded.__base__:  # another extension's processor is left as it is
+        made = guarded.__new__(guarded)
+        made.__dict__.update(vars(processor))
+        registry.register(made, name, priority)
+
+
+class GuardedToc(TocTreeprocessor):
+    """The toc extension's treeprocessor, which looks for its marker in the tree only when the text has it."""
+
+    def replace_marker(self, root, elem) -> None:
+        if self.marker in "\n".join(self.md.lines):
+            super().replace_marker(root, elem)
+
+
+def install(md) -> None:
+    """Put the guarded passes in place of Python-Markdown's own (at the library's priorities), once every
+    extension is in."""
+    md.treeprocessors.register(GuardedInlineProcessor(md), "inline", 20)
+    tables = md.parser.blockprocessors["table"]
+    md.parser.blockprocessors.register(GuardedTables(md.parser, tables.config), "table", 75)
+    for name, priority, guarded in _BLOCK_GUARDS:
+        _guard_block(md.parser.blockprocessors, name, priority, guarded)
+    toc = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
+    md.treeprocessors.register(GuardedToc(md, toc.getConfigs()), "toc", 5)
+    block_level: dict = {}
+    ask = md.is_block_level
+
+    def is_block_level(tag) -> bool:
+        if tag not in block_level:
+            block_level[tag] = ask(tag)
+        return block_level[tag]
+
+    md.is_block_level = is_block_level
+    md.serializer = serialize
+
+
+class _Unusual(Exception):
+    """A tree holding what only the library's serializer writes."""
+
+
+def serialize(element) -> str:
+    """The HTML of an element and its children, as Python-Markdown's to_html_string writes it."""
+    parts: list[str] = []
+    try:
+        _write(parts.append, element)
+    except (_Unusual, RecursionError):
+        return to_html_string(element)
+    return "".join(parts)
+
+
+_BOOLEAN = BOOLEAN_ATTRIBUTES["html"]
+
+
+def _write(write, element) -> None:
+    """The library's order: start tag, text, children, end tag (none for an empty element), tail."""
+    tag = element.tag
+    if tag is None:  # children without a tag of their own
+        if element.text:
+            write(_escape_cdata(element.text))
+        for child in element:
+            _write(write, child)
+    elif type(tag) is str:
+        attributes = element.attrib
+        write(f"<{tag}{''.join(_attribute(k, v) for k, v in sorted(attributes.items()))}>" if attributes else f"<{tag}>")
+        lower = tag.lower()
+        if element.text:
+            write(element.text if lower in ("script", "style") else _escape_cdata(element.text))
+        for child in element:
+            _write(write, child)
+        if lower not in HTML_EMPTY:
+            write(f"</{tag}>")
+    else:
+        raise _Unusual
+    if element.tail:
+        write(_escape_cdata(element.tail))
+
+
+def _attribute(name, value) -> str:
+    if type(name) is not str or (value is not None and type(value) is not str):
+        raise _Unusual
+    if value is None:
+        return f" {name}"  # a valueless attribute, as given
+    value = _escape_attrib_html(value)
+    return f" {value}" if name == value and name in _BOOLEAN else f' {name}="{value}"'
