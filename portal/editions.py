@@ -8,12 +8,14 @@ content gives the same pages."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 from decimal import Decimal
 from pathlib import Path
+from types import NoneType
 
 from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .fields import Fields
@@ -80,22 +82,26 @@ class LastChange:
 
 def _canon(value):
     """A record's fields as builtin values, without where it was written (its file, line and order)."""
-    if dataclasses.is_dataclass(value):  # a field at its default is left out: a new optional field changes nothing
-        return tuple((f.name, _canon(getattr(value, f.name))) for f in dataclasses.fields(value)
-                     if f.name not in _SKIPPED and not _at_default(value, f))
+    if isinstance(value, (str, int, NoneType)):
+        return value
     if isinstance(value, (list, tuple)):
         return tuple(_canon(item) for item in value)
     if isinstance(value, Decimal):
         return str(value.normalize())
+    if dataclasses.is_dataclass(value):  # a field at its default is left out: a new optional field changes nothing
+        found = []
+        for name, default, factory in _fields(type(value)):
+            field = getattr(value, name)
+            if not (default is not MISSING and field == default or factory is not MISSING and field == factory()):
+                found.append((name, _canon(field)))
+        return tuple(found)
     return value
 
 
-def _at_default(record, field) -> bool:
-    if field.default is not dataclasses.MISSING:
-        return getattr(record, field.name) == field.default
-    if field.default_factory is not dataclasses.MISSING:
-        return getattr(record, field.name) == field.default_factory()
-    return False
+@functools.cache
+def _fields(kind: type) -> tuple:
+    """(name, default, default factory) of each field of a record class that a digest reads."""
+    return tuple((f.name, f.default, f.default_factory) for f in dataclasses.fields(kind) if f.name not in _SKIPPED)
 
 
 def _digest(value) -> str:
