@@ -113,6 +113,14 @@ def test_a_kept_card_keeps_its_digest_and_a_drawn_one_is_digested(monkeypatch):
     assert b"png of A" not in hashed and b"png of B2" in hashed
 
 
+def test_a_card_takes_its_title_from_the_page_bytes():
+    """page_title reads og:title from the page's UTF-8 bytes (not decoding a whole page per card): Chinese,
+    escaped characters and a page without the tag."""
+    page = '<head><meta property="og:title" content="渝中区“十四五”规划 &amp; R&amp;D &quot;2025&quot;"></head>'
+    assert cards.page_title(page.encode("utf-8")) == '渝中区“十四五”规划 & R&D "2025"'
+    assert cards.page_title('<meta property="og:type" content="网站">'.encode("utf-8")) == ""
+
+
 def test_cards_say_what_the_page_is_in_its_language():
     from conftest import first_fixture_build
     from portal.chains import Chains
