@@ -112,32 +112,29 @@ def _body(document, lang: str) -> tuple:
     return tuple((b.anchor, b.kind, b.text) for b in document.bodies[lang].blocks)
 
 
-# Digests of records (and bodies) that carry their own (model.Digested: the sha256 of their repr, taken once),
-# by that digest: a rebuild digests only what changed (the preview's save loop). The last call's only.
-_KEPT: dict[str, str] = {}
+def record_digests(site: Site, kept: dict[str, str] | None = None) -> dict[str, str]:
+    """Every record's digest by its key, 'kind/id'. `kept` (the last build's, by the own digest of each record
+    and body that has one, model.Digested: the sha256 of its repr) gives those unchanged without their
+    canonical form being taken again; it is refreshed in place to hold this site's alone."""
+    found, used, kept = {}, {}, {} if kept is None else kept
 
-
-def record_digests(site: Site) -> dict[str, str]:
-    """Every record's digest by its key, 'kind/id'."""
-    found, used = {}, {}
-
-    def kept(record, make) -> str:
+    def known(record, make) -> str:
         own = getattr(record, "digest", None)
         if own is None:
             return make()
-        used[own] = _KEPT[own] if own in _KEPT else make()
+        used[own] = kept[own] if own in kept else make()
         return used[own]
 
     for document in site.documents:
-        found[f"document/{document.id}"] = _digest((_canon(document), kept(
+        found[f"document/{document.id}"] = _digest((_canon(document), known(
             document.bodies["zh"], lambda d=document: _digest(_body(d, "zh")))))
-        found[f"translation/{document.id}"] = kept(document.bodies["en"], lambda d=document: _digest(_body(d, "en")))
+        found[f"translation/{document.id}"] = known(document.bodies["en"], lambda d=document: _digest(_body(d, "en")))
     for kind, records in (("indicator", site.indicators), ("value", site.values), ("goal", site.goals),
                           ("conflict", site.conflicts), ("term", site.terms), ("theme", site.themes)):
         for record in records:
-            found[f"{kind}/{record.id}"] = kept(record, lambda r=record: _digest(_canon(r)))
-    _KEPT.clear()
-    _KEPT.update(used)
+            found[f"{kind}/{record.id}"] = known(record, lambda r=record: _digest(_canon(r)))
+    kept.clear()
+    kept.update(used)
     return dict(sorted(found.items()))
 
 

@@ -105,6 +105,7 @@ class Builder:
         self.pending, self.deferred, self.data_later = None, [], None
         self.verified: Verified | None = None  # the last build's page entries and the digests they were taken with
         self.card_entries, self.reuse_entry, self.reuse_later = state.get("cards", {}), state.get("reuse", []), None
+        self.record_digests: dict[str, str] = state.get("records", {})  # the editions' (editions.record_digests)
 
     def generate(self, first: set[str] | None = None) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
@@ -179,12 +180,11 @@ class Builder:
         if data is not None and self.made.get(name) == digest:  # the digest taken of these very bytes
             return data
         if data is None and self.site_dir is not None:
-            path = os.path.join(self.site_dir.absolute(), name)  # not pathlib's /: a warm build reads back 7,000
-            data, known = output.read_back(path) or (None, None)
+            data, known = output.read_back(os.path.join(self.site_dir, name)) or (None, None)  # 7,000 warm: no pathlib
             if data is None or cache.digest(data) != digest:
                 return None
             if known:  # publish() need not read it again while it is unchanged and these bytes are published
-                self.read_back[path] = (known, data)
+                self.read_back[os.path.join(self.site_dir.absolute(), name)] = (known, data)
             return data
         return data if data is not None and cache.digest(data) == digest else None
 
@@ -222,7 +222,7 @@ class Builder:
                 "site": str(site_dir.absolute()),
                 **saved_entries(self.entries, self.data), "search": [self.search.key, self.search.made],
                 "bodies": saved_bodies(self.bodies[1]) if self.bodies else None,
-                "cards": self.card_entries, "reuse": self.reuse_entry,
+                "cards": self.card_entries, "reuse": self.reuse_entry, "records": self.record_digests,
                 "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
     def memoized(self, name: str, key: str, make):
@@ -303,7 +303,7 @@ def editions_for(builder: Builder, inputs: dict[str, str], site: Site, environme
     templates."""
     loaded = builder.memoized("editions", digest_of(inputs, "content/editions"),
                               lambda: editions.load(builder.project.content))
-    line = publishing.timeline(site, loaded)
+    line = publishing.timeline(site, loaded, builder.record_digests)
     publishing.install(environments, line, site.model.base_url)
     return line
 

@@ -13,8 +13,9 @@ from .routing import output_path, pdf_path
 from .safety import script_json
 
 
-def timeline(site, loaded: list) -> editions.Timeline:
-    return editions.Timeline(loaded, editions.record_digests(site))
+def timeline(site, loaded: list, kept: dict[str, str] | None = None) -> editions.Timeline:
+    """The editions against this site's records (`kept`: see editions.record_digests)."""
+    return editions.Timeline(loaded, editions.record_digests(site, kept))
 
 
 def install(environments: dict, line: editions.Timeline, base_url: str) -> None:
