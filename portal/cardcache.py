@@ -28,17 +28,18 @@ def draw_cards(cards: dict, kept: dict, kept_file, salt: str, progress) -> tuple
     """The PNG of every card, with their cache entries {path: [key, digest]}: a card whose key (its
     description and `salt`, see look_digest) is that of `kept` is taken from the last build, when
     kept_file(path, digest) still has those bytes; the others are drawn."""
-    files, keys = {}, {}
+    files, entries = {}, {}
     for path, card in cards.items():
-        keys[path] = hashlib.sha256((salt + repr(card)).encode("utf-8")).hexdigest()
+        key = hashlib.sha256((salt + repr(card)).encode("utf-8")).hexdigest()
         entry = kept.get(path)
-        data = kept_file(path, entry[1]) if entry and entry[0] == keys[path] else None
-        if data is not None:
-            files[path] = data
+        data = kept_file(path, entry[1]) if entry and entry[0] == key else None
+        if data is not None:  # kept_file gives only bytes of that digest: it is not taken again
+            files[path], entries[path] = data, [key, entry[1]]
+        else:
+            entries[path] = [key, None]
     todo = [path for path in cards if path not in files]
     with progress.stage("sharing cards", len(todo), "card") as stage:
         for path, data in zip(todo, draw_all([cards[path] for path in todo])):
-            files[path] = data
+            files[path], entries[path][1] = data, hashlib.sha256(data).hexdigest()
             stage.advance(1)
-    return ({path: files[path] for path in cards},
-            {path: [keys[path], hashlib.sha256(files[path]).hexdigest()] for path in cards})
+    return {path: files[path] for path in cards}, entries

@@ -75,12 +75,13 @@ def card_path(url: str) -> str:
     return f"cards/{path if '/' in path else path + '/index'}.png"
 
 
-_OG_TITLE = re.compile(r'<meta property="og:title" content="([^"]*)"')
+_OG_TITLE = re.compile(rb'<meta property="og:title" content="([^"]*)"')
 
 
 def page_title(page_html: bytes) -> str:
-    found = _OG_TITLE.search(page_html.decode("utf-8"))
-    return html.unescape(found.group(1)) if found else ""
+    """The page's og:title, found in its UTF-8 bytes (no byte of a multi-byte character is a quote)."""
+    found = _OG_TITLE.search(page_html)
+    return html.unescape(found.group(1).decode("utf-8")) if found else ""
 
 
 def card_for(site, chains: Chains, values: dict, page, title: str, edition, base_url: str) -> Card:

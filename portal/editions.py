@@ -8,12 +8,14 @@ content gives the same pages."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 from decimal import Decimal
 from pathlib import Path
+from types import NoneType
 
 from .errors import Collector, ContentError, ContentErrors, SourceRef
 from .fields import Fields
@@ -80,22 +82,26 @@ class LastChange:
 
 def _canon(value):
     """A record's fields as builtin values, without where it was written (its file, line and order)."""
-    if dataclasses.is_dataclass(value):  # a field at its default is left out: a new optional field changes nothing
-        return tuple((f.name, _canon(getattr(value, f.name))) for f in dataclasses.fields(value)
-                     if f.name not in _SKIPPED and not _at_default(value, f))
+    if isinstance(value, (str, int, NoneType)):
+        return value
     if isinstance(value, (list, tuple)):
         return tuple(_canon(item) for item in value)
     if isinstance(value, Decimal):
         return str(value.normalize())
+    if dataclasses.is_dataclass(value):  # a field at its default is left out: a new optional field changes nothing
+        found = []
+        for name, default, factory in _fields(type(value)):
+            field = getattr(value, name)
+            if not (default is not MISSING and field == default or factory is not MISSING and field == factory()):
+                found.append((name, _canon(field)))
+        return tuple(found)
     return value
 
 
-def _at_default(record, field) -> bool:
-    if field.default is not dataclasses.MISSING:
-        return getattr(record, field.name) == field.default
-    if field.default_factory is not dataclasses.MISSING:
-        return getattr(record, field.name) == field.default_factory()
-    return False
+@functools.cache
+def _fields(kind: type) -> tuple:
+    """(name, default, default factory) of each field of a record class that a digest reads."""
+    return tuple((f.name, f.default, f.default_factory) for f in dataclasses.fields(kind) if f.name not in _SKIPPED)
 
 
 def _digest(value) -> str:
@@ -106,32 +112,29 @@ def _body(document, lang: str) -> tuple:
     return tuple((b.anchor, b.kind, b.text) for b in document.bodies[lang].blocks)
 
 
-# Digests of records (and bodies) that carry their own (model.Digested: the sha256 of their repr, taken once),
-# by that digest: a rebuild digests only what changed (the preview's save loop). The last call's only.
-_KEPT: dict[str, str] = {}
+def record_digests(site: Site, kept: dict[str, str] | None = None) -> dict[str, str]:
+    """Every record's digest by its key, 'kind/id'. `kept` (the last build's, by the own digest of each record
+    and body that has one, model.Digested: the sha256 of its repr) gives those unchanged without their
+    canonical form being taken again; it is refreshed in place to hold this site's alone."""
+    found, used, kept = {}, {}, {} if kept is None else kept
 
-
-def record_digests(site: Site) -> dict[str, str]:
-    """Every record's digest by its key, 'kind/id'."""
-    found, used = {}, {}
-
-    def kept(record, make) -> str:
+    def known(record, make) -> str:
         own = getattr(record, "digest", None)
         if own is None:
             return make()
-        used[own] = _KEPT[own] if own in _KEPT else make()
+        used[own] = kept[own] if own in kept else make()
         return used[own]
 
     for document in site.documents:
-        found[f"document/{document.id}"] = _digest((_canon(document), kept(
+        found[f"document/{document.id}"] = _digest((_canon(document), known(
             document.bodies["zh"], lambda d=document: _digest(_body(d, "zh")))))
-        found[f"translation/{document.id}"] = kept(document.bodies["en"], lambda d=document: _digest(_body(d, "en")))
+        found[f"translation/{document.id}"] = known(document.bodies["en"], lambda d=document: _digest(_body(d, "en")))
     for kind, records in (("indicator", site.indicators), ("value", site.values), ("goal", site.goals),
                           ("conflict", site.conflicts), ("term", site.terms), ("theme", site.themes)):
         for record in records:
-            found[f"{kind}/{record.id}"] = kept(record, lambda r=record: _digest(_canon(r)))
-    _KEPT.clear()
-    _KEPT.update(used)
+            found[f"{kind}/{record.id}"] = known(record, lambda r=record: _digest(_canon(r)))
+    kept.clear()
+    kept.update(used)
     return dict(sorted(found.items()))
 
 

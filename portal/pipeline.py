@@ -85,6 +85,7 @@ class Builder:
         self.pending, self.deferred, self.data_later = None, [], None
         self.verified: Verified | None = None  # the last build's page entries and the digests they were taken with
         self.card_entries, self.reuse_entry, self.reuse_later = state.get("cards", {}), state.get("reuse", []), None
+        self.record_digests: dict[str, str] = state.get("records", {})  # the editions' (editions.record_digests)
 
     def generate(self, first: set[str] | None = None) -> Generated:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
@@ -159,11 +160,11 @@ class Builder:
         if data is not None and self.made.get(name) == digest:  # the digest taken of these very bytes
             return data
         if data is None and self.site_dir is not None:
-            data, known = output.read_back(self.site_dir / name) or (None, None)
+            data, known = output.read_back(os.path.join(self.site_dir, name)) or (None, None)  # 7,000 warm: no pathlib
             if data is None or cache.digest(data) != digest:
                 return None
             if known:  # publish() need not read it again while it is unchanged and these bytes are published
-                self.read_back[str(self.site_dir.absolute() / name)] = (known, data)
+                self.read_back[os.path.join(self.site_dir.absolute(), name)] = (known, data)
             return data
         return data if data is not None and cache.digest(data) == digest else None
 
@@ -201,7 +202,7 @@ class Builder:
                 "site": str(site_dir.absolute()),
                 **saved_entries(self.entries, self.data), "search": [self.search.key, self.search.made],
                 "bodies": saved_bodies(self.bodies[1]) if self.bodies else None,
-                "cards": self.card_entries, "reuse": self.reuse_entry,
+                "cards": self.card_entries, "reuse": self.reuse_entry, "records": self.record_digests,
                 "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
     def memoized(self, name: str, key: str, make):
@@ -282,7 +283,7 @@ def editions_for(builder: Builder, inputs: dict[str, str], site: Site, environme
     templates."""
     loaded = builder.memoized("editions", digest_of(inputs, "content/editions"),
                               lambda: editions.load(builder.project.content))
-    line = publishing.timeline(site, loaded)
+    line = publishing.timeline(site, loaded, builder.record_digests)
     publishing.install(environments, line, site.model.base_url)
     return line
 
@@ -294,7 +295,7 @@ def reuse_and_cards(builder: Builder, site: Site, line, all_pages, files: dict[s
     `later` (the preview's pages first) citations, feeds and package are checked and made by finish_later()."""
     # cache entries: sharing cards {path: [key, digest]}; citations, feeds, data package [key, {path: digest}]
     made, entry = publishing.reuse_files(site, line, files, site.model.base_url, builder.reuse_entry, builder.kept_file,
-                                         builder.engine, later)
+                                         builder.engine, builder.data[2], later)
     builder.reuse_later = (site, line) if entry is None else None
     builder.reuse_entry = entry or builder.reuse_entry
     if builder.cards:
@@ -313,7 +314,8 @@ def finish_later(builder: Builder) -> None:
     made_site, line = builder.reuse_later
     names = list(builder.reuse_entry[1]) if builder.reuse_entry else []
     files, builder.reuse_entry = publishing.reuse_files(made_site, line, builder.files, made_site.model.base_url,
-                                                        builder.reuse_entry, builder.kept_file, builder.engine)
+                                                        builder.reuse_entry, builder.kept_file, builder.engine,
+                                                        builder.data[2])
     builder.reuse_later = None
     replace(builder.files, builder.made, names, files, builder.reuse_entry[1])
 

@@ -8,9 +8,9 @@ import feedparser
 import pytest
 
 from conftest import FIXTURE, edit, generate
-from portal import editions
+from portal import cache, editions
 from portal.errors import ContentErrors
-from portal.model import Localized
+from portal.model import LANGS, Localized
 
 
 DEFINED = "unit: {zh: 家, en: enterprises}\n  definition: {zh: 登记的软件企业数, en: Registered software enterprises}"
@@ -153,3 +153,27 @@ def test_the_preview_makes_citations_feeds_and_package_after_its_pages(content):
     assert builder.files["cite/en/portal.bib"] == before  # not yet
     assert builder.render_deferred() == generate(content).files
     assert b"Yuzhong Plans (test)" in builder.files["cite/en/portal.bib"]
+
+
+def test_a_warm_build_takes_unchanged_records_digests_from_the_cache(content, tmp_path, monkeypatch):
+    """The canonical form of a record is taken once: a new process's build reads the digests of unchanged
+    records from the cache (by each record's own digest) and takes an edited record's anew; the same editions."""
+    from conftest import project_for
+    from portal.pipeline import Builder, build
+    first = build(project_for(content), tmp_path / "site", cache_dir=tmp_path / "cache", search_index=False)
+    kept = cache.load(tmp_path / "cache", Builder.engine)["records"]  # what the next process starts with
+    site = first.site
+    records = [*site.indicators, *site.values, *site.goals, *site.conflicts, *site.terms, *site.themes]
+    assert set(kept) == {r.digest for r in records} | {d.bodies[lang].digest for d in site.documents for lang in LANGS}
+    canonical, canon = [], editions._canon
+    monkeypatch.setattr(editions, "_canon", lambda value: canonical.append(value) or canon(value))
+    again = Builder(project_for(content), cache_dir=tmp_path / "cache", search_index=False).generate()
+    assert again.files == first.files
+    assert {type(v).__name__ for v in canonical if hasattr(v, "id")} == {"Document"}  # no own digest to key them
+    edit(content / "values" / "plenary-demo.yaml", "text: {zh: 突破2500家, en: ",
+         "note: {zh: 注释, en: A note}\n  text: {zh: 突破2500家, en: ")
+    canonical.clear()
+    edited = Builder(project_for(content), cache_dir=tmp_path / "cache", search_index=False).generate()
+    assert [v.id for v in canonical if type(v).__name__ == "Value"] == ["demo.software-enterprises.2022.outcome"]
+    assert "Changed since the latest edition" in page(edited, "en/indicators/software-enterprises/index.html")
+    assert edited.files == Builder(project_for(content), search_index=False).generate().files

@@ -4,6 +4,7 @@ frictionless), the zip, JSON-LD that cannot break out of its script element."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import html
 import io
 import json
@@ -18,6 +19,7 @@ import rispy
 from conftest import FIXTURE, project_for
 from portal import cardcache, cards, citations, routing
 from portal.pipeline import Builder, build
+from portal.progress import Quiet
 from portal.safety import script_json
 
 
@@ -91,6 +93,32 @@ def test_cards_are_drawn_once_and_kept_by_their_digest(tmp_path, monkeypatch):
     damaged.write_bytes(b"not a png")
     Builder(project_for(FIXTURE), cache_dir=tmp_path / "cache", cards=True).generate()
     assert [c.address for c in drawn] == ["yuzhong-plans.netlify.app/en/documents/"]
+
+
+def test_a_kept_card_keeps_its_digest_and_a_drawn_one_is_digested(monkeypatch):
+    """draw_cards's entries are [key, sha256 of the PNG]: a drawn card's bytes are digested, a kept one's digest
+    is the one kept_file verified (its 20 KiB are not hashed again on every warm build)."""
+    made = {"cards/en/a.png": cards.Card("en", "Indicator", "A", (), "", (), "Portal", "x/a"),
+            "cards/en/b.png": cards.Card("en", "Indicator", "B", (), "", (), "Portal", "x/b")}
+    monkeypatch.setattr(cards, "draw", lambda card: f"png of {card.title}".encode())
+    files, entries = cardcache.draw_cards(made, {}, lambda path, digest: None, "salt", Quiet())
+    assert entries == {path: [entries[path][0], hashlib.sha256(data).hexdigest()] for path, data in files.items()}
+    hashed, sha256 = [], hashlib.sha256
+    monkeypatch.setattr(hashlib, "sha256", lambda data: hashed.append(data) or sha256(data))
+    changed = {**made, "cards/en/b.png": dataclasses.replace(made["cards/en/b.png"], title="B2")}
+    again, kept = cardcache.draw_cards(changed, entries, lambda path, digest: files[path], "salt", Quiet())
+    assert again == {"cards/en/a.png": b"png of A", "cards/en/b.png": b"png of B2"}
+    assert kept["cards/en/a.png"] == entries["cards/en/a.png"]
+    assert kept["cards/en/b.png"][1] == hashlib.sha256(b"png of B2").hexdigest()
+    assert b"png of A" not in hashed and b"png of B2" in hashed
+
+
+def test_a_card_takes_its_title_from_the_page_bytes():
+    """page_title reads og:title from the page's UTF-8 bytes (not decoding a whole page per card): Chinese,
+    escaped characters and a page without the tag."""
+    page = '<head><meta property="og:title" content="渝中区“十四五”规划 &amp; R&amp;D &quot;2025&quot;"></head>'
+    assert cards.page_title(page.encode("utf-8")) == '渝中区“十四五”规划 & R&D "2025"'
+    assert cards.page_title('<meta property="og:type" content="网站">'.encode("utf-8")) == ""
 
 
 def test_cards_say_what_the_page_is_in_its_language():

@@ -3,6 +3,7 @@ against a fresh build of the same inputs."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 
 from conftest import FIXTURE, ROOT, edit
 from test_cache import project  # noqa: F401 (the fixture: a copy of everything a build reads)
-from portal import incremental, keptbodies, loading, markup, pipeline, publishing, routing, search, textfiles
+from portal import (datapackage, editions, incremental, keptbodies, loading, markup, pipeline, publishing, routing,
+                    search, textfiles)
 from portal.errors import ContentError, ContentErrors, SourceRef
 from portal.pipeline import Builder, build
 from test_cache import fresh
@@ -335,3 +337,22 @@ def test_the_preview_checks_citations_feeds_and_package_after_the_reload(project
         files = builder.render_deferred()
         assert made == remade, name
         assert files == Builder(project, search_index=False).generate().files, name
+
+
+def test_the_citations_key_takes_the_data_files_digests_the_build_holds(project, monkeypatch):
+    """The key of the citation files, feeds and package reads the data files' digests that data_files() took of
+    those very bytes (no file hashed again each rebuild); it is the key a hashing of every data file gives."""
+    builder = Builder(project, search_index=False)
+    site = builder.generate().site
+    line = publishing.timeline(site, editions.load(project.content))
+    data = {name: digest for name, digest in builder.data[2].items() if name in datapackage.data_of(builder.files)}
+    assert data, "the fixture has data files"
+    hashed, sha256 = [], hashlib.sha256
+    monkeypatch.setattr(hashlib, "sha256", lambda data=b"": hashed.append(data) or sha256(data))
+    files, entry = publishing.reuse_files(site, line, builder.files, site.model.base_url, builder.reuse_entry,
+                                          builder.kept_file, builder.engine, builder.data[2])
+    assert entry == builder.reuse_entry and files.keys() == set(builder.reuse_entry[1])
+    assert not any(builder.files[name] in hashed for name in data)
+    _, unknown = publishing.reuse_files(site, line, builder.files, site.model.base_url, None, builder.kept_file,
+                                        builder.engine, {})
+    assert unknown[0] == entry[0]
