@@ -171,14 +171,14 @@ def test_an_unreadable_record_is_no_record(project):
 def test_no_record_when_another_build_published_before_it_was_kept(project, monkeypatch):
     """Two builds of one site at once, the content edited between their starts: the record of the one that
     published first must not describe the other's site."""
-    original = Builder.save_cache
+    original = unchanged.Last.save
 
-    def meanwhile(self, site_dir):  # another build publishes its site between this one's publication and record
-        output.publish({"index.html": b"another build's site"}, site_dir, say=lambda text: None)
-        original(self, site_dir)
+    def meanwhile(self, site, *args):  # another build publishes its site between this one's publication and record
+        output.publish({"index.html": b"another build's site"}, site, say=lambda text: None)
+        original(self, site, *args)
 
-    monkeypatch.setattr(Builder, "save_cache", meanwhile)
+    monkeypatch.setattr(unchanged.Last, "save", meanwhile)
     run(project)
-    monkeypatch.setattr(Builder, "save_cache", original)
+    monkeypatch.setattr(unchanged.Last, "save", original)
     assert isinstance(run(project), Generated)
     assert tree(project.root / "site") == fresh(project)
