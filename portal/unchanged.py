@@ -31,6 +31,7 @@ FILE = cache.RECORD
 # moving. Times with sub-millisecond digits come from a file system that keeps nanoseconds, whose clock
 # ticks every few milliseconds; others (whole seconds, FAT's two) wait output.SETTLED_NS.
 FINE_SETTLED_NS = 100_000_000
+WAIT_NS = 500_000_000  # the longest a build just published waits to keep its record
 LIBRARIES = ("jinja2", "markdown", "pyyaml", "babel")  # and with their options: pillow, weasyprint, pagefind
 
 
@@ -114,10 +115,12 @@ def commit_of(folder: Path) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def site_digest(site: Path) -> str | None:
+def site_digest(site: Path, wait: bool = False) -> str | None:
     """A digest of every file and folder below `site` (and itself) with its signature, in the order they are
     listed (a folder lists its entries in the same order while it is unchanged); None when one is a link or
-    something other than a file or folder, or when one changed too recently to be told by its times."""
+    something other than a file or folder, or when one changed too recently to be told by its times (with
+    `wait`, on a file system keeping nanoseconds, it waits for the rest of FINE_SETTLED_NS and looks again:
+    a build just published keeps its record so)."""
     found, todo, now = [], [("", str(site))], time.time_ns()
     try:
         found.append((".", *signature(os.lstat(site))))
@@ -133,8 +136,13 @@ def site_digest(site: Path) -> str | None:
     if not all(kind in (stat.S_IFREG, stat.S_IFDIR) for _, kind, *_ in found):
         return None
     newest = max(entry[-1] for entry in found)  # the last of a signature is the ctime
-    if now - newest <= (FINE_SETTLED_NS if newest % 1_000_000 else output.SETTLED_NS):
-        return None
+    fine = newest % 1_000_000 != 0
+    if now - newest <= (FINE_SETTLED_NS if fine else output.SETTLED_NS):
+        left = newest + FINE_SETTLED_NS - now
+        if not (wait and fine and left <= WAIT_NS):
+            return None
+        time.sleep(left / 1e9 + 0.001)
+        return site_digest(site)
     return hashlib.sha256(repr(found).encode()).hexdigest()
 
 
@@ -166,7 +174,7 @@ def known_inputs(record: dict) -> dict:
 def save(folder: Path, key: str, site: Path, known: dict, summary: str) -> None:
     """Keep the record of a build just published (none when its site has a file too new to be told by its
     times: the next build runs, and keeps one)."""
-    files = site_digest(site)
+    files = site_digest(site, wait=True)
     if files is None:
         (folder / FILE).unlink(missing_ok=True)
         return

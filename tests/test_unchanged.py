@@ -182,3 +182,15 @@ def test_no_record_when_another_build_published_before_it_was_kept(project, monk
     monkeypatch.setattr(unchanged.Last, "save", original)
     assert isinstance(run(project), Generated)
     assert tree(project.root / "site") == fresh(project)
+
+
+def test_a_build_just_published_waits_out_the_clock_tick_to_keep_its_record(project, monkeypatch):
+    """On a file system keeping nanoseconds a site written within FINE_SETTLED_NS is looked at again once
+    that has passed (the record is kept); one keeping coarser times is not waited for (no record)."""
+    monkeypatch.setattr(unchanged, "FINE_SETTLED_NS", 300_000_000)
+    slept = []
+    real_sleep = unchanged.time.sleep
+    monkeypatch.setattr(unchanged.time, "sleep", lambda seconds: slept.append(seconds) or real_sleep(seconds))
+    run(project)
+    assert slept and all(0 < seconds <= 0.302 for seconds in slept)
+    assert isinstance(run(project), unchanged.Unchanged)
