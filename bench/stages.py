@@ -6,8 +6,7 @@ the worker processes it waited for, which render pages and Markdown bodies).
 
     .venv/bin/python bench/stages.py [--warm] [--search] [--engine DIR] [--content DIR]
 
-The cache is saved by a forked child while site/ is published (output.alongside): its time is not in the
-stages, only in the total. The stages are the pipeline's functions, timed by wrapping them; what is not in one of them (the
+The stages are the pipeline's functions, timed by wrapping them; what is not in one of them (the
 interpreter's start, imports) is printed apart."""
 from __future__ import annotations
 
@@ -39,6 +38,7 @@ STAGES = [("unchanged", "build_key", None, "the build's key (hash the inputs; af
           ("pipeline", "reuse_and_cards", None, "citations, feeds, data package, cards"),
           ("search", "Bundle", "files", "search index"),
           ("output", "publish", None, "publish (write, swap)"),
+          ("pipeline", "Builder", "save_cache", "save the cache"),
           ("unchanged", "save", None, "keep the record (site/'s signatures)")]
 
 

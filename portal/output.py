@@ -13,7 +13,6 @@ import contextlib
 import ctypes
 import errno
 import fcntl
-import json
 import os
 import shutil
 import signal
@@ -52,35 +51,6 @@ def site_lock(site: Path, say=print):
             say(f"waiting for another build writing {site} to finish…")
             fcntl.flock(handle, fcntl.LOCK_EX)
         yield
-
-
-@contextlib.contextmanager
-def alongside(work):
-    """Run work() in a forked child while the with-block runs in this process (a build writes its cache while
-    it writes site/: the second core's work), and wait for it at the end. Its failure is raised then: an
-    OSError as one (the same errno, message and file), anything else as a RuntimeError naming it."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: its copy of the parent's memory, no cleanup of the parent's to run at exit
-        os.close(read)
-        try:
-            work()
-            os._exit(0)
-        except BaseException as error:  # noqa: BLE001 (told to the parent, which raises it)
-            told = ([error.errno, error.strerror, error.filename] if isinstance(error, OSError) and error.errno
-                    else [None, f"{type(error).__name__}: {error}", None])
-            os.write(write, json.dumps(told).encode())
-            os._exit(1)
-    os.close(write)
-    try:
-        yield
-    finally:
-        with os.fdopen(read, "rb") as told:
-            said = told.read()
-        _, status = os.waitpid(pid, 0)
-    if said or status:
-        code, message, filename = json.loads(said) if said else (None, f"exit status {status}", None)
-        raise OSError(code, message, filename) if code else RuntimeError(message)
 
 
 def remove_leftovers(site: Path) -> None:

@@ -3,7 +3,6 @@ and validate -> assemble -> render -> data files, search index, PDFs. Reuse live
 memoized by digests of what they read; pages are kept by what they read (see incremental.py)."""
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import hashlib
@@ -365,13 +364,13 @@ def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bo
     builder.stats = last.known  # the inputs' digests by their times, just taken
     generated = builder.generate()
     published = []  # which tree site_dir is once published (see unchanged.Last.save)
-    saving = output.alongside(lambda: builder.save_cache(site_dir)) if cache_dir else contextlib.nullcontext()
+    with builder.progress.stage("write"):
+        output.publish(generated.files, site_dir, known=builder.read_back,
+                       then=lambda: published.append(unchanged.tree_id(site_dir)))
     try:
-        with builder.progress.stage("write"), saving:  # the cache is written while site/ is
-            output.publish(generated.files, site_dir, known=builder.read_back,
-                           then=lambda: published.append(unchanged.tree_id(site_dir)))
-    except OSError as error:  # the cache's, site/ being published
-        if published and environment_problem(error):
+        builder.save_cache(site_dir)
+    except OSError as error:  # site/ is published: say so
+        if environment_problem(error):
             raise EnvironmentProblem(error.filename or cache_dir, error, f"{site_dir} is published; the build cache "
                                      "is not saved (the next build starts without it)") from None
         raise

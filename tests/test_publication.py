@@ -215,30 +215,8 @@ def test_two_builds_with_one_cache_at_once_both_succeed(tmp_path):
     assert (tmp_path / "cache" / "build-cache.json").is_file()
 
 
-def test_work_alongside_a_publication_reports_its_failure_as_it_happened(tmp_path):
-    """The cache is written by a forked child while site/ is: a refused write there is the same OSError
-    (errno, message, file) in the build, anything else a RuntimeError; the publication's own error wins."""
-    def refused():
-        raise OSError(28, "No space left on device", str(tmp_path / "cache" / "build-cache.json"))
-
-    with pytest.raises(OSError) as caught:
-        with output.alongside(refused):
-            pass
-    assert (caught.value.errno, caught.value.strerror, caught.value.filename) == (
-        28, "No space left on device", str(tmp_path / "cache" / "build-cache.json"))
-    with pytest.raises(RuntimeError, match="ValueError: not JSON"):
-        with output.alongside(lambda: (_ for _ in ()).throw(ValueError("not JSON"))):
-            pass
-    with pytest.raises(KeyError):
-        with output.alongside(refused):
-            raise KeyError("the publication's")
-    with output.alongside(lambda: (tmp_path / "done").write_text("written by the child")):
-        pass
-    assert (tmp_path / "done").read_text() == "written by the child"  # waited for
-
-
 def test_a_cache_that_cannot_be_written_is_an_environment_problem_naming_it(tmp_path, monkeypatch, capsys):
-    """The site is published (and says so); the cache, written alongside, is refused: exit 74 naming it."""
+    """The site is published (and says so); the cache, written after it, is refused: exit 74 naming it."""
     import build
     from portal import cache
     site, folder = tmp_path / "site", tmp_path / "cache"
