@@ -53,7 +53,8 @@ class Last:
             return False
         with output.site_lock(site.absolute()):
             output.remove_leftovers(site.absolute())
-            return self.record.get("files") == site_digest(site)
+            found = site_digest(site)
+            return found is not None and self.record.get("files") == found
 
     def result(self, site: Path) -> Unchanged:
         return Unchanged(site, str(self.record.get("summary", "")), time.perf_counter() - self.started)
