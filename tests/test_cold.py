@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -145,7 +146,7 @@ def test_publish_trusts_a_file_read_back_only_while_its_signature_holds(tmp_path
     monkeypatch.setattr(output, "open", lambda *a, **k: reads.append(a[0]) or open(*a, **k), raising=False)
     files = {"a.html": data, "b.html": b"bbb"}
     assert output.publish(files, site, say=print, known={str(site.absolute() / "a.html"): (known, data)}) == []
-    assert [p for p in reads if p.parent == site.absolute()] == [site.absolute() / "b.html"]  # a.html: known
+    assert [Path(p) for p in reads if Path(p).parent == site.absolute()] == [site.absolute() / "b.html"]  # a.html: known
     del reads[:]
     made_anew = {"a.html": b"new", "b.html": b"bbb"}  # read back, then made again: other bytes, the same size
     assert output.publish(made_anew, site, say=print, known={str(site.absolute() / "a.html"): (known, data)}) == \
