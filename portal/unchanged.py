@@ -13,9 +13,7 @@ an input or a site file changed too recently to be told by its times, means the 
 The record is JSON that starts with the sha256 of the rest, like the cache (see cache.py)."""
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
-import json
 import os
 import stat
 import subprocess
@@ -96,7 +94,7 @@ def build_key(folders: dict[str, Path], known: dict, engine: str, options: dict)
     stated = {"engine": engine, "options": options, "commit": commit_of(folders["content"]),
               "libraries": [version(name) for name in libraries],
               "inputs": [(name, digest, known[name][0][2]) for name, digest in inputs.items()]}  # [0][2]: mtime
-    return hashlib.sha256(repr(sorted(stated.items())).encode()).hexdigest()
+    return cache.digest(repr(sorted(stated.items())).encode())
 
 
 def version(distribution: str) -> str | None:
@@ -144,7 +142,7 @@ def site_digest(site: Path, wait: bool = False) -> str | None:
             return None
         time.sleep(left / 1e9 + 0.001)
         return site_digest(site)
-    return hashlib.sha256(repr(found).encode()).hexdigest()
+    return cache.digest(repr(found).encode())
 
 
 def signature(status: os.stat_result) -> tuple:
@@ -154,14 +152,7 @@ def signature(status: os.stat_result) -> tuple:
 
 def load(folder: Path | None) -> dict:
     """The last build's record, or {} when there is none that verifies."""
-    if folder is None:
-        return {}
-    try:
-        head, _, body = (folder / FILE).read_bytes().partition(b"\n")
-        record = json.loads(body) if head.decode("ascii") == hashlib.sha256(body).hexdigest() else {}
-    except (OSError, ValueError):
-        return {}
-    return record if isinstance(record, dict) else {}
+    return cache.read_signed(folder / FILE) if folder is not None else {}
 
 
 def known_inputs(record: dict) -> dict:
@@ -179,10 +170,8 @@ def save(folder: Path, key: str, site: Path, known: dict, summary: str) -> None:
     if files is None:
         (folder / FILE).unlink(missing_ok=True)
         return
-    body = json.dumps({"key": key, "site": str(site.absolute()), "files": files, "summary": summary,
-                       "inputs": {name: [list(times), digest] for name, (times, digest) in known.items()}},
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    output.write_atomic(folder / FILE, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
+    cache.write_signed(folder / FILE, {"key": key, "site": str(site.absolute()), "files": files, "summary": summary,
+                                       "inputs": {name: [list(times), digest] for name, (times, digest) in known.items()}})
 
 
 @dataclass(frozen=True)
