@@ -209,10 +209,9 @@ class Digests:
         return self.by_id[kind].get(key)
 
 
-def reads_key(base: str, reads, digests: Digests) -> str:
-    """A digest of `base` and of the content of everything read."""
-    lines = [digests(read) for read in (reads if isinstance(reads, tuple) else sorted(reads))]  # a tuple: sorted
-    return cache.digest((base + "".join(lines)).encode())
+def reads_key(base: str, reads: tuple, digests: Digests) -> str:
+    """A digest of `base` and of the content of everything read (`reads`, sorted)."""
+    return cache.digest((base + "".join(map(digests, reads))).encode())
 
 
 def page_key(base: str, page, reads, digests: Digests) -> str:
@@ -265,12 +264,6 @@ class Entry:
     digest: str
 
 
-def made_entry(base: str, page, data: bytes, reads, digests: Digests) -> Entry:
-    """The entry of a page rendered now into `data`, having read `reads`."""
-    reads = tuple(sorted(reads))
-    return Entry(page_key(base, page, reads, digests), reads, cache.digest(data))
-
-
 @dataclass
 class Rendered:
     files: dict[str, bytes]
@@ -305,7 +298,8 @@ def render_pages(all_pages, environments, digests: Digests, base: str, last: dic
         for i, result in render_all(environments, todo, make_view, parallel_min, advance=stage.advance):
             results[i] = result
             if not isinstance(result, ContentError):  # its key taken here while the workers render the rest
-                entries[i] = made_entry(base, todo[i], *result, digests)
+                reads = tuple(sorted(result[1]))
+                entries[i] = Entry(page_key(base, todo[i], reads, digests), reads, cache.digest(result[0]))
     errors = [result for result in results if isinstance(result, ContentError)]
     if errors and done.deferred:  # a failing build reports every page's errors, as a build without deferral
         errors += [r for _, r in sorted(render_all(environments, done.deferred, make_view, parallel_min),
