@@ -13,6 +13,7 @@ an input or a site file changed too recently to be told by its times, means the 
 The record is JSON that starts with the sha256 of the rest, like the cache (see cache.py)."""
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import os
 import stat
@@ -38,11 +39,12 @@ class Last:
 
     def __init__(self, folder: Path | None, folders: dict[str, Path], engine: str, pdfs: bool, search: bool,
                  cards: bool) -> None:
-        self.started, self.folder, self.record = time.perf_counter(), folder, load(folder)
+        self.started, self.folder = time.perf_counter(), folder
+        self.record = cache.read_signed(folder / FILE) if folder else {}  # {} when there is none that verifies
         self.known = known_inputs(self.record)
-        self.args = (folders, engine, {"pdfs": pdfs, "search": search, "cards": cards and cards_look(),
-                                       "content": str(folders["content"])})
-        self.key = build_key(self.args[0], self.known, *self.args[1:]) if folder else None
+        self.key_of = functools.partial(build_key, folders, engine=engine, options={
+            "pdfs": pdfs, "search": search, "cards": cards and cards_look(), "content": str(folders["content"])})
+        self.key = self.key_of(self.known) if folder else None
 
     def holds(self, site: Path) -> bool:
         """Whether the last build read what a build would read now, into this very site/, still as it left it
@@ -61,7 +63,7 @@ class Last:
         """Keep the record of a build just published, when nothing it read changed while it ran (`known`: the
         inputs' digests by their times as it read them last) and site/ is still the tree it published
         (`published`: its root's tree_id then; another build may have published since)."""
-        if self.key is None or build_key(self.args[0], known, *self.args[1:]) != self.key:
+        if self.key is None or self.key_of(known) != self.key:
             return
         with output.site_lock(site.absolute()):
             if published is not None and tree_id(site) == published:
@@ -148,11 +150,6 @@ def site_digest(site: Path, wait: bool = False) -> str | None:
 def signature(status: os.stat_result) -> tuple:
     """The kind of entry, then what changes when its bytes or entries change (see output.signature)."""
     return stat.S_IFMT(status.st_mode), *output.signature(status)
-
-
-def load(folder: Path | None) -> dict:
-    """The last build's record, or {} when there is none that verifies."""
-    return cache.read_signed(folder / FILE) if folder is not None else {}
 
 
 def known_inputs(record: dict) -> dict:
