@@ -41,6 +41,11 @@ class LastBuild:
             return data
         return data if data is not None and cache.digest(data) == digest else None
 
+    def all_of(self, digests: dict[str, str]) -> dict[str, bytes] | None:
+        """Each of these files (by name: digest) of the last build, or None when one is not at hand."""
+        files = {name: self.file(name, digest) for name, digest in digests.items()}
+        return files if files and None not in files.values() else None
+
     def replace(self, names: list[str], new: dict[str, bytes], digests: dict[str, str]) -> None:
         """Files made in place of those kept for now (`names`: the new ones may be named otherwise)."""
         for name in set(names) - set(new):

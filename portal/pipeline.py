@@ -225,10 +225,9 @@ class Builder:
 
 
 def data_files(last: LastBuild, digests: Digests, urls: list[str], later: list | None) -> dict[str, bytes]:
-    """portal.json, the CSVs and the sitemap, kept while nothing they read changed. With `later` the last ones
-    are kept as they are, and made by render_deferred() (no page shows them)."""
-    kept = {name: last.file(name, digest) for name, digest in last.data[2].items()} if last.data else {}
-    if later is not None and kept and None not in kept.values():
+    """portal.json, the CSVs and the sitemap, kept while nothing they read changed. With `later` (the preview's
+    pages first) the last ones, made by render_deferred() (no page shows them)."""
+    if later is not None and last.data and (kept := last.all_of(last.data[2])):
         later.append((list(kept), lambda: (data_files(last, digests, urls, None), last.data[2])))
         return kept
     last.data, files = reuse(last.data, repr(urls), digests, lambda view: datasets.data_files(view, urls), last.file)
@@ -236,24 +235,22 @@ def data_files(last: LastBuild, digests: Digests, urls: list[str], later: list |
 
 
 def search_files(last: LastBuild, site: Site, translations: dict, later: list | None, progress) -> dict[str, bytes]:
-    """The search index, kept while its records are the same; with `later` the last one, compared by
+    """The search index, kept while its records are the same; with `later` the last one, made by
     render_deferred()."""
-    gettexts = {lang: translations[lang].gettext for lang in LANGS}
-    files = last.search.files(site, gettexts, last.file, later is not None, progress)
-    if last.search.stale:
-        later.append((list(last.search.made), lambda: (last.search.files(site, gettexts, last.file, False, progress),
-                                                       last.search.made)))
-    return files
+    if later is not None and (kept := last.all_of(last.search.made)):
+        later.append((list(kept), lambda: (search_files(last, site, translations, None, progress), last.search.made)))
+        return kept
+    return last.search.files(site, {lang: translations[lang].gettext for lang in LANGS}, last.file, progress)
 
 
 def citation_files(last: LastBuild, site: Site, line, files: dict[str, bytes], later: list | None) -> dict[str, bytes]:
-    """Citation files, feeds and the data package, kept while what they show is the same; with `later` (the
-    preview's pages first) the last ones, checked and made by render_deferred() from the data files it made."""
-    made, entry = publishing.reuse_files(site, line, files, site.model.base_url, last.reuse, last.file,
-                                         Builder.engine, last.data[2], later is not None)
-    if entry is None:  # the last ones, unchecked
-        later.append((list(made), lambda: (citation_files(last, site, line, last.files, None), last.reuse[1])))
-    last.reuse = entry or last.reuse
+    """Citation files, feeds and the data package, kept while what they show is the same; with `later` the last
+    ones, made by render_deferred() from the data files it made."""
+    if later is not None and last.reuse and (kept := last.all_of(last.reuse[1])):
+        later.append((list(kept), lambda: (citation_files(last, site, line, last.files, None), last.reuse[1])))
+        return kept
+    made, last.reuse = publishing.reuse_files(site, line, files, site.model.base_url, last.reuse, last.file,
+                                              Builder.engine, last.data[2])
     return made
 
 
