@@ -182,6 +182,15 @@ def test_the_ui_strings_are_babels_for_every_template_and_engine_file():
     assert found > 100
 
 
+def test_an_engine_file_with_no_keyword_call_is_not_tokenized(monkeypatch):
+    monkeypatch.setattr(i18n, "extract", lambda *args, **kwargs: pytest.fail("tokenized"))
+    for text in ("_, gettext = 1, 2\n", "x = 'no call'\n", "def f(_):\n    return _\n", "N_ = gettext = None\n"):
+        assert i18n.file_messages("python", text.encode(), Path("m.py"), {}) == []
+    for text in ("_(\"x\")", "_ \t(\"x\")", "_ \\\n  (\"x\")", "t.gettext(\"x\")", "ngettext\\\r\n(\"a\", \"b\", 2)"):
+        with pytest.raises(pytest.fail.Exception, match="tokenized"):
+            i18n.file_messages("python", text.encode(), Path("m.py"), {})
+
+
 def test_a_template_that_is_not_utf8_fails_as_babel_does():
     with pytest.raises(UnicodeDecodeError):
         i18n.file_messages("jinja2", b"{{ _('\xff') }}", Path("bad.html"), {})
