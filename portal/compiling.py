@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import marshal
+import os
+import threading
 from types import CodeType
+from typing import Callable
 
 from jinja2 import Environment, nodes
 from jinja2.compiler import CodeGenerator
@@ -16,6 +20,7 @@ PARSING = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_block
 PARSER = Environment(**PARSING)
 PARSER.newstyle_gettext = True  # as install_gettext_callables(newstyle=True) sets it: `{% trans %}` parses by it
 _TREES: dict[str, tuple[str, nodes.Template | None]] = {}  # by template name: (its source's checksum, its tree)
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def checksum(source: str) -> str:
@@ -99,3 +104,42 @@ class KeptTreeCodeGenerator(CodeGenerator):
         super().__init__(environment, name, filename, stream, defer_init, optimized)
         if optimized:
             self.optimizer = KeptTreeOptimizer(environment)
+
+
+class Ahead:
+    """What `make` returns (a dict of what marshal writes: code objects, strings, tuples), made by a forked
+    process while this one goes on; take() waits for it. In memory only: the child writes it into a pipe
+    that a thread here reads as it comes, and waits for the child once it has written (so the child never
+    waits for this process, which may never take it: a build that fails first). Whatever goes wrong in the
+    child gives {}: whoever takes it then makes what it needs itself."""
+
+    def __init__(self, make: Callable[[], dict]) -> None:
+        readable, writable = os.pipe()
+        self.pid, self.data, self.seconds = os.fork(), b"", 0.0  # seconds: the child's CPU time
+        if self.pid == 0:
+            status = 1
+            try:
+                os.close(readable)
+                with os.fdopen(writable, "wb") as pipe:
+                    pipe.write(marshal.dumps(make()))
+                status = 0
+            finally:
+                os._exit(status)  # nothing of the parent's (exit handlers, buffers) runs here
+        os.close(writable)
+        self.reader = threading.Thread(target=self.read, args=(readable,), daemon=True)
+        self.reader.start()
+
+    def read(self, readable: int) -> None:
+        with os.fdopen(readable, "rb") as pipe:
+            data = pipe.read()
+        _, status, usage = os.wait4(self.pid, 0)
+        self.data = data if os.waitstatus_to_exitcode(status) == 0 else b""
+        self.seconds = usage.ru_utime + usage.ru_stime
+
+    def take(self) -> dict:
+        self.reader.join()
+        try:
+            made = marshal.loads(self.data)
+        except (EOFError, ValueError, TypeError):
+            return {}
+        return made if isinstance(made, dict) else {}

@@ -2,6 +2,7 @@
 languages' compiled code gives what parsing each time gave: the same code, the same messages, the same errors."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,74 @@ def test_a_build_parses_each_template_once(monkeypatch, tmp_path):
             env.get_template(name)
     names = environments["zh"].list_templates(extensions=["html"])
     assert sorted(parsed) == sorted(names)
+
+
+def copied_templates(tmp_path: Path) -> Path:
+    import shutil
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    return tmp_path / "templates"
+
+
+def test_templates_compiled_ahead_are_the_code_compiled_here_for_every_real_template():
+    translations = i18n.load_catalogs(ROOT)
+    ahead, here = rendering.CompiledTemplates(), rendering.CompiledTemplates()
+    rendering.compile_ahead(ROOT / "templates", translations, ahead)
+    assert ahead.ahead is not None  # on its way from the child
+    for env in rendering.make_environments(ROOT / "templates", translations, Site, {}, False, here).values():
+        for name in env.list_templates(extensions=["html"]):
+            env.get_template(name)
+    ahead.take_ahead()
+    assert len(ahead.store) == len(here.store) >= 60
+    for key, (checksum, code) in here.store.items():
+        assert ahead.store[key][0] == checksum and ahead.store[key][1] == code, key
+
+
+def test_a_template_edited_while_compiled_ahead_is_compiled_again(tmp_path):
+    templates = copied_templates(tmp_path)
+    translations = i18n.load_catalogs(ROOT)
+    compiled = rendering.CompiledTemplates()
+    rendering.compile_ahead(templates, translations, compiled)
+    (templates / "404.html").write_text('{% extends "base.html" %}{% block main %}<p>Edited</p>{% endblock %}',
+                                        encoding="utf-8")
+    environments = rendering.make_environments(templates, translations, Site, {}, False, compiled)
+    assert compiled.ahead is not None
+    source = environments["en"].get_template("404.html")
+    assert compiled.ahead is None and "Edited" in source.blocks["main"](source.new_context({})).__next__()
+
+
+def test_a_child_that_fails_leaves_the_templates_to_be_compiled_here(monkeypatch, tmp_path):
+    templates = copied_templates(tmp_path)
+    translations = i18n.load_catalogs(ROOT)
+    monkeypatch.setattr(rendering.CompiledTemplates, "compiled", lambda self, todo: 1 / 0)
+    compiled = rendering.CompiledTemplates()
+    rendering.compile_ahead(templates, translations, compiled)
+    ahead = compiled.ahead
+    compiled.take_ahead()
+    assert compiled.store == {} and ahead.data == b""
+    rendering.make_environments(templates, translations, Site, {}, False, compiled)["zh"].get_template("404.html")
+    assert len(compiled.store) == 1  # 404.html, compiled here
+
+
+def test_nothing_is_compiled_ahead_when_little_is_left_to_compile_or_one_core(monkeypatch, tmp_path):
+    templates = copied_templates(tmp_path)
+    translations = i18n.load_catalogs(ROOT)
+    compiled = rendering.CompiledTemplates()
+    monkeypatch.setattr(compiling, "CORES", 1)
+    rendering.compile_ahead(templates, translations, compiled)
+    assert compiled.ahead is None
+    monkeypatch.setattr(compiling, "CORES", 2)
+    rendering.compile_ahead(templates, translations, compiled)
+    compiled.take_ahead()
+    assert len(compiled.store) >= 60
+    (templates / "404.html").write_text("<p>Edited</p>", encoding="utf-8")
+    rendering.compile_ahead(templates, translations, compiled)  # two left to compile: here, when needed
+    assert compiled.ahead is None
+
+
+def test_what_is_made_ahead_and_never_taken_leaves_no_process_behind():
+    ahead = compiling.Ahead(lambda: {"x" * 10: "y" * 4_000_000})  # more than a pipe holds
+    ahead.reader.join(timeout=60)
+    assert not ahead.reader.is_alive() and ahead.seconds > 0
+    with pytest.raises(ChildProcessError):
+        os.waitpid(ahead.pid, os.WNOHANG)  # reaped
+    assert ahead.take() == {"x" * 10: "y" * 4_000_000}
