@@ -32,9 +32,9 @@ def catalog_path(i18n_dir: Path, lang: str) -> Path:
 
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-# Babel's Python extractor takes a message only from a keyword followed by "(" (spaces and line joins between):
-# a file with no such text has none, and is not tokenized (most of the engine's files)
-_PYTHON_CALL = re.compile(rb"(?:" + b"|".join(re.escape(k.encode()) for k in KEYWORDS) + rb")[ \t\f]*"
+# Babel's Python extractor takes a message only from a keyword (a name: no letter or _ just before it) followed by
+# "(" (spaces and line joins between): a file with no such text has none, and is not tokenized (most of the engine's)
+_PYTHON_CALL = re.compile(rb"(?<![A-Za-z_])(?:" + b"|".join(re.escape(k.encode()) for k in KEYWORDS) + rb")[ \t\f]*"
                           rb"(?:\\(?:\r\n|\r|\n)[ \t\f]*)*\(")
 # A `{% trans %}` block's text depends on the whitespace settings, which Babel's extractor sets otherwise
 _TRANS_TAG = re.compile(re.escape(compiling.PARSER.block_start_string) + r"[-+]?\s*(?:trans|pluralize)\b")

@@ -185,9 +185,11 @@ def test_the_ui_strings_are_babels_for_every_template_and_engine_file():
 
 def test_an_engine_file_with_no_keyword_call_is_not_tokenized(monkeypatch):
     monkeypatch.setattr(i18n, "extract", lambda *args, **kwargs: pytest.fail("tokenized"))
-    for text in ("_, gettext = 1, 2\n", "x = 'no call'\n", "def f(_):\n    return _\n", "N_ = gettext = None\n"):
+    for text in ("_, gettext = 1, 2\n", "x = 'no call'\n", "def f(_):\n    return _\n", "N_ = gettext = None\n",
+                 "super().__init__(x)\n", "self.my_gettext(y)\n", "XN_(z)\n"):
         assert i18n.file_messages("python", text.encode(), Path("m.py"), {}) == []
-    for text in ("_(\"x\")", "_ \t(\"x\")", "_ \\\n  (\"x\")", "t.gettext(\"x\")", "ngettext\\\r\n(\"a\", \"b\", 2)"):
+    for text in ("_(\"x\")", "_ \t(\"x\")", "_ \\\n  (\"x\")", "t.gettext(\"x\")", "ngettext\\\r\n(\"a\", \"b\", 2)",
+                 "x = 1_(\"x\")", "é_(\"x\")"):
         with pytest.raises(pytest.fail.Exception, match="tokenized"):
             i18n.file_messages("python", text.encode(), Path("m.py"), {})
 
