@@ -108,7 +108,8 @@ class KeptTreeCodeGenerator(CodeGenerator):
 
 class Ahead:
     """What `make` returns (a dict of what marshal writes: code objects, strings, tuples), made by a forked
-    process while this one goes on; take() waits for it. In memory only: the child writes it into a pipe
+    process while this one goes on (with none of this one's files open, so that a lock this process lets go
+    of is free); take() waits for it. In memory only: the child writes it into a pipe
     that a thread here reads as it comes, and waits for the child once it has written (so the child never
     waits for this process, which may never take it: a build that fails first). Whatever goes wrong in the
     child gives {}: whoever takes it then makes what it needs itself."""
@@ -118,8 +119,11 @@ class Ahead:
         self.pid, self.data, self.seconds = os.fork(), b"", 0.0  # seconds: the child's CPU time
         if self.pid == 0:
             status = 1
-            try:
-                os.close(readable)
+            try:  # keep none of the parent's files open (its build lock…): only the pipe, and no output
+                os.closerange(3, writable)
+                os.closerange(writable + 1, os.sysconf("SC_OPEN_MAX"))
+                os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+                os.dup2(1, 2)
                 with os.fdopen(writable, "wb") as pipe:
                     pipe.write(marshal.dumps(make()))
                 status = 0

@@ -284,3 +284,19 @@ def test_what_is_made_ahead_and_never_taken_leaves_no_process_behind():
     with pytest.raises(ChildProcessError):
         os.waitpid(ahead.pid, os.WNOHANG)  # reaped
     assert ahead.take() == {"x" * 10: "y" * 4_000_000}
+
+
+def test_the_child_keeps_none_of_this_processes_files_open(tmp_path):
+    """A build's lock (flock on an open file) let go of by this process is free while the child still runs."""
+    import fcntl
+    import time
+    lock = tmp_path / "site.lock"
+    with open(lock, "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        ahead = compiling.Ahead(lambda: time.sleep(30) or {})  # still running when the lock is tried below
+    try:
+        with open(lock, "a+b") as again:
+            fcntl.flock(again, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError if the child held it
+    finally:
+        os.kill(ahead.pid, 9)
+    assert ahead.take() == {}
