@@ -3,10 +3,12 @@ strings' extraction (i18n) and by every language's compiled code (rendering); an
 leaves the tree it is given as it found it."""
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import marshal
 import os
+import signal
 import threading
 from types import CodeType
 from typing import Callable
@@ -140,8 +142,12 @@ class Ahead:
         self.data = data if os.waitstatus_to_exitcode(status) == 0 else b""
         self.seconds = usage.ru_utime + usage.ru_stime
 
-    def take(self) -> dict:
-        self.reader.join()
+    def take(self, patience: float = 30.0) -> dict:
+        self.reader.join(patience)
+        if self.reader.is_alive():  # a child stuck (it takes about a second): do without it, never hang
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            self.reader.join()
         try:
             made = marshal.loads(self.data)
         except (EOFError, ValueError, TypeError):

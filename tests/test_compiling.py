@@ -300,3 +300,11 @@ def test_the_child_keeps_none_of_this_processes_files_open(tmp_path):
     finally:
         os.kill(ahead.pid, 9)
     assert ahead.take() == {}
+
+
+def test_a_child_that_does_not_finish_is_done_without():
+    import time
+    ahead = compiling.Ahead(lambda: time.sleep(600) or {"late": "x"})
+    assert ahead.take(patience=0.5) == {}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(ahead.pid, os.WNOHANG)  # killed and reaped
