@@ -110,11 +110,11 @@ class KeptTreeCodeGenerator(CodeGenerator):
 
 class Ahead:
     """What `make` returns (a dict of what marshal writes: code objects, strings, tuples), made by a forked
-    process while this one goes on (with none of this one's files open, so that a lock this process lets go
-    of is free); take() waits for it. In memory only: the child writes it into a pipe
+    process while this one goes on; take() waits for it. In memory only: the child writes it into a pipe
     that a thread here reads as it comes, and waits for the child once it has written (so the child never
-    waits for this process, which may never take it: a build that fails first). Whatever goes wrong in the
-    child gives {}: whoever takes it then makes what it needs itself."""
+    waits for this process, which may never take it: a build that fails first). The child keeps none of
+    this process's files open (a lock let go of here is free). Whatever goes wrong in the child, or a child
+    that does not finish, gives {}: whoever takes it then makes what it needs itself."""
 
     def __init__(self, make: Callable[[], dict]) -> None:
         readable, writable = os.pipe()
