@@ -9,7 +9,8 @@ PORTAL = Path(__file__).resolve().parent.parent / "portal"
 ALLOWED = {
     "errors": set(), "model": {"errors"}, "figures": {"errors"}, "figuretext": {"figures"}, "quotedrows": set(), "numbers": {"figures"}, "loading": {"errors", "inputs", "textfiles"}, "textfiles": {"errors"}, "inputs": {"errors"}, "pofile": {"errors"}, "spelling": {"errors", "inputs", "loading", "pofile"},
     "unrecorded": {"errors", "loading", "model", "numbers", "translation"},
-    "fields": {"errors", "loading", "model", "typography"}, "typography": set(), "i18n": {"errors", "inputs", "loading", "pofile"},
+    "fields": {"errors", "loading", "model", "typography"}, "typography": set(), "i18n": {"compiling", "errors", "inputs", "loading", "pofile"},
+    "compiling": set(),
     "markup": {"bodychecks", "editmarks", "entities", "errors", "footnotes", "guarded", "model", "safety", "sections", "sourcelines",
                "typography"},
     "bodychecks": {"errors", "fields", "safety", "sourcelines"}, "entities": {"loading"},
@@ -38,7 +39,7 @@ ALLOWED = {
     "citations": {"routing"}, "feeds": {"editions", "routing"}, "cards": {"chains", "compare", "errors", "figuretext"}, "cardcache": {"cards"},
     "datapackage": {"compare", "datasets", "routing"},
     "publishing": {"cardcache", "cards", "chains", "citations", "datapackage", "editions", "feeds", "model", "routing", "safety"},
-    "rendering": {"blocks", "chains", "charts", "compare", "errors", "figures", "figuretext", "i18n", "inputs", "model", "pages", "quotedrows",
+    "rendering": {"blocks", "chains", "charts", "compare", "compiling", "errors", "figures", "figuretext", "i18n", "inputs", "model", "pages", "quotedrows",
                   "routing"},
     "output": {"errors"},
     "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},

@@ -14,6 +14,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from jinja2 import DictLoader, Environment, StrictUndefined
+from jinja2.compiler import CodeGenerator
 
 from conftest import FIXTURE, project_for, real
 from portal import blocks, datasets, keptbodies, output, pipeline, rendering, safety
@@ -50,7 +51,7 @@ def environment(strings: dict[str, str], translated: bool, compiled=None) -> Env
                       extensions=["jinja2.ext.i18n"], bytecode_cache=compiled)
     rendering.install_translations(env, catalog(strings))
     if not translated:  # Jinja's own code generator: every _() a call at render time
-        env.code_generator_class = rendering.CodeGenerator
+        env.code_generator_class = CodeGenerator
     return env
 
 
