@@ -79,9 +79,10 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
                                         lambda: _theme(record, n, docs, inds, declared, errors), errors)
                           for n, record in enumerate(raw.themes)) if t]
     theme_ids = {t.id for t in themes} | themes_declared(raw)
-    glossary = Glossary(terms)
+    ids["themes"] = _digest(sorted(theme_ids))
+    glossary = checks.kept(("glossary", glossary_digest), lambda: Glossary(terms))  # its pattern, made once
     goals = [g for g in (checks.goals(record, (n, goalchecks.goal_reads(record, docs), ids["indicators"],
-                                               _digest(sorted(theme_ids)), glossary_digest),
+                                               ids["themes"], glossary_digest),
                                       lambda: goalchecks.goal(record, n, docs, inds, theme_ids, declared, glossary,
                                                               errors), errors)
                          for n, record in enumerate(raw.goals)) if g]
