@@ -50,7 +50,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
         key = ("translation", str(document.src.path.parent), document.bodies["zh"].digest,
                document.bodies["en"].digest, glossary_digest)
         errors.extend(checks.problems_of(key, lambda: translation_errors(
-            document, terms, lambda block, make: checks.kept((*block, glossary_digest), make))))
+            document, terms, lambda block, make: checks.block_problems((*block, glossary_digest), make))))
     categories, indicators = _indicators(raw, errors, checks)
     by_name = {i.name.zh: i for i in indicators}
     names = _digest(sorted((zh, i.name.en, i.id) for zh, i in by_name.items()))
@@ -58,7 +58,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
         key = ("indicator names", str(document.src.path.parent), document.bodies["zh"].digest,
                document.bodies["en"].digest, names)
         errors.extend(checks.problems_of(key, lambda: indicator_name_errors(
-            document, by_name, lambda block, make: checks.kept((*block, names), make))))
+            document, by_name, lambda block, make: checks.block_problems((*block, names), make))))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)

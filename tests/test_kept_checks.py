@@ -250,3 +250,14 @@ def test_a_paragraph_edited_checks_only_its_own_pair_again(project, monkeypatch)
     assert sorted(checked) == [("named_errors", "g1-p1"), ("pair_errors", "g1-p1")]
     assert messages == outcome(Builder(project, search_index=False))[0]
     assert any("block 'g1-p1' lacks numbers" in m for m in messages)
+
+
+def test_pairs_of_blocks_are_kept_apart_from_the_documents_checks():
+    """A large site has more pairs of blocks than the documents' store holds (N=2000: 32,000 pairs, two
+    checks each): kept in a store of their own, they never clear the documents' kept checks."""
+    from portal import checkmemo
+    checks = checkmemo.Checks()
+    checks.problems_of(("a document's check",), lambda: ["kept"])
+    for n in range(checkmemo.LIMIT + 1):
+        checks.block_problems(("a pair of blocks", n), lambda: [])
+    assert checks.problems_of(("a document's check",), lambda: ["made again"]) == ["kept"]
