@@ -13,6 +13,7 @@ from .errors import Collector
 from .loading import Record
 
 LIMIT = 50_000  # entries; past it the memo starts again (several projects in one process, long sessions)
+BLOCK_LIMIT = 250_000  # the same for pairs of blocks: a large site has tens of thousands (N=2000: 32,000)
 
 
 class CheckMemo:
@@ -48,6 +49,7 @@ class Checks:
     conflicts: CheckMemo = field(default_factory=CheckMemo)
     themes: CheckMemo = field(default_factory=CheckMemo)
     problems: dict[tuple, list] = field(default_factory=dict)
+    blocks: dict[tuple, list] = field(default_factory=dict)
 
     def problems_of(self, key: tuple, check: Callable[[], list]) -> list:
         """check()'s problems, kept by `key`: the digests of everything a pure check reads (its messages
@@ -56,8 +58,18 @@ class Checks:
 
     def kept(self, key: tuple, make: Callable[[], object]):
         """make()'s result, kept by `key`: everything the pure function make() reads."""
-        if key not in self.problems:
-            if len(self.problems) >= LIMIT:
-                self.problems.clear()
-            self.problems[key] = make()
-        return self.problems[key]
+        return kept_in(self.problems, LIMIT, key, make)
+
+    def block_problems(self, key: tuple, check: Callable[[], list]) -> list:
+        """The problems of one pair of blocks (zh and en), kept as problems_of() keeps a document's, in a
+        store of their own: a large site's pairs would fill the other store and clear it every build."""
+        return kept_in(self.blocks, BLOCK_LIMIT, key, check)
+
+
+def kept_in(store: dict, limit: int, key: tuple, make: Callable[[], object]):
+    """make()'s result, kept in `store` by `key` (the store starts again past `limit` entries)."""
+    if key not in store:
+        if len(store) >= limit:
+            store.clear()
+        store[key] = make()
+    return store[key]

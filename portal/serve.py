@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from .errors import ContentErrors, unexpected
 from .output import update_in_place
 from .pipeline import Builder, Project
-from .watch import STEP_MS, Watch
+from .watch import STEP_MS, Watch, collection_paused, tidy_memory
 
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8", ".svg": "image/svg+xml",
@@ -334,11 +334,14 @@ def watch_inputs(project: Project, site_dir: Path, preview: Preview, reload, ste
     waiting. The site and the caches are not watched."""
 
     def on_change(_paths: list[str], waiting) -> None:
-        preview.rebuild()
-        reloaded = time.monotonic()
-        reload()
-        preview.app.settle(reloaded, stop=waiting)
+        with collection_paused():  # until the browser has fetched its page (see tidy_memory)
+            preview.rebuild()
+            reloaded = time.monotonic()
+            reload()
+            preview.app.settle(reloaded, stop=waiting)
         preview.finish(stop=waiting)
+        if not waiting():
+            tidy_memory()
 
     return Watch(project.folders().values(), on_change, ignored=(site_dir, project.root / ".cache"),
                  step_ms=step_ms).start()
@@ -369,6 +372,7 @@ def serve(project: Project, site_dir: Path, host: str, port: int, pdfs: bool = F
     app = SiteApp(site_dir, live=patch)
     preview = Preview(project, site_dir, app, say=lambda text: print(text, flush=True), pdfs=pdfs)
     preview.rebuild()
+    tidy_memory()
     site_dir.mkdir(parents=True, exist_ok=True)
     hosts = allowed_hosts(host, port)
     guard_live_reload(hosts)

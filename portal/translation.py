@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import Collector, ContentError, SourceRef
 from .numbers import missing_numbers
-from .model import Body, Document, Indicator, Site, Term
+from .model import Block, Body, Document, Indicator, Site, Term
 
 
 def squeeze(text: str) -> str:
@@ -43,18 +44,32 @@ def reference_errors(site: Site, document: Document) -> list[ContentError]:
     return errors.errors
 
 
-def translation_errors(document: Document, terms: list[Term]) -> list[ContentError]:
+# kept(key, make): make()'s problems, possibly kept from before by `key` (see checkmemo.Checks.kept)
+Kept = Callable[[tuple, Callable[[], list]], list]
+
+
+def fresh(_key: tuple, make: Callable[[], list]) -> list:
+    """Nothing kept: every block is checked."""
+    return make()
+
+
+def translation_errors(document: Document, terms: list[Term], kept: Kept = fresh) -> list[ContentError]:
     """zh and en bodies: same anchors in the same order, numbers carried over, glossary terms used (not
-    compared while either has errors of its own, which the comparison would only repeat)."""
+    compared while either has errors of its own, which the comparison would only repeat). `kept` may keep
+    each pair of blocks' problems by the key given with it and the glossary (which the key leaves out)."""
     if any(body.faulty for body in document.bodies.values()):
         return []
     folder = document.src.path.parent
-    return body_errors(document.bodies["zh"], document.bodies["en"], folder / "zh.md", folder / "en.md", terms)
+    return body_errors(document.bodies["zh"], document.bodies["en"], folder / "zh.md", folder / "en.md", terms,
+                       kept)
 
 
-def body_errors(zh: Body, en: Body, zh_path: Path, en_shown: Path, terms: list[Term]) -> list[ContentError]:
+def body_errors(zh: Body, en: Body, zh_path: Path, en_shown: Path, terms: list[Term],
+                kept: Kept = fresh) -> list[ContentError]:
     """One translated body against its zh: same anchors in the same order, numbers carried over,
-    glossary terms rendered; problems are reported at en_shown's lines."""
+    glossary terms rendered; problems are reported at en_shown's lines. Each pair of blocks is checked
+    through `kept`, keyed by all the pair's check reads but the glossary: both texts, the anchor, the
+    line and the path shown."""
     errors = Collector()
     zh_shown = str(zh_path)
     en_blocks = [b for b in en.blocks if not b.anchor.startswith("fn-tn-")]
@@ -63,17 +78,30 @@ def body_errors(zh: Body, en: Body, zh_path: Path, en_shown: Path, terms: list[T
     if zh_anchors != en_anchors:
         _report_misalignment(zh, en_blocks, zh_shown, en_shown, errors)
         return errors.errors
-    glossary = Glossary(terms)
+    glossary: list[Glossary] = []  # made for the first pair not kept
+
+    def check(zh_block: Block, en_block: Block) -> list[ContentError]:
+        glossary[:] = glossary or [Glossary(terms)]
+        return pair_errors(zh_block, en_block, en_shown, glossary[0])
+
     for zh_block, en_block in zip(zh.blocks, en_blocks):
-        missing = missing_numbers(zh_block.text, en_block.text)
-        if missing:
-            errors.add(SourceRef(en_shown, en_block.line),
-                       f"block '{en_block.anchor}' lacks numbers of its zh text: {', '.join(missing)}",
-                       "carry every figure over (magnitudes may be converted: 2000亿 -> 200 billion)")
-        for term in glossary.untranslated(zh_block.text, en_block.text):
-            errors.add(SourceRef(en_shown, en_block.line),
-                       f"block '{en_block.anchor}' translates glossary term {term.term.zh} without "
-                       f"its English '{term.term.en}'", "use the glossary's rendering")
+        key = ("translated block", zh_block.text, en_block.text, en_block.anchor, en_block.line, str(en_shown))
+        errors.extend(kept(key, lambda: check(zh_block, en_block)))
+    return errors.errors
+
+
+def pair_errors(zh_block: Block, en_block: Block, en_shown: Path, glossary: "Glossary") -> list[ContentError]:
+    """A zh block and its English: every number carried over, every glossary term in its English."""
+    errors = Collector()
+    missing = missing_numbers(zh_block.text, en_block.text)
+    if missing:
+        errors.add(SourceRef(en_shown, en_block.line),
+                   f"block '{en_block.anchor}' lacks numbers of its zh text: {', '.join(missing)}",
+                   "carry every figure over (magnitudes may be converted: 2000亿 -> 200 billion)")
+    for term in glossary.untranslated(zh_block.text, en_block.text):
+        errors.add(SourceRef(en_shown, en_block.line),
+                   f"block '{en_block.anchor}' translates glossary term {term.term.zh} without "
+                   f"its English '{term.term.en}'", "use the glossary's rendering")
     return errors.errors
 
 
@@ -131,10 +159,12 @@ def _report_misalignment(zh: Body, en_blocks, zh_shown: str, en_shown, errors: C
             break
 
 
-def indicator_name_errors(document: Document, indicators: list[Indicator] | dict[str, Indicator]) -> list[ContentError]:
+def indicator_name_errors(document: Document, indicators: list[Indicator] | dict[str, Indicator],
+                          kept: Kept = fresh) -> list[ContentError]:
     """Where a zh block names an indicator — in quotation marks (“长江干流水质”) or as a cell of a table
     row — its en block must use that indicator's English name, so the text, the matrix and the
-    charts call one measure by one name. `indicators` may be given by their Chinese names already."""
+    charts call one measure by one name. `indicators` may be given by their Chinese names already.
+    Each pair of blocks is checked through `kept`, keyed by all it reads but the indicators."""
     errors = Collector()
     by_zh = indicators if isinstance(indicators, dict) else {i.name.zh: i for i in indicators}
     en_shown = document.src.path.parent / "en.md"
@@ -143,15 +173,24 @@ def indicator_name_errors(document: Document, indicators: list[Indicator] | dict
         en_block = en_blocks.get(zh_block.anchor)
         if en_block is None:
             continue  # reported as a missing translation
-        named = _quoted(zh_block.text) | (_cells(zh_block.text) if zh_block.kind == "row" else set())
-        english_text = en_block.text.lower()
-        for name in sorted(named & by_zh.keys()):
-            indicator = by_zh[name]
-            if indicator.name.en.lower() not in english_text:
-                errors.add(SourceRef(en_shown, en_block.line),
-                           f"block '{en_block.anchor}' names indicator {name} without its English name "
-                           f"'{indicator.name.en}'", f"use the name of indicator '{indicator.id}' "
-                           "(or change the indicator's name.en)")
+        key = ("indicator names in block", zh_block.text, zh_block.kind, en_block.text, en_block.anchor,
+               en_block.line, str(en_shown))
+        errors.extend(kept(key, lambda: named_errors(zh_block, en_block, en_shown, by_zh)))
+    return errors.errors
+
+
+def named_errors(zh_block: Block, en_block: Block, en_shown: Path, by_zh: dict[str, Indicator]) -> list[ContentError]:
+    """The indicators a zh block names whose English name its en block lacks."""
+    errors = Collector()
+    named = _quoted(zh_block.text) | (_cells(zh_block.text) if zh_block.kind == "row" else set())
+    english_text = en_block.text.lower()
+    for name in sorted(named & by_zh.keys()):
+        indicator = by_zh[name]
+        if indicator.name.en.lower() not in english_text:
+            errors.add(SourceRef(en_shown, en_block.line),
+                       f"block '{en_block.anchor}' names indicator {name} without its English name "
+                       f"'{indicator.name.en}'", f"use the name of indicator '{indicator.id}' "
+                       "(or change the indicator's name.en)")
     return errors.errors
 
 

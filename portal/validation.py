@@ -49,14 +49,16 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     for document in documents:  # kept by all that translation_errors reads: the folder, both bodies, the glossary
         key = ("translation", str(document.src.path.parent), document.bodies["zh"].digest,
                document.bodies["en"].digest, glossary_digest)
-        errors.extend(checks.problems_of(key, lambda: translation_errors(document, terms)))
+        errors.extend(checks.problems_of(key, lambda: translation_errors(
+            document, terms, lambda block, make: checks.block_problems((*block, glossary_digest), make))))
     categories, indicators = _indicators(raw, errors, checks)
     by_name = {i.name.zh: i for i in indicators}
     names = _digest(sorted((zh, i.name.en, i.id) for zh, i in by_name.items()))
     for document in documents:  # kept by the folder, both bodies and the indicators' names and ids
         key = ("indicator names", str(document.src.path.parent), document.bodies["zh"].digest,
                document.bodies["en"].digest, names)
-        errors.extend(checks.problems_of(key, lambda: indicator_name_errors(document, by_name)))
+        errors.extend(checks.problems_of(key, lambda: indicator_name_errors(
+            document, by_name, lambda block, make: checks.block_problems((*block, names), make))))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}
     declared = declared_ids(raw)
@@ -77,9 +79,10 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
                                         lambda: _theme(record, n, docs, inds, declared, errors), errors)
                           for n, record in enumerate(raw.themes)) if t]
     theme_ids = {t.id for t in themes} | themes_declared(raw)
-    glossary = Glossary(terms)
+    ids["themes"] = _digest(sorted(theme_ids))
+    glossary = checks.kept(("glossary", glossary_digest), lambda: Glossary(terms))  # its pattern, made once
     goals = [g for g in (checks.goals(record, (n, goalchecks.goal_reads(record, docs), ids["indicators"],
-                                               _digest(sorted(theme_ids)), glossary_digest),
+                                               ids["themes"], glossary_digest),
                                       lambda: goalchecks.goal(record, n, docs, inds, theme_ids, declared, glossary,
                                                               errors), errors)
                          for n, record in enumerate(raw.goals)) if g]

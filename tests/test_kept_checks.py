@@ -206,3 +206,58 @@ def test_a_glossary_term_added_is_linked_in_the_unchanged_bodies(project, tmp_pa
     path = project.content / "glossary.yaml"
     expected = warm_equals_fresh(project, tmp_path, lambda: path.open("a", encoding="utf-8").write(term))
     assert b"modern-services-test" in expected["zh/documents/plenary-demo/index.html"]
+
+
+# The zh/en checks of a document are kept per pair of blocks too (translation.body_errors and
+# indicator_name_errors through Checks.kept): an edit checks its own pair again, and a kept pair's
+# problems are exactly a fresh check's (its key holds both texts, the anchor, the en line, the path shown).
+
+EN = "content/documents/plenary-demo/en.md"
+FIGURE_DROPPED = ("GDP will reach the **CNY 210 billion** mark", "GDP will reach a new mark")
+
+
+def test_a_kept_pairs_problem_moves_with_its_line_as_in_a_fresh_build(project):
+    """A pair whose English lacks a number is kept with its problem; lines added above it in en.md give
+    the kept builder the message at the new line, as a fresh build gives it."""
+    path = project.root / EN
+    kept = Builder(project, search_index=False)
+    kept.generate()
+    edit(path, *FIGURE_DROPPED)
+    first = outcome(kept)
+    assert first == outcome(Builder(project, search_index=False))
+    assert any("en.md:13: block 'g1-p1' lacks numbers" in m for m in first[0])
+    edit(path, "## Goals and measures", "\n\n## Goals and measures")
+    moved = outcome(kept)
+    assert moved == outcome(Builder(project, search_index=False))
+    assert any("en.md:15: block 'g1-p1' lacks numbers" in m for m in moved[0])
+
+
+def test_a_paragraph_edited_checks_only_its_own_pair_again(project, monkeypatch):
+    """After an edit of one paragraph of a document, the zh/en checks run for that pair alone; and the
+    edit's problem is reported by the kept builder as by a fresh one."""
+    from portal import translation
+    checked = []
+    for name in ("pair_errors", "named_errors"):
+        original = getattr(translation, name)
+        monkeypatch.setattr(translation, name, lambda zh, en, *rest, _check=original, _name=name:
+                            checked.append((_name, en.anchor)) or _check(zh, en, *rest))
+    kept = Builder(project, search_index=False)
+    kept.generate()
+    assert len(checked) > 10
+    checked.clear()
+    edit(project.root / EN, *FIGURE_DROPPED)
+    messages = outcome(kept)[0]
+    assert sorted(checked) == [("named_errors", "g1-p1"), ("pair_errors", "g1-p1")]
+    assert messages == outcome(Builder(project, search_index=False))[0]
+    assert any("block 'g1-p1' lacks numbers" in m for m in messages)
+
+
+def test_pairs_of_blocks_are_kept_apart_from_the_documents_checks():
+    """A large site has more pairs of blocks than the documents' store holds (N=2000: 32,000 pairs, two
+    checks each): kept in a store of their own, they never clear the documents' kept checks."""
+    from portal import checkmemo
+    checks = checkmemo.Checks()
+    checks.problems_of(("a document's check",), lambda: ["kept"])
+    for n in range(checkmemo.LIMIT + 1):
+        checks.block_problems(("a pair of blocks", n), lambda: [])
+    assert checks.problems_of(("a document's check",), lambda: ["made again"]) == ["kept"]

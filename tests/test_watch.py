@@ -3,6 +3,7 @@ build writes (site/, .cache/) is not watched. No timings: each test waits for ev
 from __future__ import annotations
 
 import queue
+import time
 
 from conftest import ROOT, edit, project_for
 from portal.serve import Preview, SiteApp, watch_inputs
@@ -123,3 +124,42 @@ def test_the_live_patch_is_put_first_into_pages_only_when_serving_with_it(tmp_pa
     assert get(patched, patched.patch_url) == ("200 OK", (ROOT / "portal/livepatch.js").read_bytes())
     status, page = get(plain, "/zh/")
     assert b"/__live/" not in page and get(plain, patched.patch_url)[0].startswith("404")
+
+
+def test_no_garbage_collection_from_the_save_to_the_page_and_all_of_it_when_idle(content, tmp_path):
+    """The collector is paused from the rebuild through the reload and the browser's fetch of the page
+    (a full collection walked everything the builder keeps, 60–230 ms, in the middle of a save); when
+    idle, every garbage cycle is collected, then what is left frozen (later collections walk only what
+    is new). A cycle made before a save is gone after it: nothing frozen stays uncollected."""
+    import gc
+    import weakref
+
+    site = tmp_path / "site"
+    preview = Preview(project_for(content), site, SiteApp(site), say=lambda text: None)
+    assert preview.rebuild()
+    seen = queue.Queue()
+    rebuild = preview.rebuild
+    preview.rebuild = lambda: seen.put(("rebuild", gc.isenabled())) or rebuild()
+
+    class Cycle:
+        pass
+
+    garbage = Cycle()
+    garbage.me = garbage
+    gone = weakref.ref(garbage)
+    del garbage
+    gc.freeze()  # as a previous idle moment left it: the cycle among the frozen objects
+    watch = started(watch_inputs(project_for(content), site, preview,
+                                 reload=lambda: seen.put(("reload", gc.isenabled())), step_ms=STEP_MS))
+    try:
+        edit(content / "documents/plenary-demo/zh.md", "经济实力显著提升", "经济实力稳步提升")
+        assert [seen.get(timeout=WAIT), seen.get(timeout=WAIT)] == [("rebuild", False), ("reload", False)]
+        for _ in range(WAIT * 10):
+            if gone() is None and gc.get_freeze_count() > 0 and gc.isenabled():
+                break
+            time.sleep(0.1)
+        assert gone() is None, "a garbage cycle frozen before the save was never collected"
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
+    finally:
+        watch.stop()
+        gc.unfreeze()
