@@ -16,6 +16,11 @@ from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+try:
+    from markupsafe import _escape_inner  # MarkupSafe 3's escaping of a str, without making a Markup of it
+except ImportError:  # another version: output_text is then escape()
+    _escape_inner = None
+
 from . import chains, charts, compare, figures, figuretext, inputs, quotedrows
 from .errors import ContentError, SourceRef
 from .i18n import HTML_LANG, count_words, format_date, format_number
@@ -99,11 +104,18 @@ class TranslatedCodeGenerator(CodeGenerator):
     environment's catalog is fixed, so the escaped translation is a constant of the compiled template
     (with `name=value` arguments it is formatted with them as the call would: Markup % {…}, values
     escaped). Half the calls of a page were these; the output is the same bytes. A template that binds
-    `_` anywhere (set, loop, parameter, import) is compiled as Jinja does."""
+    `_` anywhere (set, loop, parameter, import) is compiled as Jinja does.
+    Each `{{ value }}` under autoescape is output through output_text, a plain str, not a Markup (see there)."""
 
     def visit_Template(self, node: nodes.Template, frame=None) -> None:
         self.translated = getattr(self.environment, "translate", None) if not binds_gettext(node) else None
+        self.writeline("from portal.rendering import output_text")
         super().visit_Template(node, frame)
+
+    def _output_child_pre(self, node: nodes.Expr, frame, finalize) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
+            return self.write("output_text(")
+        return super()._output_child_pre(node, frame, finalize)
 
     def visit_Call(self, node: nodes.Call, frame, forward_caller: bool = False) -> None:
         translated = None if forward_caller or self.translated is None else translated_call(self.translated, node)
@@ -117,6 +129,26 @@ class TranslatedCodeGenerator(CodeGenerator):
             self.visit(keyword.value, frame)
             self.write(", ")
         self.write("})")
+
+    def _output_child_to_const(self, node: nodes.Expr, frame, finalize) -> str:
+        """A `{{ _("text") }}` with no arguments is output as the template's own text: the escaped translation
+        is what `escape(Markup(…))` would give at render time, without making two Markup objects a call."""
+        if isinstance(node, nodes.Call) and not node.kwargs and self.translated is not None:
+            translated = translated_call(self.translated, node)
+            if translated is not None:
+                return str(translated)
+        return super()._output_child_to_const(node, frame, finalize)
+
+
+def output_text(value) -> str:
+    """What `escape(value)` outputs, as a str: a template's output is only ever joined into one str (a page,
+    a block, a macro's result, which Jinja then marks safe), so the Markup that escape() makes of each
+    value (two objects a value: half the cost of outputting one) is never needed there."""
+    if type(value) is str:
+        return _escape_inner(value) if _escape_inner is not None else str(escape(value))
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape_inner(str(value)) if _escape_inner is not None else str(escape(value))
 
 
 def binds_gettext(template: nodes.Template) -> bool:

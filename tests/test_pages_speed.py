@@ -268,3 +268,45 @@ def test_the_links_to_the_parallel_view_are_what_they_were_for_every_real_and_fi
             assert blocks.annotate_blocks(body, (), None, "parallel/", label) == \
                 old_annotate_links(body, "parallel/", label)
     assert "⇄" in blocks.annotate_blocks(bodies[0], (), None, "parallel/", "x")
+
+
+# Stop 32: every kind of output position, with every kind of value a template outputs.
+OUTPUTS = ('{{ who }}|{{ safe }}|{{ number }}|{{ none }}|{{ html_obj }}|{{ _("Skip") }}|{{ _("Hello %(name)s", name=who) }}'
+           '{% macro m(x) %}<{{ x }}|{{ _("Skip") }}>{% endmacro %}|{{ m(who) }}|{{ m(safe) }}'
+           '{% set block %}[{{ who }}{{ number }}]{% endset %}|{{ block }}|{{ block|length }}'
+           '{% macro wrap() %}({{ caller() }}){% endmacro %}|{% call wrap() %}{{ who }}{% endcall %}'
+           '{% filter upper %}{{ who }}x{% endfilter %}|{% for x in [who, safe, 3] %}{{ x }}{% endfor %}'
+           '{% autoescape false %}|{{ who }}{% endautoescape %}|{{ m(who)|length }}|{{ [who]|join(",") }}')
+
+
+class HTMLObject:
+    def __html__(self):
+        return "<b>made</b>"
+
+
+def test_output_text_is_what_escape_outputs_for_every_kind_of_value():
+    for value in ("", "plain", "<script>&\"'", "中文 & <b>", rendering.Markup("<i>safe</i>"), 0, 1.5, None, True,
+                  HTMLObject(), ["<x>"], rendering.Markup("")):
+        assert rendering.output_text(value) == str(escape(value)), value
+        assert type(rendering.output_text(value)) in (str, rendering.Markup)
+
+
+def test_pages_compiled_for_the_portal_output_what_jinjas_own_compiling_outputs():
+    from test_cold import HOSTILE, catalog
+    from jinja2 import DictLoader
+    from jinja2.compiler import CodeGenerator
+
+    rendered, codes = [], []
+    for generator in (CodeGenerator, None):
+        env = Environment(loader=DictLoader({"page.html": OUTPUTS}), undefined=StrictUndefined, autoescape=True,
+                          extensions=["jinja2.ext.i18n"])
+        rendering.install_translations(env, catalog(HOSTILE))
+        env.code_generator_class = generator or env.code_generator_class
+        values = dict(who="<Ann & 'Bo'>", safe=rendering.Markup("<em>x</em>"), number=7, none=None, html_obj=HTMLObject())
+        rendered.append(env.get_template("page.html").render(**values))
+        codes.append(env.compile(OUTPUTS, raw=True))
+    assert rendered[0] == rendered[1]
+    assert "&lt;Ann &amp; &#39;Bo&#39;&gt;|<em>x</em>|7|None|<b>made</b>|&lt;script&gt;跳过&lt;/script&gt; &amp; %|" \
+        in rendered[1]
+    assert "output_text(" in codes[1] and "escape(" not in codes[1].replace("(escape if", "")  # the volatile block
+    assert "Markup('&lt;script&gt;跳过" not in codes[1]  # a translation alone is the template's text
