@@ -310,3 +310,29 @@ def test_pages_compiled_for_the_portal_output_what_jinjas_own_compiling_outputs(
         in rendered[1]
     assert "output_text(" in codes[1] and "escape(" not in codes[1].replace("(escape if", "")  # the volatile block
     assert "Markup('&lt;script&gt;跳过" not in codes[1]  # a translation alone is the template's text
+
+
+def test_a_page_renders_as_template_render_did_and_its_errors_name_the_template_line(tmp_path):
+    from jinja2 import FileSystemLoader
+    from portal.errors import ContentError
+
+    templates = {"page.html": '{{ page.kind }}|{{ lang }}|{{ alternate }}|{{ words }}|{{ site }}\n{{ shout(words) }}\n'
+                              '{% if broken %}{{ words|failing }}{% endif %}'}
+    (tmp_path / "page.html").write_text(templates["page.html"])
+    env = Environment(loader=FileSystemLoader(tmp_path), undefined=StrictUndefined, autoescape=True)
+    env.globals.update(lang="<en>", shout=str.upper)
+    env.filters["failing"] = lambda value: 1 / 0
+    page = pages.Page("home", "", "en", "page.html", Path("content"), lambda site: {"words": "a & b", "broken": site})
+    made = rendering.render_page({"en": env}, page, "")
+    assert made == env.get_template("page.html").render(page=page, site="", alternate="/zh/", words="a & b",
+                                                         broken="")
+    assert made == "home|&lt;en&gt;|/zh/|a &amp; b|\nA &amp; B\n"
+    own = env.get_template("page.html", globals={"lang": "own"})  # globals of its own: Jinja's render
+    assert rendering.render_template(own, {"page": page, "site": "", "alternate": "", "words": "", "broken": ""}) \
+        .startswith("home|own|")
+    try:
+        rendering.render_page({"en": env}, page, "yes")
+    except ContentError as error:
+        assert str(error.src) == "templates/page.html:3" and "ZeroDivisionError" in error.message
+    else:
+        raise AssertionError("a failing filter must fail the page")
