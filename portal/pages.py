@@ -77,10 +77,18 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
             "totals": totals, "unit": unit}  # the axis's unit, which the card's unit line repeats
 
 
+def _full_chart(site, indicator_id: str, lang: str) -> dict | None:
+    """An indicator page's chart, which the print edition shows too: made once (see SiteView.shared) from the
+    same reads (the indicator, its values, the documents they come from, the layers)."""
+    return site.shared(f"chart {indicator_id} {lang}", lambda view: _chart(
+        view, view.indicator(indicator_id), _values(view).get(indicator_id, []), lang))
+
+
 def _related_terms(site: Site, indicator, values) -> list:
     """Glossary terms named in the indicator's name or in the quotes its values come from."""
     text = indicator.name.zh + " ".join(v.source.quote for v in values)
-    return [t for t in site.terms if t.term.zh in text]
+    named = site.shared("terms by their Chinese", lambda view: [(t.term.zh, t) for t in view.terms])
+    return [term for chinese, term in named if chinese in text]
 
 
 def values_by_indicator(site) -> dict[str, list]:
@@ -198,7 +206,7 @@ def _parallel_context(document, state, lang: str) -> dict:
 
 
 def _indicator_context(site: Site, indicator, values, lang: str) -> dict:
-    return {"indicator": indicator, "values": values, "chart": _chart(site, indicator, values, lang),
+    return {"indicator": indicator, "values": values, "chart": _full_chart(site, indicator.id, lang),
             "conflicts": [c for c in site.conflicts if indicator.id in c.indicators],
             "themes": [t for t in site.themes if indicator.id in t.indicators],
             "terms": _related_terms(site, indicator, values),
@@ -221,7 +229,7 @@ def _book_context(site: Site, values_by_indicator: dict, groups, lang: str) -> d
     references ('(IV) ¶4') for every anchored block of every document."""
     by_category = []
     for category in site.categories:
-        items = [(i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), lang))
+        items = [(i, values_by_indicator.get(i.id, []), _full_chart(site, i.id, lang))
                  for i in site.indicators if i.category == category.id]
         if items:
             by_category.append((category, items))

@@ -48,7 +48,7 @@ def test_an_indicator_page_wraps_only_the_documents_its_values_come_from(fixture
         page.context(view)
         stating = {v.document for v in site.values if v.indicator == page.key}
         assert set(made) <= stating, page.key  # was every document of the site, for each chart
-        assert {("documents", d) for d in stating} <= view.reads
+        assert {("documents", d) for d in stating} <= view.all_reads()  # the chart: a shared computation (stop 32)
 
 
 # The side-by-side page as it was written before pairs.py: a macro per column, two calls a block.
@@ -336,3 +336,28 @@ def test_a_page_renders_as_template_render_did_and_its_errors_name_the_template_
         assert str(error.src) == "templates/page.html:3" and "ZeroDivisionError" in error.message
     else:
         raise AssertionError("a failing filter must fail the page")
+
+
+def test_charts_and_related_terms_made_once_give_each_page_the_same_context_and_reads(fixture_site, monkeypatch):
+    site, states = fixture_site.site, fixture_site.translations
+    chosen = [p for p in pages.assemble(site, Path("content")) if p.kind in ("indicator", "print", "home")]
+
+    def made(shared=None):
+        found = []
+        for page in chosen:
+            view = incremental.SiteView(site, states, {} if shared is None else shared)
+            context = {name: item for name, item in page.context(view).items()  # what these levers make
+                       if name in ("chart", "terms", "categories", "standings")}
+            found.append((repr(context), view.all_reads()))
+        return found
+
+    now, once = made(), {}  # each page its own shared things: reads made later by one (chains) are not another's
+    assert [context for context, _ in made(once)] == [context for context, _ in now]
+    assert any(name.startswith("chart ") for name in once) and "terms by their Chinese" in once
+    assert [context for context, _ in made(once)] == [context for context, _ in now]  # taken from what was made
+    # as before: each chart made on the page's own view, each page's terms looked for in every term's text
+    monkeypatch.setattr(pages, "_full_chart", lambda view, i, lang: pages._chart(
+        view, view.indicator(i), pages._values(view).get(i, []), lang))
+    monkeypatch.setattr(pages, "_related_terms", lambda view, indicator, values: [
+        t for t in view.terms if t.term.zh in indicator.name.zh + " ".join(v.source.quote for v in values)])
+    assert made() == now
