@@ -361,3 +361,57 @@ def test_charts_and_related_terms_made_once_give_each_page_the_same_context_and_
     monkeypatch.setattr(pages, "_related_terms", lambda view, indicator, values: [
         t for t in view.terms if t.term.zh in indicator.name.zh + " ".join(v.source.quote for v in values)])
     assert made() == now
+
+
+def old_paragraph_words(document, anchor: str, lang: str) -> str:
+    """pages.paragraph_words as it was: every heading before the anchor put in words."""
+    words = pages.PARAGRAPH_WORDS[lang]
+    heading, counts = None, {}
+    for block in document.bodies[lang].blocks:
+        if block.kind == "heading":
+            heading, counts = pages._heading_words(block.text, lang), {}
+            if block.anchor == anchor:
+                return words["heading"].format(heading=heading)
+            continue
+        if block.kind == "footnote":
+            if block.anchor == anchor:
+                return words["footnote"].format(n=pages._note_marks(document.bodies[lang])[anchor.removeprefix("fn-")])
+            continue
+        counts[block.kind] = counts.get(block.kind, 0) + 1
+        if block.anchor == anchor:
+            place = words.get(block.kind, words["paragraph"]).format(n=counts[block.kind])
+            section = words["section"].format(heading=heading) if heading else words["start"]
+            return section + words["join"] + place
+    return anchor
+
+
+def test_places_in_words_are_what_they_were_for_every_real_and_fixture_anchor(fixture_site):
+    documents = [*fixture_site.site.documents, *real().site.documents]
+    checked = 0
+    for document in documents:
+        for lang in ("zh", "en"):
+            for anchor in [b.anchor for b in document.bodies[lang].blocks] + ["no-such-anchor"]:
+                assert pages.paragraph_words(document, anchor, lang) == old_paragraph_words(document, anchor, lang)
+                checked += 1
+    assert checked > 1000
+    # a heading with no words left in English (only Chinese) still reads as the opening, as it did
+    heading = dataclasses.replace(documents[0].bodies["en"].blocks[0], kind="heading", text="七新", anchor="h")
+    body = dataclasses.replace(documents[0].bodies["en"], blocks=(heading, *documents[0].bodies["en"].blocks[1:]))
+    document = dataclasses.replace(documents[0], bodies={**documents[0].bodies, "en": body})
+    for block in body.blocks[1:4]:
+        assert pages.paragraph_words(document, block.anchor, "en") == old_paragraph_words(document, block.anchor, "en")
+
+
+def test_the_sides_of_every_conflict_are_what_each_call_made_with_the_same_reads(fixture_site):
+    for site in (fixture_site.site, real().site):
+        for lang in ("zh", "en"):
+            views = [incremental.SiteView(site, {}) for _ in range(2)]
+            once = pages.conflicts_by_kind(views[0], lang), pages.agreements(views[0], lang)
+            each = ([(kind, [{**entry, "sides": pages.value_sides(views[1], entry["conflict"].values,
+                                                                  entry["conflict"].sides, lang)} for entry in entries])
+                     for kind, entries in pages.conflicts_by_kind(views[1], lang)],
+                    [{**entry, "sides": pages.value_sides(views[1], (entry["value"].id,) + entry["value"].consistent.others,
+                                                          (), lang)} for entry in pages.agreements(views[1], lang)])
+            strip = lambda made: repr(made).replace(" object at 0x", "")  # noqa: E731
+            assert re.sub(r"[0-9a-f]{12}", "", strip(once)) == re.sub(r"[0-9a-f]{12}", "", strip(each))
+            assert views[0].reads == views[1].reads
