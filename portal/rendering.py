@@ -13,7 +13,8 @@ from jinja2 import nodes
 from jinja2.bccache import Bucket
 from jinja2.compiler import CodeGenerator
 from jinja2.loaders import split_template_path
-from jinja2.runtime import Context, new_context
+from jinja2.runtime import Context, Macro, new_context
+from jinja2.utils import _PassArg
 from markupsafe import Markup, escape
 
 try:
@@ -69,16 +70,23 @@ class CompiledTemplates(BytecodeCache):
 
 
 _PLAIN_CALLABLES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType)
+# What Jinja's Context.call finds on a macro: its __call__ marked to take the eval context, nothing on itself
+MACRO_TAKES_EVAL_CONTEXT = (getattr(Macro.__call__, "jinja_pass_arg", None) is _PassArg.eval_context
+                            and not hasattr(Macro, "jinja_pass_arg"))
 
 
 class QuickCalls(Context):
     """Jinja's Context, calling a plain function or method that asks for no context, eval context or
     environment (most of a page's calls: url, dict.get, the catalog, the helpers) straight away, as Jinja's
-    `call` ends up doing after looking for those marks on the object and on its __call__; any other
-    callable (a macro, a class, a marked function) as Jinja does."""
+    `call` ends up doing after looking for those marks on the object and on its __call__; a template's
+    macro with the eval context first, as Jinja's `call` ends up doing (Macro.__call__ is marked so: see
+    MACRO_TAKES_EVAL_CONTEXT); any other callable (a class, a marked function) as Jinja does."""
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own names: a keyword may be `self`)
-        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+        kind = type(__obj)
+        if kind is Macro and MACRO_TAKES_EVAL_CONTEXT:
+            args = (__self.eval_ctx, *args)
+        elif kind not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
             return Context.call(__self, __obj, *args, **kwargs)
         kwargs.pop("_block_vars", None)
         kwargs.pop("_loop_vars", None)

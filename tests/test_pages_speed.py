@@ -229,7 +229,9 @@ def stops():
 CALLS = ('{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m(who) }}|{{ ctx("a") }}|{{ envd("b") }}|{{ evald("c") }}|'
          '{{ marked("d") }}|{{ holder.method("e") }}|{{ holder.plain("f") }}|{{ plain("g", k=1) }}|{{ {"a": 1}.get("a") }}|'
          '{% for looped in [1, 2] %}{% set inner = looped %}{{ ctx("h") }}{{ holder.method("i") }}{% endfor %}|{% set s = ctx("j") %}{{ s }}|'
-         '{{ stops() is undefined }}|{{ len([1]) }}|{{ "x".upper() }}|{{ cycler("p", "q").next() }}')
+         '{{ stops() is undefined }}|{{ len([1]) }}|{{ "x".upper() }}|{{ cycler("p", "q").next() }}|'
+         '{% macro w(y="d") %}[{{ caller(y) }}{{ varargs }}{{ kwargs }}]{% endmacro %}'
+         '{% call(z) w("e", 1, k=2) %}{{ m(x=z) }}{% endcall %}|{% for n in [1] %}{{ m(n) }}{% endfor %}')
 
 
 def test_quick_calls_call_each_kind_of_callable_as_jinjas_context_does():
@@ -246,6 +248,8 @@ def test_quick_calls_call_each_kind_of_callable_as_jinjas_context_does():
     assert rendered[0] == rendered[1]
     assert "<&lt;Ann&gt;>|-&lt;Ann&gt;a|Trueb|Truec|&lt;Ann&gt;:d|-/e|F|g1|1|" in rendered[1]
     assert "|1&lt;Ann&gt;h-/i2&lt;Ann&gt;h-/i|-&lt;Ann&gt;j|True|1|X|p" in rendered[1]  # a loop's set seen
+    assert "|[<e>(1,){&#39;k&#39;: 2}]|<1>" in rendered[1]  # macros, their callers, in a loop (stop 32)
+    assert rendering.MACRO_TAKES_EVAL_CONTEXT  # else every macro goes through Jinja's call
 
 
 def test_the_environments_use_quick_calls():
