@@ -8,6 +8,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from jinja2 import Environment, StrictUndefined, nodes, pass_context, pass_environment, pass_eval_context
 from jinja2.runtime import Context
 from markupsafe import escape
@@ -323,7 +324,7 @@ def test_a_page_renders_as_template_render_did_and_its_errors_name_the_template_
     templates = {"page.html": '{{ page.kind }}|{{ lang }}|{{ alternate }}|{{ words }}|{{ site }}\n{{ shout(words) }}\n'
                               '{% if broken %}{{ words|failing }}{% endif %}'}
     (tmp_path / "page.html").write_text(templates["page.html"])
-    env = Environment(loader=FileSystemLoader(tmp_path), undefined=StrictUndefined, autoescape=True)
+    env = rendering.PortalEnvironment(loader=FileSystemLoader(tmp_path), undefined=StrictUndefined, autoescape=True)
     env.globals.update(lang="<en>", shout=str.upper)
     env.filters["failing"] = lambda value: 1 / 0
     page = pages.Page("home", "", "en", "page.html", Path("content"), lambda site: {"words": "a & b", "broken": site})
@@ -331,9 +332,11 @@ def test_a_page_renders_as_template_render_did_and_its_errors_name_the_template_
     assert made == env.get_template("page.html").render(page=page, site="", alternate="/zh/", words="a & b",
                                                          broken="")
     assert made == "home|&lt;en&gt;|/zh/|a &amp; b|\nA &amp; B\n"
-    own = env.get_template("page.html", globals={"lang": "own"})  # globals of its own: Jinja's render
-    assert rendering.render_template(own, {"page": page, "site": "", "alternate": "", "words": "", "broken": ""}) \
-        .startswith("home|own|")
+    assert env.get_template("page.html").globals is env.globals  # one dict, not a ChainMap copied key by key
+    own = env.from_string("{{ lang }}|{{ shout('x') }}", globals={"lang": "own"})  # globals of its own
+    assert own.render() == "own|X" and env.globals["lang"] == "<en>"
+    with pytest.raises(TypeError):  # Jinja would add them to the environment's globals here
+        env.get_template("page.html", globals={"lang": "own"})
     try:
         rendering.render_page({"en": env}, page, "yes")
     except ContentError as error:
