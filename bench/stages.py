@@ -32,6 +32,7 @@ STAGES = [("unchanged", "build_key", None, "the build's key (hash the inputs; af
           ("pages", "assemble", None, "assemble the pages"),
           ("pipeline", "Builder", "environments", "template environments"),
           ("pipeline", "render_pages", None, "render the pages (workers)"),
+          ("parallel", "compile_templates", None, "  of which compile the templates (before the workers fork)"),
           ("pipeline", "data_files", None, "data files"),
           ("pipeline", "check_alternates", None, "check the language links"),
           ("pipeline", "editions_for", None, "editions"),

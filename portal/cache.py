@@ -29,29 +29,36 @@ def engine_digest() -> str:
 
 def load(folder: Path | None, engine: str) -> dict:
     """The state the last build saved in `folder`, or {} when there is none that verifies."""
-    if folder is None:
-        return {}
-    try:
-        head, _, body = (folder / FILE).read_bytes().partition(b"\n")
-        if head.decode("ascii") != hashlib.sha256(body).hexdigest():
-            return {}
-        state = json.loads(body)
-    except (OSError, ValueError):  # missing, unreadable, not ASCII/JSON: the same as no cache
-        return {}
-    return state if isinstance(state, dict) and state.get("engine") == engine else {}
+    state = read_signed(folder / FILE) if folder is not None else {}
+    return state if state.get("engine") == engine else {}
 
 
 def save(folder: Path, engine: str, state: dict) -> None:
     """Replace the cache with `state` (JSON types only); everything else in the folder but the record is
     removed: what the last build did not reach, older formats, stray files."""
-    body = json.dumps({**state, "engine": engine}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / FILE, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
+    write_signed(folder / FILE, {**state, "engine": engine})
     for entry in folder.iterdir():
         if entry.name in (FILE, RECORD) or (entry.name.startswith((f".{FILE}.", f".{RECORD}."))
                                             and time.time() - entry.stat().st_mtime < 60):
             continue  # the cache, the record, or another build's save under way (a temporary file of write_atomic)
         shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink(missing_ok=True)
+
+
+def read_signed(path: Path) -> dict:
+    """The JSON object in `path` when its first line is the sha256 of the rest, else {}."""
+    try:
+        head, _, body = path.read_bytes().partition(b"\n")
+        state = json.loads(body) if head.decode("ascii") == digest(body) else {}
+    except (OSError, ValueError):  # missing, unreadable, not ASCII/JSON: the same as none
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def write_signed(path: Path, state: dict) -> None:
+    """Write `state` as JSON after a first line with the sha256 of that JSON, atomically."""
+    body = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    write_atomic(path, digest(body).encode("ascii") + b"\n" + body)
 
 
 def clear(folder: Path) -> None:

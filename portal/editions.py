@@ -48,7 +48,7 @@ class Changes:
 
     def touching(self, keys: set[str]) -> Changes:
         """Only the changes of these records."""
-        return Changes(*(tuple(k for k in group if k in keys) for group in (self.added, self.changed, self.removed)))
+        return Changes(*(tuple(sorted(keys.intersection(group))) for group in (self.added, self.changed, self.removed)))
 
     def counts(self) -> dict[str, dict[str, int]]:
         """{how: {kind: number}} for how in added, changed, removed."""
@@ -174,7 +174,7 @@ class Timeline:
 
     def touching(self, keys: set[str]) -> list[tuple[Edition, Changes]]:
         """The editions that changed any of `keys`, newest first, with those changes."""
-        return [(e, e.changes.touching(keys)) for e in self.newest_first() if e.changes.touching(keys)]
+        return [(e, changes) for e in self.newest_first() if (changes := e.changes.touching(keys))]
 
 
 def indicator_keys(indicator_id: str, value_ids) -> set[str]:

@@ -8,9 +8,7 @@ of everything it read; a page whose key from its last reads is unchanged is take
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import os
-import time
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,7 +173,7 @@ class Digests:
     def __call__(self, read: tuple[str, str]) -> str:
         """The read and the digest of what it returns, as one line of a key."""
         if read not in self.memo:
-            digest = hashlib.sha256(repr(digested(self.value(*read))).encode("utf-8")).hexdigest()
+            digest = cache.digest(repr(digested(self.value(*read))).encode("utf-8"))
             self.memo[read] = f"\n{read[0]}\0{read[1]}\0{digest}"
         return self.memo[read]
 
@@ -211,10 +209,9 @@ class Digests:
         return self.by_id[kind].get(key)
 
 
-def reads_key(base: str, reads, digests: Digests) -> str:
-    """A digest of `base` and of the content of everything read."""
-    lines = [digests(read) for read in (reads if isinstance(reads, tuple) else sorted(reads))]  # a tuple: sorted
-    return hashlib.sha256((base + "".join(lines)).encode()).hexdigest()
+def reads_key(base: str, reads: tuple, digests: Digests) -> str:
+    """A digest of `base` and of the content of everything read (`reads`, sorted)."""
+    return cache.digest((base + "".join(map(digests, reads))).encode())
 
 
 def page_key(base: str, page, reads, digests: Digests) -> str:
@@ -267,25 +264,6 @@ class Entry:
     digest: str
 
 
-def kept_entries(state: dict) -> tuple[dict[str, Entry], tuple | None]:
-    """The pages' entries and the data files' (key, reads, digests) as saved_entries() gave them to the cache."""
-    data = state.get("data")
-    return ({path: Entry(e[0], tuple(map(tuple, e[1])), e[2]) for path, e in state.get("pages", {}).items()},
-            (data[0], tuple(map(tuple, data[1])), data[2]) if data else None)
-
-
-def saved_entries(entries: dict[str, Entry], data: tuple | None) -> dict:
-    """The pages' entries and the data files' in JSON's types (lists for tuples), for the cache."""
-    return {"pages": {path: [e.key, [list(r) for r in e.reads], e.digest] for path, e in entries.items()},
-            "data": [data[0], [list(r) for r in data[1]], data[2]] if data else None}
-
-
-def made_entry(base: str, page, data: bytes, reads, digests: Digests) -> Entry:
-    """The entry of a page rendered now into `data`, having read `reads`."""
-    reads = tuple(sorted(reads))
-    return Entry(page_key(base, page, reads, digests), reads, hashlib.sha256(data).hexdigest())
-
-
 @dataclass
 class Rendered:
     files: dict[str, bytes]
@@ -301,7 +279,6 @@ def render_pages(all_pages, environments, digests: Digests, base: str, last: dic
     its key is unchanged (known(path, entry) says so without taking it: see Verified), else rendered now.
     A changed page for which defer(page) is true keeps its last version and is listed as deferred (the
     preview renders the pages open in a browser first)."""
-    site, states = digests.site, digests.states
     done = Rendered({}, {}, [], [])
     todo = []
     for page in all_pages:
@@ -316,15 +293,13 @@ def render_pages(all_pages, environments, digests: Digests, base: str, last: dic
         if not current:
             done.deferred.append(page)
     results, entries = [None] * len(todo), [None] * len(todo)
-
-    def make_view(shared: dict) -> SiteView:
-        return SiteView(site, states, shared)
-
+    make_view = functools.partial(SiteView, digests.site, digests.states)  # make_view(shared), for render_all
     with (progress or Quiet()).stage("pages", len(todo)) as stage:
         for i, result in render_all(environments, todo, make_view, parallel_min, advance=stage.advance):
             results[i] = result
             if not isinstance(result, ContentError):  # its key taken here while the workers render the rest
-                entries[i] = made_entry(base, todo[i], *result, digests)
+                reads = tuple(sorted(result[1]))
+                entries[i] = Entry(page_key(base, todo[i], reads, digests), reads, cache.digest(result[0]))
     errors = [result for result in results if isinstance(result, ContentError)]
     if errors and done.deferred:  # a failing build reports every page's errors, as a build without deferral
         errors += [r for _, r in sorted(render_all(environments, done.deferred, make_view, parallel_min),

@@ -40,7 +40,6 @@ class KeptBodies:
         return [(key, s.text, s.shown, links) for s in sources if not s.error
                 and (key := self.key(s.text, s.shown, links)) not in self.kept]
 
-
     def render(self, text: str, shown: Path, links):
         key = self.key(text, shown, links)
         if key not in self.kept:

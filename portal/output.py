@@ -76,14 +76,14 @@ def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tup
     try:
         with site_lock(site, say):
             remove_leftovers(site)
-            if sorted(files) == sorted(names_in(site)) and all(same_bytes(site / n, d, known)
-                                                               for n, d in files.items()):
+            present = set(names_in(site))
+            if present == files.keys() and all(same_bytes(os.path.join(site, n), d, known) for n, d in files.items()):
                 then()
                 return []  # site/ holds exactly these files already: nothing to swap
             fresh = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}-new-"))
             try:
-                changed = fill(fresh, files, site, known)
-                changed += [name for name in sorted(names_in(site)) if name not in files]
+                changed = fill(fresh, files, site, known, present)
+                changed += sorted(present - files.keys())
                 os.chmod(fresh, 0o755)
                 crash_point("swap")
                 swap(fresh, site)
@@ -97,15 +97,18 @@ def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tup
         raise
 
 
-def fill(folder: Path, files: dict[str, bytes], old: Path, known: dict[str, tuple] | None = None) -> list[str]:
+def fill(folder: Path, files: dict[str, bytes], old: Path, known: dict[str, tuple] | None = None,
+         present: set[str] | None = None) -> list[str]:
     """Write the files into an empty folder, hard-linking (else copying) those the old site holds with
-    the same bytes (see same_bytes for `known`); returns the names whose bytes are new."""
-    changed = []
+    the same bytes (see same_bytes for `known`; `present`: the old site's names, when listed already);
+    returns the names whose bytes are new."""
+    changed, folder, old = [], str(folder), str(old)
+    present = set(names_in(Path(old))) if present is None else present
     for parent in sorted({os.path.dirname(name) for name in files}):  # each folder once, not once per file
-        os.makedirs(folder / parent, exist_ok=True)
+        os.makedirs(os.path.join(folder, parent), exist_ok=True)
     for count, name in enumerate(sorted(files), 1):
-        target, data, before = folder / name, files[name], old / name
-        if same_bytes(before, data, known):
+        target, data, before = os.path.join(folder, name), files[name], os.path.join(old, name)
+        if name in present and same_bytes(before, data, known):
             try:
                 os.link(before, target)
             except OSError:

@@ -46,16 +46,12 @@ def install(environments: dict, line: editions.Timeline, base_url: str) -> None:
 
 
 def reuse_files(site, line: editions.Timeline, files: dict[str, bytes], base_url: str, kept: list, kept_file,
-                engine: str, known: dict[str, str], later: bool = False) -> tuple[dict[str, bytes], list | None]:
+                engine: str, known: dict[str, str]) -> tuple[dict[str, bytes], list]:
     """The citation downloads, the feeds and the data package (made from the data files in `files`), with
     their cache entry [key, {path: digest}]: taken from the last build while their key is the same (the
     records, editions, portal title and data files they are made of) and kept_file still has the bytes.
-    `known`: the sha256 of data files the build took of these very bytes (the others are taken here).
-    With `later` (the preview, pages first) the last set is taken as it is, unchecked: the entry is then None,
-    and the caller makes them after the reload (taking them again when their key is the same)."""
+    `known`: the sha256 of data files the build took of these very bytes (the others are taken here)."""
     found = {path: kept_file(path, digest) for path, digest in kept[1].items()} if kept else {}
-    if later and kept and None not in found.values():
-        return found, None
     key = hashlib.sha256(repr((engine, line.current, [(e.version, e.date, e.summary) for e in line.editions],
                                site.title, site.tagline, base_url, sorted(
                                    (name, known.get(name) or hashlib.sha256(data).hexdigest())

@@ -8,10 +8,9 @@ import traceback
 import types
 from pathlib import Path
 
-from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2 import nodes
 from jinja2.bccache import Bucket
-from jinja2.compiler import CodeGenerator
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context, Macro
 from jinja2.utils import _PassArg
@@ -22,7 +21,7 @@ try:
 except ImportError:  # another version: output_text is then escape()
     _escape_inner = None
 
-from . import chains, charts, compare, figures, figuretext, inputs, quotedrows
+from . import chains, charts, compare, compiling, figures, figuretext, inputs, quotedrows
 from .errors import ContentError, SourceRef
 from .i18n import HTML_LANG, count_words, format_date, format_number
 from .blocks import annotate_blocks, block_html, block_map
@@ -50,23 +49,71 @@ def book_ids(html: str, prefix: str) -> str:
 class CompiledTemplates(BytecodeCache):
     """Compiled templates kept in memory by their source's checksum and the catalog written into them (see
     TranslatedCodeGenerator): when one template is edited, new environments compile only that one (the
-    preview keeps one of these for its whole run)."""
+    preview keeps one of these for its whole run). A template not kept is compiled from the tree its source
+    was parsed into once for every language and for the UI strings (compiling.compile_parsed), if it was not
+    compiled ahead on another core (compile_ahead)."""
 
     def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
+        self.store: dict[str, tuple[str, types.CodeType]] = {}  # by key: (the source's checksum, the code)
+        self.ahead: compiling.Ahead | None = None
+
+    def key(self, environment: Environment, name: str, filename: str | None) -> str:
+        return f"{self.get_cache_key(name, filename)}:{getattr(environment, 'catalog_key', '')}"
 
     def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
-        key = f"{self.get_cache_key(name, filename)}:{getattr(environment, 'catalog_key', '')}"
-        bucket = Bucket(environment, key, self.get_source_checksum(source))
-        self.load_bytecode(bucket)
-        return bucket
+        self.take_ahead()
+        bucket = Bucket(environment, self.key(environment, name, filename), compiling.checksum(source))
+        kept = self.store.get(bucket.key)
+        if kept is not None and kept[0] == bucket.checksum:
+            bucket.code = kept[1]
+        else:
+            bucket.code = compiling.compile_parsed(environment, name, filename, source)
+            if bucket.code is not None:
+                self.set_bucket(bucket)
+        return bucket  # with no code, Jinja compiles the source (and reports its errors), then calls set_bucket
 
-    def load_bytecode(self, bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])  # Jinja checks the source's checksum
+    def load_bytecode(self, bucket: Bucket) -> None:
+        raise NotImplementedError("get_bucket takes the code from the store")
 
-    def dump_bytecode(self, bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = (bucket.checksum, bucket.code)
+
+    def compile_ahead(self, environments: dict[str, Environment], minimum: int = 8) -> None:
+        """Compile each environment's templates that are not kept here on a forked process while this one
+        goes on (when there are `minimum` or more and a second core): the first template this process needs
+        waits for them (get_bucket). Each is kept by the checksum of the source the child read."""
+        self.take_ahead()
+        todo = [(env, name) for env in environments.values() for name in env.list_templates(extensions=["html"])
+                if not self.kept(env, name)]
+        if len(todo) >= minimum and compiling.CORES > 1:
+            self.ahead = compiling.Ahead(lambda: self.compiled(todo))
+
+    def kept(self, environment: Environment, name: str) -> bool:
+        """Whether the template's code for the environment is kept, by its source as it is now; a template
+        that cannot be read counts as kept (the page using it reports it)."""
+        try:
+            source, filename, _ = environment.loader.get_source(environment, name)
+        except Exception:  # noqa: BLE001 (missing, a link, bad UTF-8…)
+            return True
+        entry = self.store.get(self.key(environment, name, filename))
+        return entry is not None and entry[0] == compiling.checksum(source)
+
+    def compiled(self, todo: list[tuple[Environment, str]]) -> dict[str, tuple[str, types.CodeType]]:
+        """The store's entries made by loading each (environment, template) of `todo`; one that does not
+        compile is left to the page using it, which reports it."""
+        before = dict(self.store)
+        for environment, name in todo:
+            try:
+                environment.get_template(name)
+            except Exception:  # noqa: BLE001 (a syntax error, bad UTF-8…: the page using it reports it)
+                continue
+        return {key: entry for key, entry in self.store.items() if before.get(key) is not entry}
+
+    def take_ahead(self) -> None:
+        """The templates compiled ahead into the store (waiting for them), if some are on their way."""
+        if self.ahead is not None:
+            ahead, self.ahead = self.ahead, None
+            self.store.update(ahead.take())
 
 
 _PLAIN_CALLABLES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType)
@@ -121,7 +168,7 @@ class InputLoader(FileSystemLoader):
         return super().get_source(environment, template)
 
 
-class TranslatedCodeGenerator(CodeGenerator):
+class TranslatedCodeGenerator(compiling.KeptTreeCodeGenerator):
     """Jinja's code generator with each `_("text")` of a template written as what the call returns: the
     environment's catalog is fixed, so the escaped translation is a constant of the compiled template
     (with `name=value` arguments it is formatted with them as the call would: Markup % {…}, values
@@ -230,20 +277,33 @@ def install_translations(env: Environment, catalog: gettext.NullTranslations) ->
 
 def make_environments(templates: Path, translations: dict[str, gettext.NullTranslations], site: Site,
                       assets: dict[str, str], pdfs: bool = False,
-                      compiled: Path | BytecodeCache | None = None) -> dict[str, Environment]:
-    """A Jinja environment for each language, with its catalog and formatting filters; the site and the
-    asset names are set by refresh_environments (also when the environments are kept for a rebuild).
-    With `compiled`, a folder, templates compiled once are kept there (by their source's checksum) for
-    the next process: compiling them all takes about a second; or a CompiledTemplates kept in memory."""
+                      compiled: CompiledTemplates | None = None) -> dict[str, Environment]:
+    """A Jinja environment for each language, with its catalog and formatting filters, and the site and the
+    asset names set (refresh_environments, also when the environments are kept for a rebuild). With
+    `compiled` (kept in memory; never on disk, where it would be code read back and run), a template
+    compiled once is kept by its source's checksum: compiling them all takes about half a second."""
+    environments = new_environments(templates, translations, pdfs, compiled)
+    refresh_environments(environments, site, assets)
+    return environments
+
+
+def compile_ahead(templates: Path, translations: dict[str, gettext.NullTranslations],
+                  compiled: CompiledTemplates) -> None:
+    """Start compiling the templates for each language on another core, as soon as the catalogs are known:
+    the environments that will render the pages find them in `compiled` (CompiledTemplates.compile_ahead).
+    What the code depends on is the templates and the catalogs, not the site."""
+    compiled.compile_ahead(new_environments(templates, translations, False, compiled))
+
+
+def new_environments(templates: Path, translations: dict[str, gettext.NullTranslations], pdfs: bool,
+                     compiled: CompiledTemplates | None) -> dict[str, Environment]:
+    """Each language's environment, with no site yet (see make_environments)."""
     environments = {}
-    bytecode = compiled if isinstance(compiled, BytecodeCache) else None
-    if isinstance(compiled, Path):
-        compiled.mkdir(parents=True, exist_ok=True)
-        bytecode = FileSystemBytecodeCache(str(compiled))
     for lang in LANGS:
         env = PortalEnvironment(loader=InputLoader(str(templates)), undefined=StrictUndefined, autoescape=True,
-                          extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
-                          bytecode_cache=bytecode, auto_reload=False)  # new environments when a template changes
+                                **compiling.PARSING, bytecode_cache=compiled,
+                                auto_reload=False)  # new environments when a template changes
+        env.code_generator_class = compiling.KeptTreeCodeGenerator  # TranslatedCodeGenerator with a plain catalog
         env.context_class = QuickCalls
         install_translations(env, translations[lang])
         env.globals.update(
@@ -266,7 +326,6 @@ def make_environments(templates: Path, translations: dict[str, gettext.NullTrans
                 quote, site.row(document_id, anchor, _lang)),
         )
         environments[lang] = env
-    refresh_environments(environments, site, assets)
     return environments
 
 

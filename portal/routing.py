@@ -1,7 +1,8 @@
-"""URLs and output paths: /zh/… and /en/… with identical paths, and collision checks."""
+"""URLs and output paths: /zh/… and /en/… with identical paths; the checks that no two pages collide and
+that every page links to its other language."""
 from __future__ import annotations
 
-from .errors import ContentError, SourceRef
+from .errors import ContentError, ContentErrors, SourceRef
 
 # page kind -> path pattern below /<lang>/
 PATTERNS = {
@@ -61,3 +62,23 @@ def check_collisions(pages) -> list[ContentError]:
         else:
             seen[path] = f"{page.kind} '{page.key}'"
     return errors
+
+
+def check_alternates(rendered, files: dict[str, bytes], base_url: str, html_lang: dict[str, str]) -> None:
+    """Every rendered page's language switch and hreflang alternates (`html_lang`: the codes they use)
+    resolve to a built page, both ways."""
+    errors = []
+    for page in rendered:
+        twin = url_for(page.kind, other_lang(page.lang), page.key)
+        if output_path(twin) not in files:
+            errors.append(ContentError(SourceRef(page.origin), f"{page.url} switches language to {twin}, "
+                                       "which is not built"))
+            continue
+        html = files[output_path(page.url)].decode("utf-8")
+        if f'href="{twin}" hreflang=' not in html:
+            errors.append(ContentError(SourceRef(page.origin), f"{page.url} has no language switch to {twin}"))
+        for lang, target in ((page.lang, page.url), (other_lang(page.lang), twin)):
+            if f'hreflang="{html_lang[lang]}" href="{base_url}{target}"' not in html:
+                errors.append(ContentError(SourceRef(page.origin), f"{page.url} has no alternate link to {target}"))
+    if errors:
+        raise ContentErrors(errors)

@@ -130,17 +130,12 @@ class Bundle:
 
     def __init__(self, state: tuple | list = ("", {})) -> None:
         self.key, self.made = state  # the key and files as saved in the build cache
-        self.stale = False  # the kept bundle may not be the records' now: render_deferred() looks
 
-    def files(self, site: Site, gettext: dict[str, Callable[[str], str]], kept_file: Callable, later: bool,
+    def files(self, site: Site, gettext: dict[str, Callable[[str], str]], kept_file: Callable,
               progress) -> dict[str, bytes]:
-        """The bundle's files (kept_file(name, digest) gives the last ones, or None). With `later` the last
-        bundle is kept, when at hand, without gathering the records: stale says they are still to compare."""
+        """The bundle's files (kept_file(name, digest) gives the last ones, or None)."""
         kept = {name: kept_file(name, digest) for name, digest in self.made.items()}
         at_hand = bool(kept) and None not in kept.values()
-        self.stale = later and at_hand
-        if self.stale:
-            return kept
         records = search_records(site, gettext)
         key = records_digest(records)
         if at_hand and key == self.key:

@@ -13,9 +13,8 @@ an input or a site file changed too recently to be told by its times, means the 
 The record is JSON that starts with the sha256 of the rest, like the cache (see cache.py)."""
 from __future__ import annotations
 
-import hashlib
+import functools
 import importlib.metadata
-import json
 import os
 import stat
 import subprocess
@@ -40,11 +39,12 @@ class Last:
 
     def __init__(self, folder: Path | None, folders: dict[str, Path], engine: str, pdfs: bool, search: bool,
                  cards: bool) -> None:
-        self.started, self.folder, self.record = time.perf_counter(), folder, load(folder)
+        self.started, self.folder = time.perf_counter(), folder
+        self.record = cache.read_signed(folder / FILE) if folder else {}  # {} when there is none that verifies
         self.known = known_inputs(self.record)
-        self.args = (folders, engine, {"pdfs": pdfs, "search": search, "cards": cards and cards_look(),
-                                       "content": str(folders["content"])})
-        self.key = build_key(self.args[0], self.known, *self.args[1:]) if folder else None
+        self.key_of = functools.partial(build_key, folders, engine=engine, options={
+            "pdfs": pdfs, "search": search, "cards": cards and cards_look(), "content": str(folders["content"])})
+        self.key = self.key_of(self.known) if folder else None
 
     def holds(self, site: Path) -> bool:
         """Whether the last build read what a build would read now, into this very site/, still as it left it
@@ -63,7 +63,7 @@ class Last:
         """Keep the record of a build just published, when nothing it read changed while it ran (`known`: the
         inputs' digests by their times as it read them last) and site/ is still the tree it published
         (`published`: its root's tree_id then; another build may have published since)."""
-        if self.key is None or build_key(self.args[0], known, *self.args[1:]) != self.key:
+        if self.key is None or self.key_of(known) != self.key:
             return
         with output.site_lock(site.absolute()):
             if published is not None and tree_id(site) == published:
@@ -96,7 +96,7 @@ def build_key(folders: dict[str, Path], known: dict, engine: str, options: dict)
     stated = {"engine": engine, "options": options, "commit": commit_of(folders["content"]),
               "libraries": [version(name) for name in libraries],
               "inputs": [(name, digest, known[name][0][2]) for name, digest in inputs.items()]}  # [0][2]: mtime
-    return hashlib.sha256(repr(sorted(stated.items())).encode()).hexdigest()
+    return cache.digest(repr(sorted(stated.items())).encode())
 
 
 def version(distribution: str) -> str | None:
@@ -144,24 +144,12 @@ def site_digest(site: Path, wait: bool = False) -> str | None:
             return None
         time.sleep(left / 1e9 + 0.001)
         return site_digest(site)
-    return hashlib.sha256(repr(found).encode()).hexdigest()
+    return cache.digest(repr(found).encode())
 
 
 def signature(status: os.stat_result) -> tuple:
     """The kind of entry, then what changes when its bytes or entries change (see output.signature)."""
     return stat.S_IFMT(status.st_mode), *output.signature(status)
-
-
-def load(folder: Path | None) -> dict:
-    """The last build's record, or {} when there is none that verifies."""
-    if folder is None:
-        return {}
-    try:
-        head, _, body = (folder / FILE).read_bytes().partition(b"\n")
-        record = json.loads(body) if head.decode("ascii") == hashlib.sha256(body).hexdigest() else {}
-    except (OSError, ValueError):
-        return {}
-    return record if isinstance(record, dict) else {}
 
 
 def known_inputs(record: dict) -> dict:
@@ -179,10 +167,8 @@ def save(folder: Path, key: str, site: Path, known: dict, summary: str) -> None:
     if files is None:
         (folder / FILE).unlink(missing_ok=True)
         return
-    body = json.dumps({"key": key, "site": str(site.absolute()), "files": files, "summary": summary,
-                       "inputs": {name: [list(times), digest] for name, (times, digest) in known.items()}},
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    output.write_atomic(folder / FILE, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
+    cache.write_signed(folder / FILE, {"key": key, "site": str(site.absolute()), "files": files, "summary": summary,
+                                       "inputs": {name: [list(times), digest] for name, (times, digest) in known.items()}})
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ import io
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from jinja2 import DictLoader, Environment, StrictUndefined
+from jinja2.compiler import CodeGenerator
 
 from conftest import FIXTURE, project_for, real
 from portal import blocks, datasets, keptbodies, output, pipeline, rendering, safety
@@ -49,7 +51,7 @@ def environment(strings: dict[str, str], translated: bool, compiled=None) -> Env
                       extensions=["jinja2.ext.i18n"], bytecode_cache=compiled)
     rendering.install_translations(env, catalog(strings))
     if not translated:  # Jinja's own code generator: every _() a call at render time
-        env.code_generator_class = rendering.CodeGenerator
+        env.code_generator_class = CodeGenerator
     return env
 
 
@@ -147,7 +149,7 @@ def test_publish_trusts_a_file_read_back_only_while_its_signature_holds(tmp_path
     monkeypatch.setattr(output, "open", lambda *a, **k: reads.append(a[0]) or open(*a, **k), raising=False)
     files = {"a.html": data, "b.html": b"bbb"}
     assert output.publish(files, site, say=print, known={str(site.absolute() / "a.html"): (known, data)}) == []
-    assert [p for p in reads if p.parent == site.absolute()] == [site.absolute() / "b.html"]  # a.html: known
+    assert [Path(p) for p in reads if Path(p).parent == site.absolute()] == [site.absolute() / "b.html"]  # a.html: known
     del reads[:]
     made_anew = {"a.html": b"new", "b.html": b"bbb"}  # read back, then made again: other bytes, the same size
     assert output.publish(made_anew, site, say=print, known={str(site.absolute() / "a.html"): (known, data)}) == \

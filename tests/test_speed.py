@@ -96,7 +96,7 @@ def test_pages_known_unchanged_are_those_whose_keys_are_unchanged(project, monke
         taken.clear()
         with_shortcut = shortcut.generate()
         keys_with_shortcut = len(taken)
-        full.verified = None  # no entries known: every key taken again
+        full.last.verified = None  # no entries known: every key taken again
         taken.clear()
         without = full.generate()
         assert with_shortcut.rendered == without.rendered and with_shortcut.rendered, name
@@ -152,7 +152,7 @@ def test_a_build_failing_after_its_data_files_leaves_them_to_no_one(project, mon
     before = builder.generate().files
     edit(project.content / VALUE_EDIT[0], *VALUE_EDIT[1:])
 
-    def failing(rendered, files, base_url):
+    def failing(*args):
         raise ContentErrors([ContentError(SourceRef(Path("templates/base.html"), 1), "a failure for the test")])
 
     monkeypatch.setattr(pipeline, "check_alternates", failing)
@@ -321,7 +321,7 @@ def test_a_page_quoting_a_table_row_reads_that_row_not_the_whole_body(tmp_path):
 
 def test_the_preview_checks_citations_feeds_and_package_after_the_reload(project, monkeypatch):
     """Before the reload the preview takes the last citation files, feeds and data package unchecked; after
-    it, finish_later() takes them again while their key is the same, else makes them: as a fresh build."""
+    it, render_deferred() takes them again while their key is the same, else makes them: as a fresh build."""
     made = []
     original = publishing._reuse_files
     monkeypatch.setattr(publishing, "_reuse_files", lambda *args: made.append(1) or original(*args))
@@ -333,7 +333,7 @@ def test_the_preview_checks_citations_feeds_and_package_after_the_reload(project
         edit(project.root / name, old, new)
         made.clear()
         builder.generate(first={OPEN_PAGE})
-        assert made == [] and builder.reuse_later is not None, name
+        assert made == [] and len(builder.later) == 2, name  # the data files, then citations, feeds, package
         files = builder.render_deferred()
         assert made == remade, name
         assert files == Builder(project, search_index=False).generate().files, name
@@ -345,14 +345,15 @@ def test_the_citations_key_takes_the_data_files_digests_the_build_holds(project,
     builder = Builder(project, search_index=False)
     site = builder.generate().site
     line = publishing.timeline(site, editions.load(project.content))
-    data = {name: digest for name, digest in builder.data[2].items() if name in datapackage.data_of(builder.files)}
+    last = builder.last
+    data = {name: digest for name, digest in last.data[2].items() if name in datapackage.data_of(last.files)}
     assert data, "the fixture has data files"
     hashed, sha256 = [], hashlib.sha256
     monkeypatch.setattr(hashlib, "sha256", lambda data=b"": hashed.append(data) or sha256(data))
-    files, entry = publishing.reuse_files(site, line, builder.files, site.model.base_url, builder.reuse_entry,
-                                          builder.kept_file, builder.engine, builder.data[2])
-    assert entry == builder.reuse_entry and files.keys() == set(builder.reuse_entry[1])
-    assert not any(builder.files[name] in hashed for name in data)
-    _, unknown = publishing.reuse_files(site, line, builder.files, site.model.base_url, None, builder.kept_file,
+    files, entry = publishing.reuse_files(site, line, last.files, site.model.base_url, last.reuse, last.file,
+                                          builder.engine, last.data[2])
+    assert entry == last.reuse and files.keys() == set(last.reuse[1])
+    assert not any(last.files[name] in hashed for name in data)
+    _, unknown = publishing.reuse_files(site, line, last.files, site.model.base_url, None, last.file,
                                         builder.engine, {})
     assert unknown[0] == entry[0]
