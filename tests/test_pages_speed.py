@@ -422,3 +422,18 @@ def test_the_sides_of_every_conflict_are_what_each_call_made_with_the_same_reads
             strip = lambda made: repr(made).replace(" object at 0x", "")  # noqa: E731
             assert re.sub(r"[0-9a-f]{12}", "", strip(once)) == re.sub(r"[0-9a-f]{12}", "", strip(each))
             assert views[0].reads == views[1].reads
+
+
+def test_the_page_bench_renders_what_the_build_publishes(fixture_site):
+    import importlib.util
+    from conftest import FIXTURE
+
+    spec = importlib.util.spec_from_file_location("bench_pages", ROOT / "bench" / "pages.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    environments, todo, make_view = bench.pages_of(FIXTURE)
+    times: dict = {}
+    made = bench.render_serially(environments, todo, make_view, times)
+    assert len(made) == len(todo) > 20 and sum(len(each) for each in times.values()) == len(todo)
+    for page, (data, _reads) in zip(todo, made):
+        assert data == fixture_site.files[routing.output_path(page.url)], page.url
