@@ -77,10 +77,18 @@ def _chart(site: Site, indicator, values, lang: str, size: charts.Size = charts.
             "totals": totals, "unit": unit}  # the axis's unit, which the card's unit line repeats
 
 
+def _full_chart(site, indicator_id: str, lang: str) -> dict | None:
+    """An indicator page's chart, which the print edition shows too: made once (see SiteView.shared) from the
+    same reads (the indicator, its values, the documents they come from, the layers)."""
+    return site.shared(f"chart {indicator_id} {lang}", lambda view: _chart(
+        view, view.indicator(indicator_id), _values(view).get(indicator_id, []), lang))
+
+
 def _related_terms(site: Site, indicator, values) -> list:
     """Glossary terms named in the indicator's name or in the quotes its values come from."""
     text = indicator.name.zh + " ".join(v.source.quote for v in values)
-    return [t for t in site.terms if t.term.zh in text]
+    named = site.shared("terms by their Chinese", lambda view: [(t.term.zh, t) for t in view.terms])
+    return [term for chinese, term in named if chinese in text]
 
 
 def values_by_indicator(site) -> dict[str, list]:
@@ -198,7 +206,7 @@ def _parallel_context(document, state, lang: str) -> dict:
 
 
 def _indicator_context(site: Site, indicator, values, lang: str) -> dict:
-    return {"indicator": indicator, "values": values, "chart": _chart(site, indicator, values, lang),
+    return {"indicator": indicator, "values": values, "chart": _full_chart(site, indicator.id, lang),
             "conflicts": [c for c in site.conflicts if indicator.id in c.indicators],
             "themes": [t for t in site.themes if indicator.id in t.indicators],
             "terms": _related_terms(site, indicator, values),
@@ -221,7 +229,7 @@ def _book_context(site: Site, values_by_indicator: dict, groups, lang: str) -> d
     references ('(IV) ¶4') for every anchored block of every document."""
     by_category = []
     for category in site.categories:
-        items = [(i, values_by_indicator.get(i.id, []), _chart(site, i, values_by_indicator.get(i.id, []), lang))
+        items = [(i, values_by_indicator.get(i.id, []), _full_chart(site, i.id, lang))
                  for i in site.indicators if i.category == category.id]
         if items:
             by_category.append((category, items))
@@ -237,9 +245,9 @@ def indicators_by_category(site: Site) -> list[tuple]:
 
 def conflicts_by_kind(site: Site, lang: str) -> list[tuple[str, list[dict]]]:
     """The conflicts grouped by kind (in CONFLICT_KINDS order), each with its sides in document order."""
-    grouped = []
+    grouped, by_id = [], {}
     for kind in CONFLICT_KINDS:
-        entries = [{"conflict": c, "sides": conflict_sides(site, c, lang),
+        entries = [{"conflict": c, "sides": conflict_sides(site, c, lang, by_id),
                     "indicators": [site.indicator(i) for i in c.indicators]}
                    for c in site.conflicts if c.kind == kind]
         if entries:
@@ -250,22 +258,26 @@ def conflicts_by_kind(site: Site, lang: str) -> list[tuple[str, list[dict]]]:
 def agreements(site: Site, lang: str) -> list[dict]:
     """Values with a consistency note (figures the disagreement rule sets apart that agree), each with the
     values it names as sides, in content order."""
+    by_id: dict = {}
     return [{"value": v, "indicator": site.indicator(v.indicator), "note": v.consistent.note,
-             "sides": value_sides(site, (v.id,) + v.consistent.others, (), lang)}
+             "sides": value_sides(site, (v.id,) + v.consistent.others, (), lang, by_id)}
             for v in site.values if v.consistent]
 
 
-def conflict_sides(site: Site, conflict, lang: str) -> list[dict]:
+def conflict_sides(site: Site, conflict, lang: str, by_id: dict | None = None) -> list[dict]:
     """Each side's document, wording and places (quote, anchor, where in words), in document order."""
-    return value_sides(site, conflict.values, conflict.sides, lang)
+    return value_sides(site, conflict.values, conflict.sides, lang, by_id)
 
 
-def value_sides(site: Site, value_ids, statements, lang: str) -> list[dict]:
-    """Sides from value ids and statements (model.Side), in document order.
+def value_sides(site: Site, value_ids, statements, lang: str, by_id: dict | None = None) -> list[dict]:
+    """Sides from value ids and statements (model.Side), in document order. `by_id`, a dict kept by the caller
+    for all its calls, gets the values and documents by id on the first (the same reads as each call's).
 
     A figure a document states twice (in an annex table and in its text) is one side with two places."""
-    values = {v.id: v for v in site.values}
-    documents = {d.id: d for d in site.documents}
+    by_id = {} if by_id is None else by_id
+    if not by_id:
+        by_id.update(values={v.id: v for v in site.values}, documents={d.id: d for d in site.documents})
+    values, documents = by_id["values"], by_id["documents"]
     sides: list[dict] = []
     by_figure: dict[tuple, dict] = {}
     for value in (values[v] for v in value_ids):
@@ -302,12 +314,12 @@ def _note_marks(body) -> dict[str, str]:
 def paragraph_words(document, anchor: str, lang: str) -> str:
     """Where a paragraph is, in words a reader of paper can follow: its section heading and its place."""
     words = PARAGRAPH_WORDS[lang]
-    heading, counts = None, {}
+    heading, counts = None, {}  # the last heading block: put in words only when it is the one named
     for block in document.bodies[lang].blocks:
         if block.kind == "heading":
-            heading, counts = _heading_words(block.text, lang), {}
+            heading, counts = block, {}
             if block.anchor == anchor:
-                return words["heading"].format(heading=heading)
+                return words["heading"].format(heading=_heading_words(block.text, lang))
             continue
         if block.kind == "footnote":
             if block.anchor == anchor:
@@ -316,6 +328,7 @@ def paragraph_words(document, anchor: str, lang: str) -> str:
         counts[block.kind] = counts.get(block.kind, 0) + 1
         if block.anchor == anchor:
             place = words.get(block.kind, words["paragraph"]).format(n=counts[block.kind])
+            heading = _heading_words(heading.text, lang) if heading else ""
             section = words["section"].format(heading=heading) if heading else words["start"]
             return section + words["join"] + place
     return anchor
