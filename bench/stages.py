@@ -35,9 +35,10 @@ STAGES = [("unchanged", "build_key", None, "the build's key (hash the inputs; af
           ("parallel", "compile_templates", None, "  of which compile the templates (before the workers fork)"),
           ("pipeline", "data_files", None, "data files"),
           ("pipeline", "check_alternates", None, "check the language links"),
-          ("pipeline", "editions_for", None, "editions"),
-          ("pipeline", "reuse_and_cards", None, "citations, feeds, data package, cards"),
-          ("search", "Bundle", "files", "search index"),
+          ("publishing", "timeline", None, "editions (against this build's records)"),
+          ("pipeline", "citation_files", None, "citations, feeds, data package"),
+          ("publishing", "card_files", None, "sharing cards"),
+          ("pipeline", "search_files", None, "search index"),
           ("output", "publish", None, "publish (write, swap)"),
           ("pipeline", "Builder", "save_cache", "save the cache"),
           ("unchanged", "save", None, "keep the record (site/'s signatures)")]
