@@ -34,9 +34,10 @@ STAGES = [("unchanged", "build_key", None, "the build's key (hash the inputs; af
           ("pipeline", "render_pages", None, "render the pages (workers)"),
           ("pipeline", "data_files", None, "data files"),
           ("pipeline", "check_alternates", None, "check the language links"),
-          ("pipeline", "editions_for", None, "editions"),
-          ("pipeline", "reuse_and_cards", None, "citations, feeds, data package, cards"),
-          ("search", "Bundle", "files", "search index"),
+          ("publishing", "timeline", None, "editions"),
+          ("pipeline", "search_files", None, "search index"),
+          ("pipeline", "citation_files", None, "citations, feeds, data package"),
+          ("publishing", "card_files", None, "cards"),
           ("output", "publish", None, "publish (write, swap)"),
           ("pipeline", "Builder", "save_cache", "save the cache"),
           ("unchanged", "save", None, "keep the record (site/'s signatures)")]
