@@ -36,9 +36,9 @@ STAGES = [("unchanged", "build_key", None, "the build's key (hash the inputs; af
           ("pipeline", "data_files", None, "data files"),
           ("pipeline", "check_alternates", None, "check the language links"),
           ("publishing", "timeline", None, "editions (against this build's records)"),
+          ("pipeline", "search_files", None, "search index"),
           ("pipeline", "citation_files", None, "citations, feeds, data package"),
           ("publishing", "card_files", None, "sharing cards"),
-          ("pipeline", "search_files", None, "search index"),
           ("output", "publish", None, "publish (write, swap)"),
           ("pipeline", "Builder", "save_cache", "save the cache"),
           ("unchanged", "save", None, "keep the record (site/'s signatures)")]

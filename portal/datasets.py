@@ -51,14 +51,15 @@ def _rows(site: Site) -> dict:
     return _ROWS[1]
 
 
-def portal_json(site: Site) -> bytes:
+def portal_json(site: Site, described: dict | None = None) -> bytes:
     """site/data/portal.json: the layers (in order, with their plan periods), documents, indicators, values,
-    goals — stable order and formatting."""
+    goals — stable order and formatting (`described`: each indicator's _indicator_json by id, when made)."""
+    described = described or _described(site)
     data = {
         "layers": [{"id": layer.id, "name": _pair(layer.name), "period": layer.period} for layer in site.model.layers],
         "documents": [{"id": d.id, "source_file": d.source_file, "layer": d.layer,
                        "title": {"zh": d.title.zh, "en": d.title.en}, "date": d.date} for d in site.documents],
-        "indicators": [_indicator_json(site, i) for i in site.indicators],
+        "indicators": [described[i.id] for i in site.indicators],
         "values": [_value_json(v) for v in site.values],
         "goals": [{"id": g.id, "document": g.document, "anchor": g.source.anchor, "horizon": g.horizon,
                    "text": {"zh": g.text.zh, "en": g.text.en}, "indicators": list(g.indicators)} for g in site.goals],
@@ -67,24 +68,36 @@ def portal_json(site: Site) -> bytes:
     return _json_bytes(data)
 
 
-def indicator_json(site: Site, indicator: Indicator, values: list[Value]) -> bytes:
-    """site/data/indicators/<id>.json: one indicator and its values (in site order), with portal.json's fields."""
-    return _json_bytes({"indicator": _indicator_json(site, indicator), "values": [_value_json(v) for v in values]})
+def indicator_json(described: dict, values: list[Value]) -> bytes:
+    """site/data/indicators/<id>.json: one indicator (its _indicator_json) and its values (in site order), with
+    portal.json's fields."""
+    return _json_bytes({"indicator": described, "values": [_value_json(v) for v in values]})
 
 
 def _json_bytes(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _indicator_json(site: Site, indicator: Indicator) -> dict:
-    category = next(c for c in site.categories if c.id == indicator.category)
+def _described(site: Site) -> dict[str, dict]:
+    """Each indicator's JSON form by its id, made once for portal.json and its own file: each category and
+    conflict looked up by indicator once, not every category and conflict read again for each indicator."""
+    categories, conflicts = {}, {i.id: [] for i in site.indicators}
+    for category in site.categories:
+        categories.setdefault(category.id, category)  # the first of an id, as a search from the start finds
+    for conflict in site.conflicts:
+        for indicator_id in dict.fromkeys(conflict.indicators):  # once per conflict, as `in` tests it
+            conflicts.setdefault(indicator_id, []).append(conflict)
+    return {i.id: _indicator_json(site, i, categories[i.category], conflicts[i.id]) for i in site.indicators}
+
+
+def _indicator_json(site: Site, indicator: Indicator, category, conflicts: list[Conflict]) -> dict:
     row = _rows(site)[indicator.id]
     return {"id": indicator.id, "name": _pair(indicator.name), "unit": _pair(indicator.unit),
             "category": _pair(category.name), "attribute": indicator.attribute,
             "predecessor": indicator.predecessor, "successor": indicator.successor,
             "layers": list(row.layers), "in_matrix": row.focus,
             "status": {"year": _year(site), "value": row.status},
-            "conflicts": [_conflict_json(c) for c in site.conflicts if indicator.id in c.indicators]}
+            "conflicts": [_conflict_json(c) for c in conflicts]}
 
 
 def _year(site: Site) -> int | None:
@@ -110,11 +123,11 @@ def _value_json(value: Value) -> dict:
             "source": {"anchor": value.source.anchor, "quote": value.source.quote}}
 
 
-def values_csv(site: Site, lang: str, values, documents: dict) -> bytes:
+def values_csv(site: Site, lang: str, values, documents: dict, indicators: dict) -> bytes:
     """Values (all, or one indicator's, in site order) as CSV in one language, UTF-8 with BOM so spreadsheets
-    read Chinese; `documents` by id."""
-    indicators = {i.id: i for i in site.indicators}
-    rows, base_url = _rows(site), site.model.base_url
+    read Chinese; `documents` and `indicators` by id (made once for all the CSVs: an indicator's own CSV
+    made them of every indicator again)."""
+    rows, base_url, year = _rows(site), site.model.base_url, _year(site)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -127,7 +140,7 @@ def values_csv(site: Site, lang: str, values, documents: dict) -> bytes:
             value.id, value.indicator, measure.name[lang], measure.unit[lang], value.document,
             document.title[lang], document.layer, value.kind, value.period, value.text[lang],
             "" if number is None else number, comparator, value.source.anchor, value.source.quote, link,
-            rows[value.indicator].status, _year(site))])
+            rows[value.indicator].status, year)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -181,17 +194,20 @@ def robots(base_url: str) -> bytes:
 def data_files(site: Site, urls: list[str]) -> dict[str, bytes]:
     """portal.json, the values as CSV (all, and per indicator), each indicator as JSON, the sitemap of `urls`
     and robots.txt pointing to it (at the published address: site.yaml's base_url)."""
-    files = {"data/portal.json": portal_json(site)}
+    described = _described(site)
+    files = {"data/portal.json": portal_json(site, described)}
     documents, own = {d.id: d for d in site.documents}, {i.id: [] for i in site.indicators}
+    indicators = {i.id: i for i in site.indicators}
     for value in site.values:
         own.setdefault(value.indicator, []).append(value)
     for lang in LANGS:
-        files[f"data/values.{lang}.csv"] = values_csv(site, lang, site.values, documents)
+        files[f"data/values.{lang}.csv"] = values_csv(site, lang, site.values, documents, indicators)
         files[f"data/assessments.{lang}.csv"] = assessments_csv(site, lang)
         for indicator in site.indicators:
-            files[f"data/indicators/{indicator.id}.{lang}.csv"] = values_csv(site, lang, own[indicator.id], documents)
+            files[f"data/indicators/{indicator.id}.{lang}.csv"] = values_csv(site, lang, own[indicator.id], documents,
+                                                                                 indicators)
     for indicator in site.indicators:
-        files[f"data/indicators/{indicator.id}.json"] = indicator_json(site, indicator, own[indicator.id])
+        files[f"data/indicators/{indicator.id}.json"] = indicator_json(described[indicator.id], own[indicator.id])
     files["sitemap.xml"] = sitemap(urls, site.model.base_url)
     files["robots.txt"] = robots(site.model.base_url)
     return files

@@ -103,26 +103,44 @@ def read_inputs(folders: dict[str, Path], known: dict | None = None) -> dict[str
     With `known` (kept by the caller between calls, updated here) a file whose inode, size, mtime and ctime
     are those it had when hashed, changed over RECENT_NS before, keeps that digest: any write changes the
     ctime (restoring the mtime with touch -r or cp -p does not undo it)."""
-    refuse_links(folders)  # before any file is read: a symlink could publish any file of the machine
+    found, errors = [], []
+    for name, base in folders.items():  # one walk finds the files and the symlinks (refuse_links's errors)
+        if base.is_symlink():
+            errors.append(_link_error(Path(name)))
+        else:
+            _walk(str(base), name, found, errors, hashed=True)
+    if errors:  # before any file is read: a symlink could publish any file of the machine
+        raise ContentErrors(errors)
     digests, seen, now = {}, {}, time.time_ns()
-    for name, base in folders.items():
-        for folder, subfolders, files in os.walk(base):
-            subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
-            relative = os.path.relpath(folder, base)
-            prefix = f"{name}/" if relative == "." else f"{name}/{relative.replace(os.sep, '/')}/"
-            for file in files:
-                path, key = os.path.join(folder, file), prefix + file
-                stat = os.stat(path) if known is not None else None
-                times = stat and (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-                kept = known.get(key) if known is not None else None
-                if kept is not None and kept[0] == times:
-                    digests[key] = kept[1]
-                else:
-                    with open(path, "rb") as handle:
-                        digests[key] = hashlib.sha256(handle.read()).hexdigest()
-                if stat is not None and now - stat.st_ctime_ns > RECENT_NS:  # hashed after these times were read
-                    seen[key] = (times, digests[key])
+    for key, entry in found:
+        stat = entry.stat(follow_symlinks=False) if known is not None else None
+        times = stat and (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        kept = known.get(key) if known is not None else None
+        if kept is not None and kept[0] == times:
+            digests[key] = kept[1]
+        else:
+            with open(entry.path, "rb") as handle:
+                digests[key] = hashlib.sha256(handle.read()).hexdigest()
+        if stat is not None and now - stat.st_ctime_ns > RECENT_NS:  # hashed after these times were read
+            seen[key] = (times, digests[key])
     if known is not None:
         known.clear()
         known.update(seen)
     return dict(sorted(digests.items()))
+
+
+def _walk(folder: str, shown: str, found: list, errors: list, hashed: bool) -> None:
+    """Below `folder` (shown as `shown`), in name order: each file as (its key, its DirEntry) into `found`
+    (none inside __pycache__, whose files are no input), each symlink as link_errors() gives it into `errors`."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:  # a DirEntry knows whether it is a link without another system call
+        key = f"{shown}/{entry.name}"
+        if entry.is_symlink():
+            errors.append(_link_error(Path(key)))
+        elif entry.is_dir(follow_symlinks=False):
+            _walk(entry.path, key, found, errors, hashed and entry.name != "__pycache__")
+        elif hashed:
+            found.append((key, entry))

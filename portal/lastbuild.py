@@ -54,9 +54,10 @@ class LastBuild:
         self.made.update(digests)
 
     def saved(self, site_dir: Path) -> dict:
-        """What the cache keeps of it (in JSON's types), its pages being in site_dir, where it was published."""
+        """What the cache keeps of it, its pages being in site_dir, where it was published: JSON's types but for
+        the reads' tuples, which json.dumps writes as the lists they are loaded from (not copied: 0.1 s at N=2000)."""
         return {"site": str(site_dir.absolute()),
-                "pages": {path: [e.key, [list(r) for r in e.reads], e.digest] for path, e in self.entries.items()},
-                "data": [self.data[0], [list(r) for r in self.data[1]], self.data[2]] if self.data else None,
+                "pages": {path: [e.key, e.reads, e.digest] for path, e in self.entries.items()},
+                "data": [self.data[0], self.data[1], self.data[2]] if self.data else None,
                 "search": [self.search.key, self.search.made], "cards": self.cards, "reuse": self.reuse,
                 "records": self.records}

@@ -114,11 +114,22 @@ def fill(folder: Path, files: dict[str, bytes], old: Path, known: dict[str, tupl
             except OSError:
                 shutil.copyfile(before, target)
         else:
-            with open(target, "wb") as handle:
-                handle.write(data)
+            write_new(target, data)
             changed.append(name)
         crash_point(str(count))
     return changed
+
+
+def write_new(path: str, data: bytes) -> None:
+    """Write a file as open(path, "wb") does (the same flags and mode), without its buffer object and the
+    system calls it adds (fstat, ioctl, lseek): a cold build writes 22,000 files."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:  # a regular file takes it all in one call, but for a full disk (then the next one raises)
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
 
 
 def same_bytes(path: Path, data: bytes, known: dict[str, tuple] | None = None) -> bool:

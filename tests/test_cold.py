@@ -2,6 +2,8 @@
 replaces, checked against that work."""
 from __future__ import annotations
 
+import collections
+
 import dataclasses
 import gettext
 import io
@@ -210,6 +212,27 @@ def test_each_indicators_csv_is_the_all_values_csv_cut_to_its_rows(fixture_site)
                     "\r\n".join([head, *own, ""])
         assert sum(len(json.loads(files[f"data/indicators/{i.id}.json"])["values"])
                    for i in site.indicators) == len(site.values)
+
+
+def test_the_data_files_read_each_collection_a_fixed_number_of_times(fixture_site):
+    """Each indicator's CSV made a map of every indicator and its JSON searched every category and conflict
+    (twice: for portal.json too): N=2000 read its 2,000 indicators 8 million times. The collections are read a
+    number of times that does not grow with the indicators, and each indicator's JSON is its portal.json entry."""
+    site, counted = real().site, collections.Counter()
+
+    class Counting:
+        def __getattr__(self, name):
+            counted[name] += 1
+            return getattr(site, name)
+
+    files = datasets.data_files(Counting(), ["/zh/", "/en/"])
+    assert len(site.indicators) > 30 and site.conflicts  # (the matrix reads the indicators once per category)
+    assert counted["indicators"] < len(site.indicators) and counted["conflicts"] + counted["categories"] <= 4, counted
+    portal = json.loads(files["data/portal.json"])
+    for entry in portal["indicators"]:
+        assert json.loads(files[f"data/indicators/{entry['id']}.json"])["indicator"] == entry
+    assert [c["id"] for e in portal["indicators"] for c in e["conflicts"]] == [
+        c.id for i in site.indicators for c in site.conflicts if i.id in c.indicators]
 
 
 def test_names_in_lists_what_rglob_and_is_file_list(tmp_path):
