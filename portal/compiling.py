@@ -113,8 +113,9 @@ class Ahead:
     process while this one goes on; take() waits for it. In memory only: the child writes it into a pipe
     that a thread here reads as it comes, and waits for the child once it has written (so the child never
     waits for this process, which may never take it: a build that fails first). The child keeps none of
-    this process's files open (a lock let go of here is free). Whatever goes wrong in the child, or a child
-    that does not finish, gives {}: whoever takes it then makes what it needs itself."""
+    this process's files open (a lock let go of here is free from the moment the constructor returns: the
+    child says when it has closed them). Whatever goes wrong in the child, or a child that does not finish,
+    gives {}: whoever takes it then makes what it needs itself."""
 
     def __init__(self, make: Callable[[], dict]) -> None:
         readable, writable = os.pipe()
@@ -127,11 +128,14 @@ class Ahead:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
                 os.dup2(1, 2)
                 with os.fdopen(writable, "wb") as pipe:
+                    pipe.write(b"+")  # none of the parent's files is open any more: it may go on
+                    pipe.flush()
                     pipe.write(marshal.dumps(make()))
                 status = 0
             finally:
                 os._exit(status)  # nothing of the parent's (exit handlers, buffers) runs here
         os.close(writable)
+        os.read(readable, 1)  # the child has let go of this process's files (b"" if it died first)
         self.reader = threading.Thread(target=self.read, args=(readable,), daemon=True)
         self.reader.start()
 
