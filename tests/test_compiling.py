@@ -308,3 +308,21 @@ def test_a_child_that_does_not_finish_is_done_without():
     assert ahead.take(patience=0.5) == {}
     with pytest.raises(ChildProcessError):
         os.waitpid(ahead.pid, os.WNOHANG)  # killed and reaped
+
+
+
+def test_templates_are_compiled_ahead_only_for_a_build_with_no_last_build_to_keep_pages_from(tmp_path, monkeypatch):
+    """A warm build in a new process may render no page at all (an input touched): it compiles what its
+    pages need when they need it, and starts no child compiling every template."""
+    from conftest import FIXTURE, project_for
+    from portal import pipeline
+    calls = []
+    monkeypatch.setattr(rendering, "compile_ahead", lambda *args: calls.append(args))
+    cold = pipeline.Builder(project_for(FIXTURE), search_index=False, cache_dir=tmp_path / "cache")
+    cold.generate()
+    assert len(calls) == 1  # no last build: every page to render
+    cold.save_cache(tmp_path / "site")
+    warm = pipeline.Builder(project_for(FIXTURE), search_index=False, cache_dir=tmp_path / "cache")
+    assert warm.last.entries  # as a new process finds them
+    warm.generate()
+    assert len(calls) == 1
