@@ -194,3 +194,19 @@ def test_a_build_just_published_waits_out_the_clock_tick_to_keep_its_record(proj
     run(project)
     assert slept and all(0 < seconds <= 0.302 for seconds in slept)
     assert isinstance(run(project), unchanged.Unchanged)
+
+
+@pytest.mark.slow
+def test_a_build_imports_none_of_the_other_commands_modules(tmp_path):
+    """`build.py build` loads the pipeline only: the translator's, new-document and check tools stay unimported
+    (30 ms of every build); `check` loads them."""
+    import sys
+    script = ("import sys, build; code = build.main(sys.argv[1:]); "
+              "print(' '.join(sorted(m for m in sys.modules if m.startswith('portal.'))))")
+    tools = {"portal.poimport", "portal.newdocument", "portal.translating", "portal.unrecorded", "portal.spelling"}
+    for command, loaded in ((["build", "--no-search", "--no-cards", "--out", str(tmp_path / "site"), "--cache",
+                              str(tmp_path / "cache")], set()), (["check"], tools)):
+        done = subprocess.run([sys.executable, "-c", script, "--content", str(FIXTURE), *command], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert tools & set(done.stdout.split()) == loaded, command
