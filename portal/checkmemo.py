@@ -3,7 +3,7 @@ the digest of the text parsed, its place in the file: see loading.RawContent.rea
 everything else the check looks at. Only a check that found no problem (and suppressed none) is kept, so
 every message is always made afresh; a record without a key (not read from a file) is checked every time.
 Checks whose result is their list of problems, made from what they read alone (the zh/en check of a
-document), are kept whole by the digests of those inputs (Checks.problems_of)."""
+document), are kept whole by the digests of those inputs (Checks.kept)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
@@ -51,17 +51,13 @@ class Checks:
     problems: dict[tuple, list] = field(default_factory=dict)
     blocks: dict[tuple, list] = field(default_factory=dict)
 
-    def problems_of(self, key: tuple, check: Callable[[], list]) -> list:
-        """check()'s problems, kept by `key`: the digests of everything a pure check reads (its messages
-        are made from those alone, so a kept list is the list a fresh check gives)."""
-        return self.kept(key, check)
-
     def kept(self, key: tuple, make: Callable[[], object]):
-        """make()'s result, kept by `key`: everything the pure function make() reads."""
+        """make()'s result, kept by `key`: everything the pure function make() reads (a check's problems:
+        its messages are made from those alone, so a kept list is the list a fresh check gives)."""
         return kept_in(self.problems, LIMIT, key, make)
 
     def block_problems(self, key: tuple, check: Callable[[], list]) -> list:
-        """The problems of one pair of blocks (zh and en), kept as problems_of() keeps a document's, in a
+        """The problems of one pair of blocks (zh and en), kept as kept() keeps a document's, in a
         store of their own: a large site's pairs would fill the other store and clear it every build."""
         return kept_in(self.blocks, BLOCK_LIMIT, key, check)
 

@@ -4,7 +4,6 @@ memoized by digests of what they read; pages are kept by what they read (see inc
 from __future__ import annotations
 
 import functools
-import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from .incremental import Digests, InputsChanged, SiteView, Verified, digest_of, 
 from .lastbuild import LastBuild
 from .keptbodies import KeptBodies, prefill, restore_bodies, saved_bodies
 from .markup import BodyLabels, Renderer
+from .memory import collection_paused
 from .model import LANGS, Site, TranslationState
 from .progress import Progress, Quiet
 from .routing import check_alternates
@@ -81,18 +81,13 @@ class Builder:
         """Everything the site consists of, in memory; raises ContentErrors before anything is written.
         With `first` (output paths: the pages open in the preview's browser) changed pages not in it,
         and a changed search index, keep their last version for now: render_deferred() makes them."""
-        enabled = gc.isenabled()
-        gc.disable()  # a build makes no garbage cycles worth collecting midway; the collector would walk it all
-        try:
+        with collection_paused():  # a build makes no garbage cycles worth collecting midway: it would walk it all
             for attempt in range(3):
                 try:
                     return self._generate(first, check=attempt < 2)
                 except InputsChanged:  # what was kept by digests taken before the change is not to be trusted
                     self.memo.clear()
                     MESSAGES.clear()
-        finally:
-            if enabled:
-                gc.enable()
 
     def _generate(self, first: set[str] | None, check: bool) -> Generated:
         started, self.deferred = time.perf_counter(), []  # a failed build leaves nothing for later: the next one

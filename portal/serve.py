@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from .errors import ContentErrors, unexpected
 from .output import update_in_place
 from .pipeline import Builder, Project
-from .watch import STEP_MS, Watch, collection_paused, tidy_memory
+from .memory import collection_paused, tidy_memory
+from .watch import STEP_MS, Watch
 
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8", ".svg": "image/svg+xml",

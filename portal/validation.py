@@ -49,7 +49,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     for document in documents:  # kept by all that translation_errors reads: the folder, both bodies, the glossary
         key = ("translation", str(document.src.path.parent), document.bodies["zh"].digest,
                document.bodies["en"].digest, glossary_digest)
-        errors.extend(checks.problems_of(key, lambda: translation_errors(
+        errors.extend(checks.kept(key, lambda: translation_errors(
             document, terms, lambda block, make: checks.block_problems((*block, glossary_digest), make))))
     categories, indicators = _indicators(raw, errors, checks)
     by_name = {i.name.zh: i for i in indicators}
@@ -57,7 +57,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     for document in documents:  # kept by the folder, both bodies and the indicators' names and ids
         key = ("indicator names", str(document.src.path.parent), document.bodies["zh"].digest,
                document.bodies["en"].digest, names)
-        errors.extend(checks.problems_of(key, lambda: indicator_name_errors(
+        errors.extend(checks.kept(key, lambda: indicator_name_errors(
             document, by_name, lambda block, make: checks.block_problems((*block, names), make))))
     docs = {d.id: d for d in documents}
     inds = {i.id: i for i in indicators}

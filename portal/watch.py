@@ -1,13 +1,10 @@
-"""File notifications for the preview: the moment a burst of saves settles, one call with what changed; and
-the garbage collector kept out of the way of a save (collection_paused, tidy_memory)."""
+"""File notifications for the preview: the moment a burst of saves settles, one call with what changed."""
 from __future__ import annotations
 
-import gc
 import queue
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from pathlib import Path
 
 import watchfiles
@@ -73,26 +70,3 @@ class Watch:
             except Exception:  # a bug in one rebuild must not end the watch: say it, keep watching
                 traceback.print_exc()
 
-
-@contextmanager
-def collection_paused():
-    """No cyclic garbage collection inside, in any thread (the collector is the process's): not while a
-    rebuild writes, nor while the server sends the reload and the open page. The build makes ~100,000
-    objects, and the first collection after it walked them all, on whichever thread came next."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def tidy_memory() -> None:
-    """When the preview is idle: collect every garbage cycle, then freeze what is left (gc.freeze), so that
-    a collection during the next save walks only the objects made since; a full one walked all the
-    builder keeps (60–230 ms measured), mostly in the middle of the next save's work. Everything is
-    unfrozen and collected again the next time, so nothing stays uncollected longer than one save."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()

@@ -257,7 +257,7 @@ def test_pairs_of_blocks_are_kept_apart_from_the_documents_checks():
     checks each): kept in a store of their own, they never clear the documents' kept checks."""
     from portal import checkmemo
     checks = checkmemo.Checks()
-    checks.problems_of(("a document's check",), lambda: ["kept"])
+    checks.kept(("a document's check",), lambda: ["kept"])
     for n in range(checkmemo.LIMIT + 1):
         checks.block_problems(("a pair of blocks", n), lambda: [])
-    assert checks.problems_of(("a document's check",), lambda: ["made again"]) == ["kept"]
+    assert checks.kept(("a document's check",), lambda: ["made again"]) == ["kept"]
