@@ -41,7 +41,7 @@ def pages_of(content: Path, templates: Path = ROOT / "templates") -> tuple:
 
     taken: dict = {}
 
-    def take(environments, todo, make_view, minimum, workers=None, advance=None):
+    def take(environments, todo, make_view, minimum, workers=None, advance=None, meanwhile=None):
         taken["job"] = (environments, todo, make_view)
         raise _Taken
         yield  # a generator, as render_all is

@@ -274,11 +274,12 @@ class Rendered:
 
 def render_pages(all_pages, environments, digests: Digests, base: str, last: dict[str, Entry],
                  load: Callable[[str, str], bytes | None], defer=lambda page: False, parallel_min: int = 200,
-                 progress: Progress | None = None, known=lambda path, entry: False) -> Rendered:
+                 progress: Progress | None = None, known=lambda path, entry: False, meanwhile=lambda: None) -> Rendered:
     """Every page's bytes: from the last build (`load(path, digest)`, None when it has not got them) when
     its key is unchanged (known(path, entry) says so without taking it: see Verified), else rendered now.
     A changed page for which defer(page) is true keeps its last version and is listed as deferred (the
-    preview renders the pages open in a browser first)."""
+    preview renders the pages open in a browser first). meanwhile() is the build's other work, done while
+    the pages render on other processes; an error of it is raised after the pages' errors, as if it ran after."""
     done = Rendered({}, {}, [], [])
     todo = []
     for page in all_pages:
@@ -294,8 +295,17 @@ def render_pages(all_pages, environments, digests: Digests, base: str, last: dic
             done.deferred.append(page)
     results, entries = [None] * len(todo), [None] * len(todo)
     make_view = functools.partial(SiteView, digests.site, digests.states)  # make_view(shared), for render_all
+    failed: list[Exception] = []
+
+    def other_work() -> None:
+        try:
+            meanwhile()
+        except Exception as error:  # noqa: BLE001 (raised below, after the pages' own errors)
+            failed.append(error)
+
     with (progress or Quiet()).stage("pages", len(todo)) as stage:
-        for i, result in render_all(environments, todo, make_view, parallel_min, advance=stage.advance):
+        for i, result in render_all(environments, todo, make_view, parallel_min, advance=stage.advance,
+                                    meanwhile=other_work):
             results[i] = result
             if not isinstance(result, ContentError):  # its key taken here while the workers render the rest
                 reads = tuple(sorted(result[1]))
@@ -306,6 +316,8 @@ def render_pages(all_pages, environments, digests: Digests, base: str, last: dic
                                         key=lambda made: made[0]) if isinstance(r, ContentError)]
     if errors:
         raise ContentErrors(errors)
+    if failed:
+        raise failed[0]
     for page, (data, _), entry in zip(todo, results, entries):
         path = routing.output_path(page.url)
         done.files[path], done.entries[path] = data, entry

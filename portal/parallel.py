@@ -67,14 +67,16 @@ def schedule(pages: list, workers: int) -> list[list[int]]:
 
 
 def render_all(environments, todo: list, make_view, minimum: int, workers: int = WORKERS,
-               advance=lambda count: None):
+               advance=lambda count: None, meanwhile=lambda: None):
     """Each page's (index in `todo`, bytes and reads or ContentError), as they are made (see schedule); on
     forked processes when there are many. make_view(shared) gives a page its view of the site; each process
-    has its own `shared`, so that what many pages share is made once in each."""
+    has its own `shared`, so that what many pages share is made once in each. meanwhile() is called once,
+    before the first page: while the workers render, when there are workers."""
     global _JOB
     chunks = schedule(todo, workers)
     if not todo or len(todo) < minimum or workers < 2:
         shared: dict = {}
+        meanwhile()
         for chunk in chunks:
             for i in chunk:
                 yield i, _render_one(environments, todo[i], make_view(shared))
@@ -84,7 +86,9 @@ def render_all(environments, todo: list, make_view, minimum: int, workers: int =
     _JOB = (environments, todo, make_view, {})
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for indices, results in pool.imap_unordered(_render_chunk, chunks):
+            rendering = pool.imap_unordered(_render_chunk, chunks)
+            meanwhile()  # on this process, which has little to do until the pages come back
+            for indices, results in rendering:
                 yield from zip(indices, results)
                 advance(len(results))
     finally:

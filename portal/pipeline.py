@@ -110,18 +110,23 @@ class Builder:
         defer = (lambda page: routing.output_path(page.url) not in first) if first is not None else lambda page: False
         digests = Digests(site, states)
         known = self.last.verified.unchanged(base, digests) if self.last.verified else lambda path, entry: False
+        later = [] if first is not None else None  # with `first`, what render_deferred() makes after the pages
+        made: dict[str, bytes] = {}  # made while the pages render (from the records, not the pages)
+
+        def meanwhile() -> None:
+            made.update(data_files(self.last, digests, [p.url for p in all_pages if p.kind != "not-found"], later))
+            if self.search_index:
+                made.update(search_files(self.last, site, translations, later, self.progress))
+            made.update(citation_files(self.last, site, line, {**files, **made}, later))
+
         done = render_pages(all_pages, environments, digests, base, self.last.entries, self.last.file, defer,
-                            self.parallel_min, self.progress, known)
+                            self.parallel_min, self.progress, known, meanwhile)
         files.update(done.files)
         view = SiteView(site, states)  # the root pages and data files are made anew every build
         for name in ("index.html", "404.html"):
             files[name] = environments["en"].get_template(f"root-{name}").render(site=view, assets=assets).encode()
-        later = [] if first is not None else None  # with `first`, what render_deferred() makes after the pages
-        files.update(data_files(self.last, digests, [p.url for p in all_pages if p.kind != "not-found"], later))
+        files.update(made)
         check_alternates(done.rendered, files, site.model.base_url, i18n.HTML_LANG)
-        if self.search_index:
-            files.update(search_files(self.last, site, translations, later, self.progress))
-        files.update(citation_files(self.last, site, line, files, later))
         if self.cards:  # kept while what each shows is; the preview does without (a shared page is a published one)
             cards, self.last.cards = publishing.card_files(site, line, all_pages, files, self.last.cards, self.last.file,
                                                            site.model.base_url, self.progress)
