@@ -40,7 +40,7 @@ def bodies_of(content: Path) -> tuple[list, dict]:
 
     taken: dict = {}
 
-    def take(bodies, sources, links, minimum, progress):
+    def take(bodies, sources, links, minimum, progress, meanwhile=None):
         taken["todo"] = [item for lang, kept in bodies.items() for item in kept.todo(sources[lang], links[lang])]
         taken["labels"] = {lang: kept.renderer.state["labels"] for lang, kept in bodies.items()}
         raise _Taken

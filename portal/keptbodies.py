@@ -49,15 +49,18 @@ class KeptBodies:
 
 
 def prefill(bodies: dict[str, KeptBodies], sources: dict[str, list], links: dict, minimum: int,
-            progress: Progress) -> None:
+            progress: Progress, meanwhile=lambda: None) -> None:
     """Render on several processes the bodies of `sources` (by language) that `bodies` has not kept yet,
-    when there are `minimum` of them (a cold build)."""
+    when there are `minimum` of them (a cold build); meanwhile() is called once, while they render when
+    they do."""
     todo = [item for lang, kept in bodies.items() for item in kept.todo(sources[lang], links[lang])]
     if todo and len(todo) >= minimum and WORKERS >= 2:
         labels = {lang: kept.renderer.state["labels"] for lang, kept in bodies.items()}
         with progress.stage("Markdown", len(todo), "body") as stage:
-            for key, rendered in render_bodies(todo, labels, advance=stage.advance):
+            for key, rendered in render_bodies(todo, labels, advance=stage.advance, meanwhile=meanwhile):
                 bodies[key[0]].kept[key] = rendered
+        return
+    meanwhile()
 
 
 def _body_json(body: Body) -> list:

@@ -302,6 +302,7 @@ class RawContent:
         self.goals: list[Record] = []
         self.failed: set[str] = set()  # the kinds of record a file failed to load for ("values", …)
         self.failed_documents: set[str] = set()  # document folders whose meta.yaml failed to load
+        self.texts: dict[str, dict[str, SourceText]] = {}  # by document folder, its Markdown by language
 
     def shown(self, path: Path) -> Path:
         return Path("content") / path.relative_to(self.root)
@@ -365,35 +366,39 @@ class RawContent:
         return good
 
 
-def load_content(content: Path, parsed: dict | None = None) -> RawContent:
-    """Read every content file under `content/`; nothing is validated yet beyond YAML syntax. YAML
-    parsed before (from the same text) is reused from `parsed`."""
+def read_texts(content: Path, parsed: dict | None = None) -> RawContent:
+    """The start of load_content: the glossary and every document's Markdown, all the bodies need (the
+    build renders them on other processes while load_content reads the rest)."""
     inputs.refuse_links({"content": content})  # nothing is read through a symlink
-    raw = RawContent(content, parsed)
+    raw, documents = RawContent(content, parsed), content / "documents"
+    for folder in sorted(p for p in (documents.iterdir() if documents.is_dir() else ()) if p.is_dir()):
+        raw.texts[folder.name] = {lang: SourceText(path, raw.shown(path)) for lang in ("zh", "en")
+                                  if (path := folder / f"{lang}.md").is_file()}
+    raw.terms = raw.read_list(content / "glossary.yaml", "terms") if (content / "glossary.yaml").exists() else []
+    return raw
+
+
+def load_content(content: Path, parsed: dict | None = None, raw: RawContent | None = None) -> RawContent:
+    """Read every content file under `content/`; nothing is validated yet beyond YAML syntax. YAML
+    parsed before (from the same text) is reused from `parsed`. `raw`: what read_texts read, completed."""
+    raw = raw or read_texts(content, parsed)
     raw.site = raw.read_yaml(content / "site.yaml", dict, "site")
-    folders = (content / "documents").iterdir() if (content / "documents").is_dir() else ()
-    for folder in sorted(p for p in folders if p.is_dir()):
+    for name, bodies in raw.texts.items():
+        folder = content / "documents" / name
         meta = raw.read_yaml(folder / "meta.yaml", dict, "documents")
-        bodies = {}
-        for lang in ("zh", "en"):
-            path = folder / f"{lang}.md"
-            shown = raw.shown(path)
-            if not path.is_file():
-                raw.errors.append(ContentError(SourceRef(raw.shown(folder / "meta.yaml"), 1),
-                                               f"document '{folder.name}' has no {lang}.md",
-                                               "every document needs zh.md and en.md", blocking=True))
-                continue
-            bodies[lang] = SourceText(path, shown)
+        raw.errors += [ContentError(SourceRef(raw.shown(folder / "meta.yaml"), 1), f"document '{name}' has no {lang}.md",
+                                    "every document needs zh.md and en.md", blocking=True)
+                       for lang in ("zh", "en") if lang not in bodies]
         if meta is not None:
             raw.documents.append((meta, bodies))
         else:
-            raw.failed_documents.add(folder.name)
+            raw.failed_documents.add(name)
     for path in sorted((content / "indicators").glob("*.yaml")):
         raw.indicators.extend(raw.read_list(path, "indicators"))
     for path in sorted((content / "values").glob("*.yaml")):
         raw.values.extend(raw.read_list(path, "values"))
     for name, kind, target in (("categories.yaml", "categories", raw.categories),
-                               ("conflicts.yaml", "conflicts", raw.conflicts), ("glossary.yaml", "terms", raw.terms),
+                               ("conflicts.yaml", "conflicts", raw.conflicts),
                                ("themes.yaml", "themes", raw.themes), ("goals.yaml", "goals", raw.goals)):
         if (content / name).exists():
             target.extend(raw.read_list(content / name, kind))

@@ -17,11 +17,15 @@ def _render_bodies(args) -> list:
     return [(key, renderers[key[0]].render(text, shown, links)) for key, text, shown, links in items]
 
 
-def render_bodies(items: list, labels: dict, workers: int = WORKERS, advance=lambda count: None):
-    """(key, rendered) for each (key, text, shown, links), key[0] its language, on forked processes."""
+def render_bodies(items: list, labels: dict, workers: int = WORKERS, advance=lambda count: None,
+                  meanwhile=lambda: None):
+    """(key, rendered) for each (key, text, shown, links), key[0] its language, on forked processes;
+    meanwhile() is called on this one while they render."""
     chunks = [items[i::workers * 4] for i in range(workers * 4)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for results in pool.imap_unordered(_render_bodies, [(chunk, labels) for chunk in chunks if chunk]):
+        rendering = pool.imap_unordered(_render_bodies, [(chunk, labels) for chunk in chunks if chunk])
+        meanwhile()
+        for results in rendering:
             advance(len(results))
             yield from results
 

@@ -194,8 +194,7 @@ class Builder:
 
     def load_site(self, translations: dict) -> Site:
         """Read and validate all content; raises ContentErrors with every problem."""
-        raw = loading.load_content(self.project.content, self.parsed)
-        self.parsed = {key: self.parsed[key] for key in raw.read if key in self.parsed}
+        raw = loading.read_texts(self.project.content, self.parsed)  # the glossary and the Markdown first
         labels = {lang: BodyLabels.translated(translations[lang].gettext) for lang in LANGS}
         if self.bodies is None or self.bodies[0] != labels:
             self.bodies = (labels, {lang: KeptBodies(Renderer(lang, labels[lang])) for lang in LANGS})
@@ -206,9 +205,12 @@ class Builder:
         links = validation.term_links(terms, glossary_href, titles, self.checks)
         for kept in self.bodies[1].values():
             kept.next_build()
-        sources = {lang: [texts[lang] for _, texts in raw.documents if lang in texts] for lang in LANGS}
-        # a body takes some twenty pages' time: a cold build renders ten on several processes
-        prefill(self.bodies[1], sources, links, max(2, self.parallel_min // 20), self.progress)
+        sources = {lang: [texts[lang] for texts in raw.texts.values() if lang in texts] for lang in LANGS}
+        # a body takes some twenty pages' time: a cold build renders ten on several processes, while this one
+        # reads the rest of the content
+        prefill(self.bodies[1], sources, links, max(2, self.parallel_min // 20), self.progress,
+                lambda: loading.load_content(self.project.content, raw=raw))
+        self.parsed = {key: self.parsed[key] for key in raw.read if key in self.parsed}
         return validation.validate(raw, self.bodies[1], glossary_href, titles, self.checks)
 
     def assets(self, inputs: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:

@@ -1,15 +1,17 @@
-"""The build's other work done while its pages render (stop 33, issue 21 item 6): the data files, search
-index and citations are made while the workers render the pages, and an error of theirs is reported as if
-they ran after the pages."""
+"""The build's other work done while its workers render (stop 33, issue 21 item 6): the data files, search
+index and citations while they render the pages, an error of theirs reported as if they ran after the pages;
+the content but the glossary and the Markdown read while they render the bodies."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from conftest import first_fixture_build
-from portal import incremental, pages, parallel
+from conftest import FIXTURE, first_fixture_build, project_for
+from portal import incremental, keptbodies, pages, parallel, textfiles
 from portal.errors import ContentError, ContentErrors, SourceRef
+from portal.pipeline import Builder
+from portal.progress import Quiet
 
 
 def fixture_job(fixture_site):
@@ -59,3 +61,33 @@ def test_the_pages_errors_come_first_and_the_other_works_error_after_them(monkey
         rendered_with(monkeypatch, fixture_site, False, refuse)
     done = []
     assert rendered_with(monkeypatch, fixture_site, False, lambda: done.append(1)).files and done == [1]
+
+
+def test_the_bodies_render_while_the_rest_of_the_content_is_read():
+    events = []
+    items = [(("en", i), f"Paragraph {i}.", Path(f"content/documents/d{i}/en.md"), {}) for i in range(6)]
+    labels = {"en": first_fixture_build()[0].bodies[0]["en"]}
+    rendered = list(parallel.render_bodies(items, labels, advance=lambda count: events.append("body"),
+                                           meanwhile=lambda: events.append("rest of the content")))
+    assert sorted(key for key, _ in rendered) == [("en", i) for i in range(6)]
+    assert events[0] == "rest of the content" and events.count("rest of the content") == 1
+
+
+def test_few_bodies_or_none_to_render_still_read_the_rest_of_the_content_once(fixture_site):
+    bodies = first_fixture_build()[0].bodies[1]
+    for minimum in (10**9, 0):  # all kept already (the fixture's builder rendered them): nothing to render
+        read = []
+        keptbodies.prefill(bodies, {lang: [] for lang in bodies}, {lang: {} for lang in bodies}, minimum, Quiet(),
+                           meanwhile=lambda: read.append(1))
+        assert read == [1]
+
+
+def test_a_build_reads_each_markdown_file_once(monkeypatch, tmp_path):
+    import shutil
+    shutil.copytree(FIXTURE, tmp_path / "content")
+    reads = []
+    original = textfiles.read_text
+    monkeypatch.setattr(textfiles, "read_text", lambda path, shown: reads.append(path.name) or original(path, shown))
+    Builder(project_for(tmp_path / "content"), search_index=False).generate()
+    documents = [p for p in (tmp_path / "content" / "documents").iterdir() if p.is_dir()]
+    assert reads.count("zh.md") == reads.count("en.md") == len(documents) > 0
