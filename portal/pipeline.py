@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache, charts, datasets, editions, i18n, loading, output, pages, pdf, publishing, rendering, routing, unchanged, validation
+from .aside import Aside
 from .assets import collect_assets
 from .checkmemo import Checks
 from .errors import Collector, ContentErrors, EnvironmentProblem, environment_problem
@@ -283,11 +284,19 @@ def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bo
     builder.stats = last.known  # the inputs' digests by their times, just taken
     generated = builder.generate()
     published = []  # which tree site_dir is once published (see unchanged.Last.save)
-    with builder.progress.stage("write"):
-        output.publish(generated.files, site_dir, known=builder.last.read_back,
-                       then=lambda: published.append(unchanged.tree_id(site_dir)))
+    # the cache names the pages by their digests, read back from site_dir and checked: saved meanwhile
+    saving = Aside(lambda: builder.save_cache(site_dir)) if cache_dir else None
     try:
-        builder.save_cache(site_dir)
+        with builder.progress.stage("write"):
+            output.publish(generated.files, site_dir, known=builder.last.read_back,
+                           then=lambda: published.append(unchanged.tree_id(site_dir)))
+    except BaseException:
+        if saving:
+            saving.cancel()
+        raise
+    try:
+        if saving and not saving.succeeded():
+            builder.save_cache(site_dir)  # here again, to say why
     except OSError as error:  # site/ is published: say so
         if environment_problem(error):
             raise EnvironmentProblem(error.filename or cache_dir, error, f"{site_dir} is published; the build cache "

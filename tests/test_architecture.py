@@ -48,12 +48,12 @@ ALLOWED = {
     "keptbodies": {"markup", "model", "parallel", "progress"},
     "progress": set(),
     "assets": {"inputs"},
-    "pipeline": {"assets", "cache", "charts", "checkmemo", "datasets", "editions", "errors", "i18n", "incremental", "inputs", "keptbodies", "memory",
+    "pipeline": {"aside", "assets", "cache", "charts", "checkmemo", "datasets", "editions", "errors", "i18n", "incremental", "inputs", "keptbodies", "memory",
                  "lastbuild", "loading", "markup", "model", "output", "pages", "pdf", "progress", "publishing", "rendering", "routing",
                  "unchanged", "validation"},
     "lastbuild": {"cache", "incremental", "output", "search"},
     "unchanged": {"cache", "cards", "inputs", "output"},
-    "serve": {"errors", "memory", "output", "pipeline", "watch"}, "watch": set(), "memory": set(),
+    "serve": {"errors", "memory", "output", "pipeline", "watch"}, "watch": set(), "memory": set(), "aside": set(),
     "scaffold": set(), "newdocument": {"errors", "fields", "inputs", "loading", "markup", "model", "scaffold", "unrecorded"},
 }
 

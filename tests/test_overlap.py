@@ -1,15 +1,19 @@
 """The build's other work done while its workers render (stop 33, issue 21 item 6): the data files, search
 index and citations while they render the pages, an error of theirs reported as if they ran after the pages;
-the content but the glossary and the Markdown read while they render the bodies."""
+the content but the glossary and the Markdown read while they render the bodies; the build cache saved on a
+child while the site is published."""
 from __future__ import annotations
 
+import errno
+import os
+import signal
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURE, first_fixture_build, project_for
-from portal import incremental, keptbodies, pages, parallel, textfiles
-from portal.errors import ContentError, ContentErrors, SourceRef
+from portal import aside, incremental, keptbodies, output, pages, parallel, pipeline, textfiles
+from portal.errors import ContentError, ContentErrors, EnvironmentProblem, SourceRef
 from portal.pipeline import Builder
 from portal.progress import Quiet
 
@@ -91,3 +95,39 @@ def test_a_build_reads_each_markdown_file_once(monkeypatch, tmp_path):
     Builder(project_for(tmp_path / "content"), search_index=False).generate()
     documents = [p for p in (tmp_path / "content" / "documents").iterdir() if p.is_dir()]
     assert reads.count("zh.md") == reads.count("en.md") == len(documents) > 0
+
+
+def test_work_aside_runs_on_a_child_and_says_only_whether_it_succeeded(tmp_path, capfd):
+    done = tmp_path / "done"
+    assert aside.Aside(lambda: done.write_text(str(os.getpid()))).succeeded()
+    assert done.read_text() != str(os.getpid())
+    failing = aside.Aside(lambda: 1 / 0)
+    assert not failing.succeeded() and capfd.readouterr().err == ""  # the caller does it again, to say why
+
+
+def test_the_cache_is_saved_on_a_child_while_the_site_is_published(tmp_path, monkeypatch):
+    savers = []
+    save = Builder.save_cache
+    monkeypatch.setattr(Builder, "save_cache", lambda self, site: (savers.append(os.getpid()), save(self, site)))
+    project, folder = project_for(FIXTURE), tmp_path / "cache"
+    pipeline.build(project, tmp_path / "site", search_index=False, cache_dir=folder)
+    assert savers == []  # not in this process: its list is the child's copy
+    assert Builder(project, search_index=False, cache_dir=folder).last.entries  # what the next build loads
+
+
+def test_a_failed_publication_stops_the_cache_being_saved_aside(tmp_path, monkeypatch):
+    started = []
+
+    class Kept(aside.Aside):
+        def __init__(self, work):
+            super().__init__(lambda: signal.pause())  # a save that would never end
+            started.append(self)
+
+    def refused(*args, **kwargs):
+        raise EnvironmentProblem(tmp_path / "site", OSError(errno.ENOSPC, "full"), "unchanged")
+
+    monkeypatch.setattr(pipeline, "Aside", Kept)
+    monkeypatch.setattr(output, "publish", refused)
+    with pytest.raises(EnvironmentProblem):
+        pipeline.build(project_for(FIXTURE), tmp_path / "site", search_index=False, cache_dir=tmp_path / "cache")
+    assert started and started[0].pid is None  # stopped and waited for
