@@ -7,7 +7,10 @@ the worker processes it waited for, which render pages and Markdown bodies).
     .venv/bin/python bench/stages.py [--warm] [--search] [--engine DIR] [--content DIR]
 
 The stages are the pipeline's functions, timed by wrapping them; what is not in one of them (the
-interpreter's start, imports) is printed apart."""
+interpreter's start, imports) is printed apart. A stage done on this process while workers render is
+nested in the stage that waits for them; the CPU of a nested stage is this process's and the workers'
+meanwhile. The cache is saved on a forked child while the site is published: its row is the wait for the
+child after publishing, and the child's CPU."""
 from __future__ import annotations
 
 import argparse
@@ -22,25 +25,28 @@ from pathlib import Path
 STARTED = time.perf_counter()
 ROOT = Path(__file__).resolve().parent.parent
 # (module, attribute holding the function or class, method name or None, label)
+# The stages done while workers render are nested ("  while …") in the stage that waits for the workers.
 STAGES = [("unchanged", "build_key", None, "the build's key (hash the inputs; after the build, stat them)"),
           ("pipeline", "read_inputs", None, "read the inputs (twice: their digests kept by their times)"),
           ("pipeline", "Builder", "catalogs", "catalogs and UI strings"),
-          ("loading", "load_content", None, "read and parse the content"),
+          ("loading", "read_texts", None, "read the glossary and the Markdown"),
           ("pipeline", "prefill", None, "Markdown bodies (workers)"),
+          ("loading", "load_content", None, "  while they render: read and parse the rest of the content"),
           ("validation", "validate", None, "validate (and bodies not prefilled)"),
           ("pipeline", "translation_states", None, "translation states"),
           ("pages", "assemble", None, "assemble the pages"),
           ("pipeline", "Builder", "environments", "template environments"),
-          ("pipeline", "render_pages", None, "render the pages (workers)"),
-          ("parallel", "compile_templates", None, "  of which compile the templates (before the workers fork)"),
-          ("pipeline", "data_files", None, "data files"),
-          ("pipeline", "check_alternates", None, "check the language links"),
           ("publishing", "timeline", None, "editions (against this build's records)"),
-          ("pipeline", "search_files", None, "search index"),
-          ("pipeline", "citation_files", None, "citations, feeds, data package"),
+          ("pipeline", "render_pages", None, "render the pages (workers)"),
+          ("parallel", "compile_templates", None, "  before the workers fork: compile the templates"),
+          ("pipeline", "data_files", None, "  while they render: data files"),
+          ("pipeline", "search_files", None, "  while they render: search index"),
+          ("pipeline", "citation_files", None, "  while they render: citations, feeds, data package"),
+          ("pipeline", "check_alternates", None, "check the language links"),
           ("publishing", "card_files", None, "sharing cards"),
           ("output", "publish", None, "publish (write, swap)"),
-          ("pipeline", "Builder", "save_cache", "save the cache"),
+          ("aside", "Aside", "succeeded", "the cache, saved on a child while publishing: what is left to wait"),
+          ("pipeline", "Builder", "save_cache", "save the cache (here: when the child failed)"),
           ("unchanged", "save", None, "keep the record (site/'s signatures)")]
 
 
