@@ -9,11 +9,14 @@ import signal
 
 class Aside:
     """work() on a forked child, started now. The child reports nothing but whether it succeeded: on a
-    failure the caller does the work itself, which raises what it raises. Where there is no fork, the work
-    is left to the caller (succeeded() is False)."""
+    failure the caller does the work itself, which raises what it raises. Where no child can be forked,
+    the work is left to the caller (succeeded() is False)."""
 
     def __init__(self, work) -> None:
-        self.pid = os.fork() if hasattr(os, "fork") else None
+        try:
+            self.pid = os.fork() if hasattr(os, "fork") else None
+        except OSError:  # no process to be had (EAGAIN, ENOMEM): the caller does the work
+            self.pid = None
         if self.pid == 0:
             status = 1
             try:

@@ -131,3 +131,12 @@ def test_a_failed_publication_stops_the_cache_being_saved_aside(tmp_path, monkey
     with pytest.raises(EnvironmentProblem):
         pipeline.build(project_for(FIXTURE), tmp_path / "site", search_index=False, cache_dir=tmp_path / "cache")
     assert started and started[0].pid is None  # stopped and waited for
+
+
+def test_where_no_child_can_be_forked_the_work_is_left_to_the_caller(monkeypatch):
+    def refused():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    done = []
+    assert not aside.Aside(lambda: done.append(1)).succeeded() and done == []
