@@ -14,10 +14,11 @@ The record is JSON that starts with the sha256 of the rest, like the cache (see 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import os
+import re
 import stat
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,10 +101,24 @@ def build_key(folders: dict[str, Path], known: dict, engine: str, options: dict)
 
 
 def version(distribution: str) -> str | None:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return None
+    """A distribution's installed version, from the name of its .dist-info folder, first on sys.path: what
+    importlib.metadata.version gives for the wheels pip installs, without its 40 ms of imports on every
+    build (None when it is not installed)."""
+    wanted = _normalized(distribution)
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            stem, dash, found = name.removesuffix(".dist-info").partition("-")
+            if name.endswith(".dist-info") and dash and _normalized(stem) == wanted:
+                return found
+    return None
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def commit_of(folder: Path) -> str | None:

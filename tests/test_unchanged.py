@@ -210,3 +210,12 @@ def test_a_build_imports_none_of_the_other_commands_modules(tmp_path):
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert tools & set(done.stdout.split()) == loaded, command
+
+
+def test_a_librarys_version_is_what_importlib_metadata_gives_for_every_installed_distribution():
+    import importlib.metadata
+
+    names = {d.metadata["Name"] for d in importlib.metadata.distributions()}
+    assert len(names) > 20
+    assert {name: unchanged.version(name) for name in names} == {n: importlib.metadata.version(n) for n in names}
+    assert unchanged.version("no-such-distribution") is None
