@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE, ROOT, edit, generate, run_cli
-from portal.errors import ContentErrors
+from portal import textfiles
+from portal.errors import ContentError, ContentErrors
 from portal.markup import Renderer
 
 VALUES = "values/plenary-demo.yaml"
@@ -63,6 +64,27 @@ def test_file_and_line_size_limits(content):
     write(content / VALUES, b"# x\n" * 300_000)
     assert errors_of(content) == ["content/values/plenary-demo.yaml:1: file is larger than 1 MB\n"
                                   "    hint: split it into several files"]
+
+
+def test_the_one_pass_character_screen_finds_what_either_check_finds():
+    """character_problem first searches once for a control or bidirectional character (_EITHER), then, when
+    there is one, as before: every code point is found by the one pass exactly when one of the two finds it."""
+    every = "".join(map(chr, range(0x110000)))
+    found = {m.start() for m in textfiles._EITHER.finditer(every)}
+    assert found == {m.start() for m in textfiles._CONTROL.finditer(every)} | \
+        {m.start() for m in textfiles._BIDI.finditer(every)} and 0x202E in found and 0x0A not in found
+
+
+def test_a_long_line_is_named_in_a_long_file_of_short_lines(tmp_path):
+    """Line lengths are compared in C, then the first too long named: a file longer than a line may be,
+    of short lines, is read; one long line among them is named by its number."""
+    path = tmp_path / "long.md"
+    path.write_text("short line\n" * 3000, encoding="utf-8")
+    assert textfiles.read_text(path, Path("long.md")) == "short line\n" * 3000
+    path.write_text("short line\n" * 3000 + "x" * 20_001 + "\n" + "short\n" * 5 + "y" * 20_001, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        textfiles.read_text(path, Path("long.md"))
+    assert str(caught.value).startswith("long.md:3001: line is longer than 20,000 characters")
 
 
 def test_unicode_line_separators_do_not_shift_line_numbers(content):
