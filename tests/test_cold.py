@@ -272,3 +272,20 @@ def test_names_in_lists_what_rglob_and_is_file_list(tmp_path):
     expected = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert sorted(output.names_in(site)) == expected == [".hidden", "a/b/page.html", "a/linked-file.html", "top.html"]
     assert output.names_in(tmp_path / "missing") == []
+
+
+def test_a_bodys_digest_changes_with_every_field_and_only_with_them(fixture_site):
+    """Body.digest hashes the HTML's bytes after their length and the repr of the other fields (blocks as tuples),
+    not the dataclass repr: an equal body has the same digest, any one field changed (a block's too) another."""
+    body = next(d.bodies["zh"] for d in fixture_site.site.documents if d.bodies["zh"].blocks and d.bodies["zh"].toc)
+    assert keptbodies._body(keptbodies.exact_form(body)).digest == body.digest
+    block = body.blocks[0]
+    others = [dataclasses.replace(body, html=body.html + " "), dataclasses.replace(body, toc=body.toc[1:]),
+              dataclasses.replace(body, footnotes=body.footnotes + 1), dataclasses.replace(body, edits=(("a", "b", "c"),)),
+              dataclasses.replace(body, faulty=not body.faulty), dataclasses.replace(body, blocks=body.blocks[1:])]
+    others += [dataclasses.replace(body, blocks=(dataclasses.replace(block, **{name: value}),) + body.blocks[1:])
+               for name, value in (("anchor", "x"), ("kind", "x"), ("text", block.text + "x"), ("line", 10**6),
+                                   ("level", 9))]
+    others.append(dataclasses.replace(body, html=body.html[:-1], toc=body.toc))  # the HTML's length is in the digest
+    digests = [other.digest for other in others]
+    assert body.digest not in digests and len(set(digests)) == len(digests)
