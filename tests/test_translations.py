@@ -405,3 +405,17 @@ def test_a_plain_value_is_told_as_the_one_regex_told_it():
             freshness._plain(value) == (value[0] not in freshness._RESOLVER.yaml_implicit_resolvers or
                                         freshness._RESOLVER.resolve(freshness.yaml.ScalarNode, value, (True, False))
                                         == freshness._STR), repr(value)
+
+
+def test_a_hash_with_a_letter_other_than_b_is_text_to_yaml():
+    """_fast_confirmed takes a hash (hex digits) with one of a, c, d, e, f as plain text without asking YAML's
+    resolver: every such string of up to six hex digits (seeded random) resolves to text, and the others are
+    asked (\"0b1\", \"12\", \"08\")."""
+    import random
+    from portal import freshness
+    randomness = random.Random(7)
+    for _ in range(20000):
+        digest = "".join(randomness.choice("0123456789abcdef") for _ in range(randomness.randint(1, 6)))
+        if freshness._HEX_TEXT.search(digest):
+            assert freshness._plain(digest), digest
+    assert [freshness._plain(d) for d in ("0b1", "12", "08", "1b")] == [False, False, True, True]
