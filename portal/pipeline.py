@@ -165,11 +165,10 @@ class Builder:
 
     def save_cache(self, site_dir: Path) -> None:
         """Keep what this build made for the next one (its pages are in site_dir, where it published them)."""
-        if self.cache_dir:  # its tens of thousands of lists hold no cycle: collecting midway walked the whole build
-            with collection_paused():
-                cache.save(self.cache_dir, self.engine, {
-                    **self.last.saved(site_dir), "bodies": saved_bodies(self.bodies[1]) if self.bodies else None,
-                    "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
+        if self.cache_dir:
+            cache.save(self.cache_dir, self.engine, {
+                **self.last.saved(site_dir), "bodies": saved_bodies(self.bodies[1]) if self.bodies else None,
+                "messages": [[name, digest, strings] for (name, digest), strings in MESSAGES.items()]})
 
     def memoized(self, name: str, key: str, make):
         if name not in self.memo or self.memo[name][0] != key:
