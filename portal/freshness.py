@@ -72,14 +72,22 @@ def read_confirmed(path: Path, shown: Path, doc_id: str, parsed: dict | None = N
 # One entry as write_confirmed() writes it (yaml.safe_dump); the text plain or in single quotes.
 _ENTRY = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*):\n  hash: ([0-9a-f]+)\n  confirmed: '(\d{4}-\d{2}-\d{2})'\n"
                     r"  text: ([^\n]*)\n")
-_PLAIN_UNSAFE = re.compile(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: |\s#|[:\s]$|\t")
+# What YAML does not read back as written bare on one line: an indicator or quote first (or space), ": ", " #", a
+# colon or space last, a tab. Tested by its characters and `in` (C), not one regex: an alternation that begins
+# with "^" is tried at every character (N=2000's 109,000 values: 0.18 -> 0.065 s)
+_PLAIN_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_SPACE_HASH = re.compile(r"\s#")
+# A hash (hex digits) with one of these letters is text to YAML: its implicit types read hex digits only as
+# integers of digits (and 0b…), never with these letters; asking the resolver took 26,000 calls at N=2000
+_HEX_TEXT = re.compile(r"[acdef]")
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 
 
 def _plain(value: str) -> bool:
     """Whether YAML reads `value`, written bare on one line, as exactly this text."""
-    if not value or _PLAIN_UNSAFE.search(value):
+    if (not value or value[0] in _PLAIN_FIRST or value[0].isspace() or value[-1] == ":" or value[-1].isspace()
+            or ": " in value or "\t" in value or ("#" in value and _SPACE_HASH.search(value))):
         return False
     # YAML tries to read a bare value as a number, date, true/false or null only by its first character
     return value[0] not in _RESOLVER.yaml_implicit_resolvers or \
@@ -103,7 +111,7 @@ def _fast_confirmed(text: str) -> dict[str, Confirmed] | None:
         if match is None:
             return None
         anchor, digest, date, value = match.groups()
-        if anchor in entries or not _plain(anchor) or not _plain(digest):
+        if anchor in entries or not _plain(anchor) or not (_HEX_TEXT.search(digest) or _plain(digest)):
             return None
         if value.startswith("'"):
             inner = value[1:-1]

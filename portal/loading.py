@@ -11,10 +11,8 @@ from . import inputs
 from .errors import ContentError, SourceRef, quote
 from .textfiles import (MAX_BYTES, MAX_LINE, SourceText, character_problem, display_path,  # noqa: F401 (theirs too)
                         read_text)
+from .yamlscreen import BaseLoader, Refused, screen
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-MAX_DEPTH = 40  # YAML nesting (libyaml's composer overflows the C stack on ~30,000 nested lists)
 # What PyYAML counts as a line break besides \n (after \r\n and \r are read as \n)
 _YAML_BREAKS = re.compile(r"[\n\x85\u2028\u2029]")
 _REPR_ESCAPE = re.compile(r"'(\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[0tnr]))'")
@@ -55,7 +53,7 @@ class LineMap:
         return max(1, min(line, self.last))
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _LineLoader(BaseLoader):  # type: ignore[misc, valid-type]
     path = Path("?")
     line_of = staticmethod(lambda mark: mark.line + 1)
 
@@ -145,46 +143,8 @@ def _text_scalar(node: yaml.ScalarNode) -> str:
     reach the pages as the character: it is checked as the file itself was."""
     found = character_problem(node.value) if node.style == '"' else None
     if found:
-        raise _Refused(found[1], node.start_mark, "remove the escape that writes it")
+        raise Refused(found[1], node.start_mark, "remove the escape that writes it")
     return node.value
-
-
-def _screen(text: str) -> None:
-    """Walk the parser's events (libyaml reads them one at a time, so this stops at the first problem)
-    and reject what the content never uses and what makes the composer crash or blow up: tags,
-    anchors and aliases (the billion-laughs bomb), collections as keys, nesting beyond MAX_DEPTH."""
-    stack: list[list] = []  # per open collection: [is a mapping, children so far]
-    for event in yaml.parse(text, Loader=_BaseLoader):
-        if isinstance(event, yaml.CollectionEndEvent):
-            stack.pop()
-            continue
-        if not isinstance(event, yaml.NodeEvent):
-            continue
-        is_key = bool(stack) and stack[-1][0] and stack[-1][1] % 2 == 0
-        if stack:
-            stack[-1][1] += 1
-        where = event.start_mark
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused("aliases (*name) are not allowed", where, "write the value out in full")
-        if event.anchor is not None:
-            raise _Refused("anchors (&name) are not allowed", where, "remove '&" + event.anchor[:40] + "'")
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            shown_tag = tag.replace("tag:yaml.org,2002:", "!!")
-            raise _Refused(f"tags ({shown_tag[:40]}) are not allowed", where,
-                           "remove the tag; quote text that looks like a number or true/false")
-        if isinstance(event, yaml.CollectionStartEvent):
-            if is_key:
-                raise _Refused("a key must be text, not a list or mapping", where, "write 'key: value'")
-            stack.append([isinstance(event, yaml.MappingStartEvent), 0])
-            if len(stack) > MAX_DEPTH:
-                raise _Refused(f"nested more than {MAX_DEPTH} levels deep", where, "the content needs a few levels")
-
-
-class _Refused(Exception):
-    def __init__(self, message: str, mark, hint: str) -> None:
-        super().__init__(message)
-        self.message, self.mark, self.hint = message, mark, hint
 
 
 def _unescape_reprs(problem: str) -> str:
@@ -204,12 +164,12 @@ def parse_yaml(text: str, shown: Path, first_line: int = 1):
     line_of = line_map if first_line == 1 else lambda mark: line_map(mark) + first_line - 1
     loader = None
     try:
-        _screen(text)
+        screen(text)
         loader = _LineLoader(text)
         loader.path, loader.line_of = shown, line_of
         node = loader.get_single_node()
         return _build(loader, node) if node is not None else None
-    except _Refused as refused:
+    except Refused as refused:
         raise ContentError(SourceRef(shown, line_of(refused.mark)), refused.message, refused.hint,
                            blocking=True) from None
     except yaml.constructor.ConstructorError as error:  # well-formed, but not a value the content can hold
@@ -237,7 +197,7 @@ def list_items(text: str) -> list[tuple[int, str]] | None:
     """A top-level block list cut into its items' texts, each with the line it begins on; None unless every
     line at column 0 is blank, a comment or an item's '-' (and no odd line break). An item's text parses
     alone to what it is in the whole: a '-' at column 0 inside a quoted or flow scalar leaves the text
-    before it unterminated, which does not parse alone; anchors and aliases are refused (see _screen)."""
+    before it unterminated, which does not parse alone; anchors and aliases are refused (see yamlscreen.py)."""
     if any(ch in text for ch in "\x85\u2028\u2029"):
         return None
     starts, position = [], 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import Decimal
@@ -48,6 +49,9 @@ class Block:
     level: int = 0
 
 
+_BLOCK_FIELDS = operator.attrgetter("anchor", "kind", "text", "line", "level")  # a Block's fields as a tuple
+
+
 @dataclass(frozen=True)
 class Body(Digested):
     """A document body in one language: rendered HTML, its table of contents and its blocks."""
@@ -61,6 +65,15 @@ class Body(Digested):
 
     def block(self, anchor: str) -> Block | None:
         return self._by_anchor.get(anchor)
+
+    @cached_property
+    def digest(self) -> str:
+        """The sha256 of all the body holds, as Digested's but without a dataclass repr per block (N=2000: 77,000
+        of them, 0.2 s): the HTML's UTF-8 after its length in bytes, then the repr of the other fields, each block
+        as the tuple of its fields (builtin values: the same in every process)."""
+        html = self.html.encode("utf-8")
+        rest = (self.toc, list(map(_BLOCK_FIELDS, self.blocks)), self.footnotes, self.edits, self.faulty)
+        return hashlib.sha256(b"%d:%b%b" % (len(html), html, repr(rest).encode("utf-8"))).hexdigest()
 
     @cached_property
     def _by_anchor(self) -> dict[str, Block]:

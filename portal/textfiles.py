@@ -19,6 +19,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 # link or a figure can read otherwise than it is written (Trojan Source); neither Chinese nor English
 # needs one, so they are refused in every file, not only in links
 _BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Either of them, in one pass over a text (nearly every text has neither: the two passes took 0.28 s of a
+# cold N=2000 build, this one 0.14 s)
+_EITHER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 # The text of each file content that passed read_text's checks, by the digest of its bytes (the result
@@ -62,10 +65,11 @@ def read_text(path: Path, shown: Path) -> str:
     if found:
         position, message, hint = found
         raise ContentError(SourceRef(shown, text.count("\n", 0, position) + 1), message, hint, blocking=True)
-    for number, line in enumerate(text.split("\n"), 1):
-        if len(line) > MAX_LINE:
-            raise ContentError(SourceRef(shown, number), f"line is longer than {MAX_LINE:,} characters",
-                               "break it into several lines", blocking=True)
+    lines = text.split("\n") if len(text) > MAX_LINE else []  # no line is longer than its text
+    if lines and max(map(len, lines)) > MAX_LINE:  # lengths compared in C: N=2000's 410,000 lines, 0.08 s in Python
+        number = next(number for number, line in enumerate(lines, 1) if len(line) > MAX_LINE)
+        raise ContentError(SourceRef(shown, number), f"line is longer than {MAX_LINE:,} characters",
+                           "break it into several lines", blocking=True)
     if len(SCREENED) >= SCREENED_LIMIT:
         SCREENED.clear()
     SCREENED[key] = text
@@ -74,9 +78,9 @@ def read_text(path: Path, shown: Path) -> str:
 
 def character_problem(text: str) -> tuple[int, str, str] | None:
     """The first control or bidirectional character in a text: (index, message, hint); None if clean."""
-    control = _CONTROL.search(text) or _BIDI.search(text)
-    if control is None:
+    if _EITHER.search(text) is None:
         return None
+    control = _CONTROL.search(text) or _BIDI.search(text)
     kind = "control" if _CONTROL.match(control.group(0)) else "bidirectional control"
     return (control.start(), f"{kind} character U+{ord(control.group(0)):04X} is not allowed",
             "delete it (most editors do not show it)")

@@ -20,6 +20,7 @@ from jinja2.compiler import CodeGenerator
 
 from conftest import FIXTURE, project_for, real
 from portal import blocks, datasets, keptbodies, output, pipeline, rendering, safety
+from portal.model import Block, Body
 
 TEMPLATES = {
     "page.html": '{% from "_macros.html" import note with context %}<p>{{ _("Skip") }}|{{ _("100%% sure") }}|'
@@ -197,8 +198,30 @@ def test_a_bodys_json_form_is_kept_exactly_when_json_gives_the_body_back(fixture
     toc = ({"level": 2, "id": "x", "name": "x", "html": "x", "children": ()},)  # a tuple JSON gives back as a list
     for inexact in (dataclasses.replace(body, html=Markup(body.html)), dataclasses.replace(body, toc=toc),
                     dataclasses.replace(body, toc=list(body.toc)), dataclasses.replace(body, edits=(["a", "b", "c"],)),
-                    dataclasses.replace(body, blocks=body.blocks + (dataclasses.replace(body.blocks[0], line=1.5j),))):
+                    dataclasses.replace(body, blocks=body.blocks + (dataclasses.replace(body.blocks[0], line=1.5j),)),
+                    dataclasses.replace(body, blocks=list(body.blocks)), dataclasses.replace(body, blocks=(OddBlock("a", "p", "x"),)),
+                    dataclasses.replace(body, edits=(("a", "b", 1j),)), dataclasses.replace(body, footnotes=(1,)),
+                    OddBody(*(getattr(body, field.name) for field in dataclasses.fields(body)))):
         assert keptbodies.exact_form(inexact) is None
+
+
+@dataclasses.dataclass(frozen=True)
+class OddBlock(Block):
+    """A Block by its fields, of another class: its repr names the class, so the cache must not save it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class OddBody(Body):
+    pass
+
+
+def test_a_bodys_json_form_has_every_field_of_body_and_block_in_order(fixture_site):
+    """exact_form takes the fields without making the body again from its form: a field added to Body or
+    Block must be added to the form (and to _body), or the cache would give back bodies that lack it."""
+    assert [field.name for field in dataclasses.fields(Body)] == ["html", "toc", "blocks", "footnotes", "edits", "faulty"]
+    body = next(d.bodies["zh"] for d in fixture_site.site.documents if d.bodies["zh"].blocks)
+    form = keptbodies.exact_form(body)
+    assert keptbodies._body(form) == body and [list(b) for b in form[2]] == [list(dataclasses.astuple(b)) for b in body.blocks]
 
 
 def test_each_indicators_csv_is_the_all_values_csv_cut_to_its_rows(fixture_site):
@@ -249,3 +272,20 @@ def test_names_in_lists_what_rglob_and_is_file_list(tmp_path):
     expected = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert sorted(output.names_in(site)) == expected == [".hidden", "a/b/page.html", "a/linked-file.html", "top.html"]
     assert output.names_in(tmp_path / "missing") == []
+
+
+def test_a_bodys_digest_changes_with_every_field_and_only_with_them(fixture_site):
+    """Body.digest hashes the HTML's bytes after their length and the repr of the other fields (blocks as tuples),
+    not the dataclass repr: an equal body has the same digest, any one field changed (a block's too) another."""
+    body = next(d.bodies["zh"] for d in fixture_site.site.documents if d.bodies["zh"].blocks and d.bodies["zh"].toc)
+    assert keptbodies._body(keptbodies.exact_form(body)).digest == body.digest
+    block = body.blocks[0]
+    others = [dataclasses.replace(body, html=body.html + " "), dataclasses.replace(body, toc=body.toc[1:]),
+              dataclasses.replace(body, footnotes=body.footnotes + 1), dataclasses.replace(body, edits=(("a", "b", "c"),)),
+              dataclasses.replace(body, faulty=not body.faulty), dataclasses.replace(body, blocks=body.blocks[1:])]
+    others += [dataclasses.replace(body, blocks=(dataclasses.replace(block, **{name: value}),) + body.blocks[1:])
+               for name, value in (("anchor", "x"), ("kind", "x"), ("text", block.text + "x"), ("line", 10**6),
+                                   ("level", 9))]
+    others.append(dataclasses.replace(body, html=body.html[:-1], toc=body.toc))  # the HTML's length is in the digest
+    digests = [other.digest for other in others]
+    assert body.digest not in digests and len(set(digests)) == len(digests)

@@ -1,6 +1,8 @@
 """Chinese figures -> numbers, comparators and idiomatic English: tables of real cases from the documents."""
 from __future__ import annotations
 
+import random
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,7 +10,7 @@ import pytest
 from conftest import edit, generate
 from portal.errors import ContentErrors
 from portal.figures import FigureError, chinese_numeral, english, number_in_unit, parse_figure
-from portal.numbers import missing_numbers
+from portal.numbers import missing_numbers, numbers_zh, stated_numbers
 
 # (zh as written, indicator unit zh, indicator unit en, expected English) — every row is from a seed.
 ENGLISH = [
@@ -140,6 +142,16 @@ def test_numbers_carried_into_english(zh, en, missing):
     assert missing_numbers(zh, en) == missing
 
 
+def test_numbers_are_cut_where_the_patterns_cut_them():
+    """The number patterns begin with a bare digit (fast to search for); they cut text as before: thousands
+    groups only of three digits, a digit run that is not a group read whole, decimals and scales after it."""
+    assert stated_numbers("1234,567 1,234,567.89 billion 12,34 ,123 0007 4.5thousand two-thirds") == [
+        {Decimal(1234)}, {Decimal(567)}, {Decimal("1234567.89"), Decimal("1234567.89e9")}, {Decimal(12)},
+        {Decimal(34)}, {Decimal(123)}, {Decimal(7)}, {Decimal("4.5"), Decimal(4500)}, {Decimal(2)}]
+    assert [written for written, _ in numbers_zh("1.2024年增长6.6万人，2000余亿元，第3")] == [
+        "1.2024", "6.6万", "2000余亿", "3"]
+
+
 # Chinese numerals: (text, the number its leading numeral states, characters taken) — None: no numeral.
 CHINESE_NUMERALS = [
     ("千亿", 1000, 1), ("两千", 2000, 2), ("百家", 100, 1), ("六连冠", 6, 1), ("五年", 5, 1), ("十大", 10, 1),
@@ -172,3 +184,19 @@ def test_figures_in_chinese_numerals(zh, unit, unit_en, number, comparator, expe
     figure = parse_figure(zh)
     assert (number_in_unit(figure, unit), figure.comparator) == (Decimal(number), comparator)
     assert english(zh, unit, unit_en) == expected
+
+
+def test_the_number_patterns_match_as_their_plain_forms_do():
+    """Seeded random texts of digits, separators, magnitudes and scales: the patterns (their first digit taken
+    out of their alternatives) match exactly where and what the plain forms they were written from match."""
+    from portal import numbers
+    plain = {numbers._ZH_NUMBER: re.compile(r"(\d+(?:\.\d+)?)(?:余|多)?(万亿|亿|万)?"),
+             numbers._EN_NUMBER: re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s*(trillion|billion|million|"
+                                            r"thousand))?", re.IGNORECASE)}
+    pieces = ["1", "23", "456", "7890", ",", ".", " ", "余", "多", "万", "亿", "万亿", "Billion", "thousand", "x", "٣"]
+    randomness = random.Random(7)
+    for _ in range(3000):
+        text = "".join(randomness.choice(pieces) for _ in range(randomness.randint(1, 12)))
+        for fast, slow in plain.items():
+            assert [(m.span(), m.groups()) for m in fast.finditer(text)] == \
+                   [(m.span(), m.groups()) for m in slow.finditer(text)], text
