@@ -8,7 +8,9 @@ import multiprocessing
 import os
 from pathlib import Path
 
+from . import routing
 from .errors import ContentError, ContentErrors, SourceRef
+from .model import LANGS
 
 MIME = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".html": "text/html"}
 
@@ -62,6 +64,15 @@ def pdf_problem(libraries: dict[str, str] = WEASYPRINT_LIBRARIES) -> str | None:
     except OSError as error:  # a library this table does not know yet
         return f"WeasyPrint cannot load a system library: {error}"
     return None
+
+
+def site_pdfs(site, files: dict[str, bytes], cache_dir: Path, progress) -> dict[str, bytes]:
+    """The briefing books and every document as PDF, from their built pages."""
+    jobs = {routing.pdf_path(lang, site.model.book): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
+    jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
+                 for lang in LANGS for d in site.documents})
+    with progress.stage("PDFs", len(jobs), "PDF") as stage:
+        return render_pdfs(jobs, files, cache_dir, advance=stage.advance)
 
 
 def render_pdfs(jobs: dict[str, str], files: dict[str, bytes], cache_dir: Path | None,

@@ -133,7 +133,7 @@ class Builder:
                                                            site.model.base_url, self.progress)
             files.update(cards)
         if self.pdfs:
-            files.update(pdf_files(site, files, self.pdf_cache_dir, self.progress))
+            files.update(pdf.site_pdfs(site, files, self.pdf_cache_dir, self.progress))
         if check and read_inputs(self.project.folders(), self.stats) != inputs:
             raise InputsChanged()
         last, self.deferred, self.later = self.last, done.deferred, later or []
@@ -256,15 +256,6 @@ def citation_files(last: LastBuild, site: Site, line, files: dict[str, bytes], l
     made, last.reuse = publishing.reuse_files(site, line, files, site.model.base_url, last.reuse, last.file,
                                               Builder.engine, last.data[2])
     return made
-
-
-def pdf_files(site: Site, files: dict[str, bytes], cache_dir: Path, progress: Progress) -> dict[str, bytes]:
-    """The briefing books and every document as PDF, from their built pages."""
-    jobs = {routing.pdf_path(lang, site.model.book): routing.output_path(routing.url_for("print", lang)) for lang in LANGS}
-    jobs.update({routing.pdf_path(lang, d.id): routing.output_path(routing.url_for("document", lang, d.id))
-                 for lang in LANGS for d in site.documents})
-    with progress.stage("PDFs", len(jobs), "PDF") as stage:
-        return pdf.render_pdfs(jobs, files, cache_dir, advance=stage.advance)
 
 
 def generate(project: Project, pdfs: bool = False, search_index: bool = True, cards: bool = False) -> Generated:

@@ -42,7 +42,7 @@ ALLOWED = {
     "rendering": {"blocks", "chains", "charts", "compare", "compiling", "errors", "figures", "figuretext", "i18n", "inputs", "model", "pages", "quotedrows",
                   "routing"},
     "output": {"errors"},
-    "pdf": {"errors"}, "search": {"model", "routing"}, "cache": {"output"},
+    "pdf": {"errors", "model", "routing"}, "search": {"model", "routing"}, "cache": {"output"},
     "parallel": {"errors", "markup", "rendering"},
     "incremental": {"cache", "errors", "freshness", "inputs", "model", "parallel", "progress", "quotedrows", "routing"},
     "keptbodies": {"markup", "model", "parallel", "progress"},
