@@ -2,7 +2,21 @@
 changed, never what is made; checked against taking everything afresh."""
 from __future__ import annotations
 
+from conftest import edit
+from test_cache import fresh, project  # noqa: F401 (the fixture: a copy of everything a build reads)
+from portal import incremental
 from portal.output import update_in_place
+from portal.pipeline import Builder
+
+# One edit of each kind of read a page key holds: a body (zh, en), a term, a value, a goal, an indicator,
+# a translation state (the zh edit outdates its English), and back
+EDITS = [("documents/plenary-demo/zh.md", "取得新进展新成效", "取得新进展新成效喵"),
+         ("documents/plenary-demo/en.md", "new progress", "fresh progress"),
+         ("glossary.yaml", "zh: 产业升级振兴、", "zh: 产业升级振兴，"),
+         ("values/plenary-demo.yaml", 'en: "over 2,500 enterprises"', 'en: "more than 2,500 enterprises"'),
+         ("goals.yaml", "horizon: 2027", "horizon: 2028"),
+         ("indicators/main.yaml", "unit: {zh: 家, en: enterprises}", "unit: {zh: 家, en: firms}"),
+         ("documents/plenary-demo/zh.md", "取得新进展新成效喵", "取得新进展新成效")]
 
 
 def test_update_in_place_writes_the_changed_removes_the_gone_and_returns_both_sorted(tmp_path):
@@ -18,3 +32,41 @@ def test_update_in_place_writes_the_changed_removes_the_gone_and_returns_both_so
     assert update_in_place(third, site, None) == ["stray.txt"]  # without `previous`: the disk compared
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == sorted(third)
     assert all((site / name).read_bytes() == data for name, data in third.items())
+
+
+def test_the_reads_found_moved_by_identity_hold_every_read_whose_line_changed(project, monkeypatch):
+    """Verified.unchanged takes a line again only for reads made from other objects than the last build's
+    (Moved): edit after edit, every read whose line changed is among them, every line it carries over is
+    the line taken afresh, and a body's edit moves only that document's reads."""
+    seen = []
+    original = incremental.Verified.unchanged
+
+    def unchanged(verified, base, digests):
+        known = original(verified, base, digests)
+        moved = incremental.Moved(digests, verified.digests)
+        again = incremental.Digests(digests.site, digests.states)
+        changed = {read for read, line in verified.digests.memo.items() if again(read) != line}
+        assert all(moved(read) for read in changed)
+        assert all(line == again(read) for read, line in digests.memo.items())
+        seen.append((changed, {read for read in verified.digests.memo if moved(read)}))
+        return known
+
+    monkeypatch.setattr(incremental.Verified, "unchanged", unchanged)
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    for name, old, new in EDITS:
+        edit(project.content / name, old, new)
+        assert builder.generate().files == fresh(project), name
+    assert len(seen) == len(EDITS) and all(changed for changed, _ in seen)
+    body_moved = seen[0][1]
+    assert body_moved and all(read[1] == "" or "plenary-demo" in read[1] for read in body_moved)
+
+
+def test_nothing_is_moved_when_every_object_is_the_last_builds(project):
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    last = builder.last.verified.digests
+    now = incremental.Digests(last.site, last.states)  # the very same objects: nothing moved
+    moved = incremental.Moved(now, last)
+    assert last.memo and not any(moved(read) for read in last.memo)
+    assert moved.moved("states") == moved.moved("bodies") == moved.moved("indicators") == set()
