@@ -5,6 +5,8 @@ from __future__ import annotations
 from conftest import edit
 from test_cache import fresh, project  # noqa: F401 (the fixture: a copy of everything a build reads)
 from portal import incremental
+from portal.cache import digest
+from portal.lastbuild import LastBuild
 from portal.output import update_in_place
 from portal.pipeline import Builder
 
@@ -70,3 +72,17 @@ def test_nothing_is_moved_when_every_object_is_the_last_builds(project):
     moved = incremental.Moved(now, last)
     assert last.memo and not any(moved(read) for read in last.memo)
     assert moved.moved("states") == moved.moved("bodies") == moved.moved("indicators") == set()
+
+
+def test_all_of_gives_every_file_at_its_digest_or_none(tmp_path):
+    """LastBuild.all_of (file()'s first case inline): each file while its bytes have the digest asked for,
+    from memory or read back from the site it was published to; None when one is not at hand."""
+    last = LastBuild({"site": str(tmp_path)})
+    last.files, last.made = {"a.csv": b"a", "b.csv": b"b"}, {"a.csv": digest(b"a"), "b.csv": digest(b"b")}
+    (tmp_path / "c.csv").write_bytes(b"c")
+    assert last.all_of({"a.csv": digest(b"a"), "c.csv": digest(b"c")}) == {"a.csv": b"a", "c.csv": b"c"}
+    assert last.all_of({"a.csv": digest(b"a"), "b.csv": digest(b"other")}) is None
+    assert last.all_of({"a.csv": digest(b"a"), "d.csv": digest(b"d")}) is None
+    last.made["b.csv"] = "not its digest"  # bytes in memory not known to be these: their digest is taken
+    assert last.all_of({"b.csv": digest(b"b")}) == {"b.csv": b"b"}
+    assert last.all_of({}) is None
