@@ -10,7 +10,7 @@ import yaml
 from . import inputs
 from .errors import ContentError, SourceRef, quote
 from .textfiles import (MAX_BYTES, MAX_LINE, SourceText, character_problem, display_path,  # noqa: F401 (theirs too)
-                        read_text)
+                        read_input, read_text)
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -286,9 +286,10 @@ def _keep(whole: Items, keys: list[tuple], kept: dict, used: set) -> Items:
 class RawContent:
     """Every content file read and parsed, not yet validated; errors collected on the way."""
 
-    def __init__(self, root: Path, parsed: dict | None = None) -> None:
+    def __init__(self, root: Path, parsed: dict | None = None, digests: dict[str, str] | None = None) -> None:
         self.root = root
-        self.parsed = parsed if parsed is not None else {}  # YAML parsed before, by (file, digest of its text)
+        self.digests = digests or {}  # the files' digests as the build found them (inputs.read_inputs)
+        self.parsed = parsed if parsed is not None else {}  # YAML parsed before, by (file, digest of its bytes)
         self.read: set[tuple[str, str]] = set()  # the keys of `parsed` this load used
         self.errors: list[ContentError] = []
         self.site: Record | None = None
@@ -311,8 +312,8 @@ class RawContent:
         `kind` is then remembered as incomplete (references into it are not reported)."""
         shown = self.shown(path)
         try:
-            text = read_text(path, shown)
-            whole = (shown.as_posix(), hashlib.sha1(text.encode("utf-8")).hexdigest(), "items")
+            text, digest = read_input(path, shown, self.digests.get(shown.as_posix()))  # read once
+            whole = (shown.as_posix(), digest, "items")
             if whole in self.parsed:  # the same text as before: its items, all kept
                 data, used = self.parsed[whole]
                 self.read.update((whole, *used))
@@ -324,7 +325,7 @@ class RawContent:
                     self.parsed[whole] = (data, tuple(used))
                     self.read.update((whole, *used))
                 else:
-                    data = self._parse(text, shown)
+                    data = self._parse(text, shown, digest)
         except ContentError as error:
             self.errors.append(error)
             self.failed.add(kind)
@@ -336,10 +337,10 @@ class RawContent:
             return None
         return data
 
-    def _parse(self, text: str, shown: Path):
-        """parse_yaml(text), kept by the very text parsed (never a digest taken before reading: the file may
-        change in between); records remember their file, so the same text elsewhere is other records."""
-        key = (shown.as_posix(), hashlib.sha1(text.encode("utf-8")).hexdigest())
+    def _parse(self, text: str, shown: Path, digest: str):
+        """parse_yaml(text), kept by the digest of the very bytes the text is made of (textfiles.read_input);
+        records remember their file, so the same text elsewhere is other records."""
+        key = (shown.as_posix(), digest)
         self.read.add(key)
         if key not in self.parsed:
             self.parsed[key] = parse_yaml(text, shown)
@@ -365,11 +366,11 @@ class RawContent:
         return good
 
 
-def load_content(content: Path, parsed: dict | None = None) -> RawContent:
-    """Read every content file under `content/`; nothing is validated yet beyond YAML syntax. YAML
-    parsed before (from the same text) is reused from `parsed`."""
+def load_content(content: Path, parsed: dict | None = None, digests: dict[str, str] | None = None) -> RawContent:
+    """Read every content file under `content/`; nothing is validated yet beyond YAML syntax. YAML parsed
+    before (from the same bytes) is reused from `parsed`; with `digests` (read_inputs') each file is read once."""
     inputs.refuse_links({"content": content})  # nothing is read through a symlink
-    raw = RawContent(content, parsed)
+    raw = RawContent(content, parsed, digests)
     raw.site = raw.read_yaml(content / "site.yaml", dict, "site")
     folders = (content / "documents").iterdir() if (content / "documents").is_dir() else ()
     for folder in sorted(p for p in folders if p.is_dir()):
@@ -383,7 +384,7 @@ def load_content(content: Path, parsed: dict | None = None) -> RawContent:
                                                f"document '{folder.name}' has no {lang}.md",
                                                "every document needs zh.md and en.md", blocking=True))
                 continue
-            bodies[lang] = SourceText(path, shown)
+            bodies[lang] = SourceText(path, shown, raw.digests.get(shown.as_posix()))
         if meta is not None:
             raw.documents.append((meta, bodies))
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import edit
 from test_cache import fresh, project  # noqa: F401 (the fixture: a copy of everything a build reads)
-from portal import incremental
+from portal import incremental, textfiles
 from portal.cache import digest
 from portal.lastbuild import LastBuild
 from portal.output import update_in_place
@@ -86,3 +86,23 @@ def test_all_of_gives_every_file_at_its_digest_or_none(tmp_path):
     last.made["b.csv"] = "not its digest"  # bytes in memory not known to be these: their digest is taken
     assert last.all_of({"b.csv": digest(b"b")}) == {"b.csv": b"b"}
     assert last.all_of({}) is None
+
+
+def test_each_content_file_is_read_once_a_build(project, monkeypatch):
+    """read_inputs hashes a file and the reader screens those very bytes (inputs.READ), or takes the text
+    screened before from bytes of the same digest: no content file is read a second time, and the text
+    is the one the build's key was taken of."""
+    monkeypatch.setattr(textfiles, "SCREENED", {})  # nothing kept from other tests' reads
+    read = []
+    original = textfiles._read_bytes
+    monkeypatch.setattr(textfiles, "_read_bytes", lambda path, shown: read.append(shown) or original(path, shown))
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    others = ("en.sources.yaml", "editions.yaml", "1.0.json", "1.1.json")  # translation states', editions' own
+    assert [shown for shown in read if shown.parts[0] == "content" and shown.name not in others] == []
+    read.clear()
+    edit(project.content / "documents/plenary-demo/zh.md", "取得新进展新成效", "取得新进展新成效喵")
+    edit(project.content / "glossary.yaml", "zh: 产业升级振兴、", "zh: 产业升级振兴，")
+    builder.generate(first=set())
+    assert [shown.name for shown in read] == ["en.sources.yaml"]  # the edited document's translation state
+    assert builder.render_deferred() == fresh(project)
