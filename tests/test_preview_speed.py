@@ -2,9 +2,13 @@
 changed, never what is made; checked against taking everything afresh."""
 from __future__ import annotations
 
+import subprocess
+
+import pytest
+
 from conftest import edit
 from test_cache import fresh, project  # noqa: F401 (the fixture: a copy of everything a build reads)
-from portal import incremental, textfiles
+from portal import freshness, incremental, textfiles
 from portal.cache import digest
 from portal.lastbuild import LastBuild
 from portal.output import update_in_place
@@ -106,3 +110,28 @@ def test_each_content_file_is_read_once_a_build(project, monkeypatch):
     builder.generate(first=set())
     assert [shown.name for shown in read] == ["en.sources.yaml"]  # the edited document's translation state
     assert builder.render_deferred() == fresh(project)
+
+
+@pytest.mark.slow
+def test_an_old_version_of_a_zh_md_is_rendered_once_a_process(tmp_path, monkeypatch):
+    """A save that outdates a block asks git when its text changed: each commit's block hashes are kept by
+    (file, commit), which fixes them, so the next save (a new ChangeDates) asks `git show` nothing again
+    and finds the same date."""
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    (folder / "zh.md").write_text("# 标题 {#s1}\n\n第一段。\n{: #s1-p1 }\n", encoding="utf-8")
+    git = lambda *args: subprocess.run(["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@example.org",
+                                        *args], check=True, capture_output=True)  # noqa: E731
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "first")
+    (folder / "zh.md").write_text("# 标题 {#s1}\n\n第一段改。\n{: #s1-p1 }\n", encoding="utf-8")
+    monkeypatch.setattr(freshness, "HASHES_AT", {})
+    asked = []
+    original = freshness._git
+    monkeypatch.setattr(freshness, "_git", lambda folder, *args: asked.append(args[0]) or original(folder, *args))
+    digest = freshness.block_hash("第一段改。")
+    dates = [freshness.ChangeDates(folder / "zh.md")("s1-p1", digest) for _ in range(3)]
+    assert asked == ["log", "show", "log", "log"] and len(set(dates)) == 1
+    monkeypatch.setattr(freshness, "HASHES_AT", {})
+    assert freshness.ChangeDates(folder / "zh.md")("s1-p1", digest) == dates[0]
