@@ -296,7 +296,8 @@ class Verified:
         moved = Moved(digests, self.digests)
         changed = {read for read, line in self.digests.memo.items() if moved(read) and digests(read) != line}
         digests.memo = {**self.digests.memo, **digests.memo}  # the lines taken now, and the last build's others
-        return lambda path, entry: self.entries.get(path) == entry and changed.isdisjoint(entry.reads)
+        return lambda path, entry: ((kept := self.entries.get(path)) is entry or kept == entry) and \
+            changed.isdisjoint(entry.reads)  # mostly the very entry: no tuples of its fields compared
 
 
 @dataclass(frozen=True)
