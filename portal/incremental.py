@@ -258,7 +258,11 @@ def same_objects(mine: tuple, theirs: tuple) -> bool:
 
 def reads_key(base: str, reads: tuple, digests: Digests) -> str:
     """A digest of `base` and of the content of everything read (`reads`, sorted)."""
-    return cache.digest((base + "".join(map(digests, reads))).encode())
+    try:  # mostly every line is taken already (a page's reads, hundreds): looked up without a call each
+        lines = "".join(map(digests.memo.__getitem__, reads))
+    except KeyError:
+        lines = "".join(map(digests, reads))
+    return cache.digest((base + lines).encode())
 
 
 def page_key(base: str, page, reads, digests: Digests) -> str:

@@ -135,3 +135,19 @@ def test_an_old_version_of_a_zh_md_is_rendered_once_a_process(tmp_path, monkeypa
     assert asked == ["log", "show", "log", "log"] and len(set(dates)) == 1
     monkeypatch.setattr(freshness, "HASHES_AT", {})
     assert freshness.ChangeDates(folder / "zh.md")("s1-p1", digest) == dates[0]
+
+
+def test_a_key_is_the_same_whether_its_lines_were_taken_before_or_not(project):
+    """reads_key looks the lines up in the memo when all are there (a page's hundreds of reads), else takes
+    each: the same key either way."""
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    digests = builder.last.verified.digests
+    path, entry = max(builder.last.entries.items(), key=lambda item: len(item[1].reads))
+    taken = incremental.reads_key("base", entry.reads, digests)
+    partly = incremental.Digests(digests.site, digests.states)
+    partly(entry.reads[0])
+    assert len(entry.reads) > 2 and entry.reads[-1] not in partly.memo
+    assert incremental.reads_key("base", entry.reads, partly) == taken
+    assert incremental.reads_key("base", entry.reads, incremental.Digests(digests.site, digests.states)) == taken
+    assert incremental.reads_key("other", entry.reads, digests) != taken
