@@ -288,8 +288,8 @@ class RawContent:
 
     def __init__(self, root: Path, parsed: dict | None = None, digests: dict[str, str] | None = None) -> None:
         self.root = root
-        self.digests = digests or {}  # the files' digests as the build found them (inputs.read_inputs)
-        self.parsed = parsed if parsed is not None else {}  # YAML parsed before, by (file, digest of its bytes)
+        self.digests = digests or {}  # the files' digests as read_inputs found them
+        self.parsed = parsed if parsed is not None else {}  # YAML parsed before, by (file, its bytes' digest)
         self.read: set[tuple[str, str]] = set()  # the keys of `parsed` this load used
         self.errors: list[ContentError] = []
         self.site: Record | None = None
@@ -338,8 +338,7 @@ class RawContent:
         return data
 
     def _parse(self, text: str, shown: Path, digest: str):
-        """parse_yaml(text), kept by the digest of the very bytes the text is made of (textfiles.read_input);
-        records remember their file, so the same text elsewhere is other records."""
+        """parse_yaml(text) kept by its bytes' digest; records remember their file (elsewhere: other records)."""
         key = (shown.as_posix(), digest)
         self.read.add(key)
         if key not in self.parsed:
