@@ -1,6 +1,6 @@
 """The preview's edit loop without a browser: a Builder kept, a file edited, generate() with the open page
-first (the time until the browser could reload: wall and CPU), then render_deferred(); medians of --rounds
-per edit.
+first and the write in place (output.update_in_place, as the server writes: the time until the browser could
+reload, wall and CPU), then render_deferred(); medians of --rounds per edit.
 
     .venv/bin/python bench/loop.py [--rounds 7] [--engine DIR] [--profile paragraph|glossary|value]
 
@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("--search", action="store_true", help="with the search index, as the preview builds")
     args = parser.parse_args()
     sys.path.insert(0, str(args.engine))
+    from portal.output import update_in_place
     from portal.pipeline import Builder, Project
 
     with tempfile.TemporaryDirectory() as folder:
@@ -51,7 +52,9 @@ def main() -> None:
         for name in ("content", "templates", "static", "i18n"):
             shutil.copytree(ROOT / name, project / name)
         builder = Builder(Project(project), search_index=args.search)
-        builder.generate()
+        site = project / "site"
+        written = dict(builder.generate().files)
+        update_in_place(written, site, None)
         print(f"load {os.getloadavg()[0]:.1f}")
         for name, (page, path, edit) in edits(project).items():
             if args.profile and name != args.profile:
@@ -66,6 +69,8 @@ def main() -> None:
                 if profile:
                     profile.enable()
                 generated = builder.generate(first={page})
+                update_in_place(generated.files, site, written)
+                written = dict(generated.files)  # as the server keeps it (render_deferred changes the other)
                 first.append(time.perf_counter() - started)
                 cpu.append(time.process_time() - cpu_started)
                 if profile:
@@ -74,10 +79,12 @@ def main() -> None:
                     stats.print_stats(45)
                     stats.print_callees("validate|_generate|load_site|render_pages")  # where each stage's time goes
                 started = time.perf_counter()
-                builder.render_deferred()
+                update_in_place(builder.render_deferred(), site, written)
+                written = dict(builder.last.files)
                 later.append(time.perf_counter() - started)
             path.write_text(original, encoding="utf-8")
-            builder.generate()
+            update_in_place(builder.generate().files, site, written)
+            written = dict(builder.last.files)
             print(f"{name}: open page {statistics.median(first) * 1000:.0f} ms (median of {args.rounds}: "
                   f"{' '.join(f'{t * 1000:.0f}' for t in first)}; CPU {statistics.median(cpu) * 1000:.0f} ms), then {len(generated.deferred)} deferred pages "
                   f"{statistics.median(later) * 1000:.0f} ms; load {os.getloadavg()[0]:.1f}")

@@ -28,6 +28,10 @@ from .output import write_atomic
 
 SOURCES = "en.sources.yaml"
 HISTORY_LIMIT = 50  # commits of a zh.md looked at for a change date
+# Each zh.md's block hashes at a commit, by (file, commit), kept for the process (the preview renders an old
+# version once, not on every save that outdates a block: ~30 ms a save in a checkout)
+HASHES_AT: dict[tuple[str, str], dict[str, str]] = {}
+HASHES_LIMIT = 2_000
 _HEADER = ("# Which Chinese text each English block of en.md translates: per anchor, the hash of the zh\n"
            "# block's text, the date it was confirmed and its Markdown then. Written by\n"
            "# `python build.py translations confirm|import`; do not edit by hand.\n")
@@ -214,7 +218,6 @@ class ChangeDates:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._history: list[tuple[str, str]] | None = None
-        self._hashes: dict[str, dict[str, str]] = {}
         self._renderer: Renderer | None = None
 
     def __call__(self, anchor: str, digest: str) -> str:
@@ -237,12 +240,17 @@ class ChangeDates:
         return self._history
 
     def hashes_at(self, commit: str) -> dict[str, str]:
-        if commit not in self._hashes:
-            text = _git(self.path.parent, "show", f"{commit}:./{self.path.name}") or ""
+        key = (str(self.path), commit)  # a commit is a digest of its files: what it holds never changes
+        if key not in HASHES_AT:
+            text = _git(self.path.parent, "show", f"{commit}:./{self.path.name}")
+            if text is None:  # not known (yet): asked again next time
+                return {}
             self._renderer = self._renderer or Renderer("zh", "")
             body, _ = self._renderer.render(text, self.path)
-            self._hashes[commit] = {b.anchor: block_hash(b.text) for b in body.blocks} if body else {}
-        return self._hashes[commit]
+            if len(HASHES_AT) >= HASHES_LIMIT:
+                HASHES_AT.clear()
+            HASHES_AT[key] = {b.anchor: block_hash(b.text) for b in body.blocks} if body else {}
+        return HASHES_AT[key]
 
 
 def _git(folder: Path, *args: str) -> str | None:

@@ -21,6 +21,7 @@ from .parallel import render_all
 from .progress import Progress, Quiet
 
 LOOKUPS = {"document": "documents", "indicator": "indicators", "goal": "goals"}
+PLAIN = (str, int, float, type(None))  # bool is an int
 
 
 def digest_of(inputs: dict[str, str], *prefixes: str) -> str:
@@ -151,6 +152,8 @@ def without_bodies(document) -> tuple:
 def digested(value):
     """What a read returns, with every Digested record in it (alone, in a collection, in a pair, in a dict)
     replaced by its name and digest: the repr of the result stands for the whole, and is quick to make."""
+    if isinstance(value, PLAIN):  # most of what a read returns: one test, not three
+        return value
     if isinstance(value, Digested):
         return type(value).__name__, value.digest
     if isinstance(value, dict):
@@ -193,25 +196,73 @@ class Digests:
             return record
         return record.bodies if kind == "bodies" else without_bodies(record)
 
-    def same_row(self, read: tuple[str, str], other: Digests) -> bool:
-        """Whether a ("rows", …) read gives `other`'s line without taking it: the bodies it reads are the
-        very objects it was taken from (kept bodies: see keptbodies.py)."""
-        if read[0] != "rows":
-            return False
-        lang, doc_id, _ = read[1].split("/", 2)
-        mine, theirs = self.record("documents", doc_id), other.record("documents", doc_id)
-        return mine is not None and theirs is not None and \
-            all(mine.bodies.get(each) is theirs.bodies.get(each) is not None for each in {"zh", lang})
-
     def record(self, kind: str, key: str):
+        return self.records(kind).get(key)
+
+    def records(self, kind: str) -> dict:
         if kind not in self.by_id:
             self.by_id[kind] = {r.id: r for r in getattr(self.site, kind, ())}
-        return self.by_id[kind].get(key)
+        return self.by_id[kind]
+
+    def whole(self, kind: str) -> tuple:
+        """The objects a whole collection's or field's read (kind, "") is made from."""
+        if kind == "states":
+            return tuple(item for pair in self.states.items() for item in pair)
+        value = getattr(self.site, kind, None)
+        return tuple(value) if isinstance(value, tuple) else (value,)
+
+
+class Moved:
+    """Which reads of the last build's Digests may give another line now, found by identity: records,
+    bodies and translation states kept between builds are the very objects they were (checkmemo.py,
+    keptbodies.py, translation_states), and model objects are frozen, never changed once made, so a read
+    made from the same objects gives the same value. Each kind's records are compared once, not per read."""
+
+    def __init__(self, now: Digests, last: Digests) -> None:
+        self.now, self.last, self.keys = now, last, {}
+
+    def __call__(self, read: tuple[str, str]) -> bool:
+        kind, key = read
+        if not key:
+            return not same_objects(self.now.whole(kind), self.last.whole(kind))
+        if kind == "rows":  # the zh row's text and its table's headings in the read's language
+            lang, doc_id, _ = key.split("/", 2)
+            return not {(doc_id, "zh"), (doc_id, lang)}.isdisjoint(self.moved("bodies"))
+        return key in self.moved(kind)
+
+    def moved(self, kind: str) -> set:
+        """The ids of `kind` whose objects are not the last build's; for "bodies", the documents and
+        (document, language) pairs whose bodies are not."""
+        if kind not in self.keys:
+            if kind == "states":
+                now, last = self.now.states, self.last.states
+            elif kind == "bodies":
+                now, last = bodies_of(self.now.records("documents")), bodies_of(self.last.records("documents"))
+            else:
+                now, last = self.now.records(kind), self.last.records(kind)
+            self.keys[kind] = {key for key in now.keys() | last.keys() if now.get(key) is not last.get(key)}
+            if kind == "bodies":
+                self.keys[kind] |= {doc_id for doc_id, _ in self.keys[kind]}
+        return self.keys[kind]
+
+
+def bodies_of(documents: dict) -> dict:
+    """Each body by (document, language); a document without bodies (none after validation) as (id, "zh")."""
+    bodies = {(doc_id, lang): body for doc_id, document in documents.items() for lang, body in document.bodies.items()}
+    return bodies | {(doc_id, "zh"): documents[doc_id] for doc_id in documents.keys() - {d for d, _ in bodies}}
+
+
+def same_objects(mine: tuple, theirs: tuple) -> bool:
+    return len(mine) == len(theirs) and all(a is b or (type(a) is str and a == b) for a, b in zip(mine, theirs))
 
 
 def reads_key(base: str, reads: tuple, digests: Digests) -> str:
     """A digest of `base` and of the content of everything read (`reads`, sorted)."""
-    return cache.digest((base + "".join(map(digests, reads))).encode())
+    try:  # mostly every line is taken already (a page's reads, hundreds): looked up without a call each
+        lines = "".join(map(digests.memo.__getitem__, reads))
+    except KeyError:
+        lines = "".join(map(digests, reads))
+    return cache.digest((base + lines).encode())
 
 
 def page_key(base: str, page, reads, digests: Digests) -> str:
@@ -246,13 +297,11 @@ class Verified:
         """known(path, entry): True when `entry` is one of these and its key under `digests` is the same."""
         if base != self.base:
             return lambda path, entry: False
-        changed = set()
-        for read, line in self.digests.memo.items():
-            if digests.same_row(read, self.digests):
-                digests.memo.setdefault(read, line)
-            elif digests(read) != line:
-                changed.add(read)
-        return lambda path, entry: self.entries.get(path) == entry and changed.isdisjoint(entry.reads)
+        moved = Moved(digests, self.digests)
+        changed = {read for read, line in self.digests.memo.items() if moved(read) and digests(read) != line}
+        digests.memo = {**self.digests.memo, **digests.memo}  # the lines taken now, and the last build's others
+        return lambda path, entry: ((kept := self.entries.get(path)) is entry or kept == entry) and \
+            changed.isdisjoint(entry.reads)  # mostly the very entry: no tuples of its fields compared
 
 
 @dataclass(frozen=True)

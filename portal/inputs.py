@@ -1,6 +1,7 @@
 """Where a site's inputs are, and their files, symlinks refused: a link committed to the repository could
 publish any file of the machine that builds it (/proc/self/environ, ~/.ssh/…), so no input is ever a link,
-and no input's real path leaves its folder. read_inputs() hashes the files; nothing else here reads one."""
+and no input's real path leaves its folder. read_inputs() hashes the files (and keeps the bytes it hashed for
+the reader: READ); nothing else here reads one."""
 from __future__ import annotations
 
 import hashlib
@@ -98,6 +99,12 @@ class Project:
 RECENT_NS = 2_000_000_000
 
 
+# The bytes of each file the last read_inputs() hashed, by their sha256 (content-addressed: true whatever file
+# or project they came from): the reader screens these instead of reading the file again (loading.py).
+READ: dict[str, bytes] = {}
+READ_LIMIT = 1_000_000  # bytes: a larger file the reader refuses unread (textfiles.MAX_BYTES)
+
+
 def read_inputs(folders: dict[str, Path], known: dict | None = None) -> dict[str, str]:
     """sha256 of every input file, keyed 'content/…', 'templates/…' etc. as if all were below one root.
     With `known` (kept by the caller between calls, updated here) a file whose inode, size, mtime and ctime
@@ -112,6 +119,7 @@ def read_inputs(folders: dict[str, Path], known: dict | None = None) -> dict[str
     if errors:  # before any file is read: a symlink could publish any file of the machine
         raise ContentErrors(errors)
     digests, seen, now = {}, {}, time.time_ns()
+    READ.clear()
     for key, entry in found:
         stat = entry.stat(follow_symlinks=False) if known is not None else None
         times = stat and (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
@@ -120,7 +128,10 @@ def read_inputs(folders: dict[str, Path], known: dict | None = None) -> dict[str
             digests[key] = kept[1]
         else:
             with open(entry.path, "rb") as handle:
-                digests[key] = hashlib.sha256(handle.read()).hexdigest()
+                data = handle.read()
+            digests[key] = hashlib.sha256(data).hexdigest()
+            if len(data) <= READ_LIMIT:
+                READ[digests[key]] = data
         if stat is not None and now - stat.st_ctime_ns > RECENT_NS:  # hashed after these times were read
             seen[key] = (times, digests[key])
     if known is not None:

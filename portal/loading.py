@@ -10,7 +10,7 @@ import yaml
 from . import inputs
 from .errors import ContentError, SourceRef, quote
 from .textfiles import (MAX_BYTES, MAX_LINE, SourceText, character_problem, display_path,  # noqa: F401 (theirs too)
-                        read_text)
+                        read_input, read_text)
 from .yamlscreen import BaseLoader, Refused, screen
 
 # What PyYAML counts as a line break besides \n (after \r\n and \r are read as \n)
@@ -246,9 +246,10 @@ def _keep(whole: Items, keys: list[tuple], kept: dict, used: set) -> Items:
 class RawContent:
     """Every content file read and parsed, not yet validated; errors collected on the way."""
 
-    def __init__(self, root: Path, parsed: dict | None = None) -> None:
+    def __init__(self, root: Path, parsed: dict | None = None, digests: dict[str, str] | None = None) -> None:
         self.root = root
-        self.parsed = parsed if parsed is not None else {}  # YAML parsed before, by (file, digest of its text)
+        self.digests = digests or {}  # the files' digests as read_inputs found them
+        self.parsed = parsed if parsed is not None else {}  # YAML parsed before, by (file, its bytes' digest)
         self.read: set[tuple[str, str]] = set()  # the keys of `parsed` this load used
         self.errors: list[ContentError] = []
         self.site: Record | None = None
@@ -272,8 +273,8 @@ class RawContent:
         `kind` is then remembered as incomplete (references into it are not reported)."""
         shown = self.shown(path)
         try:
-            text = read_text(path, shown)
-            whole = (shown.as_posix(), hashlib.sha1(text.encode("utf-8")).hexdigest(), "items")
+            text, digest = read_input(path, shown, self.digests.get(shown.as_posix()))  # read once
+            whole = (shown.as_posix(), digest, "items")
             if whole in self.parsed:  # the same text as before: its items, all kept
                 data, used = self.parsed[whole]
                 self.read.update((whole, *used))
@@ -285,7 +286,7 @@ class RawContent:
                     self.parsed[whole] = (data, tuple(used))
                     self.read.update((whole, *used))
                 else:
-                    data = self._parse(text, shown)
+                    data = self._parse(text, shown, digest)
         except ContentError as error:
             self.errors.append(error)
             self.failed.add(kind)
@@ -297,10 +298,9 @@ class RawContent:
             return None
         return data
 
-    def _parse(self, text: str, shown: Path):
-        """parse_yaml(text), kept by the very text parsed (never a digest taken before reading: the file may
-        change in between); records remember their file, so the same text elsewhere is other records."""
-        key = (shown.as_posix(), hashlib.sha1(text.encode("utf-8")).hexdigest())
+    def _parse(self, text: str, shown: Path, digest: str):
+        """parse_yaml(text) kept by its bytes' digest; records remember their file (elsewhere: other records)."""
+        key = (shown.as_posix(), digest)
         self.read.add(key)
         if key not in self.parsed:
             self.parsed[key] = parse_yaml(text, shown)
@@ -326,21 +326,25 @@ class RawContent:
         return good
 
 
-def read_texts(content: Path, parsed: dict | None = None) -> RawContent:
+def read_texts(content: Path, parsed: dict | None = None, digests: dict[str, str] | None = None) -> RawContent:
     """The start of load_content: the glossary and every document's Markdown, all the bodies need (the
-    build renders them on other processes while load_content reads the rest)."""
+    build renders them on other processes while load_content reads the rest); with `digests`
+    (read_inputs') each file is read once."""
     inputs.refuse_links({"content": content})  # nothing is read through a symlink
-    raw, documents = RawContent(content, parsed), content / "documents"
+    raw, documents = RawContent(content, parsed, digests), content / "documents"
     for folder in sorted(p for p in (documents.iterdir() if documents.is_dir() else ()) if p.is_dir()):
-        raw.texts[folder.name] = {lang: SourceText(path, raw.shown(path)) for lang in ("zh", "en")
-                                  if (path := folder / f"{lang}.md").is_file()}
+        texts = raw.texts[folder.name] = {}
+        for lang in ("zh", "en"):
+            if (path := folder / f"{lang}.md").is_file():
+                shown = raw.shown(path)
+                texts[lang] = SourceText(path, shown, raw.digests.get(shown.as_posix()))
     raw.terms = raw.read_list(content / "glossary.yaml", "terms") if (content / "glossary.yaml").exists() else []
     return raw
 
 
 def load_content(content: Path, parsed: dict | None = None, raw: RawContent | None = None) -> RawContent:
-    """Read every content file under `content/`; nothing is validated yet beyond YAML syntax. YAML
-    parsed before (from the same text) is reused from `parsed`. `raw`: what read_texts read, completed."""
+    """Read every content file under `content/`; nothing is validated yet beyond YAML syntax. YAML parsed
+    before (from the same bytes) is reused from `parsed`. `raw`: what read_texts read, completed."""
     raw = raw or read_texts(content, parsed)
     raw.site = raw.read_yaml(content / "site.yaml", dict, "site")
     for name, bodies in raw.texts.items():

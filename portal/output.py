@@ -221,18 +221,19 @@ def exchange(a: Path, b: Path) -> bool:
 def update_in_place(files: dict[str, bytes], folder: Path, previous: dict[str, bytes] | None) -> list[str]:
     """The preview's writing (only it may): each changed file replaced atomically, the ones no longer
     built removed; `previous` is what the last call wrote there (None: compare with the disk)."""
-    changed = []
-    for name, data in sorted(files.items()):
-        kept = previous.get(name) if previous is not None else None
-        if kept is data or (kept == data if previous is not None else same_bytes(folder / name, data)):
-            continue
-        write_atomic(folder / name, data)
-        changed.append(name)
-    gone = set(previous or ()) - set(files) if previous is not None else set(names_in(folder)) - set(files)
+    if previous is None:
+        changed = sorted(name for name, data in files.items() if not same_bytes(folder / name, data))
+        gone = set(names_in(folder)) - files.keys()
+    else:  # one changed file among thousands: only the changed are sorted; none gone when none is new
+        changed = sorted(name for name, data in files.items() if previous.get(name) is not data and
+                         previous.get(name) != data)
+        new = len(files) != len(previous) or any(name not in previous for name in changed)
+        gone = previous.keys() - files.keys() if new else set()
+    for name in changed:
+        write_atomic(folder / name, files[name])
     for name in sorted(gone):
         (folder / name).unlink(missing_ok=True)
-        changed.append(name)
-    return changed
+    return changed + sorted(gone)
 
 
 def crash_point(where: str) -> None:

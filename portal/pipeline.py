@@ -94,7 +94,7 @@ class Builder:
         started, self.deferred = time.perf_counter(), []  # a failed build leaves nothing for later: the next one
         inputs = read_inputs(self.project.folders(), self.stats)
         translations = self.catalogs(inputs)
-        site = self.load_site(translations)
+        site = self.load_site(translations, inputs)
         states, self.states = translation_states(site, inputs, self.project.content, self.states, self.sources)
         all_pages = pages.assemble(site, loading.display_path(self.project.content, self.project.root))
         if collisions := routing.check_collisions(all_pages):
@@ -193,9 +193,9 @@ class Builder:
 
         return self.memoized("catalogs", digest_of(inputs, "i18n/", "templates/"), load)
 
-    def load_site(self, translations: dict) -> Site:
+    def load_site(self, translations: dict, inputs: dict[str, str] | None = None) -> Site:
         """Read and validate all content; raises ContentErrors with every problem."""
-        raw = loading.read_texts(self.project.content, self.parsed)  # the glossary and the Markdown first
+        raw = loading.read_texts(self.project.content, self.parsed, inputs)  # the glossary and the Markdown first
         labels = {lang: BodyLabels.translated(translations[lang].gettext) for lang in LANGS}
         if self.bodies is None or self.bodies[0] != labels:
             self.bodies = (labels, {lang: KeptBodies(Renderer(lang, labels[lang])) for lang in LANGS})

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from .errors import ContentError, SourceRef
+from .inputs import READ
 
 # Limits checked before a file reaches a parser: the content is far below them (largest file 130 KB,
 # longest line 7,600 characters, deepest YAML 6 levels); an input beyond them is a mistake or an attack
@@ -24,10 +25,10 @@ _BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _EITHER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-# The text of each file content that passed read_text's checks, by the digest of its bytes (the result
+# The text of each file content that passed read_text's checks, by the sha256 of its bytes (the result
 # depends on the bytes alone): the preview reads every input on every rebuild, and screening all takes
 # ~10 ms. Refusals are not kept: their messages name the file.
-SCREENED: dict[bytes, str] = {}
+SCREENED: dict[str, str] = {}
 SCREENED_LIMIT = 2_000
 
 
@@ -42,18 +43,46 @@ def display_path(path: Path, root: Path) -> Path:
 def read_text(path: Path, shown: Path) -> str:
     """A UTF-8 text file within the size limits and free of control characters, or a ContentError naming
     the line; line ends are read as \\n."""
+    return read_input(path, shown)[0]
+
+
+def read_input(path: Path, shown: Path, digest: str | None = None) -> tuple[str, str]:
+    """read_text()'s text, and the sha256 of the bytes it is made of. With `digest`, the sha256 of the file's
+    bytes as the build found them (inputs.read_inputs), the file is read once: the text screened before from
+    bytes of that digest, else the very bytes read_inputs hashed (inputs.READ), screened now."""
+    if digest is not None and digest in SCREENED:  # bytes of this digest passed the checks below before
+        return SCREENED[digest], digest
+    data = READ.get(digest) if digest is not None else None
+    if data is None:
+        data = _read_bytes(path, shown)
+        digest = hashlib.sha256(data).hexdigest()
+    elif len(data) > MAX_BYTES:
+        raise _too_large(shown)
+    if digest not in SCREENED:
+        text = _screened(data, shown)
+        if len(SCREENED) >= SCREENED_LIMIT:
+            SCREENED.clear()
+        SCREENED[digest] = text
+    return SCREENED[digest], digest
+
+
+def _too_large(shown: Path) -> ContentError:
+    return ContentError(SourceRef(shown, 1), f"file is larger than {MAX_BYTES // 1_000_000} MB",
+                        "split it into several files", blocking=True)
+
+
+def _read_bytes(path: Path, shown: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_BYTES:  # not even read: a huge file must not fill the memory
-            raise ContentError(SourceRef(shown, 1), f"file is larger than {MAX_BYTES // 1_000_000} MB",
-                               "split it into several files", blocking=True)
-        data = path.read_bytes()
+            raise _too_large(shown)
+        return path.read_bytes()
     except FileNotFoundError:
         raise ContentError(SourceRef(shown, 1), "file not found", blocking=True) from None
     except OSError as error:
         raise ContentError(SourceRef(shown, 1), f"cannot be read: {error.strerror or error}", blocking=True) from None
-    key = hashlib.sha1(data).digest()
-    if key in SCREENED:  # these very bytes passed the checks below before
-        return SCREENED[key]
+
+
+def _screened(data: bytes, shown: Path) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -70,9 +99,6 @@ def read_text(path: Path, shown: Path) -> str:
         number = next(number for number, line in enumerate(lines, 1) if len(line) > MAX_LINE)
         raise ContentError(SourceRef(shown, number), f"line is longer than {MAX_LINE:,} characters",
                            "break it into several lines", blocking=True)
-    if len(SCREENED) >= SCREENED_LIMIT:
-        SCREENED.clear()
-    SCREENED[key] = text
     return text
 
 
@@ -90,10 +116,10 @@ class SourceText:
     """A Markdown file, read once; a file that cannot be read reads as empty text and keeps its
     ContentError in `error`."""
 
-    def __init__(self, path: Path, shown: Path) -> None:
+    def __init__(self, path: Path, shown: Path, digest: str | None = None) -> None:
         self.path, self.shown = path, shown
         self.error: ContentError | None = None
         try:
-            self.text = read_text(path, shown)
+            self.text = read_input(path, shown, digest)[0]
         except ContentError as error:
             self.error, self.text = error, ""

@@ -1,0 +1,153 @@
+"""The preview's save -> screen levers (issue 21 item 6, stop 33): each changes how little work finds what
+changed, never what is made; checked against taking everything afresh."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from conftest import edit
+from test_cache import fresh, project  # noqa: F401 (the fixture: a copy of everything a build reads)
+from portal import freshness, incremental, textfiles
+from portal.cache import digest
+from portal.lastbuild import LastBuild
+from portal.output import update_in_place
+from portal.pipeline import Builder
+
+# One edit of each kind of read a page key holds: a body (zh, en), a term, a value, a goal, an indicator,
+# a translation state (the zh edit outdates its English), and back
+EDITS = [("documents/plenary-demo/zh.md", "取得新进展新成效", "取得新进展新成效喵"),
+         ("documents/plenary-demo/en.md", "new progress", "fresh progress"),
+         ("glossary.yaml", "zh: 产业升级振兴、", "zh: 产业升级振兴，"),
+         ("values/plenary-demo.yaml", 'en: "over 2,500 enterprises"', 'en: "more than 2,500 enterprises"'),
+         ("goals.yaml", "horizon: 2027", "horizon: 2028"),
+         ("indicators/main.yaml", "unit: {zh: 家, en: enterprises}", "unit: {zh: 家, en: firms}"),
+         ("documents/plenary-demo/zh.md", "取得新进展新成效喵", "取得新进展新成效")]
+
+
+def test_update_in_place_writes_the_changed_removes_the_gone_and_returns_both_sorted(tmp_path):
+    site = tmp_path / "site"
+    first = {"b/page.html": b"1", "a.html": b"2", "c.txt": b"3"}
+    assert update_in_place(first, site, None) == ["a.html", "b/page.html", "c.txt"]
+    second = {"a.html": first["a.html"], "b/page.html": b"one", "d.txt": b"4"}  # c.txt gone, d.txt new
+    assert update_in_place(second, site, first) == ["b/page.html", "d.txt", "c.txt"]
+    third = {"a.html": b"2", "b/page.html": b"one", "e.txt": b"5"}  # as many files, one renamed: still gone
+    assert update_in_place(third, site, second) == ["e.txt", "d.txt"]
+    assert update_in_place(dict(third), site, third) == []  # equal bytes, other objects: nothing written
+    (site / "stray.txt").write_bytes(b"x")
+    assert update_in_place(third, site, None) == ["stray.txt"]  # without `previous`: the disk compared
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == sorted(third)
+    assert all((site / name).read_bytes() == data for name, data in third.items())
+
+
+def test_the_reads_found_moved_by_identity_hold_every_read_whose_line_changed(project, monkeypatch):
+    """Verified.unchanged takes a line again only for reads made from other objects than the last build's
+    (Moved): edit after edit, every read whose line changed is among them, every line it carries over is
+    the line taken afresh, and a body's edit moves only that document's reads."""
+    seen = []
+    original = incremental.Verified.unchanged
+
+    def unchanged(verified, base, digests):
+        known = original(verified, base, digests)
+        moved = incremental.Moved(digests, verified.digests)
+        again = incremental.Digests(digests.site, digests.states)
+        changed = {read for read, line in verified.digests.memo.items() if again(read) != line}
+        assert all(moved(read) for read in changed)
+        assert all(line == again(read) for read, line in digests.memo.items())
+        seen.append((changed, {read for read in verified.digests.memo if moved(read)}))
+        return known
+
+    monkeypatch.setattr(incremental.Verified, "unchanged", unchanged)
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    for name, old, new in EDITS:
+        edit(project.content / name, old, new)
+        assert builder.generate().files == fresh(project), name
+    assert len(seen) == len(EDITS) and all(changed for changed, _ in seen)
+    body_moved = seen[0][1]
+    assert body_moved and all(read[1] == "" or "plenary-demo" in read[1] for read in body_moved)
+
+
+def test_nothing_is_moved_when_every_object_is_the_last_builds(project):
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    last = builder.last.verified.digests
+    now = incremental.Digests(last.site, last.states)  # the very same objects: nothing moved
+    moved = incremental.Moved(now, last)
+    assert last.memo and not any(moved(read) for read in last.memo)
+    assert moved.moved("states") == moved.moved("bodies") == moved.moved("indicators") == set()
+
+
+def test_all_of_gives_every_file_at_its_digest_or_none(tmp_path):
+    """LastBuild.all_of (file()'s first case inline): each file while its bytes have the digest asked for,
+    from memory or read back from the site it was published to; None when one is not at hand."""
+    last = LastBuild({"site": str(tmp_path)})
+    last.files, last.made = {"a.csv": b"a", "b.csv": b"b"}, {"a.csv": digest(b"a"), "b.csv": digest(b"b")}
+    (tmp_path / "c.csv").write_bytes(b"c")
+    assert last.all_of({"a.csv": digest(b"a"), "c.csv": digest(b"c")}) == {"a.csv": b"a", "c.csv": b"c"}
+    assert last.all_of({"a.csv": digest(b"a"), "b.csv": digest(b"other")}) is None
+    assert last.all_of({"a.csv": digest(b"a"), "d.csv": digest(b"d")}) is None
+    last.made["b.csv"] = "not its digest"  # bytes in memory not known to be these: their digest is taken
+    assert last.all_of({"b.csv": digest(b"b")}) == {"b.csv": b"b"}
+    assert last.all_of({}) is None
+
+
+def test_each_content_file_is_read_once_a_build(project, monkeypatch):
+    """read_inputs hashes a file and the reader screens those very bytes (inputs.READ), or takes the text
+    screened before from bytes of the same digest: no content file is read a second time, and the text
+    is the one the build's key was taken of."""
+    monkeypatch.setattr(textfiles, "SCREENED", {})  # nothing kept from other tests' reads
+    read = []
+    original = textfiles._read_bytes
+    monkeypatch.setattr(textfiles, "_read_bytes", lambda path, shown: read.append(shown) or original(path, shown))
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    others = ("en.sources.yaml", "editions.yaml", "1.0.json", "1.1.json")  # translation states', editions' own
+    assert [shown for shown in read if shown.parts[0] == "content" and shown.name not in others] == []
+    read.clear()
+    edit(project.content / "documents/plenary-demo/zh.md", "取得新进展新成效", "取得新进展新成效喵")
+    edit(project.content / "glossary.yaml", "zh: 产业升级振兴、", "zh: 产业升级振兴，")
+    builder.generate(first=set())
+    assert [shown.name for shown in read] == ["en.sources.yaml"]  # the edited document's translation state
+    assert builder.render_deferred() == fresh(project)
+
+
+@pytest.mark.slow
+def test_an_old_version_of_a_zh_md_is_rendered_once_a_process(tmp_path, monkeypatch):
+    """A save that outdates a block asks git when its text changed: each commit's block hashes are kept by
+    (file, commit), which fixes them, so the next save (a new ChangeDates) asks `git show` nothing again
+    and finds the same date."""
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    (folder / "zh.md").write_text("# 标题 {#s1}\n\n第一段。\n{: #s1-p1 }\n", encoding="utf-8")
+    git = lambda *args: subprocess.run(["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@example.org",
+                                        *args], check=True, capture_output=True)  # noqa: E731
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "first")
+    (folder / "zh.md").write_text("# 标题 {#s1}\n\n第一段改。\n{: #s1-p1 }\n", encoding="utf-8")
+    monkeypatch.setattr(freshness, "HASHES_AT", {})
+    asked = []
+    original = freshness._git
+    monkeypatch.setattr(freshness, "_git", lambda folder, *args: asked.append(args[0]) or original(folder, *args))
+    digest = freshness.block_hash("第一段改。")
+    dates = [freshness.ChangeDates(folder / "zh.md")("s1-p1", digest) for _ in range(3)]
+    assert asked == ["log", "show", "log", "log"] and len(set(dates)) == 1
+    monkeypatch.setattr(freshness, "HASHES_AT", {})
+    assert freshness.ChangeDates(folder / "zh.md")("s1-p1", digest) == dates[0]
+
+
+def test_a_key_is_the_same_whether_its_lines_were_taken_before_or_not(project):
+    """reads_key looks the lines up in the memo when all are there (a page's hundreds of reads), else takes
+    each: the same key either way."""
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    digests = builder.last.verified.digests
+    path, entry = max(builder.last.entries.items(), key=lambda item: len(item[1].reads))
+    taken = incremental.reads_key("base", entry.reads, digests)
+    partly = incremental.Digests(digests.site, digests.states)
+    partly(entry.reads[0])
+    assert len(entry.reads) > 2 and entry.reads[-1] not in partly.memo
+    assert incremental.reads_key("base", entry.reads, partly) == taken
+    assert incremental.reads_key("base", entry.reads, incremental.Digests(digests.site, digests.states)) == taken
+    assert incremental.reads_key("other", entry.reads, digests) != taken
