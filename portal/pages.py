@@ -16,7 +16,7 @@ from .typography import without_chinese_glosses
 @dataclass(frozen=True)
 class Page:
     """One page to render. Its context is made from the site view the rendering hands it (see
-    incremental.SiteView): everything a page shows is read through that view, which notes what it read."""
+    siteview.SiteView): everything a page shows is read through that view, which notes what it read."""
 
     kind: str
     key: str

@@ -44,7 +44,7 @@ ALLOWED = {
     "output": {"errors"},
     "pdf": {"errors", "model", "routing"}, "search": {"model", "routing"}, "cache": {"output"},
     "parallel": {"errors", "markup", "rendering"},
-    "incremental": {"cache", "errors", "freshness", "inputs", "model", "parallel", "progress", "quotedrows", "routing"},
+    "incremental": {"cache", "errors", "freshness", "inputs", "model", "parallel", "progress", "quotedrows", "routing", "siteview"}, "siteview": {"quotedrows"},
     "keptbodies": {"markup", "model", "parallel", "progress"},
     "progress": set(),
     "assets": {"inputs"},

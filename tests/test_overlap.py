@@ -86,12 +86,13 @@ def test_few_bodies_or_none_to_render_still_read_the_rest_of_the_content_once(fi
         assert read == [1]
 
 
-def test_a_build_reads_each_markdown_file_once(monkeypatch, tmp_path):
+def test_a_build_takes_each_markdown_file_through_the_reader_once(monkeypatch, tmp_path):
     import shutil
     shutil.copytree(FIXTURE, tmp_path / "content")
     reads = []
-    original = textfiles.read_text
-    monkeypatch.setattr(textfiles, "read_text", lambda path, shown: reads.append(path.name) or original(path, shown))
+    original = textfiles.read_input
+    monkeypatch.setattr(textfiles, "read_input",
+                        lambda path, shown, *digest: reads.append(path.name) or original(path, shown, *digest))
     Builder(project_for(tmp_path / "content"), search_index=False).generate()
     documents = [p for p in (tmp_path / "content" / "documents").iterdir() if p.is_dir()]
     assert reads.count("zh.md") == reads.count("en.md") == len(documents) > 0

@@ -13,7 +13,7 @@ from jinja2.runtime import Context
 from markupsafe import escape
 
 from conftest import ROOT, first_fixture_build, real
-from portal import blocks, incremental, pages, pairs, parallel, rendering, routing
+from portal import blocks, incremental, pages, pairs, parallel, rendering, routing, siteview
 
 
 def indicator_pages(site) -> list[pages.Page]:
@@ -33,14 +33,14 @@ def test_a_views_documents_are_made_once_and_every_read_is_noted(fixture_site):
 def test_an_indicator_page_wraps_only_the_documents_its_values_come_from(fixture_site, monkeypatch):
     made = []
 
-    class Counted(incremental.DocumentView):
+    class Counted(siteview.DocumentView):
         __slots__ = ()
 
         def __init__(self, document, reads) -> None:
             made.append(document.id)
             super().__init__(document, reads)
 
-    monkeypatch.setattr(incremental, "DocumentView", Counted)
+    monkeypatch.setattr(siteview, "DocumentView", Counted)
     site, shared = fixture_site.site, {}
     for page in indicator_pages(site):
         made.clear()
