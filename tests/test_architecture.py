@@ -53,7 +53,7 @@ ALLOWED = {
                  "unchanged", "validation"},
     "lastbuild": {"cache", "incremental", "output", "search"},
     "unchanged": {"cache", "cards", "inputs", "output"},
-    "serve": {"errors", "memory", "output", "pipeline", "watch"}, "watch": set(), "memory": set(), "aside": set(),
+    "serve": {"errors", "glossary", "memory", "output", "pipeline", "watch"}, "watch": set(), "memory": set(), "aside": set(),
     "scaffold": set(), "newdocument": {"errors", "fields", "inputs", "loading", "markup", "model", "scaffold", "unrecorded"},
 }
 
