@@ -310,7 +310,7 @@ class Preview:
         """Load now what this process would load on the editor's first save of a kind: the first build
         rendered its pages on workers, so the Chinese glossary's index (its pinyin dictionary, 0.2 s) has
         never been made here."""
-        glossary.sort_key("渝中", "zh")
+        glossary.sort_key("拼音", "zh")
 
     def write(self, files: dict[str, bytes]) -> list[str]:
         changed = update_in_place(files, self.site_dir, self.written)
