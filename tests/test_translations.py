@@ -386,36 +386,3 @@ def test_sources_files_read_fast_exactly_as_yaml_reads_them(tmp_path, anchor):
             assert {k: (c.hash, c.date, c.text) for k, c in one.items()} == \
                 {str(k): (v["hash"], v["confirmed"], v["text"]) for k, v in data.items()}, (key, entry.text)
     assert read_fast >= len(TRICKY) // 2  # the fast path is not simply always declined
-
-
-def test_a_plain_value_is_told_as_the_one_regex_told_it():
-    """freshness._plain tests a value's characters one by one (first, last, `in`) instead of one regex: seeded
-    random values of the characters that matter (indicators, colons, hashes, tabs, Unicode spaces and newlines)
-    are refused exactly when the regex it replaced found something."""
-    import random
-    import re
-    from portal import freshness
-    unsafe = re.compile(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: |\s#|[:\s]$|\t")
-    pieces = list("-?:,[]{}#&*!|>'\"%@` \t\n\u3000\u2003\x1cx中1") + [": ", " #", "ab"]
-    randomness = random.Random(7)
-    for _ in range(5000):
-        value = "".join(randomness.choice(pieces) for _ in range(randomness.randint(1, 6)))
-        refused = bool(unsafe.search(value))
-        assert (not freshness._plain(value)) if refused else \
-            freshness._plain(value) == (value[0] not in freshness._RESOLVER.yaml_implicit_resolvers or
-                                        freshness._RESOLVER.resolve(freshness.yaml.ScalarNode, value, (True, False))
-                                        == freshness._STR), repr(value)
-
-
-def test_a_hash_with_a_letter_other_than_b_is_text_to_yaml():
-    """_fast_confirmed takes a hash (hex digits) with one of a, c, d, e, f as plain text without asking YAML's
-    resolver: every such string of up to six hex digits (seeded random) resolves to text, and the others are
-    asked (\"0b1\", \"12\", \"08\")."""
-    import random
-    from portal import freshness
-    randomness = random.Random(7)
-    for _ in range(20000):
-        digest = "".join(randomness.choice("0123456789abcdef") for _ in range(randomness.randint(1, 6)))
-        if freshness._HEX_TEXT.search(digest):
-            assert freshness._plain(digest), digest
-    assert [freshness._plain(d) for d in ("0b1", "12", "08", "1b")] == [False, False, True, True]
