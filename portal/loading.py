@@ -342,10 +342,10 @@ def read_texts(content: Path, parsed: dict | None = None, digests: dict[str, str
     return raw
 
 
-def load_content(content: Path, parsed: dict | None = None, raw: RawContent | None = None) -> RawContent:
-    """Read every content file under `content/`; nothing is validated yet beyond YAML syntax. YAML parsed
-    before (from the same bytes) is reused from `parsed`. `raw`: what read_texts read, completed."""
-    raw = raw or read_texts(content, parsed)
+def load_content(raw: RawContent) -> RawContent:
+    """What read_texts began, completed: every other content file under its folder, read and parsed (YAML
+    parsed before from the same bytes reused); nothing is validated yet beyond YAML syntax."""
+    content = raw.root
     raw.site = raw.read_yaml(content / "site.yaml", dict, "site")
     for name, bodies in raw.texts.items():
         folder = content / "documents" / name

@@ -210,7 +210,7 @@ class Builder:
         # a body takes some twenty pages' time: a cold build renders ten on several processes, while this one
         # reads the rest of the content
         prefill(self.bodies[1], sources, links, max(2, self.parallel_min // 20), self.progress,
-                lambda: loading.load_content(self.project.content, raw=raw))
+                lambda: loading.load_content(raw))
         self.parsed = {key: self.parsed[key] for key in raw.read if key in self.parsed}
         return validation.validate(raw, self.bodies[1], glossary_href, titles, self.checks)
 
