@@ -56,6 +56,11 @@ class Checks:
         its messages are made from those alone, so a kept list is the list a fresh check gives)."""
         return kept_in(self.problems, LIMIT, key, make)
 
+    def keep(self, results: list[tuple[tuple, object]]) -> None:
+        """Keep results made elsewhere by what they read, as kept() would have: [(key, make()'s result)]."""
+        for key, result in results:
+            kept_in(self.problems, LIMIT, key, lambda: result)
+
     def block_problems(self, key: tuple, check: Callable[[], list]) -> list:
         """The problems of one pair of blocks (zh and en), kept as kept() keeps a document's, in a
         store of their own: a large site's pairs would fill the other store and clear it every build."""

@@ -52,18 +52,27 @@ class KeptBodies:
 
 
 def prefill(bodies: dict[str, KeptBodies], sources: dict[str, list], links: dict, minimum: int,
-            progress: Progress, meanwhile=lambda: None) -> None:
+            progress: Progress, meanwhile=lambda: None, check=None) -> list:
     """Render on several processes the bodies of `sources` (by language) that `bodies` has not kept yet,
     when there are `minimum` of them (a cold build); meanwhile() is called once, while they render when
-    they do."""
+    they do. A worker that rendered both bodies of a document checks them there: check(folder, {lang:
+    rendered}) gives [(key, result)], and prefill returns all of those (see validation.translation_checked)."""
     todo = [item for lang, kept in bodies.items() for item in kept.todo(sources[lang], links[lang])]
     if todo and len(todo) >= minimum and WORKERS >= 2:
         labels = {lang: kept.renderer.state["labels"] for lang, kept in bodies.items()}
+        documents: dict[Path, list] = {}  # a document's bodies go to one worker
+        for item in todo:
+            documents.setdefault(item[2].parent, []).append(item)
+        checked = []
         with progress.stage("Markdown", len(todo), "body") as stage:
-            for key, rendered in render_bodies(todo, labels, advance=stage.advance, meanwhile=meanwhile):
-                bodies[key[0]].kept[key] = rendered
-        return
+            for rendered, found in render_bodies(list(documents.items()), labels, meanwhile=meanwhile, check=check):
+                stage.advance(len(rendered))
+                for key, result in rendered:
+                    bodies[key[0]].kept[key] = result
+                checked.extend(found)
+        return checked
     meanwhile()
+    return []
 
 
 def _body(item: list) -> Body:

@@ -10,24 +10,29 @@ from .markup import Renderer
 
 WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
-def _render_bodies(args) -> list:
-    """Worker: render Markdown bodies (one Renderer per language per process)."""
-    items, labels = args
+def _render_bodies(args) -> tuple[list, list]:
+    """Worker: render Markdown bodies (one Renderer per language per process), a document's at a time, and
+    check each document whose bodies it rendered with check(folder, {lang: rendered}) when there is one."""
+    groups, labels, check = args
     renderers = {lang: Renderer(lang, labels[lang]) for lang in labels}
-    return [(key, renderers[key[0]].render(text, shown, links)) for key, text, shown, links in items]
+    bodies, checked = [], []
+    for folder, items in groups:
+        rendered = [(key, renderers[key[0]].render(text, shown, links)) for key, text, shown, links in items]
+        bodies.extend(rendered)
+        if check is not None:
+            checked.extend(check(folder, {key[0]: result for key, result in rendered}))
+    return bodies, checked
 
 
-def render_bodies(items: list, labels: dict, workers: int = WORKERS, advance=lambda count: None,
-                  meanwhile=lambda: None):
-    """(key, rendered) for each (key, text, shown, links), key[0] its language, on forked processes;
-    meanwhile() is called on this one while they render."""
-    chunks = [items[i::workers * 4] for i in range(workers * 4)]
+def render_bodies(groups: list, labels: dict, workers: int = WORKERS, meanwhile=lambda: None, check=None):
+    """For each chunk of `groups` ((folder, [(key, text, shown, links)]), key[0] the language) rendered on
+    forked processes: its [(key, rendered)] and the results of `check` (a picklable function, or None)
+    for its folders; meanwhile() is called on this process while they render."""
+    chunks = [groups[i::workers * 4] for i in range(workers * 4)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        rendering = pool.imap_unordered(_render_bodies, [(chunk, labels) for chunk in chunks if chunk])
+        rendering = pool.imap_unordered(_render_bodies, [(chunk, labels, check) for chunk in chunks if chunk])
         meanwhile()
-        for results in rendering:
-            advance(len(results))
-            yield from results
+        yield from rendering
 
 
 def compile_templates(environments: dict) -> None:

@@ -208,9 +208,10 @@ class Builder:
             kept.next_build()
         sources = {lang: [texts[lang] for texts in raw.texts.values() if lang in texts] for lang in LANGS}
         # a body takes some twenty pages' time: a cold build renders ten on several processes, while this one
-        # reads the rest of the content
-        prefill(self.bodies[1], sources, links, max(2, self.parallel_min // 20), self.progress,
-                lambda: loading.load_content(raw))
+        # reads the rest of the content; a worker checks the translation of each document it rendered
+        check = functools.partial(validation.translation_checked, terms)
+        self.checks.keep(prefill(self.bodies[1], sources, links, max(2, self.parallel_min // 20), self.progress,
+                                 lambda: loading.load_content(raw), check))
         self.parsed = {key: self.parsed[key] for key in raw.read if key in self.parsed}
         return validation.validate(raw, self.bodies[1], glossary_href, titles, self.checks)
 

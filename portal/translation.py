@@ -57,11 +57,14 @@ def translation_errors(document: Document, terms: list[Term], kept: Kept = fresh
     """zh and en bodies: same anchors in the same order, numbers carried over, glossary terms used (not
     compared while either has errors of its own, which the comparison would only repeat). `kept` may keep
     each pair of blocks' problems by the key given with it and the glossary (which the key leaves out)."""
-    if any(body.faulty for body in document.bodies.values()):
+    return bodies_errors(document.src.path.parent, document.bodies["zh"], document.bodies["en"], terms, kept)
+
+
+def bodies_errors(folder: Path, zh: Body, en: Body, terms: list[Term], kept: Kept = fresh) -> list[ContentError]:
+    """translation_errors() of the document in `folder` (as errors name it) whose bodies are zh and en."""
+    if zh.faulty or en.faulty:
         return []
-    folder = document.src.path.parent
-    return body_errors(document.bodies["zh"], document.bodies["en"], folder / "zh.md", folder / "en.md", terms,
-                       kept)
+    return body_errors(zh, en, folder / "zh.md", folder / "en.md", terms, kept)
 
 
 def body_errors(zh: Body, en: Body, zh_path: Path, en_shown: Path, terms: list[Term],

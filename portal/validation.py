@@ -7,6 +7,7 @@ import difflib
 import hashlib
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from . import disagreements, goalchecks, sitemodel, valuechecks
 from .checkmemo import Checks
@@ -15,9 +16,9 @@ from .errors import Collector, quote
 from .fields import Fields, describe
 from .loading import RawContent, Record
 from .markup import Renderer, TermLinks
-from .model import (ATTRIBUTES, LANGS, Category, Document, Event, Indicator, Localized, Model, Site, Term, Theme,
+from .model import (ATTRIBUTES, LANGS, Body, Category, Document, Event, Indicator, Localized, Model, Site, Term, Theme,
                     ThemeSection)
-from .translation import Glossary, indicator_name_errors, translation_errors
+from .translation import Glossary, bodies_errors, indicator_name_errors, translation_errors
 
 DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 DOCUMENT_FIELDS = ("id", "source_file", "layer", "order", "title", "kind", "date", "date_note", "issuer", "number",
@@ -45,10 +46,9 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
         return renderers[lang].render(source.text, source.shown, links[lang])
 
     documents = [d for d in (_document(meta, bodies, render, errors, layer_ids) for meta, bodies in raw.documents) if d]
-    glossary_digest = hashlib.sha256("".join(term.digest for term in terms).encode()).hexdigest()
-    for document in documents:  # kept by all that translation_errors reads: the folder, both bodies, the glossary
-        key = ("translation", str(document.src.path.parent), document.bodies["zh"].digest,
-               document.bodies["en"].digest, glossary_digest)
+    glossary_digest = digest_of_terms(terms)
+    for document in documents:  # kept by all that translation_errors reads (a body worker may have checked it)
+        key = translation_key(document.src.path.parent, document.bodies["zh"], document.bodies["en"], glossary_digest)
         errors.extend(checks.kept(key, lambda: translation_errors(
             document, terms, lambda block, make: checks.block_problems((*block, glossary_digest), make))))
     categories, indicators = _indicators(raw, errors, checks)
@@ -103,6 +103,25 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
                 tuple(sorted(documents, key=lambda d: d.order)), tuple(categories),
                 tuple(indicators), tuple(values), tuple(conflicts), tuple(terms), tuple(themes), tuple(goals),
                 headline)
+
+
+def digest_of_terms(terms: list[Term]) -> str:
+    return hashlib.sha256("".join(term.digest for term in terms).encode()).hexdigest()
+
+
+def translation_key(folder: Path, zh: Body, en: Body, glossary_digest: str) -> tuple:
+    """What a document's translation check reads: its folder, both bodies and the glossary."""
+    return ("translation", str(folder), zh.digest, en.digest, glossary_digest)
+
+
+def translation_checked(terms: list[Term], folder: Path, rendered: dict[str, tuple]) -> list[tuple[tuple, list]]:
+    """The translation check of the document in `folder` where its bodies were rendered (`rendered`: each
+    language's (body, problems); a body worker, see keptbodies.prefill): [(its key, its problems)], as
+    validate() keeps them; [] when a body is missing or has problems (the document is then not checked)."""
+    (zh, zh_problems), (en, en_problems) = rendered.get("zh", (None, [])), rendered.get("en", (None, []))
+    if zh is None or en is None or zh_problems or en_problems:
+        return []
+    return [(translation_key(folder, zh, en, digest_of_terms(terms)), bodies_errors(folder, zh, en, terms))]
 
 
 def themes_declared(raw: RawContent) -> set[str]:

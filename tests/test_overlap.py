@@ -71,8 +71,11 @@ def test_the_bodies_render_while_the_rest_of_the_content_is_read():
     events = []
     items = [(("en", i), f"Paragraph {i}.", Path(f"content/documents/d{i}/en.md"), {}) for i in range(6)]
     labels = {"en": first_fixture_build()[0].bodies[0]["en"]}
-    rendered = list(parallel.render_bodies(items, labels, advance=lambda count: events.append("body"),
-                                           meanwhile=lambda: events.append("rest of the content")))
+    groups = [(item[2].parent, [item]) for item in items]
+    rendered = []
+    for bodies, checked in parallel.render_bodies(groups, labels, meanwhile=lambda: events.append("rest of the content")):
+        events.append("body")
+        rendered += bodies
     assert sorted(key for key, _ in rendered) == [("en", i) for i in range(6)]
     assert events[0] == "rest of the content" and events.count("rest of the content") == 1
 

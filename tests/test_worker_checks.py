@@ -1,0 +1,70 @@
+"""A document's checks made where its bodies are rendered (stop 34, issue 21 item 6): a cold build's body
+workers check the translation of each document whose two bodies they rendered, and the build keeps those
+results by what they read, as validation keeps its own; the messages and their order are exactly those of
+a build that checks in one process, or whose bodies were kept from before."""
+from __future__ import annotations
+
+import os
+
+from conftest import edit
+from portal import translation
+from portal.errors import ContentErrors
+from portal.keptbodies import saved_bodies
+from portal.pipeline import Builder
+from test_cache import project  # noqa: F401 (a fixture)
+
+ZH = "content/documents/plenary-demo/zh.md"
+EN = "content/documents/plenary-demo/en.md"
+
+
+def checked_here(monkeypatch) -> list[int]:
+    """The processes the translation check of a pair of bodies runs in, as this process sees them (a forked
+    worker's calls are its own)."""
+    calls: list[int] = []
+    original = translation.body_errors
+    monkeypatch.setattr(translation, "body_errors", lambda *args: calls.append(os.getpid()) or original(*args))
+    return calls
+
+
+def messages(builder: Builder) -> list[str]:
+    try:
+        builder.generate()
+    except ContentErrors as errors:
+        return [str(error) for error in errors.errors]
+    raise AssertionError("the build was expected to fail")
+
+
+def untranslated(project) -> None:
+    """A figure left out of the English, and a glossary term the English lacks."""
+    edit(project.root / EN, "Software enterprises exceeded **2,500**", "Software enterprises multiplied")
+    with (project.content / "glossary.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("- id: test-term\n  term: {zh: 七新, en: Seven Renewals of the test}\n"
+                     "  definition: {zh: 测试用的词。, en: A word for the tests.}\n"
+                     "  source: {document: plenary-demo, anchor: review-lead}\n")
+
+
+def test_the_workers_check_gives_the_messages_of_one_process_and_of_kept_bodies(project, monkeypatch):
+    untranslated(project)
+    calls = checked_here(monkeypatch)
+    on_workers = Builder(project, search_index=False, parallel_min=0)  # every body on the workers
+    expected = messages(on_workers)
+    assert calls == []  # both bodies rendered on a worker: checked there, not here
+    assert any("lacks numbers of its zh text: 2500" in m for m in expected)
+    assert any("translates glossary term 七新 without its English" in m for m in expected)
+    assert messages(Builder(project, search_index=False, parallel_min=10**9)) == expected
+    assert calls and set(calls) == {os.getpid()}
+    kept = Builder(project, search_index=False, parallel_min=0)
+    kept.saved_bodies = saved_bodies(on_workers.bodies[1])  # the bodies kept, as a cache keeps them: checked here
+    calls.clear()
+    assert messages(kept) == expected and calls == [os.getpid()]
+
+
+def test_a_check_made_on_a_worker_is_reused_only_for_what_it_read(project, monkeypatch):
+    builder = Builder(project, search_index=False, parallel_min=0)
+    builder.generate()
+    calls = checked_here(monkeypatch)
+    edit(project.root / ZH, "软件企业突破**2500家**", "软件企业突破**2600家**")  # zh changed, en not
+    fresh = messages(Builder(project, search_index=False, parallel_min=10**9))
+    assert any("lacks numbers of its zh text: 2600" in m for m in fresh)
+    calls.clear()
+    assert messages(builder) == fresh and calls == [os.getpid()]  # the new zh body checked again, here
