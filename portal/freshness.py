@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ContentError, ContentErrors, SourceRef
-from .loading import Record, parse_yaml, read_text
+from .loading import Record, parse_yaml, read_input
 from .markup import Renderer
 from .model import BlockState, Body, TranslationState
 from .output import write_atomic
@@ -55,14 +55,16 @@ def block_hash(text: str) -> str:
 PARSED_LIMIT = 1000  # en.sources.yaml texts kept parsed (one per document and version seen)
 
 
-def read_confirmed(path: Path, shown: Path, doc_id: str, parsed: dict | None = None) -> dict[str, Confirmed]:
+def read_confirmed(path: Path, shown: Path, doc_id: str, parsed: dict | None = None,
+                   digest: str | None = None) -> dict[str, Confirmed]:
     """en.sources.yaml as anchor -> Confirmed; an absent file confirms nothing. With a `parsed` memo a
     text read before is not parsed again (YAML parsing is the slow part): it is kept by the digest of the
-    very text read (and emptied when it holds PARSED_LIMIT texts)."""
-    if not path.is_file():
+    very bytes read (and emptied when it holds PARSED_LIMIT texts). With `digest`, the sha256 of the file's
+    bytes as the build found them (inputs.read_inputs), those very bytes are read (see read_input)."""
+    if digest is None and not path.is_file():
         return {}
-    text = read_text(path, shown)
-    key = (shown.as_posix(), hashlib.sha256(text.encode("utf-8")).hexdigest())
+    text, digest = read_input(path, shown, digest)
+    key = (shown.as_posix(), digest)
     if parsed is not None and key in parsed:
         return parsed[key]
     entries = _parse_confirmed(text, shown, doc_id)
@@ -187,11 +189,22 @@ def block_states(zh: Body, en: Body, confirmed: dict[str, Confirmed],
     return states
 
 
+def sources_input(doc_id: str) -> str:
+    """A document's en.sources.yaml as the build's inputs name it (inputs.read_inputs)."""
+    return f"content/documents/{doc_id}/{SOURCES}"
+
+
+def state_key(doc_id: str, zh: Body, en: Body, sources: str | None) -> tuple:
+    """What a document's translation state reads: its id (its folder), both bodies and the digest of its
+    en.sources.yaml (None: there is none); and its zh.md's history, which the key leaves out."""
+    return (doc_id, zh.digest, en.digest, sources)
+
+
 def translation_state(doc_id: str, zh: Body, en: Body, folder: Path, shown: Path,
-                      parsed: dict | None = None) -> TranslationState:
+                      parsed: dict | None = None, sources: str | None = None) -> TranslationState:
     """The state of every block of a document; `folder` is its content folder, `shown` how errors name it
-    (`parsed` as for read_confirmed)."""
-    confirmed = read_confirmed(folder / SOURCES, shown / SOURCES, doc_id, parsed)
+    (`parsed` as for read_confirmed; `sources`: en.sources.yaml's digest, as read_confirmed's `digest`)."""
+    confirmed = read_confirmed(folder / SOURCES, shown / SOURCES, doc_id, parsed, sources)
     return TranslationState(doc_id, tuple(block_states(zh, en, confirmed, ChangeDates(folder / "zh.md"))))
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache, quotedrows, routing
-from .freshness import SOURCES, translation_state
+from .freshness import sources_input, state_key, translation_state
 from .errors import ContentError, ContentErrors
 from .model import Digested
 from .parallel import render_all
@@ -36,11 +36,10 @@ def translation_states(site, inputs: dict[str, str], content: Path, kept: dict,
     keeps en.sources.yaml files by the digest of their text: see freshness.read_confirmed)."""
     states, now = {}, {}
     for document in site.documents:
-        key = (document.id, repr(digested(document.bodies)),  # each body's digest, taken once
-               inputs.get(f"content/documents/{document.id}/{SOURCES}"))
-        now[key] = kept.get(key) or translation_state(document.id, document.bodies["zh"], document.bodies["en"],
-                                                      content / "documents" / document.id, document.src.path.parent,
-                                                      parsed)
+        zh, en, sources = document.bodies["zh"], document.bodies["en"], inputs.get(sources_input(document.id))
+        key = state_key(document.id, zh, en, sources)
+        now[key] = kept.get(key) or translation_state(document.id, zh, en, content / "documents" / document.id,
+                                                      document.src.path.parent, parsed, sources)
         states[document.id] = now[key]
     return states, now
 

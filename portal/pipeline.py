@@ -22,6 +22,7 @@ from .memory import collection_paused
 from .model import LANGS, Site, TranslationState
 from .progress import Progress, Quiet
 from .routing import check_alternates
+from .workerchecks import DocumentChecks
 
 glossary_href = functools.partial(routing.url_for, "glossary")  # by language
 # Templates compiled in this process, kept by their source's checksum (Jinja compares it when loading):
@@ -208,10 +209,11 @@ class Builder:
             kept.next_build()
         sources = {lang: [texts[lang] for texts in raw.texts.values() if lang in texts] for lang in LANGS}
         # a body takes some twenty pages' time: a cold build renders ten on several processes, while this one
-        # reads the rest of the content; a worker checks the translation of each document it rendered
-        check = functools.partial(validation.translation_checked, terms)
-        self.checks.keep(prefill(self.bodies[1], sources, links, max(2, self.parallel_min // 20), self.progress,
-                                 lambda: loading.load_content(raw), check))
+        # reads the rest of the content; a worker checks each document it rendered (see workerchecks.py)
+        found = prefill(self.bodies[1], sources, links, max(2, self.parallel_min // 20), self.progress,
+                        lambda: loading.load_content(raw), DocumentChecks.of(terms, self.project.content, inputs))
+        self.checks.keep([(key, result) for kind, key, result in found if kind == "translation"])
+        self.states.update((key, result) for kind, key, result in found if kind == "state")
         self.parsed = {key: self.parsed[key] for key in raw.read if key in self.parsed}
         return validation.validate(raw, self.bodies[1], glossary_href, titles, self.checks)
 

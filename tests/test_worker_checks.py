@@ -1,13 +1,16 @@
 """A document's checks made where its bodies are rendered (stop 34, issue 21 item 6): a cold build's body
 workers check the translation of each document whose two bodies they rendered, and the build keeps those
 results by what they read, as validation keeps its own; the messages and their order are exactly those of
-a build that checks in one process, or whose bodies were kept from before."""
+a build that checks in one process, or whose bodies were kept from before. So are the documents' translation
+states, which the workers make too."""
 from __future__ import annotations
 
 import os
 
+import pytest
+
 from conftest import edit
-from portal import translation
+from portal import incremental, textfiles, translation
 from portal.errors import ContentErrors
 from portal.keptbodies import saved_bodies
 from portal.pipeline import Builder
@@ -68,3 +71,47 @@ def test_a_check_made_on_a_worker_is_reused_only_for_what_it_read(project, monke
     assert any("lacks numbers of its zh text: 2600" in m for m in fresh)
     calls.clear()
     assert messages(builder) == fresh and calls == [os.getpid()]  # the new zh body checked again, here
+
+
+def states_made_here(monkeypatch) -> list[str]:
+    """The documents whose translation state this process makes (a worker's are its own)."""
+    made: list[str] = []
+    original = incremental.translation_state
+    monkeypatch.setattr(incremental, "translation_state", lambda doc_id, *args: made.append(doc_id) or
+                        original(doc_id, *args))
+    return made
+
+
+@pytest.mark.parametrize("sources", ["confirmed", "outdated", "absent"])
+def test_the_workers_translation_states_are_those_of_one_process(project, monkeypatch, sources):
+    folder = project.content / "documents" / "plenary-demo"
+    if sources == "outdated":  # a zh block changed since its English was confirmed
+        edit(project.root / ZH, "大力推进“七新”，取得新进展新成效", "大力推进“七新”，取得新进展")
+    elif sources == "absent":
+        (folder / "en.sources.yaml").unlink()
+    made = states_made_here(monkeypatch)
+    on_workers = Builder(project, search_index=False, parallel_min=0).generate()
+    assert made == []  # made on the worker that rendered the document's bodies
+    in_one = Builder(project, search_index=False, parallel_min=10**9).generate()
+    assert made == ["plenary-demo"]
+    assert on_workers.translations == in_one.translations and on_workers.files == in_one.files
+    counts = {state: on_workers.translations["plenary-demo"].count(state) for state in ("current", "outdated")}
+    assert counts["outdated"] == {"confirmed": 0, "outdated": 1, "absent": len(on_workers.translations["plenary-demo"]
+                                                                               .blocks)}[sources]
+
+
+def test_a_faulty_sources_file_is_reported_as_one_process_reports_it(project):
+    path = project.content / "documents" / "plenary-demo" / "en.sources.yaml"
+    edit(path, "review:\n  hash: 0ff68e3cad6d297c\n", "review:\n  hash: [0ff68e3cad6d297c]\n")
+    assert messages(Builder(project, search_index=False, parallel_min=0)) == \
+        messages(Builder(project, search_index=False, parallel_min=10**9)) != []
+
+
+def test_the_sources_files_are_read_once_by_the_build(project, monkeypatch):
+    read: list[str] = []
+    original = textfiles._read_bytes
+    monkeypatch.setattr(textfiles, "_read_bytes", lambda path, shown: read.append(path.name) or original(path, shown))
+    for minimum in (0, 10**9):
+        textfiles.SCREENED.clear()
+        Builder(project, search_index=False, parallel_min=minimum).generate()
+    assert "en.sources.yaml" not in read  # the bytes read_inputs hashed, not the disk again
