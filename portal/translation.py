@@ -167,15 +167,16 @@ def indicator_name_errors(document: Document, indicators: list[Indicator] | dict
     """Where a zh block names an indicator — in quotation marks (“长江干流水质”) or as a cell of a table
     row — its en block must use that indicator's English name, so the text, the matrix and the
     charts call one measure by one name. `indicators` may be given by their Chinese names already.
-    Each pair of blocks is checked through `kept`, keyed by all it reads but the indicators."""
+    Each pair of blocks whose zh names an indicator is checked through `kept`, keyed by all it reads but the
+    indicators (a block naming none has nothing to check: its names are found quicker than a key is made)."""
     errors = Collector()
     by_zh = indicators if isinstance(indicators, dict) else {i.name.zh: i for i in indicators}
     en_shown = document.src.path.parent / "en.md"
     en_blocks = {b.anchor: b for b in document.bodies["en"].blocks}
     for zh_block in document.bodies["zh"].blocks:
         en_block = en_blocks.get(zh_block.anchor)
-        if en_block is None:
-            continue  # reported as a missing translation
+        if en_block is None or by_zh.keys().isdisjoint(_named(zh_block)):
+            continue  # reported as a missing translation, or names no indicator
         key = ("indicator names in block", zh_block.text, zh_block.kind, en_block.text, en_block.anchor,
                en_block.line, str(en_shown))
         errors.extend(kept(key, lambda: named_errors(zh_block, en_block, en_shown, by_zh)))
@@ -185,7 +186,7 @@ def indicator_name_errors(document: Document, indicators: list[Indicator] | dict
 def named_errors(zh_block: Block, en_block: Block, en_shown: Path, by_zh: dict[str, Indicator]) -> list[ContentError]:
     """The indicators a zh block names whose English name its en block lacks."""
     errors = Collector()
-    named = _quoted(zh_block.text) | (_cells(zh_block.text) if zh_block.kind == "row" else set())
+    named = _named(zh_block)
     english_text = en_block.text.lower()
     for name in sorted(named & by_zh.keys()):
         indicator = by_zh[name]
@@ -197,8 +198,16 @@ def named_errors(zh_block: Block, en_block: Block, en_shown: Path, by_zh: dict[s
     return errors.errors
 
 
+_QUOTED = re.compile(r"“([^“”]+)”")
+
+
+def _named(zh_block: Block) -> set[str]:
+    """What a zh block may name an indicator by: its quoted phrases, and a table row's cells."""
+    return _quoted(zh_block.text) | (_cells(zh_block.text) if zh_block.kind == "row" else set())
+
+
 def _quoted(text: str) -> set[str]:
-    return set(re.findall(r"“([^“”]+)”", text))
+    return set(_QUOTED.findall(text)) if "“" in text else set()
 
 
 def _cells(row_text: str) -> set[str]:

@@ -5,6 +5,7 @@ a build that checks in one process, or whose bodies were kept from before. So ar
 states, which the workers make too."""
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pytest
@@ -115,3 +116,27 @@ def test_the_sources_files_are_read_once_by_the_build(project, monkeypatch):
         textfiles.SCREENED.clear()
         Builder(project, search_index=False, parallel_min=minimum).generate()
     assert "en.sources.yaml" not in read  # the bytes read_inputs hashed, not the disk again
+
+
+def test_only_the_blocks_naming_an_indicator_go_through_the_kept_checks(project):
+    """A pair of blocks whose zh names no indicator has nothing to check: it is neither keyed nor kept (N=2000:
+    36,414 pairs, none naming one); the problems are those of every pair checked."""
+    zh, en = project.root / ZH, project.root / EN
+    edit(zh, "台阶，", "台阶，“研发经费投入强度”稳步提高，")
+    edit(en, "mark, and", "mark, “R&D intensity” will rise steadily, and")
+    zh.write_text(zh.read_text(encoding="utf-8") + "\n### 附表 {#annex}\n\n| 序号 | 指标 | 目标 |\n|---|---|---|\n"
+                  "| 1 | 研发经费投入强度 | 0.7 |\n", encoding="utf-8")
+    en.write_text(en.read_text(encoding="utf-8") + "\n### Annex {#annex}\n\n| No. | Indicator | Target |\n|---|---|---|\n"
+                  "| 1 | R&D intensity | 0.7 |\n", encoding="utf-8")
+    site = Builder(project, search_index=False).generate().site
+    document = site.documents[0]
+    for english in ("R&D intensity", "R&D spending ratio"):  # as named, then an indicator renamed
+        by_zh = {i.name.zh: dataclasses.replace(i, name=dataclasses.replace(i.name, en=english))
+                 if i.id == "rd-intensity" else i for i in site.indicators}
+        keyed = []
+        found = translation.indicator_name_errors(document, by_zh, lambda key, make: keyed.append(key[4]) or make())
+        pairs = zip(document.bodies["zh"].blocks, document.bodies["en"].blocks)
+        every = [e for z, e_block in pairs for e in translation.named_errors(z, e_block, document.src.path.parent /
+                                                                                   "en.md", by_zh)]
+        assert keyed == ["g1-p1", "annex-r1"] and [str(e) for e in found] == [str(e) for e in every]
+    assert [e.src.line for e in found] == [13, 20]
