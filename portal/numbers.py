@@ -65,6 +65,8 @@ def _missing_numbers(zh: str, en: str) -> tuple[str, ...]:
     """Per occurrence: each zh number needs an English number of its own (10 written twice in zh needs
     two 10s in English: a 10 changed to 11 is missing, though 10 appears elsewhere in the block)."""
     found = numbers_zh(zh)
+    if not found:  # nothing to carry over: the English is not read (N=2000: no zh block has a figure)
+        return ()
     stated = stated_numbers(en)
     matched = _match([options for _, options in found], stated)
     available = {value for values in stated for value in values}

@@ -142,6 +142,19 @@ def test_numbers_carried_into_english(zh, en, missing):
     assert missing_numbers(zh, en) == missing
 
 
+def test_a_zh_text_without_a_figure_does_not_read_the_english(monkeypatch):
+    """Nothing to carry over, nothing missing, whatever the English states; the English is then not read
+    (N=2000: no zh block has a figure, and reading each English block's numbers was most of the check)."""
+    from portal import numbers
+    read = []
+    monkeypatch.setattr(numbers, "stated_numbers", lambda text: read.append(text) or [])
+    numbers._missing_numbers.cache_clear()
+    assert missing_numbers("大力推进“七新”，取得新进展新成效", "over CNY 200 billion, twice 12") == []
+    assert missing_numbers("全年", "") == [] and read == []
+    assert missing_numbers("突破2000亿元", "over CNY 210 billion") == ["2000亿"] and read == ["over CNY 210 billion"]
+    numbers._missing_numbers.cache_clear()
+
+
 def test_numbers_are_cut_where_the_patterns_cut_them():
     """The number patterns begin with a bare digit (fast to search for); they cut text as before: thousands
     groups only of three digits, a digit run that is not a group read whole, decimals and scales after it."""
