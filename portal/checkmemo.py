@@ -56,10 +56,14 @@ class Checks:
         its messages are made from those alone, so a kept list is the list a fresh check gives)."""
         return kept_in(self.problems, LIMIT, key, make)
 
-    def keep(self, results: list[tuple[tuple, object]]) -> None:
-        """Keep results made elsewhere by what they read, as kept() would have: [(key, make()'s result)]."""
-        for key, result in results:
-            kept_in(self.problems, LIMIT, key, lambda: result)
+    def keep(self, results: list[tuple[str, tuple, object]]) -> None:
+        """Keep results made elsewhere by what they read, as kept() ("translation") and block_problems()
+        ("pair") would have: [(kind, key, make()'s result)]; other kinds are not theirs."""
+        for kind, key, result in results:
+            if kind == "translation":
+                self.kept(key, lambda: result)
+            elif kind == "pair":
+                self.block_problems(key, lambda: result)
 
     def block_problems(self, key: tuple, check: Callable[[], list]) -> list:
         """The problems of one pair of blocks (zh and en), kept as kept() keeps a document's, in a

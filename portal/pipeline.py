@@ -212,7 +212,7 @@ class Builder:
         # reads the rest of the content; a worker checks each document it rendered (see workerchecks.py)
         found = prefill(self.bodies[1], sources, links, max(2, self.parallel_min // 20), self.progress,
                         lambda: loading.load_content(raw), DocumentChecks.of(terms, self.project.content, inputs))
-        self.checks.keep([(key, result) for kind, key, result in found if kind == "translation"])
+        self.checks.keep(found)
         self.states.update((key, result) for kind, key, result in found if kind == "state")
         self.parsed = {key: self.parsed[key] for key in raw.read if key in self.parsed}
         return validation.validate(raw, self.bodies[1], glossary_href, titles, self.checks)

@@ -114,14 +114,22 @@ def translation_key(folder: Path, zh: Body, en: Body, glossary_digest: str) -> t
     return ("translation", str(folder), zh.digest, en.digest, glossary_digest)
 
 
-def translation_checked(terms: list[Term], folder: Path, rendered: dict[str, tuple]) -> list[tuple[tuple, list]]:
+def translation_checked(terms: list[Term], folder: Path, rendered: dict[str, tuple]) -> list[tuple[str, tuple, list]]:
     """The translation check of the document in `folder` where its bodies were rendered (`rendered`: each
-    language's (body, problems); a body worker, see keptbodies.prefill): [(its key, its problems)], as
-    validate() keeps them; [] when a body is missing or has problems (the document is then not checked)."""
+    language's (body, problems); a body worker, see keptbodies.prefill), as validate() keeps it: ("translation",
+    the document's key, its problems), then ("pair", key, problems) for each pair of blocks (an edit checks
+    its own pair again); [] when a body is missing or has problems (the document is then not checked)."""
     (zh, zh_problems), (en, en_problems) = rendered.get("zh", (None, [])), rendered.get("en", (None, []))
     if zh is None or en is None or zh_problems or en_problems:
         return []
-    return [(translation_key(folder, zh, en, digest_of_terms(terms)), bodies_errors(folder, zh, en, terms))]
+    glossary_digest, pairs = digest_of_terms(terms), []
+
+    def kept(block: tuple, make) -> list:
+        pairs.append(("pair", (*block, glossary_digest), make()))
+        return pairs[-1][2]
+
+    problems = bodies_errors(folder, zh, en, terms, kept)
+    return [("translation", translation_key(folder, zh, en, glossary_digest), problems), *pairs]
 
 
 def themes_declared(raw: RawContent) -> set[str]:

@@ -28,13 +28,12 @@ class DocumentChecks:
                                            if name.endswith(SOURCES)})
 
     def __call__(self, folder: Path, rendered: dict[str, tuple]) -> list[tuple[str, tuple, object]]:
-        """[(kind, key, result)]: the document's translation problems ("translation", validation's key) and
-        its translation state ("state", translation_states' key); nothing when a body is missing or has
-        problems (the document is then left out of the site)."""
-        checked = translation_checked(list(self.terms), folder, rendered)
-        if not checked:
+        """[(kind, key, result)]: the document's translation problems ("translation" and its pairs of blocks'
+        "pair", validation's keys) and its translation state ("state", translation_states' key); nothing when
+        a body is missing or has problems (the document is then left out of the site)."""
+        found: list[tuple[str, tuple, object]] = translation_checked(list(self.terms), folder, rendered)
+        if not found:
             return []
-        found: list[tuple[str, tuple, object]] = [("translation", *checked[0])]
         (zh, _), (en, _) = rendered["zh"], rendered["en"]
         doc_id, sources = folder.name, self.sources.get(sources_input(folder.name))
         try:

@@ -63,6 +63,21 @@ def test_the_workers_check_gives_the_messages_of_one_process_and_of_kept_bodies(
     assert messages(kept) == expected and calls == [os.getpid()]
 
 
+def test_after_the_workers_checked_a_document_an_edit_checks_its_own_pair_again(project, monkeypatch):
+    """The workers give the build each pair of blocks' check too, kept as validate() keeps them: the preview's
+    first edit of a document (its bodies rendered on workers by the first build) checks the edited pair
+    alone, as it would after a first build that checked in one process."""
+    builder = Builder(project, search_index=False, parallel_min=0)
+    builder.generate()
+    checked = []
+    original = translation.pair_errors
+    monkeypatch.setattr(translation, "pair_errors", lambda zh, en, *rest: checked.append(en.anchor) or
+                        original(zh, en, *rest))
+    edit(project.root / EN, "Software enterprises exceeded **2,500**", "Software enterprises multiplied")
+    found = messages(builder)
+    assert checked == ["r1-1"] and found == messages(Builder(project, search_index=False, parallel_min=10**9))
+
+
 def test_a_check_made_on_a_worker_is_reused_only_for_what_it_read(project, monkeypatch):
     builder = Builder(project, search_index=False, parallel_min=0)
     builder.generate()
