@@ -38,6 +38,6 @@ class DocumentChecks:
         doc_id, sources = folder.name, self.sources.get(sources_input(folder.name))
         try:
             state = translation_state(doc_id, zh, en, self.content / "documents" / doc_id, folder, None, sources)
-        except (ContentError, ContentErrors):  # a faulty en.sources.yaml: the build reads it again and says so
-            return found
+        except (ContentError, ContentErrors, OSError):  # a faulty en.sources.yaml, a file gone: left to the build,
+            return found  # which does it again and says so as it would have
         return [*found, ("state", state_key(doc_id, zh, en, sources), state)]

@@ -155,3 +155,22 @@ def test_only_the_blocks_naming_an_indicator_go_through_the_kept_checks(project)
                                                                                    "en.md", by_zh)]
         assert keyed == ["g1-p1", "annex-r1"] and [str(e) for e in found] == [str(e) for e in every]
     assert [e.src.line for e in found] == [13, 20]
+
+
+def test_what_fails_on_a_worker_is_left_to_the_build(project, monkeypatch):
+    """A translation state a worker cannot make (here: zh.md's date unreadable there) is made by the build,
+    which reports or makes it as it would have without the workers."""
+    from portal import freshness
+    edit(project.root / ZH, "大力推进“七新”，取得新进展新成效", "大力推进“七新”，取得新进展")  # one block outdated
+    main, original = os.getpid(), freshness.ChangeDates.modified
+
+    def modified(self):
+        if os.getpid() != main:
+            raise FileNotFoundError(2, "gone", str(self.path))
+        return original(self)
+
+    monkeypatch.setattr(freshness.ChangeDates, "modified", modified)
+    made = states_made_here(monkeypatch)
+    on_workers = Builder(project, search_index=False, parallel_min=0).generate()
+    assert made == ["plenary-demo"]
+    assert on_workers.files == Builder(project, search_index=False, parallel_min=10**9).generate().files
