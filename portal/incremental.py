@@ -32,8 +32,9 @@ def digest_of(inputs: dict[str, str], *prefixes: str) -> str:
 def translation_states(site, inputs: dict[str, str], content: Path, kept: dict,
                        parsed: dict | None = None) -> tuple[dict, dict]:
     """Each document's translation state, and those states by what they come from: one is taken from
-    `kept` (the last build's) while the document's bodies and en.sources.yaml are the same (`parsed`
-    keeps en.sources.yaml files by the digest of their text: see freshness.read_confirmed)."""
+    `kept` (the last build's, or this build's body workers': see workerchecks.py) while the document's bodies
+    and en.sources.yaml are the same (`parsed` keeps en.sources.yaml files by the digest of their bytes: see
+    freshness.read_confirmed)."""
     states, now = {}, {}
     for document in site.documents:
         zh, en, sources = document.bodies["zh"], document.bodies["en"], inputs.get(sources_input(document.id))

@@ -56,7 +56,7 @@ def prefill(bodies: dict[str, KeptBodies], sources: dict[str, list], links: dict
     """Render on several processes the bodies of `sources` (by language) that `bodies` has not kept yet,
     when there are `minimum` of them (a cold build); meanwhile() is called once, while they render when
     they do. A worker that rendered both bodies of a document checks them there: check(folder, {lang:
-    rendered}) gives [(key, result)], and prefill returns all of those (see validation.translation_checked)."""
+    rendered}) gives [(kind, key, result)], and prefill returns all of those (see workerchecks.py)."""
     todo = [item for lang, kept in bodies.items() for item in kept.todo(sources[lang], links[lang])]
     if todo and len(todo) >= minimum and WORKERS >= 2:
         labels = {lang: kept.renderer.state["labels"] for lang, kept in bodies.items()}

@@ -141,8 +141,8 @@ def test_only_the_blocks_naming_an_indicator_go_through_the_kept_checks(project)
     edit(en, "mark, and", "mark, “R&D intensity” will rise steadily, and")
     zh.write_text(zh.read_text(encoding="utf-8") + "\n### 附表 {#annex}\n\n| 序号 | 指标 | 目标 |\n|---|---|---|\n"
                   "| 1 | 研发经费投入强度 | 0.7 |\n", encoding="utf-8")
-    en.write_text(en.read_text(encoding="utf-8") + "\n### Annex {#annex}\n\n| No. | Indicator | Target |\n|---|---|---|\n"
-                  "| 1 | R&D intensity | 0.7 |\n", encoding="utf-8")
+    en.write_text(en.read_text(encoding="utf-8") + "\n### Annex {#annex}\n\n| No. | Indicator | Target |\n"
+                  "|---|---|---|\n| 1 | R&D intensity | 0.7 |\n", encoding="utf-8")
     site = Builder(project, search_index=False).generate().site
     document = site.documents[0]
     for english in ("R&D intensity", "R&D spending ratio"):  # as named, then an indicator renamed
