@@ -1,6 +1,8 @@
 """Rendering pages on forked processes, one per CPU, when a build has a lot to render."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import multiprocessing
 import os
 
@@ -9,6 +11,28 @@ from .errors import ContentError
 from .markup import Renderer
 
 WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+PIPE_BYTES = 1 << 20  # Linux lets any user's pipe hold this much (/proc/sys/fs/pipe-max-size); 64 KiB by default
+
+
+@contextlib.contextmanager
+def forked_pool(workers: int):
+    """A pool of forked workers whose results come back through a pipe of PIPE_BYTES (see widen)."""
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        widen(pool)
+        yield pool
+
+
+def widen(pool) -> None:
+    """Let the pool's results through its pipe in pieces of up to PIPE_BYTES. This process takes them on a
+    thread of the pool's, which must get the interpreter's lock from the main thread for each piece it reads;
+    the main thread is busy meanwhile (other work, the pages' keys), and gives the lock up every 5 ms. In
+    64 KiB pieces a worker would wait that long for every 64 KiB of pages it sends back. Where the pipe cannot
+    be widened (another platform or Python, or the user's pipe quota spent) it stays as it was."""
+    reader = getattr(getattr(pool, "_outqueue", None), "_reader", None)
+    try:
+        fcntl.fcntl(reader.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+    except (AttributeError, OSError):
+        pass
 
 def _render_bodies(args) -> tuple[list, list]:
     """Worker: render Markdown bodies (one Renderer per language per process), a document's at a time, and
@@ -29,7 +53,7 @@ def render_bodies(groups: list, labels: dict, workers: int = WORKERS, meanwhile=
     forked processes: its [(key, rendered)] and the results of `check` (a picklable function, or None)
     for its folders; meanwhile() is called on this process while they render."""
     chunks = [groups[i::workers * 4] for i in range(workers * 4)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with forked_pool(workers) as pool:
         rendering = pool.imap_unordered(_render_bodies, [(chunk, labels, check) for chunk in chunks if chunk])
         meanwhile()
         yield from rendering
@@ -94,7 +118,7 @@ def render_all(environments, todo: list, make_view, minimum: int, workers: int =
     compile_templates(environments)
     _JOB = (environments, todo, make_view, {})
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with forked_pool(workers) as pool:
             rendering = pool.imap_unordered(_render_chunk, chunks)
             meanwhile()  # on this process, which has little to do until the pages come back
             for indices, results in rendering:

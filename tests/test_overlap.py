@@ -144,3 +144,22 @@ def test_where_no_child_can_be_forked_the_work_is_left_to_the_caller(monkeypatch
     monkeypatch.setattr(os, "fork", refused)
     done = []
     assert not aside.Aside(lambda: done.append(1)).succeeded() and done == []
+
+
+def test_the_workers_results_come_back_through_a_pipe_of_a_mebibyte():
+    import fcntl
+    with parallel.forked_pool(2) as pool:
+        assert fcntl.fcntl(pool._outqueue._reader.fileno(), fcntl.F_GETPIPE_SZ) == parallel.PIPE_BYTES
+        assert pool.map(len, [b"x" * 3 * parallel.PIPE_BYTES, b""]) == [3 * parallel.PIPE_BYTES, 0]
+
+
+def test_a_pipe_that_cannot_be_widened_is_left_as_it_was(monkeypatch):
+    import fcntl
+
+    def refuse(*args):
+        raise PermissionError(errno.EPERM, "the user's pipe quota is spent")
+
+    parallel.widen(object())  # no pipe to widen: nothing to do
+    monkeypatch.setattr(fcntl, "fcntl", refuse)
+    with parallel.forked_pool(1) as pool:
+        assert pool.map(len, ["abc"]) == [3]
