@@ -40,7 +40,7 @@ def bodies_of(content: Path) -> tuple[list, dict]:
 
     taken: dict = {}
 
-    def take(bodies, sources, links, minimum, progress, meanwhile=None):
+    def take(bodies, sources, links, minimum, progress, meanwhile=None, check=None):
         taken["todo"] = [item for lang, kept in bodies.items() for item in kept.todo(sources[lang], links[lang])]
         taken["labels"] = {lang: kept.renderer.state["labels"] for lang, kept in bodies.items()}
         raise _Taken
@@ -97,7 +97,7 @@ def main() -> None:
         used, wall = cpu(), time.perf_counter()
         if args.workers:
             from portal.parallel import render_bodies
-            list(render_bodies(todo, labels))
+            list(render_bodies([(item[2].parent, [item]) for item in todo], labels))  # unchecked (no check)
         else:
             render_serially(todo, labels)
         times.append((cpu() - used, time.perf_counter() - wall))
