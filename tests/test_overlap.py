@@ -73,7 +73,8 @@ def test_the_bodies_render_while_the_rest_of_the_content_is_read():
     labels = {"en": first_fixture_build()[0].bodies[0]["en"]}
     groups = [(item[2].parent, [item]) for item in items]
     rendered = []
-    for bodies, checked in parallel.render_bodies(groups, labels, meanwhile=lambda: events.append("rest of the content")):
+    meanwhile = lambda: events.append("rest of the content")  # noqa: E731
+    for bodies, _checked in parallel.render_bodies(groups, labels, meanwhile=meanwhile):
         events.append("body")
         rendered += bodies
     assert sorted(key for key, _ in rendered) == [("en", i) for i in range(6)]
