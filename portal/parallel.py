@@ -34,6 +34,7 @@ def widen(pool) -> None:
     except (AttributeError, OSError):
         pass
 
+
 def _render_bodies(args) -> tuple[list, list]:
     """Worker: render Markdown bodies (one Renderer per language per process), a document's at a time, and
     check each document whose bodies it rendered with check(folder, {lang: rendered}) when there is one."""
