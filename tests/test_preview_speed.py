@@ -68,6 +68,36 @@ def test_the_reads_found_moved_by_identity_hold_every_read_whose_line_changed(pr
     assert body_moved and all(read[1] == "" or "plenary-demo" in read[1] for read in body_moved)
 
 
+def test_the_moved_reads_are_found_from_the_moved_ids_as_read_by_read(project, monkeypatch):
+    """Moved.reads (from each kind's moved ids and the keys read, Digests.kinds; of a moved body's rows,
+    those whose value is not the last build's) holds every read whose line changed, and only reads Moved
+    says of one by one, edit after edit; Digests.kinds always names exactly the reads in memo."""
+    seen = []
+    original = incremental.Verified.unchanged
+
+    def unchanged(verified, base, digests):
+        last = verified.digests
+        assert {(kind, key) for kind, keys in last.kinds.items() for key in keys} == set(last.memo)
+        moved = incremental.Moved(digests, last)
+        seen.append(moved.reads(last.kinds))
+        again = incremental.Digests(digests.site, digests.states)
+        changed = {read for read, line in last.memo.items() if again(read) != line}
+        assert changed <= seen[-1] <= {read for read in last.memo if moved(read)}
+        assert set(last.rows) == last.kinds.get("rows", set())
+        known = original(verified, base, digests)
+        assert {(kind, key) for kind, keys in digests.kinds.items() for key in keys} == set(digests.memo)
+        return known
+
+    monkeypatch.setattr(incremental.Verified, "unchanged", unchanged)
+    builder = Builder(project, search_index=False)
+    builder.generate()
+    for name, old, new in EDITS:
+        edit(project.content / name, old, new)
+        builder.generate(first=set())  # the preview's: the pages left for later render through the same Digests
+        assert builder.render_deferred() == fresh(project), name
+    assert len(seen) == len(EDITS) and all(seen)
+
+
 def test_nothing_is_moved_when_every_object_is_the_last_builds(project):
     builder = Builder(project, search_index=False)
     builder.generate()
