@@ -43,49 +43,27 @@ def test_update_in_place_writes_the_changed_removes_the_gone_and_returns_both_so
 def test_the_reads_found_moved_by_identity_hold_every_read_whose_line_changed(project, monkeypatch):
     """Verified.unchanged takes a line again only for reads made from other objects than the last build's
     (Moved): edit after edit, every read whose line changed is among them, every line it carries over is
-    the line taken afresh, and a body's edit moves only that document's reads."""
+    the line taken afresh, and a body's edit moves only that document's reads. Moved.reads (from each
+    kind's moved ids and the keys read, Digests.kinds; of a moved body's rows, those whose value is not the
+    last build's) holds every read whose line changed and only reads Moved says of one by one; Digests.kinds
+    always names exactly the reads in memo, through the pages left for later too."""
     seen = []
     original = incremental.Verified.unchanged
 
-    def unchanged(verified, base, digests):
-        known = original(verified, base, digests)
-        moved = incremental.Moved(digests, verified.digests)
-        again = incremental.Digests(digests.site, digests.states)
-        changed = {read for read, line in verified.digests.memo.items() if again(read) != line}
-        assert all(moved(read) for read in changed)
-        assert all(line == again(read) for read, line in digests.memo.items())
-        seen.append((changed, {read for read in verified.digests.memo if moved(read)}))
-        return known
-
-    monkeypatch.setattr(incremental.Verified, "unchanged", unchanged)
-    builder = Builder(project, search_index=False)
-    builder.generate()
-    for name, old, new in EDITS:
-        edit(project.content / name, old, new)
-        assert builder.generate().files == fresh(project), name
-    assert len(seen) == len(EDITS) and all(changed for changed, _ in seen)
-    body_moved = seen[0][1]
-    assert body_moved and all(read[1] == "" or "plenary-demo" in read[1] for read in body_moved)
-
-
-def test_the_moved_reads_are_found_from_the_moved_ids_as_read_by_read(project, monkeypatch):
-    """Moved.reads (from each kind's moved ids and the keys read, Digests.kinds; of a moved body's rows,
-    those whose value is not the last build's) holds every read whose line changed, and only reads Moved
-    says of one by one, edit after edit; Digests.kinds always names exactly the reads in memo."""
-    seen = []
-    original = incremental.Verified.unchanged
+    def read_by_kind(digests) -> set:
+        return {(kind, key) for kind, keys in digests.kinds.items() for key in keys}
 
     def unchanged(verified, base, digests):
         last = verified.digests
-        assert {(kind, key) for kind, keys in last.kinds.items() for key in keys} == set(last.memo)
+        assert read_by_kind(last) == set(last.memo) and set(last.rows) == last.kinds.get("rows", set())
+        known = original(verified, base, digests)
         moved = incremental.Moved(digests, last)
-        seen.append(moved.reads(last.kinds))
         again = incremental.Digests(digests.site, digests.states)
         changed = {read for read, line in last.memo.items() if again(read) != line}
-        assert changed <= seen[-1] <= {read for read in last.memo if moved(read)}
-        assert set(last.rows) == last.kinds.get("rows", set())
-        known = original(verified, base, digests)
-        assert {(kind, key) for kind, keys in digests.kinds.items() for key in keys} == set(digests.memo)
+        assert changed <= moved.reads(last.kinds) <= {read for read in last.memo if moved(read)}
+        assert all(line == again(read) for read, line in digests.memo.items())
+        assert read_by_kind(digests) == set(digests.memo)
+        seen.append((changed, {read for read in last.memo if moved(read)}))
         return known
 
     monkeypatch.setattr(incremental.Verified, "unchanged", unchanged)
@@ -95,7 +73,39 @@ def test_the_moved_reads_are_found_from_the_moved_ids_as_read_by_read(project, m
         edit(project.content / name, old, new)
         builder.generate(first=set())  # the preview's: the pages left for later render through the same Digests
         assert builder.render_deferred() == fresh(project), name
-    assert len(seen) == len(EDITS) and all(seen)
+    assert len(seen) == len(EDITS) and all(changed for changed, _ in seen)
+    body_moved = seen[0][1]
+    assert body_moved and all(read[1] == "" or "plenary-demo" in read[1] for read in body_moved)
+
+
+def test_of_an_edited_bodys_rows_only_those_whose_text_or_headings_changed_are_moved():
+    """Moved.reads takes a quoted table row's line again only when the zh row's text or its table's
+    headings in the read's language differ from the last build's (Digests.rows), not for every row of
+    an edited body; exactly the rows whose line changed."""
+    from types import SimpleNamespace as Fake
+
+    def body(rows: dict, headings: str):
+        blocks = {anchor: Fake(kind="row", text=text) for anchor, text in rows.items()}
+        html = (f"<table><thead><tr><th>{headings}</th><th>值</th></tr></thead><tbody>"
+                + "".join(f'<tr id="{anchor}"><td>x</td></tr>' for anchor in rows) + "</tbody></table>")
+        return Fake(block=blocks.get, html=html)
+
+    def site(r1: str, en_heading: str):
+        rows = {"r1": r1, "r2": "乙 | 2", "r3": "丙 | 3"}
+        document = Fake(id="doc", bodies={"zh": body(rows, "指标"), "en": body(rows, en_heading)})
+        return Fake(documents=(document,))
+
+    reads = [("rows", f"{lang}/doc/{anchor}") for lang in ("zh", "en") for anchor in ("r1", "r2", "r3")]
+    last = incremental.Digests(site("甲 | 1", "Indicator"), {})
+    for read in reads:
+        last(read)
+    for edited, expected in ((site("甲 | 1", "Indicator"), set()),  # another body, the same rows
+                             (site("甲 | 10", "Indicator"), {"zh/doc/r1", "en/doc/r1"}),
+                             (site("甲 | 1", "Measure"), {"en/doc/r1", "en/doc/r2", "en/doc/r3"})):
+        now = incremental.Digests(edited, {})
+        found = incremental.Moved(now, last).reads(last.kinds)
+        assert found == {("rows", key) for key in expected}
+        assert found == {read for read in reads if now(read) != last(read)}
 
 
 def test_nothing_is_moved_when_every_object_is_the_last_builds(project):
