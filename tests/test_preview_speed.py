@@ -202,3 +202,43 @@ def test_the_preview_makes_the_chinese_glossarys_index_before_the_first_save(pro
     glossary.sort_key.cache_clear()
     Preview(project, tmp_path / "preview", SiteApp(tmp_path / "preview"), say=lambda text: None).warm()
     assert glossary.sort_key.cache_info().currsize == 1 and "pypinyin" in sys.modules
+
+
+def test_the_pages_are_kept_while_their_ids_origins_and_chain_roots_are_the_same():
+    """pages.assemble gives the last build's very Page objects (their URLs taken once) while the records'
+    ids and source paths and the goals' chain roots are the same, and new pages, equal to a fresh
+    assembly's, when one of them differs."""
+    import dataclasses
+    from pathlib import Path
+
+    from conftest import first_fixture_build
+    from portal import pages
+
+    def fields(assembled) -> list:
+        return [(p.kind, p.key, p.lang, p.template, p.origin, p.url) for p in assembled]
+
+    site = first_fixture_build()[1].site
+    first = pages.assemble(site, Path("content"))
+    again = pages.assemble(dataclasses.replace(site), Path("content"))  # another Site, the same records
+    assert all(a is b for a, b in zip(first, again)) and len(first) == len(again)
+    moved = dataclasses.replace(site.indicators[0], id="moved-indicator")
+    other = pages.assemble(dataclasses.replace(site, indicators=(moved, *site.indicators[1:])), Path("content"))
+    assert fields(other) == fields(pages._assembled.__wrapped__(
+        Path("content"), *(tuple((r.id, r.src.path) for r in records) for records in (
+            site.documents, (moved, *site.indicators[1:]), site.themes, pages.chains.Chains(site).roots()))))
+    assert {("indicator", "moved-indicator", lang) for lang in ("zh", "en")} <= {f[:3] for f in fields(other)}
+    assert not any(a is b for a, b in zip(first, other) if a.kind == "indicator")
+    assert fields(pages.assemble(site, Path("elsewhere")))[0][4] == Path("elsewhere")  # the origin is read too
+
+
+def test_two_pages_writing_one_file_are_named_with_their_kinds_and_keys():
+    from pathlib import Path
+
+    from portal.pages import Page
+    from portal.routing import check_collisions
+
+    one, two = (Page("document", "a", "en", "document.html", Path(f"content/documents/{n}")) for n in ("a", "b"))
+    errors = check_collisions([one, Page("documents", "", "en", "documents.html", Path("content")), two])
+    assert [(str(e.src), e.message, e.hint) for e in errors] == [
+        ("content/documents/b", "two pages write en/documents/a/index.html: document 'a' and document 'a'",
+         "give one of them another id")]
