@@ -299,7 +299,8 @@ class Preview:
     def failed(self, message: str, settled) -> bool:
         if settled():
             self.app.error = message
-            self.say(f"{message}\nbuild failed: still serving the last good site")
+            self.say(message)
+            self.say("build failed: still serving the last good site")
         return False
 
     def warm(self) -> None:
