@@ -75,14 +75,26 @@ class Digests:
     def __init__(self, site, states: dict) -> None:
         self.site, self.states = site, states
         self.memo: dict[tuple[str, str], str] = {}
+        self.kinds: dict[str, set[str]] = {}  # the reads in memo: their keys by kind
+        self.rows: dict[str, tuple | None] = {}  # what each "rows" read in memo returns
         self.by_id: dict[str, dict] = {}
 
     def __call__(self, read: tuple[str, str]) -> str:
         """The read and the digest of what it returns, as one line of a key."""
         if read not in self.memo:
-            digest = cache.digest(repr(digested(self.value(*read))).encode("utf-8"))
+            value = self.value(*read)
+            if read[0] == "rows":  # plain strings: the next build compares them rather than their digests
+                self.rows[read[1]] = value
+            digest = cache.digest(repr(digested(value)).encode("utf-8"))
             self.memo[read] = f"\n{read[0]}\0{read[1]}\0{digest}"
+            self.kinds.setdefault(read[0], set()).add(read[1])
         return self.memo[read]
+
+    def carry(self, last: "Digests") -> None:
+        """Take the last build's lines of the reads not taken now (those Moved found giving the same line)."""
+        self.memo, self.rows = {**last.memo, **self.memo}, {**last.rows, **self.rows}
+        self.kinds = {kind: last.kinds.get(kind, set()) | self.kinds.get(kind, set())
+                      for kind in last.kinds.keys() | self.kinds.keys()}
 
     def value(self, kind: str, key: str):
         if kind == "states":
@@ -133,6 +145,21 @@ class Moved:
             lang, doc_id, _ = key.split("/", 2)
             return not {(doc_id, "zh"), (doc_id, lang)}.isdisjoint(self.moved("bodies"))
         return key in self.moved(kind)
+
+    def reads(self, kinds: dict[str, set[str]]) -> set:
+        """The reads of `kinds` (keys by kind, as Digests.kinds) that may give another line now: what
+        __call__ says of each, found from the kinds' moved ids rather than by asking for every read; of a
+        moved body's rows, those whose text or headings are not the last build's."""
+        found = set()
+        for kind, keys in kinds.items():
+            if "" in keys and self((kind, "")):
+                found.add((kind, ""))
+            if kind == "rows" and self.moved("bodies"):  # a row of an edited body, if its text or headings moved
+                found.update(("rows", key) for key in keys
+                             if self(("rows", key)) and self.now.value("rows", key) != self.last.rows[key])
+            elif kind != "rows" and len(keys) > ("" in keys):
+                found.update((kind, key) for key in keys & self.moved(kind))
+        return found
 
     def moved(self, kind: str) -> set:
         """The ids of `kind` whose objects are not the last build's; for "bodies", the documents and
@@ -201,9 +228,9 @@ class Verified:
         """known(path, entry): True when `entry` is one of these and its key under `digests` is the same."""
         if base != self.base:
             return lambda path, entry: False
-        moved = Moved(digests, self.digests)
-        changed = {read for read, line in self.digests.memo.items() if moved(read) and digests(read) != line}
-        digests.memo = {**self.digests.memo, **digests.memo}  # the lines taken now, and the last build's others
+        last = self.digests
+        changed = {read for read in Moved(digests, last).reads(last.kinds) if digests(read) != last.memo[read]}
+        digests.carry(last)
         return lambda path, entry: ((kept := self.entries.get(path)) is entry or kept == entry) and \
             changed.isdisjoint(entry.reads)  # mostly the very entry: no tuples of its fields compared
 

@@ -1,6 +1,7 @@
 """The validated Site -> the list of pages to render, in both languages; pure."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ class Page:
     origin: Path
     make_context: Callable[[object], dict] = field(default=lambda site: {}, compare=False)
 
-    @property
+    @functools.cached_property  # a page is kept between builds while what makes it is the same (assemble)
     def url(self) -> str:
         return url_for(self.kind, self.lang, self.key)
 
@@ -135,8 +136,16 @@ def _progress_context(site) -> dict:
 
 def assemble(site: Site, content: Path) -> list[Page]:
     """Every page of the site, each language in turn, in a stable order; each context is made at
-    rendering from the view of the site it is handed (`s` below), never from `site` itself."""
+    rendering from the view of the site it is handed (`s` below), never from `site` itself. The pages
+    are those of the last build while what they are made of (ids, origins, chain roots) is the same."""
     roots = chains.Chains(site).roots()
+    return list(_assembled(content, *(tuple((item.id, item.src.path) for item in items)
+                                      for items in (site.documents, site.indicators, site.themes, roots))))
+
+
+@functools.lru_cache(maxsize=2)  # the last build's pages, and the one before (a failed build's)
+def _assembled(content: Path, documents: tuple, indicators: tuple, themes: tuple, roots: tuple) -> tuple[Page, ...]:
+    """The pages of records given as (id, source path)."""
     pages: list[Page] = []
     for lang in LANGS:
         def add(kind, template, key="", origin=content, context=lambda s: {}):
@@ -146,30 +155,30 @@ def assemble(site: Site, content: Path) -> list[Page]:
             (standing, _chart(s, standing.row.indicator, _values(s)[standing.row.indicator.id], l, charts.SMALL))
             for standing in compare.standings(s, _groups(s))], **_progress_context(s)})
         add("documents", "documents.html")
-        for document in site.documents:
-            add("document", "document.html", document.id, document.src.path.parent,
-                context=lambda s, i=document.id, l=lang: {"document": s.document(i), "body": s.document(i).bodies[l],
+        for document_id, path in documents:
+            add("document", "document.html", document_id, path.parent,
+                context=lambda s, i=document_id, l=lang: {"document": s.document(i), "body": s.document(i).bodies[l],
                                                           "state": s.state(i)})
-            add("parallel", "parallel.html", document.id, document.src.path.parent,
-                context=lambda s, i=document.id, l=lang: _parallel_context(s.document(i), s.state(i), l))
+            add("parallel", "parallel.html", document_id, path.parent,
+                context=lambda s, i=document_id, l=lang: _parallel_context(s.document(i), s.state(i), l))
         for kind, everything in (("indicators", False), ("indicators-all", True)):
             add(kind, "indicators.html", context=lambda s, e=everything: _matrix_context(s.model, _groups(s), e))
-        for indicator in site.indicators:
-            add("indicator", "indicator.html", indicator.id, indicator.src.path,
-                context=lambda s, i=indicator.id, l=lang: {
+        for indicator_id, path in indicators:
+            add("indicator", "indicator.html", indicator_id, path,
+                context=lambda s, i=indicator_id, l=lang: {
                     **_indicator_context(s, s.indicator(i), _values(s).get(i, []), l),
                     "goals": _chains(s).about(g for g in s.goals if i in g.indicators), "chains": _chains(s),
                     "assessments": _assessed(s).get(i, []),
                     "latest": compare.latest_outcome(s.model, _values(s).get(i, []))})
         add("themes", "themes.html")
-        for theme in site.themes:
-            add("theme", "theme.html", theme.id, theme.src.path,
-                context=lambda s, i=theme.id: {"theme": next(t for t in s.themes if t.id == i), "chains": _chains(s),
+        for theme_id, path in themes:
+            add("theme", "theme.html", theme_id, path,
+                context=lambda s, i=theme_id: {"theme": next(t for t in s.themes if t.id == i), "chains": _chains(s),
                                                "goals": _chains(s).about(g for g in s.goals if i in g.themes)})
         add("goals", "goals.html", context=lambda s: {"chains": _chains(s)})
-        for root in roots:
-            add("goal", "goal.html", root.id, root.src.path,
-                context=lambda s, i=root.id: {"chain": _chains(s).step(s.goal(i)), "chains": _chains(s)})
+        for root_id, path in roots:
+            add("goal", "goal.html", root_id, path,
+                context=lambda s, i=root_id: {"chain": _chains(s).step(s.goal(i)), "chains": _chains(s)})
         add("glossary", "glossary.html", context=lambda s, l=lang: {"index": glossary.index_groups(s.terms, l)})
         add("conflicts", "conflicts.html",
             context=lambda s, l=lang: {"kinds": conflicts_by_kind(s, l), "agreements": agreements(s, l)})
@@ -188,7 +197,7 @@ def assemble(site: Site, content: Path) -> list[Page]:
             [d.bodies for d in s.documents], s.indicators, s.values, s.goals, s.conflicts, s.terms, s.themes)})
         add("search", "search.html")
         add("not-found", "404.html")
-    return pages
+    return tuple(pages)
 
 
 def _matrix_context(model, groups, everything: bool) -> dict:

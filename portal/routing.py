@@ -52,15 +52,16 @@ def other_lang(lang: str) -> str:
 
 def check_collisions(pages) -> list[ContentError]:
     """Two pages that would write the same file, named with what made them."""
-    seen: dict[str, str] = {}
+    seen: dict[str, object] = {}
     errors = []
     for page in pages:
         path = output_path(page.url)
         if path in seen:
-            errors.append(ContentError(SourceRef(page.origin), f"two pages write {path}: {seen[path]} and "
-                                       f"{page.kind} '{page.key}'", "give one of them another id"))
+            first = seen[path]
+            errors.append(ContentError(SourceRef(page.origin), f"two pages write {path}: {first.kind} '{first.key}' "
+                                       f"and {page.kind} '{page.key}'", "give one of them another id"))
         else:
-            seen[path] = f"{page.kind} '{page.key}'"
+            seen[path] = page
     return errors
 
 

@@ -15,7 +15,7 @@ from .errors import ContentErrors, unexpected
 from .output import update_in_place
 from .pipeline import Builder, Project
 from .memory import collection_paused, tidy_memory
-from .watch import STEP_MS, Watch
+from .watch import SETTLE_MS, STEP_MS, Watch
 
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8", ".svg": "image/svg+xml",
@@ -272,30 +272,20 @@ class Preview:
     """Keeps the builder and the current error between rebuilds."""
 
     def __init__(self, project: Project, site_dir: Path, app: SiteApp, say=print, pdfs: bool = False) -> None:
-        self.builder = Builder(project, pdfs)
-        self.site_dir = site_dir
-        self.app = app
+        self.builder, self.site_dir, self.app, self.say = Builder(project, pdfs), site_dir, app, say
         self.built = False
-        self.say = say
         self.written: dict[str, bytes] | None = None  # what the last write put in site_dir
 
-    def rebuild(self) -> bool:
+    def rebuild(self, settled=lambda: True) -> bool:
         """Build as `build.py build` does (the same function, the same checks and messages) and write what
         changed, in place (only the preview may). After the first build, changed pages not open in a
-        browser (see SiteApp.pages_first) keep their last version until finish()."""
+        browser (see SiteApp.pages_first) keep their last version until finish(). A failed build's errors
+        are shown when settled() says no save followed (else they may be a part-written file's)."""
         started = time.perf_counter()
         try:
             generated = self.builder.generate(first=self.app.pages_first() if self.built else None)
-        except ContentErrors as errors:
-            self.app.error = str(errors)
-            self.say(str(errors))
-            self.say("build failed: still serving the last good site")
-            return False
-        except Exception as error:  # noqa: BLE001 (the last resort: shown, never a traceback)
-            self.app.error = unexpected(error)
-            self.say(self.app.error)
-            self.say("build failed: still serving the last good site")
-            return False
+        except Exception as error:  # noqa: BLE001 (anything else is the last resort: shown, never a traceback)
+            return self.failed(str(error) if isinstance(error, ContentErrors) else unexpected(error), settled)
         changed = self.write(generated.files)
         self.built = True
         self.app.error = None
@@ -305,6 +295,13 @@ class Preview:
         self.say(f"rebuilt {len(generated.rendered)} page(s) [{shown}]{later}, wrote {len(changed)} file(s) "
                  f"in {took:.0f} ms")
         return True
+
+    def failed(self, message: str, settled) -> bool:
+        if settled():
+            self.app.error = message
+            self.say(message)
+            self.say("build failed: still serving the last good site")
+        return False
 
     def warm(self) -> None:
         """Load now what this process would load on the editor's first save of a kind: the first build
@@ -336,14 +333,17 @@ class Preview:
             self.say(f"then wrote {len(changed)} more file(s) in {took:.0f} ms")
 
 
-def watch_inputs(project: Project, site_dir: Path, preview: Preview, reload, step_ms: int = STEP_MS) -> Watch:
+def watch_inputs(project: Project, site_dir: Path, preview: Preview, reload, step_ms: int = STEP_MS,
+                 settle_ms: int = SETTLE_MS) -> Watch:
     """On every burst of saves of the project's inputs: rebuild, call reload() (browsers reload the
     moment the files are written), then render what the rebuild deferred unless another save is
-    waiting. The site and the caches are not watched."""
+    waiting; a failed one followed by a save within `settle_ms` (the rest of a save written in parts) shows
+    nothing, the next one reads it. The site and the caches are not watched."""
 
     def on_change(_paths: list[str], waiting) -> None:
         with collection_paused():  # until the browser has fetched its page (see tidy_memory)
-            preview.rebuild()
+            if not preview.rebuild(settled=lambda: not waiting(settle_ms / 1000)) and waiting():
+                return  # the next burst rebuilds, and reloads
             reloaded = time.monotonic()
             reload()
             preview.app.settle(reloaded, stop=waiting)

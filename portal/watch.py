@@ -3,23 +3,28 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import watchfiles
 
-# Changes less than this many milliseconds apart are one burst: an editor's save often writes twice
-# (truncate, then write; or a backup file, then the file), within a millisecond or two. A checkout
-# that takes longer is at most two rebuilds: changes made while one runs are the next burst, whole.
-STEP_MS = 10
+# Changes less than this many milliseconds apart are one burst. Short, so that a save is rebuilt at
+# once: an editor's save written in parts (truncate, then write; or several files, as a checkout) is
+# made whole by the rebuild itself, which reads its inputs again at its end and starts again when they
+# changed (pipeline.InputsChanged), and a failed one is shown only when no save follows within
+# SETTLE_MS (serve.watch_inputs). Changes made while a rebuild runs are the next burst, whole.
+STEP_MS = 2
+# How long the errors of a failed rebuild wait for the rest of a save written in parts.
+SETTLE_MS = 100
 
 
 class Watch:
     """Watches folders (recursively, with the OS's notifications) and calls on_change(paths, waiting) once
     per burst of changes, on a thread of its own. Changes made while a call runs are the next burst
-    (all of them: one call); waiting() says whether there are any, so that a call can leave optional
-    work for later. Changes below the `ignored` folders (the site being written, the caches) and
+    (all of them: one call); waiting() says whether there are any (or, given seconds, whether any come
+    within them), so that a call can leave optional work for later. Changes below the `ignored` folders (the site being written, the caches) and
     editors' swap and backup files are dropped; a burst of only those calls nothing."""
 
     def __init__(self, folders: Iterable[Path], on_change: Callable[[list[str], Callable[[], bool]], None],
@@ -30,6 +35,7 @@ class Watch:
         self.step_ms = step_ms
         self.ready = threading.Event()  # set once the OS is watching: saves from then on are seen
         self._changes: queue.Queue[set[str] | None] = queue.Queue()
+        self._arrived = threading.Condition()  # notified when a burst is queued
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._watch, name="watch", daemon=True),
                          threading.Thread(target=self._call, name="rebuild", daemon=True)]
@@ -41,12 +47,23 @@ class Watch:
 
     def stop(self) -> None:
         self._stop.set()
-        self._changes.put(None)
+        with self._arrived:
+            self._changes.put(None)
+            self._arrived.notify_all()
         for thread in self._threads:
             thread.join(timeout=5)
 
-    def waiting(self) -> bool:
-        return not self._changes.empty()
+    def waiting(self, seconds: float = 0.0) -> bool:
+        """Whether changes are waiting for the next call; with `seconds`, whether any arrive within them
+        (returning as soon as they do)."""
+        deadline = time.monotonic() + seconds
+        with self._arrived:
+            while self._changes.empty():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._arrived.wait(left)
+        return True
 
     def _watch(self) -> None:
         # yield_on_timeout: an empty set after `rust_timeout` ms without changes, which says the watch is up
@@ -55,7 +72,9 @@ class Watch:
                                         raise_interrupt=False):
             self.ready.set()
             if changes:
-                self._changes.put({path for _change, path in changes})
+                with self._arrived:
+                    self._changes.put({path for _change, path in changes})
+                    self._arrived.notify_all()
 
     def _call(self) -> None:
         while True:

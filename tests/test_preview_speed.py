@@ -43,18 +43,27 @@ def test_update_in_place_writes_the_changed_removes_the_gone_and_returns_both_so
 def test_the_reads_found_moved_by_identity_hold_every_read_whose_line_changed(project, monkeypatch):
     """Verified.unchanged takes a line again only for reads made from other objects than the last build's
     (Moved): edit after edit, every read whose line changed is among them, every line it carries over is
-    the line taken afresh, and a body's edit moves only that document's reads."""
+    the line taken afresh, and a body's edit moves only that document's reads. Moved.reads (from each
+    kind's moved ids and the keys read, Digests.kinds; of a moved body's rows, those whose value is not the
+    last build's) holds every read whose line changed and only reads Moved says of one by one; Digests.kinds
+    always names exactly the reads in memo, through the pages left for later too."""
     seen = []
     original = incremental.Verified.unchanged
 
+    def read_by_kind(digests) -> set:
+        return {(kind, key) for kind, keys in digests.kinds.items() for key in keys}
+
     def unchanged(verified, base, digests):
+        last = verified.digests
+        assert read_by_kind(last) == set(last.memo) and set(last.rows) == last.kinds.get("rows", set())
         known = original(verified, base, digests)
-        moved = incremental.Moved(digests, verified.digests)
+        moved = incremental.Moved(digests, last)
         again = incremental.Digests(digests.site, digests.states)
-        changed = {read for read, line in verified.digests.memo.items() if again(read) != line}
-        assert all(moved(read) for read in changed)
+        changed = {read for read, line in last.memo.items() if again(read) != line}
+        assert changed <= moved.reads(last.kinds) <= {read for read in last.memo if moved(read)}
         assert all(line == again(read) for read, line in digests.memo.items())
-        seen.append((changed, {read for read in verified.digests.memo if moved(read)}))
+        assert read_by_kind(digests) == set(digests.memo)
+        seen.append((changed, {read for read in last.memo if moved(read)}))
         return known
 
     monkeypatch.setattr(incremental.Verified, "unchanged", unchanged)
@@ -62,10 +71,41 @@ def test_the_reads_found_moved_by_identity_hold_every_read_whose_line_changed(pr
     builder.generate()
     for name, old, new in EDITS:
         edit(project.content / name, old, new)
-        assert builder.generate().files == fresh(project), name
+        builder.generate(first=set())  # the preview's: the pages left for later render through the same Digests
+        assert builder.render_deferred() == fresh(project), name
     assert len(seen) == len(EDITS) and all(changed for changed, _ in seen)
     body_moved = seen[0][1]
     assert body_moved and all(read[1] == "" or "plenary-demo" in read[1] for read in body_moved)
+
+
+def test_of_an_edited_bodys_rows_only_those_whose_text_or_headings_changed_are_moved():
+    """Moved.reads takes a quoted table row's line again only when the zh row's text or its table's
+    headings in the read's language differ from the last build's (Digests.rows), not for every row of
+    an edited body; exactly the rows whose line changed."""
+    from types import SimpleNamespace as Fake
+
+    def body(rows: dict, headings: str):
+        blocks = {anchor: Fake(kind="row", text=text) for anchor, text in rows.items()}
+        html = (f"<table><thead><tr><th>{headings}</th><th>值</th></tr></thead><tbody>"
+                + "".join(f'<tr id="{anchor}"><td>x</td></tr>' for anchor in rows) + "</tbody></table>")
+        return Fake(block=blocks.get, html=html)
+
+    def site(r1: str, en_heading: str):
+        rows = {"r1": r1, "r2": "乙 | 2", "r3": "丙 | 3"}
+        document = Fake(id="doc", bodies={"zh": body(rows, "指标"), "en": body(rows, en_heading)})
+        return Fake(documents=(document,))
+
+    reads = [("rows", f"{lang}/doc/{anchor}") for lang in ("zh", "en") for anchor in ("r1", "r2", "r3")]
+    last = incremental.Digests(site("甲 | 1", "Indicator"), {})
+    for read in reads:
+        last(read)
+    for edited, expected in ((site("甲 | 1", "Indicator"), set()),  # another body, the same rows
+                             (site("甲 | 10", "Indicator"), {"zh/doc/r1", "en/doc/r1"}),
+                             (site("甲 | 1", "Measure"), {"en/doc/r1", "en/doc/r2", "en/doc/r3"})):
+        now = incremental.Digests(edited, {})
+        found = incremental.Moved(now, last).reads(last.kinds)
+        assert found == {("rows", key) for key in expected}
+        assert found == {read for read in reads if now(read) != last(read)}
 
 
 def test_nothing_is_moved_when_every_object_is_the_last_builds(project):
@@ -162,3 +202,43 @@ def test_the_preview_makes_the_chinese_glossarys_index_before_the_first_save(pro
     glossary.sort_key.cache_clear()
     Preview(project, tmp_path / "preview", SiteApp(tmp_path / "preview"), say=lambda text: None).warm()
     assert glossary.sort_key.cache_info().currsize == 1 and "pypinyin" in sys.modules
+
+
+def test_the_pages_are_kept_while_their_ids_origins_and_chain_roots_are_the_same():
+    """pages.assemble gives the last build's very Page objects (their URLs taken once) while the records'
+    ids and source paths and the goals' chain roots are the same, and new pages, equal to a fresh
+    assembly's, when one of them differs."""
+    import dataclasses
+    from pathlib import Path
+
+    from conftest import first_fixture_build
+    from portal import pages
+
+    def fields(assembled) -> list:
+        return [(p.kind, p.key, p.lang, p.template, p.origin, p.url) for p in assembled]
+
+    site = first_fixture_build()[1].site
+    first = pages.assemble(site, Path("content"))
+    again = pages.assemble(dataclasses.replace(site), Path("content"))  # another Site, the same records
+    assert all(a is b for a, b in zip(first, again)) and len(first) == len(again)
+    moved = dataclasses.replace(site.indicators[0], id="moved-indicator")
+    other = pages.assemble(dataclasses.replace(site, indicators=(moved, *site.indicators[1:])), Path("content"))
+    assert fields(other) == fields(pages._assembled.__wrapped__(
+        Path("content"), *(tuple((r.id, r.src.path) for r in records) for records in (
+            site.documents, (moved, *site.indicators[1:]), site.themes, pages.chains.Chains(site).roots()))))
+    assert {("indicator", "moved-indicator", lang) for lang in ("zh", "en")} <= {f[:3] for f in fields(other)}
+    assert not any(a is b for a, b in zip(first, other) if a.kind == "indicator")
+    assert fields(pages.assemble(site, Path("elsewhere")))[0][4] == Path("elsewhere")  # the origin is read too
+
+
+def test_two_pages_writing_one_file_are_named_with_their_kinds_and_keys():
+    from pathlib import Path
+
+    from portal.pages import Page
+    from portal.routing import check_collisions
+
+    one, two = (Page("document", "a", "en", "document.html", Path(f"content/documents/{n}")) for n in ("a", "b"))
+    errors = check_collisions([one, Page("documents", "", "en", "documents.html", Path("content")), two])
+    assert [(str(e.src), e.message, e.hint) for e in errors] == [
+        ("content/documents/b", "two pages write en/documents/a/index.html: document 'a' and document 'a'",
+         "give one of them another id")]

@@ -54,7 +54,7 @@ def test_a_save_is_one_rebuild_then_one_reload(content, tmp_path):
     assert preview.rebuild()
     events = queue.Queue()
     rebuild = preview.rebuild
-    preview.rebuild = lambda: events.put("rebuild") or rebuild()
+    preview.rebuild = lambda **options: events.put("rebuild") or rebuild(**options)
     watch = started(watch_inputs(project_for(content), site, preview, reload=lambda: events.put("reload"),
                                  step_ms=STEP_MS))
     try:
@@ -139,7 +139,7 @@ def test_no_garbage_collection_from_the_save_to_the_page_and_all_of_it_when_idle
     assert preview.rebuild()
     seen = queue.Queue()
     rebuild = preview.rebuild
-    preview.rebuild = lambda: seen.put(("rebuild", gc.isenabled())) or rebuild()
+    preview.rebuild = lambda **options: seen.put(("rebuild", gc.isenabled())) or rebuild(**options)
 
     class Cycle:
         pass
