@@ -50,7 +50,7 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
     for document in documents:  # kept by all that translation_errors reads (a body worker may have checked it)
         key = translation_key(document.src.path.parent, document.bodies["zh"], document.bodies["en"], glossary_digest)
         errors.extend(checks.kept(key, lambda: translation_errors(
-            document, terms, lambda block, make: checks.block_problems((*block, glossary_digest), make))))
+            document, terms, lambda block, make: checks.block_problems(pair_key(block, glossary_digest), make))))
     categories, indicators = _indicators(raw, errors, checks)
     by_name = {i.name.zh: i for i in indicators}
     names = _digest(sorted((zh, i.name.en, i.id) for zh, i in by_name.items()))
@@ -114,6 +114,11 @@ def translation_key(folder: Path, zh: Body, en: Body, glossary_digest: str) -> t
     return ("translation", str(folder), zh.digest, en.digest, glossary_digest)
 
 
+def pair_key(block: tuple, glossary_digest: str) -> tuple:
+    """What one pair of blocks' check reads: the pair's own reads (translation.body_errors) and the glossary."""
+    return (*block, glossary_digest)
+
+
 def translation_checked(terms: list[Term], folder: Path, rendered: dict[str, tuple]) -> list[tuple[str, tuple, list]]:
     """The translation check of the document in `folder` where its bodies were rendered (`rendered`: each
     language's (body, problems); a body worker, see keptbodies.prefill), as validate() keeps it: ("translation",
@@ -125,7 +130,7 @@ def translation_checked(terms: list[Term], folder: Path, rendered: dict[str, tup
     glossary_digest, pairs = digest_of_terms(terms), []
 
     def kept(block: tuple, make) -> list:
-        pairs.append(("pair", (*block, glossary_digest), make()))
+        pairs.append(("pair", pair_key(block, glossary_digest), make()))
         return pairs[-1][2]
 
     problems = bodies_errors(folder, zh, en, terms, kept)
