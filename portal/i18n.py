@@ -173,12 +173,26 @@ def translation_errors(entry: pofile.PoEntry, shown: Path) -> list[ContentError]
         elif names is None:
             errors.append(ContentError(where, f"a lone '%' in the translation of {quote(entry.msgid)}",
                                        "write %% for a percent sign, %(name)s for a placeholder"))
+        elif doubled(text) and not doubled(entry.msgid):
+            errors.append(ContentError(where, f"the translation of {quote(entry.msgid)} is its text written twice",
+                                       "keep it once: a merge or a paste wrote it a second time"))
         elif text and expected is not None and sorted(set(names)) != sorted(set(expected)):
             shown_names = ", ".join(f"%({n})s" for n in sorted(set(expected))) or "none"
             errors.append(ContentError(where, f"the placeholders of the translation of {quote(entry.msgid)} "
                                        f"differ from the msgid's ({shown_names})",
                                        "keep every %(name)s of the msgid, spelled as there, and add none"))
     return errors
+
+
+def doubled(text: str, shortest: int = 8) -> bool:
+    """Whether the text is one text of `shortest` or more characters written twice (with or without one
+    space between)."""
+    text = text.strip()
+    for gap in ("", " "):
+        half, rest = divmod(len(text) - len(gap), 2)
+        if not rest and half >= shortest and text[half:half + len(gap)] == gap and text[:half] == text[half + len(gap):]:
+            return True
+    return False
 
 
 def _untranslated(used: dict[str, SourceRef], entries: dict, shown: Path) -> list[ContentError]:

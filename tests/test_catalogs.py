@@ -129,6 +129,22 @@ def test_a_wrong_placeholder_or_entity_is_an_error_at_the_msgstr_line(project, n
     assert len(found) == 1 and found[0].startswith(f"{EN}:{line}: {message}"), found
 
 
+@pytest.mark.parametrize("new", ['msgstr "%(count)s terms and slogans explained%(count)s terms and slogans explained"',
+                                 'msgstr ""\n"%(count)s terms and slogans explained "\n"%(count)s terms and slogans explained"'])
+def test_a_translation_written_twice_is_an_error_at_the_msgstr_line(project, new):
+    line = replace(project, 'msgstr "%(count)s terms and slogans explained"', new)
+    found = errors_of(project)
+    assert found == [f"{EN}:{line}: the translation of '%(count)s terms and slogans explained' is its text written "
+                     "twice\n    hint: keep it once: a merge or a paste wrote it a second time"], found
+
+
+@pytest.mark.parametrize("text, twice", [("Figures agree.Figures agree.", True), ("Figures agree. Figures agree.", True),
+                                         ("数字一致数字一致数字一致数字一致", True), ("Bye bye", False), ("嗯嗯", False),
+                                         ("Figures agree. Figures agree", False), ("", False)])
+def test_a_text_written_twice_is_told_from_a_short_repetition(text, twice):
+    assert i18n.doubled(text) is twice
+
+
 def test_the_real_catalogs_are_read_and_translate(project):
     translations = i18n.load_catalogs(project)
     assert translations["zh"].gettext("Glossary") == "术语表"
