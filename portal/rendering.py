@@ -295,6 +295,12 @@ def compile_ahead(templates: Path, translations: dict[str, gettext.NullTranslati
     compiled.compile_ahead(new_environments(templates, translations, False, compiled))
 
 
+# The loaded templates in a plain dict (Jinja's cache_size=-1): its default LRU cache moves a template to the end of
+# a queue on every look-up, a scan of up to 62 names, 9 times a page (the page, its layout, includes, imports);
+# an environment loads at most its folder's templates, fewer than the LRU's 400, so none was ever dropped.
+TEMPLATE_CACHE = -1
+
+
 def new_environments(templates: Path, translations: dict[str, gettext.NullTranslations], pdfs: bool,
                      compiled: CompiledTemplates | None) -> dict[str, Environment]:
     """Each language's environment, with no site yet (see make_environments)."""
@@ -302,7 +308,8 @@ def new_environments(templates: Path, translations: dict[str, gettext.NullTransl
     for lang in LANGS:
         env = PortalEnvironment(loader=InputLoader(str(templates)), undefined=StrictUndefined, autoescape=True,
                                 **compiling.PARSING, bytecode_cache=compiled,
-                                auto_reload=False)  # new environments when a template changes
+                                auto_reload=False,  # new environments when a template changes
+                                cache_size=TEMPLATE_CACHE)
         env.code_generator_class = compiling.KeptTreeCodeGenerator  # TranslatedCodeGenerator with a plain catalog
         env.context_class = QuickCalls
         install_translations(env, translations[lang])
