@@ -173,13 +173,23 @@ class TranslatedCodeGenerator(compiling.KeptTreeCodeGenerator):
     environment's catalog is fixed, so the escaped translation is a constant of the compiled template
     (with `name=value` arguments it is formatted with them as the call would: Markup % {…}, values
     escaped). Half the calls of a page were these; the output is the same bytes. A template that binds
-    `_` anywhere (set, loop, parameter, import) is compiled as Jinja does.
+    `_` anywhere (set, loop, parameter, import) is compiled as Jinja does. Each translation is made once, when
+    the template is loaded, as a name of the template's module (a Markup cannot change: one object serves
+    every page; `Markup('…')` written where it is used made a new one at each use, 45 each time a page
+    imported _labels.html).
     Each `{{ value }}` under autoescape is output through output_text, a plain str, not a Markup (see there)."""
 
     def visit_Template(self, node: nodes.Template, frame=None) -> None:
         self.translated = getattr(self.environment, "translate", None) if not binds_gettext(node) else None
+        self.translations: dict[str, str] = {}  # the code of a translated Markup -> its name in the module
         self.writeline("from portal.rendering import output_text")
         super().visit_Template(node, frame)
+        for code, name in self.translations.items():  # after the functions that use them, before any is called
+            self.writeline(f"{name} = {code}")
+
+    def translation(self, translated: Markup) -> str:
+        """The module's name for a translation (the names Jinja gives start with l_, t_, block_ or are its own)."""
+        return self.translations.setdefault(repr(translated), f"translation_{len(self.translations)}")
 
     def _output_child_pre(self, node: nodes.Expr, frame, finalize) -> None:
         if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
@@ -191,8 +201,8 @@ class TranslatedCodeGenerator(compiling.KeptTreeCodeGenerator):
         if translated is None:
             return super().visit_Call(node, frame, forward_caller=forward_caller)
         if not node.kwargs:
-            return self.write(repr(translated))
-        self.write(f"({translated!r} % {{")
+            return self.write(self.translation(translated))
+        self.write(f"({self.translation(translated)} % {{")
         for keyword in node.kwargs:
             self.write(f"{keyword.key!r}: ")
             self.visit(keyword.value, frame)

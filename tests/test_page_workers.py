@@ -2,9 +2,13 @@
 work it replaces, checked against that work."""
 from __future__ import annotations
 
+import re
+
 from jinja2 import Environment
+from markupsafe import escape
 
 from conftest import first_fixture_build
+from portal import compiling, rendering
 
 
 def environments() -> dict[str, Environment]:
@@ -21,3 +25,56 @@ def test_an_environment_keeps_its_templates_in_a_dict_one_object_a_name():
         assert [env.get_template(name) for name in names] == loaded
         assert all(again is first for again, first in zip([env.get_template(n) for n in names], loaded))
         assert len(env.cache) == len(names)
+
+
+class WrittenWhereUsed(rendering.TranslatedCodeGenerator):
+    """The code generator as it was: each translation written as `Markup('…')` where it is used."""
+
+    def translation(self, translated) -> str:
+        return repr(translated)
+
+
+def test_each_translation_is_a_name_of_the_module_standing_for_the_code_written_before():
+    for lang, env in environments().items():
+        for name in env.list_templates(extensions=["html"]):
+            source, filename, _ = env.loader.get_source(env, name)
+            tree = compiling.parsed(name, source)
+            code = env.compile(tree, name, filename, raw=True)
+            env.code_generator_class = WrittenWhereUsed
+            try:
+                before = env.compile(tree, name, filename, raw=True)
+            finally:
+                env.code_generator_class = rendering.TranslatedCodeGenerator
+            names = dict(re.findall(r"^(translation_\d+) = (Markup\(.*\))$", code, flags=re.M))
+            assert (name, lang, bool(names)) == (name, lang, "Markup(" in before)
+            body = re.sub(r"\ntranslation_\d+ = Markup\(.*\)$", "", code, flags=re.M)
+            assert re.sub(r"\btranslation_\d+\b", lambda m: names[m.group(0)], body) == before, (name, lang)
+
+
+def test_a_translation_is_made_once_and_names_no_template_variable():
+    env = rendering.PortalEnvironment(autoescape=True, **compiling.PARSING)
+    env.context_class = rendering.QuickCalls
+    rendering.install_translations(env, FixedCatalog())
+    env.code_generator_class = rendering.TranslatedCodeGenerator  # as for a plain compiled catalog
+    env.translate = lambda message: escape(FixedCatalog().gettext(message))
+    source = ('{% macro mine() %} [{{ _("met") }}]{% endmacro %}{% set translation_0 = "mine" %}'
+              '{% set words = {"met": _("met")} %}{{ translation_0 }} {{ words.met }} {{ _("%(n)s left", n="<2>") }}'
+              '{{ mine() }}')
+    code = env.compile(source, raw=True)
+    assert "translation_0 = Markup('erreicht')\ntranslation_1 = Markup('%(n)s übrig')" in code
+    template = env.from_string(source)
+    assert template.render() == "mine erreicht &lt;2&gt; übrig [erreicht]"
+    first, second = template.module.words["met"], template.make_module().words["met"]
+    assert first == "erreicht" and first is second  # one Markup for every page that renders it
+
+
+class FixedCatalog:
+    """A catalog of two translations; one with markup, which the environment escapes."""
+
+    MESSAGES = {"met": "erreicht", "%(n)s left": "%(n)s übrig"}
+
+    def gettext(self, message: str) -> str:
+        return self.MESSAGES.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return singular if n == 1 else plural
