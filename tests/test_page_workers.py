@@ -3,12 +3,13 @@ work it replaces, checked against that work."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from jinja2 import Environment
 from markupsafe import escape
 
-from conftest import first_fixture_build
-from portal import compiling, rendering
+from conftest import first_fixture_build, real
+from portal import compiling, incremental, pages, rendering
 
 
 def environments() -> dict[str, Environment]:
@@ -78,3 +79,27 @@ class FixedCatalog:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return singular if n == 1 else plural
+
+
+def old_indicator_context(site, page: pages.Page) -> dict:
+    """What the indicator page took, and how, before the indexes shared by the pages of a process."""
+    indicator = site.indicator(page.key)
+    values = pages._values(site).get(page.key, [])
+    return {"conflicts": [c for c in site.conflicts if indicator.id in c.indicators],
+            "themes": [t for t in site.themes if indicator.id in t.indicators],
+            "goals": pages._chains(site).about(g for g in site.goals if page.key in g.indicators),
+            "category": [c for c in site.categories if c.id == indicator.category][0],
+            "agreeing": [v for v in values if v.consistent]}
+
+
+def test_an_indicator_pages_records_are_those_it_looked_through_with_the_same_reads(fixture_site):
+    found = {"conflicts": 0, "themes": 0, "goals": 0, "agreeing": 0}
+    for built in (fixture_site, real()):
+        site, states, shared = built.site, built.translations, {}
+        for page in [p for p in pages.assemble(site, Path("content")) if p.kind == "indicator"]:
+            view, before = incremental.SiteView(site, states, shared), incremental.SiteView(site, states, shared)
+            context, old = page.context(view), old_indicator_context(before, page)
+            assert {key: context[key] for key in old} == old, page.key
+            assert before.all_reads() <= view.all_reads(), page.key
+            found = {key: count + bool(old[key]) for key, count in found.items()}
+    assert all(found.values()), found  # pages with each of them, and without
