@@ -1,6 +1,7 @@
 """One Jinja environment per language; a Page -> HTML."""
 from __future__ import annotations
 
+import functools
 import gettext
 import hashlib
 import re
@@ -230,8 +231,9 @@ def output_text(value) -> str:
     return _escape_inner(str(value)) if _escape_inner is not None else str(escape(value))
 
 
+@functools.lru_cache(maxsize=128)  # a tree's nodes hash as themselves: both languages compile one (compiling.parsed)
 def binds_gettext(template: nodes.Template) -> bool:
-    """Whether the template gives the name `_` a value of its own anywhere."""
+    """Whether the template gives the name `_` a value of its own anywhere (a walk of its tree)."""
     for node in template.find_all((nodes.Name, nodes.Macro, nodes.Import, nodes.FromImport)):  # one walk
         if isinstance(node, nodes.FromImport):
             names = [alias if isinstance(alias, str) else alias[1] for alias in node.names]

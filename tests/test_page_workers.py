@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jinja2 import Environment
+from jinja2 import Environment, nodes
 from markupsafe import escape
 
 from conftest import first_fixture_build, real
@@ -103,3 +103,22 @@ def test_an_indicator_pages_records_are_those_it_looked_through_with_the_same_re
             assert before.all_reads() <= view.all_reads(), page.key
             found = {key: count + bool(old[key]) for key, count in found.items()}
     assert all(found.values()), found  # pages with each of them, and without
+
+
+def test_whether_a_template_binds_gettext_is_found_once_for_both_languages(monkeypatch):
+    walked = []
+    find_all = nodes.Node.find_all
+    binding = (nodes.Name, nodes.Macro, nodes.Import, nodes.FromImport)  # what binds_gettext looks for
+    monkeypatch.setattr(nodes.Node, "find_all",
+                        lambda node, kinds: (kinds == binding and walked.append(node)) or find_all(node, kinds))
+    rendering.binds_gettext.cache_clear()
+    for env in environments().values():
+        for name in env.list_templates(extensions=["html"]):
+            source, filename, _ = env.loader.get_source(env, name)
+            env.compile(compiling.parsed(name, source), name, filename, raw=True)
+    trees = {id(compiling.parsed(n, environments()["en"].loader.get_source(environments()["en"], n)[0]))
+             for n in environments()["en"].list_templates(extensions=["html"])}
+    assert sum(1 for node in walked if id(node) in trees) == len(trees)  # was once a language
+    twin = Environment(extensions=["jinja2.ext.i18n"])
+    assert [rendering.binds_gettext(twin.parse(s)) for s in ('{% set _ = 1 %}', '{{ _("a") }}', '{% set _ = 1 %}')] \
+        == [True, False, True]
