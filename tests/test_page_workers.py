@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jinja2 import Environment, nodes
+from jinja2 import Environment, Template, nodes
 from markupsafe import escape
 
 from conftest import first_fixture_build, real
@@ -122,3 +122,20 @@ def test_whether_a_template_binds_gettext_is_found_once_for_both_languages(monke
     twin = Environment(extensions=["jinja2.ext.i18n"])
     assert [rendering.binds_gettext(twin.parse(s)) for s in ('{% set _ = 1 %}', '{{ _("a") }}', '{% set _ = 1 %}')] \
         == [True, False, True]
+
+
+def test_an_indicator_page_imports_the_assessments_macros_only_when_it_shows_assessments(fixture_site, monkeypatch):
+    imported = []
+    make_module = Template.make_module
+    monkeypatch.setattr(Template, "make_module", lambda self, *a, **k: imported.append(self.name) or make_module(self, *a, **k))
+    site, states, shared = fixture_site.site, fixture_site.translations, {}
+    shown = set()
+    for page in [p for p in pages.assemble(site, Path("content")) if p.kind == "indicator"]:
+        imported.clear()
+        view = incremental.SiteView(site, states, shared)
+        html = rendering.render_page(environments(), page, view)
+        assessed = bool(pages._assessed(view).get(page.key))
+        assert ("_assessments.html" in imported) == assessed == ('class="indicator-assessments"' in html), page.key
+        assert imported.count("_labels.html") == 1 + assessed + ("_goals.html" in imported)  # each imports it again
+        shown.add(assessed)
+    assert shown == {True, False}
