@@ -167,7 +167,7 @@ def _assembled(content: Path, documents: tuple, indicators: tuple, themes: tuple
             add("indicator", "indicator.html", indicator_id, path,
                 context=lambda s, i=indicator_id, l=lang: {
                     **_indicator_context(s, s.indicator(i), _values(s).get(i, []), l),
-                    "goals": _chains(s).about(g for g in s.goals if i in g.indicators), "chains": _chains(s),
+                    "goals": _chains(s).about(_concerning(s, "goals").get(i, ())), "chains": _chains(s),
                     "assessments": _assessed(s).get(i, []),
                     "latest": compare.latest_outcome(s.model, _values(s).get(i, []))})
         add("themes", "themes.html")
@@ -216,11 +216,27 @@ def _parallel_context(document, state, lang: str) -> dict:
 
 def _indicator_context(site: Site, indicator, values, lang: str) -> dict:
     return {"indicator": indicator, "values": values, "chart": _full_chart(site, indicator.id, lang),
-            "conflicts": [c for c in site.conflicts if indicator.id in c.indicators],
-            "themes": [t for t in site.themes if indicator.id in t.indicators],
+            "category": next(c for c in site.categories if c.id == indicator.category),  # validated: it is one
+            "agreeing": [v for v in values if v.consistent],
+            "conflicts": _concerning(site, "conflicts").get(indicator.id, []),
+            "themes": _concerning(site, "themes").get(indicator.id, []),
             "terms": _related_terms(site, indicator, values),
             "changed_in_documents": {other: _changed_in(site, indicator.id, other)
                            for other in (indicator.predecessor, indicator.successor) if other}}
+
+
+def _concerning(site, collection: str) -> dict[str, list]:
+    """The records of a collection (conflicts, themes, goals) that concern each indicator, in the collection's
+    order: made once (see SiteView.shared) from what each indicator page would read to look through them
+    itself, the whole collection."""
+    def index(view) -> dict[str, list]:
+        by_indicator: dict[str, list] = {}
+        for record in getattr(view, collection):
+            for indicator_id in dict.fromkeys(record.indicators):
+                by_indicator.setdefault(indicator_id, []).append(record)
+        return by_indicator
+
+    return site.shared(f"{collection} by indicator", index)
 
 
 def _changed_in(site: Site, one: str, other: str):

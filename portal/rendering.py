@@ -1,6 +1,7 @@
 """One Jinja environment per language; a Page -> HTML."""
 from __future__ import annotations
 
+import functools
 import gettext
 import hashlib
 import re
@@ -173,13 +174,23 @@ class TranslatedCodeGenerator(compiling.KeptTreeCodeGenerator):
     environment's catalog is fixed, so the escaped translation is a constant of the compiled template
     (with `name=value` arguments it is formatted with them as the call would: Markup % {…}, values
     escaped). Half the calls of a page were these; the output is the same bytes. A template that binds
-    `_` anywhere (set, loop, parameter, import) is compiled as Jinja does.
+    `_` anywhere (set, loop, parameter, import) is compiled as Jinja does. Each translation is made once, when
+    the template is loaded, as a name of the template's module (a Markup cannot change: one object serves
+    every page; `Markup('…')` written where it is used made a new one at each use, 45 each time a page
+    imported _labels.html).
     Each `{{ value }}` under autoescape is output through output_text, a plain str, not a Markup (see there)."""
 
     def visit_Template(self, node: nodes.Template, frame=None) -> None:
         self.translated = getattr(self.environment, "translate", None) if not binds_gettext(node) else None
+        self.translations: dict[str, str] = {}  # the code of a translated Markup -> its name in the module
         self.writeline("from portal.rendering import output_text")
         super().visit_Template(node, frame)
+        for code, name in self.translations.items():  # after the functions that use them, before any is called
+            self.writeline(f"{name} = {code}")
+
+    def translation(self, translated: Markup) -> str:
+        """The module's name for a translation (the names Jinja gives start with l_, t_, block_ or are its own)."""
+        return self.translations.setdefault(repr(translated), f"translation_{len(self.translations)}")
 
     def _output_child_pre(self, node: nodes.Expr, frame, finalize) -> None:
         if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
@@ -191,8 +202,8 @@ class TranslatedCodeGenerator(compiling.KeptTreeCodeGenerator):
         if translated is None:
             return super().visit_Call(node, frame, forward_caller=forward_caller)
         if not node.kwargs:
-            return self.write(repr(translated))
-        self.write(f"({translated!r} % {{")
+            return self.write(self.translation(translated))
+        self.write(f"({self.translation(translated)} % {{")
         for keyword in node.kwargs:
             self.write(f"{keyword.key!r}: ")
             self.visit(keyword.value, frame)
@@ -220,8 +231,9 @@ def output_text(value) -> str:
     return _escape_inner(str(value)) if _escape_inner is not None else str(escape(value))
 
 
+@functools.lru_cache(maxsize=128)  # a tree's nodes hash as themselves: both languages compile one (compiling.parsed)
 def binds_gettext(template: nodes.Template) -> bool:
-    """Whether the template gives the name `_` a value of its own anywhere."""
+    """Whether the template gives the name `_` a value of its own anywhere (a walk of its tree)."""
     for node in template.find_all((nodes.Name, nodes.Macro, nodes.Import, nodes.FromImport)):  # one walk
         if isinstance(node, nodes.FromImport):
             names = [alias if isinstance(alias, str) else alias[1] for alias in node.names]
@@ -295,6 +307,12 @@ def compile_ahead(templates: Path, translations: dict[str, gettext.NullTranslati
     compiled.compile_ahead(new_environments(templates, translations, False, compiled))
 
 
+# The loaded templates in a plain dict (Jinja's cache_size=-1): its default LRU cache moves a template to the end of
+# a queue on every look-up, a scan of up to 62 names, 9 times a page (the page, its layout, includes, imports);
+# an environment loads at most its folder's templates, fewer than the LRU's 400, so none was ever dropped.
+TEMPLATE_CACHE = -1
+
+
 def new_environments(templates: Path, translations: dict[str, gettext.NullTranslations], pdfs: bool,
                      compiled: CompiledTemplates | None) -> dict[str, Environment]:
     """Each language's environment, with no site yet (see make_environments)."""
@@ -302,7 +320,8 @@ def new_environments(templates: Path, translations: dict[str, gettext.NullTransl
     for lang in LANGS:
         env = PortalEnvironment(loader=InputLoader(str(templates)), undefined=StrictUndefined, autoescape=True,
                                 **compiling.PARSING, bytecode_cache=compiled,
-                                auto_reload=False)  # new environments when a template changes
+                                auto_reload=False,  # new environments when a template changes
+                                cache_size=TEMPLATE_CACHE)
         env.code_generator_class = compiling.KeptTreeCodeGenerator  # TranslatedCodeGenerator with a plain catalog
         env.context_class = QuickCalls
         install_translations(env, translations[lang])
