@@ -56,10 +56,11 @@ def _rows(site: Site) -> dict:
     return _ROWS[1]
 
 
-def portal_json(site: Site, described: dict | None = None, values: list | None = None) -> bytes:
+def portal_json(site: Site, described: dict | None = None, values: list | None = None,
+                assessed: list | None = None) -> bytes:
     """site/data/portal.json: the layers (in order, with their plan periods), documents, indicators, values,
-    goals — stable order and formatting (`described`: each indicator's _indicator_json by id, and `values`: each
-    value's _value_json in site order, when made)."""
+    goals — stable order and formatting (`described`: each indicator's _indicator_json by id, `values`: each
+    value's _value_json in site order, and `assessed`: the site's assessments, when made)."""
     described = described or _described(site)
     data = {
         "layers": [{"id": layer.id, "name": _pair(layer.name), "period": layer.period} for layer in site.model.layers],
@@ -69,7 +70,7 @@ def portal_json(site: Site, described: dict | None = None, values: list | None =
         "values": [_value_json(v) for v in site.values] if values is None else values,
         "goals": [{"id": g.id, "document": g.document, "anchor": g.source.anchor, "horizon": g.horizon,
                    "text": {"zh": g.text.zh, "en": g.text.en}, "indicators": list(g.indicators)} for g in site.goals],
-        "assessments": [as_record(a) for a in assessments(site)],
+        "assessments": [as_record(a) for a in (assessments(site) if assessed is None else assessed)],
     }
     return json_bytes(data)
 
@@ -176,13 +177,14 @@ ASSESSMENT_COLUMNS = ("goal", "layer", "indicator", "indicator_name", "goal_peri
                       "required_formula")
 
 
-def assessments_csv(site: Site, lang: str) -> bytes:
-    """Every assessment (see assessments.py) as CSV in one language; derived figures with their formula."""
+def assessments_csv(site: Site, lang: str, assessed: list | None = None) -> bytes:
+    """Every assessment (see assessments.py; `assessed`: the site's, when made) as CSV in one language; derived
+    figures with their formula."""
     names = {i.id: i.name[lang] for i in site.indicators}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ASSESSMENT_COLUMNS)
-    for found in assessments(site):
+    for found in assessments(site) if assessed is None else assessed:
         goal, outcome, covered, elapsed = found.goal, found.outcome, found.covered, found.elapsed
         required = found.required
         writer.writerow([csv_cell(cell) for cell in (
@@ -220,16 +222,17 @@ def robots(base_url: str) -> bytes:
 def data_files(site: Site, urls: list[str]) -> dict[str, bytes]:
     """portal.json, the values as CSV (all, and per indicator), each indicator as JSON, the sitemap of `urls`
     and robots.txt pointing to it (at the published address: site.yaml's base_url). Each indicator's and
-    value's JSON (Encoded) and each value's CSV row are made once: portal.json and the values' CSVs hold them
-    all, an indicator's files its own."""
+    value's JSON (Encoded), each value's CSV row and the assessments are made once: portal.json and the values'
+    CSVs hold them all, an indicator's files its own."""
     described = {key: Encoded(json_text(form)) for key, form in _described(site).items()}
     forms = [Encoded(json_text(_value_json(value))) for value in site.values]
-    files = {"data/portal.json": portal_json(site, described, forms)}
+    assessed = assessments(site)  # for portal.json and both languages' CSVs
+    files = {"data/portal.json": portal_json(site, described, forms, assessed)}
     documents, indicators = {d.id: d for d in site.documents}, {i.id: i for i in site.indicators}
     for lang in LANGS:
         rows = value_rows(site, lang, site.values, documents, indicators)
         files[f"data/values.{lang}.csv"] = csv_file(rows)
-        files[f"data/assessments.{lang}.csv"] = assessments_csv(site, lang)
+        files[f"data/assessments.{lang}.csv"] = assessments_csv(site, lang, assessed)
         for indicator_id, own in _by_indicator(site, rows).items():
             files[f"data/indicators/{indicator_id}.{lang}.csv"] = csv_file(own)
     for indicator_id, own in _by_indicator(site, forms).items():

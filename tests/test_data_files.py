@@ -53,6 +53,7 @@ def files_one_by_one(site) -> dict[str, bytes]:
     files = {"data/portal.json": dumped(data)}
     for lang in LANGS:
         files[f"data/values.{lang}.csv"] = values_csv(lang, site.values)
+        files[f"data/assessments.{lang}.csv"] = datasets.assessments_csv(site, lang)  # its own assessments
         for indicator in site.indicators:
             own = [v for v in site.values if v.indicator == indicator.id]
             files[f"data/indicators/{indicator.id}.{lang}.csv"] = values_csv(lang, own)
