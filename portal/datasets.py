@@ -126,21 +126,15 @@ def _value_json(value: Value) -> dict:
             "source": {"anchor": value.source.anchor, "quote": value.source.quote}}
 
 
-def values_csv(site: Site, lang: str, values, documents: dict, indicators: dict) -> bytes:
-    """Values (all, or one indicator's, in site order) as CSV in one language, UTF-8 with BOM so spreadsheets
-    read Chinese; `documents` and `indicators` by id (made once for all the CSVs: an indicator's own CSV
-    made them of every indicator again)."""
-    return csv_file(value_rows(site, lang, values, documents, indicators))
-
-
 def csv_file(rows: list[str]) -> bytes:
-    """A values CSV of these rows (value_rows'), with its header."""
+    """A values CSV (all, or one indicator's) of these rows (value_rows'), with its header, UTF-8 with BOM so
+    spreadsheets read Chinese."""
     return ("\ufeff" + _HEADER + "".join(rows)).encode("utf-8")
 
 
 def value_rows(site: Site, lang: str, values, documents: dict, indicators: dict) -> list[str]:
     """Each value's CSV row in one language, as csv writes it (a row's text is its own: the CSV of all values
-    and an indicator's own take the same rows)."""
+    and an indicator's own take the same rows); `documents` and `indicators` by id, made once for all."""
     rows, base_url, year = _rows(site), site.model.base_url, _year(site)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
