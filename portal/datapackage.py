@@ -4,11 +4,11 @@ schema.org JSON-LD of the Data page (Dataset) and of the documents (CreativeWork
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 
 from .compare import STATUSES
 from .datasets import ASSESSMENT_COLUMNS, CSV_COLUMNS
+from .jsontext import json_bytes
 from .routing import url_for
 
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
@@ -132,10 +132,6 @@ def package(site, edition, base_url: str) -> dict:
     return {**facts, "resources": resources}
 
 
-def _json_bytes(data: dict) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
 def data_of(files: dict[str, bytes]) -> dict[str, bytes]:
     """The data files a package describes: those under data/ but the package's own."""
     own = (ZIP, SCHEMA, ASSESSMENTS_SCHEMA, "data/datapackage.json")
@@ -144,9 +140,9 @@ def data_of(files: dict[str, bytes]) -> dict[str, bytes]:
 
 def package_files(site, data: dict[str, bytes], edition, base_url: str) -> dict[str, bytes]:
     """datapackage.json, the CSV schema and the zip of the data files (`data`: the data/ files so far)."""
-    files = {"data/datapackage.json": _json_bytes(package(site, edition, base_url)),
-             SCHEMA: _json_bytes(values_schema()),
-             ASSESSMENTS_SCHEMA: _json_bytes(values_schema(ASSESSMENT_COLUMNS, ASSESSMENT_FIELDS, ()))}
+    files = {"data/datapackage.json": json_bytes(package(site, edition, base_url)),
+             SCHEMA: json_bytes(values_schema()),
+             ASSESSMENTS_SCHEMA: json_bytes(values_schema(ASSESSMENT_COLUMNS, ASSESSMENT_FIELDS, ()))}
     inside = {**data_of(data), **files}
     inside["data/LICENCE.txt"] = (f"{site.title.en} ({site.title.zh})\n\n{RIGHTS}\n\n{LICENCE['title']}: "
                                   f"{LICENCE['path']}\n").encode("utf-8")

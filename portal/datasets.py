@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from decimal import Decimal
 
 from .assessments import as_record, assessments
 from .compare import matrix
+from .jsontext import Encoded, json_bytes, json_text
 from .model import LANGS, Conflict, Indicator, Site, Value
 from .routing import url_for
 
@@ -23,10 +23,15 @@ _CONTROL_START = ("\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
+_RISKY_FIRST = frozenset("".join(_FORMULA_START + _CONTROL_START))  # the first characters of those
+
+
 def csv_cell(value) -> str:
     """A cell as OWASP recommends against CSV injection: text that a spreadsheet would run as a
     formula gets a leading apostrophe; numbers stay numbers."""
     text = "" if value is None else str(value)
+    if text[:1] not in _RISKY_FIRST and not text[:1].isspace():  # most cells: no formula start, as it is
+        return text
     if _PLAIN_NUMBER.fullmatch(text):
         return text
     if text.startswith(_CONTROL_START) or text.lstrip().startswith(_FORMULA_START):
@@ -51,31 +56,29 @@ def _rows(site: Site) -> dict:
     return _ROWS[1]
 
 
-def portal_json(site: Site, described: dict | None = None) -> bytes:
+def portal_json(site: Site, described: dict | None = None, values: list | None = None,
+                assessed: list | None = None) -> bytes:
     """site/data/portal.json: the layers (in order, with their plan periods), documents, indicators, values,
-    goals — stable order and formatting (`described`: each indicator's _indicator_json by id, when made)."""
+    goals — stable order and formatting (`described`: each indicator's _indicator_json by id, `values`: each
+    value's _value_json in site order, and `assessed`: the site's assessments, when made)."""
     described = described or _described(site)
     data = {
         "layers": [{"id": layer.id, "name": _pair(layer.name), "period": layer.period} for layer in site.model.layers],
         "documents": [{"id": d.id, "source_file": d.source_file, "layer": d.layer,
                        "title": {"zh": d.title.zh, "en": d.title.en}, "date": d.date} for d in site.documents],
         "indicators": [described[i.id] for i in site.indicators],
-        "values": [_value_json(v) for v in site.values],
+        "values": [_value_json(v) for v in site.values] if values is None else values,
         "goals": [{"id": g.id, "document": g.document, "anchor": g.source.anchor, "horizon": g.horizon,
                    "text": {"zh": g.text.zh, "en": g.text.en}, "indicators": list(g.indicators)} for g in site.goals],
-        "assessments": [as_record(a) for a in assessments(site)],
+        "assessments": [as_record(a) for a in (assessments(site) if assessed is None else assessed)],
     }
-    return _json_bytes(data)
+    return json_bytes(data)
 
 
-def indicator_json(described: dict, values: list[Value]) -> bytes:
-    """site/data/indicators/<id>.json: one indicator (its _indicator_json) and its values (in site order), with
-    portal.json's fields."""
-    return _json_bytes({"indicator": described, "values": [_value_json(v) for v in values]})
-
-
-def _json_bytes(data: dict) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def indicator_json(described: dict, values: list) -> bytes:
+    """site/data/indicators/<id>.json: one indicator (its _indicator_json) and its values' _value_json (in site
+    order), with portal.json's fields."""
+    return json_bytes({"indicator": described, "values": values})
 
 
 def _described(site: Site) -> dict[str, dict]:
@@ -123,25 +126,43 @@ def _value_json(value: Value) -> dict:
             "source": {"anchor": value.source.anchor, "quote": value.source.quote}}
 
 
-def values_csv(site: Site, lang: str, values, documents: dict, indicators: dict) -> bytes:
-    """Values (all, or one indicator's, in site order) as CSV in one language, UTF-8 with BOM so spreadsheets
-    read Chinese; `documents` and `indicators` by id (made once for all the CSVs: an indicator's own CSV
-    made them of every indicator again)."""
+def csv_file(rows: list[str]) -> bytes:
+    """A values CSV (all, or one indicator's) of these rows (value_rows'), with its header, UTF-8 with BOM so
+    spreadsheets read Chinese."""
+    return ("\ufeff" + _HEADER + "".join(rows)).encode("utf-8")
+
+
+def value_rows(site: Site, lang: str, values, documents: dict, indicators: dict) -> list[str]:
+    """Each value's CSV row in one language, as csv writes it (a row's text is its own: the CSV of all values
+    and an indicator's own take the same rows); `documents` and `indicators` by id, made once for all."""
     rows, base_url, year = _rows(site), site.model.base_url, _year(site)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    sizes = []
     for value in values:
         measure, document = indicators[value.indicator], documents[value.document]
         link = base_url + url_for("document", lang, document.id) + "#" + value.source.anchor
         number = _number(value.number)
         comparator = value.comparator or ""  # "=" is written '= like any cell a formula could start with
-        writer.writerow([csv_cell(cell) for cell in (
+        sizes.append(writer.writerow([csv_cell(cell) for cell in (
             value.id, value.indicator, measure.name[lang], measure.unit[lang], value.document,
             document.title[lang], document.layer, value.kind, value.period, value.text[lang],
             "" if number is None else number, comparator, value.source.anchor, value.source.quote, link,
-            rows[value.indicator].status, year)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            rows[value.indicator].status, year)]))  # what it wrote: the characters of the row
+    text, start, found = buffer.getvalue(), 0, []
+    for size in sizes:
+        found.append(text[start:start + size])
+        start += size
+    return found
+
+
+def _header() -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(CSV_COLUMNS)
+    return buffer.getvalue()
+
+
+_HEADER = _header()
 
 
 ASSESSMENT_COLUMNS = ("goal", "layer", "indicator", "indicator_name", "goal_period", "goal_text", "goal_number",
@@ -150,13 +171,14 @@ ASSESSMENT_COLUMNS = ("goal", "layer", "indicator", "indicator_name", "goal_peri
                       "required_formula")
 
 
-def assessments_csv(site: Site, lang: str) -> bytes:
-    """Every assessment (see assessments.py) as CSV in one language; derived figures with their formula."""
+def assessments_csv(site: Site, lang: str, assessed: list | None = None) -> bytes:
+    """Every assessment (see assessments.py; `assessed`: the site's, when made) as CSV in one language; derived
+    figures with their formula."""
     names = {i.id: i.name[lang] for i in site.indicators}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ASSESSMENT_COLUMNS)
-    for found in assessments(site):
+    for found in assessments(site) if assessed is None else assessed:
         goal, outcome, covered, elapsed = found.goal, found.outcome, found.covered, found.elapsed
         required = found.required
         writer.writerow([csv_cell(cell) for cell in (
@@ -193,21 +215,30 @@ def robots(base_url: str) -> bytes:
 
 def data_files(site: Site, urls: list[str]) -> dict[str, bytes]:
     """portal.json, the values as CSV (all, and per indicator), each indicator as JSON, the sitemap of `urls`
-    and robots.txt pointing to it (at the published address: site.yaml's base_url)."""
-    described = _described(site)
-    files = {"data/portal.json": portal_json(site, described)}
-    documents, own = {d.id: d for d in site.documents}, {i.id: [] for i in site.indicators}
-    indicators = {i.id: i for i in site.indicators}
-    for value in site.values:
-        own.setdefault(value.indicator, []).append(value)
+    and robots.txt pointing to it (at the published address: site.yaml's base_url). Each indicator's and
+    value's JSON (Encoded), each value's CSV row and the assessments are made once: portal.json and the values'
+    CSVs hold them all, an indicator's files its own."""
+    described = {key: Encoded(json_text(form)) for key, form in _described(site).items()}
+    forms = [Encoded(json_text(_value_json(value))) for value in site.values]
+    assessed = assessments(site)  # for portal.json and both languages' CSVs
+    files = {"data/portal.json": portal_json(site, described, forms, assessed)}
+    documents, indicators = {d.id: d for d in site.documents}, {i.id: i for i in site.indicators}
     for lang in LANGS:
-        files[f"data/values.{lang}.csv"] = values_csv(site, lang, site.values, documents, indicators)
-        files[f"data/assessments.{lang}.csv"] = assessments_csv(site, lang)
-        for indicator in site.indicators:
-            files[f"data/indicators/{indicator.id}.{lang}.csv"] = values_csv(site, lang, own[indicator.id], documents,
-                                                                                 indicators)
-    for indicator in site.indicators:
-        files[f"data/indicators/{indicator.id}.json"] = indicator_json(described[indicator.id], own[indicator.id])
+        rows = value_rows(site, lang, site.values, documents, indicators)
+        files[f"data/values.{lang}.csv"] = csv_file(rows)
+        files[f"data/assessments.{lang}.csv"] = assessments_csv(site, lang, assessed)
+        for indicator_id, own in _by_indicator(site, rows).items():
+            files[f"data/indicators/{indicator_id}.{lang}.csv"] = csv_file(own)
+    for indicator_id, own in _by_indicator(site, forms).items():
+        files[f"data/indicators/{indicator_id}.json"] = indicator_json(described[indicator_id], own)
     files["sitemap.xml"] = sitemap(urls, site.model.base_url)
     files["robots.txt"] = robots(site.model.base_url)
     return files
+
+
+def _by_indicator(site: Site, made: list) -> dict[str, list]:
+    """What was made of each value (`made`, in site order) by indicator, in the indicators' order."""
+    found = {i.id: [] for i in site.indicators}
+    for value, item in zip(site.values, made):
+        found[value.indicator].append(item)
+    return found

@@ -41,15 +41,16 @@ _TRANS_TAG = re.compile(re.escape(compiling.PARSER.block_start_string) + r"[-+]?
 
 
 def extract_messages(project: Path, digests: dict[str, str] | None = None,
-                     memo: dict | None = None) -> dict[str, SourceRef]:
-    """Every translatable string in the templates and the engine, with where it is first used.
+                     memo: dict | None = None, sources: list = SOURCES) -> dict[str, SourceRef]:
+    """Every translatable string in the templates and the engine (or the folders of `sources`, some of
+    SOURCES), with where it is first used.
 
     With `memo` (a dict kept between builds), each file's strings are kept under its digest (from
     `digests`, by project-relative name; the engine's own files under ""), so that only the files that
     changed are read again."""
     found: dict[str, SourceRef] = {}
     digests = digests or {}
-    for folder, pattern, method, options in SOURCES:
+    for folder, pattern, method, options in sources:
         suffix = pattern.rsplit(".", 1)[1]
         for path in sorted((project / folder).rglob(f"*.{suffix}")):
             relative = path.relative_to(project).as_posix()
@@ -90,34 +91,45 @@ def tree_extractor(tree):
 
 
 def load_catalogs(project: Path, langs=("zh", "en"), digests: dict[str, str] | None = None,
-                  memo: dict | None = None, compiled: dict | None = None) -> dict[str, gettext.NullTranslations]:
+                  memo: dict | None = None, compiled: dict | None = None,
+                  parsed=lambda translations: None) -> dict[str, gettext.NullTranslations]:
     """Read each language's catalog strictly and compile it in memory; any string without a
     translation is an error (`digests` and `memo` as for extract_messages; `compiled`, a dict kept
     between builds, holds each catalog read and compiled under its file's digest, so that a template
     edit reads none again). A catalog that cannot be read is reported once, and nothing is checked
-    against it."""
-    used = extract_messages(project, digests, memo)
+    against it. parsed(translations) is called once every catalog is read and the templates' strings
+    are taken (their trees parsed: compiling.parsed), before the engine's strings and the check: a cold
+    build starts compiling the templates there, on another core (rendering.compile_ahead)."""
+    used = extract_messages(project, digests, memo, SOURCES[:1])
+    read = {lang: read_catalog_kept(project, lang, digests or {}, compiled) for lang in langs}
+    if all(entries is not None for entries, _, _ in read.values()):
+        parsed({lang: translation for lang, (_, translation, _) in read.items()})
+    for msgid, where in extract_messages(project, digests, memo, SOURCES[1:]).items():
+        used.setdefault(msgid, where)  # as one walk of SOURCES finds them: the templates' first
     errors: list[ContentError] = []
-    translations = {}
-    for lang in langs:
-        path = catalog_path(project / "i18n", lang)
-        shown = display_path(path, project)
-        relative = path.relative_to(project).as_posix()
-        key = (relative, (digests or {}).get(relative, ""))
-        if compiled is not None and key[1] and key in compiled:
-            entries, translations[lang] = compiled[key]
-        else:
-            try:
-                entries, translations[lang] = read_catalog(project, path, shown, lang)
-            except ContentErrors as unreadable:
-                errors.extend(unreadable.errors)
-                continue
-            if compiled is not None and key[1]:
-                compiled[key] = (entries, translations[lang])
-        errors.extend(_untranslated(used, entries, shown))
+    for lang, (entries, _, problems) in read.items():
+        shown = display_path(catalog_path(project / "i18n", lang), project)
+        errors.extend(problems if entries is None else _untranslated(used, entries, shown))
     if errors:
         raise ContentErrors(errors)
-    return translations
+    return {lang: translation for lang, (_, translation, _) in read.items()}
+
+
+def read_catalog_kept(project: Path, lang: str, digests: dict[str, str], compiled: dict | None) -> tuple:
+    """(entries, translations, []) of a language's catalog, kept in `compiled` by its file's digest (see
+    load_catalogs); (None, None, its errors) when it cannot be read."""
+    path = catalog_path(project / "i18n", lang)
+    relative = path.relative_to(project).as_posix()
+    key = (relative, digests.get(relative, ""))
+    if compiled is not None and key[1] and key in compiled:
+        return (*compiled[key], [])
+    try:
+        entries, translations = read_catalog(project, path, display_path(path, project), lang)
+    except ContentErrors as unreadable:
+        return None, None, unreadable.errors
+    if compiled is not None and key[1]:
+        compiled[key] = (entries, translations)
+    return entries, translations, []
 
 
 def read_catalog(project: Path, path: Path, shown: Path, lang: str) -> tuple[dict, gettext.GNUTranslations]:

@@ -183,10 +183,13 @@ class Builder:
         return self.memo[name][1]
 
     def catalogs(self, inputs: dict[str, str]) -> dict:
-        def load() -> dict:
-            made = i18n.load_catalogs(self.project.root, digests=inputs, memo=MESSAGES, compiled=self.compiled_po)
-            if not self.last.entries:  # every page to render (no last build): compiled on another core meanwhile
+        def ahead(made: dict) -> None:  # every page to render (no last build): compiled on another core meanwhile,
+            if not self.last.entries:    # from the trees the UI strings' extraction parsed, while it goes on
                 rendering.compile_ahead(self.project.templates, made, COMPILED)
+
+        def load() -> dict:
+            made = i18n.load_catalogs(self.project.root, digests=inputs, memo=MESSAGES, compiled=self.compiled_po,
+                                      parsed=ahead)
             for key in [k for k in MESSAGES if inputs.get(k[0], "") != k[1]]:  # UI strings and catalogs of the files
                 del MESSAGES[key]  # as they are now (the engine's files are kept under "")
             self.compiled_po = {k: v for k, v in self.compiled_po.items() if inputs.get(k[0]) == k[1]}

@@ -135,9 +135,31 @@ def site_digest(site: Path, wait: bool = False) -> str | None:
     """A digest of every file and folder below `site` (and itself) with its signature, in the order they are
     listed (a folder lists its entries in the same order while it is unchanged); None when one is a link or
     something other than a file or folder, or when one changed too recently to be told by its times (with
-    `wait`, on a file system keeping nanoseconds, it waits for the rest of FINE_SETTLED_NS and looks again:
-    a build just published keeps its record so)."""
-    found, todo, now = [], [("", str(site))], time.time_ns()
+    `wait`, on a file system keeping nanoseconds, it waits for the rest of FINE_SETTLED_NS and looks at those
+    again: a build just published keeps its record so; the others' signatures, taken when they were settled,
+    stay as they are, since any change since would have moved their ctime)."""
+    started = time.time_ns()
+    found = listing(site)
+    if found is None or not all(kind in (stat.S_IFREG, stat.S_IFDIR) for _, kind, *_ in found):
+        return None
+    newest = max(entry[-1] for entry in found)  # the last of a signature is the ctime
+    fine = newest % 1_000_000 != 0
+    settled = FINE_SETTLED_NS if fine else output.SETTLED_NS
+    if started - newest <= settled:  # one taken too soon after its change (each was taken after `started`)
+        left = newest + FINE_SETTLED_NS - time.time_ns()
+        if not (wait and fine and left <= WAIT_NS):
+            return None
+        time.sleep(max(left, 0) / 1e9 + 0.001)
+        again, found = time.time_ns(), restat(site, found, started - settled)
+        if found is None or any(entry[-1] >= again - settled for entry in found):
+            return None
+    return cache.digest(repr(found).encode())
+
+
+def listing(site: Path) -> list[tuple] | None:
+    """(name, kind, signature…) of `site` (".") and of everything below it, in the order listed; None when
+    one cannot be looked at."""
+    found, todo = [], [("", str(site))]
     try:
         found.append((".", *signature(os.lstat(site))))
         while todo:
@@ -149,17 +171,24 @@ def site_digest(site: Path, wait: bool = False) -> str | None:
                         todo.append((f"{prefix}{entry.name}/", entry.path))
     except OSError:
         return None
-    if not all(kind in (stat.S_IFREG, stat.S_IFDIR) for _, kind, *_ in found):
+    return found
+
+
+def restat(site: Path, found: list[tuple], since: int) -> list[tuple] | None:
+    """`found` with the signature of each entry changed after `since` (its ctime) taken again; None when one
+    cannot be looked at, or is no longer a file or a folder of the same kind."""
+    again = []
+    try:
+        for entry in found:
+            if entry[-1] > since:
+                status = os.lstat(site if entry[0] == "." else os.path.join(site, entry[0]))
+                entry = (entry[0], *signature(status)) if stat.S_IFMT(status.st_mode) == entry[1] else None
+                if entry is None:
+                    return None
+            again.append(entry)
+    except OSError:
         return None
-    newest = max(entry[-1] for entry in found)  # the last of a signature is the ctime
-    fine = newest % 1_000_000 != 0
-    if now - newest <= (FINE_SETTLED_NS if fine else output.SETTLED_NS):
-        left = newest + FINE_SETTLED_NS - now
-        if not (wait and fine and left <= WAIT_NS):
-            return None
-        time.sleep(left / 1e9 + 0.001)
-        return site_digest(site)
-    return cache.digest(repr(found).encode())
+    return again
 
 
 def signature(status: os.stat_result) -> tuple:

@@ -187,3 +187,66 @@ def test_a_catalog_ending_after_a_msgid_is_an_error_at_that_msgid(project):
     (project / EN).write_text(cut, encoding="utf-8")
     line = cut.count("\n")
     assert errors_of(project) == [f"{EN}:{line}: the entry ends after its msgid\n    hint: add msgstr \"\""]
+
+
+def old_load_catalogs(project: Path) -> list[str]:
+    """The check as one walk of SOURCES did it before the catalogs were read first: every UI string, then
+    each catalog read and checked against them (the reference for the errors' equivalence)."""
+    used, errors = i18n.extract_messages(project), []
+    for lang in ("zh", "en"):
+        path = i18n.catalog_path(project / "i18n", lang)
+        try:
+            entries, _ = i18n.read_catalog(project, path, path.relative_to(project), lang)
+        except ContentErrors as unreadable:
+            errors.extend(unreadable.errors)
+            continue
+        errors.extend(i18n._untranslated(used, entries, path.relative_to(project)))
+    return [str(error) for error in ContentErrors(errors).errors]
+
+
+ZH = Path("i18n/zh/LC_MESSAGES/messages.po")
+
+
+@pytest.mark.parametrize("edits", [
+    [(EN, 'msgid "Glossary"\nmsgstr "Glossary"\n', "")],  # a template's string, first used in a template
+    [(ZH, 'msgid "Glossary"\nmsgstr "术语表"\n', ""), (EN, 'msgid "Glossary"\nmsgstr "Glossary"', 'msgid "Glossary"\nmsgstr ""')],
+    [(EN, 'msgid "Glossary"', 'msgid "Glossary'), (ZH, 'msgid "Glossary"\nmsgstr "术语表"\n', "")],  # one unreadable
+    [(EN, 'msgid "Glossary"', 'msgid "Glossary'), (ZH, 'msgid "Glossary"', 'msgid "Glossary')],
+])
+def test_the_catalogs_read_before_the_engines_strings_give_the_errors_one_walk_gave(project, edits):
+    for path, old, new in edits:
+        text = (project / path).read_text(encoding="utf-8")
+        assert old in text, old
+        (project / path).write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert errors_of(project) == old_load_catalogs(project) and errors_of(project)
+
+
+def test_an_engine_string_missing_is_reported_where_the_engine_uses_it_first(project):
+    engine_only = set(i18n.extract_messages(project, sources=i18n.SOURCES[1:])) - set(
+        i18n.extract_messages(project, sources=i18n.SOURCES[:1]))
+    msgid = sorted(engine_only)[0]
+    text = (project / EN).read_text(encoding="utf-8")
+    entry = next(block for block in text.split("\n\n") if f'msgid "{msgid}"' in block.splitlines())
+    (project / EN).write_text(text.replace(entry + "\n\n", "", 1), encoding="utf-8")
+    found = errors_of(project)
+    assert found == old_load_catalogs(project) and len(found) == 1 and found[0].startswith("portal/"), found
+
+
+def test_the_templates_are_compiled_ahead_once_parsed_before_the_engines_strings_are_taken(project, monkeypatch):
+    """A cold build forks the child compiling the templates (parsed(translations)) as soon as the catalogs
+    are read and the templates' trees made; the engine's strings and the check come after, on this core."""
+    events, extract = [], i18n.file_messages
+    monkeypatch.setattr(i18n, "file_messages", lambda method, *args: events.append(method) or extract(method, *args))
+    translations = i18n.load_catalogs(project, parsed=lambda made: events.append(made))
+    handed = [event for event in events if isinstance(event, dict)]
+    assert len(handed) == 1 and handed[0] == translations and handed[0]["zh"] is translations["zh"]
+    at = events.index(handed[0])
+    assert set(events[:at]) == {"jinja2"} and set(events[at + 1:]) == {"python"}
+
+
+def test_no_compiling_starts_when_a_catalog_cannot_be_read(project):
+    replace(project, GLOSSARY, 'msgid "Glossary"\nmsgstr "Glossary')
+    started = []
+    with pytest.raises(ContentErrors):
+        i18n.load_catalogs(project, parsed=started.append)
+    assert started == []

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
@@ -219,3 +221,58 @@ def test_a_librarys_version_is_what_importlib_metadata_gives_for_every_installed
     assert len(names) > 20
     assert {name: unchanged.version(name) for name in names} == {n: importlib.metadata.version(n) for n in names}
     assert unchanged.version("no-such-distribution") is None
+
+
+
+def site_with_a_new_file(tmp_path, monkeypatch) -> Path:
+    """A site of files written 60 ms before b/new.html, looked at 10 ms after it (this module's clock is set
+    back so), on a clock tick of 30 ms: only b/ and b/new.html are too new to be told by their times."""
+    site = tmp_path / "site"
+    for name in ("a.html", "b/c.html", "b/d.html"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(name, encoding="utf-8")
+    time.sleep(0.06)
+    (site / "b" / "new.html").write_text("new", encoding="utf-8")  # its folder b/ changes with it
+    offset = time.time_ns() - ((site / "b" / "new.html").stat().st_ctime_ns + 10_000_000)
+    real = time.time_ns
+    monkeypatch.setattr(unchanged.time, "time_ns", lambda: real() - offset)
+    monkeypatch.setattr(unchanged, "FINE_SETTLED_NS", 30_000_000)
+    monkeypatch.setattr(output, "SETTLED_NS", 30_000_000)
+    return site
+
+
+def test_a_site_just_written_is_listed_once_and_its_new_entries_looked_at_again(tmp_path, monkeypatch):
+    """The record of a build just published: the folders walked once (every signature taken), then after the
+    tick only the entries changed within it looked at again; it is the digest a later look gives (the next
+    build finds the site as published)."""
+    site = site_with_a_new_file(tmp_path, monkeypatch)
+    listed, looked = [], []
+    real_listing, real_lstat = unchanged.listing, unchanged.os.lstat
+    monkeypatch.setattr(unchanged, "listing", lambda folder: listed.append(folder) or real_listing(folder))
+    monkeypatch.setattr(unchanged.os, "lstat", lambda path: looked.append(str(path)) or real_lstat(path))
+    kept = unchanged.site_digest(site, wait=True)
+    assert listed == [site]
+    assert sorted(looked) == sorted([str(site), str(site / "b"), str(site / "b" / "new.html")])  # site: the walk's
+    assert kept is not None and kept == unchanged.site_digest(site)
+
+
+@pytest.mark.parametrize("edited", ["b/new.html", "a.html"])
+def test_a_file_changed_while_the_record_waits_is_never_recorded_as_published(tmp_path, monkeypatch, edited):
+    """Edited during the wait: a new file is still too new (no record); an old one keeps the signature taken
+    before its change, so the record does not describe the site as it is now (the next build runs)."""
+    site = site_with_a_new_file(tmp_path, monkeypatch)
+    real_sleep = time.sleep
+
+    def edit_meanwhile(seconds):  # at the end of the wait, before the new entries are looked at again
+        real_sleep(seconds)
+        (site / edited).write_text("edited by someone", encoding="utf-8")
+
+    monkeypatch.setattr(unchanged.time, "sleep", edit_meanwhile)
+    found = unchanged.site_digest(site, wait=True)
+    monkeypatch.setattr(unchanged.time, "sleep", real_sleep)
+    if edited == "b/new.html":
+        assert found is None
+    else:
+        real_sleep(0.05)
+        now = unchanged.site_digest(site)
+        assert found is not None and now is not None and found != now
