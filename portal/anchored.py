@@ -51,8 +51,48 @@ class Block:
 @functools.lru_cache(maxsize=64)
 def read_blocks(text: str) -> tuple[Block, ...]:
     """Every heading, paragraph, list item, table row and footnote of a Markdown body, in source order
-    (kept for the last texts read: a render cuts sections and then finds lines in the same text)."""
-    return tuple(_Reader(text).read())
+    (kept for the last texts read: a render cuts sections and then finds lines in the same text).
+
+    Read stretch by stretch, each from a line starting with '#' to the next one, and each stretch kept by
+    its text (an edit reads its own stretch again, not the whole body). A heading the reader reaches
+    leaves nothing of what came before it (the last heading's id is its own, no list stays open), so a
+    stretch read alone gives the blocks reading the whole gives, moved by its lines and characters,
+    when the reader reaches the line after it as a heading: a stretch is read with a '#' line after it,
+    and one that does not end at that heading (a table row or indented code running on into it) is
+    read together with the stretch after it."""
+    blocks: list[Block] = []
+    cuts = [0] + [found.start() + 1 for found in _STRETCH.finditer(text)] + [len(text) + 1]
+    begin, lines = 0, 0
+    for end in cuts[1:]:
+        stretch = text[begin:end - 1] if end > len(text) else text[begin:end]
+        found = _read_stretch(stretch, end <= len(text))
+        if found is None:
+            continue  # read on, with the stretch after it
+        blocks.extend(found if not begin else _moved(found, lines, begin))
+        lines += stretch.count("\n")
+        begin = end
+    return tuple(blocks)
+
+
+_STRETCH = re.compile(r"\n(?=#)")  # where a line starting with '#' begins (one past the match)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_stretch(stretch: str, followed: bool) -> tuple[Block, ...] | None:
+    """The blocks of a stretch of lines at the top of a text; `followed`: a line starting with '#' comes
+    after it (the stretch ends with its newline), and None when the reader does not reach that line."""
+    if not followed:
+        return tuple(_Reader(stretch).read())
+    found = _Reader(stretch + "#").read()
+    if not found or found[-1].kind != "heading" or found[-1].first != stretch.count("\n") + 1:
+        return None
+    return tuple(found[:-1])
+
+
+def _moved(blocks: tuple[Block, ...], lines: int, characters: int) -> list[Block]:
+    """Blocks read from a stretch, placed where the stretch starts: after `lines` lines and `characters`."""
+    return [Block(b.anchor, b.kind, b.first + lines, b.last + lines, b.start + characters, b.end + characters,
+                  (b.frame[0] + characters, b.frame[1] + characters), b.level) for b in blocks]
 
 
 @functools.lru_cache(maxsize=4096)  # the same lists come back in every document: {: #p1 }, {: #p2 }…

@@ -1,0 +1,117 @@
+"""An edit of one paragraph costs work in proportion to what changed, and gives exactly what the work over
+the whole gives: the Markdown source read stretch by stretch (anchored.read_blocks), a document's sections
+joined from pieces kept by the numbers before them (sections.Part.pieces)."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from conftest import FIXTURE, ROOT
+from portal import anchored, sections
+from portal.anchored import _Reader, read_blocks
+from portal.markup import Renderer
+from test_sections import whole
+
+DOCUMENTS = sorted((ROOT / "content" / "documents").glob("*/*.md")) + sorted((FIXTURE / "documents").glob("*/*.md"))
+# lines that end a stretch early or run on into the heading under them: table rows, indented code, lists,
+# footnotes with indented paragraphs, headings of every form, tabs, carriage returns, empty lines
+PIECES = ["#", "## 标题 {#x9}", "### h {: .c #y9 }", "#no-space", "", "", "| 1 | b |", "|---|---|", "1 | a",
+          "    code", "\tcode", "- item", "1. item", "{: #p99 }", "[^9]: 注。", "    more of it", "text\r", "# "]
+
+
+def whole_read(text: str) -> tuple:
+    return tuple(_Reader(text).read())
+
+
+def edited(text: str, rng: random.Random) -> str:
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randrange(len(lines) + 1)
+        choice = rng.random()
+        if choice < 0.4:
+            lines.insert(at, rng.choice(PIECES))
+        elif choice < 0.6 and len(lines) > 1:
+            del lines[min(at, len(lines) - 1)]
+        elif choice < 0.8:
+            lines[min(at, len(lines) - 1)] = rng.choice(PIECES) + lines[min(at, len(lines) - 1)]
+        else:
+            lines[min(at, len(lines) - 1)] += "改" * rng.randint(1, 3)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_document_reads_by_stretches_as_it_reads_whole(path):
+    text = path.read_text(encoding="utf-8")
+    assert read_blocks(text) == whole_read(text)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_edits_of_the_real_documents_read_by_stretches_as_whole(seed):
+    """Lines that run a table or indented code on into the heading under them, headings added and removed,
+    stretches edited one after another: the blocks are the whole reading's, each block at its line and
+    character offsets."""
+    rng = random.Random(seed)
+    text = rng.choice(DOCUMENTS).read_text(encoding="utf-8")
+    for _ in range(10):
+        text = edited(text, rng)
+        assert read_blocks(text) == whole_read(text), text
+    made = "".join(rng.choice(PIECES + ["\n", "\n", "段落"]) for _ in range(rng.randint(0, 40)))
+    assert read_blocks(made) == whole_read(made), made
+
+
+def test_an_edit_reads_only_its_stretch():
+    text = (ROOT / "content" / "documents" / "plan2025-report" / "zh.md").read_text(encoding="utf-8")
+    read_blocks(text)
+    before = anchored._read_stretch.cache_info().misses
+    assert read_blocks(text.replace("。", "。改", 1)) == whole_read(text.replace("。", "。改", 1))
+    assert anchored._read_stretch.cache_info().misses == before + 1
+
+
+def test_a_table_running_into_a_heading_is_read_with_it():
+    text = "## 一 {#a}\n\n| 序 | 项 |\n|---|---|\n| 1 | 甲 |\n## 二 {#b}\n\n乙\n{: #p1 }\n\n    code\n# 三 {#c}\n"
+    assert read_blocks(text) == whole_read(text)
+    assert [b.anchor for b in read_blocks(text) if b.kind == "heading"] == ["a"]
+
+
+def test_a_renderer_kept_through_edits_renders_each_as_the_whole(monkeypatch):
+    """Footnotes and editorial marks added in early paragraphs move the numbers of the sections after
+    them: the pieces kept by the old numbers are not taken, and every render is the whole's."""
+    path = ROOT / "content" / "documents" / "plan2025-report" / "zh.md"
+    original = path.read_text(encoding="utf-8")
+    renderer, rng, numbers = Renderer("zh", "¶"), random.Random(3), set()
+    pieces = sections.Part.pieces
+
+    def seen(part, footnotes, marks):
+        numbers.add((footnotes, marks))
+        return pieces(part, footnotes, marks)
+
+    monkeypatch.setattr(sections.Part, "pieces", seen)
+    for n in range(8):
+        blocks = original.split("\n\n")
+        paragraphs = [i for i, b in enumerate(blocks[:len(blocks) // 2])
+                      if b.endswith("}") and "。" in b and not b.startswith(("#", "[^", "|"))]
+        for at in rng.sample(paragraphs, 3):
+            if rng.random() < 0.5:
+                blocks[at] = blocks[at].replace("。", "{++。++}", 1)
+            else:
+                blocks[at] = blocks[at].replace("。", f"。[^n{n}x{at}]", 1) + f"\n\n[^n{n}x{at}]: 注{n}。"
+        text = "\n\n".join(blocks)
+        assert sections.split_sections(text)
+        body, errors = renderer.render(text, path)
+        assert (body, [str(e) for e in errors]) == whole(text, "zh", path)
+    assert len(numbers) > 20  # the sections were numbered in many ways
+
+
+def test_an_edit_keeping_the_numbers_renumbers_only_its_own_section(monkeypatch):
+    path = ROOT / "content" / "documents" / "plan2025-report" / "zh.md"
+    text = path.read_text(encoding="utf-8")
+    renderer = Renderer("zh", "¶")
+    renderer.render(text, path)
+    calls = []
+    renumber = sections._renumber
+    monkeypatch.setattr(sections, "_renumber", lambda html, *numbers: calls.append(html) or renumber(html, *numbers))
+    edit = text.replace("。", "。改", 1)
+    body, errors = renderer.render(edit, path)
+    assert (body, [str(e) for e in errors]) == whole(edit, "zh", path)
+    assert len(calls) == 3 and "改" in calls[0]  # the edited section's body, footnotes and marks
