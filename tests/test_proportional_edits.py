@@ -117,3 +117,26 @@ def test_an_edit_keeping_the_numbers_renumbers_only_its_own_section(monkeypatch)
     body, errors = renderer.render(edit, path)
     assert (body, [str(e) for e in errors]) == whole(edit, "zh", path)
     assert len(calls) == 3 and "改" in calls[0]  # the edited section's body, footnotes and marks
+
+
+def test_a_body_texts_digest_is_taken_once_and_is_its_sha256(monkeypatch):
+    """The key of a kept body holds the sha256 of its text (as the cache saves it); a text given again, in
+    this build or the next, is not hashed again, and an edited one is."""
+    import hashlib
+
+    from portal import keptbodies
+    kept = keptbodies.KeptBodies(Renderer("zh", "¶"))
+    text = (ROOT / "content" / "documents" / "plan2025-report" / "zh.md").read_text(encoding="utf-8")
+    hashed = []
+    sha256 = hashlib.sha256
+    monkeypatch.setattr(keptbodies.hashlib, "sha256", lambda data: hashed.append(data) or sha256(data))
+    first = kept.key(text, ROOT / "zh.md", None)
+    assert first[1] == sha256(text.encode("utf-8")).hexdigest() and len(hashed) == 1
+    kept.next_build()
+    assert kept.key(text, ROOT / "zh.md", None) == first
+    assert kept.key("".join(list(text)), ROOT / "zh.md", None) == first  # an equal string, not the same one
+    kept.next_build()
+    kept.next_build()  # a build that rendered nothing forgets nothing
+    assert kept.key(text, ROOT / "zh.md", None) == first and len(hashed) == 1
+    edit = text.replace("。", "。改", 1)
+    assert kept.key(edit, ROOT / "zh.md", None)[1] == sha256(edit.encode("utf-8")).hexdigest() and len(hashed) == 2
