@@ -11,6 +11,7 @@ not committed yet (or the content is not in git), the file's modification date."
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import re
 import subprocess
@@ -47,6 +48,7 @@ class Confirmed:
     text: str
 
 
+@functools.lru_cache(maxsize=16384)  # a document's blocks are hashed on every build that takes its state
 def block_hash(text: str) -> str:
     """The hash of a block's text as a reader sees it (whitespace runs count as one space)."""
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
