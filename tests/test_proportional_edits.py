@@ -140,3 +140,18 @@ def test_a_body_texts_digest_is_taken_once_and_is_its_sha256(monkeypatch):
     assert kept.key(text, ROOT / "zh.md", None) == first and len(hashed) == 1
     edit = text.replace("。", "。改", 1)
     assert kept.key(edit, ROOT / "zh.md", None)[1] == sha256(edit.encode("utf-8")).hexdigest() and len(hashed) == 2
+
+
+def test_only_the_lines_where_a_mark_opens_are_read_for_broken_marks(monkeypatch):
+    """A document with one mark checked line by line took every line's marks apart; the errors are the same."""
+    from pathlib import Path
+
+    from portal import editmarks
+    lines = ["甲乙丙。"] * 300 + ["一{++二++}三", "未{++闭合", "{~~甲~>乙~~}与{--丙"]
+    read = []
+    replace = editmarks._replace_marks
+    monkeypatch.setattr(editmarks, "_replace_marks", lambda line, reading: read.append(line) or replace(line, reading))
+    errors = editmarks.broken_edit_marks(lines, Path("zh.md"))
+    assert [(e.src.line, e.message) for e in errors] == [
+        (302, "editorial mark not closed: '{++闭合'"), (303, "editorial mark not closed: '{--丙'")]
+    assert read == lines[300:]
