@@ -155,3 +155,50 @@ def test_only_the_lines_where_a_mark_opens_are_read_for_broken_marks(monkeypatch
     assert [(e.src.line, e.message) for e in errors] == [
         (302, "editorial mark not closed: '{++闭合'"), (303, "editorial mark not closed: '{--丙'")]
     assert read == lines[300:]
+
+
+def test_outside_any_repository_no_git_is_started_and_inside_one_it_is(tmp_path, monkeypatch):
+    """A zh.md's history: `git log` only where git can find a repository (a `.git` folder or file, a bare
+    repository's HEAD above the folder, GIT_DIR); elsewhere it would fail, and no process is started."""
+    from portal import freshness
+    folder = tmp_path / "project" / "content" / "documents" / "doc"
+    folder.mkdir(parents=True)
+    (folder / "zh.md").write_text("# 标题 {#s1}\n\n第一段。\n{: #s1-p1 }\n", encoding="utf-8")
+    if not freshness.no_repository(tmp_path):
+        pytest.skip("the temporary folder is inside a repository")
+    asked = []
+    monkeypatch.setattr(freshness, "_git", lambda where, *args: asked.append(args[0]) or "")
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    assert freshness.ChangeDates(folder / "zh.md").history() == [] and asked == []
+    for made in (lambda: (tmp_path / "project" / ".git").mkdir(), lambda: (tmp_path / ".git").write_text("gitdir: x\n"),
+                 lambda: (tmp_path / "project" / "content" / "HEAD").write_text("ref: refs/heads/main\n"),
+                 lambda: monkeypatch.setenv("GIT_DIR", str(tmp_path / "elsewhere"))):
+        made()
+        assert freshness.no_repository(folder) is False
+        freshness.ChangeDates(folder / "zh.md").history()
+        assert asked.pop() == "log"
+        for leftover in (tmp_path / "project" / ".git", tmp_path / ".git", tmp_path / "project" / "content" / "HEAD"):
+            if leftover.is_dir():
+                leftover.rmdir()
+            elif leftover.exists():
+                leftover.unlink()
+        monkeypatch.delenv("GIT_DIR", raising=False)
+        assert freshness.no_repository(folder)
+
+
+@pytest.mark.slow
+def test_where_no_repository_is_found_git_finds_none_either(tmp_path):
+    import subprocess
+
+    from portal import freshness
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    if not freshness.no_repository(folder):
+        pytest.skip("the temporary folder is inside a repository")
+    log = lambda where: subprocess.run(["git", "-C", str(where), "log", "-n1"], capture_output=True)  # noqa: E731
+    assert log(folder).returncode != 0
+    subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / "bare")], check=True)
+    (tmp_path / "bare" / "sub").mkdir()
+    assert not freshness.no_repository(tmp_path / "bare" / "sub")  # git finds the bare repository above it
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    assert not freshness.no_repository(folder) and log(folder).stderr.decode().find("not a git repository") < 0
