@@ -72,7 +72,8 @@ def read_blocks(text: str) -> tuple[Block, ...]:
             end = at + 1
             while end < len(keys) and keys[end] not in _STRETCHES:
                 end += 1
-            while (found := _read_run(text, cuts[at], cuts[end], lines)) is None:
+            by_start = dict(zip(cuts, keys))
+            while (found := _read_run(text, cuts[at], cuts[end], lines, by_start)) is None:
                 end += 1
             blocks.extend(found)
         lines += sum(keys[n][0].count("\n") for n in range(at, end))
@@ -85,10 +86,11 @@ _STRETCH = re.compile(r"\n(?=#)")  # where a line starting with '#' begins (one 
 _STRETCHES: dict[tuple[str, bool], tuple[tuple[Block, ...], int, int]] = {}
 
 
-def _read_run(text: str, begin: int, end: int, lines: int) -> list[Block] | None:
+def _read_run(text: str, begin: int, end: int, lines: int, keys: dict[int, tuple[str, bool]]) -> list[Block] | None:
     """The blocks of text[begin:end] (to the text's end when `end` is past it), which starts after `lines`
     lines; None when a '#' line follows it and the reader does not reach that line as a heading. Each
-    stretch of it, cut before each heading the reader reached, is kept."""
+    stretch of it, cut before each heading the reader reached, is kept (under its key in `keys`, by where it
+    starts, when it is that one: the same string, hashed once)."""
     followed = end <= len(text)
     run = text[begin:end] if followed else text[begin:]
     blocks = _Reader(run + "#" if followed else run, lines, begin).read()
@@ -96,19 +98,25 @@ def _read_run(text: str, begin: int, end: int, lines: int) -> list[Block] | None
         if not blocks or blocks[-1].kind != "heading" or blocks[-1].first != lines + run.count("\n") + 1:
             return None
         blocks.pop()
-    cuts = [begin] + [b.frame[0] for b in blocks if b.kind == "heading" and b.frame[0] > begin] + [end]
-    first = 0
-    for start, stop in zip(cuts, cuts[1:]):
-        last = first
-        while last < len(blocks) and blocks[last].frame[0] < stop:
-            last += 1
-        if len(_STRETCHES) >= 4096:
-            _STRETCHES.clear()
-        stretch = text[start:stop] if stop <= len(text) else text[start:]
-        _STRETCHES[(stretch, stop <= len(text))] = (tuple(blocks[first:last]), lines, start)
-        lines += stretch.count("\n")
-        first = last
+    first, start = 0, begin
+    for index, block in enumerate(blocks):  # a stretch ends before each heading the reader reached
+        if block.kind == "heading" and block.frame[0] > begin:
+            lines = _keep(text, start, block.frame[0], tuple(blocks[first:index]), lines, keys)
+            first, start = index, block.frame[0]
+    _keep(text, start, end, tuple(blocks[first:]), lines, keys)
     return blocks
+
+
+def _keep(text: str, start: int, stop: int, blocks: tuple[Block, ...], lines: int, keys: dict) -> int:
+    """Keep the blocks of text[start:stop] (to the end when `stop` is past it), read after `lines` lines;
+    the number of lines after it."""
+    key = keys.get(start)
+    if key is None or (start + len(key[0]) != stop if key[1] else stop <= len(text)):
+        key = (text[start:stop] if stop <= len(text) else text[start:], stop <= len(text))
+    if len(_STRETCHES) >= 4096:
+        _STRETCHES.clear()
+    _STRETCHES[key] = (blocks, lines, start)
+    return lines + key[0].count("\n")
 
 
 def _placed(kept: tuple[tuple[Block, ...], int, int], lines: int, characters: int) -> tuple[Block, ...] | list[Block]:
