@@ -51,8 +51,82 @@ class Block:
 @functools.lru_cache(maxsize=64)
 def read_blocks(text: str) -> tuple[Block, ...]:
     """Every heading, paragraph, list item, table row and footnote of a Markdown body, in source order
-    (kept for the last texts read: a render cuts sections and then finds lines in the same text)."""
-    return tuple(_Reader(text).read())
+    (kept for the last texts read: a render cuts sections and then finds lines in the same text).
+
+    Kept stretch by stretch, each from a line starting with '#' to the next one, by its text: an edit reads
+    its own stretch again, not the whole body (stretches not known yet are read together, in one pass: a
+    new text is read whole). A heading the reader reaches leaves nothing of what came before it (the last
+    heading's id is its own, no list stays open), so a stretch read alone gives the blocks reading the
+    whole gives, moved by its lines and characters, when the reader reaches the line after it as a
+    heading: a stretch is read with a '#' line after it, and one that does not end at that heading (a
+    table row or indented code running on into it) is read together with the stretch after it."""
+    cuts = [0] + [found.start() + 1 for found in _STRETCH.finditer(text)] + [len(text) + 1]
+    keys = [(text[a:b - 1] if b > len(text) else text[a:b], b <= len(text)) for a, b in zip(cuts, cuts[1:])]
+    blocks: list[Block] = []
+    at = lines = 0
+    while at < len(keys):
+        if keys[at] in _STRETCHES:
+            blocks.extend(_placed(_STRETCHES[keys[at]], lines, cuts[at]))
+            end = at + 1
+        else:  # this stretch and the unknown ones after it, up to a heading the reader reaches
+            end = at + 1
+            while end < len(keys) and keys[end] not in _STRETCHES:
+                end += 1
+            by_start = dict(zip(cuts, keys))
+            while (found := _read_run(text, cuts[at], cuts[end], lines, by_start)) is None:
+                end += 1
+            blocks.extend(found)
+        lines += sum(keys[n][0].count("\n") for n in range(at, end))
+        at = end
+    return tuple(blocks)
+
+
+_STRETCH = re.compile(r"\n(?=#)")  # where a line starting with '#' begins (one past the match)
+# (stretch, whether a '#' line follows it) -> (its blocks, read after how many lines and characters)
+_STRETCHES: dict[tuple[str, bool], tuple[tuple[Block, ...], int, int]] = {}
+
+
+def _read_run(text: str, begin: int, end: int, lines: int, keys: dict[int, tuple[str, bool]]) -> list[Block] | None:
+    """The blocks of text[begin:end] (to the text's end when `end` is past it), which starts after `lines`
+    lines; None when a '#' line follows it and the reader does not reach that line as a heading. Each
+    stretch of it, cut before each heading the reader reached, is kept (under its key in `keys`, by where it
+    starts, when it is that one: the same string, hashed once)."""
+    followed = end <= len(text)
+    run = text[begin:end] if followed else text[begin:]
+    blocks = _Reader(run + "#" if followed else run, lines, begin).read()
+    if followed:
+        if not blocks or blocks[-1].kind != "heading" or blocks[-1].first != lines + run.count("\n") + 1:
+            return None
+        blocks.pop()
+    first, start = 0, begin
+    for index, block in enumerate(blocks):  # a stretch ends before each heading the reader reached
+        if block.kind == "heading" and block.frame[0] > begin:
+            lines = _keep(text, start, block.frame[0], tuple(blocks[first:index]), lines, keys)
+            first, start = index, block.frame[0]
+    _keep(text, start, end, tuple(blocks[first:]), lines, keys)
+    return blocks
+
+
+def _keep(text: str, start: int, stop: int, blocks: tuple[Block, ...], lines: int, keys: dict) -> int:
+    """Keep the blocks of text[start:stop] (to the end when `stop` is past it), read after `lines` lines;
+    the number of lines after it."""
+    key = keys.get(start)
+    if key is None or (start + len(key[0]) != stop if key[1] else stop <= len(text)):
+        key = (text[start:stop] if stop <= len(text) else text[start:], stop <= len(text))
+    if len(_STRETCHES) >= 4096:
+        _STRETCHES.clear()
+    _STRETCHES[key] = (blocks, lines, start)
+    return lines + key[0].count("\n")
+
+
+def _placed(kept: tuple[tuple[Block, ...], int, int], lines: int, characters: int) -> tuple[Block, ...] | list[Block]:
+    """A kept stretch's blocks where the stretch is now: after `lines` lines and `characters` characters."""
+    blocks, was_lines, was_characters = kept
+    if (was_lines, was_characters) == (lines, characters):
+        return blocks
+    lines, characters = lines - was_lines, characters - was_characters
+    return [Block(b.anchor, b.kind, b.first + lines, b.last + lines, b.start + characters, b.end + characters,
+                  (b.frame[0] + characters, b.frame[1] + characters), b.level) for b in blocks]
 
 
 @functools.lru_cache(maxsize=4096)  # the same lists come back in every document: {: #p1 }, {: #p2 }…
@@ -102,10 +176,12 @@ def block_list(line: str) -> str | None:
 class _Reader:
     """The state of one pass: the lines, where each starts, and the blocks found so far."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lines: int = 0, characters: int = 0) -> None:
+        """`text` placed after `lines` lines and `characters` characters (of a text it is a stretch of)."""
         self.lines: list[str] = []
         self.starts: list[int] = []
-        position = 0
+        self.number = lines + 1  # the number of the first line
+        position = characters
         for raw in text.split("\n"):
             self.starts.append(position)
             self.lines.append(raw[:-1] if raw.endswith("\r") else raw)
@@ -184,7 +260,7 @@ class _Reader:
             end = begin + found[0]
         offset = self.starts[index]
         self.heading = anchor
-        self.blocks.append(Block(anchor, "heading", index + 1, index + 1, offset + begin, offset + end,
+        self.blocks.append(Block(anchor, "heading", index + self.number, index + self.number, offset + begin, offset + end,
                                  (offset, self.end_of(index)), level))
         return index + 1
 
@@ -203,7 +279,7 @@ class _Reader:
         inner = block_list(self.plain[last]) if last > first else None
         anchor = attribute_id(inner) if inner is not None else None
         words_last = last - 1 if anchor is not None else last
-        self.blocks.append(Block(anchor, kind, first + 1, last + 1, start, self.end_of(words_last),
+        self.blocks.append(Block(anchor, kind, first + self.number, last + self.number, start, self.end_of(words_last),
                                  (self.starts[first], self.end_of(last))))
 
     def _footnote(self, index: int) -> int:
@@ -221,7 +297,7 @@ class _Reader:
                 break
             index = following
         frame = (self.starts[first], self.end_of(index - 1))
-        self.blocks.append(Block(f"fn-{marker.group(1)}", "footnote", first + 1, index,
+        self.blocks.append(Block(f"fn-{marker.group(1)}", "footnote", first + self.number, index + self.number - 1,
                                  self.starts[first] + marker.end(), frame[1], frame))
         return index
 
@@ -278,7 +354,7 @@ class _Reader:
             first = _cells(self.plain[index].strip(" "), border)[0].strip()
             anchor = f"{self.heading}-r{first}" if self.heading and _ROW_NUMBER.fullmatch(first) else None
             span = (self.starts[index], self.end_of(index))
-            self.blocks.append(Block(anchor, "row", index + 1, index + 1, span[0], span[1], span))
+            self.blocks.append(Block(anchor, "row", index + self.number, index + self.number, span[0], span[1], span))
             index += 1
         return index
 

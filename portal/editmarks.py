@@ -151,6 +151,8 @@ def broken_edit_marks(lines: list[str], shown: Path) -> list[ContentError]:
         return []
     errors = []
     for number, line in enumerate(lines, 1):
+        if not OPENER.search(line):
+            continue  # no mark opens on it: none is left open (a document's marks sit on a few lines)
         rest = _replace_marks(line, reading=False)
         opener = OPENER.search(rest)
         if opener:

@@ -11,7 +11,9 @@ not committed yet (or the content is not in git), the file's modification date."
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
+import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -47,6 +49,7 @@ class Confirmed:
     text: str
 
 
+@functools.lru_cache(maxsize=16384)  # a document's blocks are hashed on every build that takes its state
 def block_hash(text: str) -> str:
     """The hash of a block's text as a reader sees it (whitespace runs count as one space)."""
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
@@ -248,7 +251,8 @@ class ChangeDates:
     def history(self) -> list[tuple[str, str]]:
         """(commit, ISO date) of the commits that touched the file, newest first; [] outside git."""
         if self._history is None:
-            found = _git(self.path.parent, "log", f"-n{HISTORY_LIMIT}", "--format=%H %cs", "--", self.path.name)
+            found = None if no_repository(self.path.parent) else \
+                _git(self.path.parent, "log", f"-n{HISTORY_LIMIT}", "--format=%H %cs", "--", self.path.name)
             self._history = [tuple(line.split(" ", 1)) for line in (found or "").splitlines() if " " in line]
         return self._history
 
@@ -264,6 +268,28 @@ class ChangeDates:
                 HASHES_AT.clear()
             HASHES_AT[key] = {b.anchor: block_hash(b.text) for b in body.blocks} if body else {}
         return HASHES_AT[key]
+
+
+def no_repository(folder: Path) -> bool:
+    """Whether git run in `folder` finds no repository for certain, so that asking it would fail (no process
+    is started): GIT_DIR is not set, and neither the folder nor any folder above it (as git walks them, links
+    resolved) holds a `.git` (a repository's folder or file) or a `HEAD` (a bare repository has one). Asked
+    on every call: a repository made meanwhile is found. Whatever cannot be looked at counts as one."""
+    if "GIT_DIR" in os.environ:
+        return False
+    current = os.path.realpath(folder)
+    while True:
+        for name in (".git", "HEAD"):
+            try:
+                os.lstat(os.path.join(current, name))
+                return False
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return False
+        if os.path.dirname(current) == current:
+            return True
+        current = os.path.dirname(current)
 
 
 def _git(folder: Path, *args: str) -> str | None:

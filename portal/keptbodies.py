@@ -28,15 +28,22 @@ class KeptBodies:
         self.kept: dict[tuple, tuple] = {}
         self.used: dict[tuple, tuple] = {}
         self.forms: dict[tuple, list | None] = {}  # the JSON form of each body saved (see saved_bodies)
+        self.digests: dict[str, str] = {}  # the sha256 of each text given in this build, by the text
+        self.last_digests: dict[str, str] = {}  # and in the last one
 
     def next_build(self) -> None:
         if self.used:
             self.forms = {key: form for key, form in self.forms.items() if key in self.used}
             self.kept, self.used = self.used, {}
+        if self.digests:
+            self.last_digests, self.digests = self.digests, {}
 
     def key(self, text: str, shown: Path, links) -> tuple:
-        return (self.renderer.state["lang"], hashlib.sha256(text.encode("utf-8")).hexdigest(), str(shown),
-                links.digest if links else "")
+        """The text's digest is taken once: a text read again from the same bytes is the same string (see
+        textfiles.read_input), found by identity."""
+        digest = self.digests.get(text) or self.last_digests.get(text) or hashlib.sha256(text.encode("utf-8")).hexdigest()
+        self.digests[text] = digest
+        return (self.renderer.state["lang"], digest, str(shown), links.digest if links else "")
 
     def todo(self, sources: list, links) -> list:
         """(key, text, shown, links) of each body of `sources` not kept yet (see prefill)."""

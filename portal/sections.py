@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown.extensions.toc import nest_toc_tokens
 
@@ -60,6 +60,27 @@ class Part:
     bad_attrs: list
     edits: list
 
+    numbered: dict = field(default_factory=dict, compare=False, repr=False)  # see pieces()
+
+    def pieces(self, footnotes: int, marks: int) -> tuple[str, str, str, str | None]:
+        """Its body, footnote items and editorial-mark items, numbered after `footnotes` footnotes and `marks`
+        marks, and the marks' heading (None without marks); kept by those two numbers (a part is rendered
+        once, and an edit elsewhere mostly leaves the numbers before it as they were)."""
+        if (footnotes, marks) not in self.numbered:
+            if len(self.numbered) >= 8:
+                self.numbered.clear()
+            html, note_items, mark_items, heading = self.html, "", "", None
+            found = _EDITS.search(html)
+            if found:
+                heading = html[found.start():found.start(1)].lstrip("\n")
+                mark_items, html = found.group(1), html[:found.start()]
+            found = _FOOTNOTES.search(html)
+            if found:
+                note_items, html = found.group(1), html[:found.start()]
+            self.numbered[footnotes, marks] = (*(_renumber(x, footnotes, marks) for x in (html, note_items, mark_items)),
+                                               heading)
+        return self.numbered[footnotes, marks]
+
     def joinable(self) -> bool:
         """Whether this section can be put together with others: no problems (those are reported as the
         whole reports them), text, and no editorial mark inside a footnote (numbered after all others)."""
@@ -74,20 +95,12 @@ def join_sections(parts: list[Part]) -> Part:
     bodies, notes, marks_list, heading = [], [], [], None
     footnotes = marks = 0
     for part in parts:
-        html, note_items, mark_items = part.html, "", ""
-        found = _EDITS.search(html)
-        if found:
-            heading = html[found.start():found.start(1)].lstrip("\n")
-            mark_items, html = found.group(1), html[:found.start()]
-        found = _FOOTNOTES.search(html)
-        if found:
-            note_items, html = found.group(1), html[:found.start()]
-        count = note_items.count('<li id="fn-')
-        html, note_items, mark_items = (_renumber(x, footnotes, marks) for x in (html, note_items, mark_items))
+        html, note_items, mark_items, own_heading = part.pieces(footnotes, marks)
+        heading = own_heading or heading
         bodies.append(html)
         notes.append(note_items)
         marks_list.append(mark_items)
-        footnotes += count
+        footnotes += note_items.count('<li id="fn-')
         marks += len(part.edits)
     html = "\n".join(bodies)
     if footnotes:

@@ -2,6 +2,7 @@
 kept, record by record, by the record's key and what it was checked against: see checkmemo.py)."""
 from __future__ import annotations
 
+import functools
 import re
 
 from . import disagreements
@@ -38,6 +39,7 @@ def checked_value(record: Record, docs: dict[str, Document], inds: dict[str, Ind
     return memo(record, against, lambda: value(record, docs, inds, declared, errors, phrases), errors)
 
 
+@functools.lru_cache(maxsize=4096)  # a value's text is looked up in `phrases` on every build
 def _phrase(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
