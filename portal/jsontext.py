@@ -27,9 +27,8 @@ def json_text(data) -> str:
 def _text(value, indent: str) -> str:
     """The value's JSON as it reads at `indent` (its lines after the first start there). Dicts with str keys, lists,
     tuples, str, int, float, True, False and None of exactly these types are written here, an Encoded as it is;
-    anything else (a
-    subclass, another key, a float that is not finite, an object json refuses) by json itself, re-indented: a JSON
-    text has no newline but those of its indentation, since strings escape theirs."""
+    anything else (a subclass, another key, a float that is not finite, an object json refuses) by json itself,
+    re-indented: a JSON text has no newline but those of its indentation, since strings escape theirs."""
     kind = type(value)
     if kind is str:
         return encode_basestring(value)
