@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 
 import dataclasses
+import gc
 import gettext
 import io
 import json
@@ -19,7 +20,7 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 from jinja2.compiler import CodeGenerator
 
 from conftest import FIXTURE, project_for, real
-from portal import blocks, datasets, keptbodies, output, pipeline, rendering, safety
+from portal import blocks, datasets, keptbodies, output, pipeline, rendering, safety, unchanged
 from portal.model import Block, Body
 
 TEMPLATES = {
@@ -291,3 +292,29 @@ def test_a_bodys_digest_changes_with_every_field_and_only_with_them(fixture_site
     others.append(dataclasses.replace(body, html=body.html[:-1], toc=body.toc))  # the HTML's length is in the digest
     digests = [other.digest for other in others]
     assert body.digest not in digests and len(set(digests)) == len(digests)
+
+
+def test_no_garbage_collection_runs_while_a_build_publishes_and_records_what_it_published(tmp_path):
+    """Publishing and the record after it make enough objects to start collections over all the build keeps
+    (N=2000: 0.3-0.5 s each): the collector stays paused from generate() to the record, and is enabled
+    again after build()."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    stages, during = [], []
+    gc.callbacks.append(watch := lambda phase, info: phase == "start" and stages and during.append(stages[-1]))
+    publish, save = output.publish, unchanged.Last.save
+
+    def marked(name: str, function):
+        return lambda *a, **k: (stages.append(name), function(*a, **k), stages.append(f"{name} done"))[1]
+
+    thresholds = gc.get_threshold()
+    try:
+        output.publish, unchanged.Last.save = marked("publish", publish), marked("record", save)
+        gc.set_threshold(1)  # a small site's objects are too few to start one: any would, as a big site's do
+        pipeline.build(project_for(content), tmp_path / "site", cache_dir=tmp_path / "cache", search_index=False)
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.callbacks.remove(watch)
+        output.publish, unchanged.Last.save = publish, save
+    assert stages == ["publish", "publish done", "record", "record done"] and gc.isenabled()
+    assert [stage for stage in during if stage != "record done"] == [], during
