@@ -183,13 +183,11 @@ class Builder:
         return self.memo[name][1]
 
     def catalogs(self, inputs: dict[str, str]) -> dict:
-        def ahead(made: dict) -> None:  # every page to render (no last build): compiled on another core meanwhile,
-            if not self.last.entries:    # from the trees the UI strings' extraction parsed, while it goes on
-                rendering.compile_ahead(self.project.templates, made, COMPILED)
-
-        def load() -> dict:
+        def load() -> dict:  # with every page to render (no last build), the templates are compiled on another
+            # core meanwhile, from the trees the UI strings' extraction parsed, as soon as the catalogs are read
             made = i18n.load_catalogs(self.project.root, digests=inputs, memo=MESSAGES, compiled=self.compiled_po,
-                                      parsed=ahead)
+                                      parsed=lambda read: self.last.entries or rendering.compile_ahead(
+                                          self.project.templates, read, COMPILED))
             for key in [k for k in MESSAGES if inputs.get(k[0], "") != k[1]]:  # UI strings and catalogs of the files
                 del MESSAGES[key]  # as they are now (the engine's files are kept under "")
             self.compiled_po = {k: v for k, v in self.compiled_po.items() if inputs.get(k[0]) == k[1]}
@@ -268,21 +266,13 @@ def generate(project: Project, pdfs: bool = False, search_index: bool = True, ca
     return Builder(project, pdfs, search_index, cards=cards).generate()
 
 
+@collection_paused()  # to the record too: publishing and the record start full collections (N=2000: 0.3 s)
 def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bool = True,
           cache_dir: Path | None = None, progress: Progress | None = None, cards: bool = False,
           last: unchanged.Last | None = None) -> Generated | unchanged.Unchanged:
     """Generate the whole site and publish it to site_dir atomically (see output.publish); on any error
     site_dir is left as it was. With a cache, nothing is done when the last build read what this one would
-    and site_dir is as it published it (see unchanged.py; `last`: that record and key, when taken already).
-    The cyclic garbage collector is paused throughout, not only while generating: after it, publishing and the
-    record of what was published make enough objects to start full collections over everything the build
-    keeps (N=2000: 0.3-0.5 s each), and they make no cycles worth collecting."""
-    with collection_paused():
-        return _build(project, site_dir, pdfs, search_index, cache_dir, progress, cards, last)
-
-
-def _build(project: Project, site_dir: Path, pdfs: bool, search_index: bool, cache_dir: Path | None,
-           progress: Progress | None, cards: bool, last: unchanged.Last | None) -> Generated | unchanged.Unchanged:
+    and site_dir is as it published it (see unchanged.py; `last`: that record and key, when taken already)."""
     last = last or unchanged.Last(cache_dir, project.folders(), Builder.engine, pdfs, search_index, cards)
     if last.holds(site_dir):
         return last.result(site_dir)
