@@ -66,12 +66,13 @@ def remove_leftovers(site: Path) -> None:
 
 
 def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tuple] | None = None,
-            then=lambda: None) -> list[str]:
+            then=lambda: None, written: dict[str, os.stat_result] | None = None) -> list[str]:
     """Make `site` hold exactly `files`, atomically; returns the names that changed (written or gone).
     A refused write (full disk, read-only, permission) is an EnvironmentProblem; site/ is then untouched.
     `known`: by path, (signature, bytes) of files of site/ that read_back() gave and the build verified
     (one is not read again while its signature holds and `files` has those very bytes). `then` is called
-    with site/ holding the files, before another build may publish."""
+    with site/ holding the files, before another build may publish. `written` gets the status of each
+    file written anew, as it was written (see fill)."""
     site, known = site.absolute(), known or {}
     try:
         with site_lock(site, say):
@@ -82,7 +83,7 @@ def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tup
                 return []  # site/ holds exactly these files already: nothing to swap
             fresh = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}-new-"))
             try:
-                changed = fill(fresh, files, site, known, present)
+                changed = fill(fresh, files, site, known, present, written)
                 changed += sorted(present - files.keys())
                 os.chmod(fresh, 0o755)
                 crash_point("swap")
@@ -98,11 +99,13 @@ def publish(files: dict[str, bytes], site: Path, say=print, known: dict[str, tup
 
 
 def fill(folder: Path, files: dict[str, bytes], old: Path, known: dict[str, tuple] | None = None,
-         present: set[str] | None = None) -> list[str]:
+         present: set[str] | None = None, written: dict[str, os.stat_result] | None = None) -> list[str]:
     """Write the files into an empty folder, hard-linking (else copying) those the old site holds with
     the same bytes (see same_bytes for `known`; `present`: the old site's names, when listed already);
-    returns the names whose bytes are new."""
+    returns the names whose bytes are new. `written` gets the status of each file written, taken before
+    it was closed (the record of the published site is made of them: unchanged.published_digest)."""
     changed, folder, old = [], str(folder), str(old)
+    written = {} if written is None else written
     present = set(names_in(Path(old))) if present is None else present
     for parent in sorted({os.path.dirname(name) for name in files}):  # each folder once, not once per file
         os.makedirs(os.path.join(folder, parent), exist_ok=True)
@@ -114,20 +117,22 @@ def fill(folder: Path, files: dict[str, bytes], old: Path, known: dict[str, tupl
             except OSError:
                 shutil.copyfile(before, target)
         else:
-            write_new(target, data)
+            written[name] = write_new(target, data)
             changed.append(name)
         crash_point(str(count))
     return changed
 
 
-def write_new(path: str, data: bytes) -> None:
+def write_new(path: str, data: bytes) -> os.stat_result:
     """Write a file as open(path, "wb") does (the same flags and mode), without its buffer object and the
-    system calls it adds (fstat, ioctl, lseek): a cold build writes 22,000 files."""
+    system calls it adds (fstat, ioctl, lseek): a cold build writes 22,000 files. Returns its status once
+    written (closing it changes nothing of that)."""
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
         view = memoryview(data)
         while view:  # a regular file takes it all in one call, but for a full disk (then the next one raises)
             view = view[os.write(handle, view):]
+        return os.fstat(handle)
     finally:
         os.close(handle)
 

@@ -76,6 +76,7 @@ class Builder:
         self.checks = Checks()  # records' checks by what they read
         self.states: dict = {}  # translation states by document and digests of what they come from
         self.sources, self.stats = {}, {}  # en.sources.yaml parsed by its text's digest; inputs' times (read_inputs)
+        self.inputs: dict[str, str] | None = None  # the inputs' digests the last generate() read, and found unchanged
         # what render_deferred() needs, the pages left for it, and what it makes after them: (names kept, make)
         self.pending, self.deferred, self.later = None, [], []
 
@@ -137,6 +138,7 @@ class Builder:
             files.update(pdf.site_pdfs(site, files, self.pdf_cache_dir, self.progress))
         if check and read_inputs(self.project.folders(), self.stats) != inputs:
             raise InputsChanged()
+        self.inputs = inputs if check else None  # what it read, the same at its end (unchanged.Last.save)
         last, self.deferred, self.later = self.last, done.deferred, later or []
         last.entries, last.files = done.entries, files
         deferred = {routing.output_path(page.url) for page in done.deferred}  # kept under their old keys
@@ -279,13 +281,13 @@ def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bo
     builder = Builder(project, pdfs, search_index, cache_dir, progress=progress, cards=cards)
     builder.stats = last.known  # the inputs' digests by their times, just taken
     generated = builder.generate()
-    published = []  # which tree site_dir is once published (see unchanged.Last.save)
+    published, written = [], {}  # which tree site_dir is once published, the files written (unchanged.Last.save)
     # the cache names the pages by their digests, read back from site_dir and checked: saved meanwhile
     saving = Aside(lambda: builder.save_cache(site_dir)) if cache_dir else None
     try:
         with builder.progress.stage("write"):
-            output.publish(generated.files, site_dir, known=builder.last.read_back,
-                           then=lambda: published.append(unchanged.tree_id(site_dir)))
+            changed = output.publish(generated.files, site_dir, known=builder.last.read_back,
+                           then=lambda: published.append(unchanged.tree_id(site_dir)), written=written)
     except BaseException:
         if saving:
             saving.cancel()
@@ -298,5 +300,6 @@ def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bo
             raise EnvironmentProblem(error.filename or cache_dir, error, f"{site_dir} is published; the build cache "
                                      "is not saved (the next build starts without it)") from None
         raise
-    last.save(site_dir, published[0] if published else None, builder.stats, generated.counts())
+    last.save(site_dir, published[0] if published else None, builder.stats, generated.counts(),
+              generated.files if changed else None, written, builder.inputs)  # None: site_dir left as it was
     return generated

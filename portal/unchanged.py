@@ -14,6 +14,7 @@ The record is JSON that starts with the sha256 of the rest, like the cache (see 
 from __future__ import annotations
 
 import functools
+import operator
 import os
 import re
 import stat
@@ -60,15 +61,20 @@ class Last:
     def result(self, site: Path) -> Unchanged:
         return Unchanged(site, str(self.record.get("summary", "")), time.perf_counter() - self.started)
 
-    def save(self, site: Path, published: tuple | None, known: dict, summary: str) -> None:
+    def save(self, site: Path, published: tuple | None, known: dict, summary: str, names, written: dict,
+             read: dict[str, str] | None = None) -> None:
         """Keep the record of a build just published, when nothing it read changed while it ran (`known`: the
         inputs' digests by their times as it read them last) and site/ is still the tree it published
-        (`published`: its root's tree_id then; another build may have published since)."""
-        if self.key is None or self.key_of(known) != self.key:
+        (`published`: its root's tree_id then; another build may have published since). `names`: the site's
+        files; `written`: the status of those publishing wrote, as it wrote them (see published_digest).
+        `read`: the inputs' digests the build read and found the same at its end (else they are read again):
+        the key is this build's when they are those it was taken of (an input changed since the build read it
+        changes the next build's key, which then runs)."""
+        if self.key is None or self.key_of(known, inputs=read) != self.key:
             return
         with output.site_lock(site.absolute()):
             if published is not None and tree_id(site) == published:
-                save(self.folder, self.key, site, known, summary)
+                save(self.folder, self.key, site, known, summary, published_digest(site, names, written))
 
 
 def tree_id(site: Path) -> tuple | None:
@@ -86,10 +92,12 @@ def cards_look() -> str:
     return cards.look_digest()
 
 
-def build_key(folders: dict[str, Path], known: dict, engine: str, options: dict) -> str | None:
+def build_key(folders: dict[str, Path], known: dict, engine: str, options: dict,
+              inputs: dict[str, str] | None = None) -> str | None:
     """The key of everything a build with these options reads; None when an input changed too recently to
-    be told by its times (read_inputs remembers only older ones in `known`, which it updates)."""
-    inputs = read_inputs(folders, known)
+    be told by its times (read_inputs remembers only older ones in `known`, which it updates). `inputs`: the
+    inputs' digests as read already, with `known` (else they are read now)."""
+    inputs = read_inputs(folders, known) if inputs is None else inputs
     if set(inputs) != set(known):
         return None
     libraries = [*LIBRARIES, *(["pillow"] if options.get("cards") else []),
@@ -131,34 +139,62 @@ def commit_of(folder: Path) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def site_digest(site: Path, wait: bool = False) -> str | None:
-    """A digest of every file and folder below `site` (and itself) with its signature, in the order they are
-    listed (a folder lists its entries in the same order while it is unchanged); None when one is a link or
-    something other than a file or folder, or when one changed too recently to be told by its times (with
-    `wait`, on a file system keeping nanoseconds, it waits for the rest of FINE_SETTLED_NS and looks at those
-    again: a build just published keeps its record so; the others' signatures, taken when they were settled,
-    stay as they are, since any change since would have moved their ctime)."""
-    started = time.time_ns()
+def site_digest(site: Path) -> str | None:
+    """A digest of every file and folder below `site` (and itself) with its signature, by name; None when one
+    is a link or something other than a file or folder, or when one changed too recently to be told by its
+    times (each signature is taken after `looked`)."""
+    looked = time.time_ns()
     found = listing(site)
-    if found is None or not all(kind in (stat.S_IFREG, stat.S_IFDIR) for _, kind, *_ in found):
+    return digest_of(found, looked) if found is not None else None
+
+
+def published_digest(site: Path, names, written: dict[str, os.stat_result]) -> str | None:
+    """site_digest() of a site just published, made from what publishing did rather than by walking it again:
+    the status of each file written anew as it was written (`written`: output.fill's, by name), and the
+    others looked at now: the folders and site/ itself, and the files linked from the old site (removing the
+    old site changed their link count, so their change time). An entry changed since its status was taken
+    keeps the signature taken before its change: the record does not describe the site as it is then, and
+    the next build runs. On a file system keeping nanoseconds it waits out the clock tick of the newest entry
+    (then any later change moves a change time); None when it cannot (coarser times), or when one is gone.
+    `names` None: site/ was left as it was (it held the files already), and is walked."""
+    if names is None:
+        looked, found = time.time_ns(), listing(site)
+        return digest_of(found, looked, wait=True) if found is not None else None
+    folders, root = set(), f"{site}/"
+    for name in names:  # each folder of a file, and those it is in (22,000 names: str methods, not os.path's)
+        folder = name.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    try:
+        found = [(".", *signature(os.lstat(site)))]
+        found += [(folder, *signature(os.lstat(root + folder))) for folder in folders]
+        found += [(name, *signature(written[name] if name in written else os.lstat(root + name))) for name in names]
+    except OSError:
         return None
-    newest = max(entry[-1] for entry in found)  # the last of a signature is the ctime
+    return digest_of(found, time.time_ns(), wait=True)
+
+
+def digest_of(found: list[tuple], looked: int, wait: bool = False) -> str | None:
+    """The digest of (name, kind, signature…) entries, sorted by name, each looked at after `looked`; None when
+    one is not a file or folder, or one changed within FINE_SETTLED_NS (or output.SETTLED_NS, on a file system
+    keeping coarser times) of being looked at. With `wait`, on a file system keeping nanoseconds, it waits for
+    what is left of FINE_SETTLED_NS once the digest is made (a build just published keeps its record so)."""
+    if not {entry[1] for entry in found} <= {stat.S_IFREG, stat.S_IFDIR}:  # the kind of each
+        return None
+    newest = max(map(operator.itemgetter(-1), found))  # the last of a signature is the ctime
     fine = newest % 1_000_000 != 0
-    settled = FINE_SETTLED_NS if fine else output.SETTLED_NS
-    if started - newest <= settled:  # one taken too soon after its change (each was taken after `started`)
+    digest = cache.digest(repr(sorted(found)).encode())
+    if looked - newest <= (FINE_SETTLED_NS if fine else output.SETTLED_NS):
         left = newest + FINE_SETTLED_NS - time.time_ns()
         if not (wait and fine and left <= WAIT_NS):
             return None
         time.sleep(max(left, 0) / 1e9 + 0.001)
-        again, found = time.time_ns(), restat(site, found, started - settled)
-        if found is None or any(entry[-1] >= again - settled for entry in found):
-            return None
-    return cache.digest(repr(found).encode())
+    return digest
 
 
 def listing(site: Path) -> list[tuple] | None:
-    """(name, kind, signature…) of `site` (".") and of everything below it, in the order listed; None when
-    one cannot be looked at."""
+    """(name, kind, signature…) of `site` (".") and of everything below it; None when one cannot be looked at."""
     found, todo = [], [("", str(site))]
     try:
         found.append((".", *signature(os.lstat(site))))
@@ -174,26 +210,11 @@ def listing(site: Path) -> list[tuple] | None:
     return found
 
 
-def restat(site: Path, found: list[tuple], since: int) -> list[tuple] | None:
-    """`found` with the signature of each entry changed after `since` (its ctime) taken again; None when one
-    cannot be looked at, or is no longer a file or a folder of the same kind."""
-    again = []
-    try:
-        for entry in found:
-            if entry[-1] > since:
-                status = os.lstat(site if entry[0] == "." else os.path.join(site, entry[0]))
-                entry = (entry[0], *signature(status)) if stat.S_IFMT(status.st_mode) == entry[1] else None
-                if entry is None:
-                    return None
-            again.append(entry)
-    except OSError:
-        return None
-    return again
-
-
 def signature(status: os.stat_result) -> tuple:
-    """The kind of entry, then what changes when its bytes or entries change (see output.signature)."""
-    return stat.S_IFMT(status.st_mode), *output.signature(status)
+    """The kind of entry, then what changes when its bytes or entries change (output.signature's, written out:
+    a record takes 30,000)."""
+    return (stat.S_IFMT(status.st_mode), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns,
+            status.st_ctime_ns)
 
 
 def known_inputs(record: dict) -> dict:
@@ -204,10 +225,9 @@ def known_inputs(record: dict) -> dict:
         return {}
 
 
-def save(folder: Path, key: str, site: Path, known: dict, summary: str) -> None:
-    """Keep the record of a build just published (none when its site has a file too new to be told by its
-    times: the next build runs, and keeps one)."""
-    files = site_digest(site, wait=True)
+def save(folder: Path, key: str, site: Path, known: dict, summary: str, files: str | None) -> None:
+    """Keep the record of a build just published, `files` the digest of its site (none when it has none, a file
+    too new to be told by its times: the next build runs, and keeps one)."""
     if files is None:
         (folder / FILE).unlink(missing_ok=True)
         return

@@ -224,55 +224,118 @@ def test_a_librarys_version_is_what_importlib_metadata_gives_for_every_installed
 
 
 
-def site_with_a_new_file(tmp_path, monkeypatch) -> Path:
-    """A site of files written 60 ms before b/new.html, looked at 10 ms after it (this module's clock is set
-    back so), on a clock tick of 30 ms: only b/ and b/new.html are too new to be told by their times."""
-    site = tmp_path / "site"
-    for name in ("a.html", "b/c.html", "b/d.html"):
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_text(name, encoding="utf-8")
-    time.sleep(0.06)
-    (site / "b" / "new.html").write_text("new", encoding="utf-8")  # its folder b/ changes with it
-    offset = time.time_ns() - ((site / "b" / "new.html").stat().st_ctime_ns + 10_000_000)
-    real = time.time_ns
-    monkeypatch.setattr(unchanged.time, "time_ns", lambda: real() - offset)
+def published(tmp_path, files: dict[str, bytes]):
+    """site/ holding `files` as a build publishes it, and the status of each file publishing wrote."""
+    site, written = tmp_path / "site", {}
+    output.publish(files, site, say=lambda text: None, written=written)
+    return site, written
+
+
+OLD = {"a.html": b"a", "b/c.html": b"c", "b/d/e.html": b"e"}
+NEW = {**OLD, "b/c.html": b"c, changed", "f/g.html": b"g"}
+
+
+def test_the_record_of_a_site_just_published_is_made_from_what_publishing_did(tmp_path, monkeypatch):
+    """No second walk of the site: the files written are not looked at again (their status was taken as they
+    were written), only the folders, site/ and the files linked from the old site (whose removal changed their
+    change time); the digest is the one a later look gives (the next build finds the site as published)."""
     monkeypatch.setattr(unchanged, "FINE_SETTLED_NS", 30_000_000)
     monkeypatch.setattr(output, "SETTLED_NS", 30_000_000)
-    return site
-
-
-def test_a_site_just_written_is_listed_once_and_its_new_entries_looked_at_again(tmp_path, monkeypatch):
-    """The record of a build just published: the folders walked once (every signature taken), then after the
-    tick only the entries changed within it looked at again; it is the digest a later look gives (the next
-    build finds the site as published)."""
-    site = site_with_a_new_file(tmp_path, monkeypatch)
-    listed, looked = [], []
-    real_listing, real_lstat = unchanged.listing, unchanged.os.lstat
-    monkeypatch.setattr(unchanged, "listing", lambda folder: listed.append(folder) or real_listing(folder))
-    monkeypatch.setattr(unchanged.os, "lstat", lambda path: looked.append(str(path)) or real_lstat(path))
-    kept = unchanged.site_digest(site, wait=True)
-    assert listed == [site]
-    assert sorted(looked) == sorted([str(site), str(site / "b"), str(site / "b" / "new.html")])  # site: the walk's
+    published(tmp_path, OLD)
+    site, written = published(tmp_path, NEW)
+    assert sorted(written) == ["b/c.html", "f/g.html"]
+    looked, real_lstat, real_listing = [], unchanged.os.lstat, unchanged.listing
+    monkeypatch.setattr(unchanged, "listing", lambda folder: pytest.fail("the site was walked again"))
+    monkeypatch.setattr(unchanged.os, "lstat", lambda path: looked.append(os.path.relpath(path, site)) or
+                        real_lstat(path))
+    kept = unchanged.published_digest(site, NEW, written)
+    monkeypatch.setattr(unchanged.os, "lstat", real_lstat)
+    monkeypatch.setattr(unchanged, "listing", real_listing)
+    assert sorted(looked) == [".", "a.html", "b", "b/d", "b/d/e.html", "f"]
     assert kept is not None and kept == unchanged.site_digest(site)
 
 
-@pytest.mark.parametrize("edited", ["b/new.html", "a.html"])
+def test_the_record_of_a_site_just_published_takes_the_linked_files_status_after_the_old_site_is_gone(tmp_path):
+    """Removing the old site changes the link count, so the change time, of the files linked from it: their
+    status taken before that would make a record the next build cannot match (it would always run)."""
+    published(tmp_path, OLD)
+    site, written = published(tmp_path, NEW)
+    before_removal = {name: unchanged.signature(os.lstat(site / name)) for name in ("a.html", "b/d/e.html")}
+    assert before_removal["a.html"][0] == unchanged.stat.S_IFREG
+    time.sleep(0.12)
+    assert unchanged.published_digest(site, NEW, written) == unchanged.site_digest(site) is not None
+
+
+@pytest.mark.parametrize("edited", ["f/g.html", "a.html"])
 def test_a_file_changed_while_the_record_waits_is_never_recorded_as_published(tmp_path, monkeypatch, edited):
-    """Edited during the wait: a new file is still too new (no record); an old one keeps the signature taken
-    before its change, so the record does not describe the site as it is now (the next build runs)."""
-    site = site_with_a_new_file(tmp_path, monkeypatch)
+    """Edited during the wait for the clock tick, a file written or linked keeps the status taken before its
+    change: the record does not describe the site as it is now (the next build runs)."""
+    monkeypatch.setattr(unchanged, "FINE_SETTLED_NS", 300_000_000)
+    published(tmp_path, OLD)
+    site, written = published(tmp_path, NEW)
     real_sleep = time.sleep
 
-    def edit_meanwhile(seconds):  # at the end of the wait, before the new entries are looked at again
+    def edit_meanwhile(seconds):  # at the end of the wait
         real_sleep(seconds)
         (site / edited).write_text("edited by someone", encoding="utf-8")
 
     monkeypatch.setattr(unchanged.time, "sleep", edit_meanwhile)
-    found = unchanged.site_digest(site, wait=True)
+    found = unchanged.published_digest(site, NEW, written)
     monkeypatch.setattr(unchanged.time, "sleep", real_sleep)
-    if edited == "b/new.html":
-        assert found is None
+    real_sleep(0.35)
+    now = unchanged.site_digest(site)
+    assert found is not None and now is not None and found != now
+
+
+def test_a_published_site_with_an_entry_gone_or_too_new_on_a_coarse_clock_has_no_record(tmp_path, monkeypatch):
+    published(tmp_path, OLD)
+    site, written = published(tmp_path, NEW)
+    monkeypatch.setattr(unchanged, "FINE_SETTLED_NS", 10**18)  # as if the clock's tick had not passed
+    monkeypatch.setattr(unchanged, "WAIT_NS", -1)  # and could not be waited out
+    assert unchanged.published_digest(site, NEW, written) is None
+    monkeypatch.undo()
+    (site / "a.html").unlink()  # linked from the old site: looked at now
+    assert unchanged.published_digest(site, NEW, written) is None
+
+
+def test_a_site_left_as_it_was_is_walked_for_the_record(tmp_path):
+    """Publishing found site/ holding the files already (a stray empty folder does not count) and left it:
+    the record is of site/ as it is, stray folder and all, so the next build finds it unchanged."""
+    site, _ = published(tmp_path, OLD)
+    (site / "stray").mkdir()
+    written = {}
+    assert output.publish(OLD, site, say=lambda text: None, written=written) == [] and written == {}
+    time.sleep(0.12)
+    assert unchanged.published_digest(site, None, written) == unchanged.site_digest(site) is not None
+    assert unchanged.published_digest(site, OLD, written) != unchanged.site_digest(site)
+
+
+def test_the_record_takes_the_key_from_the_builds_own_reads_without_reading_the_inputs_again(project, monkeypatch):
+    reads, real = [], unchanged.read_inputs
+    monkeypatch.setattr(unchanged, "read_inputs", lambda *args: reads.append(args) or real(*args))
+    assert isinstance(run(project), Generated)
+    assert len(reads) == 1  # the key's, before the build: the record's is the build's own (its last read)
+    assert isinstance(run(project), unchanged.Unchanged)
+
+
+@pytest.mark.parametrize("when", ["before the build reads", "while publishing"])
+def test_an_input_changed_during_a_build_makes_the_next_one_run(project, monkeypatch, when):
+    """Changed after the key was taken but before the build read it, the record would name what the build did
+    not read: none is kept. Changed while publishing (the build read it before), the record is the build's,
+    and the next build's key differs: it runs, and its site is a fresh build's."""
+    paragraph = next((project.root / "content" / "documents").glob("*/zh.md"))
+    change = lambda: paragraph.write_text(paragraph.read_text(encoding="utf-8").replace("。", "，", 1),
+                                          encoding="utf-8")
+    if when == "while publishing":
+        real_publish = output.publish
+        monkeypatch.setattr(output, "publish", lambda *a, **k: (change(), real_publish(*a, **k))[1])
     else:
-        real_sleep(0.05)
-        now = unchanged.site_digest(site)
-        assert found is not None and now is not None and found != now
+        real_generate = Builder.generate
+        monkeypatch.setattr(Builder, "generate", lambda self, *a: (change(), real_generate(self, *a))[1])
+    run(project)
+    monkeypatch.undo()
+    for module, name in ((inputs, "RECENT_NS"), (output, "SETTLED_NS"), (unchanged, "FINE_SETTLED_NS")):
+        monkeypatch.setattr(module, name, -1)
+    assert (project.root / "cache" / unchanged.FILE).exists() == (when == "while publishing")
+    assert isinstance(run(project), Generated)
+    assert tree(project.root / "site") == fresh(project)
