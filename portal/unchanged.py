@@ -160,15 +160,10 @@ def published_digest(site: Path, names, written: dict[str, os.stat_result]) -> s
     if names is None:
         looked, found = time.time_ns(), listing(site)
         return digest_of(found, looked, wait=True) if found is not None else None
-    folders, root = set(), f"{site}/"
-    for name in names:  # each folder of a file, and those it is in (22,000 names: str methods, not os.path's)
-        folder = name.rpartition("/")[0]
-        while folder and folder not in folders:
-            folders.add(folder)
-            folder = folder.rpartition("/")[0]
+    root = f"{site}/"
     try:
         found = [(".", *signature(os.lstat(site)))]
-        found += [(folder, *signature(os.lstat(root + folder))) for folder in folders]
+        found += [(folder, *signature(os.lstat(root + folder))) for folder in output.folders_of(names)]
         found += [(name, *signature(written[name] if name in written else os.lstat(root + name))) for name in names]
     except OSError:
         return None

@@ -245,3 +245,22 @@ def test_write_new_writes_what_open_wb_writes_with_its_mode(tmp_path):
         assert os.stat(tmp_path / name).st_mode == os.stat(tmp_path / f"{name}.open").st_mode
     output.write_new(str(tmp_path / "big.bin"), b"short")
     assert (tmp_path / "big.bin").read_bytes() == b"short"
+
+
+def test_the_folders_of_a_sites_files_are_each_made_once_after_the_one_they_are_in(tmp_path, monkeypatch):
+    rng = random.Random(36)
+    names = {"a.html", "b/c.html", "b/d/e/f.html", "b/d/g.html", "b-c/x.html", "b.c/y/z.html"}
+    names |= {"/".join(rng.choice(["a", "b", "a-b", "b.c", "c"]) for _ in range(rng.randint(1, 4))) + ".html"
+              for _ in range(300)}
+    expected = set()
+    for name in names:
+        while name := os.path.dirname(name):
+            expected.add(name)
+    assert output.folders_of(names) == expected
+    made, real_mkdir = [], os.mkdir
+    monkeypatch.setattr(output.os, "mkdir", lambda path, *a: made.append(path) or real_mkdir(path, *a))
+    files = {name: name.encode() for name in names if not any(f"{name}/" in other for other in names)}
+    (tmp_path / "new").mkdir()
+    output.fill(tmp_path / "new", files, tmp_path / "old")
+    assert sorted(made) == sorted(f"{tmp_path / 'new'}/{folder}" for folder in output.folders_of(files))
+    assert tree_digest(tmp_path / "new") == files_digest(files)
