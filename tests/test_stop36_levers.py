@@ -1,0 +1,66 @@
+"""The page stage's and the serial stages' levers of issue 21 item 6, stop 36: each gives what the code it
+replaces gave, checked against that code."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from portal import i18n, pages, routing, safety
+from portal.errors import ContentError, ContentErrors, SourceRef
+from portal.routing import other_lang, output_path, url_for
+
+
+def old_check_alternates(rendered, files, base_url, html_lang) -> None:
+    """check_alternates as it was: each page decoded, then searched as a str."""
+    errors = []
+    for page in rendered:
+        twin = url_for(page.kind, other_lang(page.lang), page.key)
+        if output_path(twin) not in files:
+            errors.append(ContentError(SourceRef(page.origin), f"{page.url} switches language to {twin}, "
+                                       "which is not built"))
+            continue
+        html = files[output_path(page.url)].decode("utf-8")
+        if f'href="{twin}" hreflang=' not in html:
+            errors.append(ContentError(SourceRef(page.origin), f"{page.url} has no language switch to {twin}"))
+        for lang, target in ((page.lang, page.url), (other_lang(page.lang), twin)):
+            if f'hreflang="{html_lang[lang]}" href="{base_url}{target}"' not in html:
+                errors.append(ContentError(SourceRef(page.origin), f"{page.url} has no alternate link to {target}"))
+    if errors:
+        raise ContentErrors(errors)
+
+
+def alternates_errors(check, rendered, files, base_url) -> list[str] | None:
+    try:
+        check(rendered, files, base_url, i18n.HTML_LANG)
+    except ContentErrors as errors:
+        return [str(error) for error in errors.errors]
+    return None
+
+
+def test_the_language_links_are_checked_in_the_pages_bytes_as_they_were_in_their_text(fixture_site):
+    rendered = [p for p in pages.assemble(fixture_site.site, Path("content")) if output_path(p.url) in fixture_site.files]
+    base_url, files = fixture_site.site.model.base_url, fixture_site.files
+    assert alternates_errors(routing.check_alternates, rendered, files, base_url) is None
+    rng, cases = random.Random(36), []
+    for page in rng.sample(rendered, 12):  # a link taken out, cut in two, written with another address
+        path = output_path(page.url)
+        for old in (b'hreflang="zh-Hans"', b'hreflang="en"', b'" hreflang=', base_url.encode(), b"/zh/", b"/en/"):
+            for new in (b"", "中文".encode(), b"x"):
+                if old in files[path]:
+                    cases.append({**files, path: files[path].replace(old, new, rng.randint(1, 3))})
+    assert len(cases) > 100
+    for case in cases:
+        assert alternates_errors(routing.check_alternates, rendered, case, base_url) == \
+            alternates_errors(old_check_alternates, rendered, case, base_url)
+    chinese = [p for p in rendered if p.lang == "zh"]  # their twins not built
+    no_twins = {path: data for path, data in files.items() if not path.startswith("en/")}
+    assert alternates_errors(routing.check_alternates, chinese, no_twins, base_url) == \
+        alternates_errors(old_check_alternates, chinese, no_twins, base_url) != None
+    # an address outside ASCII: its UTF-8 is looked for, as the text was
+    page = rendered[0]
+    moved = {path: data.replace(base_url.encode(), "https://例子.中国".encode()) for path, data in files.items()}
+    assert alternates_errors(routing.check_alternates, rendered, moved, "https://例子.中国") is None
+    assert alternates_errors(routing.check_alternates, [page], moved, base_url) == \
+        alternates_errors(old_check_alternates, [page], moved, base_url) != None
