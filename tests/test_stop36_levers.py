@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from portal import i18n, pages, routing, safety
+from conftest import real
+from portal import blocks, i18n, pages, routing, safety
 from portal.errors import ContentError, ContentErrors, SourceRef
 from portal.routing import other_lang, output_path, url_for
 
@@ -74,3 +75,20 @@ def test_script_json_is_what_the_translation_table_gave():
     for _ in range(3000):
         data = {"".join(rng.choices(alphabet, k=3)): ["".join(rng.choices(alphabet, k=rng.randint(0, 30))), 1, None]}
         assert safety.script_json(data) == safety.json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(table)
+
+
+def test_anchored_blocks_are_what_the_whole_pattern_finds(fixture_site):
+    """blocks.anchored finds the end of a block by str.find (the lazy group of _ANCHORED tried the closing tag
+    at every character): the same blocks, for every real and fixture body, hostile ones and random ones."""
+    bodies = [d.bodies[lang].html for site in (fixture_site.site, real().site) for d in site.documents
+              for lang in ("zh", "en")]
+    bodies += ['<p id="a">one</p><p id="b">two', '<li id="x"><p id="y">in</p></li><p id="z">after</p>',
+               '<p id="a>b">x</p>', '<p id="a" data-id="b">x</p>', '<p id="a" title="</p>">x</p>y</p>',
+               '<h2 id="h">t</h3></h2><tr id="r"><td>1</td></tr>', '<pre id="no">x</pre><p id="">x</p>',
+               '<p id="a">x', '<p\nid="a">x</p>', '<P id="a">x</P>', '<p id="a" id="b">x</p>', '']
+    rng, pieces = random.Random(36), ['<p', '<li', '<h2', '<tr', ' id="', 'a', '"', '>', '</p>', '</li>', '</h2>',
+                                      '</tr>', '<p id="q">', 'x', ' ', '\n', '<', 'id="b"', ' data-id="c"']
+    bodies += ["".join(rng.choices(pieces, k=rng.randint(1, 40))) for _ in range(3000)]
+    for html in bodies:
+        assert list(blocks.anchored(html)) == [(m.group(2), m.group(3)) for m in blocks._ANCHORED.finditer(html)]
+    assert sum(1 for html in bodies[-3000:] if list(blocks.anchored(html))) > 300  # the random ones find some
