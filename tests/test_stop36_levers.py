@@ -92,3 +92,25 @@ def test_anchored_blocks_are_what_the_whole_pattern_finds(fixture_site):
     for html in bodies:
         assert list(blocks.anchored(html)) == [(m.group(2), m.group(3)) for m in blocks._ANCHORED.finditer(html)]
     assert sum(1 for html in bodies[-3000:] if list(blocks.anchored(html))) > 300  # the random ones find some
+
+
+def test_a_pages_title_and_description_blocks_are_rendered_once(fixture_site, monkeypatch):
+    """base.html renders the title and description blocks once each, into page_title and page_description, and
+    outputs those where it showed the blocks (self.title() rendered each a second time): the same bytes."""
+    from conftest import first_fixture_build
+    from portal import incremental, rendering
+    builder, _ = first_fixture_build()
+    environments = builder.pending[0]
+    site, states = fixture_site.site, fixture_site.translations
+    chosen = [p for p in pages.assemble(site, Path("content")) if p.kind in ("document", "parallel", "home")]
+    for page in chosen:
+        env, calls = environments[page.lang], []
+        for template in (env.get_template(page.template), env.get_template("base.html")):
+            for name in ("title", "description"):
+                if name in template.blocks:  # the page's own, else the layout's
+                    monkeypatch.setitem(template.blocks, name, lambda context, _b=template.blocks[name], _n=name:
+                                        calls.append(_n) or _b(context))
+        html = rendering.render_page(environments, page, incremental.SiteView(site, states))
+        monkeypatch.undo()
+        assert sorted(calls) == ["description", "title"], page.url
+        assert html.encode() == fixture_site.files[output_path(page.url)]
