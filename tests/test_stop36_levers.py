@@ -2,6 +2,7 @@
 replaces gave, checked against that code."""
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -114,3 +115,19 @@ def test_a_pages_title_and_description_blocks_are_rendered_once(fixture_site, mo
         monkeypatch.undo()
         assert sorted(calls) == ["description", "title"], page.url
         assert html.encode() == fixture_site.files[output_path(page.url)]
+
+
+def test_the_record_pages_chunks_shrink_towards_the_end(fixture_site):
+    """Record pages go out in chunks of at most 1/16 of a worker's share, shrinking to a few pages at the end:
+    the last worker to finish ends soon after the other, and this process has few pages left to take in."""
+    from portal import parallel
+    assembled = pages.assemble(fixture_site.site, Path("content"))
+    many = [dataclasses.replace(assembled[i % len(assembled)], key=f"{i:05d}") for i in range(8400)]
+    for todo in (assembled, many):
+        records = sum(1 for page in todo if page.key)
+        chunks = [chunk for chunk in parallel.schedule(todo, 2) if todo[chunk[0]].key]
+        sizes = [len(chunk) for chunk in chunks]
+        assert sorted(i for chunk in chunks for i in chunk) == sorted(i for i, p in enumerate(todo) if p.key)
+        assert sizes == sorted(sizes, reverse=True) and sizes[0] <= -(-records // 32)
+        assert sizes[-1] <= parallel.LAST_CHUNK and sum(sizes[-8:]) <= 8 * parallel.LAST_CHUNK + 16
+    assert len(chunks) < 80 and sizes[0] == 263
