@@ -131,3 +131,23 @@ def test_the_record_pages_chunks_shrink_towards_the_end(fixture_site):
         assert sizes == sorted(sizes, reverse=True) and sizes[0] <= -(-records // 32)
         assert sizes[-1] <= parallel.LAST_CHUNK and sum(sizes[-8:]) <= 8 * parallel.LAST_CHUNK + 16
     assert len(chunks) < 80 and sizes[0] == 263
+
+
+def old_book_ids(html: str, prefix: str) -> str:
+    import re
+    html = re.sub(r' id="([^"]+)"', lambda m: f' id="{prefix}-{m.group(1)}"', html)
+    return re.sub(r' href="#([^"]+)"', lambda m: f' href="#{prefix}-{m.group(1)}"', html)
+
+
+def test_book_ids_are_what_the_two_substitutions_made(fixture_site):
+    """rendering.book_ids joins the body's parts at each id and #link with the prefix when every one is followed
+    by its value and quote, else substitutes as before: the same text for every body, hostile and random ones."""
+    from portal import rendering
+    bodies = [d.bodies[lang].html for site in (fixture_site.site, real().site) for d in site.documents
+              for lang in ("zh", "en")]
+    bodies += ['<p id="">x</p><a href="#">y</a>', '<p id="a id="b">', '<p id="a', ' href="#x id="y"', 'no ids']
+    rng, pieces = random.Random(36), [' id="', ' href="#', '"', 'a', ' ', '#', 'id=', '\n', '中']
+    bodies += ["".join(rng.choices(pieces, k=rng.randint(0, 30))) for _ in range(5000)]
+    for html in bodies:
+        for prefix in ("doc-1", "a\\1", '"'):
+            assert rendering.book_ids(html, prefix) == old_book_ids(html, prefix)
