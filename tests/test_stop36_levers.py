@@ -151,3 +151,18 @@ def test_book_ids_are_what_the_two_substitutions_made(fixture_site):
     for html in bodies:
         for prefix in ("doc-1", "a\\1", '"'):
             assert rendering.book_ids(html, prefix) == old_book_ids(html, prefix)
+
+
+def test_a_site_without_editions_answers_the_same_without_its_records_digests(fixture_site, monkeypatch):
+    """publishing.timeline takes no record digests when there is no edition: every answer of the timeline is
+    the one it gave with them (the bench corpus has no editions: 0.1-0.2 s of serial work at N=2000)."""
+    from portal import editions, publishing
+    site = fixture_site.site
+    full = editions.Timeline([], editions.record_digests(site))
+    monkeypatch.setattr(editions, "record_digests", lambda *args: pytest.fail("digests taken"))
+    bare = publishing.timeline(site, [])
+    keys = [editions.document_keys(d.id) for d in site.documents] + [{f"goal/{g.id}"} for g in site.goals] + \
+        [editions.indicator_keys(i.id, [v.id for v in site.values if v.indicator == i.id]) for i in site.indicators]
+    assert keys and all(bare.last_change(k) == full.last_change(k) for k in keys)
+    assert all(bare.touching(k) == full.touching(k) for k in keys)
+    assert (bare.pending, bare.latest, bare.newest_first()) == (full.pending, full.latest, full.newest_first())
