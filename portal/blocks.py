@@ -18,6 +18,7 @@ def block_html(body_html: str, anchor: str) -> str:
 
 
 _ANCHORED = re.compile(r'<(p|li|h[1-6]|tr)\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</\1>', re.S)
+_OPENED = re.compile(r'<(p|li|h[1-6]|tr)\b[^>]*\bid="([^"]+)"[^>]*>')  # _ANCHORED up to its inner HTML
 _LINKS = re.compile(r'<a [^>]*class="(?:permalink|footnote-backref)"[^>]*>.*?</a>')
 _EDIT_MARK = re.compile(r'<sup class="edit-mark">.*?</sup>')
 _NOTE_MARK_TN = re.compile(r'<sup id="fnref-tn-[^"]+"><a [^>]*>(.*?)</a></sup>')
@@ -29,8 +30,8 @@ def block_map(body_html: str) -> dict[str, str]:
     """anchor -> inner HTML of every anchored block, to quote beside its translation: no permalinks,
     footnote markers without their ids, no footnote back-links, table cells as spans."""
     found = {}
-    for match in _ANCHORED.finditer(body_html):
-        inner = _LINKS.sub("", match.group(3)) if "<a " in match.group(3) else match.group(3)
+    for anchor, inner in anchored(body_html):
+        inner = _LINKS.sub("", inner) if "<a " in inner else inner
         if "<sup" in inner:
             inner = _EDIT_MARK.sub("", inner)  # its note is on the document page
             # a translator's note has no Chinese twin, so no pair to link to beside its translation
@@ -38,8 +39,27 @@ def block_map(body_html: str) -> dict[str, str]:
         inner = inner.replace("&#160;</p>", "</p>")
         if "<t" in inner or "</t" in inner:
             inner = _CELL_CLOSE.sub("</span>", _CELL_OPEN.sub('<span class="cell">', inner))
-        found[match.group(2)] = inner.strip()
+        found[anchor] = inner.strip()
     return found
+
+
+def anchored(body_html: str):
+    """(anchor, inner HTML) of each block _ANCHORED finds, in order, found as it finds them: its opening tag
+    by the pattern's first part, its end by looking for the first closing tag after it (which the lazy group
+    tried at every character, in Python's regex engine: two thirds of the time a side-by-side page's columns
+    took). Where there is none the whole pattern is tried at that place, as finditer would (an opening tag of
+    another reading: never in a body the renderer wrote)."""
+    start = 0
+    while (opened := _OPENED.search(body_html, start)) is not None:
+        close = body_html.find(f"</{opened.group(1)}>", opened.end())
+        if close >= 0:
+            yield opened.group(2), body_html[opened.end():close]
+            start = close + len(opened.group(1)) + 3
+        elif (match := _ANCHORED.match(body_html, opened.start())) is not None:
+            yield match.group(2), match.group(3)
+            start = match.end()
+        else:
+            start = opened.start() + 1
 
 
 def annotate_blocks(body_html: str, outdated, note, parallel: str, label: str) -> str:

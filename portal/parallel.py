@@ -93,11 +93,20 @@ def schedule(pages: list, workers: int) -> list[list[int]]:
     which grows with the site: the print edition, the documents' list…) alone and first, so that no worker
     is left with one at the end; then the record pages by record, each record's pages (both languages,
     document and side by side) one after the other so that what they share is made once (pairs.blocks_of),
-    in chunks small enough for the last to end soon after the others."""
+    in chunks of at most 1/16 of a worker's share, smaller towards the end (an eighth of what is left for each
+    of 2 workers, down to LAST_CHUNK pages), so that the last ends soon after the others and the pages it
+    brings back are few for this process to take in after them."""
     lists = [[i] for i, page in enumerate(pages) if not page.key]
     records = sorted((i for i, page in enumerate(pages) if page.key), key=lambda i: pages[i].key)
-    size = max(1, -(-len(records) // (workers * 16)))
-    return lists + [records[i:i + size] for i in range(0, len(records), size)]
+    largest, chunks, start = max(1, -(-len(records) // (workers * 16))), [], 0
+    while start < len(records):
+        size = min(largest, max(LAST_CHUNK, -(-(len(records) - start) // (workers * 4))))
+        chunks.append(records[start:start + size])
+        start += size
+    return lists + chunks
+
+
+LAST_CHUNK = 4  # pages: about 2 ms of rendering
 
 
 def render_all(environments, todo: list, make_view, minimum: int, workers: int = WORKERS,

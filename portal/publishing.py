@@ -14,8 +14,10 @@ from .safety import script_json
 
 
 def timeline(site, loaded: list, kept: dict[str, str] | None = None) -> editions.Timeline:
-    """The editions against this site's records (`kept`: see editions.record_digests)."""
-    return editions.Timeline(loaded, editions.record_digests(site, kept))
+    """The editions against this site's records (`kept`: see editions.record_digests). With no edition, no
+    answer of the timeline reads a record's digest (nothing changed since an edition, nothing last changed in
+    one): the digests, every record's and body's text hashed, are not taken."""
+    return editions.Timeline(loaded, editions.record_digests(site, kept) if loaded else {})
 
 
 def install(environments: dict, line: editions.Timeline, base_url: str) -> None:

@@ -75,11 +75,11 @@ def check_alternates(rendered, files: dict[str, bytes], base_url: str, html_lang
             errors.append(ContentError(SourceRef(page.origin), f"{page.url} switches language to {twin}, "
                                        "which is not built"))
             continue
-        html = files[output_path(page.url)].decode("utf-8")
-        if f'href="{twin}" hreflang=' not in html:
+        html = files[output_path(page.url)]  # its UTF-8, searched as it is: a text is found in a str exactly
+        if f'href="{twin}" hreflang='.encode() not in html:  # where its UTF-8 is found in the str's UTF-8
             errors.append(ContentError(SourceRef(page.origin), f"{page.url} has no language switch to {twin}"))
         for lang, target in ((page.lang, page.url), (other_lang(page.lang), twin)):
-            if f'hreflang="{html_lang[lang]}" href="{base_url}{target}"' not in html:
+            if f'hreflang="{html_lang[lang]}" href="{base_url}{target}"'.encode() not in html:
                 errors.append(ContentError(SourceRef(page.origin), f"{page.url} has no alternate link to {target}"))
     if errors:
         raise ContentErrors(errors)

@@ -137,10 +137,14 @@ def raw_html_errors(text: str, shown: Path) -> list[ContentError]:
 # Inside <script type="application/ld+json"> the HTML parser ends the element at the first "</script"
 # and treats "<!--" specially: written as \u escapes, < > & and the line separators JSON allows but
 # JavaScript did not cannot end or confuse the element, and the JSON reads the same.
-_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                                  "\u2029": "\\u2029"})
+# (Replaced one after the other: no replacement holds a character replaced; str.translate would look up each
+# character of a text outside ASCII in a dict, 20 µs a document page's JSON-LD against 1.4 µs.)
+_SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def script_json(data) -> str:
     """JSON to embed in a <script> element (JSON-LD): no text in it can close the element."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in _SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
+    return text
