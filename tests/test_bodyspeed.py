@@ -284,3 +284,19 @@ def test_the_bodies_benchmark_takes_what_a_cold_build_renders():
     rendered = bench.render_serially(todo, labels)
     assert all(body is not None and not errors for body, errors in rendered)
     assert all(links is not None and links.pattern is not None for *_, links in todo)
+
+
+def test_each_benchmark_run_is_cold():
+    """bench/bodies.py renders each run in a forked child: what a run keeps (the block reader's stretches,
+    the lru_caches) never reaches this process or the next run, and the child's CPU is counted."""
+    import importlib.util
+    from portal import anchored
+    spec = importlib.util.spec_from_file_location("bench_bodies", ROOT / "bench" / "bodies.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    todo, labels = bench.bodies_of(FIXTURE)
+    anchored._STRETCHES.clear()
+    anchored.read_blocks.cache_clear()
+    used, wall = bench.cold_run(todo, labels, workers=False)
+    assert used > 0 and wall > 0
+    assert anchored._STRETCHES == {} and anchored.read_blocks.cache_info().currsize == 0
