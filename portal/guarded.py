@@ -248,7 +248,9 @@ def install(md) -> None:
         return block_level[tag]
 
     md.is_block_level = is_block_level
-    md.serializer = serialize
+    # Markdown() sets its serializer from output_formats after the extensions are in: one set here
+    # directly would be replaced by the library's
+    md.output_formats = {**md.output_formats, "html": serialize}
 
 
 class _Unusual(Exception):

@@ -232,6 +232,16 @@ def test_the_serializer_writes_what_the_library_writes():
     assert [library for library, _ in found] == [ours for _, ours in found]
 
 
+def test_the_renderer_writes_with_its_own_serializer():
+    """Markdown() sets its serializer from its output formats after the extensions are in (stop 31's
+    serializer, set by the extension, was replaced by the library's until stop 36): the body and each
+    heading's contents entry are written by guarded.serialize, after a reset too."""
+    renderer = Renderer("en", "¶")
+    assert renderer.md.serializer is serialize
+    renderer.render("# A {#a}\n\nText.\n{: #p1 }\n", Path("x.md"))
+    assert renderer.md.reset().serializer is serialize
+
+
 def test_the_serializer_leaves_unusual_trees_to_the_library():
     """Comments, processing instructions, qualified names, valueless and boolean attributes, raw text
     elements, empty elements, an element without a tag, and a tree too deep for recursion."""
