@@ -27,6 +27,7 @@ the stock passes).
 from __future__ import annotations
 
 import functools
+import html
 import re
 
 try:  # the regex parser of the standard library (Python 3.11 renamed its module)
@@ -43,6 +44,7 @@ from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, 
                                       SetextHeaderProcessor)
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.extensions.tables import TableProcessor
+from markdown.extensions import toc
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
@@ -222,11 +224,40 @@ def _guard_block(registry, name: str, priority: int, guarded: type) -> None:
 
 
 class GuardedToc(TocTreeprocessor):
-    """The toc extension's treeprocessor, which looks for its marker in the tree only when the text has it."""
+    """The toc extension's treeprocessor, which looks for its marker in the tree only when the text has it,
+    and makes the contents' HTML (`md.toc`, which nothing reads) only when it is put in the body."""
 
     def replace_marker(self, root, elem) -> None:
         if self.marker in "\n".join(self.md.lines):
             super().replace_marker(root, elem)
+
+    def run(self, doc) -> None:
+        """The library's run without the contents' <div>: its tree, its prettifying, its serializing and the
+        postprocessors over it; what it sets on the headings and `md.toc_tokens` are made by the library's
+        own steps in the library's order. With a marker in the text, anchors or permalinks, the library's."""
+        if (self.marker and self.marker in "\n".join(self.md.lines)) or self.use_anchors or \
+                self.use_permalinks not in (False, None):
+            return super().run(doc)
+        used_ids = {el.attrib["id"] for el in doc.iter() if "id" in el.attrib}
+        id_counters: dict[str, int] = {}
+        tokens = []
+        for el in doc.iter():
+            if isinstance(el.tag, str) and self.header_rgx.match(el.tag):
+                self.set_level(el)
+                inner = toc.render_inner_html(toc.remove_fnrefs(el), self.md)
+                name = toc.strip_tags(inner)
+                if "id" not in el.attrib:
+                    el.attrib["id"] = toc.unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
+                label = ""
+                if "data-toc-label" in el.attrib:
+                    label = toc.run_postprocessors(toc.unescape(el.attrib["data-toc-label"]), self.md)
+                    name = toc.escape_cdata(toc.strip_tags(label))
+                    del el.attrib["data-toc-label"]
+                if self.toc_top <= int(el.tag[-1]) <= self.toc_bottom:
+                    tokens.append({"level": int(el.tag[-1]), "id": toc.unescape(el.attrib["id"]), "name": name,
+                                   "html": inner, "data-toc-label": label})
+        self.md.toc_tokens = toc.nest_toc_tokens(tokens)
+        self.md.toc = ""
 
 
 def install(md) -> None:
@@ -237,8 +268,8 @@ def install(md) -> None:
     md.parser.blockprocessors.register(GuardedTables(md.parser, tables.config), "table", 75)
     for name, priority, guarded in _BLOCK_GUARDS:
         _guard_block(md.parser.blockprocessors, name, priority, guarded)
-    toc = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
-    md.treeprocessors.register(GuardedToc(md, toc.getConfigs()), "toc", 5)
+    contents = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
+    md.treeprocessors.register(GuardedToc(md, contents.getConfigs()), "toc", 5)
     block_level: dict = {}
     ask = md.is_block_level
 

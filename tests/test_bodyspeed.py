@@ -310,3 +310,50 @@ def test_each_benchmark_run_is_cold():
     used, wall = bench.cold_run(todo, labels, workers=False)
     assert used > 0 and wall > 0
     assert anchored._STRETCHES == {} and anchored.read_blocks.cache_info().currsize == 0
+
+
+HEADING_WORDS = ["Plan", "规划", "R&D", "&amp;", "&#91;x]", "*em*", "**strong**", "`code`", "[^1]", "[a](/x)", "<b>",
+                 "{++new++}", "‘quoted’", "Plan", "  ", "#", "\\*", "_u_", "文字 text"]
+HEADING_LISTS = ["", "", " {#h1}", " {#dup}", " {: #p1 .c }", ' {: data-toc-label="Short &amp; *x*" }', " {.c}",
+                 ' {: data-toc-label="" #t }', " ##",
+                 ' {: data-toc-label="a < b & c" }']
+
+
+def random_headings(rng: random.Random) -> str:
+    """Headings of every level (some out of the contents' depth) with entities, emphasis, code, footnote
+    references, links, raw HTML, editorial marks and attribute lists (ids, repeated ids, contents labels),
+    Chinese and English, between paragraphs and a footnote definition."""
+    lines = []
+    for _ in range(rng.randrange(1, 9)):
+        words = " ".join(rng.choice(HEADING_WORDS) for _ in range(rng.randrange(1, 5)))
+        lines += [f"{'#' * rng.randrange(1, 7)} {words}{rng.choice(HEADING_LISTS)}", "",
+                  rng.choice(["Text.\n{: #p1 }", "Text [^1] & more.", "- item\n- item", "| a |\n|---|\n| 1 |"]), ""]
+    return "\n".join(lines + ["[^1]: A note."])
+
+
+def library_toc(lang: str) -> Renderer:
+    renderer = Renderer(lang, "¶")
+    md = renderer.md
+    contents = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
+    md.treeprocessors.register(TocTreeprocessor(md, contents.getConfigs()), "toc", 5)
+    return renderer
+
+
+def test_the_contents_pass_makes_what_the_library_makes():
+    """GuardedToc (no contents <div> unless placed) against the library's pass: the same `toc_tokens` in full
+    (labels included), the same body, on every document and on random headings."""
+    rng = random.Random(36)
+    texts = [(path.read_text(encoding="utf-8"), path.stem) for path in DOCUMENTS]
+    texts += [(random_headings(rng), rng.choice(["zh", "en"])) for _ in range(300)]
+    texts += [("# A\n\n[TOC]\n\n## B {#b}\n", "en")]  # a placed contents: the library's own pass
+    ours, theirs = {lang: Renderer(lang, "¶") for lang in LINKS}, {lang: library_toc(lang) for lang in LINKS}
+    tokens = 0
+    for text, lang in texts:
+        mine, library = ours[lang], theirs[lang]
+        assert shown(mine.render(text, Path("x.md"), LINKS[lang])) == \
+            shown(library.render(text, Path("x.md"), LINKS[lang])), text
+        mine.md.reset(), library.md.reset()
+        assert mine.md.convert(text) == library.md.convert(text), text
+        assert mine.md.toc_tokens == library.md.toc_tokens, text
+        tokens += len(mine.md.toc_tokens)
+    assert tokens > 500
