@@ -22,6 +22,7 @@ the stock passes).
 - The serializer (serialize): Python-Markdown's to_html_string written as a recursive function (the
   library's keeps a queue of elements and strings); a tree with anything but plain tags, string
   attributes and text (comments, qualified names), or nested too deep for recursion, goes to the library's.
+- Escaped characters put back (GuardedUnescape): a text without the start of one (STX) is left as it is.
 - Block-level tags (install): whether a tag is one, asked for each element by several passes, is
   remembered per tag (the list of block-level tags is fixed once the extensions are in)."""
 from __future__ import annotations
@@ -46,7 +47,7 @@ from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.extensions.tables import TableProcessor
 from markdown.extensions import toc
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
-from markdown.treeprocessors import InlineProcessor
+from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
 # Characters without case: no flag (IGNORECASE) makes one of them match another character
 CASELESS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \n\t")
@@ -260,10 +261,32 @@ class GuardedToc(TocTreeprocessor):
         self.md.toc = ""
 
 
+class GuardedUnescape(UnescapeTreeprocessor):
+    """Python-Markdown's pass putting escaped characters back, which leaves a plain string without the start
+    of an escaped character (STX) as it is: the library's substitution would find nothing there and give back
+    an equal string (and set an attribute again to the value it has). A string of another type (AtomicString)
+    still goes through the library's substitution, which gives back a plain string."""
+
+    def run(self, root) -> None:
+        for elem in root.iter():
+            if elem.text and elem.tag != "code" and _escaped(elem.text):
+                elem.text = self.unescape(elem.text)
+            if elem.tail and _escaped(elem.tail):
+                elem.tail = self.unescape(elem.tail)
+            for key, value in elem.items():
+                if value is not None and _escaped(value):
+                    elem.set(key, self.unescape(value))
+
+
+def _escaped(text: str) -> bool:
+    return type(text) is not str or util.STX in text
+
+
 def install(md) -> None:
     """Put the guarded passes in place of Python-Markdown's own (at the library's priorities), once every
     extension is in."""
     md.treeprocessors.register(GuardedInlineProcessor(md), "inline", 20)
+    md.treeprocessors.register(GuardedUnescape(md), "unescape", 0)
     tables = md.parser.blockprocessors["table"]
     md.parser.blockprocessors.register(GuardedTables(md.parser, tables.config), "table", 75)
     for name, priority, guarded in _BLOCK_GUARDS:

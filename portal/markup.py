@@ -269,7 +269,7 @@ class _Extension(markdown.Extension):
         self.state = state
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
-        md.treeprocessors.register(_Collect(md, self.state), "portal-collect", 0)
+        md.treeprocessors.register(_Collect(md, self.state), "portal-collect", -1)  # last, after unescape
         md.inlinePatterns.register(EditMarkPattern(OPENER.pattern, md), "portal-edit-mark", 185)
         md.inlinePatterns.register(EntityPattern(md, self.state), "entity", 80)  # replaces Markdown's own
         guarded.install(md)  # Python-Markdown's passes, skipping what they cannot change

@@ -12,10 +12,12 @@ import pytest
 from markdown.extensions.tables import TableProcessor
 from markdown.serializers import to_html_string
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown import util
+from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 from conftest import FIXTURE, ROOT
-from portal.guarded import _BLOCK_GUARDS, GuardedInlineProcessor, serialize, GuardedTables, GuardedToc, needed_strings, pattern_needs
+from portal.guarded import (_BLOCK_GUARDS, GuardedInlineProcessor, serialize, GuardedTables, GuardedToc, GuardedUnescape,
+                            needed_strings, pattern_needs)
 from portal import markup, safety
 from portal.editmarks import broken_edit_marks
 from portal.markup import Renderer, TermLinks
@@ -33,6 +35,7 @@ def stock(lang: str) -> Renderer:
     md.parser.blockprocessors.register(TableProcessor(md.parser, md.parser.blockprocessors["table"].config), "table", 75)
     toc = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
     md.treeprocessors.register(TocTreeprocessor(md, toc.getConfigs()), "toc", 5)
+    md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
     for name, priority, guarded in _BLOCK_GUARDS:  # the library's own class again, same state
         plain = guarded.__base__.__new__(guarded.__base__)
         plain.__dict__.update(vars(md.parser.blockprocessors[name]))
@@ -92,6 +95,10 @@ def test_every_inline_pattern_is_guarded():
     renderer = Renderer("en", "¶")
     assert isinstance(renderer.md.treeprocessors["inline"], GuardedInlineProcessor)
     assert isinstance(renderer.md.treeprocessors["toc"], GuardedToc)
+    assert isinstance(renderer.md.treeprocessors["unescape"], GuardedUnescape)
+    renderer.md.treeprocessors._sort()
+    assert list(renderer.md.treeprocessors)[-2:] == [renderer.md.treeprocessors["unescape"],
+                                                     renderer.md.treeprocessors["portal-collect"]]
     assert isinstance(renderer.md.parser.blockprocessors["table"], GuardedTables)
     assert all(type(renderer.md.parser.blockprocessors[name]) is guarded for name, _, guarded in _BLOCK_GUARDS)
     unguarded = [type(pattern).__name__ for pattern in renderer.md.inlinePatterns if pattern_needs(pattern) is None]
@@ -357,3 +364,29 @@ def test_the_contents_pass_makes_what_the_library_makes():
         assert mine.md.toc_tokens == library.md.toc_tokens, text
         tokens += len(mine.md.toc_tokens)
     assert tokens > 500
+
+
+def test_escaped_characters_are_put_back_as_the_library_puts_them_back():
+    """GuardedUnescape against the library's pass on a tree with escaped characters in texts, tails and
+    attributes, strings of Python-Markdown's own type, code (left escaped) and valueless attributes: the same
+    strings of the same types."""
+    escaped = f"{util.STX}42{util.ETX}"  # an escaped '*'
+
+    def tree() -> etree.Element:
+        root = etree.Element("div", {"title": f"a{escaped}", "id": "plain", "hidden": None})
+        root.text = util.AtomicString("atomic, no escape")
+        for tag, text, tail in (("p", f"x{escaped}y", "tail"), ("code", escaped, f"t{escaped}"), ("em", "plain", None),
+                                ("a", util.AtomicString(f"at{escaped}"), util.AtomicString("atomic tail"))):
+            child = etree.SubElement(root, tag, {"href": util.AtomicString("/x")} if tag == "a" else {})
+            child.text, child.tail = text, tail
+        return root
+
+    def written(root: etree.Element) -> list:
+        return [(e.tag, e.text, type(e.text), e.tail, type(e.tail), [(k, v, type(v)) for k, v in e.items()])
+                for e in root.iter()]
+
+    ours, library = tree(), tree()
+    GuardedUnescape(None).run(ours)
+    UnescapeTreeprocessor(None).run(library)
+    assert written(ours) == written(library)
+    assert written(ours) != written(tree())  # something was put back
