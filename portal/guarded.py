@@ -22,6 +22,8 @@ the stock passes).
 - The serializer (serialize): Python-Markdown's to_html_string written as a recursive function (the
   library's keeps a queue of elements and strings); a tree with anything but plain tags, string
   attributes and text (comments, qualified names), or nested too deep for recursion, goes to the library's.
+- The footnotes placed (GuardedFootnotes): their place marker is looked for in the tree only when the text
+  holds it.
 - Escaped characters put back (GuardedUnescape): a text without the start of one (STX) is left as it is.
 - Block-level tags (install): whether a tag is one, asked for each element by several passes, is
   remembered per tag (the list of block-level tags is fixed once the extensions are in)."""
@@ -43,7 +45,7 @@ from markdown import util
 from markdown.serializers import BOOLEAN_ATTRIBUTES, _escape_attrib_html, _escape_cdata, to_html_string
 from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ReferenceProcessor,
                                       SetextHeaderProcessor)
-from markdown.extensions.footnotes import FootnoteBlockProcessor
+from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteTreeprocessor
 from markdown.extensions.tables import TableProcessor
 from markdown.extensions import toc
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
@@ -261,6 +263,21 @@ class GuardedToc(TocTreeprocessor):
         self.md.toc = ""
 
 
+class GuardedFootnotes(FootnoteTreeprocessor):
+    """The footnotes extension's pass placing the footnotes, which looks for their place marker in the tree
+    only when the text holds it: before the inline pass, each text of the tree is a stretch of a line of
+    the text (after the preprocessors), so the marker, on one line, is in the tree only when it is in the
+    text; without it the library appends the footnotes to the body, as here."""
+
+    def run(self, root) -> None:
+        extension = self.footnotes
+        if extension.getConfig("PLACE_MARKER") in "\n".join(extension.md.lines):
+            return super().run(root)
+        notes = extension.makeFootnotesDiv(root)
+        if notes is not None:
+            root.append(notes)
+
+
 class GuardedUnescape(UnescapeTreeprocessor):
     """Python-Markdown's pass putting escaped characters back, which leaves a plain string without the start
     of an escaped character (STX) as it is: the library's substitution would find nothing there and give back
@@ -287,6 +304,8 @@ def install(md) -> None:
     extension is in."""
     md.treeprocessors.register(GuardedInlineProcessor(md), "inline", 20)
     md.treeprocessors.register(GuardedUnescape(md), "unescape", 0)
+    footnotes = md.treeprocessors["footnote"]
+    md.treeprocessors.register(GuardedFootnotes(footnotes.footnotes), "footnote", 50)
     tables = md.parser.blockprocessors["table"]
     md.parser.blockprocessors.register(GuardedTables(md.parser, tables.config), "table", 75)
     for name, priority, guarded in _BLOCK_GUARDS:

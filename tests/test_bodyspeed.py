@@ -9,6 +9,7 @@ import xml.etree.ElementTree as etree
 from pathlib import Path
 
 import pytest
+from markdown.extensions.footnotes import FootnoteTreeprocessor
 from markdown.extensions.tables import TableProcessor
 from markdown.serializers import to_html_string
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
@@ -16,8 +17,8 @@ from markdown import util
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 from conftest import FIXTURE, ROOT
-from portal.guarded import (_BLOCK_GUARDS, GuardedInlineProcessor, serialize, GuardedTables, GuardedToc, GuardedUnescape,
-                            needed_strings, pattern_needs)
+from portal.guarded import (_BLOCK_GUARDS, GuardedInlineProcessor, serialize, GuardedFootnotes, GuardedTables, GuardedToc,
+                            GuardedUnescape, needed_strings, pattern_needs)
 from portal import markup, safety
 from portal.editmarks import broken_edit_marks
 from portal.markup import Renderer, TermLinks
@@ -36,6 +37,7 @@ def stock(lang: str) -> Renderer:
     toc = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
     md.treeprocessors.register(TocTreeprocessor(md, toc.getConfigs()), "toc", 5)
     md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
+    md.treeprocessors.register(FootnoteTreeprocessor(md.treeprocessors["footnote"].footnotes), "footnote", 50)
     for name, priority, guarded in _BLOCK_GUARDS:  # the library's own class again, same state
         plain = guarded.__base__.__new__(guarded.__base__)
         plain.__dict__.update(vars(md.parser.blockprocessors[name]))
@@ -96,6 +98,7 @@ def test_every_inline_pattern_is_guarded():
     assert isinstance(renderer.md.treeprocessors["inline"], GuardedInlineProcessor)
     assert isinstance(renderer.md.treeprocessors["toc"], GuardedToc)
     assert isinstance(renderer.md.treeprocessors["unescape"], GuardedUnescape)
+    assert isinstance(renderer.md.treeprocessors["footnote"], GuardedFootnotes)
     renderer.md.treeprocessors._sort()
     assert list(renderer.md.treeprocessors)[-2:] == [renderer.md.treeprocessors["unescape"],
                                                      renderer.md.treeprocessors["portal-collect"]]
@@ -390,3 +393,25 @@ def test_escaped_characters_are_put_back_as_the_library_puts_them_back():
     UnescapeTreeprocessor(None).run(library)
     assert written(ours) == written(library)
     assert written(ours) != written(tree())  # something was put back
+
+
+MARKED = ["///Footnotes Go Here///", "aaa///Footnotes\tGo Here///", "///Footnotes\tGo Here///", "///Footnotes Go",
+          "Here///", "`///Footnotes Go Here///`", "&#47;//Footnotes Go Here///", "\\///Footnotes Go Here///"]
+PLACES = ["{}\n{{: #p1 }}", "- {}\n- b", "| a |\n|---|\n| {} |", "# {}", "> {}", "    {}", "Text[^1] {}", "[^1]: {}",
+          "*{}*", "<div>{}</div>", "1. {}\n{{: #i1 }}"]
+
+
+def test_footnotes_are_placed_as_the_library_places_them():
+    """GuardedFootnotes against the library's pass: the place marker written as it is, with a tab that
+    expands to one space, cut in two, in code, as a reference or escaped, in every kind of block."""
+    rng = random.Random(5)
+    ours, library = Renderer("en", "¶"), stock("en")
+    placed = 0
+    for _ in range(400):
+        blocks = [rng.choice(PLACES).format(rng.choice(MARKED)) for _ in range(rng.randrange(1, 4))]
+        text = "\n\n".join(blocks + ["Cited[^1].\n{: #p9 }", "[^1]: The note."])
+        result = ours.render(text, Path("x.md"))
+        assert shown(result) == shown(library.render(text, Path("x.md"))), text
+        html = result[0].html if result[0] else ""
+        placed += -1 < html.rfind('<div class="footnote">') < html.rfind("<p")
+    assert placed > 20  # the marker found, the footnotes placed there and not at the end
