@@ -19,9 +19,8 @@ the stock passes).
 - The table of contents (GuardedToc): its `[TOC]` marker is looked for in the tree only when the text
   holds it; a paragraph reading just `[TOC]` when the contents are made can only come from those five
   characters on one line (escapes and character references are still placeholders then).
-- The serializer (serialize): Python-Markdown's to_html_string written as a recursive function (the
-  library's keeps a queue of elements and strings); a tree with anything but plain tags, string
-  attributes and text (comments, qualified names), or nested too deep for recursion, goes to the library's.
+- The serializer (htmlwriter.serialize, put in the instance's output formats: Markdown() sets its serializer
+  from them after the extensions are in).
 - The footnotes placed (GuardedFootnotes): their place marker is looked for in the tree only when the text
   holds it.
 - Escaped characters put back (GuardedUnescape): a text without the start of one (STX) is left as it is.
@@ -39,10 +38,7 @@ except ImportError:  # pragma: no cover (Python before 3.11)
     import sre_constants as sre
     import sre_parse
 
-from xml.etree.ElementTree import HTML_EMPTY
-
 from markdown import util
-from markdown.serializers import BOOLEAN_ATTRIBUTES, _escape_attrib_html, _escape_cdata, to_html_string
 from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ReferenceProcessor,
                                       SetextHeaderProcessor)
 from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteTreeprocessor
@@ -50,6 +46,8 @@ from markdown.extensions.tables import TableProcessor
 from markdown.extensions import toc
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
+
+from .htmlwriter import serialize
 
 # Characters without case: no flag (IGNORECASE) makes one of them match another character
 CASELESS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \n\t")
@@ -324,53 +322,3 @@ def install(md) -> None:
     # Markdown() sets its serializer from output_formats after the extensions are in: one set here
     # directly would be replaced by the library's
     md.output_formats = {**md.output_formats, "html": serialize}
-
-
-class _Unusual(Exception):
-    """A tree holding what only the library's serializer writes."""
-
-
-def serialize(element) -> str:
-    """The HTML of an element and its children, as Python-Markdown's to_html_string writes it."""
-    parts: list[str] = []
-    try:
-        _write(parts.append, element)
-    except (_Unusual, RecursionError):
-        return to_html_string(element)
-    return "".join(parts)
-
-
-_BOOLEAN = BOOLEAN_ATTRIBUTES["html"]
-
-
-def _write(write, element) -> None:
-    """The library's order: start tag, text, children, end tag (none for an empty element), tail."""
-    tag = element.tag
-    if tag is None:  # children without a tag of their own
-        if element.text:
-            write(_escape_cdata(element.text))
-        for child in element:
-            _write(write, child)
-    elif type(tag) is str:
-        attributes = element.attrib
-        write(f"<{tag}{''.join(_attribute(k, v) for k, v in sorted(attributes.items()))}>" if attributes else f"<{tag}>")
-        lower = tag.lower()
-        if element.text:
-            write(element.text if lower in ("script", "style") else _escape_cdata(element.text))
-        for child in element:
-            _write(write, child)
-        if lower not in HTML_EMPTY:
-            write(f"</{tag}>")
-    else:
-        raise _Unusual
-    if element.tail:
-        write(_escape_cdata(element.tail))
-
-
-def _attribute(name, value) -> str:
-    if type(name) is not str or (value is not None and type(value) is not str):
-        raise _Unusual
-    if value is None:
-        return f" {name}"  # a valueless attribute, as given
-    value = _escape_attrib_html(value)
-    return f" {value}" if name == value and name in _BOOLEAN else f' {name}="{value}"'

@@ -17,8 +17,9 @@ from markdown import util
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 from conftest import FIXTURE, ROOT
-from portal.guarded import (_BLOCK_GUARDS, GuardedInlineProcessor, serialize, GuardedFootnotes, GuardedTables, GuardedToc,
+from portal.guarded import (_BLOCK_GUARDS, GuardedInlineProcessor, GuardedFootnotes, GuardedTables, GuardedToc,
                             GuardedUnescape, needed_strings, pattern_needs)
+from portal.htmlwriter import serialize
 from portal import markup, safety
 from portal.editmarks import broken_edit_marks
 from portal.markup import Renderer, TermLinks
@@ -245,7 +246,7 @@ def test_the_serializer_writes_what_the_library_writes():
 def test_the_renderer_writes_with_its_own_serializer():
     """Markdown() sets its serializer from its output formats after the extensions are in (stop 31's
     serializer, set by the extension, was replaced by the library's until stop 36): the body and each
-    heading's contents entry are written by guarded.serialize, after a reset too."""
+    heading's contents entry are written by htmlwriter.serialize, after a reset too."""
     renderer = Renderer("en", "¶")
     assert renderer.md.serializer is serialize
     renderer.render("# A {#a}\n\nText.\n{: #p1 }\n", Path("x.md"))
