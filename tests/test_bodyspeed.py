@@ -416,3 +416,30 @@ def test_footnotes_are_placed_as_the_library_places_them():
         html = result[0].html if result[0] else ""
         placed += -1 < html.rfind('<div class="footnote">') < html.rfind("<p")
     assert placed > 20  # the marker found, the footnotes placed there and not at the end
+
+
+def old_reader_lines(text: str, characters: int) -> tuple:
+    """anchored._Reader's lines, starts, plain lines and empty marks as stop 35 made them: one loop."""
+    lines, starts, position = [], [], characters
+    for raw in text.split("\n"):
+        starts.append(position)
+        lines.append(raw[:-1] if raw.endswith("\r") else raw)
+        position += len(raw) + 1
+    plain = [line.replace("\t", " ") for line in lines]
+    return lines, starts, plain, [not line.strip(" ") for line in plain] + [True]
+
+
+def test_the_block_reader_cuts_lines_as_before():
+    """The reader's lines without a loop (no \\r, no tab: the split itself), and whether a line is empty,
+    against stop 35's loop on random texts of lines, empty lines, \\r\\n, tabs and spaces, at any offset;
+    blank() past the end is true, as before."""
+    from portal.anchored import _Reader
+    rng = random.Random(35)
+    pieces = ["a", "文", " ", "\t", "\r", "\n", "\r\n", "\n\n", "  \n", "{: #p1 }", "| a |", "# h"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 14)))
+        characters = rng.randrange(0, 50)
+        reader = _Reader(text, rng.randrange(0, 9), characters)
+        assert (reader.lines, reader.starts, reader.plain, reader.empty) == old_reader_lines(text, characters), repr(text)
+        assert [reader.blank(i) for i in range(len(reader.lines) + 3)] == \
+            [reader.empty[min(i, len(reader.lines))] for i in range(len(reader.lines) + 3)]
