@@ -162,6 +162,17 @@ class GuardedInlineProcessor(InlineProcessor):
                 patternIndex += 1
         return data
 
+    def _InlineProcessor__processPlaceholders(self, data, parent, isText: bool = True):  # noqa: N802, N803
+        """The library's __processPlaceholders, which puts a plain string holding no placeholder where the
+        library's would (after the parent's text or tail) without looking for one, and makes no elements."""
+        if not data or type(data) is not str or self._InlineProcessor__placeholder_prefix in data:
+            return super()._InlineProcessor__processPlaceholders(data, parent, isText)
+        if isText:
+            parent.text = parent.text + data if parent.text else data
+        else:
+            parent.tail = parent.tail + data if parent.tail else data
+        return []
+
 
 @functools.lru_cache(maxsize=16)
 def _any_of(needs: tuple) -> re.Pattern | None:
