@@ -443,3 +443,14 @@ def test_the_block_reader_cuts_lines_as_before():
         assert (reader.lines, reader.starts, reader.plain, reader.empty) == old_reader_lines(text, characters), repr(text)
         assert [reader.blank(i) for i in range(len(reader.lines) + 3)] == \
             [reader.empty[min(i, len(reader.lines))] for i in range(len(reader.lines) + 3)]
+
+
+def test_a_link_within_the_page_is_one_link_allowed_allows():
+    """bad_attributes does not decode a link starting with '#': link_allowed allows every such link (random
+    ones with character references, spaces, control characters, schemes and slashes after the '#')."""
+    rng = random.Random(8)
+    pieces = ["#", "/", "//", "javascript:", "&#58;", "&amp;", "&#x2f;", " ", "\t", "\x00", "\u200b", "fn-1", ":", "\\",
+              "data:", "?", "文"]
+    hrefs = ["#" + "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6))) for _ in range(3000)]
+    assert all(safety.link_allowed(href) for href in hrefs)
+    assert safety._within_page("#fn-1") and not safety._within_page("&#35;x") and not safety._within_page(" #x")
