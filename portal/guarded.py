@@ -23,6 +23,7 @@ the stock passes).
   from them after the extensions are in).
 - The footnotes placed (GuardedFootnotes): their place marker is looked for in the tree only when the text
   holds it.
+- Raw HTML blocks taken aside (GuardedHtmlBlock): a text without `<` and `&` is not given to the HTML parser.
 - Escaped characters put back (GuardedUnescape): a text without the start of one (STX) is left as it is.
 - Block-level tags (install): whether a tag is one, asked for each element by several passes, is
   remembered per tag (the list of block-level tags is fixed once the extensions are in)."""
@@ -43,6 +44,7 @@ from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, 
                                       SetextHeaderProcessor)
 from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteTreeprocessor
 from markdown.extensions.tables import TableProcessor
+from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.extensions import toc
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
@@ -287,6 +289,17 @@ class GuardedFootnotes(FootnoteTreeprocessor):
             root.append(notes)
 
 
+class GuardedHtmlBlock(HtmlBlockPreprocessor):
+    """Python-Markdown's preprocessor taking raw HTML blocks aside, which does not parse a text holding no
+    `<` and no `&`: the library's HTML parser then sees one run of data and gives the lines back as they are."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        if "<" in source or "&" in source:
+            return super().run(lines)
+        return source.split("\n")
+
+
 class GuardedUnescape(UnescapeTreeprocessor):
     """Python-Markdown's pass putting escaped characters back, which leaves a plain string without the start
     of an escaped character (STX) as it is: the library's substitution would find nothing there and give back
@@ -313,6 +326,7 @@ def install(md) -> None:
     extension is in."""
     md.treeprocessors.register(GuardedInlineProcessor(md), "inline", 20)
     md.treeprocessors.register(GuardedUnescape(md), "unescape", 0)
+    md.preprocessors.register(GuardedHtmlBlock(md), "html_block", 20)
     footnotes = md.treeprocessors["footnote"]
     md.treeprocessors.register(GuardedFootnotes(footnotes.footnotes), "footnote", 50)
     tables = md.parser.blockprocessors["table"]

@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 from markdown.extensions.footnotes import FootnoteTreeprocessor
 from markdown.extensions.tables import TableProcessor
+from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.serializers import to_html_string
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown import util
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 from conftest import FIXTURE, ROOT
-from portal.guarded import (_BLOCK_GUARDS, GuardedInlineProcessor, GuardedFootnotes, GuardedTables, GuardedToc,
-                            GuardedUnescape, needed_strings, pattern_needs)
+from portal.guarded import (_BLOCK_GUARDS, GuardedInlineProcessor, GuardedFootnotes, GuardedHtmlBlock, GuardedTables,
+                            GuardedToc, GuardedUnescape, needed_strings, pattern_needs)
 from portal.htmlwriter import serialize
 from portal import markup, safety
 from portal.editmarks import broken_edit_marks
@@ -38,6 +39,7 @@ def stock(lang: str) -> Renderer:
     toc = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
     md.treeprocessors.register(TocTreeprocessor(md, toc.getConfigs()), "toc", 5)
     md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
+    md.preprocessors.register(HtmlBlockPreprocessor(md), "html_block", 20)
     md.treeprocessors.register(FootnoteTreeprocessor(md.treeprocessors["footnote"].footnotes), "footnote", 50)
     for name, priority, guarded in _BLOCK_GUARDS:  # the library's own class again, same state
         plain = guarded.__base__.__new__(guarded.__base__)
@@ -100,6 +102,7 @@ def test_every_inline_pattern_is_guarded():
     assert isinstance(renderer.md.treeprocessors["toc"], GuardedToc)
     assert isinstance(renderer.md.treeprocessors["unescape"], GuardedUnescape)
     assert isinstance(renderer.md.treeprocessors["footnote"], GuardedFootnotes)
+    assert isinstance(renderer.md.preprocessors["html_block"], GuardedHtmlBlock)
     renderer.md.treeprocessors._sort()
     assert list(renderer.md.treeprocessors)[-2:] == [renderer.md.treeprocessors["unescape"],
                                                      renderer.md.treeprocessors["portal-collect"]]
@@ -454,3 +457,18 @@ def test_a_link_within_the_page_is_one_link_allowed_allows():
     hrefs = ["#" + "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6))) for _ in range(3000)]
     assert all(safety.link_allowed(href) for href in hrefs)
     assert safety._within_page("#fn-1") and not safety._within_page("&#35;x") and not safety._within_page(" #x")
+
+
+def test_a_text_without_markup_characters_is_not_parsed_for_html_blocks():
+    """GuardedHtmlBlock against the library's preprocessor on random lines of Markdown, Chinese, quotes,
+    backslashes, brackets and spaces, with and without `<` and `&`: the same lines, the same stash."""
+    rng = random.Random(20)
+    pieces = ["a", "文", " ", "  ", "\n", "\n\n", "    code", "`", "\\", "[x]", "{: #p1 }", "\"q\"", "'", ">", "-->", "?>",
+              "]]>", "*", "# ", "| a |", "\u2028", "\x0c", "<", "&", "<div>", "&amp;", "<!--", "<?php", "&#60;", "&#60 ", "&#x41 "]
+    ours, library = Renderer("en", "¶").md, Renderer("en", "¶").md
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 16)))
+        ours.reset(), library.reset()
+        lines = text.split("\n")
+        assert GuardedHtmlBlock(ours).run(list(lines)) == HtmlBlockPreprocessor(library).run(list(lines)), repr(text)
+        assert ours.htmlStash.rawHtmlBlocks == library.htmlStash.rawHtmlBlocks
