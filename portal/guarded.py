@@ -23,6 +23,7 @@ the stock passes).
   from them after the extensions are in).
 - The footnotes placed (GuardedFootnotes): their place marker is looked for in the tree only when the text
   holds it.
+- Whitespace normalized (GuardedNormalize): lines of spaces are emptied only where a space precedes a newline.
 - Raw HTML blocks taken aside (GuardedHtmlBlock): a text without `<` and `&` is not given to the HTML parser.
 - Escaped characters put back (GuardedUnescape): a text without the start of one (STX) is left as it is.
 - Block-level tags (install): whether a tag is one, asked for each element by several passes, is
@@ -44,7 +45,7 @@ from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, 
                                       SetextHeaderProcessor)
 from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteTreeprocessor
 from markdown.extensions.tables import TableProcessor
-from markdown.preprocessors import HtmlBlockPreprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
 from markdown.extensions import toc
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
@@ -289,6 +290,20 @@ class GuardedFootnotes(FootnoteTreeprocessor):
             root.append(notes)
 
 
+class GuardedNormalize(NormalizeWhitespace):
+    """Python-Markdown's first preprocessor, step by step the library's, whose last regex (a line of spaces
+    made empty: a newline, spaces, a newline) is not run over a text without a space before a newline."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:
+            source = re.sub(r"(?<=\n) +\n", "\n", source)
+        return source.split("\n")
+
+
 class GuardedHtmlBlock(HtmlBlockPreprocessor):
     """Python-Markdown's preprocessor taking raw HTML blocks aside, which does not parse a text holding no
     `<` and no `&`: the library's HTML parser then sees one run of data and gives the lines back as they are."""
@@ -326,6 +341,7 @@ def install(md) -> None:
     extension is in."""
     md.treeprocessors.register(GuardedInlineProcessor(md), "inline", 20)
     md.treeprocessors.register(GuardedUnescape(md), "unescape", 0)
+    md.preprocessors.register(GuardedNormalize(md), "normalize_whitespace", 30)
     md.preprocessors.register(GuardedHtmlBlock(md), "html_block", 20)
     footnotes = md.treeprocessors["footnote"]
     md.treeprocessors.register(GuardedFootnotes(footnotes.footnotes), "footnote", 50)

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from markdown.extensions.footnotes import FootnoteTreeprocessor
 from markdown.extensions.tables import TableProcessor
-from markdown.preprocessors import HtmlBlockPreprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
 from markdown.serializers import to_html_string
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown import util
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 from conftest import FIXTURE, ROOT
-from portal.guarded import (_BLOCK_GUARDS, GuardedInlineProcessor, GuardedFootnotes, GuardedHtmlBlock, GuardedTables,
-                            GuardedToc, GuardedUnescape, needed_strings, pattern_needs)
+from portal.guarded import (_BLOCK_GUARDS, GuardedInlineProcessor, GuardedFootnotes, GuardedHtmlBlock, GuardedNormalize,
+                            GuardedTables, GuardedToc, GuardedUnescape, needed_strings, pattern_needs)
 from portal.htmlwriter import serialize
 from portal import markup, safety
 from portal.editmarks import broken_edit_marks
@@ -39,6 +39,7 @@ def stock(lang: str) -> Renderer:
     toc = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
     md.treeprocessors.register(TocTreeprocessor(md, toc.getConfigs()), "toc", 5)
     md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
+    md.preprocessors.register(NormalizeWhitespace(md), "normalize_whitespace", 30)
     md.preprocessors.register(HtmlBlockPreprocessor(md), "html_block", 20)
     md.treeprocessors.register(FootnoteTreeprocessor(md.treeprocessors["footnote"].footnotes), "footnote", 50)
     for name, priority, guarded in _BLOCK_GUARDS:  # the library's own class again, same state
@@ -103,6 +104,7 @@ def test_every_inline_pattern_is_guarded():
     assert isinstance(renderer.md.treeprocessors["unescape"], GuardedUnescape)
     assert isinstance(renderer.md.treeprocessors["footnote"], GuardedFootnotes)
     assert isinstance(renderer.md.preprocessors["html_block"], GuardedHtmlBlock)
+    assert isinstance(renderer.md.preprocessors["normalize_whitespace"], GuardedNormalize)
     renderer.md.treeprocessors._sort()
     assert list(renderer.md.treeprocessors)[-2:] == [renderer.md.treeprocessors["unescape"],
                                                      renderer.md.treeprocessors["portal-collect"]]
@@ -443,7 +445,8 @@ def test_the_block_reader_cuts_lines_as_before():
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 14)))
         characters = rng.randrange(0, 50)
         reader = _Reader(text, rng.randrange(0, 9), characters)
-        assert (reader.lines, reader.starts, reader.plain, reader.empty) == old_reader_lines(text, characters), repr(text)
+        made = (reader.lines, reader.starts, reader.plain, reader.empty)
+        assert made == old_reader_lines(text, characters), repr(text)
         assert [reader.blank(i) for i in range(len(reader.lines) + 3)] == \
             [reader.empty[min(i, len(reader.lines))] for i in range(len(reader.lines) + 3)]
 
@@ -459,12 +462,14 @@ def test_a_link_within_the_page_is_one_link_allowed_allows():
     assert safety._within_page("#fn-1") and not safety._within_page("&#35;x") and not safety._within_page(" #x")
 
 
-def test_a_text_without_markup_characters_is_not_parsed_for_html_blocks():
-    """GuardedHtmlBlock against the library's preprocessor on random lines of Markdown, Chinese, quotes,
-    backslashes, brackets and spaces, with and without `<` and `&`: the same lines, the same stash."""
+def test_the_preprocessors_give_the_lines_the_library_gives():
+    """GuardedNormalize and GuardedHtmlBlock against the library's preprocessors on random lines of Markdown,
+    Chinese, quotes, backslashes, brackets, tabs, carriage returns and spaces before newlines, with and without
+    `<` and `&`: the same lines, the same stash."""
     rng = random.Random(20)
     pieces = ["a", "文", " ", "  ", "\n", "\n\n", "    code", "`", "\\", "[x]", "{: #p1 }", "\"q\"", "'", ">", "-->", "?>",
-              "]]>", "*", "# ", "| a |", "\u2028", "\x0c", "<", "&", "<div>", "&amp;", "<!--", "<?php", "&#60;", "&#60 ", "&#x41 "]
+              "]]>", "*", "# ", "| a |", "\u2028", "\x0c", "<", "&", "<div>", "&amp;", "<!--", "<?php", "&#60;", "&#60 ", "&#x41 ",
+              "\t", "\r", "\r\n", " \n", "\n \n", "\n  \r\n", "\x02", "\x03"]
     ours, library = Renderer("en", "¶").md, Renderer("en", "¶").md
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 16)))
@@ -472,3 +477,4 @@ def test_a_text_without_markup_characters_is_not_parsed_for_html_blocks():
         lines = text.split("\n")
         assert GuardedHtmlBlock(ours).run(list(lines)) == HtmlBlockPreprocessor(library).run(list(lines)), repr(text)
         assert ours.htmlStash.rawHtmlBlocks == library.htmlStash.rawHtmlBlocks
+        assert GuardedNormalize(ours).run(list(lines)) == NormalizeWhitespace(library).run(list(lines)), repr(text)
