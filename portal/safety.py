@@ -89,7 +89,8 @@ def id_problems(body_html: str, longest: int) -> tuple[list[str], list[str], lis
     """(reserved, repeated, too long): the ids of a rendered body that the page gives its own elements,
     those set more than once (block anchors, inline {: #id }, footnotes and marks alike), and those longer
     than `longest`, in order."""
-    ids = [html.unescape(m.group(1)) for m in _ID.finditer(body_html)]
+    ids = [html.unescape(anchor) if "&" in anchor else anchor  # unescape returns a text without "&" as it is
+           for anchor in _ID.findall(body_html)]
     counts: dict[str, int] = {}
     for anchor in ids:
         counts[anchor] = counts.get(anchor, 0) + 1
@@ -97,11 +98,16 @@ def id_problems(body_html: str, longest: int) -> tuple[list[str], list[str], lis
             [a for a in counts if len(a) > longest])
 
 
+_SHAPED = re.compile(r"^(?:[^\S\n]|>)", re.M)  # a line starting with whitespace (isspace: tested) or '>'
+
+
 def shape_errors(text: str, shown: Path) -> list[ContentError]:
     """An empty document, or nesting and bracket runs beyond the limits, as errors at their line."""
     if not text.strip():
         return [ContentError(SourceRef(shown, 1), "the document is empty",
                              "write its text, in anchored blocks as in the other documents", blocking=True)]
+    if text.count("[") <= MAX_BRACKETS and not _SHAPED.search(text):
+        return []  # no line indented or quoted, and no block holds more '[' than the whole text
     block_start, brackets = 1, 0
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():

@@ -2,6 +2,7 @@
 rendered, checked against that work on the real and fixture documents and on random Markdown."""
 from __future__ import annotations
 
+import html
 import random
 import re
 import sys
@@ -478,3 +479,30 @@ def test_the_preprocessors_give_the_lines_the_library_gives():
         assert GuardedHtmlBlock(ours).run(list(lines)) == HtmlBlockPreprocessor(library).run(list(lines)), repr(text)
         assert ours.htmlStash.rawHtmlBlocks == library.htmlStash.rawHtmlBlocks
         assert GuardedNormalize(ours).run(list(lines)) == NormalizeWhitespace(library).run(list(lines)), repr(text)
+
+
+def test_a_text_shape_errors_skips_starts_no_line_with_a_space_or_a_quote():
+    """shape_errors returns at once when no line starts with whitespace or '>' (its regex: every code point but
+    the newline that isspace(), or '>') and the whole text holds no more '[' than a block may."""
+    assert [c for c in range(sys.maxunicode + 1) if chr(c) != "\n"
+            and bool(safety._SHAPED.match(chr(c))) != (chr(c).isspace() or chr(c) == ">")] == []
+    assert safety._SHAPED.search("a\n\nb\r\n") is None and safety._SHAPED.search("a\n\u3000b")
+    many = "\n\n".join(["[x] " * 60] * 2)  # 120 '[' in the text, 60 a block
+    assert safety.shape_errors(many, Path("x.md")) == [] and old_shape_errors(many) == []
+    assert safety.shape_errors("[" * 101, Path("x.md"))[0].message.startswith("more than 100 '['")
+
+
+def test_ids_are_read_as_before():
+    """id_problems decodes only an id holding '&' (html.unescape gives any other back as it is): the same
+    reserved, repeated and long ids as decoding each, on random bodies of ids with and without references."""
+    rng = random.Random(3)
+    names = ["p1", "p1", "fn-1", "top", "main", "a&amp;b", "a&b", "&#112;1", "x" * 70, "文", ""]
+    for _ in range(500):
+        body = "".join(f'<p id="{rng.choice(names)}">t</p>' for _ in range(rng.randrange(0, 8)))
+        ids = [html.unescape(m.group(1)) for m in re.finditer(r' id="([^"]*)"', body)]
+        counts: dict = {}
+        for anchor in ids:
+            counts[anchor] = counts.get(anchor, 0) + 1
+        assert safety.id_problems(body, 64) == ([a for a in counts if a in safety.PAGE_IDS],
+                                                [a for a, n in counts.items() if n > 1],
+                                                [a for a in counts if len(a) > 64]), body
