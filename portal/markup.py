@@ -370,10 +370,10 @@ class Renderer:
                 errors.append(ContentError(SourceRef(shown, line), f"anchor '{anchor}' is not lowercase "
                                            "letters, digits and hyphens", "rename it, e.g. 'p12' or 'part-3'"))
             blocks.append(Block(anchor, kind, plain, line, level))
-            if self.state["lang"] == "en" and _HAN.search(english_only):
+            if self.state["lang"] == "en" and not english_only.isascii() and _HAN.search(english_only):
                 errors.append(ContentError(SourceRef(shown, line), f"Chinese characters in English block '{anchor}'",
                                            'mark Chinese as *…*{: lang="zh-Hans" }'))
-            if self.state["lang"] == "en" and STRAIGHT_APOSTROPHE.search(english_only):
+            if self.state["lang"] == "en" and "'" in english_only and STRAIGHT_APOSTROPHE.search(english_only):
                 errors.append(ContentError(SourceRef(shown, line), f"straight apostrophe in English block '{anchor}'",
                                            APOSTROPHE_HINT))
         errors.extend(broken_edit_marks(source.lines, shown))

@@ -506,3 +506,16 @@ def test_ids_are_read_as_before():
         assert safety.id_problems(body, 64) == ([a for a in counts if a in safety.PAGE_IDS],
                                                 [a for a, n in counts.items() if n > 1],
                                                 [a for a in counts if len(a) > 64]), body
+
+
+def test_english_blocks_are_searched_only_where_a_match_can_be():
+    """_finish looks for Chinese characters only in text beyond ASCII (the class is U+3400–U+9FFF) and for a
+    straight apostrophe only in text holding one (the regex needs it); broken_edit_marks searches the joined
+    lines once (an opener is three characters of one line). Both errors still come, in order."""
+    assert needed_strings(markup.STRAIGHT_APOSTROPHE.pattern) == {"'"}
+    assert markup._HAN.pattern == "[\\u3400-\\u9fff]"
+    body, errors = Renderer("en", "¶").render("It's 文 here.\n{: #p1 }\n\nPlain.\n{: #p2 }\n\n{++open\n{: #p3 }\n",
+                                             Path("x.md"))
+    assert [(e.src.line, e.message.split(" in ")[0]) for e in errors] == \
+        [(1, "Chinese characters"), (1, "straight apostrophe"), (7, "editorial mark not closed: '{++open'")]
+    assert broken_edit_marks(["a {", "+ b", "{-", "-"], Path("x.md")) == []
