@@ -23,6 +23,7 @@ the stock passes).
   from them after the extensions are in).
 - The footnotes placed (GuardedFootnotes): their place marker is looked for in the tree only when the text
   holds it.
+- Attribute lists (GuardedAttrList): each list's text parsed once.
 - Whitespace normalized (GuardedNormalize): lines of spaces are emptied only where a space precedes a newline.
 - Raw HTML blocks taken aside (GuardedHtmlBlock): a text without `<` and `&` is not given to the HTML parser.
 - Escaped characters put back (GuardedUnescape): a text without the start of one (STX) is left as it is.
@@ -34,110 +35,20 @@ import functools
 import html
 import re
 
-try:  # the regex parser of the standard library (Python 3.11 renamed its module)
-    from re import _constants as sre, _parser as sre_parse
-except ImportError:  # pragma: no cover (Python before 3.11)
-    import sre_constants as sre
-    import sre_parse
-
 from markdown import util
+from markdown.serializers import BOOLEAN_ATTRIBUTES
 from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ReferenceProcessor,
                                       SetextHeaderProcessor)
 from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteTreeprocessor
 from markdown.extensions.tables import TableProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
 from markdown.extensions import toc
+from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
 from .htmlwriter import serialize
-
-# Characters without case: no flag (IGNORECASE) makes one of them match another character
-CASELESS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \n\t")
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
-_MOST = 16  # strings in one set at most (a run of alternatives multiplies them)
-
-
-@functools.lru_cache(maxsize=256)
-def needed_strings(pattern: str, flags: int = 0) -> frozenset[str] | None:
-    """Strings of CASELESS characters of which every match of the regex holds one (lookaheads and
-    lookbehinds included: they read the same text); None when the regex does not tell."""
-    return _needed(sre_parse.parse(pattern, flags))
-
-
-def _needed(items) -> frozenset[str] | None:
-    """Of a sequence: every item matches, so any item's strings will do; a run of items that each match
-    one of a few exact strings matches one of their concatenations. The longest strings are kept."""
-    found, run = [], [""]
-    for op, argument in items:
-        exact = _exact(op, argument)
-        if exact is not None and len(run) * len(exact) <= _MOST:
-            run = [a + b for a in run for b in exact]
-            continue
-        found.append(frozenset(run))
-        run = list(exact) if exact is not None else [""]
-        if exact is None:
-            found.append(_needed_by(op, argument))
-    found.append(frozenset(run))
-    found = [strings for strings in found if strings and "" not in strings]
-    return max(found, key=lambda strings: (min(map(len, strings)), -len(strings)), default=None)
-
-
-def _needed_by(op, argument) -> frozenset[str] | None:
-    """What an item that is not one of a few exact strings needs."""
-    if op in _REPEATS:
-        low, _high, item = argument
-        return _needed(item) if low >= 1 else None
-    if op is sre.SUBPATTERN:
-        return _needed(argument[-1])
-    if op is getattr(sre, "ATOMIC_GROUP", None):
-        return _needed(argument)
-    if op is sre.ASSERT:
-        return _needed(argument[1])
-    if op is sre.BRANCH:  # one of the alternatives matches: each must need something
-        alternatives = [_needed(alternative) for alternative in argument[1]]
-        if any(strings is None for strings in alternatives):
-            return None
-        return frozenset().union(*alternatives)
-    return None
-
-
-def _exact(op, argument) -> list[str] | None:
-    """The strings an item matches when it matches one of a few non-empty strings of CASELESS characters."""
-    if op is sre.LITERAL:
-        return [chr(argument)] if chr(argument) in CASELESS else None
-    if op is sre.IN:  # a class of literals (no negation, range or category)
-        if all(kind is sre.LITERAL and chr(code) in CASELESS for kind, code in argument):
-            return [chr(code) for _, code in argument] or None
-        return None
-    if op is sre.SUBPATTERN:
-        return _exact_sequence(argument[-1])
-    if op is sre.BRANCH:
-        alternatives = [_exact_sequence(alternative) for alternative in argument[1]]
-        if any(strings is None for strings in alternatives):
-            return None
-        return [string for strings in alternatives for string in strings]
-    if op in _REPEATS and argument[0] == argument[1] >= 1:  # exactly n times
-        return _exact_sequence(list(argument[2]) * argument[0])
-    return None
-
-
-def _exact_sequence(items) -> list[str] | None:
-    strings = [""]
-    for op, argument in items:
-        exact = _exact(op, argument)
-        if exact is None or len(strings) * len(exact) > _MOST:
-            return None
-        strings = [a + b for a in strings for b in exact]
-    return strings if "" not in strings else None
-
-
-def pattern_needs(pattern) -> frozenset[str] | None:
-    """What an inline pattern's regex needs (needed_strings), None for anything but a compiled regex."""
-    compiled = getattr(pattern, "compiled_re", None)
-    if compiled is None or not isinstance(compiled.pattern, str):
-        return None
-    return needed_strings(compiled.pattern, compiled.flags)
+from .regexneeds import pattern_needs
 
 
 class GuardedInlineProcessor(InlineProcessor):
@@ -290,6 +201,33 @@ class GuardedFootnotes(FootnoteTreeprocessor):
             root.append(notes)
 
 
+class GuardedAttrList(AttrListTreeprocessor):
+    """The attr_list extension's pass, which parses each attribute list's text once (the same `{: #p1 }` comes
+    back in every document): the library's assign_attrs, step by step, with the parse remembered."""
+
+    def assign_attrs(self, elem, attrs_string: str, *, strict: bool = False) -> str:
+        attrs, remainder = _attribute_list(attrs_string)
+        if strict and remainder:
+            return remainder
+        for k, v in attrs:
+            if k == ".":
+                cls = elem.get("class")
+                elem.set("class", f"{cls} {v}" if cls else v)
+            elif v is None:
+                name = self.sanitize_name(k)
+                boolean = name.lower() in BOOLEAN_ATTRIBUTES.get(self.md.output_format, frozenset())
+                elem.set(name, name if boolean else None)
+            else:
+                elem.set(self.sanitize_name(k), v)
+        return remainder
+
+
+@functools.lru_cache(maxsize=4096)
+def _attribute_list(text: str) -> tuple[tuple[tuple[str, str | None], ...], str]:
+    attrs, remainder = get_attrs_and_remainder(text)
+    return tuple(attrs), remainder
+
+
 class GuardedNormalize(NormalizeWhitespace):
     """Python-Markdown's first preprocessor, step by step the library's, whose last regex (a line of spaces
     made empty: a newline, spaces, a newline) is not run over a text without a space before a newline."""
@@ -341,6 +279,7 @@ def install(md) -> None:
     extension is in."""
     md.treeprocessors.register(GuardedInlineProcessor(md), "inline", 20)
     md.treeprocessors.register(GuardedUnescape(md), "unescape", 0)
+    md.treeprocessors.register(GuardedAttrList(md), "attr_list", 8)
     md.preprocessors.register(GuardedNormalize(md), "normalize_whitespace", 30)
     md.preprocessors.register(GuardedHtmlBlock(md), "html_block", 20)
     footnotes = md.treeprocessors["footnote"]

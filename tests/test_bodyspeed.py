@@ -10,6 +10,7 @@ import xml.etree.ElementTree as etree
 from pathlib import Path
 
 import pytest
+from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteTreeprocessor
 from markdown.extensions.tables import TableProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
@@ -19,8 +20,9 @@ from markdown import util
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 from conftest import FIXTURE, ROOT
-from portal.guarded import (_BLOCK_GUARDS, GuardedInlineProcessor, GuardedFootnotes, GuardedHtmlBlock, GuardedNormalize,
-                            GuardedTables, GuardedToc, GuardedUnescape, needed_strings, pattern_needs)
+from portal.guarded import (_BLOCK_GUARDS, GuardedAttrList, GuardedInlineProcessor, GuardedFootnotes, GuardedHtmlBlock,
+                            GuardedNormalize, GuardedTables, GuardedToc, GuardedUnescape)
+from portal.regexneeds import needed_strings, pattern_needs
 from portal.htmlwriter import serialize
 from portal import markup, safety
 from portal.editmarks import broken_edit_marks
@@ -40,6 +42,7 @@ def stock(lang: str) -> Renderer:
     toc = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
     md.treeprocessors.register(TocTreeprocessor(md, toc.getConfigs()), "toc", 5)
     md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
+    md.treeprocessors.register(AttrListTreeprocessor(md), "attr_list", 8)
     md.preprocessors.register(NormalizeWhitespace(md), "normalize_whitespace", 30)
     md.preprocessors.register(HtmlBlockPreprocessor(md), "html_block", 20)
     md.treeprocessors.register(FootnoteTreeprocessor(md.treeprocessors["footnote"].footnotes), "footnote", 50)
@@ -104,6 +107,7 @@ def test_every_inline_pattern_is_guarded():
     assert isinstance(renderer.md.treeprocessors["toc"], GuardedToc)
     assert isinstance(renderer.md.treeprocessors["unescape"], GuardedUnescape)
     assert isinstance(renderer.md.treeprocessors["footnote"], GuardedFootnotes)
+    assert isinstance(renderer.md.treeprocessors["attr_list"], GuardedAttrList)
     assert isinstance(renderer.md.preprocessors["html_block"], GuardedHtmlBlock)
     assert isinstance(renderer.md.preprocessors["normalize_whitespace"], GuardedNormalize)
     renderer.md.treeprocessors._sort()
@@ -519,3 +523,28 @@ def test_english_blocks_are_searched_only_where_a_match_can_be():
     assert [(e.src.line, e.message.split(" in ")[0]) for e in errors] == \
         [(1, "Chinese characters"), (1, "straight apostrophe"), (7, "editorial mark not closed: '{++open'")]
     assert broken_edit_marks(["a {", "+ b", "{-", "-"], Path("x.md")) == []
+
+
+ATTRIBUTE_TOKENS = ["#a", "#p1", ".c", ".d", "k=v", 'k="v w"', "k='v'", "hidden", "checked", "selected", "}", "=", " ",
+                    "data-x", "#a.b", "..c", "1bad=x", "é=1", "lang=zh-Hans", "#", ".", 'x="}"', "{"]
+ATTRIBUTE_PLACES = ["Text.\n{{: {} }}", "## Heading {{: {} }}", "## Heading {{{}}}", "- item\n{{: {} }}", "*x*{{: {} }} y",
+                    "| a |\n|---|\n| 1 {{: {} }} |", "Text `code`{{:{}}} and [a](/x){{: {} }}"]
+
+
+def test_attribute_lists_are_assigned_as_the_library_assigns_them():
+    """GuardedAttrList (each list parsed once) against the library's pass: ids, classes added to classes,
+    boolean and valueless attributes, names to sanitize, quotes, a stray '}' (the remainder put back, or the
+    list refused where it is strict), on blocks, headings, items, cells and inline elements, lists repeated."""
+    rng = random.Random(12)
+    ours, library = Renderer("en", "¶"), stock("en")
+    for _ in range(600):
+        blocks = []
+        for _ in range(rng.randrange(1, 4)):
+            place = rng.choice(ATTRIBUTE_PLACES)
+            lists = ["".join(rng.choice(ATTRIBUTE_TOKENS) + rng.choice(["", " "]) for _ in range(rng.randrange(1, 4)))
+                     for _ in range(place.count("{}"))]
+            blocks.append(place.format(*lists))
+        text = "\n\n".join(blocks)
+        assert shown(ours.render(text, Path("x.md"))) == shown(library.render(text, Path("x.md"))), text
+        ours.md.reset(), library.md.reset()
+        assert ours.md.convert(text) == library.md.convert(text), text
