@@ -170,7 +170,9 @@ class GuardedToc(TocTreeprocessor):
         for el in doc.iter():
             if isinstance(el.tag, str) and self.header_rgx.match(el.tag):
                 self.set_level(el)
-                inner = toc.render_inner_html(toc.remove_fnrefs(el), self.md)
+                inner = _text_only(el, self.md)
+                if inner is None:
+                    inner = toc.render_inner_html(toc.remove_fnrefs(el), self.md)
                 name = toc.strip_tags(inner)
                 if "id" not in el.attrib:
                     el.attrib["id"] = toc.unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
@@ -184,6 +186,22 @@ class GuardedToc(TocTreeprocessor):
                                    "html": inner, "data-toc-label": label})
         self.md.toc_tokens = toc.nest_toc_tokens(tokens)
         self.md.toc = ""
+
+
+def _text_only(heading, md) -> str | None:
+    """The library's render_inner_html of a heading holding only text without `&`, `<`, `>` or an escaped
+    character, whose tail and attributes hold no escaped character either: serialized, unescaped and cut
+    between its tags, that is its text, stripped, through the postprocessors. None for any other heading."""
+    text = heading.text
+    if len(heading) or not text or type(text) is not str or any(c in text for c in "&<>\x02"):
+        return None
+    if heading.tail and util.STX in heading.tail:
+        return None
+    for name, value in heading.items():
+        if type(name) is not str or any(c in name for c in "<>\x02") or \
+                (value is not None and (type(value) is not str or util.STX in value)):
+            return None
+    return toc.run_postprocessors(text.strip(), md)
 
 
 class GuardedFootnotes(FootnoteTreeprocessor):

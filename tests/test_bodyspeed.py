@@ -548,3 +548,33 @@ def test_attribute_lists_are_assigned_as_the_library_assigns_them():
         assert shown(ours.render(text, Path("x.md"))) == shown(library.render(text, Path("x.md"))), text
         ours.md.reset(), library.md.reset()
         assert ours.md.convert(text) == library.md.convert(text), text
+
+
+def test_a_heading_of_text_only_gives_the_contents_entry_the_library_gives():
+    """guarded._text_only against the library's render_inner_html on random headings: texts with spaces,
+    entities, escaped characters, raw '<' and '>', stash placeholders; tails and attributes with escaped
+    characters; children. Where it answers, the same entry; it answers for plain text."""
+    from markdown.extensions.toc import remove_fnrefs, render_inner_html
+    from portal.guarded import _text_only
+    rng = random.Random(9)
+    md = Renderer("en", "¶").md
+    md.htmlStash.store("<b>")
+    escaped = f"{util.STX}62{util.ETX}"  # '>' once unescaped; and '<':
+    opening = f"{util.STX}60{util.ETX}"
+    words = ["Plan", " ", "  ", "\n", "文字", "&amp;", "&", "<", ">", escaped, opening, "\x02wzxhzdk:0\x03", "R&D", "’",
+             "\t"]
+    answered = 0
+    for _ in range(3000):
+        heading = etree.Element(rng.choice(["h1", "h2", "h6"]))
+        heading.text = "".join(rng.choice(words) for _ in range(rng.randrange(0, 5))) or None
+        if rng.random() < 0.3:
+            heading.tail = rng.choice(["\n", escaped, opening, "x < y", None])
+        for name in rng.sample(["id", "class", "title"], rng.randrange(0, 3)):
+            heading.set(name, rng.choice(["h1", "a b", f"x{escaped}", f"x{opening}", "a&b", "<x>"]))
+        if rng.random() < 0.2:
+            etree.SubElement(heading, rng.choice(["em", "sup", "code"])).text = "in"
+        mine = _text_only(heading, md)
+        if mine is not None:
+            answered += 1
+            assert mine == render_inner_html(remove_fnrefs(heading), md), etree.tostring(heading)
+    assert answered > 200
