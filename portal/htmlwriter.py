@@ -6,6 +6,7 @@ text (comments, processing instructions, qualified names), or nested too deep fo
 library's serializer (tests/test_bodyspeed.py writes every element of real and random bodies with both)."""
 from __future__ import annotations
 
+import re
 from xml.etree.ElementTree import HTML_EMPTY
 
 from markdown.serializers import BOOLEAN_ATTRIBUTES, _escape_attrib_html, _escape_cdata, to_html_string
@@ -31,28 +32,39 @@ def serialize(element) -> str:
 
 
 def _write(write, element) -> None:
-    """The library's order: start tag, text, children, end tag (none for an empty element), tail."""
+    """The library's order: start tag, text, children, end tag (none for an empty element), tail. A text
+    without '&', '<' and '>' is written as it is (the library's escaping would give it back)."""
     tag = element.tag
+    text = element.text
     if tag is None:  # children without a tag of their own
-        if element.text:
-            write(_escape_cdata(element.text))
+        if text:
+            write(_escape_cdata(text) if _ESCAPED(text) else text)
         for child in element:
             _write(write, child)
     elif type(tag) is str:
         attributes = element.attrib
-        write(f"<{tag}{''.join([_attribute(k, v) for k, v in sorted(attributes.items())])}>" if attributes
-              else f"<{tag}>")
+        if not attributes:
+            write(f"<{tag}>")
+        elif len(attributes) == 1:
+            (name, value), = attributes.items()
+            write(f"<{tag}{_attribute(name, value)}>")
+        else:
+            write(f"<{tag}{''.join([_attribute(k, v) for k, v in sorted(attributes.items())])}>")
         raw, end = _TAGS.get(tag) or _tag(tag)
-        if element.text:
-            write(element.text if raw else _escape_cdata(element.text))
+        if text:
+            write(text if raw or not _ESCAPED(text) else _escape_cdata(text))
         for child in element:
             _write(write, child)
         if end:
             write(end)
     else:
         raise _Unusual
-    if element.tail:
-        write(_escape_cdata(element.tail))
+    tail = element.tail
+    if tail:
+        write(_escape_cdata(tail) if _ESCAPED(tail) else tail)
+
+
+_ESCAPED = re.compile("[&<>]").search  # what _escape_cdata looks for
 
 
 def _tag(tag: str) -> tuple[bool, str]:
