@@ -99,10 +99,18 @@ def _any_of(needs: tuple) -> re.Pattern | None:
 class GuardedTables(TableProcessor):
     """The tables extension's block processor, which does not split a block into cells when its first line
     has no `|` (the library's test then finds one cell and no border: not a table). The border it would set
-    is only read after a test that found a table, which sets it again."""
+    is only read after a test that found a table, which sets it again. A row without '`' and '\\' is split
+    at each '|' directly."""
 
     def test(self, parent, block: str) -> bool:
         return "|" in block.partition("\n")[0] and super().test(parent, block)
+
+    def _split(self, row: str) -> list[str]:
+        """The library's split of a row into cells, which needs no walk over backticks and escapes when the row
+        holds neither '`' nor a backslash: then every '|' divides two cells."""
+        if "`" in row or "\\" in row:
+            return super()._split(row)
+        return row.split("|")
 
 
 class _HashHeader(HashHeaderProcessor):
@@ -278,18 +286,17 @@ class GuardedUnescape(UnescapeTreeprocessor):
     still goes through the library's substitution, which gives back a plain string."""
 
     def run(self, root) -> None:
+        stx = util.STX
         for elem in root.iter():
-            if elem.text and elem.tag != "code" and _escaped(elem.text):
-                elem.text = self.unescape(elem.text)
-            if elem.tail and _escaped(elem.tail):
-                elem.tail = self.unescape(elem.tail)
-            for key, value in elem.items():
-                if value is not None and _escaped(value):
-                    elem.set(key, self.unescape(value))
-
-
-def _escaped(text: str) -> bool:
-    return type(text) is not str or util.STX in text
+            text, tail = elem.text, elem.tail
+            if text and elem.tag != "code" and (type(text) is not str or stx in text):
+                elem.text = self.unescape(text)
+            if tail and (type(tail) is not str or stx in tail):
+                elem.tail = self.unescape(tail)
+            if elem.attrib:
+                for key, value in elem.items():
+                    if value is not None and (type(value) is not str or stx in value):
+                        elem.set(key, self.unescape(value))
 
 
 def install(md) -> None:

@@ -578,3 +578,19 @@ def test_a_heading_of_text_only_gives_the_contents_entry_the_library_gives():
             answered += 1
             assert mine == render_inner_html(remove_fnrefs(heading), md), etree.tostring(heading)
     assert answered > 200
+
+
+def test_table_rows_are_split_as_the_library_splits_them():
+    """GuardedTables._split (at each '|' when the row holds no '`' and no backslash) against the library's on
+    random rows of pipes, backticks, escaped pipes and backticks, backslashes and text."""
+    rng = random.Random(14)
+    md = Renderer("en", "¶").md
+    ours = md.parser.blockprocessors["table"]
+    library = TableProcessor(md.parser, ours.config)
+    pieces = ["|", "a", " ", "`", "``", "\\|", "\\`", "\\\\", "文", "| b |", "`|`", "\\"]
+    plain = 0
+    for _ in range(5000):
+        row = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 10)))
+        assert ours._split(row) == library._split(row), repr(row)
+        plain += "`" not in row and "\\" not in row
+    assert plain > 500
