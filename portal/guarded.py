@@ -9,16 +9,20 @@ the stock passes).
   break two spaces and a newline. A text holding none of a pattern's strings is not given to that
   pattern: the library would then go on with the next pattern, from the text's start, as it does after
   a try that found nothing. A text holding no pattern's strings at all (one regex search) is left as it
-  is. A pattern whose regex tells nothing is tried on every text, as is every pattern of another kind.
+  is. A pattern whose regex tells nothing is tried on every text, as is every pattern of another kind. A
+  text holding no placeholder after the patterns is put back without the library's search for them.
 - The table test (GuardedTables): a block whose first line has no `|` is no table (the library splits its
-  first line into cells and finds one cell, without a border).
+  first line into cells and finds one cell, without a border); a row without '`' and backslashes is split at
+  each `|`.
 - Other block processors (_BLOCK_GUARDS): a block without what the processor's regex needs is not given
   to it (a `#` heading needs `#` at a line's start, a setext heading a line of `=` or `-`, a rule `-`, `_`
   or `*`, a quote `>`, a footnote definition `[^`, a link reference `]:`); the library's test would say no,
   or its run would put the block back and say no.
 - The table of contents (GuardedToc): its `[TOC]` marker is looked for in the tree only when the text
   holds it; a paragraph reading just `[TOC]` when the contents are made can only come from those five
-  characters on one line (escapes and character references are still placeholders then).
+  characters on one line (escapes and character references are still placeholders then). The contents'
+  <div> (`md.toc`, which nothing reads) is made only when the text places it, and a heading of text only
+  gives its entry without being serialized.
 - The serializer (htmlwriter.serialize, put in the instance's output formats: Markdown() sets its serializer
   from them after the extensions are in).
 - The footnotes placed (GuardedFootnotes): their place marker is looked for in the tree only when the text
