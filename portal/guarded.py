@@ -31,6 +31,7 @@ the stock passes).
 - Whitespace normalized (GuardedNormalize): lines of spaces are emptied only where a space precedes a newline.
 - Raw HTML blocks taken aside (GuardedHtmlBlock): a text without `<` and `&` is not given to the HTML parser.
 - Escaped characters put back (GuardedUnescape): a text without the start of one (STX) is left as it is.
+- The block parser (_parse_blocks): its processors listed once a call, not once a block.
 - Block-level tags (install): whether a tag is one, asked for each element by several passes, is
   remembered per tag (the list of block-level tags is fixed once the extensions are in)."""
 from __future__ import annotations
@@ -159,6 +160,17 @@ def _guard_block(registry, name: str, priority: int, guarded: type) -> None:
         made = guarded.__new__(guarded)
         made.__dict__.update(vars(processor))
         registry.register(made, name, priority)
+
+
+def _parse_blocks(parser, parent, blocks: list[str]) -> None:
+    """The library's BlockParser.parseBlocks, which takes the processors in order once a call instead of once a
+    block (the registry makes a new list at each iteration; no processor adds or removes one meanwhile)."""
+    processors = list(parser.blockprocessors)
+    while blocks:
+        for processor in processors:
+            if processor.test(parent, blocks[0]):
+                if processor.run(parent, blocks) is not False:
+                    break
 
 
 class GuardedToc(TocTreeprocessor):
@@ -317,6 +329,7 @@ def install(md) -> None:
     md.parser.blockprocessors.register(GuardedTables(md.parser, tables.config), "table", 75)
     for name, priority, guarded in _BLOCK_GUARDS:
         _guard_block(md.parser.blockprocessors, name, priority, guarded)
+    md.parser.parseBlocks = functools.partial(_parse_blocks, md.parser)  # the processors hold this parser
     contents = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
     md.treeprocessors.register(GuardedToc(md, contents.getConfigs()), "toc", 5)
     block_level: dict = {}

@@ -21,7 +21,7 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTree
 
 from conftest import FIXTURE, ROOT
 from portal.guarded import (_BLOCK_GUARDS, GuardedAttrList, GuardedInlineProcessor, GuardedFootnotes, GuardedHtmlBlock,
-                            GuardedNormalize, GuardedTables, GuardedToc, GuardedUnescape)
+                            GuardedNormalize, GuardedTables, GuardedToc, GuardedUnescape, _parse_blocks)
 from portal.regexneeds import needed_strings, pattern_needs
 from portal.htmlwriter import serialize
 from portal import markup, safety
@@ -51,6 +51,7 @@ def stock(lang: str) -> Renderer:
         plain.__dict__.update(vars(md.parser.blockprocessors[name]))
         md.parser.blockprocessors.register(plain, name, priority)
     del md.is_block_level  # the class's method again
+    del md.parser.parseBlocks  # the library's BlockParser method again
     md.serializer = to_html_string
     return renderer
 
@@ -108,6 +109,7 @@ def test_every_inline_pattern_is_guarded():
     assert isinstance(renderer.md.treeprocessors["unescape"], GuardedUnescape)
     assert isinstance(renderer.md.treeprocessors["footnote"], GuardedFootnotes)
     assert isinstance(renderer.md.treeprocessors["attr_list"], GuardedAttrList)
+    assert renderer.md.parser.parseBlocks.func is _parse_blocks
     assert isinstance(renderer.md.preprocessors["html_block"], GuardedHtmlBlock)
     assert isinstance(renderer.md.preprocessors["normalize_whitespace"], GuardedNormalize)
     renderer.md.treeprocessors._sort()
