@@ -487,7 +487,7 @@ def test_the_preprocessors_give_the_lines_the_library_gives():
         assert GuardedNormalize(ours).run(list(lines)) == NormalizeWhitespace(library).run(list(lines)), repr(text)
 
 
-def test_a_text_shape_errors_skips_starts_no_line_with_a_space_or_a_quote():
+def test_shape_errors_returns_at_once_when_no_line_starts_with_a_space_or_a_quote():
     """shape_errors returns at once when no line starts with whitespace or '>' (its regex: every code point but
     the newline that isspace(), or '>') and the whole text holds no more '[' than a block may."""
     assert [c for c in range(sys.maxunicode + 1) if chr(c) != "\n"
