@@ -5,15 +5,18 @@ where it goes (cProfile, the functions with the most time of their own and cumul
 
 The bodies are those the build's `prefill` would render (both languages, with the glossary links the
 build gives them), taken by running the build up to that stage on a copy of the project in a temporary
-folder. As in a build, without the cyclic garbage collector. Each run renders them all with fresh renderers (no section kept from the run before); the
-minimum of the runs is printed. --workers renders them as the build does, on forked processes (CPU of
-this process and of the workers)."""
+folder. As in a build, without the cyclic garbage collector. Each run is cold, as a build's workers are:
+it renders them all in a child forked from this process once the bodies are taken (the build forks its
+workers at that point), so nothing a run keeps (sections, module-level caches such as the block reader's
+stretches, lru_caches) is there for the next; the CPU of each run and the minimum are printed. --workers
+renders them as the build does, on worker processes forked by that child (its CPU and theirs)."""
 from __future__ import annotations
 
 import argparse
 import cProfile
 import gc
 import hashlib
+import os
 import pstats
 import resource
 import shutil
@@ -67,6 +70,28 @@ def render_serially(todo: list, labels: dict) -> list:
     return [renderers[key[0]].render(text, shown, links) for key, text, shown, links in todo]
 
 
+def cold_run(todo: list, labels: dict, workers: bool) -> tuple[float, float]:
+    """(CPU, wall) seconds of rendering every body in a child forked for it, its workers' CPU included: the
+    child starts from this process's state, as a build's workers do, and what it keeps dies with it."""
+    used, wall = cpu(), time.perf_counter()
+    child = os.fork()
+    if child == 0:
+        status = 1
+        try:
+            if workers:
+                from portal.parallel import render_bodies
+                list(render_bodies([(item[2].parent, [item]) for item in todo], labels))  # unchecked (no check)
+            else:
+                render_serially(todo, labels)
+            status = 0
+        finally:
+            os._exit(status)
+    _pid, status = os.waitpid(child, 0)
+    if status:
+        raise SystemExit(f"a run failed (wait status {status})")
+    return cpu() - used, time.perf_counter() - wall
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--content", type=Path, default=ROOT / "content")
@@ -92,17 +117,9 @@ def main() -> None:
         stats.sort_stats("tottime").print_stats(30)
         stats.sort_stats("cumulative").print_stats(45)
         return
-    times = []
-    for _ in range(args.runs):
-        used, wall = cpu(), time.perf_counter()
-        if args.workers:
-            from portal.parallel import render_bodies
-            list(render_bodies([(item[2].parent, [item]) for item in todo], labels))  # unchecked (no check)
-        else:
-            render_serially(todo, labels)
-        times.append((cpu() - used, time.perf_counter() - wall))
+    times = [cold_run(todo, labels, args.workers) for _ in range(args.runs)]
     best = min(times)
-    print("CPU s per run: " + ", ".join(f"{c:.2f}" for c, _w in times) +
+    print("CPU s per cold run: " + ", ".join(f"{c:.2f}" for c, _w in times) +
           f"; best {best[0]:.2f} s CPU ({best[1]:.2f} s wall), {1000 * best[0] / len(todo):.2f} ms a body")
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import accumulate
 from dataclasses import dataclass, replace
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
@@ -178,23 +179,20 @@ class _Reader:
 
     def __init__(self, text: str, lines: int = 0, characters: int = 0) -> None:
         """`text` placed after `lines` lines and `characters` characters (of a text it is a stretch of)."""
-        self.lines: list[str] = []
-        self.starts: list[int] = []
+        raws = text.split("\n")
+        self.starts = list(accumulate([len(raw) + 1 for raw in raws[:-1]], initial=characters))
+        self.lines = [raw[:-1] if raw.endswith("\r") else raw for raw in raws] if "\r" in text else raws
         self.number = lines + 1  # the number of the first line
-        position = characters
-        for raw in text.split("\n"):
-            self.starts.append(position)
-            self.lines.append(raw[:-1] if raw.endswith("\r") else raw)
-            position += len(raw) + 1
         # Python-Markdown expands tabs; a tab read as one space keeps the offsets and cuts alike
-        self.plain = [line.replace("\t", " ") for line in self.lines]
+        self.plain = [line.replace("\t", " ") for line in self.lines] if "\t" in text else self.lines
         self.empty = [not line.strip(" ") for line in self.plain] + [True]  # (one past the end: empty)
+        self.count = len(self.lines)
         self.blocks: list[Block] = []
         self.heading: str | None = None  # the last heading's id: table rows are numbered under it
         self.open_list: bool | None = None  # the kind (bullets?) of a list that only empty lines follow
 
     def blank(self, index: int) -> bool:
-        return self.empty[min(index, len(self.lines))]
+        return index >= self.count or self.empty[index]
 
     def indent(self, index: int) -> int:
         """The line's indentation in columns, tabs expanded to the next multiple of four."""

@@ -58,3 +58,15 @@ def id_errors(body_html: str, source: SourceLines, shown: Path) -> list[ContentE
         errors.extend(ContentError(SourceRef(shown, line), f"duplicate anchor {quote(anchor)} (first on line "
                                    f"{lines[0]})", "give each block its own anchor") for line in lines[1:])
     return errors
+
+
+def without_html_in_refused_links(errors: list[ContentError]) -> list[ContentError]:
+    """A refused link whose address holds a tag (`data:text/html,<script>…`) is one mistake: its tag is not
+    reported again as raw HTML on the same line."""
+    refused = {e.src.line: e.message for e in errors if e.message.startswith("link ")}
+
+    def inside_refused(error: ContentError) -> bool:
+        tag = error.message.removeprefix("raw HTML is not allowed: ")
+        return tag != error.message and tag in refused.get(error.src.line, "")
+
+    return [e for e in errors if not inside_refused(e)]

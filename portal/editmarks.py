@@ -147,7 +147,7 @@ def _enclosing_anchor(elem: etree.Element, parents: dict) -> str | None:
 
 def broken_edit_marks(lines: list[str], shown: Path) -> list[ContentError]:
     """An editorial mark left open or without its ~> would print as text: report it."""
-    if not any(OPENER.search(line) for line in lines):  # no mark at all (most documents)
+    if not OPENER.search("\n".join(lines)):  # no mark at all (most documents; a mark's opener is on one line)
         return []
     errors = []
     for number, line in enumerate(lines, 1):

@@ -9,129 +9,51 @@ the stock passes).
   break two spaces and a newline. A text holding none of a pattern's strings is not given to that
   pattern: the library would then go on with the next pattern, from the text's start, as it does after
   a try that found nothing. A text holding no pattern's strings at all (one regex search) is left as it
-  is. A pattern whose regex tells nothing is tried on every text, as is every pattern of another kind.
+  is. A pattern whose regex tells nothing is tried on every text, as is every pattern of another kind. A
+  text holding no placeholder after the patterns is put back without the library's search for them.
 - The table test (GuardedTables): a block whose first line has no `|` is no table (the library splits its
-  first line into cells and finds one cell, without a border).
+  first line into cells and finds one cell, without a border); a row without '`' and backslashes is split at
+  each `|`.
 - Other block processors (_BLOCK_GUARDS): a block without what the processor's regex needs is not given
   to it (a `#` heading needs `#` at a line's start, a setext heading a line of `=` or `-`, a rule `-`, `_`
   or `*`, a quote `>`, a footnote definition `[^`, a link reference `]:`); the library's test would say no,
   or its run would put the block back and say no.
 - The table of contents (GuardedToc): its `[TOC]` marker is looked for in the tree only when the text
   holds it; a paragraph reading just `[TOC]` when the contents are made can only come from those five
-  characters on one line (escapes and character references are still placeholders then).
-- The serializer (serialize): Python-Markdown's to_html_string written as a recursive function (the
-  library's keeps a queue of elements and strings); a tree with anything but plain tags, string
-  attributes and text (comments, qualified names), or nested too deep for recursion, goes to the library's.
+  characters on one line (escapes and character references are still placeholders then). The contents'
+  <div> (`md.toc`, which nothing reads) is made only when the text places it, and a heading of text only
+  gives its entry without being serialized.
+- The serializer (htmlwriter.serialize, put in the instance's output formats: Markdown() sets its serializer
+  from them after the extensions are in).
+- The footnotes placed (GuardedFootnotes): their place marker is looked for in the tree only when the text
+  holds it.
+- Attribute lists (GuardedAttrList): each list's text parsed once.
+- Whitespace normalized (GuardedNormalize): lines of spaces are emptied only where a space precedes a newline.
+- Raw HTML blocks taken aside (GuardedHtmlBlock): a text without `<` and `&` is not given to the HTML parser.
+- Escaped characters put back (GuardedUnescape): a text without the start of one (STX) is left as it is.
+- The block parser (_parse_blocks): its processors listed once a call, not once a block.
 - Block-level tags (install): whether a tag is one, asked for each element by several passes, is
   remembered per tag (the list of block-level tags is fixed once the extensions are in)."""
 from __future__ import annotations
 
 import functools
+import html
 import re
 
-try:  # the regex parser of the standard library (Python 3.11 renamed its module)
-    from re import _constants as sre, _parser as sre_parse
-except ImportError:  # pragma: no cover (Python before 3.11)
-    import sre_constants as sre
-    import sre_parse
-
-from xml.etree.ElementTree import HTML_EMPTY
-
 from markdown import util
-from markdown.serializers import BOOLEAN_ATTRIBUTES, _escape_attrib_html, _escape_cdata, to_html_string
+from markdown.serializers import BOOLEAN_ATTRIBUTES
 from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ReferenceProcessor,
                                       SetextHeaderProcessor)
-from markdown.extensions.footnotes import FootnoteBlockProcessor
+from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteTreeprocessor
 from markdown.extensions.tables import TableProcessor
+from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
+from markdown.extensions import toc
+from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
-from markdown.treeprocessors import InlineProcessor
+from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
-# Characters without case: no flag (IGNORECASE) makes one of them match another character
-CASELESS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \n\t")
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
-_MOST = 16  # strings in one set at most (a run of alternatives multiplies them)
-
-
-@functools.lru_cache(maxsize=256)
-def needed_strings(pattern: str, flags: int = 0) -> frozenset[str] | None:
-    """Strings of CASELESS characters of which every match of the regex holds one (lookaheads and
-    lookbehinds included: they read the same text); None when the regex does not tell."""
-    return _needed(sre_parse.parse(pattern, flags))
-
-
-def _needed(items) -> frozenset[str] | None:
-    """Of a sequence: every item matches, so any item's strings will do; a run of items that each match
-    one of a few exact strings matches one of their concatenations. The longest strings are kept."""
-    found, run = [], [""]
-    for op, argument in items:
-        exact = _exact(op, argument)
-        if exact is not None and len(run) * len(exact) <= _MOST:
-            run = [a + b for a in run for b in exact]
-            continue
-        found.append(frozenset(run))
-        run = list(exact) if exact is not None else [""]
-        if exact is None:
-            found.append(_needed_by(op, argument))
-    found.append(frozenset(run))
-    found = [strings for strings in found if strings and "" not in strings]
-    return max(found, key=lambda strings: (min(map(len, strings)), -len(strings)), default=None)
-
-
-def _needed_by(op, argument) -> frozenset[str] | None:
-    """What an item that is not one of a few exact strings needs."""
-    if op in _REPEATS:
-        low, _high, item = argument
-        return _needed(item) if low >= 1 else None
-    if op is sre.SUBPATTERN:
-        return _needed(argument[-1])
-    if op is getattr(sre, "ATOMIC_GROUP", None):
-        return _needed(argument)
-    if op is sre.ASSERT:
-        return _needed(argument[1])
-    if op is sre.BRANCH:  # one of the alternatives matches: each must need something
-        alternatives = [_needed(alternative) for alternative in argument[1]]
-        if any(strings is None for strings in alternatives):
-            return None
-        return frozenset().union(*alternatives)
-    return None
-
-
-def _exact(op, argument) -> list[str] | None:
-    """The strings an item matches when it matches one of a few non-empty strings of CASELESS characters."""
-    if op is sre.LITERAL:
-        return [chr(argument)] if chr(argument) in CASELESS else None
-    if op is sre.IN:  # a class of literals (no negation, range or category)
-        if all(kind is sre.LITERAL and chr(code) in CASELESS for kind, code in argument):
-            return [chr(code) for _, code in argument] or None
-        return None
-    if op is sre.SUBPATTERN:
-        return _exact_sequence(argument[-1])
-    if op is sre.BRANCH:
-        alternatives = [_exact_sequence(alternative) for alternative in argument[1]]
-        if any(strings is None for strings in alternatives):
-            return None
-        return [string for strings in alternatives for string in strings]
-    if op in _REPEATS and argument[0] == argument[1] >= 1:  # exactly n times
-        return _exact_sequence(list(argument[2]) * argument[0])
-    return None
-
-
-def _exact_sequence(items) -> list[str] | None:
-    strings = [""]
-    for op, argument in items:
-        exact = _exact(op, argument)
-        if exact is None or len(strings) * len(exact) > _MOST:
-            return None
-        strings = [a + b for a in strings for b in exact]
-    return strings if "" not in strings else None
-
-
-def pattern_needs(pattern) -> frozenset[str] | None:
-    """What an inline pattern's regex needs (needed_strings), None for anything but a compiled regex."""
-    compiled = getattr(pattern, "compiled_re", None)
-    if compiled is None or not isinstance(compiled.pattern, str):
-        return None
-    return needed_strings(compiled.pattern, compiled.flags)
+from .htmlwriter import serialize
+from .regexneeds import pattern_needs
 
 
 class GuardedInlineProcessor(InlineProcessor):
@@ -159,6 +81,17 @@ class GuardedInlineProcessor(InlineProcessor):
                 patternIndex += 1
         return data
 
+    def _InlineProcessor__processPlaceholders(self, data, parent, isText: bool = True):  # noqa: N802, N803
+        """The library's __processPlaceholders, which puts a plain string holding no placeholder where the
+        library's would (after the parent's text or tail) without looking for one, and makes no elements."""
+        if not data or type(data) is not str or self._InlineProcessor__placeholder_prefix in data:
+            return super()._InlineProcessor__processPlaceholders(data, parent, isText)
+        if isText:
+            parent.text = parent.text + data if parent.text else data
+        else:
+            parent.tail = parent.tail + data if parent.tail else data
+        return []
+
 
 @functools.lru_cache(maxsize=16)
 def _any_of(needs: tuple) -> re.Pattern | None:
@@ -171,10 +104,18 @@ def _any_of(needs: tuple) -> re.Pattern | None:
 class GuardedTables(TableProcessor):
     """The tables extension's block processor, which does not split a block into cells when its first line
     has no `|` (the library's test then finds one cell and no border: not a table). The border it would set
-    is only read after a test that found a table, which sets it again."""
+    is only read after a test that found a table, which sets it again. A row without '`' and '\\' is split
+    at each '|' directly."""
 
     def test(self, parent, block: str) -> bool:
         return "|" in block.partition("\n")[0] and super().test(parent, block)
+
+    def _split(self, row: str) -> list[str]:
+        """The library's split of a row into cells, which needs no walk over backticks and escapes when the row
+        holds neither '`' nor a backslash: then every '|' divides two cells."""
+        if "`" in row or "\\" in row:
+            return super()._split(row)
+        return row.split("|")
 
 
 class _HashHeader(HashHeaderProcessor):
@@ -221,24 +162,176 @@ def _guard_block(registry, name: str, priority: int, guarded: type) -> None:
         registry.register(made, name, priority)
 
 
+def _parse_blocks(parser, parent, blocks: list[str]) -> None:
+    """The library's BlockParser.parseBlocks, which takes the processors in order once a call instead of once a
+    block (the registry makes a new list at each iteration; no processor adds or removes one meanwhile)."""
+    processors = list(parser.blockprocessors)
+    while blocks:
+        for processor in processors:
+            if processor.test(parent, blocks[0]):
+                if processor.run(parent, blocks) is not False:
+                    break
+
+
 class GuardedToc(TocTreeprocessor):
-    """The toc extension's treeprocessor, which looks for its marker in the tree only when the text has it."""
+    """The toc extension's treeprocessor, which looks for its marker in the tree only when the text has it,
+    and makes the contents' HTML (`md.toc`, which nothing reads) only when it is put in the body."""
 
     def replace_marker(self, root, elem) -> None:
         if self.marker in "\n".join(self.md.lines):
             super().replace_marker(root, elem)
+
+    def run(self, doc) -> None:
+        """The library's run without the contents' <div>: its tree, its prettifying, its serializing and the
+        postprocessors over it; what it sets on the headings and `md.toc_tokens` are made by the library's
+        own steps in the library's order. With a marker in the text, anchors or permalinks, the library's."""
+        if (self.marker and self.marker in "\n".join(self.md.lines)) or self.use_anchors or \
+                self.use_permalinks not in (False, None):
+            return super().run(doc)
+        used_ids = {el.attrib["id"] for el in doc.iter() if "id" in el.attrib}
+        id_counters: dict[str, int] = {}
+        tokens = []
+        for el in doc.iter():
+            if isinstance(el.tag, str) and self.header_rgx.match(el.tag):
+                self.set_level(el)
+                inner = _text_only(el, self.md)
+                if inner is None:
+                    inner = toc.render_inner_html(toc.remove_fnrefs(el), self.md)
+                name = toc.strip_tags(inner)
+                if "id" not in el.attrib:
+                    el.attrib["id"] = toc.unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
+                label = ""
+                if "data-toc-label" in el.attrib:
+                    label = toc.run_postprocessors(toc.unescape(el.attrib["data-toc-label"]), self.md)
+                    name = toc.escape_cdata(toc.strip_tags(label))
+                    del el.attrib["data-toc-label"]
+                if self.toc_top <= int(el.tag[-1]) <= self.toc_bottom:
+                    tokens.append({"level": int(el.tag[-1]), "id": toc.unescape(el.attrib["id"]), "name": name,
+                                   "html": inner, "data-toc-label": label})
+        self.md.toc_tokens = toc.nest_toc_tokens(tokens)
+        self.md.toc = ""
+
+
+def _text_only(heading, md) -> str | None:
+    """The library's render_inner_html of a heading holding only text without `&`, `<`, `>` or an escaped
+    character, whose tail and attributes hold no escaped character either: serialized, unescaped and cut
+    between its tags, that is its text, stripped, through the postprocessors. None for any other heading."""
+    text = heading.text
+    if len(heading) or not text or type(text) is not str or any(c in text for c in "&<>\x02"):
+        return None
+    if heading.tail and util.STX in heading.tail:
+        return None
+    for name, value in heading.items():
+        if type(name) is not str or any(c in name for c in "<>\x02") or \
+                (value is not None and (type(value) is not str or util.STX in value)):
+            return None
+    return toc.run_postprocessors(text.strip(), md)
+
+
+class GuardedFootnotes(FootnoteTreeprocessor):
+    """The footnotes extension's pass placing the footnotes, which looks for their place marker in the tree
+    only when the text holds it: before the inline pass, each text of the tree is a stretch of a line of
+    the text (after the preprocessors), so the marker, on one line, is in the tree only when it is in the
+    text; without it the library appends the footnotes to the body, as here."""
+
+    def run(self, root) -> None:
+        extension = self.footnotes
+        if extension.getConfig("PLACE_MARKER") in "\n".join(extension.md.lines):
+            return super().run(root)
+        notes = extension.makeFootnotesDiv(root)
+        if notes is not None:
+            root.append(notes)
+
+
+class GuardedAttrList(AttrListTreeprocessor):
+    """The attr_list extension's pass, which parses each attribute list's text once (the same `{: #p1 }` comes
+    back in every document): the library's assign_attrs, step by step, with the parse remembered."""
+
+    def assign_attrs(self, elem, attrs_string: str, *, strict: bool = False) -> str:
+        attrs, remainder = _attribute_list(attrs_string)
+        if strict and remainder:
+            return remainder
+        for k, v in attrs:
+            if k == ".":
+                cls = elem.get("class")
+                elem.set("class", f"{cls} {v}" if cls else v)
+            elif v is None:
+                name = self.sanitize_name(k)
+                boolean = name.lower() in BOOLEAN_ATTRIBUTES.get(self.md.output_format, frozenset())
+                elem.set(name, name if boolean else None)
+            else:
+                elem.set(self.sanitize_name(k), v)
+        return remainder
+
+
+@functools.lru_cache(maxsize=4096)
+def _attribute_list(text: str) -> tuple[tuple[tuple[str, str | None], ...], str]:
+    attrs, remainder = get_attrs_and_remainder(text)
+    return tuple(attrs), remainder
+
+
+class GuardedNormalize(NormalizeWhitespace):
+    """Python-Markdown's first preprocessor, step by step the library's, whose last regex (a line of spaces
+    made empty: a newline, spaces, a newline) is not run over a text without a space before a newline."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:
+            source = re.sub(r"(?<=\n) +\n", "\n", source)
+        return source.split("\n")
+
+
+class GuardedHtmlBlock(HtmlBlockPreprocessor):
+    """Python-Markdown's preprocessor taking raw HTML blocks aside, which does not parse a text holding no
+    `<` and no `&`: the library's HTML parser then sees one run of data and gives the lines back as they are."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        if "<" in source or "&" in source:
+            return super().run(lines)
+        return source.split("\n")
+
+
+class GuardedUnescape(UnescapeTreeprocessor):
+    """Python-Markdown's pass putting escaped characters back, which leaves a plain string without the start
+    of an escaped character (STX) as it is: the library's substitution would find nothing there and give back
+    an equal string (and set an attribute again to the value it has). A string of another type (AtomicString)
+    still goes through the library's substitution, which gives back a plain string."""
+
+    def run(self, root) -> None:
+        stx = util.STX
+        for elem in root.iter():
+            text, tail = elem.text, elem.tail
+            if text and elem.tag != "code" and (type(text) is not str or stx in text):
+                elem.text = self.unescape(text)
+            if tail and (type(tail) is not str or stx in tail):
+                elem.tail = self.unescape(tail)
+            if elem.attrib:
+                for key, value in elem.items():
+                    if value is not None and (type(value) is not str or stx in value):
+                        elem.set(key, self.unescape(value))
 
 
 def install(md) -> None:
     """Put the guarded passes in place of Python-Markdown's own (at the library's priorities), once every
     extension is in."""
     md.treeprocessors.register(GuardedInlineProcessor(md), "inline", 20)
+    md.treeprocessors.register(GuardedUnescape(md), "unescape", 0)
+    md.treeprocessors.register(GuardedAttrList(md), "attr_list", 8)
+    md.preprocessors.register(GuardedNormalize(md), "normalize_whitespace", 30)
+    md.preprocessors.register(GuardedHtmlBlock(md), "html_block", 20)
+    footnotes = md.treeprocessors["footnote"]
+    md.treeprocessors.register(GuardedFootnotes(footnotes.footnotes), "footnote", 50)
     tables = md.parser.blockprocessors["table"]
     md.parser.blockprocessors.register(GuardedTables(md.parser, tables.config), "table", 75)
     for name, priority, guarded in _BLOCK_GUARDS:
         _guard_block(md.parser.blockprocessors, name, priority, guarded)
-    toc = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
-    md.treeprocessors.register(GuardedToc(md, toc.getConfigs()), "toc", 5)
+    md.parser.parseBlocks = functools.partial(_parse_blocks, md.parser)  # the processors hold this parser
+    contents = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
+    md.treeprocessors.register(GuardedToc(md, contents.getConfigs()), "toc", 5)
     block_level: dict = {}
     ask = md.is_block_level
 
@@ -248,54 +341,6 @@ def install(md) -> None:
         return block_level[tag]
 
     md.is_block_level = is_block_level
-    md.serializer = serialize
-
-
-class _Unusual(Exception):
-    """A tree holding what only the library's serializer writes."""
-
-
-def serialize(element) -> str:
-    """The HTML of an element and its children, as Python-Markdown's to_html_string writes it."""
-    parts: list[str] = []
-    try:
-        _write(parts.append, element)
-    except (_Unusual, RecursionError):
-        return to_html_string(element)
-    return "".join(parts)
-
-
-_BOOLEAN = BOOLEAN_ATTRIBUTES["html"]
-
-
-def _write(write, element) -> None:
-    """The library's order: start tag, text, children, end tag (none for an empty element), tail."""
-    tag = element.tag
-    if tag is None:  # children without a tag of their own
-        if element.text:
-            write(_escape_cdata(element.text))
-        for child in element:
-            _write(write, child)
-    elif type(tag) is str:
-        attributes = element.attrib
-        write(f"<{tag}{''.join(_attribute(k, v) for k, v in sorted(attributes.items()))}>" if attributes else f"<{tag}>")
-        lower = tag.lower()
-        if element.text:
-            write(element.text if lower in ("script", "style") else _escape_cdata(element.text))
-        for child in element:
-            _write(write, child)
-        if lower not in HTML_EMPTY:
-            write(f"</{tag}>")
-    else:
-        raise _Unusual
-    if element.tail:
-        write(_escape_cdata(element.tail))
-
-
-def _attribute(name, value) -> str:
-    if type(name) is not str or (value is not None and type(value) is not str):
-        raise _Unusual
-    if value is None:
-        return f" {name}"  # a valueless attribute, as given
-    value = _escape_attrib_html(value)
-    return f" {value}" if name == value and name in _BOOLEAN else f' {name}="{value}"'
+    # Markdown() sets its serializer from output_formats after the extensions are in: one set here
+    # directly would be replaced by the library's
+    md.output_formats = {**md.output_formats, "html": serialize}

@@ -18,7 +18,7 @@ from .model import Block, Body
 from .entities import EntityPattern, is_reference
 from .footnotes import marked_notes
 from . import guarded
-from .bodychecks import attribute_errors, id_errors
+from .bodychecks import attribute_errors, id_errors, without_html_in_refused_links
 from .safety import bad_attributes, link_text_problems, raw_html_errors, shape_errors
 from .sections import Part, join_sections, split_sections, toc_tree
 from .sourcelines import SourceLines
@@ -105,13 +105,16 @@ _STASHED = re.compile(r"\x02[^\x03]*\x03")  # a placeholder of Python-Markdown's
 def _texts(elem: etree.Element) -> tuple[str, str]:
     """Plain text of an element (see _text), and the same without what is marked Chinese (lang="zh…"),
     in one walk."""
+    if not len(elem):  # no children: its own text, unless the element itself is left out
+        if _left_out(elem) or not elem.text:
+            return "", ""
+        plain = _plain(elem.text)
+        return plain, "" if (elem.get("lang") or "").startswith("zh") else plain
     every: list[str] = []
     english: list[str] = []
 
     def walk(node: etree.Element, chinese: bool) -> None:
-        classes = node.get("class", "")
-        if not ((node.tag == "sup" and (node.get("id") or "").startswith("fnref")) or
-                "footnote-backref" in classes or "permalink" in classes or "edit-mark" in classes):
+        if not _left_out(node):
             inner = chinese or (node.get("lang") or "").startswith("zh")
             if node.text:
                 every.append(node.text)
@@ -126,6 +129,13 @@ def _texts(elem: etree.Element) -> tuple[str, str]:
 
     walk(elem, False)
     return _plain("".join(every)), _plain("".join(english))
+
+
+def _left_out(node: etree.Element) -> bool:
+    """A footnote marker, a footnote's backref, a permalink or an editorial mark: not the block's text."""
+    classes = node.get("class", "")
+    return ((node.tag == "sup" and (node.get("id") or "").startswith("fnref")) or
+            "footnote-backref" in classes or "permalink" in classes or "edit-mark" in classes)
 
 
 def _plain(joined: str) -> str:
@@ -269,7 +279,7 @@ class _Extension(markdown.Extension):
         self.state = state
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
-        md.treeprocessors.register(_Collect(md, self.state), "portal-collect", 0)
+        md.treeprocessors.register(_Collect(md, self.state), "portal-collect", -1)  # last, after unescape
         md.inlinePatterns.register(EditMarkPattern(OPENER.pattern, md), "portal-edit-mark", 185)
         md.inlinePatterns.register(EntityPattern(md, self.state), "entity", 80)  # replaces Markdown's own
         guarded.install(md)  # Python-Markdown's passes, skipping what they cannot change
@@ -360,10 +370,10 @@ class Renderer:
                 errors.append(ContentError(SourceRef(shown, line), f"anchor '{anchor}' is not lowercase "
                                            "letters, digits and hyphens", "rename it, e.g. 'p12' or 'part-3'"))
             blocks.append(Block(anchor, kind, plain, line, level))
-            if self.state["lang"] == "en" and _HAN.search(english_only):
+            if self.state["lang"] == "en" and not english_only.isascii() and _HAN.search(english_only):
                 errors.append(ContentError(SourceRef(shown, line), f"Chinese characters in English block '{anchor}'",
                                            'mark Chinese as *…*{: lang="zh-Hans" }'))
-            if self.state["lang"] == "en" and STRAIGHT_APOSTROPHE.search(english_only):
+            if self.state["lang"] == "en" and "'" in english_only and STRAIGHT_APOSTROPHE.search(english_only):
                 errors.append(ContentError(SourceRef(shown, line), f"straight apostrophe in English block '{anchor}'",
                                            APOSTROPHE_HINT))
         errors.extend(broken_edit_marks(source.lines, shown))
@@ -381,15 +391,3 @@ class Renderer:
         footnotes = sum(1 for b in blocks if b.kind == "footnote")
         body = Body(marked_notes(part.html), tuple(part.toc), tuple(blocks), footnotes, tuple(part.edits), faulty=bool(errors))
         return body, errors
-
-
-def without_html_in_refused_links(errors: list[ContentError]) -> list[ContentError]:
-    """A refused link whose address holds a tag (`data:text/html,<script>…`) is one mistake: its tag is not
-    reported again as raw HTML on the same line."""
-    refused = {e.src.line: e.message for e in errors if e.message.startswith("link ")}
-
-    def inside_refused(error: ContentError) -> bool:
-        tag = error.message.removeprefix("raw HTML is not allowed: ")
-        return tag != error.message and tag in refused.get(error.src.line, "")
-
-    return [e for e in errors if not inside_refused(e)]

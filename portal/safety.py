@@ -58,9 +58,16 @@ def bad_attributes(root: etree.Element, stash) -> list[tuple[str, str]]:
         for name, value in elem.attrib.items():
             if value is not None and "\x02" in value:  # a placeholder of the stash starts so
                 value = _STASHED.sub(lambda m: _stashed(stash, int(m.group(1))), value)
-            if name not in ALLOWED_ATTRS or value is None or (name == "href" and not link_allowed(value)):
+            if name not in ALLOWED_ATTRS or value is None or (name == "href" and not _within_page(value)
+                                                                 and not link_allowed(value)):
                 bad.append((name, value))
     return bad
+
+
+def _within_page(href: str) -> bool:
+    """A link to a place on the page (`#fn-1`): link_allowed keeps its leading '#' through decoding and
+    cleaning, so finds no scheme (tested against it)."""
+    return href.startswith("#")
 
 
 def link_text_problems(root: etree.Element, stash) -> list[str]:
@@ -82,7 +89,8 @@ def id_problems(body_html: str, longest: int) -> tuple[list[str], list[str], lis
     """(reserved, repeated, too long): the ids of a rendered body that the page gives its own elements,
     those set more than once (block anchors, inline {: #id }, footnotes and marks alike), and those longer
     than `longest`, in order."""
-    ids = [html.unescape(m.group(1)) for m in _ID.finditer(body_html)]
+    ids = [html.unescape(anchor) if "&" in anchor else anchor  # unescape returns a text without "&" as it is
+           for anchor in _ID.findall(body_html)]
     counts: dict[str, int] = {}
     for anchor in ids:
         counts[anchor] = counts.get(anchor, 0) + 1
@@ -90,11 +98,16 @@ def id_problems(body_html: str, longest: int) -> tuple[list[str], list[str], lis
             [a for a in counts if len(a) > longest])
 
 
+_SHAPED = re.compile(r"^(?:[^\S\n]|>)", re.M)  # a line starting with whitespace (isspace: tested) or '>'
+
+
 def shape_errors(text: str, shown: Path) -> list[ContentError]:
     """An empty document, or nesting and bracket runs beyond the limits, as errors at their line."""
     if not text.strip():
         return [ContentError(SourceRef(shown, 1), "the document is empty",
                              "write its text, in anchored blocks as in the other documents", blocking=True)]
+    if text.count("[") <= MAX_BRACKETS and not _SHAPED.search(text):
+        return []  # no line indented or quoted, and no block holds more '[' than the whole text
     block_start, brackets = 1, 0
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
