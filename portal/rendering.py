@@ -22,7 +22,7 @@ try:
 except ImportError:  # another version: output_text is then escape()
     _escape_inner = None
 
-from . import chains, charts, compare, compiling, figures, figuretext, inputs, quotedrows
+from . import chains, charts, compare, compiling, figures, figuretext, fragments, inputs, quotedrows
 from .errors import ContentError, SourceRef
 from .i18n import HTML_LANG, count_words, format_date, format_number
 from .blocks import annotate_blocks, block_html, block_map
@@ -339,7 +339,7 @@ def new_environments(templates: Path, translations: dict[str, gettext.NullTransl
             lang=lang, other_lang=other_lang(lang), html_lang=HTML_LANG[lang],
             url=lambda kind, key="", _lang=lang: url_for(kind, _lang, key), url_in=url_for,
             statuses=compare.STATUSES, html_langs=HTML_LANG,
-            pdfs=pdfs, legend_marker=charts.legend_marker,
+            pdfs=pdfs, legend_marker=charts.legend_marker, fragment=fragments.fragment_renderer(env, lang),
         )
         env.filters.update(
             date=lambda iso, _lang=lang: format_date(iso, _lang) if iso else "",
