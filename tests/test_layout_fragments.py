@@ -1,7 +1,8 @@
-"""The layout's fragments (fragments.py): the masthead's navigation and the footer, rendered once a language
-(and kind) for a rendering of the pages, give every page the bytes and the reads it had when base.html
+"""The layout's per-page work made smaller. Its fragments (fragments.py): the masthead's navigation and the
+footer, rendered once a language (and kind) for a rendering of the pages, give every page the bytes and the reads it had when base.html
 rendered them itself, and an edit of what they show (their templates, a catalog, the site's title, an
-edition) is on every page at the next build of a kept builder."""
+edition) is on every page at the next build of a kept builder. And a record page's citation, made once in
+base.html for its sharing tags and its "Cite this"."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -78,3 +79,24 @@ def test_a_kept_builder_shows_an_edited_site_title_and_edition_in_the_masthead_a
         edit(content / "editions.yaml", "2026-12-01", "2026-12-02")))
     page = made["en/indicators/gdp/index.html"]
     assert b'<a class="brand" href="/en/">Yuzhong Plans (edited)</a>' in page and b"Edition 1.1 of 2 December 2026" in page
+
+
+def test_a_record_page_makes_its_citation_once_for_its_sharing_tags_and_its_cite_this(monkeypatch):
+    builder, generated = first_fixture_build()
+    environments, digests, _ = builder.pending
+    made, shown = [], set()
+    for env in environments.values():
+        def counted(*args, _citation=env.globals["citation"], **kwargs):
+            made.append(args[0])
+            return _citation(*args, **kwargs)
+        monkeypatch.setitem(env.globals, "citation", counted)
+    for page in pages.assemble(digests.site, Path("content")):
+        made.clear()
+        html = rendering.render_page(environments, page, SiteView(digests.site, digests.states, {}))
+        assert html.encode() == generated.files[output_path(page.url)]
+        if 'class="cite-this"' in html and page.kind in ("document", "indicator", "goal", "data"):
+            assert made == ["portal" if page.kind == "data" else page.kind], page.url
+            shown.add(page.kind)
+        elif page.kind != "conflicts":  # each disagreement's own citation besides the page's
+            assert len(made) == 1, page.url
+    assert shown == {"document", "indicator", "goal", "data"}
