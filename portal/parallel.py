@@ -35,16 +35,15 @@ def widen(pool) -> None:
         pass
 
 
-_BODIES: tuple = ()  # (labels, check, renderers): set before forking body workers, which inherit it
+_BODIES: tuple = ()  # (labels, check): set before forking body workers, which inherit it
 
 
 def _render_bodies(groups: list) -> tuple[list, list]:
-    """Worker: render Markdown bodies, a document's at a time (one Renderer per language per process, made
-    at its first chunk), and check each document whose bodies it rendered with check(folder, {lang:
+    """Worker: render Markdown bodies (one Renderer per language per chunk: the sections it keeps go with
+    it), a document's at a time, and check each document whose bodies it rendered with check(folder, {lang:
     rendered}) when there is one."""
-    labels, check, renderers = _BODIES  # `renderers`: this process's own copy, filled at its first chunk
-    if not renderers:
-        renderers.update({lang: Renderer(lang, labels[lang]) for lang in labels})
+    labels, check = _BODIES
+    renderers = {lang: Renderer(lang, labels[lang]) for lang in labels}
     bodies, checked = [], []
     for folder, items in groups:
         rendered = [(key, renderers[key[0]].render(text, shown, links)) for key, text, shown, links in items]
@@ -78,7 +77,7 @@ def render_bodies(groups: list, labels: dict, workers: int = WORKERS, meanwhile=
     or None) for its folders; meanwhile() is called on this process while they render. The labels and the
     check are inherited by the workers, not sent with each chunk."""
     global _BODIES
-    _BODIES = (labels, check, {})
+    _BODIES = (labels, check)
     try:
         with forked_pool(workers) as pool:
             rendering = pool.imap_unordered(_render_bodies, body_chunks(groups, workers))

@@ -1,7 +1,7 @@
 """How the body workers share the Markdown bodies (stop 36, issue 21 item 6): the longest documents first,
 in chunks that shrink towards the end, so that no worker is left rendering a large chunk alone while the
-other waits; each worker makes its renderers once, not once a chunk, and takes the labels and the check from
-the process that forked it instead of with every chunk."""
+other waits; each worker takes the labels and the check from the process that forked it instead of with
+every chunk."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,17 +42,29 @@ def test_no_documents_no_chunks():
     assert parallel.body_chunks([], 2) == []
 
 
-def test_a_worker_makes_its_renderers_once_and_renders_as_a_fresh_one(monkeypatch):
+def test_a_worker_takes_the_labels_and_the_check_it_inherited_and_renders_as_a_fresh_renderer(monkeypatch):
     labels = {"en": first_fixture_build()[0].bodies[0]["en"]}
-    made = []
-    original = parallel.Renderer
-    monkeypatch.setattr(parallel, "Renderer", lambda *args: made.append(args) or original(*args))
     groups = [(folder, [(("en", *key[1:]), f"Paragraph {n}.\n", shown, links) for key, _, shown, links in items])
               for n, (folder, items) in enumerate(documents([10] * 6))]
-    monkeypatch.setattr(parallel, "_BODIES", (labels, None, {}))
-    first, _ = parallel._render_bodies(groups[:3])
-    second, _ = parallel._render_bodies(groups[3:])
-    assert len(made) == 1  # one language, one renderer for both chunks
-    fresh = original("en", labels["en"])
+    checked_folders = []
+
+    def check(folder, rendered):
+        checked_folders.append(folder)
+        return [("checked", (folder.name, tuple(rendered)), None)]
+
+    monkeypatch.setattr(parallel, "_BODIES", (labels, check))
+    first, first_checked = parallel._render_bodies(groups[:3])
+    second, second_checked = parallel._render_bodies(groups[3:])
+    fresh = parallel.Renderer("en", labels["en"])
     assert [(key, repr(body)) for key, body in first + second] == \
         [(key, repr(fresh.render(text, shown, links))) for _, items in groups for key, text, shown, links in items]
+    assert checked_folders == [folder for folder, _ in groups]
+    assert first_checked + second_checked == [("checked", (folder.name, ("en",)), None) for folder, _ in groups]
+
+
+def test_render_bodies_leaves_nothing_behind_for_the_next_fork():
+    items = [(("en", 0), "Paragraph.", Path("content/documents/d0/en.md"), None)]
+    labels = {"en": first_fixture_build()[0].bodies[0]["en"]}
+    assert [key for rendered, _ in parallel.render_bodies([(items[0][2].parent, items)], labels)
+            for key, _ in rendered] == [("en", 0)]
+    assert parallel._BODIES == ()
