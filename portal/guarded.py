@@ -1,6 +1,6 @@
 """Python-Markdown's passes, each passing over what it provably cannot change; everything else is the
-library's own code, and the output is the library's to the byte (tests/test_bodyspeed.py renders against
-the stock passes).
+library's own code, and the output is the library's to the byte (tests/test_bodyspeed.py and
+tests/test_library_passes.py render against the stock passes).
 
 - The inline pass (GuardedInlineProcessor): Python-Markdown tries each inline pattern (code spans, links,
   emphasis…) on each text of the tree, one after the other: a regex search and a few calls per pattern
