@@ -60,10 +60,16 @@ def body_chunks(groups: list, workers: int) -> list[list]:
     is left rendering a large chunk alone at the end while the others wait (N=2000: an eighth of the
     bodies, about 0.8 s, each)."""
     ordered = sorted(groups, key=lambda group: sum(len(item[1]) for item in group[1]), reverse=True)
-    largest, chunks, start = max(1, -(-len(ordered) // (workers * 4))), [], 0
-    while start < len(ordered):
-        size = min(largest, max(LAST_BODIES, -(-(len(ordered) - start) // (workers * 4))))
-        chunks.append(ordered[start:start + size])
+    return shrinking(ordered, max(1, -(-len(ordered) // (workers * 4))), workers, LAST_BODIES)
+
+
+def shrinking(items: list, largest: int, workers: int, last: int) -> list[list]:
+    """`items` in order, in chunks of `largest` at most, smaller towards the end: an eighth of what is left for
+    each of 2 workers (a quarter of it for each worker), down to `last` items."""
+    chunks, start = [], 0
+    while start < len(items):
+        size = min(largest, max(last, -(-(len(items) - start) // (workers * 4))))
+        chunks.append(items[start:start + size])
         start += size
     return chunks
 
@@ -125,12 +131,7 @@ def schedule(pages: list, workers: int) -> list[list[int]]:
     brings back are few for this process to take in after them."""
     lists = [[i] for i, page in enumerate(pages) if not page.key]
     records = sorted((i for i, page in enumerate(pages) if page.key), key=lambda i: pages[i].key)
-    largest, chunks, start = max(1, -(-len(records) // (workers * 16))), [], 0
-    while start < len(records):
-        size = min(largest, max(LAST_CHUNK, -(-(len(records) - start) // (workers * 4))))
-        chunks.append(records[start:start + size])
-        start += size
-    return lists + chunks
+    return lists + shrinking(records, max(1, -(-len(records) // (workers * 16))), workers, LAST_CHUNK)
 
 
 LAST_CHUNK = 4  # pages: about 2 ms of rendering

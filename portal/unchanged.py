@@ -206,10 +206,8 @@ def listing(site: Path) -> list[tuple] | None:
 
 
 def signature(status: os.stat_result) -> tuple:
-    """The kind of entry, then what changes when its bytes or entries change (output.signature's, written out:
-    a record takes 30,000)."""
-    return (stat.S_IFMT(status.st_mode), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns,
-            status.st_ctime_ns)
+    """The kind of entry, then what changes when its bytes or entries change (see output.signature)."""
+    return stat.S_IFMT(status.st_mode), *output.signature(status)
 
 
 def known_inputs(record: dict) -> dict:
