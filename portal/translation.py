@@ -73,35 +73,39 @@ def body_errors(zh: Body, en: Body, zh_path: Path, en_shown: Path, terms: list[T
     glossary terms rendered; problems are reported at en_shown's lines. Each pair of blocks is checked
     through `kept`, keyed by all the pair's check reads but the glossary: both texts, the anchor, the
     line and the path shown."""
-    errors = Collector()
     zh_shown = str(zh_path)
     en_blocks = [b for b in en.blocks if not b.anchor.startswith("fn-tn-")]
-    zh_anchors = [b.anchor for b in zh.blocks]
-    en_anchors = [b.anchor for b in en_blocks]
-    if zh_anchors != en_anchors:
+    if [b.anchor for b in zh.blocks] != [b.anchor for b in en_blocks]:
+        errors = Collector()
         _report_misalignment(zh, en_blocks, zh_shown, en_shown, errors)
         return errors.errors
-    glossary: list[Glossary] = []  # made for the first pair not kept
+    shown = str(en_shown)  # in every pair's key: made once (N=2000: 36,000 pairs)
+    made: list[Glossary] = []  # the glossary's pattern, made for the first pair not kept
 
     def check(zh_block: Block, en_block: Block) -> list[ContentError]:
-        glossary[:] = glossary or [Glossary(terms)]
-        return pair_errors(zh_block, en_block, en_shown, glossary[0])
+        if not made:
+            made.append(Glossary(terms))
+        return pair_errors(zh_block, en_block, en_shown, made[0])
 
+    problems: list[ContentError] = []
     for zh_block, en_block in zip(zh.blocks, en_blocks):
-        key = ("translated block", zh_block.text, en_block.text, en_block.anchor, en_block.line, str(en_shown))
-        errors.extend(kept(key, lambda: check(zh_block, en_block)))
-    return errors.errors
+        key = ("translated block", zh_block.text, en_block.text, en_block.anchor, en_block.line, shown)
+        problems += kept(key, lambda: check(zh_block, en_block))
+    return problems
 
 
 def pair_errors(zh_block: Block, en_block: Block, en_shown: Path, glossary: "Glossary") -> list[ContentError]:
     """A zh block and its English: every number carried over, every glossary term in its English."""
-    errors = Collector()
     missing = missing_numbers(zh_block.text, en_block.text)
+    untranslated = glossary.untranslated(zh_block.text, en_block.text)
+    if not missing and not untranslated:  # nearly every pair: no Collector, no SourceRef made
+        return []
+    errors = Collector()
     if missing:
         errors.add(SourceRef(en_shown, en_block.line),
                    f"block '{en_block.anchor}' lacks numbers of its zh text: {', '.join(missing)}",
                    "carry every figure over (magnitudes may be converted: 2000亿 -> 200 billion)")
-    for term in glossary.untranslated(zh_block.text, en_block.text):
+    for term in untranslated:
         errors.add(SourceRef(en_shown, en_block.line),
                    f"block '{en_block.anchor}' translates glossary term {term.term.zh} without "
                    f"its English '{term.term.en}'", "use the glossary's rendering")
