@@ -99,8 +99,10 @@ class Project:
 RECENT_NS = 2_000_000_000
 
 
-# The bytes of each file the last read_inputs() hashed, by their sha256 (content-addressed: true whatever file
-# or project they came from): the reader screens these instead of reading the file again (loading.py).
+# The bytes of the files as the last read_inputs() found them, by their sha256 (content-addressed: true whatever
+# file or project they came from), those it hashed and those hashed before whose digest it kept by their times:
+# the reader screens these instead of reading the file again (loading.py). A command line build hashes every
+# input for its key (unchanged.py), then the builder reads them by their times: its reader takes these bytes.
 READ: dict[str, bytes] = {}
 READ_LIMIT = 1_000_000  # bytes: a larger file the reader refuses unread (textfiles.MAX_BYTES)
 
@@ -119,7 +121,6 @@ def read_inputs(folders: dict[str, Path], known: dict | None = None) -> dict[str
     if errors:  # before any file is read: a symlink could publish any file of the machine
         raise ContentErrors(errors)
     digests, seen, now = {}, {}, time.time_ns()
-    READ.clear()
     for key, entry in found:
         stat = entry.stat(follow_symlinks=False) if known is not None else None
         times = stat and (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
@@ -137,6 +138,8 @@ def read_inputs(folders: dict[str, Path], known: dict | None = None) -> dict[str
     if known is not None:
         known.clear()
         known.update(seen)
+    for gone in READ.keys() - digests.values():  # the bytes of no input as it is now
+        del READ[gone]
     return dict(sorted(digests.items()))
 
 
