@@ -43,16 +43,8 @@ def link_errors(folder: Path, shown: Path) -> list[ContentError]:
     """Every symlink below `folder` (the folder itself included), one error each; links are not followed."""
     if folder.is_symlink():
         return [_link_error(shown)]
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    errors = []
-    for entry in entries:  # a DirEntry knows whether it is a link without another system call
-        if entry.is_symlink():
-            errors.append(_link_error(shown / entry.name))
-        elif entry.is_dir(follow_symlinks=False):
-            errors.extend(link_errors(Path(entry.path), shown / entry.name))
+    errors: list[ContentError] = []
+    _walk(str(folder), shown.as_posix(), [], errors, hashed=False)  # the walk read_inputs makes, listing no file
     return errors
 
 

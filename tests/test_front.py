@@ -3,10 +3,11 @@ done once. Each lever is checked against what it replaces: the same inputs read,
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from test_cache import fresh, project, tree  # noqa: F401 (the fixture: a copy of everything a build reads)
 from conftest import edit
-from portal import inputs, textfiles
+from portal import inputs, loading, textfiles
 from portal.pipeline import build
 
 
@@ -44,3 +45,85 @@ def test_read_keeps_the_bytes_of_the_digests_it_found_and_drops_the_others(proje
     assert set(inputs.READ) == set(again.values())
     assert inputs.READ[again["content/glossary.yaml"]] == path.read_bytes()
 
+
+def old_link_errors(folder, shown):
+    """inputs.link_errors as it was before it became read_inputs' walk (stop 36)."""
+    if folder.is_symlink():
+        return [inputs._link_error(shown)]
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    errors = []
+    for entry in entries:
+        if entry.is_symlink():
+            errors.append(inputs._link_error(shown / entry.name))
+        elif entry.is_dir(follow_symlinks=False):
+            errors.extend(old_link_errors(Path(entry.path), shown / entry.name))
+    return errors
+
+
+def test_link_errors_are_the_old_walks_for_links_anywhere(tmp_path):
+    """link_errors() is read_inputs' walk listing no file: the same errors, at the same paths, in the same order
+    as the walk it replaces, for links to files and folders at every depth, in __pycache__, a folder that is a
+    link, one that is a file, one that is missing, and shown paths with and without folders."""
+    for folder in ("content/b/__pycache__", "content/a/deep/er", "content/c", "plain"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "outside.txt").write_text("secret", encoding="utf-8")
+    (tmp_path / "content/a/page.md").write_text("text", encoding="utf-8")
+    for link in ("content/b/__pycache__/x", "content/a/z.md", "content/a/m", "content/a/deep/er/l",
+                 "content/a/deep/0", "content/é.md"):
+        (tmp_path / link).symlink_to(tmp_path / "outside.txt")
+    (tmp_path / "content/dirlink").symlink_to(tmp_path / "content/c")
+    (tmp_path / "linked").symlink_to(tmp_path / "content")
+    cases = [("content", "content"), ("content/a", "content/a"), ("content", "."), ("linked", "linked"),
+             ("outside.txt", "outside.txt"), ("missing", "missing"), ("plain", "plain"), ("content/a", "x/y")]
+    for folder, shown in cases:
+        new = [(str(e), e.src.path) for e in inputs.link_errors(tmp_path / folder, Path(shown))]
+        old = [(str(e), e.src.path) for e in old_link_errors(tmp_path / folder, Path(shown))]
+        assert new == old, (folder, shown)
+    assert len(inputs.link_errors(tmp_path / "content", Path("content"))) == 7
+
+
+def old_read_texts(content, parsed=None, digests=None):
+    """loading.read_texts as it was (stop 36): its folders and paths by pathlib."""
+    inputs.refuse_links({"content": content})
+    raw, documents = loading.RawContent(content, parsed, digests), content / "documents"
+    for folder in sorted(p for p in (documents.iterdir() if documents.is_dir() else ()) if p.is_dir()):
+        texts = raw.texts[folder.name] = {}
+        for lang in ("zh", "en"):
+            if (path := folder / f"{lang}.md").is_file():
+                shown = raw.shown(path)
+                texts[lang] = textfiles.SourceText(path, shown, raw.digests.get(shown.as_posix()))
+    raw.terms = raw.read_list(content / "glossary.yaml", "terms") if (content / "glossary.yaml").exists() else []
+    return raw
+
+
+def texts_of(raw):
+    return {name: {lang: (s.path, s.shown, str(s.shown), s.text, str(s.error)) for lang, s in texts.items()}
+            for name, texts in raw.texts.items()}
+
+
+def test_read_texts_finds_the_documents_and_paths_the_old_reader_found(project, tmp_path):
+    """The same documents in the same order, each text with the same path and shown path (equal, and
+    written alike), the same text and error, for the fixture, documents with a language missing, a file
+    where a folder would be, a folder named like a file, unreadable text, and no documents folder."""
+    content = project.content
+    folders = content / "documents"
+    (folders / "zz-only-zh").mkdir()
+    (folders / "zz-only-zh/zh.md").write_text("# 只有中文 {#s1}\n", encoding="utf-8")
+    (folders / "a-file.md").write_text("not a folder", encoding="utf-8")
+    (folders / "b-empty").mkdir()
+    (folders / "c-folder-md/en.md").mkdir(parents=True)
+    (folders / "d-bad").mkdir()
+    (folders / "d-bad/zh.md").write_bytes(b"\xff\xfe bad")
+    (folders / "d-bad/en.md").write_text("bidi \u202e here", encoding="utf-8")
+    for digests in (None, inputs.read_inputs(project.folders(), {})):
+        assert texts_of(loading.read_texts(content, {}, digests)) == texts_of(old_read_texts(content, {}, digests))
+    assert list(loading.read_texts(content, {}).texts) == ["b-empty", "c-folder-md", "d-bad", "plenary-demo",
+                                                           "zz-only-zh"]
+    empty = tmp_path / "empty-content"
+    empty.mkdir()
+    assert texts_of(loading.read_texts(empty)) == texts_of(old_read_texts(empty)) == {}
+    (empty / "documents").write_text("a file", encoding="utf-8")
+    assert texts_of(loading.read_texts(empty)) == texts_of(old_read_texts(empty)) == {}
