@@ -77,6 +77,7 @@ class Builder:
         self.states: dict = {}  # translation states by document and digests of what they come from
         self.sources, self.stats = {}, {}  # en.sources.yaml parsed by its text's digest; inputs' times (read_inputs)
         self.inputs: dict[str, str] | None = None  # the inputs' digests the last generate() read, and found unchanged
+        self.taken: dict[str, str] | None = None  # the inputs' digests read just before it for the build's key
         # what render_deferred() needs, the pages left for it, and what it makes after them: (names kept, make)
         self.pending, self.deferred, self.later = None, [], []
 
@@ -94,7 +95,8 @@ class Builder:
 
     def _generate(self, first: set[str] | None, check: bool) -> Generated:
         started, self.deferred = time.perf_counter(), []  # a failed build leaves nothing for later: the next one
-        inputs = read_inputs(self.project.folders(), self.stats)
+        # the inputs as the build's key found them just now (a change since is found by the read at the end)
+        inputs, self.taken = self.taken or read_inputs(self.project.folders(), self.stats), None
         translations = self.catalogs(inputs)
         site = self.load_site(translations, inputs)
         states, self.states = translation_states(site, inputs, self.project.content, self.states, self.sources)
@@ -279,7 +281,7 @@ def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bo
     if last.holds(site_dir):
         return last.result(site_dir)
     builder = Builder(project, pdfs, search_index, cache_dir, progress=progress, cards=cards)
-    builder.stats = last.known  # the inputs' digests by their times, just taken
+    builder.stats, builder.taken = last.known, last.inputs  # the inputs' digests (by their times), just taken
     generated = builder.generate()
     published, written = [], {}  # which tree site_dir is once published, the files written (unchanged.Last.save)
     # the cache names the pages by their digests, read back from site_dir and checked: saved meanwhile

@@ -127,3 +127,39 @@ def test_read_texts_finds_the_documents_and_paths_the_old_reader_found(project, 
     assert texts_of(loading.read_texts(empty)) == texts_of(old_read_texts(empty)) == {}
     (empty / "documents").write_text("a file", encoding="utf-8")
     assert texts_of(loading.read_texts(empty)) == texts_of(old_read_texts(empty)) == {}
+
+
+def test_a_cli_build_starts_from_the_inputs_its_key_read_and_still_sees_a_change_after_them(project, tmp_path,
+                                                                                          monkeypatch):
+    """build() hands the builder the inputs' digests unchanged.Last read for the key, instead of reading all
+    8,000 (N=2000) again a moment later: the inputs are read twice a build (the key's, and the check at the end),
+    not three times. A file changed after the key's read is still found by the check at the end: the build
+    starts again from the changed file, and no record is kept (its key was taken of the old one)."""
+    from portal import pipeline, unchanged
+    monkeypatch.setattr(inputs, "RECENT_NS", -1)
+    reads = []
+    for module in (pipeline, unchanged):
+        real = module.read_inputs
+        monkeypatch.setattr(module, "read_inputs", lambda *args, _real=real: reads.append(1) or _real(*args))
+    site, cache_dir = tmp_path / "site", tmp_path / "cache"
+    assert build(project, site, search_index=False, cache_dir=cache_dir).files == tree(site)
+    assert len(reads) == 2
+    reads.clear()
+    path = project.content / "goals.yaml"
+    real_catalogs = pipeline.Builder.catalogs
+    changed = []
+
+    def change_first(self, found):  # after the key's read, before the build reads the content
+        if not changed:
+            edit(path, "GDP will reach the CNY 210 billion mark", "GDP will pass the CNY 210 billion mark")
+            changed.append(path)
+        return real_catalogs(self, found)
+
+    monkeypatch.setattr(pipeline.Builder, "catalogs", change_first)
+    site = tmp_path / "another-site"  # the record names the first: this build runs
+    made = build(project, site, search_index=False, cache_dir=cache_dir)
+    assert changed and len(reads) == 4  # the key's, the check that found the change, the build again, its check
+    assert "GDP will pass the CNY 210 billion mark" in made.files["data/portal.json"].decode()
+    monkeypatch.setattr(pipeline.Builder, "catalogs", real_catalogs)
+    assert made.files == tree(site) == fresh(project)
+    assert not isinstance(build(project, site, search_index=False, cache_dir=cache_dir), unchanged.Unchanged)
