@@ -163,3 +163,30 @@ def test_a_cli_build_starts_from_the_inputs_its_key_read_and_still_sees_a_change
     monkeypatch.setattr(pipeline.Builder, "catalogs", real_catalogs)
     assert made.files == tree(site) == fresh(project)
     assert not isinstance(build(project, site, search_index=False, cache_dir=cache_dir), unchanged.Unchanged)
+
+
+def test_the_body_workers_are_sent_chunk_numbers_not_the_texts(monkeypatch):
+    """The chunks are inherited by the forked workers with the labels and the check: what goes through the
+    pool's pipe to a worker is a chunk's number (a chunk's texts, sent whole, waited for this process's other
+    work at every 64 KiB of the pipe); each chunk is rendered, as before, once."""
+    import contextlib
+    from portal import parallel
+    from test_body_chunks import documents, first_fixture_build
+
+    labels = {"en": first_fixture_build()[0].bodies[0]["en"]}
+    groups = [(folder, [(("en", *key[1:]), f"Paragraph {n}.\n", shown, links) for key, _, shown, links in items])
+              for n, (folder, items) in enumerate(documents([10] * 12))]
+    sent = []
+
+    class InProcess:  # the pool's interface, run here: what it is given is what would go through the pipe
+        @staticmethod
+        def imap_unordered(function, tasks):
+            tasks = list(tasks)
+            sent.extend(tasks)
+            return map(function, tasks)
+
+    monkeypatch.setattr(parallel, "forked_pool", lambda workers: contextlib.nullcontext(InProcess))
+    rendered = [key for bodies, _ in parallel.render_bodies(groups, labels, workers=2) for key, _ in bodies]
+    assert sent == list(range(len(parallel.body_chunks(groups, 2)))) and len(sent) > 1
+    assert sorted(rendered) == sorted(key for _, items in groups for key, *_ in items)
+    assert parallel._BODIES == ()
