@@ -12,6 +12,7 @@ from . import cache, charts, datasets, editions, i18n, loading, output, pages, p
 from .aside import Aside
 from .assets import collect_assets
 from .checkmemo import Checks
+from .documentfields import documents_ahead
 from .errors import Collector, ContentErrors, EnvironmentProblem, environment_problem
 from .inputs import Project, read_inputs
 from .incremental import Digests, InputsChanged, SiteView, Verified, digest_of, render_pages, reuse, translation_states
@@ -214,9 +215,11 @@ class Builder:
             kept.next_build()
         sources = {lang: [texts[lang] for texts in raw.texts.values() if lang in texts] for lang in LANGS}
         # a body takes some twenty pages' time: a cold build renders ten on several processes, while this one
-        # reads the rest of the content; a worker checks each document it rendered (see workerchecks.py)
+        # reads the rest of the content and checks the documents' fields; a worker checks each document it
+        # rendered (see workerchecks.py)
         found = prefill(self.bodies[1], sources, links, max(2, self.parallel_min // 20), self.progress,
-                        lambda: loading.load_content(raw), DocumentChecks.of(terms, self.project.content, inputs))
+                        lambda: documents_ahead(loading.load_content(raw), self.checks),
+                        DocumentChecks.of(terms, self.project.content, inputs))
         self.checks.keep(found)
         self.states.update((key, result) for kind, key, result in found if kind == "state")
         self.parsed = {key: self.parsed[key] for key in raw.read if key in self.parsed}
