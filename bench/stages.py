@@ -27,11 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # (module, attribute holding the function or class, method name or None, label)
 # The stages done while workers render are nested ("  while …") in the stage that waits for the workers.
 STAGES = [("unchanged", "build_key", None, "the build's key (hash the inputs; after the build, stat them)"),
-          ("pipeline", "read_inputs", None, "read the inputs (twice: their digests kept by their times)"),
+          ("unchanged", "read_inputs", None, "the build's key (hash the inputs; after the build, stat them)"),
+          ("pipeline", "read_inputs", None, "read the inputs (at the end; at the start too when no key was taken)"),
           ("pipeline", "Builder", "catalogs", "catalogs and UI strings"),
           ("loading", "read_texts", None, "read the glossary and the Markdown"),
           ("pipeline", "prefill", None, "Markdown bodies (workers)"),
           ("loading", "load_content", None, "  while they render: read and parse the rest of the content"),
+          ("pipeline", "documents_ahead", None, "  while they render: the documents' fields (meta.yaml)"),
           ("validation", "validate", None, "validate (and bodies not prefilled)"),
           ("pipeline", "translation_states", None, "translation states"),
           ("pages", "assemble", None, "assemble the pages"),
@@ -56,14 +58,17 @@ def cpu() -> float:
 
 
 def instrument(totals: dict[str, list[float]]) -> None:
-    """Wrap each stage's function so that its wall and CPU time add up in totals[label]."""
+    """Wrap each stage's function so that its wall and CPU time add up in totals[label] (a function the
+    engine measured has not got, an older one's, is left out)."""
     import importlib
 
     for module_name, attribute, method, label in STAGES:
         module = importlib.import_module(f"portal.{module_name}")
         owner = getattr(module, attribute) if method else module
         name = method or attribute
-        function = getattr(owner, name)
+        function = getattr(owner, name, None)
+        if function is None:
+            continue
 
         def timed(*args, _function=function, _label=label, **kwargs):
             wall, used = time.perf_counter(), cpu()
@@ -80,7 +85,7 @@ def instrument(totals: dict[str, list[float]]) -> None:
 def report(title: str, totals: dict[str, list[float]], wall: float, used: float) -> None:
     print(f"\n{title}: {wall:.2f} s wall, {used:.2f} s CPU (this process and its workers)")
     print("| stage | wall s | CPU s |\n|---|---:|---:|")
-    for _, _, _, label in STAGES:
+    for label in dict.fromkeys(label for _, _, _, label in STAGES):  # each once (two functions may share one)
         if label in totals:
             print(f"| {label} | {totals[label][0]:.2f} | {totals[label][1]:.2f} |")
 

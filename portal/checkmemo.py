@@ -48,6 +48,7 @@ class Checks:
     goals: CheckMemo = field(default_factory=CheckMemo)
     conflicts: CheckMemo = field(default_factory=CheckMemo)
     themes: CheckMemo = field(default_factory=CheckMemo)
+    documents: CheckMemo = field(default_factory=CheckMemo)  # their fields (validation.documents_ahead)
     problems: dict[tuple, list] = field(default_factory=dict)
     blocks: dict[tuple, list] = field(default_factory=dict)
 

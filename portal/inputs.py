@@ -43,16 +43,8 @@ def link_errors(folder: Path, shown: Path) -> list[ContentError]:
     """Every symlink below `folder` (the folder itself included), one error each; links are not followed."""
     if folder.is_symlink():
         return [_link_error(shown)]
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    errors = []
-    for entry in entries:  # a DirEntry knows whether it is a link without another system call
-        if entry.is_symlink():
-            errors.append(_link_error(shown / entry.name))
-        elif entry.is_dir(follow_symlinks=False):
-            errors.extend(link_errors(Path(entry.path), shown / entry.name))
+    errors: list[ContentError] = []
+    _walk(str(folder), shown.as_posix(), [], errors, hashed=False)  # the walk read_inputs makes, listing no file
     return errors
 
 
@@ -99,8 +91,10 @@ class Project:
 RECENT_NS = 2_000_000_000
 
 
-# The bytes of each file the last read_inputs() hashed, by their sha256 (content-addressed: true whatever file
-# or project they came from): the reader screens these instead of reading the file again (loading.py).
+# The bytes of the files as the last read_inputs() found them, by their sha256 (content-addressed: true whatever
+# file or project they came from), those it hashed and those hashed before whose digest it kept by their times:
+# the reader screens these instead of reading the file again (loading.py). A command line build hashes every
+# input for its key (unchanged.py), then the builder reads them by their times: its reader takes these bytes.
 READ: dict[str, bytes] = {}
 READ_LIMIT = 1_000_000  # bytes: a larger file the reader refuses unread (textfiles.MAX_BYTES)
 
@@ -119,7 +113,6 @@ def read_inputs(folders: dict[str, Path], known: dict | None = None) -> dict[str
     if errors:  # before any file is read: a symlink could publish any file of the machine
         raise ContentErrors(errors)
     digests, seen, now = {}, {}, time.time_ns()
-    READ.clear()
     for key, entry in found:
         stat = entry.stat(follow_symlinks=False) if known is not None else None
         times = stat and (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
@@ -137,6 +130,8 @@ def read_inputs(folders: dict[str, Path], known: dict | None = None) -> dict[str
     if known is not None:
         known.clear()
         known.update(seen)
+    for gone in READ.keys() - digests.values():  # the bytes of no input as it is now
+        del READ[gone]
     return dict(sorted(digests.items()))
 
 

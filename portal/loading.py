@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from .yamlscreen import BaseLoader, Refused, screen
 
 # What PyYAML counts as a line break besides \n (after \r\n and \r are read as \n)
 _YAML_BREAKS = re.compile(r"[\n\x85\u2028\u2029]")
+SHOWN = Path("content")  # the content folder as the editor knows it, wherever it is
 _REPR_ESCAPE = re.compile(r"'(\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[0tnr]))'")
 
 
@@ -266,7 +268,7 @@ class RawContent:
         self.texts: dict[str, dict[str, SourceText]] = {}  # by document folder, its Markdown by language
 
     def shown(self, path: Path) -> Path:
-        return Path("content") / path.relative_to(self.root)
+        return SHOWN / path.relative_to(self.root)
 
     def read_yaml(self, path: Path, expect: type, kind: str):
         """One YAML file whose top level must be `expect` (dict or list); None after an error, and
@@ -331,15 +333,25 @@ def read_texts(content: Path, parsed: dict | None = None, digests: dict[str, str
     build renders them on other processes while load_content reads the rest); with `digests`
     (read_inputs') each file is read once."""
     inputs.refuse_links({"content": content})  # nothing is read through a symlink
-    raw, documents = RawContent(content, parsed, digests), content / "documents"
-    for folder in sorted(p for p in (documents.iterdir() if documents.is_dir() else ()) if p.is_dir()):
-        texts = raw.texts[folder.name] = {}
+    raw, documents, shown_documents = RawContent(content, parsed, digests), content / "documents", SHOWN / "documents"
+    for name in document_folders(documents):  # paths joined, not made relative (N=2000: 0.1 s of pathlib)
+        texts = raw.texts[name] = {}
         for lang in ("zh", "en"):
-            if (path := folder / f"{lang}.md").is_file():
-                shown = raw.shown(path)
+            if os.path.isfile(path := documents / name / f"{lang}.md"):
+                shown = shown_documents / name / path.name
                 texts[lang] = SourceText(path, shown, raw.digests.get(shown.as_posix()))
     raw.terms = raw.read_list(content / "glossary.yaml", "terms") if (content / "glossary.yaml").exists() else []
     return raw
+
+
+def document_folders(documents: Path) -> list[str]:
+    """The names of the folders in `documents` (none when it is not a folder), sorted; a folder's entries
+    say which are folders without a system call each."""
+    try:
+        with os.scandir(documents) as entries:
+            return sorted(entry.name for entry in entries if entry.is_dir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def load_content(raw: RawContent) -> RawContent:

@@ -35,17 +35,17 @@ def widen(pool) -> None:
         pass
 
 
-_BODIES: tuple = ()  # (labels, check): set before forking body workers, which inherit it
+_BODIES: tuple = ()  # (labels, check, chunks): set before forking body workers, which inherit it
 
 
-def _render_bodies(groups: list) -> tuple[list, list]:
-    """Worker: render Markdown bodies (one Renderer per language per chunk: the sections it keeps go with
-    it), a document's at a time, and check each document whose bodies it rendered with check(folder, {lang:
-    rendered}) when there is one."""
-    labels, check = _BODIES
+def _render_bodies(index: int) -> tuple[list, list]:
+    """Worker: render the Markdown bodies of chunk `index` (one Renderer per language per chunk: the sections
+    it keeps go with it), a document's at a time, and check each document whose bodies it rendered with
+    check(folder, {lang: rendered}) when there is one."""
+    labels, check, chunks = _BODIES
     renderers = {lang: Renderer(lang, labels[lang]) for lang in labels}
     bodies, checked = [], []
-    for folder, items in groups:
+    for folder, items in chunks[index]:
         rendered = [(key, renderers[key[0]].render(text, shown, links)) for key, text, shown, links in items]
         bodies.extend(rendered)
         if check is not None:
@@ -80,13 +80,16 @@ LAST_BODIES = 2  # documents: about 10 ms of rendering
 def render_bodies(groups: list, labels: dict, workers: int = WORKERS, meanwhile=lambda: None, check=None):
     """For each chunk of `groups` ((folder, [(key, text, shown, links)]), key[0] the language; see
     body_chunks) rendered on forked processes: its [(key, rendered)] and the results of `check` (a function,
-    or None) for its folders; meanwhile() is called on this process while they render. The labels and the
-    check are inherited by the workers, not sent with each chunk."""
+    or None) for its folders; meanwhile() is called on this process while they render. The labels, the check
+    and the chunks are inherited by the workers; a worker is sent a chunk's number: sent whole, the texts
+    (N=2000: 13 MB) went through the pool's pipe by a thread of this process, which needs the interpreter's
+    lock from this process's other work for each 64 KiB, and the workers waited for them (0.3 s each)."""
     global _BODIES
-    _BODIES = (labels, check)
+    chunks = body_chunks(groups, workers)
+    _BODIES = (labels, check, chunks)
     try:
         with forked_pool(workers) as pool:
-            rendering = pool.imap_unordered(_render_bodies, body_chunks(groups, workers))
+            rendering = pool.imap_unordered(_render_bodies, range(len(chunks)))
             meanwhile()
             yield from rendering
     finally:

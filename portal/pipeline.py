@@ -12,6 +12,7 @@ from . import cache, charts, datasets, editions, i18n, loading, output, pages, p
 from .aside import Aside
 from .assets import collect_assets
 from .checkmemo import Checks
+from .documentfields import documents_ahead
 from .errors import Collector, ContentErrors, EnvironmentProblem, environment_problem
 from .inputs import Project, read_inputs
 from .incremental import Digests, InputsChanged, SiteView, Verified, digest_of, render_pages, reuse, translation_states
@@ -77,6 +78,7 @@ class Builder:
         self.states: dict = {}  # translation states by document and digests of what they come from
         self.sources, self.stats = {}, {}  # en.sources.yaml parsed by its text's digest; inputs' times (read_inputs)
         self.inputs: dict[str, str] | None = None  # the inputs' digests the last generate() read, and found unchanged
+        self.taken: dict[str, str] | None = None  # the inputs' digests read just before it for the build's key
         # what render_deferred() needs, the pages left for it, and what it makes after them: (names kept, make)
         self.pending, self.deferred, self.later = None, [], []
 
@@ -94,7 +96,8 @@ class Builder:
 
     def _generate(self, first: set[str] | None, check: bool) -> Generated:
         started, self.deferred = time.perf_counter(), []  # a failed build leaves nothing for later: the next one
-        inputs = read_inputs(self.project.folders(), self.stats)
+        # the inputs as the build's key found them just now (a change since is found by the read at the end)
+        inputs, self.taken = self.taken or read_inputs(self.project.folders(), self.stats), None
         translations = self.catalogs(inputs)
         site = self.load_site(translations, inputs)
         states, self.states = translation_states(site, inputs, self.project.content, self.states, self.sources)
@@ -212,9 +215,11 @@ class Builder:
             kept.next_build()
         sources = {lang: [texts[lang] for texts in raw.texts.values() if lang in texts] for lang in LANGS}
         # a body takes some twenty pages' time: a cold build renders ten on several processes, while this one
-        # reads the rest of the content; a worker checks each document it rendered (see workerchecks.py)
+        # reads the rest of the content and checks the documents' fields; a worker checks each document it
+        # rendered (see workerchecks.py)
         found = prefill(self.bodies[1], sources, links, max(2, self.parallel_min // 20), self.progress,
-                        lambda: loading.load_content(raw), DocumentChecks.of(terms, self.project.content, inputs))
+                        lambda: documents_ahead(loading.load_content(raw), self.checks),
+                        DocumentChecks.of(terms, self.project.content, inputs))
         self.checks.keep(found)
         self.states.update((key, result) for kind, key, result in found if kind == "state")
         self.parsed = {key: self.parsed[key] for key in raw.read if key in self.parsed}
@@ -279,7 +284,7 @@ def build(project: Project, site_dir: Path, pdfs: bool = False, search_index: bo
     if last.holds(site_dir):
         return last.result(site_dir)
     builder = Builder(project, pdfs, search_index, cache_dir, progress=progress, cards=cards)
-    builder.stats = last.known  # the inputs' digests by their times, just taken
+    builder.stats, builder.taken = last.known, last.inputs  # the inputs' digests (by their times), just taken
     generated = builder.generate()
     published, written = [], {}  # which tree site_dir is once published, the files written (unchanged.Last.save)
     # the cache names the pages by their digests, read back from site_dir and checked: saved meanwhile

@@ -46,7 +46,8 @@ class Last:
         self.known = known_inputs(self.record)
         self.key_of = functools.partial(build_key, folders, engine=engine, options={
             "pdfs": pdfs, "search": search, "cards": cards and cards_look(), "content": str(folders["content"])})
-        self.key = self.key_of(self.known) if folder else None
+        self.inputs = read_inputs(folders, self.known) if folder else None  # as the key is taken of them
+        self.key = self.key_of(self.known, inputs=self.inputs) if folder else None
 
     def holds(self, site: Path) -> bool:
         """Whether the last build read what a build would read now, into this very site/, still as it left it

@@ -3,6 +3,7 @@ between records are checked in crossrefs.py, goals and conflicts in goalchecks.p
 valuechecks.py)."""
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import re
@@ -10,8 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import disagreements, goalchecks, sitemodel, valuechecks
-from .checkmemo import Checks
+from .checkmemo import CheckMemo, Checks
 from .crossrefs import Declared, check_source, check_unique, declared_ids, require
+from .documentfields import DATE, document_fields
 from .errors import Collector, quote
 from .fields import Fields, describe
 from .loading import RawContent, Record
@@ -20,9 +22,6 @@ from .model import (ATTRIBUTES, LANGS, Body, Category, Document, Event, Indicato
                     ThemeSection)
 from .translation import Glossary, bodies_errors, indicator_name_errors, translation_errors
 
-DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
-DOCUMENT_FIELDS = ("id", "source_file", "layer", "order", "title", "kind", "date", "date_note", "issuer", "number",
-                   "published", "translated", "summary")
 INDICATOR_FIELDS = ("id", "category", "name", "unit", "attribute", "definition", "predecessor", "successor")
 
 
@@ -45,7 +44,8 @@ def validate(raw: RawContent, renderers: dict[str, Renderer], glossary_href: Cal
             return None, [source.error]
         return renderers[lang].render(source.text, source.shown, links[lang])
 
-    documents = [d for d in (_document(meta, bodies, render, errors, layer_ids) for meta, bodies in raw.documents) if d]
+    documents = [d for d in (_document(meta, bodies, render, errors, layer_ids, checks.documents)
+                             for meta, bodies in raw.documents) if d]
     glossary_digest = digest_of_terms(terms)
     for document in documents:  # kept by all that translation_errors reads (a body worker may have checked it)
         key = translation_key(document.src.path.parent, document.bodies["zh"], document.bodies["en"], glossary_digest)
@@ -221,30 +221,15 @@ def _headline(record: Record | None, docs, inds, values, errors: Collector, decl
     return tuple(chosen)
 
 
-def _document(meta: Record, bodies: dict, render, errors: Collector,
-              layers: tuple[str, ...] | None) -> Document | None:
+def _document(meta: Record, bodies: dict, render, errors: Collector, layers: tuple[str, ...] | None,
+              kept: CheckMemo) -> Document | None:
     """One document; its layer must be one site.yaml declares (`layers` None: site.yaml failed, and the
-    layer is not checked again)."""
-    fields = Fields(meta, errors, describe("document", meta))
-    if fields.refuse_unfilled():  # a draft of build.py new-document: its other checks wait until it is filled
+    layer is not checked again). Its fields' check is kept in `kept` by the record and the layers (see
+    documentfields.documents_ahead)."""
+    checked = kept(meta, layers, lambda: document_fields(meta, errors, layers), errors)
+    if checked is None:  # a draft of build.py new-document: its other checks wait until it is filled
         return None
-    fields.no_unknown(DOCUMENT_FIELDS)
-    doc_id = fields.ident("id")
-    folder = meta.path.parent.name
-    if doc_id and doc_id != folder:
-        fields.fail("id", f"id '{doc_id}' differs from its folder name '{folder}'", "rename one to match")
-    order = fields.number("order", required=True)
-    document = Document(
-        id=doc_id or "", source_file=fields.text("source_file", pattern=r"\d{3}_[0-9a-f]{16}\.txt",
-                                                 hint="the seed's file name, e.g. 002_19206d79a4b63e5c.txt") or "",
-        layer=_layer(fields, layers) or "", title=fields.localized("title"), date=fields.text(
-            "date", required=not fields.present("date_note"), pattern=DATE,
-            hint="write YYYY-MM-DD (YYYY-MM or YYYY when the day is not known; date_note when undated)"),
-        date_note=fields.localized("date_note", required=False),
-        issuer=fields.localized("issuer"), number=fields.text("number", required=False),
-        published=fields.localized("published"), kind=fields.localized("kind"),
-        translated=fields.text("translated", pattern=DATE, hint="write YYYY-MM-DD") or "",
-        summary=fields.localized("summary"), order=int(order or 0), src=meta.ref())
+    document, ok = dataclasses.replace(checked[0], bodies={}), checked[1]
     faulty = False
     for lang in LANGS:
         if lang not in bodies:
@@ -256,18 +241,9 @@ def _document(meta: Record, bodies: dict, render, errors: Collector,
             document.bodies[lang] = body
     # a body with errors leaves the document out: the zh/en comparison and the references into it would
     # repeat those errors (a lost anchor is not also "missing" in en.md and in every record citing it)
-    if not fields.ok or len(document.bodies) != 2 or faulty:
+    if not ok or len(document.bodies) != 2 or faulty:
         return None
     return document
-
-
-def _layer(fields: Fields, layers: tuple[str, ...] | None) -> str | None:
-    layer = fields.ident("layer")
-    if layers is None:  # site.yaml failed: the layer is not checked again
-        return layer
-    fields.known("layer", layer, layers, "layer",
-                 f"declare it under 'layers' in content/site.yaml, or use one of {', '.join(layers)}")
-    return layer if not layer or layer in layers else None
 
 
 def _indicators(raw: RawContent, errors: Collector, checks: Checks) -> tuple[list[Category], list[Indicator]]:

@@ -42,7 +42,7 @@ def test_no_documents_no_chunks():
     assert parallel.body_chunks([], 2) == []
 
 
-def test_a_worker_takes_the_labels_and_the_check_it_inherited_and_renders_as_a_fresh_renderer(monkeypatch):
+def test_a_worker_takes_the_labels_the_check_and_its_chunk_it_inherited_and_renders_as_a_fresh_renderer(monkeypatch):
     labels = {"en": first_fixture_build()[0].bodies[0]["en"]}
     groups = [(folder, [(("en", *key[1:]), f"Paragraph {n}.\n", shown, links) for key, _, shown, links in items])
               for n, (folder, items) in enumerate(documents([10] * 6))]
@@ -52,9 +52,9 @@ def test_a_worker_takes_the_labels_and_the_check_it_inherited_and_renders_as_a_f
         checked_folders.append(folder)
         return [("checked", (folder.name, tuple(rendered)), None)]
 
-    monkeypatch.setattr(parallel, "_BODIES", (labels, check))
-    first, first_checked = parallel._render_bodies(groups[:3])
-    second, second_checked = parallel._render_bodies(groups[3:])
+    monkeypatch.setattr(parallel, "_BODIES", (labels, check, [groups[:3], groups[3:]]))
+    first, first_checked = parallel._render_bodies(0)
+    second, second_checked = parallel._render_bodies(1)
     fresh = parallel.Renderer("en", labels["en"])
     assert [(key, repr(body)) for key, body in first + second] == \
         [(key, repr(fresh.render(text, shown, links))) for _, items in groups for key, text, shown, links in items]
