@@ -8,9 +8,10 @@ tests/test_library_passes.py render against the stock passes).
   strings a match cannot do without: `&…;` needs an `&`, an editorial mark `{++`, `{--` or `{~~`, a line
   break two spaces and a newline. A text holding none of a pattern's strings is not given to that
   pattern: the library would then go on with the next pattern, from the text's start, as it does after
-  a try that found nothing. A text holding no pattern's strings at all (one regex search) is left as it
-  is. A pattern whose regex tells nothing is tried on every text, as is every pattern of another kind. A
-  text holding no placeholder after the patterns is put back without the library's search for them.
+  a try that found nothing. A text or tail holding no pattern's strings at all (one regex search) is left
+  where it is by the walk over the tree. A pattern whose regex tells nothing is tried on every text, as is
+  every pattern of another kind. A text holding no placeholder after the patterns is put back without the
+  library's search for them.
 - The table test (GuardedTables): a block whose first line has no `|` is no table (the library splits its
   first line into cells and finds one cell, without a border); a row without '`' and backslashes is split at
   each `|`.
@@ -39,6 +40,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import xml.etree.ElementTree as etree
 
 from markdown import util
 from markdown.serializers import BOOLEAN_ATTRIBUTES
@@ -63,7 +65,59 @@ class GuardedInlineProcessor(InlineProcessor):
     def run(self, tree, ancestors=None):
         self.guarded = [(pattern, pattern_needs(pattern)) for pattern in self.inlinePatterns]
         self.any_needed = _any_of(tuple(needs for _, needs in self.guarded))
-        return super().run(tree, ancestors)
+        if self.any_needed is None:
+            return super().run(tree, ancestors)
+        return self._walk(tree, ancestors)
+
+    def _walk(self, tree, ancestors=None):
+        """The library's run, step by step, which leaves a text or tail as it is when it is a plain string
+        holding no pattern's strings and no placeholder: the library's steps would take it out, give it back
+        unchanged from __handleInline and put it back where it was, making no element."""
+        self.stashed_nodes = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        stack = [(tree, tree_parents)]
+        self._InlineProcessor__build_ancestors(tree, tree_parents)
+        handle, place = self._InlineProcessor__handleInline, self._InlineProcessor__processPlaceholders
+        needed, prefix = self.any_needed.search, self._InlineProcessor__placeholder_prefix
+        while stack:
+            current, parents = stack.pop(0)
+            self.ancestors = parents
+            if current is not tree:
+                self.ancestors.append(current.tag.lower())
+            queue = []
+            for child in current:
+                text = child.text
+                if text and not isinstance(text, util.AtomicString) and \
+                        (type(text) is not str or needed(text) or prefix in text):
+                    self.ancestors.append(child.tag.lower())
+                    child.text = None
+                    made = place(handle(text), child)
+                    for item in made:
+                        self.parent_map[item[0]] = child
+                    stack += made
+                    queue.append((child, made))
+                    self.ancestors.pop()
+                tail = child.tail
+                if tail and (type(tail) is not str or needed(tail) or prefix in tail):
+                    tail = handle(tail)
+                    dummy = etree.Element("d")
+                    child.tail = None
+                    made = place(tail, dummy, False)
+                    if dummy.tail:
+                        child.tail = dummy.tail
+                    position = list(current).index(child) + 1
+                    made.reverse()
+                    for item in made:
+                        self.parent_map[item[0]] = current
+                        current.insert(position, item[0])
+                if len(child):
+                    self.parent_map[child] = current
+                    stack.append((child, self.ancestors[:]))
+            for element, made in queue:
+                for index, item in enumerate(made):
+                    element.insert(index, item[0])
+        return tree
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
         """The library's __handleInline (which the library calls by this name), with the guard."""
