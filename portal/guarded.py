@@ -1,6 +1,6 @@
 """Python-Markdown's passes, each passing over what it provably cannot change; everything else is the
-library's own code, and the output is the library's to the byte (tests/test_bodyspeed.py and
-tests/test_library_passes.py render against the stock passes).
+library's own code, and the output is the library's to the byte (tests/test_bodyspeed.py,
+tests/test_library_passes.py and tests/test_bodies_stop37.py render against the stock passes).
 
 - The inline pass (GuardedInlineProcessor): Python-Markdown tries each inline pattern (code spans, links,
   emphasis…) on each text of the tree, one after the other: a regex search and a few calls per pattern
@@ -12,13 +12,7 @@ tests/test_library_passes.py render against the stock passes).
   where it is by the walk over the tree. A pattern whose regex tells nothing is tried on every text, as is
   every pattern of another kind. A text holding no placeholder after the patterns is put back without the
   library's search for them.
-- The table test (GuardedTables): a block whose first line has no `|` is no table (the library splits its
-  first line into cells and finds one cell, without a border); a row without '`' and backslashes is split at
-  each `|`.
-- Other block processors (_BLOCK_GUARDS): a block without what the processor's regex needs is not given
-  to it (a `#` heading needs `#` at a line's start, a setext heading a line of `=` or `-`, a rule `-`, `_`
-  or `*`, a quote `>`, a footnote definition `[^`, a link reference `]:`); the library's test would say no,
-  or its run would put the block back and say no.
+- The block parser: blockguards.py.
 - The table of contents (GuardedToc): its `[TOC]` marker is looked for in the tree only when the text
   holds it; a paragraph reading just `[TOC]` when the contents are made can only come from those five
   characters on one line (escapes and character references are still placeholders then). The contents'
@@ -32,7 +26,6 @@ tests/test_library_passes.py render against the stock passes).
 - Whitespace normalized (GuardedNormalize): lines of spaces are emptied only where a space precedes a newline.
 - Raw HTML blocks taken aside (GuardedHtmlBlock): a text without `<` and `&` is not given to the HTML parser.
 - Escaped characters put back (GuardedUnescape): a text without the start of one (STX) is left as it is.
-- The block parser (_parse_blocks): its processors listed once a call, not once a block.
 - Block-level tags (install): whether a tag is one, asked for each element by several passes, is
   remembered per tag (the list of block-level tags is fixed once the extensions are in)."""
 from __future__ import annotations
@@ -44,16 +37,14 @@ import xml.etree.ElementTree as etree
 
 from markdown import util
 from markdown.serializers import BOOLEAN_ATTRIBUTES
-from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ReferenceProcessor,
-                                      SetextHeaderProcessor)
-from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteTreeprocessor
-from markdown.extensions.tables import TableProcessor
+from markdown.extensions.footnotes import FootnoteTreeprocessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
 from markdown.extensions import toc
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
+from . import blockguards
 from .htmlwriter import serialize
 from .regexneeds import pattern_needs
 
@@ -153,78 +144,6 @@ def _any_of(needs: tuple) -> re.Pattern | None:
     if any(strings is None for strings in needs):
         return None
     return re.compile("|".join(re.escape(string) for strings in needs for string in sorted(strings)))
-
-
-class GuardedTables(TableProcessor):
-    """The tables extension's block processor, which does not split a block into cells when its first line
-    has no `|` (the library's test then finds one cell and no border: not a table). The border it would set
-    is only read after a test that found a table, which sets it again. A row without '`' and '\\' is split
-    at each '|' directly."""
-
-    def test(self, parent, block: str) -> bool:
-        return "|" in block.partition("\n")[0] and super().test(parent, block)
-
-    def _split(self, row: str) -> list[str]:
-        """The library's split of a row into cells, which needs no walk over backticks and escapes when the row
-        holds neither '`' nor a backslash: then every '|' divides two cells."""
-        if "`" in row or "\\" in row:
-            return super()._split(row)
-        return row.split("|")
-
-
-class _HashHeader(HashHeaderProcessor):
-    def test(self, parent, block: str) -> bool:  # its regex: (?:^|\n)#{1,6}…
-        return (block.startswith("#") or "\n#" in block) and super().test(parent, block)
-
-
-class _SetextHeader(SetextHeaderProcessor):
-    def test(self, parent, block: str) -> bool:  # its regex: ^.*?\n(?:=+|-+)…
-        return ("\n=" in block or "\n-" in block) and super().test(parent, block)
-
-
-class _HR(HRProcessor):
-    def test(self, parent, block: str) -> bool:  # three of -, _ or * (self.match is set only when found)
-        return ("-" in block or "_" in block or "*" in block) and super().test(parent, block)
-
-
-class _BlockQuote(BlockQuoteProcessor):
-    def test(self, parent, block: str) -> bool:  # its regex: (^|\n)[ ]{0,3}>…
-        return ">" in block and super().test(parent, block)
-
-
-class _FootnoteBlock(FootnoteBlockProcessor):
-    def run(self, parent, blocks: list[str]) -> bool:  # no [^…]: the library puts the block back, says no
-        return "[^" in blocks[0] and super().run(parent, blocks)
-
-
-class _Reference(ReferenceProcessor):
-    def run(self, parent, blocks: list[str]) -> bool:  # no […]: the library puts the block back, says no
-        return "]:" in blocks[0] and super().run(parent, blocks)
-
-
-# name, the library's priority, the guarded subclass of the registered processor's class
-_BLOCK_GUARDS = [("hashheader", 70, _HashHeader), ("setextheader", 60, _SetextHeader), ("hr", 50, _HR),
-                 ("quote", 20, _BlockQuote), ("footnote", 17, _FootnoteBlock), ("reference", 15, _Reference)]
-
-
-def _guard_block(registry, name: str, priority: int, guarded: type) -> None:
-    """The registered processor, same state, as its guarded subclass."""
-    processor = registry[name]
-    if type(processor) is guarded.__base__:  # another extension's processor is left as it is
-        made = guarded.__new__(guarded)
-        made.__dict__.update(vars(processor))
-        registry.register(made, name, priority)
-
-
-def _parse_blocks(parser, parent, blocks: list[str]) -> None:
-    """The library's BlockParser.parseBlocks, which takes the processors in order once a call instead of once a
-    block (the registry makes a new list at each iteration; no processor adds or removes one meanwhile)."""
-    processors = list(parser.blockprocessors)
-    while blocks:
-        for processor in processors:
-            if processor.test(parent, blocks[0]):
-                if processor.run(parent, blocks) is not False:
-                    break
 
 
 class GuardedToc(TocTreeprocessor):
@@ -379,11 +298,7 @@ def install(md) -> None:
     md.preprocessors.register(GuardedHtmlBlock(md), "html_block", 20)
     footnotes = md.treeprocessors["footnote"]
     md.treeprocessors.register(GuardedFootnotes(footnotes.footnotes), "footnote", 50)
-    tables = md.parser.blockprocessors["table"]
-    md.parser.blockprocessors.register(GuardedTables(md.parser, tables.config), "table", 75)
-    for name, priority, guarded in _BLOCK_GUARDS:
-        _guard_block(md.parser.blockprocessors, name, priority, guarded)
-    md.parser.parseBlocks = functools.partial(_parse_blocks, md.parser)  # the processors hold this parser
+    blockguards.install(md.parser)
     contents = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
     md.treeprocessors.register(GuardedToc(md, contents.getConfigs()), "toc", 5)
     block_level: dict = {}
