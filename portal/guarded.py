@@ -16,8 +16,9 @@ tests/test_library_passes.py and tests/test_bodies_stop37.py render against the 
 - The table of contents (GuardedToc): its `[TOC]` marker is looked for in the tree only when the text
   holds it; a paragraph reading just `[TOC]` when the contents are made can only come from those five
   characters on one line (escapes and character references are still placeholders then). The contents'
-  <div> (`md.toc`, which nothing reads) is made only when the text places it, and a heading of text only
-  gives its entry without being serialized.
+  <div> (`md.toc`, which nothing reads) is made only when the text places it; the ids and the headings are
+  found in one walk; a heading of text only gives its entry without being serialized (nor given to the
+  postprocessors, when they only replace what such a text cannot hold).
 - The serializer (htmlwriter.serialize, put in the instance's output formats: Markdown() sets its serializer
   from them after the extensions are in).
 - The footnotes placed (GuardedFootnotes): their place marker is looked for in the tree only when the text
@@ -37,7 +38,8 @@ import xml.etree.ElementTree as etree
 
 from markdown import util
 from markdown.serializers import BOOLEAN_ATTRIBUTES
-from markdown.extensions.footnotes import FootnoteTreeprocessor
+from markdown.extensions.footnotes import FootnotePostprocessor, FootnoteTreeprocessor
+from markdown.postprocessors import AndSubstitutePostprocessor, RawHtmlPostprocessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
 from markdown.extensions import toc
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
@@ -161,34 +163,60 @@ class GuardedToc(TocTreeprocessor):
         if (self.marker and self.marker in "\n".join(self.md.lines)) or self.use_anchors or \
                 self.use_permalinks not in (False, None):
             return super().run(doc)
-        used_ids = {el.attrib["id"] for el in doc.iter() if "id" in el.attrib}
+        used_ids, headings = _ids_and_headings(doc, self.header_rgx.match)
+        plain = all(type(processor) in _STX_ONLY for processor in self.md.postprocessors)
         id_counters: dict[str, int] = {}
         tokens = []
-        for el in doc.iter():
-            if isinstance(el.tag, str) and self.header_rgx.match(el.tag):
-                self.set_level(el)
-                inner = _text_only(el, self.md)
-                if inner is None:
-                    inner = toc.render_inner_html(toc.remove_fnrefs(el), self.md)
-                name = toc.strip_tags(inner)
-                if "id" not in el.attrib:
-                    el.attrib["id"] = toc.unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
-                label = ""
-                if "data-toc-label" in el.attrib:
-                    label = toc.run_postprocessors(toc.unescape(el.attrib["data-toc-label"]), self.md)
-                    name = toc.escape_cdata(toc.strip_tags(label))
-                    del el.attrib["data-toc-label"]
-                if self.toc_top <= int(el.tag[-1]) <= self.toc_bottom:
-                    tokens.append({"level": int(el.tag[-1]), "id": toc.unescape(el.attrib["id"]), "name": name,
-                                   "html": inner, "data-toc-label": label})
+        for el in headings:
+            self.set_level(el)
+            inner = _text_only(el, self.md, plain)
+            if inner is None:
+                inner = toc.render_inner_html(toc.remove_fnrefs(el), self.md)
+            name = toc.strip_tags(inner)
+            if "id" not in el.attrib:
+                el.attrib["id"] = toc.unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
+            label = ""
+            if "data-toc-label" in el.attrib:
+                label = toc.run_postprocessors(toc.unescape(el.attrib["data-toc-label"]), self.md)
+                name = toc.escape_cdata(toc.strip_tags(label))
+                del el.attrib["data-toc-label"]
+            if self.toc_top <= int(el.tag[-1]) <= self.toc_bottom:
+                tokens.append({"level": int(el.tag[-1]), "id": toc.unescape(el.attrib["id"]), "name": name,
+                               "html": inner, "data-toc-label": label})
         self.md.toc_tokens = toc.nest_toc_tokens(tokens)
         self.md.toc = ""
 
 
-def _text_only(heading, md) -> str | None:
+def _ids_and_headings(doc, is_heading) -> tuple[set[str], list]:
+    """The ids of a tree and its headings (tags the toc's regex matches), in one walk: the library walks it once
+    for each, and its work on the headings adds no element and makes no heading of another (it gives a heading
+    an id, and its level)."""
+    used_ids, headings, known = set(), [], {}
+    for el in doc.iter():
+        attributes = el.attrib
+        if "id" in attributes:
+            used_ids.add(attributes["id"])
+        tag = el.tag
+        if isinstance(tag, str):
+            heading = known.get(tag)
+            if heading is None:
+                heading = known[tag] = bool(is_heading(tag))
+            if heading:
+                headings.append(el)
+    return used_ids, headings
+
+
+# The postprocessors that only replace strings starting with an escaped character's start (STX): the raw HTML
+# placeholders, `&` kept aside, the footnotes' back link and no-break space. A text without STX goes through
+# them unchanged.
+_STX_ONLY = {RawHtmlPostprocessor, AndSubstitutePostprocessor, FootnotePostprocessor}
+
+
+def _text_only(heading, md, plain: bool = False) -> str | None:
     """The library's render_inner_html of a heading holding only text without `&`, `<`, `>` or an escaped
     character, whose tail and attributes hold no escaped character either: serialized, unescaped and cut
-    between its tags, that is its text, stripped, through the postprocessors. None for any other heading."""
+    between its tags, that is its text, stripped, through the postprocessors (which leave it as it is when
+    `plain`: all of them are _STX_ONLY). None for any other heading."""
     text = heading.text
     if len(heading) or not text or type(text) is not str or any(c in text for c in "&<>\x02"):
         return None
@@ -198,7 +226,7 @@ def _text_only(heading, md) -> str | None:
         if type(name) is not str or any(c in name for c in "<>\x02") or \
                 (value is not None and (type(value) is not str or util.STX in value)):
             return None
-    return toc.run_postprocessors(text.strip(), md)
+    return text.strip() if plain else toc.run_postprocessors(text.strip(), md)
 
 
 class GuardedFootnotes(FootnoteTreeprocessor):

@@ -4,12 +4,16 @@ passes over what it provably cannot change (a guard broken on purpose fails its 
 from __future__ import annotations
 
 import random
+import xml.etree.ElementTree as etree
 from pathlib import Path
 
 import pytest
+from markdown.extensions.toc import run_postprocessors
+from markdown.postprocessors import Postprocessor
 
 from portal import blockguards
 from portal.blockguards import _AT_START
+from portal.guarded import _ids_and_headings
 from portal.markup import Renderer
 
 from test_bodyspeed import DOCUMENTS, LINKS, random_body, shown, stock
@@ -115,6 +119,73 @@ def test_random_markdown_renders_as_with_the_library_walk(seed):
     rng = random.Random(370 + seed)
     assert_rendered_as_by_the_library("en" if seed % 2 else "zh",
                                       [random_body(rng) + "\n\n" + random_blocks(rng) for _ in range(60)])
+
+
+def test_ids_and_headings_are_what_the_library_two_walks_find():
+    rng = random.Random(37)
+    tags = ["h1", "h2", "h6", "H3", "h7", "p", "div", "h2x", "hr", "header", "li"]
+    for _ in range(300):
+        root = etree.Element("div")
+        elements = [root]
+        for _ in range(rng.randrange(0, 30)):
+            element = etree.SubElement(rng.choice(elements), rng.choice(tags))
+            if rng.random() < 0.5:
+                element.set("id", rng.choice(["a", "b", "a-1", ""]))
+            elements.append(element)
+        if rng.random() < 0.2:
+            rng.choice(elements).append(etree.Comment("c"))
+        regex = Renderer("en", "¶").md.treeprocessors["toc"].header_rgx
+        library_ids = {el.attrib["id"] for el in root.iter() if "id" in el.attrib}
+        library_headings = [el for el in root.iter() if isinstance(el.tag, str) and regex.match(el.tag)]
+        assert _ids_and_headings(root, regex.match) == (library_ids, library_headings)
+
+
+def test_a_text_without_an_escaped_character_goes_through_the_postprocessors_unchanged():
+    """What the contents pass gives a heading of text only, with the library's postprocessors (raw HTML in the
+    stash too): the text, stripped. With another postprocessor the library's are run (a guard that did not
+    look at their types fails here)."""
+    renderer = Renderer("en", "¶")
+    renderer.render("Raw <b>html</b> and <i>more</i>.\n\n<div>block</div>\n", Path("x.md"))
+    assert renderer.md.htmlStash.html_counter > 0
+    rng = random.Random(7)
+    for _ in range(500):
+        text = "".join(rng.choice(["a", " ", "\n", "<p>", "</p>", "wzxhzdk:0", "amp", "qq", "zz", "&", "1", "文"])
+                       for _ in range(rng.randrange(0, 12)))
+        assert run_postprocessors(text.strip(), renderer.md) == text.strip()
+
+    class Shouting(Postprocessor):
+        def run(self, text: str) -> str:
+            return text.upper()
+
+    for lang in ("en", "zh"):
+        ours, theirs = Renderer(lang, "¶"), stock(lang)
+        for renderer in (ours, theirs):
+            renderer.md.postprocessors.register(Shouting(renderer.md), "shouting", 1)
+        text = "## Plain heading {#h1}\n\nText.\n{: #p1 }\n\n## Another {#h2}\n"
+        body, _errors = ours.render(text, Path("x.md"))
+        assert body.toc[0]["name"] == "PLAIN HEADING"
+        assert shown(ours.render(text, Path("x.md"))) == shown(theirs.render(text, Path("x.md")))
+
+
+def test_a_heading_of_text_only_skips_postprocessors_that_cannot_change_it():
+    """_text_only with `plain` (the renderer's postprocessors are all _STX_ONLY) against the library's
+    render_inner_html on random headings, raw HTML in the stash."""
+    from markdown import util
+    from markdown.extensions.toc import remove_fnrefs, render_inner_html
+    from portal.guarded import _text_only
+    rng = random.Random(19)
+    md = Renderer("en", "¶").md
+    md.htmlStash.store("<b>")
+    words = ["Plan", " ", "\n", "文字", "&amp;", "<", ">", f"{util.STX}62{util.ETX}", "\x02wzxhzdk:0\x03", "R&D", "’"]
+    answered = 0
+    for _ in range(2000):
+        heading = etree.Element(rng.choice(["h2", "h3"]))
+        heading.text = "".join(rng.choice(words) for _ in range(rng.randrange(0, 5))) or None
+        mine = _text_only(heading, md, True)
+        if mine is not None:
+            answered += 1
+            assert mine == render_inner_html(remove_fnrefs(heading), md), etree.tostring(heading)
+    assert answered > 200
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: f"{p.parent.name}/{p.name}")
