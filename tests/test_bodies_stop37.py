@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from markdown.extensions.toc import run_postprocessors
 from markdown.postprocessors import Postprocessor
+from markdown.serializers import to_html_string
 
 from portal import blockguards
 from portal.blockguards import _AT_START
 from portal.guarded import _ids_and_headings
+from portal import htmlwriter
+from portal.htmlwriter import serialize
 from portal.markup import Renderer
 
 from test_bodyspeed import DOCUMENTS, LINKS, random_body, shown, stock
@@ -186,6 +189,25 @@ def test_a_heading_of_text_only_skips_postprocessors_that_cannot_change_it():
             answered += 1
             assert mine == render_inner_html(remove_fnrefs(heading), md), etree.tostring(heading)
     assert answered > 200
+
+
+def test_several_attributes_are_written_as_the_library_writes_them_in_any_order():
+    """An element's attributes remembered by their names and values in order: the same attributes set in
+    another order are written sorted all the same; an unhashable value goes to the library's serializer."""
+    rng = random.Random(3)
+    names = ["class", "href", "id", "title", "aria-label", "hidden", "data-x"]
+    values = ["a", "b c", 'q"<&', "", None, "#p1", "¶"]
+    for _ in range(2000):
+        chosen = rng.sample(names, rng.randrange(2, len(names)))
+        pairs = [(name, rng.choice(values)) for name in chosen]
+        for order in (pairs, list(reversed(pairs))):
+            element = etree.Element("a", dict(order))
+            element.text = "¶"
+            assert serialize(element) == to_html_string(element)
+            assert htmlwriter._SEVERAL[tuple(order)] == serialize(element)[2:-len(">¶</a>")]  # remembered
+    unhashable = etree.Element("a", {"class": "x", "href": "#a"})
+    unhashable.attrib["title"] = ["a list"]
+    assert serialize(unhashable) == to_html_string(unhashable)
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: f"{p.parent.name}/{p.name}")
