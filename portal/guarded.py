@@ -23,7 +23,7 @@ tests/test_library_passes.py and tests/test_bodies_stop37.py render against the 
   from them after the extensions are in).
 - The footnotes placed (GuardedFootnotes): their place marker is looked for in the tree only when the text
   holds it.
-- Attribute lists (GuardedAttrList): each list's text parsed once.
+- Attribute lists: attrlists.py.
 - Whitespace normalized (GuardedNormalize): lines of spaces are emptied only where a space precedes a newline.
 - Raw HTML blocks taken aside (GuardedHtmlBlock): a text without `<` and `&` is not given to the HTML parser.
 - Escaped characters put back (GuardedUnescape): a text without the start of one (STX) is left as it is.
@@ -37,16 +37,15 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown import util
-from markdown.serializers import BOOLEAN_ATTRIBUTES
 from markdown.extensions.footnotes import FootnotePostprocessor, FootnoteTreeprocessor
 from markdown.postprocessors import AndSubstitutePostprocessor, RawHtmlPostprocessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
 from markdown.extensions import toc
-from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
 from . import blockguards
+from .attrlists import GuardedAttrList
 from .htmlwriter import serialize
 from .regexneeds import pattern_needs
 
@@ -242,33 +241,6 @@ class GuardedFootnotes(FootnoteTreeprocessor):
         notes = extension.makeFootnotesDiv(root)
         if notes is not None:
             root.append(notes)
-
-
-class GuardedAttrList(AttrListTreeprocessor):
-    """The attr_list extension's pass, which parses each attribute list's text once (the same `{: #p1 }` comes
-    back in every document): the library's assign_attrs, step by step, with the parse remembered."""
-
-    def assign_attrs(self, elem, attrs_string: str, *, strict: bool = False) -> str:
-        attrs, remainder = _attribute_list(attrs_string)
-        if strict and remainder:
-            return remainder
-        for k, v in attrs:
-            if k == ".":
-                cls = elem.get("class")
-                elem.set("class", f"{cls} {v}" if cls else v)
-            elif v is None:
-                name = self.sanitize_name(k)
-                boolean = name.lower() in BOOLEAN_ATTRIBUTES.get(self.md.output_format, frozenset())
-                elem.set(name, name if boolean else None)
-            else:
-                elem.set(self.sanitize_name(k), v)
-        return remainder
-
-
-@functools.lru_cache(maxsize=4096)
-def _attribute_list(text: str) -> tuple[tuple[tuple[str, str | None], ...], str]:
-    attrs, remainder = get_attrs_and_remainder(text)
-    return tuple(attrs), remainder
 
 
 class GuardedNormalize(NormalizeWhitespace):

@@ -31,7 +31,7 @@ ALLOWED = {
     "sitemodel": {"errors", "fields", "loading", "model", "typography"},
     "crossrefs": {"errors", "fields", "loading", "model", "translation"},
     "goalchecks": {"crossrefs", "errors", "fields", "loading", "model", "numbers", "translation"},
-    "charts": {"figures", "model"}, "chains": {"compare", "model", "typography"}, "glossary": {"model"}, "references": {"footnotes", "model"}, "footnotes": set(), "guarded": {"blockguards", "htmlwriter", "regexneeds"}, "blockguards": set(), "htmlwriter": set(), "regexneeds": set(),
+    "charts": {"figures", "model"}, "chains": {"compare", "model", "typography"}, "glossary": {"model"}, "references": {"footnotes", "model"}, "footnotes": set(), "guarded": {"attrlists", "blockguards", "htmlwriter", "regexneeds"}, "attrlists": set(), "blockguards": set(), "htmlwriter": set(), "regexneeds": set(),
     "pages": {"assessments", "chains", "charts", "compare", "figuretext", "footnotes", "glossary", "model", "pairs", "references", "routing", "typography"},
     "pairs": {"blocks"},
     "datasets": {"assessments", "compare", "jsontext", "model", "routing"}, "jsontext": set(), "assessments": {"compare", "model"},

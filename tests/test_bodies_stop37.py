@@ -213,3 +213,49 @@ def test_several_attributes_are_written_as_the_library_writes_them_in_any_order(
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_documents_render_as_with_the_library_passes(path):
     assert_rendered_as_by_the_library(path.stem, [path.read_text(encoding="utf-8")])
+
+
+class CountingPattern:
+    """A regex whose searches and matches are counted."""
+
+    def __init__(self, pattern, calls: list) -> None:
+        self.pattern, self.calls = pattern, calls
+
+    def search(self, text: str):
+        self.calls.append(text)
+        return self.pattern.search(text)
+
+    def match(self, text: str):
+        self.calls.append(text)
+        return self.pattern.match(text)
+
+
+def test_attribute_lists_are_looked_for_only_in_strings_holding_a_brace():
+    """No regex search in a cell's text, an inline element's tail or a paragraph without a `{`."""
+    renderer = Renderer("en", "¶")
+    attr_list = renderer.md.treeprocessors["attr_list"]
+    calls: list[str] = []
+    for name in ("BLOCK_RE", "HEADER_RE", "INLINE_RE"):
+        setattr(attr_list, name, CountingPattern(getattr(attr_list, name), calls))
+    body, _errors = renderer.render("## Plain {#h1}\n\nText with *emphasis* and a [link](/x).\n{: #p1 }\n\n"
+                                    "| a | b |\n|---|---|\n| 1 | 2 |\n\n- item\n{: #i1 }\n", Path("x.md"))
+    assert calls == ["Plain {#h1}", ".\n{: #p1 }", "item\n{: #i1 }"]  # not the cells, nor the inline tails
+    assert 'id="p1"' in body.html and 'id="i1"' in body.html
+
+
+NESTED_PLACES = ["- item {{: {} }}\n    - nested\n", "- item\n{{: {} }}\n\n    - nested {{: {} }}\n", "1. one\n{{: {} }}\n2. two",
+                 "## Heading ## {{: {} }}", "## Heading {{: {} }} ##", "Text *x*{{: {} }} and `y`{{: {} }}\n{{: {} }}",
+                 "- *item*\n{{: {} }}\n    1. nested\n", "> Quote\n{{: {} }}", "Term *x*\n{{ {} }}", "| a {{: {} }} |\n|---|\n| 1 |"]
+LIST_TOKENS = ["#a", ".c", "#b .d", "key=v", "{", "}", "#", "data-x", "lang=zh-Hans"]
+
+
+def test_attribute_lists_anywhere_are_assigned_as_the_library_assigns_them():
+    """On items with nested lists (the list before the nested one), headings with closing hashes, inline
+    elements, quotes, cells: random lists against the library's pass."""
+    rng = random.Random(23)
+    texts = []
+    for _ in range(300):
+        places = [rng.choice(NESTED_PLACES) for _ in range(rng.randrange(1, 4))]
+        texts.append("\n\n".join(place.format(*(" ".join(rng.sample(LIST_TOKENS, rng.randrange(1, 3)))
+                                               for _ in range(place.count("{}")))) for place in places))
+    assert_rendered_as_by_the_library("en", texts)
