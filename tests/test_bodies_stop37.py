@@ -15,7 +15,7 @@ from markdown.serializers import to_html_string
 from portal import blockguards
 from portal.blockguards import _AT_START
 from portal.guarded import _ids_and_headings
-from portal import htmlwriter
+from portal import htmlwriter, termregex
 from portal.htmlwriter import serialize
 from portal.markup import Renderer
 
@@ -259,3 +259,63 @@ def test_attribute_lists_anywhere_are_assigned_as_the_library_assigns_them():
         texts.append("\n\n".join(place.format(*(" ".join(rng.sample(LIST_TOKENS, rng.randrange(1, 3)))
                                                for _ in range(place.count("{}")))) for place in places))
     assert_rendered_as_by_the_library("en", texts)
+
+
+def spans(pattern, text: str) -> list[tuple[int, int, str]]:
+    return [(*found.span(), found.group(0)) for found in pattern.finditer(text)]
+
+
+def alternation_regex(terms) -> "re.Pattern":
+    """The glossary regex as stop 36 made it: one alternation, longest first."""
+    import re
+    body = termregex.alternation(sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def glossary_terms(lang: str) -> list[str]:
+    import yaml
+    from conftest import ROOT
+    return [entry["term"][lang] for entry in yaml.safe_load((ROOT / "content" / "glossary.yaml").read_text("utf-8"))]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_terms_trie_finds_what_the_alternation_finds_in_the_real_texts(lang):
+    terms = glossary_terms(lang)
+    trie, plain = termregex.terms_regex(terms), alternation_regex(terms)
+    assert trie.pattern != plain.pattern  # the trie is used for the real glossary
+    rng = random.Random(lang)
+    texts = [path.read_text(encoding="utf-8") for path in DOCUMENTS if path.stem == lang]
+    pieces = terms + [t.upper() for t in terms] + [t[: len(t) // 2] for t in terms] + ["a", "1", " ", "-", "’", "ſ"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8))) for _ in range(2000)]
+    for text in texts:
+        assert spans(trie, text) == spans(plain, text), text[:200]
+
+
+# Terms with characters whose case classes are more than lower() (ſ and s, the Kelvin sign and k, ß, dotted
+# and dotless i, final sigma, micro sign), prefixes of each other, case variants, uncased characters
+ODD_TERMS = ["sxxxxx", "ſa-b", "sa", "GDP", "gdp", "GDP growth", "Kelvin", "\u212aelvin k", "straße", "STRASSE", "İstanbul",
+             "ıi", "ΣΑΣ", "σας", "µm", "μm", "地区生产总值", "地区", "R&D", "r&d spending", "1-3", "a", "ab", "abc"]
+ODD_PIECES = ODD_TERMS + [t.upper() for t in ODD_TERMS] + [t.lower() for t in ODD_TERMS] + [
+    "s", "ſ", "S", "k", "K", "\u212a", "ß", "ẞ", "i", "I", "ı", "İ", "σ", "ς", "Σ", "µ", "μ", "Μ", "-", " ", "x", "1", "b"]
+
+
+def test_the_terms_trie_finds_what_the_alternation_finds_with_odd_case_classes():
+    """Random glossaries of odd terms, random texts of their pieces; the terms `sxxxxx`, `ſa-b`, `sa` and the
+    text `sa-b` need `s` and `ſ` in one node (keyed by lower() alone, `sa` would be found first)."""
+    rng = random.Random(37)
+    trie = termregex.terms_regex(["sxxxxx", "ſa-b", "sa"])
+    assert spans(trie, "sa-b") == [(0, 4, "sa-b")] == spans(alternation_regex(["sxxxxx", "ſa-b", "sa"]), "sa-b")
+    for _ in range(300):
+        terms = rng.sample(ODD_TERMS, rng.randrange(1, len(ODD_TERMS)))
+        trie, plain = termregex.terms_regex(terms), alternation_regex(terms)
+        for _ in range(20):
+            text = "".join(rng.choice(ODD_PIECES) for _ in range(rng.randrange(1, 10)))
+            assert spans(trie, text) == spans(plain, text), (terms, text)
+
+
+def test_children_that_one_character_could_match_are_refused():
+    """The trie is written only when no text character matches two children of a node."""
+    s, long_s = ord("s"), ord("ſ")
+    assert termregex._apart({("lowers", frozenset({s, long_s})): ("s", {}), ("lowers", frozenset({ord("t")})): ("t", {})})
+    assert not termregex._apart({("lowers", frozenset({s, long_s})): ("s", {}), ("lowers", frozenset({s})): ("s", {})})
+    assert not termregex._apart({("lowers", frozenset({s})): ("s", {}), ("itself", s): ("s", {})})
