@@ -1,6 +1,6 @@
 """Python-Markdown's passes, each passing over what it provably cannot change; everything else is the
-library's own code, and the output is the library's to the byte (tests/test_bodyspeed.py and
-tests/test_library_passes.py render against the stock passes).
+library's own code, and the output is the library's to the byte (tests/test_bodyspeed.py,
+tests/test_library_passes.py and tests/test_bodies_stop37.py render against the stock passes).
 
 - The inline pass (GuardedInlineProcessor): Python-Markdown tries each inline pattern (code spans, links,
   emphasis…) on each text of the tree, one after the other: a regex search and a few calls per pattern
@@ -8,30 +8,25 @@ tests/test_library_passes.py render against the stock passes).
   strings a match cannot do without: `&…;` needs an `&`, an editorial mark `{++`, `{--` or `{~~`, a line
   break two spaces and a newline. A text holding none of a pattern's strings is not given to that
   pattern: the library would then go on with the next pattern, from the text's start, as it does after
-  a try that found nothing. A text holding no pattern's strings at all (one regex search) is left as it
-  is. A pattern whose regex tells nothing is tried on every text, as is every pattern of another kind. A
-  text holding no placeholder after the patterns is put back without the library's search for them.
-- The table test (GuardedTables): a block whose first line has no `|` is no table (the library splits its
-  first line into cells and finds one cell, without a border); a row without '`' and backslashes is split at
-  each `|`.
-- Other block processors (_BLOCK_GUARDS): a block without what the processor's regex needs is not given
-  to it (a `#` heading needs `#` at a line's start, a setext heading a line of `=` or `-`, a rule `-`, `_`
-  or `*`, a quote `>`, a footnote definition `[^`, a link reference `]:`); the library's test would say no,
-  or its run would put the block back and say no.
+  a try that found nothing. A text or tail holding no pattern's strings at all (one regex search) is left
+  where it is by the walk over the tree. A pattern whose regex tells nothing is tried on every text, as is
+  every pattern of another kind. A text holding no placeholder after the patterns is put back without the
+  library's search for them.
+- The block parser: blockguards.py.
 - The table of contents (GuardedToc): its `[TOC]` marker is looked for in the tree only when the text
   holds it; a paragraph reading just `[TOC]` when the contents are made can only come from those five
   characters on one line (escapes and character references are still placeholders then). The contents'
-  <div> (`md.toc`, which nothing reads) is made only when the text places it, and a heading of text only
-  gives its entry without being serialized.
+  <div> (`md.toc`, which nothing reads) is made only when the text places it; the ids and the headings are
+  found in one walk; a heading of text only gives its entry without being serialized (nor given to the
+  postprocessors, when they only replace what such a text cannot hold).
 - The serializer (htmlwriter.serialize, put in the instance's output formats: Markdown() sets its serializer
   from them after the extensions are in).
 - The footnotes placed (GuardedFootnotes): their place marker is looked for in the tree only when the text
   holds it.
-- Attribute lists (GuardedAttrList): each list's text parsed once.
+- Attribute lists: attrlists.py.
 - Whitespace normalized (GuardedNormalize): lines of spaces are emptied only where a space precedes a newline.
 - Raw HTML blocks taken aside (GuardedHtmlBlock): a text without `<` and `&` is not given to the HTML parser.
 - Escaped characters put back (GuardedUnescape): a text without the start of one (STX) is left as it is.
-- The block parser (_parse_blocks): its processors listed once a call, not once a block.
 - Block-level tags (install): whether a tag is one, asked for each element by several passes, is
   remembered per tag (the list of block-level tags is fixed once the extensions are in)."""
 from __future__ import annotations
@@ -39,19 +34,18 @@ from __future__ import annotations
 import functools
 import html
 import re
+import xml.etree.ElementTree as etree
 
 from markdown import util
-from markdown.serializers import BOOLEAN_ATTRIBUTES
-from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ReferenceProcessor,
-                                      SetextHeaderProcessor)
-from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteTreeprocessor
-from markdown.extensions.tables import TableProcessor
+from markdown.extensions.footnotes import FootnotePostprocessor, FootnoteTreeprocessor
+from markdown.postprocessors import AndSubstitutePostprocessor, RawHtmlPostprocessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
 from markdown.extensions import toc
-from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
+from . import blockguards
+from .attrlists import GuardedAttrList
 from .htmlwriter import serialize
 from .regexneeds import pattern_needs
 
@@ -63,7 +57,59 @@ class GuardedInlineProcessor(InlineProcessor):
     def run(self, tree, ancestors=None):
         self.guarded = [(pattern, pattern_needs(pattern)) for pattern in self.inlinePatterns]
         self.any_needed = _any_of(tuple(needs for _, needs in self.guarded))
-        return super().run(tree, ancestors)
+        if self.any_needed is None:
+            return super().run(tree, ancestors)
+        return self._walk(tree, ancestors)
+
+    def _walk(self, tree, ancestors=None):
+        """The library's run, step by step, which leaves a text or tail as it is when it is a plain string
+        holding no pattern's strings and no placeholder: the library's steps would take it out, give it back
+        unchanged from __handleInline and put it back where it was, making no element."""
+        self.stashed_nodes = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        stack = [(tree, tree_parents)]
+        self._InlineProcessor__build_ancestors(tree, tree_parents)
+        handle, place = self._InlineProcessor__handleInline, self._InlineProcessor__processPlaceholders
+        needed, prefix = self.any_needed.search, self._InlineProcessor__placeholder_prefix
+        while stack:
+            current, parents = stack.pop(0)
+            self.ancestors = parents
+            if current is not tree:
+                self.ancestors.append(current.tag.lower())
+            queue = []
+            for child in current:
+                text = child.text
+                if text and not isinstance(text, util.AtomicString) and \
+                        (type(text) is not str or needed(text) or prefix in text):
+                    self.ancestors.append(child.tag.lower())
+                    child.text = None
+                    made = place(handle(text), child)
+                    for item in made:
+                        self.parent_map[item[0]] = child
+                    stack += made
+                    queue.append((child, made))
+                    self.ancestors.pop()
+                tail = child.tail
+                if tail and (type(tail) is not str or needed(tail) or prefix in tail):
+                    tail = handle(tail)
+                    dummy = etree.Element("d")
+                    child.tail = None
+                    made = place(tail, dummy, False)
+                    if dummy.tail:
+                        child.tail = dummy.tail
+                    position = list(current).index(child) + 1
+                    made.reverse()
+                    for item in made:
+                        self.parent_map[item[0]] = current
+                        current.insert(position, item[0])
+                if len(child):
+                    self.parent_map[child] = current
+                    stack.append((child, self.ancestors[:]))
+            for element, made in queue:
+                for index, item in enumerate(made):
+                    element.insert(index, item[0])
+        return tree
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
         """The library's __handleInline (which the library calls by this name), with the guard."""
@@ -101,78 +147,6 @@ def _any_of(needs: tuple) -> re.Pattern | None:
     return re.compile("|".join(re.escape(string) for strings in needs for string in sorted(strings)))
 
 
-class GuardedTables(TableProcessor):
-    """The tables extension's block processor, which does not split a block into cells when its first line
-    has no `|` (the library's test then finds one cell and no border: not a table). The border it would set
-    is only read after a test that found a table, which sets it again. A row without '`' and '\\' is split
-    at each '|' directly."""
-
-    def test(self, parent, block: str) -> bool:
-        return "|" in block.partition("\n")[0] and super().test(parent, block)
-
-    def _split(self, row: str) -> list[str]:
-        """The library's split of a row into cells, which needs no walk over backticks and escapes when the row
-        holds neither '`' nor a backslash: then every '|' divides two cells."""
-        if "`" in row or "\\" in row:
-            return super()._split(row)
-        return row.split("|")
-
-
-class _HashHeader(HashHeaderProcessor):
-    def test(self, parent, block: str) -> bool:  # its regex: (?:^|\n)#{1,6}…
-        return (block.startswith("#") or "\n#" in block) and super().test(parent, block)
-
-
-class _SetextHeader(SetextHeaderProcessor):
-    def test(self, parent, block: str) -> bool:  # its regex: ^.*?\n(?:=+|-+)…
-        return ("\n=" in block or "\n-" in block) and super().test(parent, block)
-
-
-class _HR(HRProcessor):
-    def test(self, parent, block: str) -> bool:  # three of -, _ or * (self.match is set only when found)
-        return ("-" in block or "_" in block or "*" in block) and super().test(parent, block)
-
-
-class _BlockQuote(BlockQuoteProcessor):
-    def test(self, parent, block: str) -> bool:  # its regex: (^|\n)[ ]{0,3}>…
-        return ">" in block and super().test(parent, block)
-
-
-class _FootnoteBlock(FootnoteBlockProcessor):
-    def run(self, parent, blocks: list[str]) -> bool:  # no [^…]: the library puts the block back, says no
-        return "[^" in blocks[0] and super().run(parent, blocks)
-
-
-class _Reference(ReferenceProcessor):
-    def run(self, parent, blocks: list[str]) -> bool:  # no […]: the library puts the block back, says no
-        return "]:" in blocks[0] and super().run(parent, blocks)
-
-
-# name, the library's priority, the guarded subclass of the registered processor's class
-_BLOCK_GUARDS = [("hashheader", 70, _HashHeader), ("setextheader", 60, _SetextHeader), ("hr", 50, _HR),
-                 ("quote", 20, _BlockQuote), ("footnote", 17, _FootnoteBlock), ("reference", 15, _Reference)]
-
-
-def _guard_block(registry, name: str, priority: int, guarded: type) -> None:
-    """The registered processor, same state, as its guarded subclass."""
-    processor = registry[name]
-    if type(processor) is guarded.__base__:  # another extension's processor is left as it is
-        made = guarded.__new__(guarded)
-        made.__dict__.update(vars(processor))
-        registry.register(made, name, priority)
-
-
-def _parse_blocks(parser, parent, blocks: list[str]) -> None:
-    """The library's BlockParser.parseBlocks, which takes the processors in order once a call instead of once a
-    block (the registry makes a new list at each iteration; no processor adds or removes one meanwhile)."""
-    processors = list(parser.blockprocessors)
-    while blocks:
-        for processor in processors:
-            if processor.test(parent, blocks[0]):
-                if processor.run(parent, blocks) is not False:
-                    break
-
-
 class GuardedToc(TocTreeprocessor):
     """The toc extension's treeprocessor, which looks for its marker in the tree only when the text has it,
     and makes the contents' HTML (`md.toc`, which nothing reads) only when it is put in the body."""
@@ -188,34 +162,60 @@ class GuardedToc(TocTreeprocessor):
         if (self.marker and self.marker in "\n".join(self.md.lines)) or self.use_anchors or \
                 self.use_permalinks not in (False, None):
             return super().run(doc)
-        used_ids = {el.attrib["id"] for el in doc.iter() if "id" in el.attrib}
+        used_ids, headings = _ids_and_headings(doc, self.header_rgx.match)
+        plain = all(type(processor) in _STX_ONLY for processor in self.md.postprocessors)
         id_counters: dict[str, int] = {}
         tokens = []
-        for el in doc.iter():
-            if isinstance(el.tag, str) and self.header_rgx.match(el.tag):
-                self.set_level(el)
-                inner = _text_only(el, self.md)
-                if inner is None:
-                    inner = toc.render_inner_html(toc.remove_fnrefs(el), self.md)
-                name = toc.strip_tags(inner)
-                if "id" not in el.attrib:
-                    el.attrib["id"] = toc.unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
-                label = ""
-                if "data-toc-label" in el.attrib:
-                    label = toc.run_postprocessors(toc.unescape(el.attrib["data-toc-label"]), self.md)
-                    name = toc.escape_cdata(toc.strip_tags(label))
-                    del el.attrib["data-toc-label"]
-                if self.toc_top <= int(el.tag[-1]) <= self.toc_bottom:
-                    tokens.append({"level": int(el.tag[-1]), "id": toc.unescape(el.attrib["id"]), "name": name,
-                                   "html": inner, "data-toc-label": label})
+        for el in headings:
+            self.set_level(el)
+            inner = _text_only(el, self.md, plain)
+            if inner is None:
+                inner = toc.render_inner_html(toc.remove_fnrefs(el), self.md)
+            name = toc.strip_tags(inner)
+            if "id" not in el.attrib:
+                el.attrib["id"] = toc.unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
+            label = ""
+            if "data-toc-label" in el.attrib:
+                label = toc.run_postprocessors(toc.unescape(el.attrib["data-toc-label"]), self.md)
+                name = toc.escape_cdata(toc.strip_tags(label))
+                del el.attrib["data-toc-label"]
+            if self.toc_top <= int(el.tag[-1]) <= self.toc_bottom:
+                tokens.append({"level": int(el.tag[-1]), "id": toc.unescape(el.attrib["id"]), "name": name,
+                               "html": inner, "data-toc-label": label})
         self.md.toc_tokens = toc.nest_toc_tokens(tokens)
         self.md.toc = ""
 
 
-def _text_only(heading, md) -> str | None:
+def _ids_and_headings(doc, is_heading) -> tuple[set[str], list]:
+    """The ids of a tree and its headings (tags the toc's regex matches), in one walk: the library walks it once
+    for each, and its work on the headings adds no element and makes no heading of another (it gives a heading
+    an id, and its level)."""
+    used_ids, headings, known = set(), [], {}
+    for el in doc.iter():
+        attributes = el.attrib
+        if "id" in attributes:
+            used_ids.add(attributes["id"])
+        tag = el.tag
+        if isinstance(tag, str):
+            heading = known.get(tag)
+            if heading is None:
+                heading = known[tag] = bool(is_heading(tag))
+            if heading:
+                headings.append(el)
+    return used_ids, headings
+
+
+# The postprocessors that only replace strings starting with an escaped character's start (STX): the raw HTML
+# placeholders, `&` kept aside, the footnotes' back link and no-break space. A text without STX goes through
+# them unchanged.
+_STX_ONLY = {RawHtmlPostprocessor, AndSubstitutePostprocessor, FootnotePostprocessor}
+
+
+def _text_only(heading, md, plain: bool = False) -> str | None:
     """The library's render_inner_html of a heading holding only text without `&`, `<`, `>` or an escaped
     character, whose tail and attributes hold no escaped character either: serialized, unescaped and cut
-    between its tags, that is its text, stripped, through the postprocessors. None for any other heading."""
+    between its tags, that is its text, stripped, through the postprocessors (which leave it as it is when
+    `plain`: all of them are _STX_ONLY). None for any other heading."""
     text = heading.text
     if len(heading) or not text or type(text) is not str or any(c in text for c in "&<>\x02"):
         return None
@@ -225,7 +225,7 @@ def _text_only(heading, md) -> str | None:
         if type(name) is not str or any(c in name for c in "<>\x02") or \
                 (value is not None and (type(value) is not str or util.STX in value)):
             return None
-    return toc.run_postprocessors(text.strip(), md)
+    return text.strip() if plain else toc.run_postprocessors(text.strip(), md)
 
 
 class GuardedFootnotes(FootnoteTreeprocessor):
@@ -241,33 +241,6 @@ class GuardedFootnotes(FootnoteTreeprocessor):
         notes = extension.makeFootnotesDiv(root)
         if notes is not None:
             root.append(notes)
-
-
-class GuardedAttrList(AttrListTreeprocessor):
-    """The attr_list extension's pass, which parses each attribute list's text once (the same `{: #p1 }` comes
-    back in every document): the library's assign_attrs, step by step, with the parse remembered."""
-
-    def assign_attrs(self, elem, attrs_string: str, *, strict: bool = False) -> str:
-        attrs, remainder = _attribute_list(attrs_string)
-        if strict and remainder:
-            return remainder
-        for k, v in attrs:
-            if k == ".":
-                cls = elem.get("class")
-                elem.set("class", f"{cls} {v}" if cls else v)
-            elif v is None:
-                name = self.sanitize_name(k)
-                boolean = name.lower() in BOOLEAN_ATTRIBUTES.get(self.md.output_format, frozenset())
-                elem.set(name, name if boolean else None)
-            else:
-                elem.set(self.sanitize_name(k), v)
-        return remainder
-
-
-@functools.lru_cache(maxsize=4096)
-def _attribute_list(text: str) -> tuple[tuple[tuple[str, str | None], ...], str]:
-    attrs, remainder = get_attrs_and_remainder(text)
-    return tuple(attrs), remainder
 
 
 class GuardedNormalize(NormalizeWhitespace):
@@ -325,11 +298,7 @@ def install(md) -> None:
     md.preprocessors.register(GuardedHtmlBlock(md), "html_block", 20)
     footnotes = md.treeprocessors["footnote"]
     md.treeprocessors.register(GuardedFootnotes(footnotes.footnotes), "footnote", 50)
-    tables = md.parser.blockprocessors["table"]
-    md.parser.blockprocessors.register(GuardedTables(md.parser, tables.config), "table", 75)
-    for name, priority, guarded in _BLOCK_GUARDS:
-        _guard_block(md.parser.blockprocessors, name, priority, guarded)
-    md.parser.parseBlocks = functools.partial(_parse_blocks, md.parser)  # the processors hold this parser
+    blockguards.install(md.parser)
     contents = next(extension for extension in md.registeredExtensions if isinstance(extension, TocExtension))
     md.treeprocessors.register(GuardedToc(md, contents.getConfigs()), "toc", 5)
     block_level: dict = {}

@@ -1,7 +1,8 @@
 """Python-Markdown's HTML serializer (to_html_string) written as a recursive function, byte for byte: the
 library's keeps a queue of elements and strings and escapes every attribute each time. Here each attribute
-as written is remembered by its name and value (a body's permalinks, classes and labels repeat), and what a
-tag needs (raw text, an end tag) by the tag. A tree holding anything but plain tags, string attributes and
+as written is remembered by its name and value (a body's permalinks, classes and labels repeat), an element's
+several attributes, sorted and written, by their names and values in order, and what a tag needs (raw text,
+an end tag) by the tag. A tree holding anything but plain tags, string attributes and
 text (comments, processing instructions, qualified names), or nested too deep for recursion, goes to the
 library's serializer (tests/test_bodyspeed.py writes every element of real and random bodies with both)."""
 from __future__ import annotations
@@ -14,6 +15,7 @@ from markdown.serializers import BOOLEAN_ATTRIBUTES, _escape_attrib_html, _escap
 _BOOLEAN = BOOLEAN_ATTRIBUTES["html"]
 _KEPT = 8192  # attributes remembered at most (emptied when full)
 _ATTRIBUTES: dict[tuple[str, str], str] = {}  # (name, value) -> ` name="value"` as the library writes it
+_SEVERAL: dict[tuple, str] = {}  # an element's attributes (name, value), two or more, in order -> as written
 _TAGS: dict[str, tuple[bool, str]] = {}  # tag -> (its text is raw, its end tag or "")
 
 
@@ -49,7 +51,14 @@ def _write(write, element) -> None:
             (name, value), = attributes.items()
             write(f"<{tag}{_attribute(name, value)}>")
         else:
-            write(f"<{tag}{''.join([_attribute(k, v) for k, v in sorted(attributes.items())])}>")
+            items = tuple(attributes.items())
+            try:
+                written = _SEVERAL.get(items)
+            except TypeError:  # an unhashable value: the library's to write
+                raise _Unusual from None
+            if written is None:
+                written = _several(items)
+            write(f"<{tag}{written}>")
         raw, end = _TAGS.get(tag) or _tag(tag)
         if text:
             write(text if raw or not _ESCAPED(text) else _escape_cdata(text))
@@ -72,6 +81,15 @@ def _tag(tag: str) -> tuple[bool, str]:
     lower = tag.lower()
     _TAGS[tag] = (lower in ("script", "style"), "" if lower in HTML_EMPTY else f"</{tag}>")
     return _TAGS[tag]
+
+
+def _several(items: tuple) -> str:
+    """Attributes as the library writes them, sorted by name (remembered by the items in their order)."""
+    written = "".join([_attribute(k, v) for k, v in sorted(items)])
+    if len(_SEVERAL) >= _KEPT:
+        _SEVERAL.clear()
+    _SEVERAL[items] = written
+    return written
 
 
 def _attribute(name, value) -> str:

@@ -22,6 +22,7 @@ from .bodychecks import attribute_errors, id_errors, without_html_in_refused_lin
 from .safety import bad_attributes, link_text_problems, raw_html_errors, shape_errors
 from .sections import Part, join_sections, split_sections, toc_tree
 from .sourcelines import SourceLines
+from .termregex import terms_regex
 from .typography import APOSTROPHE_HINT, STRAIGHT_APOSTROPHE
 
 ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -46,10 +47,7 @@ class TermLinks:
         digest = hashlib.sha1(repr((sorted(terms.items()), href, title)).encode("utf-8")).hexdigest()
         if not terms:
             return cls(None, {}, href, title, digest)
-        alternatives = sorted(terms, key=len, reverse=True)
-        body = "|".join(re.escape(t) for t in alternatives)
-        pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", re.IGNORECASE)
-        return cls(pattern, {t.lower(): i for t, i in terms.items()}, href, title, digest)
+        return cls(terms_regex(terms), {t.lower(): i for t, i in terms.items()}, href, title, digest)
 
 
 @dataclass(frozen=True)

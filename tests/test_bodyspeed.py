@@ -18,8 +18,9 @@ from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 from conftest import FIXTURE, ROOT
-from portal.guarded import (_BLOCK_GUARDS, GuardedAttrList, GuardedInlineProcessor, GuardedFootnotes, GuardedHtmlBlock,
-                            GuardedNormalize, GuardedTables, GuardedToc, GuardedUnescape, _parse_blocks)
+from portal.blockguards import _BLOCK_GUARDS, GuardedTables, _parse_blocks
+from portal.guarded import (GuardedAttrList, GuardedInlineProcessor, GuardedFootnotes, GuardedHtmlBlock,
+                            GuardedNormalize, GuardedToc, GuardedUnescape)
 from portal.regexneeds import needed_strings, pattern_needs
 from portal.htmlwriter import serialize
 from portal import markup, safety
