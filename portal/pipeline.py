@@ -8,14 +8,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, charts, datasets, editions, i18n, loading, output, pages, pdf, publishing, rendering, routing, unchanged, validation
+from . import (cache, charts, editions, i18n, loading, output, pages, pdf, publishing, recordfiles, rendering, routing,
+               unchanged, validation)
 from .aside import Aside
 from .assets import collect_assets
 from .checkmemo import Checks
 from .documentfields import documents_ahead
 from .errors import Collector, ContentErrors, EnvironmentProblem, environment_problem
 from .inputs import Project, read_inputs
-from .incremental import Digests, InputsChanged, SiteView, Verified, digest_of, render_pages, reuse, translation_states
+from .incremental import Digests, InputsChanged, SiteView, Verified, digest_of, render_pages, translation_states
 from .lastbuild import LastBuild
 from .keptbodies import KeptBodies, prefill, restore_bodies, saved_bodies
 from .markup import BodyLabels, Renderer
@@ -120,10 +121,11 @@ class Builder:
         made: dict[str, bytes] = {}  # made while the pages render (from the records, not the pages)
 
         def meanwhile() -> None:
-            made.update(data_files(self.last, digests, [p.url for p in all_pages if p.kind != "not-found"], later))
+            urls = [p.url for p in all_pages if p.kind != "not-found"]
+            made.update(recordfiles.data_files(self.last, digests, urls, later))
             if self.search_index:
-                made.update(search_files(self.last, site, translations, later, self.progress))
-            made.update(citation_files(self.last, site, line, {**files, **made}, later))
+                made.update(recordfiles.search_files(self.last, site, translations, later, self.progress))
+            made.update(recordfiles.citation_files(self.last, site, line, {**files, **made}, later, self.engine))
 
         done = render_pages(all_pages, environments, digests, base, self.last.entries, self.last.file, defer,
                             self.parallel_min, self.progress, known, meanwhile)
@@ -237,36 +239,6 @@ class Builder:
                                                                          assets, self.pdfs, COMPILED))
         rendering.refresh_environments(environments, site, assets)
         return environments
-
-
-def data_files(last: LastBuild, digests: Digests, urls: list[str], later: list | None) -> dict[str, bytes]:
-    """portal.json, the CSVs and the sitemap, kept while nothing they read changed. With `later` (the preview's
-    pages first) the last ones, made by render_deferred() (no page shows them)."""
-    if later is not None and last.data and (kept := last.all_of(last.data[2])):
-        later.append((list(kept), lambda: (data_files(last, digests, urls, None), last.data[2])))
-        return kept
-    last.data, files = reuse(last.data, repr(urls), digests, lambda view: datasets.data_files(view, urls), last.file)
-    return files
-
-
-def search_files(last: LastBuild, site: Site, translations: dict, later: list | None, progress) -> dict[str, bytes]:
-    """The search index, kept while its records are the same; with `later` the last one, made by
-    render_deferred()."""
-    if later is not None and (kept := last.all_of(last.search.made)):
-        later.append((list(kept), lambda: (search_files(last, site, translations, None, progress), last.search.made)))
-        return kept
-    return last.search.files(site, {lang: translations[lang].gettext for lang in LANGS}, last.file, progress)
-
-
-def citation_files(last: LastBuild, site: Site, line, files: dict[str, bytes], later: list | None) -> dict[str, bytes]:
-    """Citation files, feeds and the data package, kept while what they show is the same; with `later` the last
-    ones, made by render_deferred() from the data files it made."""
-    if later is not None and last.reuse and (kept := last.all_of(last.reuse[1])):
-        later.append((list(kept), lambda: (citation_files(last, site, line, last.files, None), last.reuse[1])))
-        return kept
-    made, last.reuse = publishing.reuse_files(site, line, files, site.model.base_url, last.reuse, last.file,
-                                              Builder.engine, last.data[2])
-    return made
 
 
 def generate(project: Project, pdfs: bool = False, search_index: bool = True, cards: bool = False) -> Generated:
