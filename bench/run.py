@@ -97,7 +97,7 @@ def set_aside(path: Path, trash: Path) -> None:
     """Move an earlier run's output out of the way (a rename) instead of deleting it before a timed run: on
     this disk (ext4 mounted with discard) deleting an N=2000 site (22,000 files, 8,400 folders, 241 MB) slows
     the file creation that follows for minutes, which the next timed build would pay for. The outputs set
-    aside (into `trash`) are deleted once every timed run of a size is done."""
+    aside (into `trash`) are deleted once every timed run is done, at the end."""
     if path.exists():
         trash.mkdir(exist_ok=True)
         path.rename(tempfile.mkdtemp(dir=trash, prefix=path.name + "-"))
@@ -276,7 +276,6 @@ def main() -> None:
             time.sleep(3)  # past the clock tick within which a build leaves no record (for the next warm run)
             results["touched"].append(ours(base, fresh=False)[0])
         edits, deferred, rendered = edit_times(base, max(5, args.runs))
-        shutil.rmtree(base / "set-aside", ignore_errors=True)  # every timed run of this size is done
         m = {k: statistics.median(v) for k, v in results.items()}
         print(f"\n## N = {n} per language ({pages} document pages + site pages), {args.runs} runs, medians")
         print("| measure | ours | naive floor | Hugo | ours / floor | ours / Hugo |")
@@ -317,6 +316,8 @@ def main() -> None:
             for name, engine in engines.items():
                 r = pdf_build(engine)
                 print(f"| {name} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['max_rss']:.0f} | {r['tree_sum']:.0f} |")
+    for n in args.sizes:  # every timed run is done: now the outputs set aside go
+        shutil.rmtree(WORK / f"n{n}" / "set-aside", ignore_errors=True)
 
 
 def smoke() -> None:
