@@ -46,18 +46,21 @@ class GuardedAttrList(AttrListTreeprocessor):
                     elem.tail = elem.tail[found.end():] + remainder
 
     def _from_tail(self, elem, child, pattern, heading: bool) -> None:
-        found = pattern.search(child.tail) if "{" in child.tail else None
-        if found and not self.assign_attrs(elem, found.group(1), strict=True):
-            child.tail = child.tail[:found.start()]
-            if heading:  # clean up trailing #s
-                child.tail = child.tail.rstrip("#").rstrip()
+        if (cut := self._without_list(elem, child.tail, pattern, heading)) is not None:
+            child.tail = cut
 
     def _from_text(self, elem, pattern, heading: bool) -> None:
-        found = pattern.search(elem.text) if "{" in elem.text else None
-        if found and not self.assign_attrs(elem, found.group(1), strict=True):
-            elem.text = elem.text[:found.start()]
-            if heading:
-                elem.text = elem.text.rstrip("#").rstrip()
+        if (cut := self._without_list(elem, elem.text, pattern, heading)) is not None:
+            elem.text = cut
+
+    def _without_list(self, elem, text: str, pattern, heading: bool) -> str | None:
+        """`text` cut before the attribute list it ends with, once the list is assigned to `elem` (a heading's
+        trailing #s cleaned up too); None when it ends with none, or with one that does not parse whole."""
+        found = pattern.search(text) if "{" in text else None
+        if not found or self.assign_attrs(elem, found.group(1), strict=True):
+            return None
+        cut = text[:found.start()]
+        return cut.rstrip("#").rstrip() if heading else cut
 
     def assign_attrs(self, elem, attrs_string: str, *, strict: bool = False) -> str:
         attrs, remainder = _attribute_list(attrs_string)
